@@ -1,0 +1,19 @@
+/**
+ * @file clerk.h
+ * @brief libclerk: a C client for Clerk's Backend API.  Umbrella header.
+ *
+ * Include this for the runtime; include <clerk/api/<tag>.h> for the
+ * endpoints of one tag, or <clerk/api.h> for all of them.  Anything not
+ * declared in these headers is not part of the API.
+ */
+#ifndef CLERK_H
+#define CLERK_H
+
+#include <clerk/client.h>
+#include <clerk/common.h>
+#include <clerk/response.h>
+#include <clerk/status.h>
+#include <clerk/types.h>
+#include <clerk/version.h>
+
+#endif /* CLERK_H */

@@ -1,0 +1,160 @@
+/**
+ * @file clerk/client.h
+ * @brief The client: connection pool, credentials, TLS, retries and hooks.
+ *
+ * Threading: a clerk_client_t is immutable after clerk_client_new() and may
+ * be shared by any number of threads.  Each call borrows a curl easy handle
+ * from the client's pool (creating one when all are busy) and returns it
+ * afterwards, so connections, DNS results and TLS sessions are reused across
+ * calls and threads (through a curl share handle).  Hooks may be called
+ * from several threads at once.
+ *
+ * Global state: the first clerk_client_new() runs curl_global_init() once
+ * (guarded by call_once).  Programs that create clients from several threads
+ * while other code also uses curl should call clerk_global_init() first.
+ */
+#ifndef CLERK_CLIENT_H
+#define CLERK_CLIENT_H
+
+#include <clerk/common.h>
+#include <clerk/status.h>
+
+CLERK_BEGIN_DECL
+
+/** An API client; opaque.  Create with clerk_client_new(). */
+typedef struct clerk_client clerk_client_t;
+
+/** A request header added to every call. */
+typedef struct clerk_header_option {
+    const char *name;
+    const char *value; /**< Must not contain CR or LF. */
+} clerk_header_option_t;
+
+/**
+ * Retry policy.  All-zero means the default: up to 3 attempts, first wait
+ * 500 ms, factor 1.5, at most 60 s, with full jitter.  Retried: HTTP 429,
+ * 502, 503, 504 and connection failures.  POST and PATCH are retried only on
+ * 429 or when the connection failed before the request was sent.
+ * A Retry-After header (seconds or HTTP-date) is honoured up to max_wait_ms.
+ */
+typedef struct clerk_retry_policy {
+    unsigned max_attempts;   /**< 0: default (3); 1: no retries. */
+    unsigned initial_ms;     /**< 0: default (500). */
+    double factor;           /**< 0: default (1.5). */
+    unsigned max_wait_ms;    /**< 0: default (60000). */
+    bool disable;            /**< true: exactly one attempt. */
+} clerk_retry_policy_t;
+
+/** What a hook sees of a request; never contains the secret key. */
+typedef struct clerk_hook_info {
+    const char *method;
+    const char *url;          /**< Full URL including the query string. */
+    const char *operation_id; /**< Spec operationId, or NULL. */
+    unsigned attempt;         /**< 1 for the first attempt. */
+    long http_status;         /**< Response hook only; 0: none. */
+    clerk_status_t status;    /**< Response hook only. */
+    double elapsed_ms;        /**< Response hook only: this attempt. */
+} clerk_hook_info_t;
+
+/**
+ * Called before each attempt (request hook) or after it (response hook).
+ *
+ * @param info    What is being sent or was received.
+ * @param payload The hooks' payload pointer.
+ * @return 0 to go on; non-zero from the request hook cancels the call with
+ *         CLERK_E_CANCELLED.  The response hook's return value is ignored.
+ */
+typedef int (*clerk_hook_fn)(const clerk_hook_info_t *info, void *payload);
+
+/** Observation hooks; both optional. */
+typedef struct clerk_hooks {
+    clerk_hook_fn on_request;
+    clerk_hook_fn on_response;
+    void *payload;
+} clerk_hooks_t;
+
+/**
+ * Customise each curl easy handle the client creates (the equivalent of
+ * passing your own HTTP client).  Called once per handle, after the
+ * library's own options.
+ *
+ * @param curl    A `CURL *`, passed as void * so this header needs no curl.
+ * @param payload The payload given in the options.
+ * @return 0 on success; non-zero makes the call fail with
+ *         CLERK_E_INVALID_ARG.
+ */
+typedef int (*clerk_curl_setup_fn)(void *curl, void *payload);
+
+/** TLS options.  Zero means: verify peer and host with the system CAs. */
+typedef struct clerk_tls_options {
+    const char *ca_file;       /**< PEM bundle to verify with. */
+    const char *ca_path;       /**< Directory of hashed CA certificates. */
+    const char *client_cert;   /**< PEM client certificate. */
+    const char *client_key;    /**< PEM private key of client_cert. */
+    bool insecure_skip_verify; /**< true: no peer/host check. Unsafe. */
+} clerk_tls_options_t;
+
+/** Sentinel for the timeout fields: no limit. */
+#define CLERK_TIMEOUT_NONE (-1L)
+
+/**
+ * Client options.  Every field is optional and its zero value is its
+ * default, so `&(clerk_client_options_t){ .secret_key = key }` is a complete
+ * call.  All strings are copied by clerk_client_new().  Fields are only ever
+ * appended.
+ */
+typedef struct clerk_client_options {
+    const char *base_url;           /**< NULL: "https://api.clerk.com/v1". */
+    const char *secret_key;         /**< NULL: $CLERK_SECRET_KEY; "" or
+                                         neither: unauthenticated. */
+    const char *auth_header;        /**< NULL: "Authorization". */
+    const char *auth_prefix;        /**< NULL: "Bearer"; "": key alone. */
+    const char *api_version;        /**< NULL: CLERK_API_VERSION; "": the
+                                         header is not sent. */
+    const char *user_agent_suffix;  /**< Appended to "libclerk/<version>". */
+    long connect_timeout_ms;        /**< 0: 10000; CLERK_TIMEOUT_NONE. */
+    long timeout_ms;                /**< Whole call per attempt; 0: 60000. */
+    clerk_tls_options_t tls;
+    const char *proxy;              /**< curl proxy URL; NULL: curl's
+                                         default (environment). */
+    const clerk_header_option_t *headers; /**< Extra request headers. */
+    size_t header_count;
+    clerk_retry_policy_t retry;
+    size_t max_response_bytes;      /**< 0: 64 MiB. */
+    bool strict_decoding;           /**< true: a missing required response
+                                         field is a decode error. */
+    clerk_hooks_t hooks;
+    clerk_curl_setup_fn curl_setup;
+    void *curl_setup_payload;
+} clerk_client_options_t;
+
+/**
+ * Create a client.
+ *
+ * @param[out] out     Receives the client; NULL on failure.
+ * @param options      Options, or NULL for all defaults.
+ * @return CLERK_OK, CLERK_E_INVALID_ARG (NULL out, a header with CR/LF, a
+ *         bad URL scheme), or CLERK_E_NOMEM.
+ */
+CLERK_EXTERN clerk_status_t clerk_client_new(
+    clerk_client_t **out,
+    const clerk_client_options_t *options);
+
+/**
+ * Free a client and close its connections.  No call may be running on it.
+ *
+ * @param client The client, or NULL (no-op).
+ */
+CLERK_EXTERN void clerk_client_free(clerk_client_t *client);
+
+/**
+ * Run libcurl's global initialisation now (it otherwise runs once, lazily,
+ * inside the first clerk_client_new()).  Safe to call more than once.
+ *
+ * @return CLERK_OK, or CLERK_E_TRANSPORT if curl could not initialise.
+ */
+CLERK_EXTERN clerk_status_t clerk_global_init(void);
+
+CLERK_END_DECL
+
+#endif /* CLERK_CLIENT_H */

@@ -1,0 +1,87 @@
+/**
+ * @file clerk/response.h
+ * @brief What a `_detailed` call returns besides its typed result.
+ *
+ * Every generated operation has a response type
+ *
+ *     typedef struct clerk_<op>_response {
+ *         <result type> *data;     // the 2xx body; NULL unless CLERK_OK
+ *         clerk_response_t meta;   // keep last
+ *     } clerk_<op>_response_t;
+ *
+ * freed with clerk_<op>_response_free().  Operations without a response body
+ * return a bare clerk_response_t freed with clerk_response_free().  Pointers
+ * inside a response (headers, body, errors, the fields of data) live as long
+ * as the response.  To keep `data` longer, copy the pointer and set the field
+ * to NULL before freeing the response; it is then yours to free with its
+ * model's _free function.
+ */
+#ifndef CLERK_RESPONSE_H
+#define CLERK_RESPONSE_H
+
+#include <clerk/common.h>
+#include <clerk/status.h>
+
+#include <cjson/cJSON.h>
+
+CLERK_BEGIN_DECL
+
+/** One response header, as received (name case preserved). */
+typedef struct clerk_header {
+    const char *name;
+    const char *value;
+} clerk_header_t;
+
+/** One entry of a Clerk error body (`errors[]`). */
+typedef struct clerk_error {
+    const char *code;         /**< e.g. "resource_not_found"; may be NULL */
+    const char *message;      /**< Short message; may be NULL */
+    const char *long_message; /**< Longer message; may be NULL */
+    const cJSON *meta;        /**< Free-form `meta` object, or NULL */
+} clerk_error_t;
+
+/** A parsed Clerk error body (`ClerkErrors`). */
+typedef struct clerk_errors {
+    const clerk_error_t *items;
+    size_t count;
+    const char *clerk_trace_id; /**< May be NULL. */
+    const cJSON *meta;          /**< Top-level `meta`, or NULL. */
+} clerk_errors_t;
+
+/** Everything known about one call, whatever its outcome. */
+typedef struct clerk_response {
+    clerk_status_t status;         /**< CLERK_OK, or why the call failed. */
+    const char *message;           /**< Never NULL; English; no secrets. */
+    long http_status;              /**< 0: no HTTP response was received. */
+    const clerk_header_t *headers; /**< Headers of the last attempt. */
+    size_t header_count;
+    const char *body;              /**< Raw body, NUL-terminated; may be "". */
+    size_t body_len;
+    const clerk_errors_t *errors;  /**< Parsed error body on non-2xx, or NULL */
+    const char *json_path;         /**< Where decoding failed, or NULL. */
+    unsigned attempts;             /**< HTTP attempts made (retries + 1). */
+    double elapsed_ms;             /**< Wall time of the whole call. */
+} clerk_response_t;
+
+/**
+ * Look up a response header by name, case-insensitively.
+ *
+ * @param response A response, or NULL.
+ * @param name     Header name, e.g. "Retry-After".
+ * @return The value of the first matching header, owned by the response, or
+ *         NULL when absent.
+ */
+CLERK_EXTERN const char *clerk_response_header(
+    const clerk_response_t *response,
+    const char *name);
+
+/**
+ * Free a response returned by a bodiless operation's `_detailed` call.
+ *
+ * @param response The response, or NULL (no-op).
+ */
+CLERK_EXTERN void clerk_response_free(clerk_response_t *response);
+
+CLERK_END_DECL
+
+#endif /* CLERK_RESPONSE_H */

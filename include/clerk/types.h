@@ -1,0 +1,161 @@
+/**
+ * @file clerk/types.h
+ * @brief Value types shared by generated models and requests.
+ *
+ * Presence: wherever the spec lets a value be absent and null, the three
+ * states are told apart by a clerk_presence_t.  In requests, CLERK_UNSET
+ * fields are not sent, CLERK_NULL fields are sent as JSON null.  In decoded
+ * responses, CLERK_UNSET means the key was absent, CLERK_NULL that it was
+ * null.
+ *
+ * Strings in decoded models are owned by the model (freed by its _free);
+ * strings in requests and params are borrowed for the duration of the call.
+ */
+#ifndef CLERK_TYPES_H
+#define CLERK_TYPES_H
+
+#include <clerk/common.h>
+
+#include <cjson/cJSON.h>
+
+CLERK_BEGIN_DECL
+
+/** Whether an optional or nullable value is absent, null or set. */
+typedef enum clerk_presence {
+    CLERK_UNSET = 0, /**< Absent; not sent in a request. */
+    CLERK_NULL = 1,  /**< JSON null. */
+    CLERK_SET = 2    /**< The value field holds the value. */
+} clerk_presence_t;
+
+/** An optional and/or nullable string. */
+typedef struct clerk_opt_str {
+    clerk_presence_t state;
+    char *value; /**< Meaningful when state == CLERK_SET. */
+} clerk_opt_str_t;
+
+/** An optional and/or nullable integer (spec integers are int64). */
+typedef struct clerk_opt_int64 {
+    clerk_presence_t state;
+    int64_t value;
+} clerk_opt_int64_t;
+
+/** An optional and/or nullable boolean. */
+typedef struct clerk_opt_bool {
+    clerk_presence_t state;
+    bool value;
+} clerk_opt_bool_t;
+
+/** An optional and/or nullable number. */
+typedef struct clerk_opt_double {
+    clerk_presence_t state;
+    double value;
+} clerk_opt_double_t;
+
+/**
+ * A value of a spec enum.
+ *
+ * Enums are open: `value` is one of the generated CLERK_<ENUM>_<VALUE>
+ * constants, or 0 (`..._UNKNOWN`) for a string this version of the library
+ * does not know; `raw` then keeps the string.  In decoded models `raw` is
+ * always the received string (owned by the model).  In requests set `value`
+ * (CLERK_ENUM(CLERK_..)); a non-NULL `raw` is sent instead of `value`.
+ */
+typedef struct clerk_enum {
+    clerk_presence_t state;
+    int value;
+    char *raw;
+} clerk_enum_t;
+
+/** A file part of a multipart/form-data request body. */
+typedef struct clerk_file {
+    const char *filename;     /**< Sent as the part's filename; may be NULL. */
+    const char *content_type; /**< NULL: application/octet-stream. */
+    const void *data;         /**< In-memory content (size bytes), or NULL */
+    size_t size;
+    const char *path; /**< Read from this file when data is NULL. */
+} clerk_file_t;
+
+/*
+ * Arrays: { items, count, state }.  In requests an array is sent when count
+ * is non-zero or state is CLERK_SET (an explicitly empty array), and null when
+ * state is CLERK_NULL.  Generated models add clerk_<schema>_array_t with the
+ * same shape and items stored by value.
+ */
+
+/** An array of strings. */
+typedef struct clerk_str_array {
+    char **items;
+    size_t count;
+    clerk_presence_t state;
+} clerk_str_array_t;
+
+/** An array of integers. */
+typedef struct clerk_int64_array {
+    int64_t *items;
+    size_t count;
+    clerk_presence_t state;
+} clerk_int64_array_t;
+
+/** An array of booleans. */
+typedef struct clerk_bool_array {
+    bool *items;
+    size_t count;
+    clerk_presence_t state;
+} clerk_bool_array_t;
+
+/** An array of numbers. */
+typedef struct clerk_double_array {
+    double *items;
+    size_t count;
+    clerk_presence_t state;
+} clerk_double_array_t;
+
+/** An array of enum values. */
+typedef struct clerk_enum_array {
+    clerk_enum_t *items;
+    size_t count;
+    clerk_presence_t state;
+} clerk_enum_array_t;
+
+/** An array of free-form JSON values (each owned by the array's model). */
+typedef struct clerk_json_array {
+    cJSON **items;
+    size_t count;
+    clerk_presence_t state;
+} clerk_json_array_t;
+
+/** Where and why decoding or encoding a JSON document failed. */
+typedef struct clerk_json_error {
+    char path[256];   /**< e.g. "$.email_addresses[2].verification.status" */
+    char reason[128]; /**< e.g. "expected string, got number" */
+} clerk_json_error_t;
+
+/** Flags for clerk_<schema>_from_json() and _parse(). */
+#define CLERK_DECODE_STRICT 0x1u /**< A missing required field is an error. */
+
+/* Value constructors for designated initializers and compound literals. */
+#define CLERK_STR(v)      ((clerk_opt_str_t){ CLERK_SET, (char *)(v) })
+#define CLERK_INT(v)      ((clerk_opt_int64_t){ CLERK_SET, (v) })
+#define CLERK_BOOL(v)     ((clerk_opt_bool_t){ CLERK_SET, (v) })
+#define CLERK_DOUBLE(v)   ((clerk_opt_double_t){ CLERK_SET, (v) })
+#define CLERK_ENUM(v)     ((clerk_enum_t){ CLERK_SET, (int)(v), NULL })
+#define CLERK_STR_NULL    ((clerk_opt_str_t){ CLERK_NULL, NULL })
+#define CLERK_INT_NULL    ((clerk_opt_int64_t){ CLERK_NULL, 0 })
+#define CLERK_BOOL_NULL   ((clerk_opt_bool_t){ CLERK_NULL, false })
+#define CLERK_DOUBLE_NULL ((clerk_opt_double_t){ CLERK_NULL, 0 })
+#define CLERK_ENUM_NULL   ((clerk_enum_t){ CLERK_NULL, 0, NULL })
+/** An array literal: CLERK_ARRAY(clerk_str_array_t, char *, "a", "b"). */
+#define CLERK_ARRAY(type, elem, ...)                                           \
+    ((type){ (elem[]){ __VA_ARGS__ },                                          \
+             sizeof((elem[]){ __VA_ARGS__ }) / sizeof(elem), CLERK_SET })
+
+/**
+ * Free memory the library returned as a plain buffer (printed JSON strings).
+ *
+ * @param ptr Memory from a clerk_*_print() call, or NULL.
+ */
+CLERK_EXTERN void clerk_free(void *ptr);
+
+CLERK_END_DECL
+
+#endif /* CLERK_TYPES_H */

@@ -1,0 +1,259 @@
+/*
+ * The interface between generated code (api/, model/) and the runtime (src/).
+ * Not installed, not API.  Cross-file internals are named clerk__<x>.
+ *
+ * Generated code is table-driven:
+ *
+ *   model/<schema>.c  defines `const clerk__model_t clerk__<schema>_model`
+ *                     (a field table, or a variant table for oneOf/anyOf)
+ *                     and `const clerk__type_t clerk__<schema>_type` (a
+ *                     pointer-to-model value) plus, where used, the array
+ *                     type `clerk__<schema>_array_type` (items by value).
+ *                     Its public functions are one-line calls into the
+ *                     codec engine (src/codec.c): clerk__model_from_json(),
+ *                     clerk__model_to_json(), clerk__model_free(), ...
+ *
+ *   api/<tag>.c       defines per operation a `static const clerk__op_t`
+ *                     (method, path template, parameter table, body type,
+ *                     result type) and calls clerk__op_plain(),
+ *                     clerk__op_status() or clerk__op_detailed() once.
+ *
+ * The runtime keeps three separate steps per call so that the async flavour
+ * (curl multi) can reuse the first and the last unchanged:
+ *   1. build:    op + arguments -> clerk__request_t (URL, headers, body)
+ *   2. transfer: clerk__request_t -> status, headers, raw body (curl easy)
+ *   3. decode:   raw body -> typed result / ClerkErrors via the op's types.
+ */
+#ifndef CLERK_INTERNAL_H
+#define CLERK_INTERNAL_H
+
+#include <clerk/client.h>
+#include <clerk/response.h>
+#include <clerk/status.h>
+#include <clerk/types.h>
+
+#include <stddef.h>
+
+/* ------------------------------------------------------------------ */
+/* Types                                                               */
+/* ------------------------------------------------------------------ */
+
+/* What C value a type descriptor stands for. */
+typedef enum clerk__kind {
+    CLERK__K_STR = 1,   /* char *            (NULL: absent, or null if the
+                                             field is required + nullable) */
+    CLERK__K_BOOL,      /* bool                                          */
+    CLERK__K_INT,       /* int64_t (checked for exactness and +-2^53)    */
+    CLERK__K_NUM,       /* double                                        */
+    CLERK__K_OPT_STR,   /* clerk_opt_str_t                               */
+    CLERK__K_OPT_BOOL,  /* clerk_opt_bool_t                              */
+    CLERK__K_OPT_INT,   /* clerk_opt_int64_t                             */
+    CLERK__K_OPT_NUM,   /* clerk_opt_double_t                            */
+    CLERK__K_ENUM,      /* clerk_enum_t, `enumeration` gives the strings */
+    CLERK__K_JSON,      /* cJSON * free-form, owned (null: a cJSON NULL) */
+    CLERK__K_OBJ,       /* pointer to a model (`model`)                  */
+    CLERK__K_STRUCT,    /* a model stored by value (array items only)    */
+    CLERK__K_ARRAY,     /* { items, count, state }, `elem` per item      */
+    CLERK__K_FILE       /* const clerk_file_t * (multipart bodies only)  */
+} clerk__kind_t;
+
+typedef struct clerk__model clerk__model_t;
+typedef struct clerk__enum clerk__enum_t;
+
+typedef struct clerk__type {
+    clerk__kind_t kind;
+    size_t size;                     /* sizeof the C value it describes */
+    const clerk__model_t *model;     /* K_OBJ, K_STRUCT */
+    const struct clerk__type *elem;  /* K_ARRAY */
+    const clerk__enum_t *enumeration; /* K_ENUM */
+} clerk__type_t;
+
+/* Built-in types (src/codec.c). */
+extern const clerk__type_t clerk__type_str, clerk__type_bool,
+    clerk__type_int, clerk__type_num, clerk__type_opt_str,
+    clerk__type_opt_bool, clerk__type_opt_int, clerk__type_opt_num,
+    clerk__type_json, clerk__type_file, clerk__type_str_array,
+    clerk__type_int_array, clerk__type_bool_array, clerk__type_num_array,
+    clerk__type_json_array;
+
+/* A spec enum: values[i] is the wire string of constant i + 1; 0 is
+ * ..._UNKNOWN.  Generated as `const clerk__enum_t clerk__<enum>_enum`, with
+ * `const clerk__type_t clerk__<enum>_type` (K_ENUM) and, where used,
+ * `clerk__<enum>_array_type` (K_ARRAY of K_ENUM, C type clerk_enum_array_t). */
+struct clerk__enum {
+    const char *name;
+    const char *const *values;
+    size_t count;
+};
+
+/* Field flags. */
+#define CLERK__F_REQUIRED 0x1u /* listed in the schema's `required` */
+#define CLERK__F_NULLABLE 0x2u /* `nullable: true` */
+
+/* One property of an object schema, in spec order. */
+typedef struct clerk__field {
+    const char *name;          /* JSON key */
+    size_t offset;             /* offsetof(struct, member) */
+    const clerk__type_t *type;
+    unsigned flags;
+    /* K_OBJ fields that are nullable carry a companion `bool <name>_is_null`
+     * member (true: the JSON value is null); its offset, else 0. */
+    size_t null_offset;
+} clerk__field_t;
+
+/* One member of a oneOf/anyOf.  The C union struct is laid out as
+ * `{ <enum> kind; union { T1 *a; T2 *b; ... } as; }`, i.e. like
+ * clerk__union_t below; kind == i + 1 selects variants[i]. */
+typedef struct clerk__variant {
+    const char *tag;            /* discriminator value, or NULL */
+    const clerk__type_t *type;  /* K_OBJ (pointer stored in `as`) */
+} clerk__variant_t;
+
+typedef struct clerk__union {
+    int kind; /* 0: none / nothing matched */
+    void *value;
+} clerk__union_t;
+
+struct clerk__model {
+    const char *name; /* spec name, for messages */
+    size_t size;      /* sizeof the C struct */
+    const clerk__field_t *fields;
+    size_t field_count;
+    /* oneOf / anyOf (then field_count == 0): */
+    const clerk__variant_t *variants;
+    size_t variant_count;
+    const char *discriminator; /* property name, or NULL: first that decodes */
+};
+
+/* ------------------------------------------------------------------ */
+/* Codec engine (src/codec.c)                                          */
+/* ------------------------------------------------------------------ */
+
+/* Decode flags (public CLERK_DECODE_STRICT is one of them). */
+#define CLERK__MAX_DEPTH 64 /* nesting limit for decoded documents */
+
+/* Public per-model functions are one call each to these. */
+clerk_status_t clerk__model_from_json(
+    const clerk__model_t *model,
+    void **out,
+    const cJSON *json,
+    unsigned flags,
+    clerk_json_error_t *error);
+
+clerk_status_t clerk__model_to_json(
+    const clerk__model_t *model,
+    cJSON **out,
+    const void *value,
+    clerk_json_error_t *error);
+
+void clerk__model_free(const clerk__model_t *model, void *value);
+
+clerk_status_t clerk__model_parse(
+    const clerk__model_t *model,
+    void **out,
+    const char *json,
+    size_t len,
+    unsigned flags,
+    clerk_json_error_t *error);
+
+char *clerk__model_print(const clerk__model_t *model, const void *value);
+
+/* Top-level values of any type (results and bodies).  For K_OBJ the value
+ * is the model pointer itself; for every other kind it is a heap block of
+ * type->size bytes holding the C value (e.g. a clerk_user_array_t). */
+clerk_status_t clerk__value_parse(
+    const clerk__type_t *type,
+    void **out,
+    const char *json,
+    size_t len,
+    unsigned flags,
+    clerk_json_error_t *error);
+
+clerk_status_t clerk__value_to_json(
+    const clerk__type_t *type,
+    cJSON **out,
+    const void *value,
+    clerk_json_error_t *error);
+
+void clerk__value_free(const clerk__type_t *type, void *value);
+
+/* ------------------------------------------------------------------ */
+/* Operations (src/op.c)                                               */
+/* ------------------------------------------------------------------ */
+
+typedef enum clerk__in {
+    CLERK__IN_PATH = 1, /* not in the table: path args are positional */
+    CLERK__IN_QUERY
+} clerk__in_t;
+
+/* One query parameter: a member of the op's params struct. */
+typedef struct clerk__param {
+    const char *name;          /* wire name */
+    size_t offset;             /* offsetof(clerk_<op>_params_t, member) */
+    const clerk__type_t *type; /* OPT_STR/OPT_INT/OPT_BOOL/OPT_NUM, STR,
+                                  ENUM, or ARRAY of those (repeated keys) */
+    unsigned flags;            /* CLERK__F_REQUIRED */
+} clerk__param_t;
+
+typedef enum clerk__body_kind {
+    CLERK__BODY_NONE = 0,
+    CLERK__BODY_JSON,     /* application/json, encoded from body_type */
+    CLERK__BODY_MULTIPART /* multipart/form-data from a K_OBJ model: text
+                             parts for scalars, file parts for K_FILE */
+} clerk__body_kind_t;
+
+typedef struct clerk__op {
+    const char *method;        /* "GET", "POST", ... */
+    const char *path;          /* template: "/users/{user_id}" */
+    const char *operation_id;  /* for hooks and messages */
+    size_t path_arg_count;     /* number of {..} in path, in order */
+    const clerk__param_t *query;
+    size_t query_count;
+    clerk__body_kind_t body_kind;
+    const clerk__type_t *body_type;   /* K_OBJ (or K_ARRAY), or NULL */
+    bool body_required;
+    const clerk__type_t *result_type; /* 2xx body, or NULL: bodiless */
+    long success_status;              /* the 2xx the spec declares */
+} clerk__op_t;
+
+/* Plain flavour: the decoded result (caller frees with its type's _free),
+ * or NULL on any failure.  `path_args` has op->path_arg_count entries;
+ * `params` points at the op's params struct (may be NULL when no query
+ * parameter is required); `body` at its body model (NULL when bodiless). */
+void *clerk__op_plain(
+    clerk_client_t *client,
+    const clerk__op_t *op,
+    const char *const *path_args,
+    const void *params,
+    const void *body);
+
+/* Plain flavour of a bodiless operation: the call's status. */
+clerk_status_t clerk__op_status(
+    clerk_client_t *client,
+    const clerk__op_t *op,
+    const char *const *path_args,
+    const void *params,
+    const void *body);
+
+/* Detailed flavour.  *out receives a heap block: for ops with a result
+ * type, `{ <T> *data; clerk_response_t meta; }` (the generated
+ * clerk_<op>_response_t); for bodiless ops a bare clerk_response_t.  *out
+ * is set even on failure (NULL only on out-of-memory or out == NULL). */
+clerk_status_t clerk__op_detailed(
+    void **out,
+    clerk_client_t *client,
+    const clerk__op_t *op,
+    const char *const *path_args,
+    const void *params,
+    const void *body);
+
+/* Frees what clerk__op_detailed() returned (NULL-safe). */
+void clerk__op_response_free(const clerk__op_t *op, void *response);
+
+/* The layout every generated clerk_<op>_response_t shares. */
+typedef struct clerk__typed_response {
+    void *data;
+    clerk_response_t meta;
+} clerk__typed_response_t;
+
+#endif /* CLERK_INTERNAL_H */
