@@ -1,0 +1,33 @@
+#!/bin/sh
+# Installs what building and testing libclerk needs on Debian 12, when
+# missing: apt packages, then the npm packages pinned in
+# tests/contract/package-lock.json (Stoplight Prism).  Run as root (or with
+# sudo available).  Safe to run again: it installs only what is missing.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+pkgs="build-essential cmake pkg-config clang libcurl4-openssl-dev libcjson-dev \
+libssl-dev libcmocka-dev python3 python3-jinja2 python3-yaml openssl \
+nginx-light valgrind clang-format curl ca-certificates"
+
+missing=""
+for p in $pkgs; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+        missing="$missing $p"
+    fi
+done
+# Node.js may come from elsewhere (e.g. NodeSource, which bundles npm).
+command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
+if [ -n "$missing" ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    echo "install-deps: apt-get install$missing"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+fi
+
+if [ -f "$top/tests/contract/package-lock.json" ] &&
+   [ ! -x "$top/tests/contract/node_modules/.bin/prism" ]; then
+    echo "install-deps: npm ci (tests/contract)"
+    (cd "$top/tests/contract" && npm ci --no-audit --no-fund --loglevel=error)
+fi
