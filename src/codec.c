@@ -1,0 +1,515 @@
+/*
+ * The codec engine: built-in types, allocator, deep free and the entry
+ * points generated models call (see src/codec_internal.h for the design).
+ */
+#include "codec_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------------- */
+/* Built-in types                                                          */
+/* ---------------------------------------------------------------------- */
+
+const clerk__type_t clerk__type_str = { CLERK__K_STR, sizeof(char *), NULL,
+                                        NULL, NULL };
+const clerk__type_t clerk__type_bool = { CLERK__K_BOOL, sizeof(bool), NULL,
+                                         NULL, NULL };
+const clerk__type_t clerk__type_int = { CLERK__K_INT, sizeof(int64_t), NULL,
+                                        NULL, NULL };
+const clerk__type_t clerk__type_num = { CLERK__K_NUM, sizeof(double), NULL,
+                                        NULL, NULL };
+const clerk__type_t clerk__type_opt_str = {
+    CLERK__K_OPT_STR, sizeof(clerk_opt_str_t), NULL, NULL, NULL
+};
+const clerk__type_t clerk__type_opt_bool = {
+    CLERK__K_OPT_BOOL, sizeof(clerk_opt_bool_t), NULL, NULL, NULL
+};
+const clerk__type_t clerk__type_opt_int = {
+    CLERK__K_OPT_INT, sizeof(clerk_opt_int64_t), NULL, NULL, NULL
+};
+const clerk__type_t clerk__type_opt_num = {
+    CLERK__K_OPT_NUM, sizeof(clerk_opt_double_t), NULL, NULL, NULL
+};
+const clerk__type_t clerk__type_json = { CLERK__K_JSON, sizeof(cJSON *), NULL,
+                                         NULL, NULL };
+const clerk__type_t clerk__type_file = {
+    CLERK__K_FILE, sizeof(const clerk_file_t *), NULL, NULL, NULL
+};
+const clerk__type_t clerk__type_str_array = {
+    CLERK__K_ARRAY, sizeof(clerk_str_array_t), NULL, &clerk__type_str, NULL
+};
+const clerk__type_t clerk__type_int_array = {
+    CLERK__K_ARRAY, sizeof(clerk_int64_array_t), NULL, &clerk__type_int, NULL
+};
+const clerk__type_t clerk__type_bool_array = {
+    CLERK__K_ARRAY, sizeof(clerk_bool_array_t), NULL, &clerk__type_bool, NULL
+};
+const clerk__type_t clerk__type_num_array = {
+    CLERK__K_ARRAY, sizeof(clerk_double_array_t), NULL, &clerk__type_num, NULL
+};
+const clerk__type_t clerk__type_json_array = {
+    CLERK__K_ARRAY, sizeof(clerk_json_array_t), NULL, &clerk__type_json, NULL
+};
+
+/* ---------------------------------------------------------------------- */
+/* Allocator (heap mode; see codec_internal.h for the arena plan)          */
+/* ---------------------------------------------------------------------- */
+
+clerk__alloc_t clerk__alloc_heap = { NULL };
+
+void *clerk__alloc_zeroed(clerk__alloc_t *a, size_t size)
+{
+    void *p = NULL;
+
+    (void)a;
+    if (size == 0) {
+        size = 1;
+    }
+    p = cJSON_malloc(size);
+    if (p != NULL) {
+        memset(p, 0, size);
+    }
+    return p;
+}
+
+char *clerk__alloc_strdup(clerk__alloc_t *a, const char *s, size_t len)
+{
+    char *p = NULL;
+
+    (void)a;
+    if (len == (size_t)-1) {
+        return NULL;
+    }
+    p = cJSON_malloc(len + 1);
+    if (p != NULL) {
+        memcpy(p, s, len);
+        p[len] = '\0';
+    }
+    return p;
+}
+
+void clerk__alloc_release(clerk__alloc_t *a, void *p)
+{
+    (void)a;
+    if (p != NULL) {
+        cJSON_free(p);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Messages                                                                */
+/* ---------------------------------------------------------------------- */
+
+const char *clerk__json_type_name(const cJSON *item)
+{
+    if (item == NULL) {
+        return "nothing";
+    }
+    switch (item->type & 0xFF) {
+    case cJSON_False:
+    case cJSON_True:
+        return "boolean";
+    case cJSON_NULL:
+        return "null";
+    case cJSON_Number:
+        return "number";
+    case cJSON_String:
+        return "string";
+    case cJSON_Array:
+        return "array";
+    case cJSON_Object:
+        return "object";
+    default:
+        return "invalid JSON";
+    }
+}
+
+void clerk__json_error_set(
+    clerk_json_error_t *err,
+    const clerk__seg_t *segs,
+    size_t level,
+    const char *fmt,
+    ...)
+{
+    size_t used = 1;
+    size_t i = 0;
+    int n = 0;
+    va_list ap;
+
+    if (err == NULL) {
+        return;
+    }
+    err->path[0] = '$';
+    err->path[1] = '\0';
+    for (i = 0; i < level && used < sizeof(err->path) - 1; i++) {
+        if (segs[i].name != NULL) {
+            n = snprintf(
+                err->path + used, sizeof(err->path) - used, ".%s",
+                segs[i].name);
+        } else {
+            n = snprintf(
+                err->path + used, sizeof(err->path) - used, "[%zu]",
+                segs[i].index);
+        }
+        if (n < 0) {
+            break;
+        }
+        used += (size_t)n;
+    }
+    if (used >= sizeof(err->path)) {
+        /* Truncated: mark it so that a cut path is not mistaken. */
+        memcpy(err->path + sizeof(err->path) - 4, "...", 4);
+    }
+    va_start(ap, fmt);
+    n = vsnprintf(err->reason, sizeof(err->reason), fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        err->reason[0] = '\0';
+    }
+}
+
+static void error_clear(clerk_json_error_t *error)
+{
+    if (error != NULL) {
+        error->path[0] = '\0';
+        error->reason[0] = '\0';
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Deep free                                                               */
+/* ---------------------------------------------------------------------- */
+
+static void free_union(const clerk__model_t *model, void *base)
+{
+    clerk__union_t *u = base;
+    const clerk__type_t *vt = NULL;
+
+    if (u->kind > 0 && (size_t)u->kind <= model->variant_count &&
+        u->value != NULL) {
+        vt = model->variants[u->kind - 1].type;
+        if (vt != NULL && vt->model != NULL) {
+            clerk__free_model_fields(vt->model, u->value);
+        }
+        clerk__alloc_release(&clerk__alloc_heap, u->value);
+    }
+    u->kind = 0;
+    u->value = NULL;
+}
+
+void clerk__free_model_fields(const clerk__model_t *model, void *base)
+{
+    size_t i = 0;
+    const clerk__field_t *f = NULL;
+
+    if (model == NULL || base == NULL) {
+        return;
+    }
+    if (model->variant_count > 0) {
+        free_union(model, base);
+        return;
+    }
+    for (i = 0; i < model->field_count; i++) {
+        f = &model->fields[i];
+        clerk__free_value(f->type, (char *)base + f->offset);
+    }
+}
+
+void clerk__free_value(const clerk__type_t *type, void *slot)
+{
+    clerk__array_t *arr = NULL;
+    size_t i = 0;
+    char *item = NULL;
+
+    switch (type->kind) {
+    case CLERK__K_STR:
+        clerk__alloc_release(&clerk__alloc_heap, *(char **)slot);
+        *(char **)slot = NULL;
+        break;
+    case CLERK__K_OPT_STR:
+        clerk__alloc_release(
+            &clerk__alloc_heap, ((clerk_opt_str_t *)slot)->value);
+        ((clerk_opt_str_t *)slot)->value = NULL;
+        break;
+    case CLERK__K_ENUM:
+        clerk__alloc_release(&clerk__alloc_heap, ((clerk_enum_t *)slot)->raw);
+        ((clerk_enum_t *)slot)->raw = NULL;
+        break;
+    case CLERK__K_JSON:
+        cJSON_Delete(*(cJSON **)slot);
+        *(cJSON **)slot = NULL;
+        break;
+    case CLERK__K_OBJ:
+        if (*(void **)slot != NULL) {
+            clerk__free_model_fields(type->model, *(void **)slot);
+            clerk__alloc_release(&clerk__alloc_heap, *(void **)slot);
+            *(void **)slot = NULL;
+        }
+        break;
+    case CLERK__K_STRUCT:
+        clerk__free_model_fields(type->model, slot);
+        break;
+    case CLERK__K_ARRAY:
+        arr = slot;
+        if (arr->items != NULL) {
+            switch (type->elem->kind) {
+            case CLERK__K_BOOL:
+            case CLERK__K_INT:
+            case CLERK__K_NUM:
+            case CLERK__K_OPT_BOOL:
+            case CLERK__K_OPT_INT:
+            case CLERK__K_OPT_NUM:
+            case CLERK__K_FILE:
+                break; /* nothing owned inside the items */
+            default:
+                item = arr->items;
+                for (i = 0; i < arr->count; i++) {
+                    clerk__free_value(type->elem, item);
+                    item += type->elem->size;
+                }
+                break;
+            }
+            clerk__alloc_release(&clerk__alloc_heap, arr->items);
+        }
+        arr->items = NULL;
+        arr->count = 0;
+        break;
+    default:
+        /* Scalars and K_FILE (borrowed) own nothing. */
+        break;
+    }
+}
+
+void clerk__model_free(const clerk__model_t *model, void *value)
+{
+    if (model == NULL || value == NULL) {
+        return;
+    }
+    clerk__free_model_fields(model, value);
+    clerk__alloc_release(&clerk__alloc_heap, value);
+}
+
+void clerk__value_free(const clerk__type_t *type, void *value)
+{
+    if (type == NULL || value == NULL) {
+        return;
+    }
+    if (type->kind == CLERK__K_OBJ) {
+        clerk__model_free(type->model, value);
+        return;
+    }
+    clerk__free_value(type, value);
+    clerk__alloc_release(&clerk__alloc_heap, value);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Entry points                                                            */
+/* ---------------------------------------------------------------------- */
+
+/* Decode `json` into a fresh top-level block: for K_OBJ types the model
+ * struct itself, else a block of type->size bytes. */
+static clerk_status_t decode_block(
+    const clerk__type_t *type,
+    void **out,
+    cJSON *json,
+    unsigned flags,
+    int take,
+    clerk_json_error_t *error)
+{
+    clerk_status_t st = CLERK_OK;
+    void *slot = NULL; /* K_OBJ: holds the model pointer */
+    void *block = NULL;
+
+    if (type->kind == CLERK__K_OBJ) {
+        st = clerk__decode_root(type, &slot, json, flags, take, error);
+        if (st != CLERK_OK) {
+            clerk__free_value(type, &slot);
+            goto done;
+        }
+        *out = slot;
+        goto done;
+    }
+    block = clerk__alloc_zeroed(&clerk__alloc_heap, type->size);
+    if (block == NULL) {
+        st = CLERK_E_NOMEM;
+        goto done;
+    }
+    st = clerk__decode_root(type, block, json, flags, take, error);
+    if (st != CLERK_OK) {
+        clerk__value_free(type, block);
+        block = NULL;
+        goto done;
+    }
+    *out = block;
+    block = NULL;
+done:
+    return st;
+}
+
+clerk_status_t clerk__model_from_json(
+    const clerk__model_t *model,
+    void **out,
+    const cJSON *json,
+    unsigned flags,
+    clerk_json_error_t *error)
+{
+    clerk__type_t type = { CLERK__K_OBJ, sizeof(void *), NULL, NULL, NULL };
+
+    error_clear(error);
+    if (out == NULL) {
+        return CLERK_E_INVALID_ARG;
+    }
+    *out = NULL;
+    if (model == NULL || json == NULL) {
+        return CLERK_E_INVALID_ARG;
+    }
+    type.model = model;
+    /* The caller's tree is never modified: take = 0. */
+    return decode_block(&type, out, (cJSON *)json, flags, 0, error);
+}
+
+/* Parse exactly `len` bytes as one JSON document (trailing whitespace
+ * allowed), never touching cJSON's global error pointer. */
+static clerk_status_t parse_text(
+    cJSON **tree,
+    const char *json,
+    size_t len,
+    clerk_json_error_t *error)
+{
+    const char *end = NULL;
+    cJSON *root = NULL;
+    size_t pos = 0;
+
+    *tree = NULL;
+    if (json == NULL || len == 0) {
+        clerk__json_error_set(error, NULL, 0, "empty document");
+        return CLERK_E_DECODE;
+    }
+    root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+    if (root == NULL) {
+        pos = (end != NULL && end >= json) ? (size_t)(end - json) : 0;
+        clerk__json_error_set(
+            error, NULL, 0, "malformed JSON near byte %zu of %zu", pos, len);
+        return CLERK_E_DECODE;
+    }
+    pos = (size_t)(end - json);
+    while (pos < len && (json[pos] == ' ' || json[pos] == '\t' ||
+                         json[pos] == '\n' || json[pos] == '\r')) {
+        pos++;
+    }
+    if (pos < len && !(pos + 1 == len && json[pos] == '\0')) {
+        cJSON_Delete(root);
+        clerk__json_error_set(
+            error, NULL, 0, "unexpected data after the JSON value at byte %zu",
+            pos);
+        return CLERK_E_DECODE;
+    }
+    *tree = root;
+    return CLERK_OK;
+}
+
+clerk_status_t clerk__value_parse(
+    const clerk__type_t *type,
+    void **out,
+    const char *json,
+    size_t len,
+    unsigned flags,
+    clerk_json_error_t *error)
+{
+    clerk_status_t st = CLERK_OK;
+    cJSON *tree = NULL;
+
+    error_clear(error);
+    if (out == NULL) {
+        return CLERK_E_INVALID_ARG;
+    }
+    *out = NULL;
+    if (type == NULL || (type->kind == CLERK__K_OBJ && type->model == NULL)) {
+        return CLERK_E_INVALID_ARG;
+    }
+    st = parse_text(&tree, json, len, error);
+    if (st != CLERK_OK) {
+        goto done;
+    }
+    /* The tree is ours: strings and free-form values are taken from it. */
+    st = decode_block(type, out, tree, flags, 1, error);
+done:
+    cJSON_Delete(tree);
+    return st;
+}
+
+clerk_status_t clerk__model_parse(
+    const clerk__model_t *model,
+    void **out,
+    const char *json,
+    size_t len,
+    unsigned flags,
+    clerk_json_error_t *error)
+{
+    clerk__type_t type = { CLERK__K_OBJ, sizeof(void *), NULL, NULL, NULL };
+
+    if (model == NULL) {
+        error_clear(error);
+        if (out != NULL) {
+            *out = NULL;
+        }
+        return CLERK_E_INVALID_ARG;
+    }
+    type.model = model;
+    return clerk__value_parse(&type, out, json, len, flags, error);
+}
+
+clerk_status_t clerk__model_to_json(
+    const clerk__model_t *model,
+    cJSON **out,
+    const void *value,
+    clerk_json_error_t *error)
+{
+    clerk__type_t type = { CLERK__K_OBJ, sizeof(void *), NULL, NULL, NULL };
+
+    error_clear(error);
+    if (out == NULL) {
+        return CLERK_E_INVALID_ARG;
+    }
+    *out = NULL;
+    if (model == NULL || value == NULL) {
+        return CLERK_E_INVALID_ARG;
+    }
+    type.model = model;
+    return clerk__encode_root(&type, &value, out, error);
+}
+
+clerk_status_t clerk__value_to_json(
+    const clerk__type_t *type,
+    cJSON **out,
+    const void *value,
+    clerk_json_error_t *error)
+{
+    error_clear(error);
+    if (out == NULL) {
+        return CLERK_E_INVALID_ARG;
+    }
+    *out = NULL;
+    if (type == NULL || value == NULL) {
+        return CLERK_E_INVALID_ARG;
+    }
+    if (type->kind == CLERK__K_OBJ) {
+        return clerk__encode_root(type, &value, out, error);
+    }
+    return clerk__encode_root(type, value, out, error);
+}
+
+char *clerk__model_print(const clerk__model_t *model, const void *value)
+{
+    cJSON *json = NULL;
+    char *text = NULL;
+
+    if (clerk__model_to_json(model, &json, value, NULL) != CLERK_OK) {
+        goto done;
+    }
+    text = cJSON_PrintUnformatted(json);
+done:
+    cJSON_Delete(json);
+    return text;
+}

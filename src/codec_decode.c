@@ -1,0 +1,637 @@
+/*
+ * Decoding: cJSON tree -> C structs, driven by the descriptor tables.
+ *
+ * Ownership during a decode: every block is stored into its slot the
+ * moment it is allocated, so the partially decoded value is always fully
+ * reachable from the top-level block; on any error the entry point frees
+ * that block deeply and nothing leaks.
+ *
+ * Null policy (documented in DESIGN-level terms in the report):
+ *   - OPT_*, ENUM, ARRAY record CLERK_NULL; K_STR stores NULL; K_JSON a
+ *     cJSON null; K_OBJ stores NULL and sets the `_is_null` companion.
+ *     When the field is not marked nullable this is tolerated by default
+ *     (real APIs send nulls the spec does not announce) and a decode error
+ *     under CLERK_DECODE_STRICT.
+ *   - K_BOOL, K_INT, K_NUM (and models stored by value) cannot represent
+ *     null: always a decode error.
+ *   - Array items: null is accepted wherever the item type can represent
+ *     it (the descriptors carry no per-item nullability).
+ *
+ * Unions: with a discriminator, the member whose tag equals the
+ * discriminator property is decoded (its errors are reported as such).  An
+ * absent or unknown tag is a decode error under CLERK_DECODE_STRICT; by
+ * default the engine falls back to the rule for unions without
+ * discriminator: first the first member that decodes with its required
+ * fields present, then (lenient mode only) the first member that decodes
+ * at all.
+ */
+#include "codec_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* 2^53: integers are exact in a double only strictly inside +-2^53
+ * (2^53 + 1 parses as 2^53, so 2^53 itself is ambiguous and refused). */
+#define SAFE_INT_LIMIT 9007199254740992.0
+
+typedef struct dctx {
+    unsigned flags;
+    int take; /* the tree is ours: take strings and values out of it */
+    clerk__alloc_t *alloc;
+    clerk_json_error_t *err;
+    clerk__seg_t segs[CLERK__MAX_SEGS];
+} dctx_t;
+
+static clerk_status_t decode_value(
+    dctx_t *c,
+    const clerk__type_t *type,
+    unsigned fflags,
+    size_t null_offset,
+    void *base,
+    cJSON *parent,
+    cJSON *item,
+    void *slot,
+    size_t level);
+
+static clerk_status_t decode_model(
+    dctx_t *c,
+    const clerk__model_t *model,
+    cJSON *item,
+    void *base,
+    size_t level);
+
+/* Record a decode error at the current path (first `level` steps). */
+static clerk_status_t fail(dctx_t *c, size_t level, const char *fmt, ...)
+{
+    va_list ap;
+    char reason[sizeof(((clerk_json_error_t *)0)->reason)];
+    int n = 0;
+
+    if (c->err != NULL) {
+        va_start(ap, fmt);
+        n = vsnprintf(reason, sizeof(reason), fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            reason[0] = '\0';
+        }
+        clerk__json_error_set(c->err, c->segs, level, "%s", reason);
+    }
+    return CLERK_E_DECODE;
+}
+
+static clerk_status_t nomem(dctx_t *c, size_t level)
+{
+    if (c->err != NULL) {
+        clerk__json_error_set(c->err, c->segs, level, "out of memory");
+    }
+    return CLERK_E_NOMEM;
+}
+
+static clerk_status_t type_error(
+    dctx_t *c,
+    size_t level,
+    const char *want,
+    const cJSON *got)
+{
+    return fail(
+        c, level, "expected %s, got %s", want, clerk__json_type_name(got));
+}
+
+/* Accept a JSON null for a value not marked nullable? */
+static clerk_status_t null_allowed(dctx_t *c, unsigned fflags, size_t level)
+{
+    if ((fflags & CLERK__F_NULLABLE) != 0 ||
+        (c->flags & CLERK_DECODE_STRICT) == 0) {
+        return CLERK_OK;
+    }
+    return fail(c, level, "null for a non-nullable field");
+}
+
+/* The string of a string node: taken from the tree when allowed, else
+ * copied.  NULL on out-of-memory. */
+static char *get_string(dctx_t *c, cJSON *item)
+{
+    char *s = item->valuestring;
+
+    if (c->take && c->alloc->arena == NULL &&
+        (item->type & cJSON_IsReference) == 0) {
+        item->valuestring = NULL;
+        return s;
+    }
+    return clerk__alloc_strdup(c->alloc, s, strlen(s));
+}
+
+/* Depth of nested containers in a free-form value must stay within
+ * `budget` (the number of container levels still allowed). */
+static int depth_ok(const cJSON *item, size_t budget)
+{
+    const cJSON *child = NULL;
+
+    if (!cJSON_IsArray(item) && !cJSON_IsObject(item)) {
+        return 1;
+    }
+    if (budget == 0) {
+        return 0;
+    }
+    for (child = item->child; child != NULL; child = child->next) {
+        if (!depth_ok(child, budget - 1)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static clerk_status_t decode_int(
+    dctx_t *c,
+    const cJSON *item,
+    int64_t *out,
+    size_t level)
+{
+    double d = 0;
+
+    if (!cJSON_IsNumber(item)) {
+        return type_error(c, level, "integer", item);
+    }
+    d = item->valuedouble;
+    if (!(d > -SAFE_INT_LIMIT && d < SAFE_INT_LIMIT)) {
+        return fail(c, level, "integer out of the exact range +-(2^53-1)");
+    }
+    /* Inside +-2^53 the conversion is exact, so a round trip tells. */
+    if ((double)(int64_t)d != d) {
+        return fail(c, level, "expected integer, got a fraction");
+    }
+    *out = (int64_t)d;
+    return CLERK_OK;
+}
+
+static clerk_status_t decode_enum(
+    dctx_t *c,
+    const clerk__enum_t *en,
+    cJSON *item,
+    clerk_enum_t *out,
+    size_t level)
+{
+    const char *s = item->valuestring;
+    size_t i = 0;
+
+    out->value = 0;
+    if (en != NULL) {
+        for (i = 0; i < en->count; i++) {
+            if (en->values[i][0] == s[0] && strcmp(en->values[i], s) == 0) {
+                out->value = (int)(i + 1);
+                break;
+            }
+        }
+    }
+    out->raw = get_string(c, item);
+    if (out->raw == NULL) {
+        return nomem(c, level);
+    }
+    out->state = CLERK_SET;
+    return CLERK_OK;
+}
+
+static clerk_status_t decode_array(
+    dctx_t *c,
+    const clerk__type_t *type,
+    cJSON *item,
+    clerk__array_t *arr,
+    size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    const clerk__type_t *elem = type->elem;
+    cJSON *child = NULL;
+    cJSON *next = NULL;
+    size_t n = 0;
+    size_t i = 0;
+    char *slot = NULL;
+
+    if (level + 1 > CLERK__MAX_DEPTH) {
+        return fail(c, level, "nesting deeper than %d", CLERK__MAX_DEPTH);
+    }
+    for (child = item->child; child != NULL; child = child->next) {
+        n++;
+    }
+    arr->state = CLERK_SET;
+    if (n == 0) {
+        return CLERK_OK;
+    }
+    if (n > ((size_t)-1) / elem->size) {
+        return nomem(c, level);
+    }
+    arr->items = clerk__alloc_zeroed(c->alloc, n * elem->size);
+    if (arr->items == NULL) {
+        return nomem(c, level);
+    }
+    /* Zeroed items are free-safe: publish the count now so that an error
+     * half-way releases exactly what was decoded. */
+    arr->count = n;
+    slot = arr->items;
+    c->segs[level].name = NULL;
+    for (child = item->child; child != NULL; child = next) {
+        next = child->next;
+        c->segs[level].index = i;
+        st = decode_value(
+            c, elem, CLERK__F_NULLABLE, 0, NULL, item, child, slot,
+            level + 1);
+        if (st != CLERK_OK) {
+            return st;
+        }
+        /* A taken child (free-form items) left the list; `next` is kept. */
+        slot += elem->size;
+        i++;
+    }
+    return CLERK_OK;
+}
+
+/* Decode an object into the model behind a K_OBJ slot (allocating it). */
+static clerk_status_t decode_obj(
+    dctx_t *c,
+    const clerk__model_t *model,
+    cJSON *item,
+    void **slot,
+    size_t level)
+{
+    *slot = clerk__alloc_zeroed(c->alloc, model->size);
+    if (*slot == NULL) {
+        return nomem(c, level);
+    }
+    return decode_model(c, model, item, *slot, level);
+}
+
+static clerk_status_t decode_value(
+    dctx_t *c,
+    const clerk__type_t *type,
+    unsigned fflags,
+    size_t null_offset,
+    void *base,
+    cJSON *parent,
+    cJSON *item,
+    void *slot,
+    size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    int is_null = cJSON_IsNull(item);
+
+    switch (type->kind) {
+    case CLERK__K_STR:
+        if (cJSON_IsString(item)) {
+            *(char **)slot = get_string(c, item);
+            return *(char **)slot == NULL ? nomem(c, level) : CLERK_OK;
+        }
+        if (is_null) {
+            return null_allowed(c, fflags, level);
+        }
+        return type_error(c, level, "string", item);
+    case CLERK__K_BOOL:
+        if (cJSON_IsBool(item)) {
+            *(bool *)slot = cJSON_IsTrue(item) ? true : false;
+            return CLERK_OK;
+        }
+        return type_error(c, level, "boolean", item);
+    case CLERK__K_INT:
+        return decode_int(c, item, slot, level);
+    case CLERK__K_NUM:
+        if (cJSON_IsNumber(item)) {
+            *(double *)slot = item->valuedouble;
+            return CLERK_OK;
+        }
+        return type_error(c, level, "number", item);
+    case CLERK__K_OPT_STR:
+        if (cJSON_IsString(item)) {
+            clerk_opt_str_t *o = slot;
+            o->value = get_string(c, item);
+            if (o->value == NULL) {
+                return nomem(c, level);
+            }
+            o->state = CLERK_SET;
+            return CLERK_OK;
+        }
+        if (is_null) {
+            ((clerk_opt_str_t *)slot)->state = CLERK_NULL;
+            return null_allowed(c, fflags, level);
+        }
+        return type_error(c, level, "string", item);
+    case CLERK__K_OPT_BOOL:
+        if (cJSON_IsBool(item)) {
+            ((clerk_opt_bool_t *)slot)->value =
+                cJSON_IsTrue(item) ? true : false;
+            ((clerk_opt_bool_t *)slot)->state = CLERK_SET;
+            return CLERK_OK;
+        }
+        if (is_null) {
+            ((clerk_opt_bool_t *)slot)->state = CLERK_NULL;
+            return null_allowed(c, fflags, level);
+        }
+        return type_error(c, level, "boolean", item);
+    case CLERK__K_OPT_INT:
+        if (is_null) {
+            ((clerk_opt_int64_t *)slot)->state = CLERK_NULL;
+            return null_allowed(c, fflags, level);
+        }
+        st = decode_int(c, item, &((clerk_opt_int64_t *)slot)->value, level);
+        if (st == CLERK_OK) {
+            ((clerk_opt_int64_t *)slot)->state = CLERK_SET;
+        }
+        return st;
+    case CLERK__K_OPT_NUM:
+        if (cJSON_IsNumber(item)) {
+            ((clerk_opt_double_t *)slot)->value = item->valuedouble;
+            ((clerk_opt_double_t *)slot)->state = CLERK_SET;
+            return CLERK_OK;
+        }
+        if (is_null) {
+            ((clerk_opt_double_t *)slot)->state = CLERK_NULL;
+            return null_allowed(c, fflags, level);
+        }
+        return type_error(c, level, "number", item);
+    case CLERK__K_ENUM:
+        if (cJSON_IsString(item)) {
+            return decode_enum(c, type->enumeration, item, slot, level);
+        }
+        if (is_null) {
+            ((clerk_enum_t *)slot)->state = CLERK_NULL;
+            return null_allowed(c, fflags, level);
+        }
+        return type_error(c, level, "string", item);
+    case CLERK__K_JSON:
+        /* The `level` enclosing containers count against the limit. */
+        if (!depth_ok(item, CLERK__MAX_DEPTH - level)) {
+            return fail(c, level, "nesting deeper than %d", CLERK__MAX_DEPTH);
+        }
+        if (is_null) {
+            st = null_allowed(c, fflags, level);
+            if (st != CLERK_OK) {
+                return st;
+            }
+        }
+        if (c->take && parent != NULL && c->alloc->arena == NULL) {
+            *(cJSON **)slot = cJSON_DetachItemViaPointer(parent, item);
+        } else {
+            *(cJSON **)slot = cJSON_Duplicate(item, 1);
+        }
+        return *(cJSON **)slot == NULL ? nomem(c, level) : CLERK_OK;
+    case CLERK__K_OBJ:
+        if (is_null) {
+            if (null_offset != 0 && base != NULL) {
+                *(bool *)((char *)base + null_offset) = true;
+            }
+            return null_allowed(c, fflags, level);
+        }
+        return decode_obj(c, type->model, item, slot, level);
+    case CLERK__K_STRUCT:
+        return decode_model(c, type->model, item, slot, level);
+    case CLERK__K_ARRAY:
+        if (cJSON_IsArray(item)) {
+            return decode_array(c, type, item, slot, level);
+        }
+        if (is_null) {
+            ((clerk__array_t *)slot)->state = CLERK_NULL;
+            return null_allowed(c, fflags, level);
+        }
+        return type_error(c, level, "array", item);
+    case CLERK__K_FILE:
+    default:
+        /* Files are request-only: nothing to decode. */
+        return CLERK_OK;
+    }
+}
+
+/* Find the field for `key`, expecting spec order: the cursor is O(1) when
+ * the document follows the spec, else a wrap-around scan. */
+static const clerk__field_t *find_field(
+    const clerk__model_t *model,
+    const char *key,
+    size_t *cursor)
+{
+    const clerk__field_t *fields = model->fields;
+    size_t n = model->field_count;
+    size_t i = *cursor;
+    size_t k = 0;
+
+    for (k = 0; k < n; k++, i++) {
+        if (i >= n) {
+            i = 0;
+        }
+        if (fields[i].name[0] == key[0] && strcmp(fields[i].name, key) == 0) {
+            *cursor = i + 1;
+            return &fields[i];
+        }
+    }
+    return NULL;
+}
+
+static clerk_status_t decode_variant(
+    dctx_t *c,
+    const clerk__model_t *model,
+    size_t i,
+    cJSON *item,
+    clerk__union_t *u,
+    size_t level)
+{
+    const clerk__type_t *vt = model->variants[i].type;
+
+    u->kind = (int)(i + 1);
+    return decode_obj(c, vt->model, item, &u->value, level);
+}
+
+static void drop_variant(const clerk__model_t *model, clerk__union_t *u)
+{
+    const clerk__type_t *vt = NULL;
+
+    if (u->kind > 0 && u->value != NULL) {
+        vt = model->variants[u->kind - 1].type;
+        clerk__free_model_fields(vt->model, u->value);
+        clerk__alloc_release(&clerk__alloc_heap, u->value);
+    }
+    u->kind = 0;
+    u->value = NULL;
+}
+
+/* First member that decodes, trying with required fields enforced first.
+ * The tree is left untouched while trying (take = 0). */
+static clerk_status_t decode_first_match(
+    dctx_t *c,
+    const clerk__model_t *model,
+    cJSON *item,
+    clerk__union_t *u,
+    size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    unsigned saved_flags = c->flags;
+    int saved_take = c->take;
+    int pass = 0;
+    size_t i = 0;
+    int passes = (saved_flags & CLERK_DECODE_STRICT) != 0 ? 1 : 2;
+
+    c->take = 0;
+    for (pass = 0; pass < passes; pass++) {
+        c->flags = pass == 0 ? (saved_flags | CLERK_DECODE_STRICT)
+                             : saved_flags;
+        for (i = 0; i < model->variant_count; i++) {
+            st = decode_variant(c, model, i, item, u, level);
+            if (st == CLERK_OK) {
+                goto done;
+            }
+            drop_variant(model, u);
+            if (st == CLERK_E_NOMEM) {
+                goto done;
+            }
+        }
+    }
+    st = fail(c, level, "matches no member of %s", model->name);
+done:
+    c->flags = saved_flags;
+    c->take = saved_take;
+    return st;
+}
+
+static clerk_status_t decode_union(
+    dctx_t *c,
+    const clerk__model_t *model,
+    cJSON *item,
+    clerk__union_t *u,
+    size_t level)
+{
+    const cJSON *tag = NULL;
+    size_t i = 0;
+
+    if (!cJSON_IsObject(item)) {
+        return type_error(c, level, "object", item);
+    }
+    if (model->discriminator != NULL) {
+        tag = cJSON_GetObjectItemCaseSensitive(item, model->discriminator);
+        if (cJSON_IsString(tag)) {
+            for (i = 0; i < model->variant_count; i++) {
+                if (model->variants[i].tag != NULL &&
+                    strcmp(model->variants[i].tag, tag->valuestring) == 0) {
+                    return decode_variant(c, model, i, item, u, level);
+                }
+            }
+        }
+        if ((c->flags & CLERK_DECODE_STRICT) != 0) {
+            c->segs[level].name = model->discriminator;
+            if (tag == NULL) {
+                return fail(c, level + 1, "discriminator missing");
+            }
+            if (!cJSON_IsString(tag)) {
+                return type_error(c, level + 1, "string", tag);
+            }
+            return fail(
+                c, level + 1, "unknown %s of %s", model->discriminator,
+                model->name);
+        }
+    }
+    return decode_first_match(c, model, item, u, level);
+}
+
+static clerk_status_t decode_model(
+    dctx_t *c,
+    const clerk__model_t *model,
+    cJSON *item,
+    void *base,
+    size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    const clerk__field_t *f = NULL;
+    cJSON *child = NULL;
+    cJSON *next = NULL;
+    size_t cursor = 0;
+    size_t i = 0;
+    size_t idx = 0;
+    unsigned char seen_small[64];
+    unsigned char *seen = seen_small;
+    unsigned char *seen_heap = NULL;
+
+    if (level + 1 > CLERK__MAX_DEPTH) {
+        return fail(c, level, "nesting deeper than %d", CLERK__MAX_DEPTH);
+    }
+    if (model->variant_count > 0) {
+        return decode_union(c, model, item, base, level);
+    }
+    if (!cJSON_IsObject(item)) {
+        return type_error(c, level, "object", item);
+    }
+    /* One bit per field: duplicate keys (the last one wins, the earlier
+     * value is released) and, in strict mode, missing required fields. */
+    if (model->field_count > sizeof(seen_small) * 8) {
+        seen_heap =
+            clerk__alloc_zeroed(c->alloc, model->field_count / 8 + 1);
+        if (seen_heap == NULL) {
+            return nomem(c, level);
+        }
+        seen = seen_heap;
+    } else {
+        memset(seen_small, 0, (model->field_count + 7) / 8);
+    }
+    for (child = item->child; child != NULL; child = next) {
+        next = child->next;
+        if (child->string == NULL) {
+            continue;
+        }
+        f = find_field(model, child->string, &cursor);
+        if (f == NULL) {
+            continue; /* unknown fields are ignored */
+        }
+        idx = (size_t)(f - model->fields);
+        if ((seen[idx / 8] & (1u << (idx % 8))) != 0) {
+            clerk__free_value(f->type, (char *)base + f->offset);
+            memset((char *)base + f->offset, 0, f->type->size);
+            if (f->null_offset != 0) {
+                *(bool *)((char *)base + f->null_offset) = false;
+            }
+        }
+        seen[idx / 8] |= (unsigned char)(1u << (idx % 8));
+        c->segs[level].name = f->name;
+        st = decode_value(
+            c, f->type, f->flags, f->null_offset, base, item, child,
+            (char *)base + f->offset, level + 1);
+        if (st != CLERK_OK) {
+            goto done;
+        }
+    }
+    if ((c->flags & CLERK_DECODE_STRICT) != 0) {
+        for (i = 0; i < model->field_count; i++) {
+            f = &model->fields[i];
+            if ((f->flags & CLERK__F_REQUIRED) != 0 &&
+                f->type->kind != CLERK__K_FILE &&
+                (seen[i / 8] & (1u << (i % 8))) == 0) {
+                c->segs[level].name = f->name;
+                st = fail(c, level + 1, "required field missing");
+                goto done;
+            }
+        }
+    }
+done:
+    clerk__alloc_release(c->alloc, seen_heap);
+    return st;
+}
+
+clerk_status_t clerk__decode_root(
+    const clerk__type_t *type,
+    void *slot,
+    cJSON *json,
+    unsigned flags,
+    int take,
+    clerk_json_error_t *err)
+{
+    dctx_t c;
+    clerk_status_t st = CLERK_OK;
+
+    c.flags = flags;
+    c.take = take;
+    c.alloc = &clerk__alloc_heap;
+    c.err = err;
+    if (type->kind == CLERK__K_OBJ && cJSON_IsNull(json)) {
+        return type_error(&c, 0, "object", json);
+    }
+    /* Other roots may be null where their C type can say so. */
+    st = decode_value(
+        &c, type, CLERK__F_NULLABLE, 0, NULL, NULL, json, slot, 0);
+    if (st == CLERK_OK && err != NULL) {
+        /* Failed union attempts may have left text behind. */
+        err->path[0] = '\0';
+        err->reason[0] = '\0';
+    }
+    return st;
+}

@@ -1,0 +1,408 @@
+/*
+ * Encoding: C structs -> cJSON tree, driven by the descriptor tables.
+ *
+ * Per field (spec order):
+ *   K_STR     NULL: omitted; null when required + nullable; a required,
+ *             non-nullable NULL is CLERK_E_INVALID_ARG (path in error).
+ *   K_BOOL, K_INT, K_NUM: always sent (their absence cannot be told).
+ *   OPT_*     UNSET: omitted (required: invalid arg), NULL: null, SET: value.
+ *   K_ENUM    like OPT_*; an UNSET enum with a non-zero value or a raw
+ *             string counts as SET (the value says it was meant).  raw is
+ *             sent when non-NULL, else values[value - 1]; a value out of
+ *             range without raw is invalid arg.
+ *   K_JSON    NULL: omitted (required: null if nullable, else invalid arg);
+ *             else a duplicate of the value.
+ *   K_OBJ     pointer: the object; NULL with the `_is_null` companion true:
+ *             null; NULL otherwise: omitted, or for a required field null if
+ *             nullable, else invalid arg.
+ *   K_ARRAY   count > 0 or state SET: the array; state NULL: null; else
+ *             omitted (required: invalid arg).
+ *   K_FILE    never part of a JSON document (multipart only): skipped.
+ * Unions encode their selected member; kind 0 is invalid arg.
+ * Integers must lie strictly inside +-2^53 and numbers be finite.
+ */
+#include "codec_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+#define SAFE_INT_MAX 9007199254740991LL /* 2^53 - 1 */
+
+typedef struct ectx {
+    clerk_json_error_t *err;
+    clerk__seg_t segs[CLERK__MAX_SEGS];
+} ectx_t;
+
+static clerk_status_t encode_model(
+    ectx_t *e,
+    const clerk__model_t *model,
+    const void *base,
+    cJSON **out,
+    size_t level);
+
+static clerk_status_t invalid(ectx_t *e, size_t level, const char *reason)
+{
+    clerk__json_error_set(e->err, e->segs, level, "%s", reason);
+    return CLERK_E_INVALID_ARG;
+}
+
+static clerk_status_t nomem(ectx_t *e, size_t level)
+{
+    clerk__json_error_set(e->err, e->segs, level, "out of memory");
+    return CLERK_E_NOMEM;
+}
+
+/* *out = a new node, or NOMEM. */
+static clerk_status_t made(ectx_t *e, cJSON *node, cJSON **out, size_t level)
+{
+    *out = node;
+    return node == NULL ? nomem(e, level) : CLERK_OK;
+}
+
+static clerk_status_t encode_int(
+    ectx_t *e,
+    int64_t v,
+    cJSON **out,
+    size_t level)
+{
+    if (v > SAFE_INT_MAX || v < -SAFE_INT_MAX) {
+        return invalid(e, level, "integer beyond +-(2^53-1)");
+    }
+    return made(e, cJSON_CreateNumber((double)v), out, level);
+}
+
+static clerk_status_t encode_num(ectx_t *e, double v, cJSON **out, size_t level)
+{
+    if (!isfinite(v)) {
+        return invalid(e, level, "number is not finite");
+    }
+    return made(e, cJSON_CreateNumber(v), out, level);
+}
+
+static clerk_status_t encode_str(
+    ectx_t *e,
+    const char *s,
+    cJSON **out,
+    size_t level)
+{
+    return made(e, cJSON_CreateString(s), out, level);
+}
+
+/* An enum that is set, as its wire string. */
+static clerk_status_t encode_enum(
+    ectx_t *e,
+    const clerk__enum_t *en,
+    const clerk_enum_t *v,
+    cJSON **out,
+    size_t level)
+{
+    if (v->raw != NULL) {
+        return encode_str(e, v->raw, out, level);
+    }
+    if (en == NULL || v->value < 1 || (size_t)v->value > en->count) {
+        return invalid(e, level, "enum value out of range");
+    }
+    return encode_str(e, en->values[v->value - 1], out, level);
+}
+
+static clerk_presence_t enum_state(const clerk_enum_t *v)
+{
+    if (v->state == CLERK_UNSET && (v->value != 0 || v->raw != NULL)) {
+        return CLERK_SET;
+    }
+    return v->state;
+}
+
+static clerk_status_t encode_item(
+    ectx_t *e,
+    const clerk__type_t *type,
+    const void *slot,
+    cJSON **out,
+    size_t level);
+
+static clerk_status_t encode_array(
+    ectx_t *e,
+    const clerk__type_t *type,
+    const clerk__array_t *arr,
+    cJSON **out,
+    size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    cJSON *json = NULL;
+    cJSON *node = NULL;
+    const char *item = arr->items;
+    size_t i = 0;
+
+    if (level + 1 > CLERK__MAX_DEPTH) {
+        return invalid(e, level, "nesting deeper than the limit");
+    }
+    if (arr->count > 0 && arr->items == NULL) {
+        return invalid(e, level, "array items missing for a non-zero count");
+    }
+    json = cJSON_CreateArray();
+    if (json == NULL) {
+        return nomem(e, level);
+    }
+    e->segs[level].name = NULL;
+    for (i = 0; i < arr->count; i++) {
+        e->segs[level].index = i;
+        st = encode_item(e, type->elem, item, &node, level + 1);
+        if (st != CLERK_OK) {
+            goto done;
+        }
+        if (!cJSON_AddItemToArray(json, node)) {
+            cJSON_Delete(node);
+            st = nomem(e, level);
+            goto done;
+        }
+        item += type->elem->size;
+    }
+done:
+    if (st != CLERK_OK) {
+        cJSON_Delete(json);
+        json = NULL;
+    }
+    *out = json;
+    return st;
+}
+
+/* An array item (or any value whose absence cannot be expressed): states
+ * without a value become null. */
+static clerk_status_t encode_item(
+    ectx_t *e,
+    const clerk__type_t *type,
+    const void *slot,
+    cJSON **out,
+    size_t level)
+{
+    const clerk__array_t *arr = NULL;
+
+    *out = NULL;
+    switch (type->kind) {
+    case CLERK__K_STR:
+        if (*(char *const *)slot == NULL) {
+            break;
+        }
+        return encode_str(e, *(char *const *)slot, out, level);
+    case CLERK__K_BOOL:
+        return made(e, cJSON_CreateBool(*(const bool *)slot), out, level);
+    case CLERK__K_INT:
+        return encode_int(e, *(const int64_t *)slot, out, level);
+    case CLERK__K_NUM:
+        return encode_num(e, *(const double *)slot, out, level);
+    case CLERK__K_OPT_STR:
+        if (((const clerk_opt_str_t *)slot)->state != CLERK_SET) {
+            break;
+        }
+        if (((const clerk_opt_str_t *)slot)->value == NULL) {
+            return invalid(e, level, "string set to NULL");
+        }
+        return encode_str(
+            e, ((const clerk_opt_str_t *)slot)->value, out, level);
+    case CLERK__K_OPT_BOOL:
+        if (((const clerk_opt_bool_t *)slot)->state != CLERK_SET) {
+            break;
+        }
+        return made(
+            e, cJSON_CreateBool(((const clerk_opt_bool_t *)slot)->value), out,
+            level);
+    case CLERK__K_OPT_INT:
+        if (((const clerk_opt_int64_t *)slot)->state != CLERK_SET) {
+            break;
+        }
+        return encode_int(
+            e, ((const clerk_opt_int64_t *)slot)->value, out, level);
+    case CLERK__K_OPT_NUM:
+        if (((const clerk_opt_double_t *)slot)->state != CLERK_SET) {
+            break;
+        }
+        return encode_num(
+            e, ((const clerk_opt_double_t *)slot)->value, out, level);
+    case CLERK__K_ENUM:
+        if (enum_state(slot) != CLERK_SET) {
+            break;
+        }
+        return encode_enum(e, type->enumeration, slot, out, level);
+    case CLERK__K_JSON:
+        if (*(cJSON *const *)slot == NULL) {
+            break;
+        }
+        return made(e, cJSON_Duplicate(*(cJSON *const *)slot, 1), out, level);
+    case CLERK__K_OBJ:
+        if (*(void *const *)slot == NULL) {
+            break;
+        }
+        return encode_model(e, type->model, *(void *const *)slot, out, level);
+    case CLERK__K_STRUCT:
+        return encode_model(e, type->model, slot, out, level);
+    case CLERK__K_ARRAY:
+        arr = slot;
+        if (arr->state == CLERK_NULL) {
+            break;
+        }
+        return encode_array(e, type, arr, out, level);
+    case CLERK__K_FILE:
+    default:
+        return invalid(e, level, "a file cannot be encoded as JSON");
+    }
+    return made(e, cJSON_CreateNull(), out, level);
+}
+
+/* What a field contributes. */
+enum { OMIT, EXPLICIT_NULL, VALUE, MISSING };
+
+static int field_presence(
+    const clerk__field_t *f,
+    const void *base,
+    const void *slot)
+{
+    int missing = (f->flags & CLERK__F_REQUIRED) != 0 ? MISSING : OMIT;
+    const clerk__array_t *arr = NULL;
+    clerk_presence_t st = CLERK_UNSET;
+
+    switch (f->type->kind) {
+    case CLERK__K_STR:
+    case CLERK__K_JSON:
+        return *(void *const *)slot != NULL ? VALUE : missing;
+    case CLERK__K_OBJ:
+        if (*(void *const *)slot != NULL) {
+            return VALUE;
+        }
+        if (f->null_offset != 0 &&
+            *(const bool *)((const char *)base + f->null_offset)) {
+            return EXPLICIT_NULL;
+        }
+        return missing;
+    case CLERK__K_OPT_STR:
+        st = ((const clerk_opt_str_t *)slot)->state;
+        break;
+    case CLERK__K_OPT_BOOL:
+        st = ((const clerk_opt_bool_t *)slot)->state;
+        break;
+    case CLERK__K_OPT_INT:
+        st = ((const clerk_opt_int64_t *)slot)->state;
+        break;
+    case CLERK__K_OPT_NUM:
+        st = ((const clerk_opt_double_t *)slot)->state;
+        break;
+    case CLERK__K_ENUM:
+        st = enum_state(slot);
+        break;
+    case CLERK__K_ARRAY:
+        arr = slot;
+        st = arr->count > 0 ? CLERK_SET : arr->state;
+        break;
+    case CLERK__K_FILE:
+        return OMIT;
+    default:
+        return VALUE;
+    }
+    if (st == CLERK_UNSET) {
+        return missing;
+    }
+    return st == CLERK_NULL ? EXPLICIT_NULL : VALUE;
+}
+
+static clerk_status_t encode_fields(
+    ectx_t *e,
+    const clerk__model_t *model,
+    const void *base,
+    cJSON *obj,
+    size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    const clerk__field_t *f = NULL;
+    const void *slot = NULL;
+    cJSON *node = NULL;
+    size_t i = 0;
+    int how = 0;
+
+    for (i = 0; i < model->field_count; i++) {
+        f = &model->fields[i];
+        slot = (const char *)base + f->offset;
+        how = field_presence(f, base, slot);
+        if (how == OMIT) {
+            continue;
+        }
+        e->segs[level].name = f->name;
+        if (how == MISSING) {
+            /* A plain pointer field says null by being NULL, but only a
+             * nullable one may; tri-state fields must say it explicitly. */
+            if ((f->flags & CLERK__F_NULLABLE) == 0 ||
+                (f->type->kind != CLERK__K_STR &&
+                 f->type->kind != CLERK__K_JSON &&
+                 f->type->kind != CLERK__K_OBJ)) {
+                return invalid(e, level + 1, "required field missing");
+            }
+            how = EXPLICIT_NULL;
+        }
+        if (how == EXPLICIT_NULL) {
+            node = cJSON_CreateNull();
+            if (node == NULL) {
+                return nomem(e, level + 1);
+            }
+        } else {
+            st = encode_item(e, f->type, slot, &node, level + 1);
+            if (st != CLERK_OK) {
+                return st;
+            }
+        }
+        if (!cJSON_AddItemToObject(obj, f->name, node)) {
+            cJSON_Delete(node);
+            return nomem(e, level + 1);
+        }
+    }
+    return CLERK_OK;
+}
+
+static clerk_status_t encode_model(
+    ectx_t *e,
+    const clerk__model_t *model,
+    const void *base,
+    cJSON **out,
+    size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    const clerk__union_t *u = NULL;
+    cJSON *obj = NULL;
+
+    *out = NULL;
+    if (level + 1 > CLERK__MAX_DEPTH) {
+        return invalid(e, level, "nesting deeper than the limit");
+    }
+    if (model->variant_count > 0) {
+        u = base;
+        if (u->kind < 1 || (size_t)u->kind > model->variant_count) {
+            return invalid(e, level, "no member of the union selected");
+        }
+        if (u->value == NULL) {
+            return invalid(e, level, "the selected union member is NULL");
+        }
+        return encode_model(
+            e, model->variants[u->kind - 1].type->model, u->value, out,
+            level);
+    }
+    obj = cJSON_CreateObject();
+    if (obj == NULL) {
+        return nomem(e, level);
+    }
+    st = encode_fields(e, model, base, obj, level);
+    if (st != CLERK_OK) {
+        cJSON_Delete(obj);
+        return st;
+    }
+    *out = obj;
+    return CLERK_OK;
+}
+
+clerk_status_t clerk__encode_root(
+    const clerk__type_t *type,
+    const void *slot,
+    cJSON **out,
+    clerk_json_error_t *err)
+{
+    ectx_t e;
+
+    e.err = err;
+    return encode_item(&e, type, slot, out, 0);
+}

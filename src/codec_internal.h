@@ -1,0 +1,146 @@
+/*
+ * Internals of the table-driven JSON codec engine (src/codec*.c).
+ * Not installed, not API.  Generated code never includes this header: it
+ * only sees the clerk__model_* / clerk__value_* entry points declared in
+ * src/clerk_internal.h, so everything here may change without touching
+ * api/ or model/.
+ *
+ * Files:
+ *   codec.c         built-in type descriptors, the allocator, deep free and
+ *                   the public-facing entry points (from_json, parse, ...)
+ *   codec_decode.c  cJSON tree -> C structs, driven by the descriptors
+ *   codec_encode.c  C structs -> cJSON tree
+ *
+ * ------------------------------------------------------------------------
+ * Memory: one allocator interface
+ * ------------------------------------------------------------------------
+ * Every byte the engine hands out (model structs, array item blocks,
+ * strings, enum raw strings, free-form cJSON values) is allocated through
+ * clerk__alloc_t below and released through clerk__alloc_release().
+ *
+ * Heap mode (the only mode implemented today): blocks come from the cJSON
+ * allocator (cJSON_malloc / cJSON_free).  Using cJSON's allocator for
+ * everything is what makes the decode fast path possible: when the engine
+ * parsed the document itself (clerk__model_parse, clerk__value_parse) it
+ * owns the cJSON tree, so instead of copying a string it *takes* the
+ * cJSON_malloc'ed valuestring out of the node (setting it to NULL so that
+ * cJSON_Delete skips it), and instead of cJSON_Duplicate'ing a free-form
+ * value it detaches the node from the tree.  Such a string or value is then
+ * indistinguishable from one the engine allocated, and clerk__model_free()
+ * releases both with cJSON_free / cJSON_Delete.  (Should an application
+ * install cJSON_InitHooks, the engine follows them consistently.)
+ * Taking is disabled while trying the members of a union without
+ * discriminator (a failed attempt must leave the tree intact) and in
+ * clerk__model_from_json(), whose tree belongs to the caller.
+ *
+ * Arena mode (designed, not implemented): `arena` non-NULL makes
+ * clerk__alloc_zeroed() / clerk__alloc_strdup() carve blocks out of large
+ * chunks owned by the arena and clerk__alloc_release() a no-op; strings are
+ * then copied into the arena rather than taken from the tree.  The
+ * top-level block of a decoded value is allocated with a small header
+ * (clerk__block_hdr_t) in front of it in *both* modes; clerk__model_free()
+ * and clerk__value_free() read that header of the top-level pointer only:
+ * heap -> deep free as today, arena -> free the chunk list in one go.
+ * Generated code does not change: it keeps calling clerk__model_free().
+ * (Today the header is not allocated: nested pointers may therefore be
+ * moved out of a decoded model and freed on their own, which an arena
+ * would forbid; the response ownership rule 3 already does.)
+ */
+#ifndef CLERK_CODEC_INTERNAL_H
+#define CLERK_CODEC_INTERNAL_H
+
+#include "clerk_internal.h"
+
+#include <stdarg.h>
+
+/* ---------------------------------------------------------------------- */
+/* Allocator                                                              */
+/* ---------------------------------------------------------------------- */
+
+typedef struct clerk__arena clerk__arena_t; /* reserved for arena mode */
+
+typedef struct clerk__alloc {
+    clerk__arena_t *arena; /* NULL: heap (cJSON allocator) */
+} clerk__alloc_t;
+
+/* The heap allocator every entry point uses today. */
+extern clerk__alloc_t clerk__alloc_heap;
+
+/* `size` zero-filled bytes, or NULL (size 0 gives a valid 1-byte block). */
+void *clerk__alloc_zeroed(clerk__alloc_t *a, size_t size);
+
+/* A NUL-terminated copy of the `len` bytes at `s`, or NULL. */
+char *clerk__alloc_strdup(clerk__alloc_t *a, const char *s, size_t len);
+
+/* Release a block from this allocator (NULL-safe). */
+void clerk__alloc_release(clerk__alloc_t *a, void *p);
+
+/* ---------------------------------------------------------------------- */
+/* Array values                                                           */
+/* ---------------------------------------------------------------------- */
+
+/* Every C array type (clerk_str_array_t, clerk_<schema>_array_t, ...) has
+ * this layout: item pointer, count, presence. */
+typedef struct clerk__array {
+    void *items;
+    size_t count;
+    clerk_presence_t state;
+} clerk__array_t;
+
+/* ---------------------------------------------------------------------- */
+/* JSON paths                                                             */
+/* ---------------------------------------------------------------------- */
+
+/* One step of a path: `.name` when name != NULL, else `[index]`.  Paths
+ * are recorded as these cheap steps while walking and turned into text
+ * only when an error is reported. */
+typedef struct clerk__seg {
+    const char *name;
+    size_t index;
+} clerk__seg_t;
+
+/* Path steps never exceed the nesting limit (+1 for a scalar leaf). */
+#define CLERK__MAX_SEGS (CLERK__MAX_DEPTH + 2)
+
+/* Fill err->path from the first `level` steps and err->reason from the
+ * format.  err may be NULL (then nothing happens). */
+void clerk__json_error_set(
+    clerk_json_error_t *err,
+    const clerk__seg_t *segs,
+    size_t level,
+    const char *fmt,
+    ...);
+
+/* "string", "number", ... for messages. */
+const char *clerk__json_type_name(const cJSON *item);
+
+/* ---------------------------------------------------------------------- */
+/* Engine internals shared by the codec files                             */
+/* ---------------------------------------------------------------------- */
+
+/* Decode `json` as `type` into the zeroed `slot` (type->size bytes; for
+ * K_OBJ a `void *`).  take != 0: the tree is owned by the engine and values
+ * may be taken out of it.  On failure the slot may hold partial data that
+ * clerk__free_value() releases; err (may be NULL) receives path + reason. */
+clerk_status_t clerk__decode_root(
+    const clerk__type_t *type,
+    void *slot,
+    cJSON *json,
+    unsigned flags,
+    int take,
+    clerk_json_error_t *err);
+
+/* Encode the C value in `slot` (type->size bytes; for K_OBJ a `void *`). */
+clerk_status_t clerk__encode_root(
+    const clerk__type_t *type,
+    const void *slot,
+    cJSON **out,
+    clerk_json_error_t *err);
+
+/* Release everything `slot` owns (not the slot itself). */
+void clerk__free_value(const clerk__type_t *type, void *slot);
+
+/* Release everything a model struct owns (not the struct itself). */
+void clerk__free_model_fields(const clerk__model_t *model, void *base);
+
+#endif /* CLERK_CODEC_INTERNAL_H */
