@@ -1,0 +1,710 @@
+/*
+ * The client: options, the prebuilt header lists, the easy-handle pool and
+ * the curl share.
+ *
+ * Thread safety.  A client never changes after clerk_client_new().  Each
+ * call borrows an easy handle from `idle` under `pool_lock` (creating one
+ * when none is idle) and gives it back afterwards, so no handle is ever used
+ * by two threads at once.  An easy handle keeps its own connection cache
+ * across calls, so the handle a thread gets back keeps its connection alive
+ * (keep-alive; the pool is LIFO, so a single-threaded caller always gets the
+ * same handle and the same connection).  What the handles share goes
+ * through a CURLSH with one mutex per lock kind: the DNS cache and TLS
+ * sessions (so a new connection resumes a TLS session instead of a full
+ * handshake).  The connection cache itself is deliberately NOT shared:
+ * libcurl documents CURL_LOCK_DATA_CONNECT as unsupported between
+ * concurrent threads (curl/curl#13347).
+ *
+ * Global state: curl_global_init() runs exactly once per process, through
+ * call_once(), from clerk_global_init() or the first clerk_client_new().
+ * Its result is the only other static variable, written inside call_once.
+ */
+#include "runtime_internal.h"
+
+#include <clerk/version.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_BASE_URL   "https://api.clerk.com/v1"
+#define DEFAULT_CONNECT_MS 10000L
+#define DEFAULT_TIMEOUT_MS 60000L
+#define DEFAULT_MAX_BYTES  ((size_t)64 * 1024 * 1024)
+#define DEFAULT_ATTEMPTS   3u
+#define DEFAULT_INITIAL_MS 500u
+#define DEFAULT_FACTOR     1.5
+#define DEFAULT_MAX_WAIT   60000u
+
+/* The result of the one curl_global_init(); written once inside call_once.
+ */
+static once_flag global_once = ONCE_FLAG_INIT;
+static CURLcode global_rc = CURLE_FAILED_INIT;
+
+static void global_init_once(void)
+{
+    global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+clerk_status_t clerk_global_init(void)
+{
+    call_once(&global_once, global_init_once);
+    return global_rc == CURLE_OK ? CLERK_OK : CLERK_E_TRANSPORT;
+}
+
+/* ------------------------------------------------------------------ */
+/* Option checks                                                       */
+/* ------------------------------------------------------------------ */
+
+static bool has_crlf(const char *s)
+{
+    return s != NULL && strpbrk(s, "\r\n") != NULL;
+}
+
+/* RFC 9110 token characters. */
+static bool is_token(const char *s)
+{
+    static const char extra[] = "!#$%&'*+-.^_`|~";
+    size_t i;
+
+    if (s == NULL || s[0] == '\0') {
+        return false;
+    }
+    for (i = 0; s[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)s[i];
+        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                  (c >= '0' && c <= '9') || strchr(extra, c) != NULL;
+
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool starts_with_nocase(const char *s, const char *prefix)
+{
+    size_t i;
+
+    for (i = 0; prefix[i] != '\0'; i++) {
+        char a = s[i];
+
+        if (a >= 'A' && a <= 'Z') {
+            a = (char)(a - 'A' + 'a');
+        }
+        if (a != prefix[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static char *dup_str(const char *s, bool *oom)
+{
+    char *copy;
+    size_t n;
+
+    if (s == NULL) {
+        return NULL;
+    }
+    n = strlen(s);
+    copy = malloc(n + 1);
+    if (copy == NULL) {
+        *oom = true;
+        return NULL;
+    }
+    memcpy(copy, s, n + 1);
+    return copy;
+}
+
+/* Copy the base URL without trailing slashes; "http(s)://host..." only,
+ * no whitespace or control characters, no query or fragment. */
+static clerk_status_t set_base_url(clerk_client_t *client, const char *url)
+{
+    const char *authority;
+    const char *end;
+    const char *at;
+    size_t n;
+    size_t i;
+    clerk__rtbuf_t display = { 0 };
+    clerk_status_t st = CLERK_E_INVALID_ARG;
+
+    if (starts_with_nocase(url, "https://")) {
+        authority = url + 8;
+    } else if (starts_with_nocase(url, "http://")) {
+        authority = url + 7;
+    } else {
+        goto done;
+    }
+    n = strlen(url);
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)url[i];
+
+        if (c <= 0x20 || c == 0x7f || c == '?' || c == '#') {
+            goto done;
+        }
+    }
+    while (n > 0 && url[n - 1] == '/') {
+        n--;
+    }
+    if (url + n <= authority) {
+        goto done; /* no host */
+    }
+    st = CLERK_E_NOMEM;
+    client->base_url = malloc(n + 1);
+    if (client->base_url == NULL) {
+        goto done;
+    }
+    memcpy(client->base_url, url, n);
+    client->base_url[n] = '\0';
+
+    /* The hooks see the URL without any user:password@ part. */
+    end = strchr(authority, '/');
+    if (end == NULL || end > url + n) {
+        end = url + n;
+    }
+    at = NULL;
+    for (i = 0; authority + i < end; i++) {
+        if (authority[i] == '@') {
+            at = authority + i;
+        }
+    }
+    if (!clerk__rtbuf_append(&display, url, (size_t)(authority - url)) ||
+        !clerk__rtbuf_append(
+            &display,
+            at != NULL ? at + 1 : authority,
+            (size_t)(url + n - (at != NULL ? at + 1 : authority)))) {
+        goto done;
+    }
+    client->display_base = clerk__rtbuf_steal(&display);
+    if (client->display_base == NULL) {
+        goto done;
+    }
+    st = CLERK_OK;
+done:
+    clerk__rtbuf_free(&display);
+    return st;
+}
+
+/* Append "name: value" (or "name;" for an empty value, curl's way of
+ * sending an empty header) to a list. */
+static bool add_header(
+    struct curl_slist **list,
+    const char *name,
+    const char *value)
+{
+    clerk__rtbuf_t line = { 0 };
+    struct curl_slist *next;
+    bool ok = false;
+
+    if (value[0] == '\0') {
+        clerk__rtbuf_append_str(&line, name);
+        clerk__rtbuf_append_str(&line, ";");
+    } else {
+        clerk__rtbuf_append_str(&line, name);
+        clerk__rtbuf_append_str(&line, ": ");
+        clerk__rtbuf_append_str(&line, value);
+    }
+    if (line.oom) {
+        goto done;
+    }
+    next = curl_slist_append(*list, line.data);
+    if (next == NULL) {
+        goto done;
+    }
+    *list = next;
+    ok = true;
+done:
+    /* The line may hold the secret: wipe it before freeing. */
+    if (line.data != NULL) {
+        memset(line.data, 0, line.cap);
+    }
+    clerk__rtbuf_free(&line);
+    return ok;
+}
+
+static bool add_raw(struct curl_slist **list, const char *line)
+{
+    struct curl_slist *next = curl_slist_append(*list, line);
+
+    if (next == NULL) {
+        return false;
+    }
+    *list = next;
+    return true;
+}
+
+/* The headers every request carries, in this order: auth, API version,
+ * User-Agent, Accept, then the caller's extra headers.  `kind` adds the
+ * content-type line: 0 none ("Content-Type:" suppresses curl's default for
+ * an empty POST), 1 JSON, 2 multipart (curl writes it with the boundary).
+ */
+static clerk_status_t build_headers(
+    struct curl_slist **out,
+    const clerk_client_options_t *o,
+    const char *secret,
+    int kind)
+{
+    struct curl_slist *list = NULL;
+    clerk__rtbuf_t auth = { 0 };
+    clerk__rtbuf_t ua = { 0 };
+    const char *auth_header;
+    const char *prefix;
+    const char *api_version;
+    size_t i;
+    clerk_status_t st = CLERK_E_NOMEM;
+
+    auth_header = o->auth_header != NULL ? o->auth_header : "Authorization";
+    prefix = o->auth_prefix != NULL ? o->auth_prefix : "Bearer";
+    api_version = o->api_version != NULL ? o->api_version : CLERK_API_VERSION;
+
+    if (secret != NULL && secret[0] != '\0') {
+        if (prefix[0] != '\0') {
+            clerk__rtbuf_append_str(&auth, prefix);
+            clerk__rtbuf_append_str(&auth, " ");
+        }
+        clerk__rtbuf_append_str(&auth, secret);
+        if (auth.oom || !add_header(&list, auth_header, auth.data)) {
+            goto done;
+        }
+    }
+    if (api_version[0] != '\0' &&
+        !add_header(&list, "Clerk-API-Version", api_version)) {
+        goto done;
+    }
+    clerk__rtbuf_append_str(&ua, "libclerk/" CLERK_VERSION);
+    if (o->user_agent_suffix != NULL && o->user_agent_suffix[0] != '\0') {
+        clerk__rtbuf_append_str(&ua, " ");
+        clerk__rtbuf_append_str(&ua, o->user_agent_suffix);
+    }
+    if (ua.oom || !add_header(&list, "User-Agent", ua.data) ||
+        !add_raw(&list, "Accept: application/json") ||
+        /* No "Expect: 100-continue" round trip before bodies. */
+        !add_raw(&list, "Expect:")) {
+        goto done;
+    }
+    if (kind == 0 && !add_raw(&list, "Content-Type:")) {
+        goto done;
+    }
+    if (kind == 1 && !add_raw(&list, "Content-Type: application/json")) {
+        goto done;
+    }
+    for (i = 0; i < o->header_count; i++) {
+        if (!add_header(&list, o->headers[i].name, o->headers[i].value)) {
+            goto done;
+        }
+    }
+    *out = list;
+    list = NULL;
+    st = CLERK_OK;
+done:
+    if (auth.data != NULL) {
+        memset(auth.data, 0, auth.cap);
+    }
+    clerk__rtbuf_free(&auth);
+    clerk__rtbuf_free(&ua);
+    curl_slist_free_all(list);
+    return st;
+}
+
+static clerk_status_t check_options(const clerk_client_options_t *o)
+{
+    size_t i;
+
+    if (has_crlf(o->secret_key) || has_crlf(o->auth_prefix) ||
+        has_crlf(o->api_version) || has_crlf(o->user_agent_suffix) ||
+        has_crlf(o->proxy) || has_crlf(o->tls.ca_file) ||
+        has_crlf(o->tls.ca_path) || has_crlf(o->tls.client_cert) ||
+        has_crlf(o->tls.client_key)) {
+        return CLERK_E_INVALID_ARG;
+    }
+    if (o->auth_header != NULL && !is_token(o->auth_header)) {
+        return CLERK_E_INVALID_ARG;
+    }
+    if (o->header_count > 0 && o->headers == NULL) {
+        return CLERK_E_INVALID_ARG;
+    }
+    for (i = 0; i < o->header_count; i++) {
+        if (!is_token(o->headers[i].name) || o->headers[i].value == NULL ||
+            has_crlf(o->headers[i].value)) {
+            return CLERK_E_INVALID_ARG;
+        }
+    }
+    if ((o->connect_timeout_ms < 0 &&
+         o->connect_timeout_ms != CLERK_TIMEOUT_NONE) ||
+        (o->timeout_ms < 0 && o->timeout_ms != CLERK_TIMEOUT_NONE)) {
+        return CLERK_E_INVALID_ARG;
+    }
+    /* factor: 0 is the default; otherwise at least 1 and finite. */
+    if (o->retry.factor != 0.0 &&
+        !(o->retry.factor >= 1.0 && o->retry.factor <= 1e6)) {
+        return CLERK_E_INVALID_ARG;
+    }
+    return CLERK_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Share locks                                                         */
+/* ------------------------------------------------------------------ */
+
+static void share_lock(
+    CURL *handle,
+    curl_lock_data data,
+    curl_lock_access access,
+    void *userptr)
+{
+    clerk_client_t *client = userptr;
+
+    (void)handle;
+    (void)access;
+    if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST) {
+        mtx_lock(&client->share_locks[data]);
+    }
+}
+
+static void share_unlock(CURL *handle, curl_lock_data data, void *userptr)
+{
+    clerk_client_t *client = userptr;
+
+    (void)handle;
+    if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST) {
+        mtx_unlock(&client->share_locks[data]);
+    }
+}
+
+static clerk_status_t make_share(clerk_client_t *client)
+{
+    size_t i;
+
+    for (i = 0; i < (size_t)CURL_LOCK_DATA_LAST; i++) {
+        if (mtx_init(&client->share_locks[i], mtx_plain) != thrd_success) {
+            while (i > 0) {
+                mtx_destroy(&client->share_locks[--i]);
+            }
+            return CLERK_E_NOMEM;
+        }
+    }
+    client->share_locks_ok = true;
+    client->share = curl_share_init();
+    if (client->share == NULL) {
+        return CLERK_E_NOMEM;
+    }
+    if (curl_share_setopt(client->share, CURLSHOPT_USERDATA, client) !=
+            CURLSHE_OK ||
+        curl_share_setopt(client->share, CURLSHOPT_LOCKFUNC, share_lock) !=
+            CURLSHE_OK ||
+        curl_share_setopt(client->share, CURLSHOPT_UNLOCKFUNC, share_unlock) !=
+            CURLSHE_OK ||
+        curl_share_setopt(
+            client->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) != CURLSHE_OK ||
+        curl_share_setopt(
+            client->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) !=
+            CURLSHE_OK) {
+        return CLERK_E_NOMEM;
+    }
+    return CLERK_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Client                                                              */
+/* ------------------------------------------------------------------ */
+
+clerk_status_t clerk_client_new(
+    clerk_client_t **out,
+    const clerk_client_options_t *options)
+{
+    static const clerk_client_options_t defaults = { 0 };
+    const clerk_client_options_t *o = options != NULL ? options : &defaults;
+    clerk_client_t *client = NULL;
+    const char *secret;
+    bool oom = false;
+    clerk_status_t st;
+
+    if (out == NULL) {
+        return CLERK_E_INVALID_ARG;
+    }
+    *out = NULL;
+    st = check_options(o);
+    if (st != CLERK_OK) {
+        goto done;
+    }
+    st = clerk_global_init();
+    if (st != CLERK_OK) {
+        goto done;
+    }
+    st = CLERK_E_NOMEM;
+    client = calloc(1, sizeof(*client));
+    if (client == NULL) {
+        goto done;
+    }
+    st = set_base_url(
+        client, o->base_url != NULL ? o->base_url : DEFAULT_BASE_URL);
+    if (st != CLERK_OK) {
+        goto done;
+    }
+    secret = o->secret_key != NULL ? o->secret_key : getenv("CLERK_SECRET_KEY");
+    if (has_crlf(secret)) {
+        st = CLERK_E_INVALID_ARG;
+        goto done;
+    }
+    if (secret != NULL && secret[0] != '\0') {
+        client->secret = dup_str(secret, &oom);
+    }
+    st = build_headers(&client->headers_none, o, secret, 0);
+    if (st == CLERK_OK) {
+        st = build_headers(&client->headers_json, o, secret, 1);
+    }
+    if (st == CLERK_OK) {
+        st = build_headers(&client->headers_multipart, o, secret, 2);
+    }
+    if (st != CLERK_OK) {
+        goto done;
+    }
+
+    client->connect_timeout_ms =
+        o->connect_timeout_ms == 0                    ? DEFAULT_CONNECT_MS
+        : o->connect_timeout_ms == CLERK_TIMEOUT_NONE ? 0
+                                                      : o->connect_timeout_ms;
+    client->timeout_ms = o->timeout_ms == 0                    ? DEFAULT_TIMEOUT_MS
+                         : o->timeout_ms == CLERK_TIMEOUT_NONE ? 0
+                                                               : o->timeout_ms;
+    client->ca_file = dup_str(o->tls.ca_file, &oom);
+    client->ca_path = dup_str(o->tls.ca_path, &oom);
+    client->client_cert = dup_str(o->tls.client_cert, &oom);
+    client->client_key = dup_str(o->tls.client_key, &oom);
+    client->insecure = o->tls.insecure_skip_verify;
+    client->proxy = dup_str(o->proxy, &oom);
+
+    client->max_attempts = o->retry.disable            ? 1u
+                           : o->retry.max_attempts == 0 ? DEFAULT_ATTEMPTS
+                                                        : o->retry.max_attempts;
+    client->initial_ms =
+        o->retry.initial_ms == 0 ? DEFAULT_INITIAL_MS : o->retry.initial_ms;
+    client->factor = o->retry.factor == 0.0 ? DEFAULT_FACTOR : o->retry.factor;
+    client->max_wait_ms =
+        o->retry.max_wait_ms == 0 ? DEFAULT_MAX_WAIT : o->retry.max_wait_ms;
+    client->max_response_bytes = o->max_response_bytes == 0
+                                     ? DEFAULT_MAX_BYTES
+                                     : o->max_response_bytes;
+    client->strict = o->strict_decoding;
+    client->hooks = o->hooks;
+    client->curl_setup = o->curl_setup;
+    client->curl_setup_payload = o->curl_setup_payload;
+    if (oom) {
+        goto done;
+    }
+    if (mtx_init(&client->pool_lock, mtx_plain) != thrd_success) {
+        goto done;
+    }
+    client->pool_lock_ok = true;
+    st = make_share(client);
+    if (st != CLERK_OK) {
+        goto done;
+    }
+    *out = client;
+    client = NULL;
+    st = CLERK_OK;
+done:
+    clerk_client_free(client);
+    return st;
+}
+
+static void handle_free(clerk__handle_t *handle)
+{
+    if (handle != NULL) {
+        curl_easy_cleanup(handle->curl);
+        free(handle);
+    }
+}
+
+static void free_secret_string(char *s)
+{
+    if (s != NULL) {
+        memset(s, 0, strlen(s));
+        free(s);
+    }
+}
+
+/* Header lists may hold the secret: wipe each line before freeing. */
+static void free_headers(struct curl_slist *list)
+{
+    struct curl_slist *it;
+
+    for (it = list; it != NULL; it = it->next) {
+        memset(it->data, 0, strlen(it->data));
+    }
+    curl_slist_free_all(list);
+}
+
+void clerk_client_free(clerk_client_t *client)
+{
+    size_t i;
+
+    if (client == NULL) {
+        return;
+    }
+    for (i = 0; i < client->idle_count; i++) {
+        handle_free(client->idle[i]);
+    }
+    free(client->idle);
+    /* The share goes after every handle that used it. */
+    if (client->share != NULL) {
+        curl_share_cleanup(client->share);
+    }
+    if (client->share_locks_ok) {
+        for (i = 0; i < (size_t)CURL_LOCK_DATA_LAST; i++) {
+            mtx_destroy(&client->share_locks[i]);
+        }
+    }
+    if (client->pool_lock_ok) {
+        mtx_destroy(&client->pool_lock);
+    }
+    free_headers(client->headers_none);
+    free_headers(client->headers_json);
+    free_headers(client->headers_multipart);
+    free(client->base_url);
+    free(client->display_base);
+    free_secret_string(client->secret);
+    free(client->ca_file);
+    free(client->ca_path);
+    free(client->client_cert);
+    free(client->client_key);
+    free(client->proxy);
+    free(client);
+}
+
+/* ------------------------------------------------------------------ */
+/* Handle pool                                                         */
+/* ------------------------------------------------------------------ */
+
+#define SETOPT(h, opt, val)                                                    \
+    do {                                                                       \
+        if (curl_easy_setopt((h), (opt), (val)) != CURLE_OK) {                 \
+            goto done;                                                         \
+        }                                                                      \
+    } while (0)
+
+/* Everything that stays the same for every call through this handle, so a
+ * reused handle (and its CA store and connections) is not set up again. */
+static clerk_status_t handle_setup(
+    const clerk_client_t *client,
+    clerk__handle_t *h)
+{
+    CURL *c = h->curl;
+    clerk_status_t st = CLERK_E_NOMEM;
+
+    SETOPT(c, CURLOPT_ERRORBUFFER, h->errbuf);
+    SETOPT(c, CURLOPT_NOSIGNAL, 1L);
+    SETOPT(c, CURLOPT_SHARE, client->share);
+    SETOPT(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    SETOPT(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    /* A 3xx is returned to the caller, never followed: following would
+     * resend the secret to wherever Location points. */
+    SETOPT(c, CURLOPT_FOLLOWLOCATION, 0L);
+    /* The path is escaped already; curl must not squash dot-segments. */
+    SETOPT(c, CURLOPT_PATH_AS_IS, 1L);
+    SETOPT(c, CURLOPT_TCP_KEEPALIVE, 1L);
+    SETOPT(c, CURLOPT_CONNECTTIMEOUT_MS, client->connect_timeout_ms);
+    SETOPT(c, CURLOPT_TIMEOUT_MS, client->timeout_ms);
+    SETOPT(c, CURLOPT_ACCEPT_ENCODING, "");
+    SETOPT(
+        c,
+        CURLOPT_MAXFILESIZE_LARGE,
+        (curl_off_t)(client->max_response_bytes > (size_t)INT64_MAX
+                         ? INT64_MAX
+                         : (int64_t)client->max_response_bytes));
+    SETOPT(c, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+    SETOPT(c, CURLOPT_SSL_VERIFYPEER, client->insecure ? 0L : 1L);
+    SETOPT(c, CURLOPT_SSL_VERIFYHOST, client->insecure ? 0L : 2L);
+    if (client->ca_file != NULL) {
+        SETOPT(c, CURLOPT_CAINFO, client->ca_file);
+    }
+    if (client->ca_path != NULL) {
+        SETOPT(c, CURLOPT_CAPATH, client->ca_path);
+    }
+    if (client->client_cert != NULL) {
+        SETOPT(c, CURLOPT_SSLCERT, client->client_cert);
+    }
+    if (client->client_key != NULL) {
+        SETOPT(c, CURLOPT_SSLKEY, client->client_key);
+    }
+    if (client->proxy != NULL) {
+        SETOPT(c, CURLOPT_PROXY, client->proxy);
+    }
+    if (client->curl_setup != NULL &&
+        client->curl_setup(c, client->curl_setup_payload) != 0) {
+        st = CLERK_E_INVALID_ARG;
+        goto done;
+    }
+    st = CLERK_OK;
+done:
+    return st;
+}
+
+clerk_status_t clerk__handle_acquire(
+    clerk_client_t *client,
+    clerk__handle_t **out)
+{
+    clerk__handle_t *h = NULL;
+    clerk_status_t st = CLERK_E_NOMEM;
+
+    *out = NULL;
+    mtx_lock(&client->pool_lock);
+    if (client->idle_count > 0) {
+        h = client->idle[--client->idle_count];
+    }
+    mtx_unlock(&client->pool_lock);
+    if (h != NULL) {
+        *out = h;
+        return CLERK_OK;
+    }
+
+    h = calloc(1, sizeof(*h));
+    if (h == NULL) {
+        goto done;
+    }
+    h->curl = curl_easy_init();
+    if (h->curl == NULL) {
+        goto done;
+    }
+    st = handle_setup(client, h);
+    if (st != CLERK_OK) {
+        goto done;
+    }
+    *out = h;
+    h = NULL;
+done:
+    handle_free(h);
+    return st;
+}
+
+void clerk__handle_release(
+    clerk_client_t *client,
+    clerk__handle_t *handle,
+    bool broken)
+{
+    clerk__handle_t **grown;
+    size_t cap;
+
+    if (handle == NULL) {
+        return;
+    }
+    if (broken) {
+        handle_free(handle);
+        return;
+    }
+    mtx_lock(&client->pool_lock);
+    if (client->idle_count == client->idle_cap) {
+        cap = client->idle_cap == 0 ? 4 : client->idle_cap * 2;
+        grown = realloc(client->idle, cap * sizeof(*grown));
+        if (grown == NULL) {
+            mtx_unlock(&client->pool_lock);
+            handle_free(handle);
+            return;
+        }
+        client->idle = grown;
+        client->idle_cap = cap;
+    }
+    client->idle[client->idle_count++] = handle;
+    mtx_unlock(&client->pool_lock);
+}

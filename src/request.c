@@ -1,0 +1,660 @@
+/*
+ * Step 1 of a call: op descriptor + arguments -> clerk__request_t.
+ *
+ * Pure: touches no curl handle and sends nothing, so any bad argument is
+ * reported before a byte goes on the wire, and the async flavour can build
+ * requests the same way.
+ *
+ * Query parameters, from the op's table, read at their offsets in the
+ * caller's params struct:
+ *   clerk_opt_*      sent when CLERK_SET; CLERK_UNSET and CLERK_NULL are
+ *                    both left out (a query string has no null);
+ *   char *           sent unless NULL;
+ *   clerk_enum_t     `raw` when non-NULL, else the enum's wire string;
+ *   bool / int64     "true"/"false" / decimal;
+ *   arrays           one key=value pair per item (repeated keys).
+ * A required parameter that ends up sending nothing is CLERK_E_INVALID_ARG.
+ * Multipart text parts follow the same rules.
+ */
+#include "runtime_internal.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The layout every array type shares ({ items, count, state }). */
+typedef struct array_view {
+    void *items;
+    size_t count;
+    clerk_presence_t state;
+} array_view_t;
+
+static void set_msg(char *message, size_t size, const char *fmt, const char *a)
+{
+    if (message != NULL && size > 0) {
+        snprintf(message, size, fmt, a != NULL ? a : "");
+    }
+}
+
+static bool method_is(const char *method, const char *name)
+{
+    return strcmp(method, name) == 0;
+}
+
+/* Shortest "%.*g" text that reads back as the same double. */
+static void format_double(double v, char *out, size_t size)
+{
+    int prec;
+
+    for (prec = 15; prec <= 17; prec++) {
+        snprintf(out, size, "%.*g", prec, v);
+        if (strtod(out, NULL) == v) {
+            return;
+        }
+    }
+}
+
+/*
+ * The text of one scalar value at `ptr` of type `t`.  *text is NULL when the
+ * value is absent (not sent); `tmp` holds formatted numbers.
+ * CLERK_E_INVALID_ARG for a kind that has no text form (the caller decides
+ * whether that is an error) or an enum value out of range.
+ */
+static clerk_status_t scalar_text(
+    const clerk__type_t *t,
+    const void *ptr,
+    char *tmp,
+    size_t tmp_size,
+    const char **text)
+{
+    *text = NULL;
+    switch (t->kind) {
+    case CLERK__K_STR: {
+        const char *s;
+
+        memcpy(&s, ptr, sizeof(s));
+        *text = s;
+        return CLERK_OK;
+    }
+    case CLERK__K_OPT_STR: {
+        const clerk_opt_str_t *v = ptr;
+
+        if (v->state == CLERK_SET) {
+            *text = v->value != NULL ? v->value : "";
+        }
+        return CLERK_OK;
+    }
+    case CLERK__K_BOOL: {
+        const bool *v = ptr;
+
+        *text = *v ? "true" : "false";
+        return CLERK_OK;
+    }
+    case CLERK__K_OPT_BOOL: {
+        const clerk_opt_bool_t *v = ptr;
+
+        if (v->state == CLERK_SET) {
+            *text = v->value ? "true" : "false";
+        }
+        return CLERK_OK;
+    }
+    case CLERK__K_INT: {
+        const int64_t *v = ptr;
+
+        snprintf(tmp, tmp_size, "%" PRId64, *v);
+        *text = tmp;
+        return CLERK_OK;
+    }
+    case CLERK__K_OPT_INT: {
+        const clerk_opt_int64_t *v = ptr;
+
+        if (v->state == CLERK_SET) {
+            snprintf(tmp, tmp_size, "%" PRId64, v->value);
+            *text = tmp;
+        }
+        return CLERK_OK;
+    }
+    case CLERK__K_NUM: {
+        const double *v = ptr;
+
+        if (!isfinite(*v)) {
+            return CLERK_E_INVALID_ARG;
+        }
+        format_double(*v, tmp, tmp_size);
+        *text = tmp;
+        return CLERK_OK;
+    }
+    case CLERK__K_OPT_NUM: {
+        const clerk_opt_double_t *v = ptr;
+
+        if (v->state == CLERK_SET) {
+            if (!isfinite(v->value)) {
+                return CLERK_E_INVALID_ARG;
+            }
+            format_double(v->value, tmp, tmp_size);
+            *text = tmp;
+        }
+        return CLERK_OK;
+    }
+    case CLERK__K_ENUM: {
+        const clerk_enum_t *v = ptr;
+        const clerk__enum_t *e = t->enumeration;
+
+        /* {0} is unset; a value or raw string given without CLERK_ENUM()
+         * still counts as set. */
+        if (v->state == CLERK_NULL ||
+            (v->state == CLERK_UNSET && v->raw == NULL && v->value == 0)) {
+            return CLERK_OK;
+        }
+        if (v->raw != NULL) {
+            *text = v->raw;
+            return CLERK_OK;
+        }
+        if (e == NULL || v->value < 1 || (size_t)v->value > e->count) {
+            return CLERK_E_INVALID_ARG;
+        }
+        *text = e->values[v->value - 1];
+        return CLERK_OK;
+    }
+    default:
+        return CLERK_E_INVALID_ARG;
+    }
+}
+
+static bool is_array(const clerk__type_t *t)
+{
+    return t->kind == CLERK__K_ARRAY && t->elem != NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Path and query                                                      */
+/* ------------------------------------------------------------------ */
+
+static clerk_status_t build_path(
+    clerk__rtbuf_t *tail,
+    const clerk__op_t *op,
+    const char *const *path_args,
+    char *message,
+    size_t message_size)
+{
+    const char *p = op->path;
+    size_t used = 0;
+
+    if (op->path_arg_count > 0 && path_args == NULL) {
+        set_msg(message, message_size, "path parameters missing%s", NULL);
+        return CLERK_E_INVALID_ARG;
+    }
+    while (*p != '\0') {
+        const char *open = strchr(p, '{');
+        const char *close;
+        const char *arg;
+
+        if (open == NULL) {
+            clerk__rtbuf_append_str(tail, p);
+            break;
+        }
+        clerk__rtbuf_append(tail, p, (size_t)(open - p));
+        close = strchr(open, '}');
+        if (close == NULL || used >= op->path_arg_count) {
+            set_msg(message, message_size, "bad path template %s", op->path);
+            return CLERK_E_INVALID_ARG;
+        }
+        arg = path_args[used];
+        if (arg == NULL || arg[0] == '\0') {
+            if (message != NULL && message_size > 0) {
+                snprintf(
+                    message,
+                    message_size,
+                    "path parameter %.*s is NULL or empty",
+                    (int)(close - open - 1),
+                    open + 1);
+            }
+            return CLERK_E_INVALID_ARG;
+        }
+        clerk__rtbuf_append_escaped(tail, arg, true);
+        used++;
+        p = close + 1;
+    }
+    if (used != op->path_arg_count) {
+        set_msg(message, message_size, "bad path template %s", op->path);
+        return CLERK_E_INVALID_ARG;
+    }
+    return tail->oom ? CLERK_E_NOMEM : CLERK_OK;
+}
+
+static void append_pair(
+    clerk__rtbuf_t *tail,
+    bool *first,
+    const char *name,
+    const char *value)
+{
+    clerk__rtbuf_append(tail, *first ? "?" : "&", 1);
+    *first = false;
+    clerk__rtbuf_append_escaped(tail, name, false);
+    clerk__rtbuf_append(tail, "=", 1);
+    clerk__rtbuf_append_escaped(tail, value, false);
+}
+
+static clerk_status_t build_query(
+    clerk__rtbuf_t *tail,
+    const clerk__op_t *op,
+    const void *params,
+    char *message,
+    size_t message_size)
+{
+    char tmp[64];
+    bool first = true;
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < op->query_count; i++) {
+        const clerk__param_t *p = &op->query[i];
+        const char *base;
+        const char *text;
+        size_t sent = 0;
+        clerk_status_t st;
+
+        if (params != NULL) {
+            base = (const char *)params + p->offset;
+            if (is_array(p->type)) {
+                array_view_t a;
+
+                memcpy(&a, base, sizeof(a));
+                if (a.count > 0 && a.items == NULL) {
+                    goto bad;
+                }
+                for (j = 0; j < a.count; j++) {
+                    st = scalar_text(
+                        p->type->elem,
+                        (const char *)a.items + j * p->type->elem->size,
+                        tmp,
+                        sizeof(tmp),
+                        &text);
+                    if (st != CLERK_OK) {
+                        goto bad;
+                    }
+                    if (text != NULL) {
+                        append_pair(tail, &first, p->name, text);
+                        sent++;
+                    }
+                }
+            } else {
+                st = scalar_text(p->type, base, tmp, sizeof(tmp), &text);
+                if (st != CLERK_OK) {
+                    goto bad;
+                }
+                if (text != NULL) {
+                    append_pair(tail, &first, p->name, text);
+                    sent++;
+                }
+            }
+        }
+        if (sent == 0 && (p->flags & CLERK__F_REQUIRED) != 0) {
+            set_msg(
+                message,
+                message_size,
+                "required query parameter %s is not set",
+                p->name);
+            return CLERK_E_INVALID_ARG;
+        }
+        continue;
+    bad:
+        set_msg(
+            message,
+            message_size,
+            "query parameter %s has an invalid value",
+            p->name);
+        return CLERK_E_INVALID_ARG;
+    }
+    return tail->oom ? CLERK_E_NOMEM : CLERK_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Bodies                                                              */
+/* ------------------------------------------------------------------ */
+
+static clerk_status_t json_text(
+    const clerk__type_t *type,
+    const void *value,
+    char **out,
+    char *message,
+    size_t message_size)
+{
+    cJSON *doc = NULL;
+    clerk_json_error_t err;
+    clerk_status_t st;
+
+    *out = NULL;
+    memset(&err, 0, sizeof(err));
+    st = clerk__value_to_json(type, &doc, value, &err);
+    if (st != CLERK_OK) {
+        if (message != NULL && message_size > 0) {
+            snprintf(
+                message,
+                message_size,
+                "request body: %s%s%s",
+                err.reason[0] != '\0' ? err.reason : clerk_status_str(st),
+                err.path[0] != '\0' ? " at " : "",
+                err.path);
+        }
+        goto done;
+    }
+    /* Freed with cJSON_free(): cJSON allocates through its own hooks. */
+    *out = cJSON_PrintUnformatted(doc);
+    st = *out != NULL ? CLERK_OK : CLERK_E_NOMEM;
+done:
+    cJSON_Delete(doc);
+    return st;
+}
+
+static clerk_status_t add_part(
+    clerk__request_t *req,
+    size_t *cap,
+    const clerk__part_t *part)
+{
+    clerk__part_t *grown;
+    size_t n;
+
+    if (req->part_count == *cap) {
+        n = *cap == 0 ? 4 : *cap * 2;
+        grown = realloc(req->parts, n * sizeof(*grown));
+        if (grown == NULL) {
+            return CLERK_E_NOMEM;
+        }
+        req->parts = grown;
+        *cap = n;
+    }
+    req->parts[req->part_count++] = *part;
+    return CLERK_OK;
+}
+
+static clerk_status_t text_part(
+    clerk__request_t *req,
+    size_t *cap,
+    const char *name,
+    const char *text,
+    const char *content_type)
+{
+    clerk__part_t part;
+    size_t n = strlen(text);
+    clerk_status_t st;
+
+    memset(&part, 0, sizeof(part));
+    part.name = name;
+    part.content_type = content_type;
+    part.text = malloc(n + 1);
+    if (part.text == NULL) {
+        return CLERK_E_NOMEM;
+    }
+    memcpy(part.text, text, n + 1);
+    part.text_len = n;
+    st = add_part(req, cap, &part);
+    if (st != CLERK_OK) {
+        free(part.text);
+    }
+    return st;
+}
+
+static clerk_status_t file_part(
+    clerk__request_t *req,
+    size_t *cap,
+    const char *name,
+    const clerk_file_t *file)
+{
+    clerk__part_t part;
+
+    if ((file->data == NULL && file->path == NULL && file->size > 0) ||
+        (file->filename != NULL && strpbrk(file->filename, "\r\n") != NULL) ||
+        (file->content_type != NULL &&
+         strpbrk(file->content_type, "\r\n") != NULL)) {
+        return CLERK_E_INVALID_ARG;
+    }
+    memset(&part, 0, sizeof(part));
+    part.name = name;
+    part.file = file;
+    return add_part(req, cap, &part);
+}
+
+/* One field of a multipart body; *sent counts the parts it produced. */
+static clerk_status_t multipart_field(
+    clerk__request_t *req,
+    size_t *cap,
+    const clerk__field_t *f,
+    const void *ptr,
+    size_t *sent,
+    char *message,
+    size_t message_size)
+{
+    char tmp[64];
+    const char *text;
+    char *json = NULL;
+    size_t j;
+    clerk_status_t st = CLERK_OK;
+    const clerk__type_t *t = f->type;
+
+    if (t->kind == CLERK__K_FILE) {
+        const clerk_file_t *file;
+
+        memcpy(&file, ptr, sizeof(file));
+        if (file != NULL) {
+            st = file_part(req, cap, f->name, file);
+            *sent += st == CLERK_OK;
+        }
+    } else if (is_array(t)) {
+        array_view_t a;
+
+        memcpy(&a, ptr, sizeof(a));
+        if (a.count > 0 && a.items == NULL) {
+            st = CLERK_E_INVALID_ARG;
+        }
+        for (j = 0; st == CLERK_OK && j < a.count; j++) {
+            const char *item = (const char *)a.items + j * t->elem->size;
+
+            if (t->elem->kind == CLERK__K_FILE) {
+                const clerk_file_t *file;
+
+                memcpy(&file, item, sizeof(file));
+                if (file != NULL) {
+                    st = file_part(req, cap, f->name, file);
+                    *sent += st == CLERK_OK;
+                }
+                continue;
+            }
+            st = scalar_text(t->elem, item, tmp, sizeof(tmp), &text);
+            if (st == CLERK_OK && text != NULL) {
+                st = text_part(req, cap, f->name, text, NULL);
+                *sent += st == CLERK_OK;
+            }
+        }
+    } else if (t->kind == CLERK__K_JSON || t->kind == CLERK__K_OBJ) {
+        /* Structured values travel as a JSON text part. */
+        const void *value = ptr;
+        const void *obj;
+
+        memcpy(&obj, ptr, sizeof(obj));
+        if (t->kind == CLERK__K_OBJ) {
+            value = obj;
+        }
+        if (obj != NULL) {
+            st = json_text(t, value, &json, message, message_size);
+            if (st == CLERK_OK) {
+                st = text_part(req, cap, f->name, json, "application/json");
+                *sent += st == CLERK_OK;
+            }
+        }
+    } else {
+        st = scalar_text(t, ptr, tmp, sizeof(tmp), &text);
+        if (st == CLERK_OK && text != NULL) {
+            st = text_part(req, cap, f->name, text, NULL);
+            *sent += st == CLERK_OK;
+        }
+    }
+    if (json != NULL) {
+        cJSON_free(json);
+    }
+    return st;
+}
+
+static clerk_status_t build_multipart(
+    clerk__request_t *req,
+    const clerk__op_t *op,
+    const void *body,
+    char *message,
+    size_t message_size)
+{
+    const clerk__model_t *m;
+    size_t cap = 0;
+    size_t i;
+    clerk_status_t st;
+
+    if (op->body_type == NULL || op->body_type->kind != CLERK__K_OBJ ||
+        op->body_type->model == NULL) {
+        set_msg(message, message_size, "bad multipart descriptor%s", NULL);
+        return CLERK_E_INVALID_ARG;
+    }
+    m = op->body_type->model;
+    for (i = 0; i < m->field_count; i++) {
+        const clerk__field_t *f = &m->fields[i];
+        size_t sent = 0;
+
+        st = multipart_field(
+            req,
+            &cap,
+            f,
+            (const char *)body + f->offset,
+            &sent,
+            message,
+            message_size);
+        if (st == CLERK_OK && sent == 0 &&
+            (f->flags & CLERK__F_REQUIRED) != 0) {
+            st = CLERK_E_INVALID_ARG;
+        }
+        if (st == CLERK_E_INVALID_ARG && message != NULL &&
+            message_size > 0 && message[0] == '\0') {
+            set_msg(
+                message,
+                message_size,
+                "multipart field %s is missing or invalid",
+                f->name);
+        }
+        if (st != CLERK_OK) {
+            return st;
+        }
+    }
+    return CLERK_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Build                                                               */
+/* ------------------------------------------------------------------ */
+
+clerk_status_t clerk__request_build(
+    const clerk_client_t *client,
+    const clerk__op_t *op,
+    const char *const *path_args,
+    const void *params,
+    const void *body,
+    clerk__request_t *req,
+    char *message,
+    size_t message_size)
+{
+    clerk__rtbuf_t tail = { 0 };
+    clerk__rtbuf_t url = { 0 };
+    clerk__rtbuf_t display = { 0 };
+    clerk_status_t st = CLERK_E_INVALID_ARG;
+
+    memset(req, 0, sizeof(*req));
+    if (message != NULL && message_size > 0) {
+        message[0] = '\0';
+    }
+    if (op == NULL || op->method == NULL || op->path == NULL) {
+        set_msg(message, message_size, "bad operation descriptor%s", NULL);
+        goto done;
+    }
+    req->method = op->method;
+    req->operation_id = op->operation_id;
+    req->idempotent =
+        !method_is(op->method, "POST") && !method_is(op->method, "PATCH");
+
+    st = build_path(&tail, op, path_args, message, message_size);
+    if (st == CLERK_OK) {
+        st = build_query(&tail, op, params, message, message_size);
+    }
+    if (st != CLERK_OK) {
+        goto done;
+    }
+    st = CLERK_E_NOMEM;
+    clerk__rtbuf_append_str(&url, client->base_url);
+    clerk__rtbuf_append(&url, tail.data, tail.len);
+    clerk__rtbuf_append_str(&display, client->display_base);
+    clerk__rtbuf_append(&display, tail.data, tail.len);
+    req->url = clerk__rtbuf_steal(&url);
+    req->display_url = clerk__rtbuf_steal(&display);
+    if (req->url == NULL || req->display_url == NULL) {
+        goto done;
+    }
+
+    req->headers = client->headers_none;
+    if (op->body_kind != CLERK__BODY_NONE && body == NULL &&
+        op->body_required) {
+        set_msg(message, message_size, "request body is required%s", NULL);
+        st = CLERK_E_INVALID_ARG;
+        goto done;
+    }
+    if (op->body_kind == CLERK__BODY_JSON && body != NULL) {
+        if (op->body_type == NULL) {
+            set_msg(message, message_size, "bad body descriptor%s", NULL);
+            st = CLERK_E_INVALID_ARG;
+            goto done;
+        }
+        st = json_text(op->body_type, body, &req->body, message, message_size);
+        if (st != CLERK_OK) {
+            goto done;
+        }
+        req->body_len = strlen(req->body);
+        req->headers = client->headers_json;
+    } else if (op->body_kind == CLERK__BODY_MULTIPART && body != NULL) {
+        st = build_multipart(req, op, body, message, message_size);
+        if (st != CLERK_OK) {
+            goto done;
+        }
+        req->headers = client->headers_multipart;
+    }
+    req->send_empty_body = req->body == NULL && req->part_count == 0 &&
+                           (method_is(op->method, "POST") ||
+                            method_is(op->method, "PUT") ||
+                            method_is(op->method, "PATCH"));
+    st = CLERK_OK;
+done:
+    clerk__rtbuf_free(&tail);
+    clerk__rtbuf_free(&url);
+    clerk__rtbuf_free(&display);
+    if (st != CLERK_OK) {
+        if (st == CLERK_E_NOMEM) {
+            set_msg(message, message_size, "out of memory%s", NULL);
+        }
+        clerk__request_free(req);
+    }
+    return st;
+}
+
+void clerk__request_free(clerk__request_t *req)
+{
+    size_t i;
+
+    if (req == NULL) {
+        return;
+    }
+    free(req->url);
+    free(req->display_url);
+    if (req->body != NULL) {
+        cJSON_free(req->body);
+    }
+    for (i = 0; i < req->part_count; i++) {
+        free(req->parts[i].text);
+    }
+    free(req->parts);
+    memset(req, 0, sizeof(*req));
+}

@@ -1,0 +1,294 @@
+/*
+ * Runtime internals shared by src/client.c, request.c, transfer.c, retry.c,
+ * response.c and op.c.  Not installed, not API.
+ *
+ * A call runs in three steps that never reach into each other:
+ *
+ *   clerk__request_build()   op + arguments -> clerk__request_t
+ *                            (pure: no curl handle, nothing sent)
+ *   clerk__transfer()        clerk__request_t -> clerk__reply_t
+ *                            (borrowed easy handle, retries, hooks)
+ *   clerk__response_decode() clerk__reply_t -> clerk_response_t + result
+ *                            (decode; takes the reply's buffers over)
+ *
+ * The async flavour (curl multi) is meant to call the first and the last
+ * unchanged and replace only the middle one, using clerk__handle_acquire(),
+ * clerk__handle_prepare() and clerk__attempt_finish() for one attempt.
+ */
+#ifndef CLERK_RUNTIME_INTERNAL_H
+#define CLERK_RUNTIME_INTERNAL_H
+
+#include "clerk_internal.h"
+
+#include <curl/curl.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <threads.h>
+
+/* ------------------------------------------------------------------ */
+/* Growable byte buffer (always NUL-terminated once non-empty)          */
+/* ------------------------------------------------------------------ */
+
+typedef struct clerk__rtbuf {
+    char *data;
+    size_t len;
+    size_t cap;
+    bool oom; /* sticky: an append failed */
+} clerk__rtbuf_t;
+
+/* Make room for `extra` more bytes plus a NUL, growing geometrically. */
+bool clerk__rtbuf_reserve(clerk__rtbuf_t *buf, size_t extra);
+bool clerk__rtbuf_append(clerk__rtbuf_t *buf, const void *data, size_t len);
+bool clerk__rtbuf_append_str(clerk__rtbuf_t *buf, const char *str);
+/* Percent-encode everything outside the RFC 3986 unreserved set.  With
+ * `dot_segment` set, a value that is exactly "." or ".." has its dots
+ * encoded too, so it can never act as a dot-segment of the path. */
+bool clerk__rtbuf_append_escaped(
+    clerk__rtbuf_t *buf,
+    const char *str,
+    bool dot_segment);
+/* Hand the buffer over (an empty buffer gives a fresh ""), or NULL. */
+char *clerk__rtbuf_steal(clerk__rtbuf_t *buf);
+void clerk__rtbuf_free(clerk__rtbuf_t *buf);
+
+/* ------------------------------------------------------------------ */
+/* Client (src/client.c)                                               */
+/* ------------------------------------------------------------------ */
+
+/* A pooled easy handle and what belongs to it. */
+typedef struct clerk__handle {
+    CURL *curl;
+    char errbuf[CURL_ERROR_SIZE];
+} clerk__handle_t;
+
+struct clerk_client {
+    char *base_url;     /* without a trailing '/' */
+    char *display_base; /* base_url without any user:password@ */
+    char *secret;       /* only kept to scrub messages; may be NULL */
+
+    /* Prebuilt, immutable header lists (curl only reads them). */
+    struct curl_slist *headers_none;      /* no body */
+    struct curl_slist *headers_json;      /* + Content-Type: JSON */
+    struct curl_slist *headers_multipart; /* curl adds Content-Type */
+
+    long connect_timeout_ms; /* 0: none */
+    long timeout_ms;         /* 0: none */
+    char *ca_file;
+    char *ca_path;
+    char *client_cert;
+    char *client_key;
+    bool insecure;
+    char *proxy;
+
+    unsigned max_attempts;
+    unsigned initial_ms;
+    double factor;
+    unsigned max_wait_ms;
+
+    size_t max_response_bytes;
+    bool strict;
+    clerk_hooks_t hooks;
+    clerk_curl_setup_fn curl_setup;
+    void *curl_setup_payload;
+
+    /* DNS cache and TLS sessions shared by every handle of the client. */
+    CURLSH *share;
+    mtx_t share_locks[CURL_LOCK_DATA_LAST];
+    bool share_locks_ok;
+
+    /* Idle easy handles (LIFO, so a single thread keeps one connection). */
+    mtx_t pool_lock;
+    bool pool_lock_ok;
+    clerk__handle_t **idle;
+    size_t idle_count;
+    size_t idle_cap;
+};
+
+/* Take an idle handle or create one (library options + curl_setup).
+ * CLERK_E_INVALID_ARG when curl_setup refused, CLERK_E_NOMEM otherwise. */
+clerk_status_t clerk__handle_acquire(
+    clerk_client_t *client,
+    clerk__handle_t **out);
+/* Give a handle back to the pool (or free it when `broken`). */
+void clerk__handle_release(
+    clerk_client_t *client,
+    clerk__handle_t *handle,
+    bool broken);
+
+/* ------------------------------------------------------------------ */
+/* Request (src/request.c)                                             */
+/* ------------------------------------------------------------------ */
+
+/* One part of a multipart/form-data body. */
+typedef struct clerk__part {
+    const char *name;         /* borrowed from the body model (static) */
+    char *text;               /* owned text value; NULL for a file part */
+    size_t text_len;
+    const char *content_type; /* text parts: NULL, or e.g. JSON */
+    const clerk_file_t *file; /* borrowed from the caller's body */
+} clerk__part_t;
+
+typedef struct clerk__request {
+    const char *method;
+    const char *operation_id;
+    bool idempotent;        /* not POST / PATCH */
+    char *url;              /* what is sent */
+    char *display_url;      /* url without credentials, for hooks */
+    const struct curl_slist *headers; /* borrowed from the client */
+    char *body;             /* JSON body, or NULL */
+    size_t body_len;
+    bool send_empty_body;   /* POST/PUT/PATCH without body: length 0 */
+    clerk__part_t *parts;   /* multipart, or NULL */
+    size_t part_count;
+} clerk__request_t;
+
+/* Build everything that will be sent.  On failure `message` (at least
+ * 160 bytes) says why; nothing is sent and `req` holds nothing. */
+clerk_status_t clerk__request_build(
+    const clerk_client_t *client,
+    const clerk__op_t *op,
+    const char *const *path_args,
+    const void *params,
+    const void *body,
+    clerk__request_t *req,
+    char *message,
+    size_t message_size);
+
+void clerk__request_free(clerk__request_t *req);
+
+/* ------------------------------------------------------------------ */
+/* Transfer (src/transfer.c)                                           */
+/* ------------------------------------------------------------------ */
+
+/* Response headers of one attempt: "name\0value\0" records in `store`,
+ * `offsets` holds the start of each record. */
+typedef struct clerk__headers {
+    clerk__rtbuf_t store;
+    size_t *offsets;
+    size_t count;
+    size_t cap;
+    bool oom;
+} clerk__headers_t;
+
+typedef struct clerk__reply {
+    clerk_status_t status; /* OK once an HTTP response was received */
+    long http_status;      /* 0: none */
+    clerk__rtbuf_t body;
+    size_t body_limit;
+    bool too_large;
+    clerk__headers_t headers;
+    unsigned attempts;
+    double elapsed_ms; /* whole call */
+    char message[256]; /* why status != OK; never holds the secret */
+} clerk__reply_t;
+
+/* Run the request with retries and hooks (blocking). */
+void clerk__transfer(
+    clerk_client_t *client,
+    const clerk__request_t *req,
+    clerk__reply_t *reply);
+
+/* One attempt's pieces, for the blocking loop and a future multi loop. */
+clerk_status_t clerk__handle_prepare(
+    clerk_client_t *client,
+    clerk__handle_t *handle,
+    const clerk__request_t *req,
+    curl_mime **mime,
+    clerk__reply_t *reply);
+/* Classify a finished attempt; fills reply->status/http_status/message. */
+void clerk__attempt_finish(
+    clerk__handle_t *handle,
+    CURLcode rc,
+    clerk__reply_t *reply);
+
+void clerk__reply_free(clerk__reply_t *reply);
+const char *clerk__headers_get(const clerk__headers_t *h, const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Retries (src/retry.c)                                               */
+/* ------------------------------------------------------------------ */
+
+/* Whether a failed attempt may be repeated. */
+bool clerk__retry_allowed(
+    bool idempotent,
+    CURLcode rc,
+    long http_status);
+
+/* Seed a per-call PRNG (no shared state between threads). */
+uint64_t clerk__rng_seed(const void *salt);
+uint64_t clerk__rng_next(uint64_t *state);
+
+/* Wait before attempt `attempt + 1` (attempt >= 1): full jitter over the
+ * exponential step, or Retry-After when given, both capped. */
+unsigned clerk__retry_wait_ms(
+    unsigned attempt,
+    unsigned initial_ms,
+    double factor,
+    unsigned max_wait_ms,
+    const char *retry_after,
+    uint64_t *rng);
+
+/* Parse Retry-After (delta-seconds or HTTP-date) into milliseconds from
+ * `now` (seconds since the epoch); false when unparseable. */
+bool clerk__retry_after_ms(const char *value, int64_t now, uint64_t *out);
+
+void clerk__sleep_ms(unsigned ms);
+double clerk__now_ms(void);
+
+/* ------------------------------------------------------------------ */
+/* Response (src/response.c)                                           */
+/* ------------------------------------------------------------------ */
+
+/* What a response owns besides its public fields; it follows the public
+ * clerk_response_t in the same allocation. */
+typedef struct clerk__response_owned {
+    char *message;          /* formatted message, or NULL (static) */
+    char *body;             /* the receive buffer, handed over */
+    clerk_header_t *headers;
+    char *header_store;
+    clerk_errors_t *errors;
+    clerk_error_t *error_items;
+    cJSON *error_doc;
+    char *json_path;
+} clerk__response_owned_t;
+
+typedef struct clerk__meta_block {
+    clerk_response_t meta;
+    clerk__response_owned_t owned;
+} clerk__meta_block_t;
+
+typedef struct clerk__typed_block {
+    void *data;
+    clerk__meta_block_t m;
+} clerk__typed_block_t;
+
+/* Set the message: a static text, or a formatted one (scrubbed of the
+ * client's secret).  Never fails: falls back to the status text. */
+void clerk__response_set_message(
+    clerk__meta_block_t *block,
+    const clerk_client_t *client,
+    const char *text);
+
+/* Move the reply's headers and body into the response. */
+void clerk__response_take_reply(
+    clerk__meta_block_t *block,
+    clerk__reply_t *reply);
+
+/* Parse a ClerkErrors body of a non-2xx response (best effort). */
+void clerk__response_parse_errors(clerk__meta_block_t *block);
+
+void clerk__response_release(clerk__meta_block_t *block);
+
+/* Step 3 (src/op.c): fill the response from the reply, taking its buffers
+ * over, and decode a 2xx body into *data when the op has a result type
+ * (`data` NULL: the op has none). */
+void clerk__response_decode(
+    const clerk_client_t *client,
+    const clerk__op_t *op,
+    clerk__reply_t *reply,
+    void **data,
+    clerk__meta_block_t *block);
+
+#endif /* CLERK_RUNTIME_INTERNAL_H */

@@ -1,0 +1,463 @@
+/*
+ * Step 2 of a call: send a built request with a pooled easy handle, retry
+ * per the client's policy, and collect status, headers and body.
+ *
+ * The body goes into one buffer that grows geometrically and stops at the
+ * client's size limit (CLERK_E_TOO_LARGE); curl also refuses a declared
+ * Content-Length above the limit before reading anything.  Redirects are
+ * never followed: a 3xx comes back as an HTTP status like any other.
+ * Only the headers of the last attempt are kept.
+ */
+#include "runtime_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* Callbacks                                                           */
+/* ------------------------------------------------------------------ */
+
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+    clerk__reply_t *reply = userdata;
+    size_t n = size * nmemb;
+
+    if (n > reply->body_limit - reply->body.len) {
+        reply->too_large = true;
+        return 0; /* makes curl stop with CURLE_WRITE_ERROR */
+    }
+    if (!clerk__rtbuf_append(&reply->body, ptr, n)) {
+        return 0;
+    }
+    return n;
+}
+
+static void headers_clear(clerk__headers_t *h)
+{
+    h->count = 0;
+    h->store.len = 0;
+}
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static size_t on_header(char *buffer, size_t size, size_t nitems, void *ud)
+{
+    clerk__reply_t *reply = ud;
+    clerk__headers_t *h = &reply->headers;
+    size_t n = size * nitems;
+    size_t end = n;
+    size_t name_end;
+    size_t value;
+    const char *colon;
+    size_t *grown;
+
+    while (end > 0 && is_blank(buffer[end - 1])) {
+        end--;
+    }
+    /* A status line starts a new response (a retry, or after a 1xx): only
+     * the headers of the final one are kept. */
+    if (end >= 5 && memcmp(buffer, "HTTP/", 5) == 0) {
+        headers_clear(h);
+        return n;
+    }
+    colon = end > 0 ? memchr(buffer, ':', end) : NULL;
+    if (colon == NULL || colon == buffer || is_blank(buffer[0])) {
+        return n; /* blank line, or an obsolete folded continuation */
+    }
+    name_end = (size_t)(colon - buffer);
+    while (name_end > 0 && is_blank(buffer[name_end - 1])) {
+        name_end--;
+    }
+    value = (size_t)(colon - buffer) + 1;
+    while (value < end && is_blank(buffer[value])) {
+        value++;
+    }
+    if (h->count == h->cap) {
+        size_t cap = h->cap == 0 ? 16 : h->cap * 2;
+
+        grown = realloc(h->offsets, cap * sizeof(*grown));
+        if (grown == NULL) {
+            h->oom = true;
+            return 0;
+        }
+        h->offsets = grown;
+        h->cap = cap;
+    }
+    h->offsets[h->count] = h->store.len;
+    if (!clerk__rtbuf_append(&h->store, buffer, name_end) ||
+        !clerk__rtbuf_append(&h->store, "", 1) ||
+        !clerk__rtbuf_append(&h->store, buffer + value, end - value) ||
+        !clerk__rtbuf_append(&h->store, "", 1)) {
+        h->oom = true;
+        return 0;
+    }
+    h->count++;
+    return n;
+}
+
+static bool same_nocase(const char *a, const char *b)
+{
+    for (; *a != '\0' && *b != '\0'; a++, b++) {
+        char x = *a;
+        char y = *b;
+
+        if (x >= 'A' && x <= 'Z') {
+            x = (char)(x - 'A' + 'a');
+        }
+        if (y >= 'A' && y <= 'Z') {
+            y = (char)(y - 'A' + 'a');
+        }
+        if (x != y) {
+            return false;
+        }
+    }
+    return *a == *b;
+}
+
+const char *clerk__headers_get(const clerk__headers_t *h, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < h->count; i++) {
+        const char *n = h->store.data + h->offsets[i];
+
+        if (same_nocase(n, name)) {
+            return n + strlen(n) + 1;
+        }
+    }
+    return NULL;
+}
+
+void clerk__reply_free(clerk__reply_t *reply)
+{
+    if (reply == NULL) {
+        return;
+    }
+    clerk__rtbuf_free(&reply->body);
+    clerk__rtbuf_free(&reply->headers.store);
+    free(reply->headers.offsets);
+    reply->headers.offsets = NULL;
+    reply->headers.count = 0;
+    reply->headers.cap = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* One attempt                                                         */
+/* ------------------------------------------------------------------ */
+
+#define SETOPT(h, opt, val)                                                    \
+    do {                                                                       \
+        if (curl_easy_setopt((h), (opt), (val)) != CURLE_OK) {                 \
+            goto done;                                                         \
+        }                                                                      \
+    } while (0)
+
+static clerk_status_t build_mime(
+    CURL *c,
+    const clerk__request_t *req,
+    curl_mime **out)
+{
+    curl_mime *mime = NULL;
+    curl_mimepart *mp;
+    size_t i;
+    clerk_status_t st = CLERK_E_NOMEM;
+
+    mime = curl_mime_init(c);
+    if (mime == NULL) {
+        goto done;
+    }
+    for (i = 0; i < req->part_count; i++) {
+        const clerk__part_t *p = &req->parts[i];
+        const clerk_file_t *f = p->file;
+
+        mp = curl_mime_addpart(mime);
+        if (mp == NULL || curl_mime_name(mp, p->name) != CURLE_OK) {
+            goto done;
+        }
+        if (f == NULL) {
+            if (curl_mime_data(mp, p->text, p->text_len) != CURLE_OK ||
+                (p->content_type != NULL &&
+                 curl_mime_type(mp, p->content_type) != CURLE_OK)) {
+                goto done;
+            }
+            continue;
+        }
+        if (f->data != NULL || f->path == NULL) {
+            if (curl_mime_data(
+                    mp, f->data != NULL ? f->data : "", f->size) !=
+                CURLE_OK) {
+                goto done;
+            }
+        } else if (curl_mime_filedata(mp, f->path) != CURLE_OK) {
+            /* An unreadable file is the caller's mistake. */
+            st = CLERK_E_INVALID_ARG;
+            goto done;
+        }
+        if ((f->filename != NULL &&
+             curl_mime_filename(mp, f->filename) != CURLE_OK) ||
+            curl_mime_type(
+                mp,
+                f->content_type != NULL ? f->content_type
+                                        : "application/octet-stream") !=
+                CURLE_OK) {
+            goto done;
+        }
+    }
+    *out = mime;
+    mime = NULL;
+    st = CLERK_OK;
+done:
+    curl_mime_free(mime);
+    return st;
+}
+
+clerk_status_t clerk__handle_prepare(
+    clerk_client_t *client,
+    clerk__handle_t *handle,
+    const clerk__request_t *req,
+    curl_mime **mime,
+    clerk__reply_t *reply)
+{
+    CURL *c = handle->curl;
+    const char *m = req->method;
+    bool custom;
+    clerk_status_t st = CLERK_E_NOMEM;
+
+    (void)client;
+    *mime = NULL;
+    SETOPT(c, CURLOPT_URL, req->url);
+    SETOPT(c, CURLOPT_HTTPHEADER, (struct curl_slist *)req->headers);
+    SETOPT(c, CURLOPT_WRITEFUNCTION, on_body);
+    SETOPT(c, CURLOPT_WRITEDATA, reply);
+    SETOPT(c, CURLOPT_HEADERFUNCTION, on_header);
+    SETOPT(c, CURLOPT_HEADERDATA, reply);
+
+    /* The handle is reused: first put the method back to a plain GET, then
+     * set exactly what this request needs. */
+    SETOPT(c, CURLOPT_HTTPGET, 1L);
+    if (req->part_count > 0) {
+        st = build_mime(c, req, mime);
+        if (st != CLERK_OK) {
+            goto done;
+        }
+        st = CLERK_E_NOMEM;
+        SETOPT(c, CURLOPT_MIMEPOST, *mime);
+    } else if (req->body != NULL || req->send_empty_body) {
+        SETOPT(
+            c,
+            CURLOPT_POSTFIELDSIZE_LARGE,
+            (curl_off_t)(req->body != NULL ? req->body_len : 0));
+        SETOPT(c, CURLOPT_POSTFIELDS, req->body != NULL ? req->body : "");
+    } else if (strcmp(m, "HEAD") == 0) {
+        SETOPT(c, CURLOPT_NOBODY, 1L);
+    }
+    custom = strcmp(m, "GET") != 0 && strcmp(m, "POST") != 0 &&
+             strcmp(m, "HEAD") != 0;
+    SETOPT(c, CURLOPT_CUSTOMREQUEST, custom ? m : NULL);
+    st = CLERK_OK;
+done:
+    if (st != CLERK_OK) {
+        curl_mime_free(*mime);
+        *mime = NULL;
+    }
+    return st;
+}
+
+static bool is_tls_error(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CLIENTCERT:
+    case CURLE_USE_SSL_FAILED:
+        return true;
+    default:
+        return false;
+    }
+}
+
+void clerk__attempt_finish(
+    clerk__handle_t *handle,
+    CURLcode rc,
+    clerk__reply_t *reply)
+{
+    long code = 0;
+    const char *detail;
+
+    if (curl_easy_getinfo(handle->curl, CURLINFO_RESPONSE_CODE, &code) !=
+        CURLE_OK) {
+        code = 0;
+    }
+    reply->http_status = code;
+    reply->message[0] = '\0';
+    if (rc == CURLE_OK) {
+        reply->status = reply->headers.oom ? CLERK_E_NOMEM : CLERK_OK;
+        return;
+    }
+    if (reply->too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+        reply->status = CLERK_E_TOO_LARGE;
+        snprintf(
+            reply->message,
+            sizeof(reply->message),
+            "response body exceeds the size limit of %zu bytes",
+            reply->body_limit);
+        return;
+    }
+    if (rc == CURLE_OUT_OF_MEMORY || reply->body.oom || reply->headers.oom) {
+        reply->status = CLERK_E_NOMEM;
+    } else if (rc == CURLE_OPERATION_TIMEDOUT) {
+        reply->status = CLERK_E_TIMEOUT;
+    } else if (is_tls_error(rc)) {
+        reply->status = CLERK_E_TLS;
+    } else if (rc == CURLE_ABORTED_BY_CALLBACK) {
+        reply->status = CLERK_E_CANCELLED;
+    } else if (rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL) {
+        reply->status = CLERK_E_INVALID_ARG;
+    } else {
+        reply->status = CLERK_E_TRANSPORT;
+    }
+    /* curl's messages name hosts and ports, never request headers, so the
+     * secret cannot appear in them. */
+    detail = handle->errbuf[0] != '\0' ? handle->errbuf
+                                        : curl_easy_strerror(rc);
+    snprintf(
+        reply->message,
+        sizeof(reply->message),
+        "%s: %.180s",
+        clerk_status_str(reply->status),
+        detail);
+}
+
+/* ------------------------------------------------------------------ */
+/* The blocking loop                                                   */
+/* ------------------------------------------------------------------ */
+
+static void reset_attempt(clerk__reply_t *reply, clerk__handle_t *handle)
+{
+    reply->body.len = 0;
+    if (reply->body.data != NULL) {
+        reply->body.data[0] = '\0';
+    }
+    reply->too_large = false;
+    headers_clear(&reply->headers);
+    reply->http_status = 0;
+    reply->status = CLERK_OK;
+    handle->errbuf[0] = '\0';
+}
+
+static clerk_status_t hook_status(const clerk__reply_t *reply)
+{
+    if (reply->status == CLERK_OK &&
+        (reply->http_status < 200 || reply->http_status > 299)) {
+        return CLERK_E_HTTP;
+    }
+    return reply->status;
+}
+
+void clerk__transfer(
+    clerk_client_t *client,
+    const clerk__request_t *req,
+    clerk__reply_t *reply)
+{
+    clerk__handle_t *handle = NULL;
+    curl_mime *mime = NULL;
+    clerk_hook_info_t info;
+    double start = clerk__now_ms();
+    double t0;
+    uint64_t rng;
+    unsigned attempt;
+    unsigned wait;
+    bool broken = false;
+    CURLcode rc;
+    clerk_status_t st;
+
+    reply->body_limit = client->max_response_bytes;
+    reply->attempts = 0;
+    st = clerk__handle_acquire(client, &handle);
+    if (st != CLERK_OK) {
+        reply->status = st;
+        snprintf(
+            reply->message,
+            sizeof(reply->message),
+            "%s",
+            st == CLERK_E_INVALID_ARG ? "the curl_setup callback failed"
+                                      : "could not create a curl handle");
+        goto done;
+    }
+    st = clerk__handle_prepare(client, handle, req, &mime, reply);
+    if (st != CLERK_OK) {
+        broken = true;
+        reply->status = st;
+        snprintf(
+            reply->message,
+            sizeof(reply->message),
+            "%s",
+            st == CLERK_E_INVALID_ARG ? "a multipart file cannot be read"
+                                      : "could not set up the request");
+        goto done;
+    }
+    rng = clerk__rng_seed(&rng);
+
+    for (attempt = 1;; attempt++) {
+        reset_attempt(reply, handle);
+        memset(&info, 0, sizeof(info));
+        info.method = req->method;
+        info.url = req->display_url;
+        info.operation_id = req->operation_id;
+        info.attempt = attempt;
+        if (client->hooks.on_request != NULL &&
+            client->hooks.on_request(&info, client->hooks.payload) != 0) {
+            reply->status = CLERK_E_CANCELLED;
+            snprintf(
+                reply->message,
+                sizeof(reply->message),
+                "cancelled by the request hook");
+            break;
+        }
+        reply->attempts = attempt;
+        t0 = clerk__now_ms();
+        rc = curl_easy_perform(handle->curl);
+        clerk__attempt_finish(handle, rc, reply);
+        if (client->hooks.on_response != NULL) {
+            info.http_status = reply->http_status;
+            info.status = hook_status(reply);
+            info.elapsed_ms = clerk__now_ms() - t0;
+            (void)client->hooks.on_response(&info, client->hooks.payload);
+        }
+        if (attempt >= client->max_attempts ||
+            reply->status == CLERK_E_TOO_LARGE ||
+            reply->status == CLERK_E_NOMEM ||
+            !clerk__retry_allowed(req->idempotent, rc, reply->http_status)) {
+            break;
+        }
+        wait = clerk__retry_wait_ms(
+            attempt,
+            client->initial_ms,
+            client->factor,
+            client->max_wait_ms,
+            clerk__headers_get(&reply->headers, "Retry-After"),
+            &rng);
+        clerk__sleep_ms(wait);
+    }
+done:
+    if (mime != NULL) {
+        curl_mime_free(mime);
+    }
+    clerk__handle_release(client, handle, broken);
+    reply->elapsed_ms = clerk__now_ms() - start;
+}
