@@ -448,8 +448,27 @@ static void drop_variant(const clerk__model_t *model, clerk__union_t *u)
     u->value = NULL;
 }
 
-/* First member that decodes, trying with required fields enforced first.
- * The tree is left untouched while trying (take = 0). */
+/* How many required fields of a member's model are absent from `item`. */
+static size_t missing_required(const clerk__model_t *model, const cJSON *item)
+{
+    size_t n = 0;
+    size_t i = 0;
+
+    for (i = 0; i < model->field_count; i++) {
+        if ((model->fields[i].flags & CLERK__F_REQUIRED) != 0 &&
+            cJSON_GetObjectItemCaseSensitive(item, model->fields[i].name) ==
+                NULL) {
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Members without discriminator: the first member that decodes with all
+ * its required fields present (checked in nested models too); failing
+ * that, in lenient mode, the first that decodes among those missing the
+ * fewest required fields at the top.  Trying leaves the tree untouched
+ * (take = 0), so a failed attempt costs nothing but its own memory. */
 static clerk_status_t decode_first_match(
     dctx_t *c,
     const clerk__model_t *model,
@@ -460,22 +479,39 @@ static clerk_status_t decode_first_match(
     clerk_status_t st = CLERK_OK;
     unsigned saved_flags = c->flags;
     int saved_take = c->take;
-    int pass = 0;
     size_t i = 0;
-    int passes = (saved_flags & CLERK_DECODE_STRICT) != 0 ? 1 : 2;
+    size_t want = 0;
+    size_t most = 0;
+    size_t miss = 0;
 
     c->take = 0;
-    for (pass = 0; pass < passes; pass++) {
-        c->flags = pass == 0 ? (saved_flags | CLERK_DECODE_STRICT)
-                             : saved_flags;
+    c->flags = saved_flags | CLERK_DECODE_STRICT;
+    for (i = 0; i < model->variant_count; i++) {
+        st = decode_variant(c, model, i, item, u, level);
+        if (st == CLERK_OK || st == CLERK_E_NOMEM) {
+            goto done;
+        }
+        drop_variant(model, u);
+    }
+    if ((saved_flags & CLERK_DECODE_STRICT) == 0) {
+        c->flags = saved_flags;
         for (i = 0; i < model->variant_count; i++) {
-            st = decode_variant(c, model, i, item, u, level);
-            if (st == CLERK_OK) {
-                goto done;
-            }
-            drop_variant(model, u);
-            if (st == CLERK_E_NOMEM) {
-                goto done;
+            miss = missing_required(model->variants[i].type->model, item);
+            most = miss > most ? miss : most;
+        }
+        /* Rounds by number of missing fields keep the order stable
+         * without sorting; unions have a handful of members. */
+        for (want = 0; want <= most; want++) {
+            for (i = 0; i < model->variant_count; i++) {
+                if (missing_required(model->variants[i].type->model, item) !=
+                    want) {
+                    continue;
+                }
+                st = decode_variant(c, model, i, item, u, level);
+                if (st == CLERK_OK || st == CLERK_E_NOMEM) {
+                    goto done;
+                }
+                drop_variant(model, u);
             }
         }
     }
