@@ -477,7 +477,7 @@ clerk_status_t clerk__model_to_json(
         return CLERK_E_INVALID_ARG;
     }
     type.model = model;
-    return clerk__encode_root(&type, &value, out, error);
+    return clerk__encode_root(&type, &value, out, 0, error);
 }
 
 clerk_status_t clerk__value_to_json(
@@ -495,9 +495,9 @@ clerk_status_t clerk__value_to_json(
         return CLERK_E_INVALID_ARG;
     }
     if (type->kind == CLERK__K_OBJ) {
-        return clerk__encode_root(type, &value, out, error);
+        return clerk__encode_root(type, &value, out, 0, error);
     }
-    return clerk__encode_root(type, value, out, error);
+    return clerk__encode_root(type, value, out, 0, error);
 }
 
 char *clerk__model_print(const clerk__model_t *model, const void *value)

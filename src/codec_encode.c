@@ -29,6 +29,7 @@
 #define SAFE_INT_MAX 9007199254740991LL /* 2^53 - 1 */
 
 typedef struct ectx {
+    unsigned flags;
     clerk_json_error_t *err;
     clerk__seg_t segs[CLERK__MAX_SEGS];
 } ectx_t;
@@ -332,6 +333,9 @@ static clerk_status_t encode_fields(
                 (f->type->kind != CLERK__K_STR &&
                  f->type->kind != CLERK__K_JSON &&
                  f->type->kind != CLERK__K_OBJ)) {
+                if ((e->flags & CLERK__ENCODE_ALLOW_MISSING) != 0) {
+                    continue;
+                }
                 return invalid(e, level + 1, "required field missing");
             }
             how = EXPLICIT_NULL;
@@ -399,10 +403,12 @@ clerk_status_t clerk__encode_root(
     const clerk__type_t *type,
     const void *slot,
     cJSON **out,
+    unsigned flags,
     clerk_json_error_t *err)
 {
     ectx_t e;
 
+    e.flags = flags;
     e.err = err;
     return encode_item(&e, type, slot, out, 0);
 }

@@ -1077,6 +1077,24 @@ static void test_encode_errors(void **state)
     t.score = INFINITY;
     expect_encode_error(&t, CLERK_E_INVALID_ARG, "$.score", "finite");
 
+    /* The lenient encoder (tests, printing) omits what is missing. */
+    fill_request(&t, &e, &v, &o);
+    t.id = NULL;
+    t.status.state = CLERK_UNSET;
+    t.status.value = 0;
+    {
+        const thing_t *tp = &t;
+        cJSON *json = NULL;
+        assert_int_equal(
+            clerk__encode_root(
+                &thing_type, &tp, &json, CLERK__ENCODE_ALLOW_MISSING, NULL),
+            CLERK_OK);
+        assert_null(cJSON_GetObjectItem(json, "id"));
+        assert_null(cJSON_GetObjectItem(json, "status"));
+        assert_true(cJSON_IsNull(cJSON_GetObjectItem(json, "first_name")));
+        cJSON_Delete(json);
+    }
+
     /* A required nullable union pointer left NULL encodes as null. */
     fill_request(&t, &e, &v, &o);
     e.verification = NULL;
