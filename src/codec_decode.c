@@ -21,9 +21,10 @@
  * discriminator property is decoded (its errors are reported as such).  An
  * absent or unknown tag is a decode error under CLERK_DECODE_STRICT; by
  * default the engine falls back to the rule for unions without
- * discriminator: first the first member that decodes with its required
- * fields present, then (lenient mode only) the first member that decodes
- * at all.
+ * discriminator: the first member that decodes with its required fields
+ * present and only enum values it knows, then (lenient mode only) the
+ * first that decodes at all, preferring members missing the fewest
+ * required fields.
  */
 #include "codec_internal.h"
 
@@ -37,6 +38,7 @@
 typedef struct dctx {
     unsigned flags;
     int take; /* the tree is ours: take strings and values out of it */
+    int exact; /* trying union members: unknown enum values do not match */
     clerk__alloc_t *alloc;
     clerk_json_error_t *err;
     clerk__seg_t segs[CLERK__MAX_SEGS];
@@ -182,6 +184,9 @@ static clerk_status_t decode_enum(
                 break;
             }
         }
+    }
+    if (out->value == 0 && c->exact && en != NULL && en->count > 0) {
+        return fail(c, level, "unknown value of %s", en->name);
     }
     out->raw = get_string(c, item);
     if (out->raw == NULL) {
@@ -465,7 +470,8 @@ static size_t missing_required(const clerk__model_t *model, const cJSON *item)
 }
 
 /* Members without discriminator: the first member that decodes with all
- * its required fields present (checked in nested models too); failing
+ * its required fields present and only known enum values (checked in
+ * nested models too); failing
  * that, in lenient mode, the first that decodes among those missing the
  * fewest required fields at the top.  Trying leaves the tree untouched
  * (take = 0), so a failed attempt costs nothing but its own memory. */
@@ -479,12 +485,14 @@ static clerk_status_t decode_first_match(
     clerk_status_t st = CLERK_OK;
     unsigned saved_flags = c->flags;
     int saved_take = c->take;
+    int saved_exact = c->exact;
     size_t i = 0;
     size_t want = 0;
     size_t most = 0;
     size_t miss = 0;
 
     c->take = 0;
+    c->exact = 1;
     c->flags = saved_flags | CLERK_DECODE_STRICT;
     for (i = 0; i < model->variant_count; i++) {
         st = decode_variant(c, model, i, item, u, level);
@@ -495,6 +503,7 @@ static clerk_status_t decode_first_match(
     }
     if ((saved_flags & CLERK_DECODE_STRICT) == 0) {
         c->flags = saved_flags;
+        c->exact = saved_exact;
         for (i = 0; i < model->variant_count; i++) {
             miss = missing_required(model->variants[i].type->model, item);
             most = miss > most ? miss : most;
@@ -519,6 +528,7 @@ static clerk_status_t decode_first_match(
 done:
     c->flags = saved_flags;
     c->take = saved_take;
+    c->exact = saved_exact;
     return st;
 }
 
@@ -656,6 +666,7 @@ clerk_status_t clerk__decode_root(
 
     c.flags = flags;
     c.take = take;
+    c.exact = 0;
     c.alloc = &clerk__alloc_heap;
     c.err = err;
     if (type->kind == CLERK__K_OBJ && cJSON_IsNull(json)) {

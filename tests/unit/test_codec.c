@@ -832,6 +832,70 @@ static void test_unions(void **state)
         "$.identities[1]", "expected object, got string");
 }
 
+/* Two members told apart only by their enum values. */
+static const char *const alpha_values[] = { "alpha" };
+static const char *const beta_values[] = { "beta" };
+static const clerk__enum_t alpha_enum = { "Alpha", alpha_values, 1 };
+static const clerk__enum_t beta_enum = { "Beta", beta_values, 1 };
+static const clerk__type_t alpha_type = { CLERK__K_ENUM, sizeof(clerk_enum_t),
+                                          NULL, NULL, &alpha_enum };
+static const clerk__type_t beta_type = { CLERK__K_ENUM, sizeof(clerk_enum_t),
+                                         NULL, NULL, &beta_enum };
+static const clerk__field_t alpha_fields[] = {
+    { "kind", 0, &alpha_type, CLERK__F_REQUIRED, 0 },
+};
+static const clerk__field_t beta_fields[] = {
+    { "kind", 0, &beta_type, CLERK__F_REQUIRED, 0 },
+};
+static const clerk__model_t alpha_model = {
+    "A", sizeof(clerk_enum_t), alpha_fields, 1, NULL, 0, NULL
+};
+static const clerk__model_t beta_model = {
+    "B", sizeof(clerk_enum_t), beta_fields, 1, NULL, 0, NULL
+};
+static const clerk__type_t alpha_obj = { CLERK__K_OBJ, sizeof(void *),
+                                         &alpha_model, NULL, NULL };
+static const clerk__type_t beta_obj = { CLERK__K_OBJ, sizeof(void *),
+                                        &beta_model, NULL, NULL };
+static const clerk__variant_t ab_variants[] = { { NULL, &alpha_obj },
+                                                { NULL, &beta_obj } };
+static const clerk__model_t ab_model = {
+    "AB", sizeof(clerk__union_t), NULL, 0, ab_variants, 2, NULL
+};
+
+static void test_union_by_enum(void **state)
+{
+    void *out = NULL;
+    clerk__union_t *u = NULL;
+    clerk_json_error_t err;
+
+    (void)state;
+    assert_int_equal(
+        clerk__model_parse(&ab_model, &out, "{\"kind\":\"beta\"}", 15, 0,
+                           NULL),
+        CLERK_OK);
+    u = out;
+    assert_int_equal(u->kind, 2);
+    assert_int_equal(((clerk_enum_t *)u->value)->value, 1);
+    clerk__model_free(&ab_model, out);
+    /* An unknown value matches no member exactly: lenient takes the
+     * first, keeping the string; strict refuses. */
+    assert_int_equal(
+        clerk__model_parse(&ab_model, &out, "{\"kind\":\"gamma\"}", 16, 0,
+                           NULL),
+        CLERK_OK);
+    u = out;
+    assert_int_equal(u->kind, 1);
+    assert_string_equal(((clerk_enum_t *)u->value)->raw, "gamma");
+    clerk__model_free(&ab_model, out);
+    assert_int_equal(
+        clerk__model_parse(&ab_model, &out, "{\"kind\":\"gamma\"}", 16,
+                           CLERK_DECODE_STRICT, &err),
+        CLERK_E_DECODE);
+    assert_null(out);
+    assert_string_equal(err.path, "$");
+}
+
 static void test_value_parse_array(void **state)
 {
     void *out = NULL;
@@ -1204,6 +1268,7 @@ int main(void)
         cmocka_unit_test(test_nesting_limit),
         cmocka_unit_test(test_nesting_limit_typed),
         cmocka_unit_test(test_unions),
+        cmocka_unit_test(test_union_by_enum),
         cmocka_unit_test(test_value_parse_array),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_encode_request),
