@@ -1,0 +1,897 @@
+"""Schemas -> C models.  All type logic of the generator lives here.
+
+The result is a view-model: every Model, Field, EnumDef and Type already
+carries the C names, the C declaration text, the descriptor expression and
+the doc lines that the templates substitute.
+
+Mapping rules (see openapi/README.md for the full table):
+
+* object (properties, after merging allOf)  -> struct model, K_OBJ pointer
+* oneOf / anyOf of >= 2 real members        -> tagged-union model
+* single-member oneOf/anyOf/allOf wrapper   -> (nullable) reference
+* string enum                               -> clerk_enum_t + C enum
+* boolean enum ([true])                     -> plain boolean
+* free-form object / map / untyped          -> cJSON * (K_JSON)
+* array                                     -> clerk_<elem>_array_t
+* string format binary                      -> const clerk_file_t *
+"""
+
+import textwrap
+
+from . import docs
+from .naming import Registry, ident, snake, upper_ident
+
+COMBINATORS = ("allOf", "oneOf", "anyOf")
+COMMENT_WIDTH_TOP = 77    # " * " at column 0
+COMMENT_WIDTH_MEMBER = 73  # "     * " inside a struct
+
+
+class GeneratorError(Exception):
+    """The spec uses a construct this generator does not support."""
+
+
+# --------------------------------------------------------------------------
+# Types
+# --------------------------------------------------------------------------
+
+class Type:
+    """A C value type, before presence (required/nullable) is applied.
+
+    shape: "string", "boolean", "integer", "number", "json", "file",
+           "enum" (enum=EnumDef), "model" (model=Model), "array" (elem=Type)
+    """
+
+    def __init__(self, shape, model=None, enum=None, elem=None,
+                 array=None):
+        self.shape = shape
+        self.model = model
+        self.enum = enum
+        self.elem = elem
+        self.array = array  # ArrayDef for shape == "array"
+
+    # The C type and descriptor of a value stored by value in an array or
+    # held as a top-level result.
+    @property
+    def value_c_type(self):
+        """C type of one value of this type (items, results, bodies)."""
+        return {
+            "string": "char *", "boolean": "bool", "integer": "int64_t",
+            "number": "double", "json": "cJSON *",
+            "file": "const clerk_file_t *", "enum": "clerk_enum_t",
+        }.get(self.shape) or (
+            self.model.c_type if self.shape == "model"
+            else self.array.c_type)
+
+    @property
+    def descriptor(self):
+        """Descriptor of a top-level value of this type (result or body)."""
+        if self.shape == "model":
+            return "&%s" % self.model.type_desc
+        if self.shape == "array":
+            return "&%s" % self.array.desc
+        if self.shape == "enum":
+            return "&%s" % self.enum.type_desc
+        return "&clerk__type_" + {
+            "string": "str", "boolean": "bool", "integer": "int",
+            "number": "num", "json": "json", "file": "file"}[self.shape]
+
+    @property
+    def describe(self):
+        """Short human description, for docs."""
+        if self.shape == "model":
+            return self.model.c_type
+        if self.shape == "array":
+            return self.array.c_type
+        if self.shape == "enum":
+            return "%s (clerk_enum_t)" % self.enum.c_type
+        return self.value_c_type.strip()
+
+    def models(self):
+        """Models this type refers to (for includes)."""
+        if self.shape == "model":
+            return [self.model]
+        if self.shape == "array":
+            return self.elem.models()
+        return []
+
+    def nested_arrays(self):
+        """Generated arrays-of-arrays this type needs."""
+        if self.shape != "array":
+            return []
+        own = [self.array] if self.array.generated else []
+        return own + self.elem.nested_arrays()
+
+
+class ArrayDef:
+    """An array type: runtime built-in, per-model, per-enum or nested."""
+
+    def __init__(self, c_type, desc, elem, generated=False, name=None):
+        self.c_type = c_type      # "clerk_user_array_t"
+        self.desc = desc          # "clerk__user_array_type"
+        self.elem = elem          # Type of the items
+        self.generated = generated  # an array-of-arrays defined in arrays.h
+        self.name = name          # "str_array_array" for generated ones
+
+    @property
+    def tag(self):
+        return self.c_type[:-2]
+
+    @property
+    def item_c_type(self):
+        return self.elem.value_c_type
+
+    @property
+    def elem_desc(self):
+        return "&" + self.elem.array.desc if self.elem.shape == "array" \
+            else None
+
+
+_BUILTIN_ARRAYS = {
+    "string": ("clerk_str_array_t", "clerk__type_str_array"),
+    "integer": ("clerk_int64_array_t", "clerk__type_int_array"),
+    "boolean": ("clerk_bool_array_t", "clerk__type_bool_array"),
+    "number": ("clerk_double_array_t", "clerk__type_num_array"),
+    "json": ("clerk_json_array_t", "clerk__type_json_array"),
+}
+
+
+# --------------------------------------------------------------------------
+# Enums
+# --------------------------------------------------------------------------
+
+class EnumValue:
+    def __init__(self, const, wire):
+        self.const = const  # CLERK_USER_OBJECT_USER
+        self.wire = wire    # "user"
+
+    @property
+    def c_string(self):
+        return c_string(self.wire)
+
+
+class EnumDef:
+    """A string enum: C enum type + values table + K_ENUM descriptor."""
+
+    def __init__(self, name, where, values, names, static=False,
+                 description=""):
+        self.name = name                # "user_object"
+        self.where = where              # "User.object"
+        self.c_type = "clerk_%s_t" % name
+        self.tag = "clerk_%s" % name
+        self.static = static            # api-local: static descriptors
+        prefix = "" if static else "clerk__"
+        self.enum_desc = "%s%s_enum" % (prefix, name)
+        self.type_desc = "%s%s_type" % (prefix, name)
+        self.array_desc = "%s%s_array_type" % (prefix, name)
+        self.values_table = "%s_values" % name
+        self.array_used = False
+        self.description = description
+        upper = upper_ident(name)
+        self.unknown = names.claim("CLERK_%s_UNKNOWN" % upper)
+        self.values = []
+        seen = set()
+        for wire in values:
+            if wire is None or str(wire) in seen:
+                continue
+            seen.add(str(wire))
+            const = names.claim("CLERK_%s_%s" % (
+                upper, upper_ident(str(wire), "EMPTY")))
+            self.values.append(EnumValue(const, str(wire)))
+
+
+def c_string(text):
+    """A C string literal for `text` (ASCII-escaped)."""
+    out = ['"']
+    for ch in str(text):
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "?":
+            out.append("\\?")  # no accidental trigraphs
+        elif 32 <= ord(ch) < 127:
+            out.append(ch)
+        else:
+            for byte in ch.encode("utf-8"):
+                out.append("\\%03o" % byte)
+    out.append('"')
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------
+# Fields, variants, models
+# --------------------------------------------------------------------------
+
+class Field:
+    """One struct member (a property of an object schema)."""
+
+    def __init__(self, json_name, name, type_, required, nullable,
+                 description, deprecated, schema):
+        self.json_name = json_name
+        self.name = name
+        self.type = type_
+        self.required = required
+        self.nullable = nullable
+        self.description = description
+        self.deprecated = deprecated
+        self.schema = schema
+        self.null_member = None  # companion bool for nullable K_OBJ
+        self.kind, self.c_type, self.descriptor = self._storage()
+
+    def _storage(self):
+        t = self.type
+        opt = (not self.required) or self.nullable
+        scalars = {"boolean": ("BOOL", "bool", "bool"),
+                   "integer": ("INT", "int64_t", "int64"),
+                   "number": ("NUM", "double", "double")}
+        if t.shape == "string":
+            if not self.required and self.nullable:
+                return "K_OPT_STR", "clerk_opt_str_t", "&clerk__type_opt_str"
+            return "K_STR", "char *", "&clerk__type_str"
+        if t.shape in scalars:
+            k, c, o = scalars[t.shape]
+            short = {"BOOL": "bool", "INT": "int", "NUM": "num"}[k]
+            if opt:
+                return ("K_OPT_" + k, "clerk_opt_%s_t" % o,
+                        "&clerk__type_opt_" + short)
+            return "K_" + k, c, "&clerk__type_" + short
+        if t.shape == "enum":
+            return "K_ENUM", "clerk_enum_t", "&" + t.enum.type_desc
+        if t.shape == "json":
+            return "K_JSON", "cJSON *", "&clerk__type_json"
+        if t.shape == "file":
+            return "K_FILE", "const clerk_file_t *", "&clerk__type_file"
+        if t.shape == "model":
+            return "K_OBJ", t.model.c_type + " *", "&" + t.model.type_desc
+        if t.shape == "array":
+            return "K_ARRAY", t.array.c_type, "&" + t.array.desc
+        raise GeneratorError("no storage for " + t.shape)
+
+    @property
+    def decl(self):
+        """The member declaration without the semicolon."""
+        return declare(self.c_type, self.name)
+
+    @property
+    def flags(self):
+        parts = []
+        if self.required:
+            parts.append("CLERK__F_REQUIRED")
+        if self.nullable:
+            parts.append("CLERK__F_NULLABLE")
+        return " | ".join(parts) or "0"
+
+    @property
+    def presence_doc(self):
+        t = self.type
+        if self.kind == "K_STR":
+            if self.required and self.nullable:
+                return "Required, nullable: NULL = null."
+            if self.required:
+                return "Required."
+            return "Optional: NULL = absent."
+        if self.kind.startswith("K_OPT_"):
+            if self.required:
+                return "Required, nullable: state CLERK_NULL = null."
+            if self.nullable:
+                return "Optional, nullable: state tells absent/null/set."
+            return "Optional: state CLERK_UNSET = absent."
+        if self.kind == "K_ENUM":
+            base = "One of %s (`value`; unknown strings kept in `raw`)." % (
+                t.enum.c_type)
+            return base + " " + _state_doc(self.required, self.nullable)
+        if self.kind == "K_JSON":
+            s = "Free-form JSON, owned by this struct; NULL = absent."
+            if self.nullable:
+                s += " A JSON null is a cJSON NULL item."
+            return ("Required. " if self.required else "Optional. ") + s
+        if self.kind == "K_OBJ":
+            s = "Required" if self.required else "Optional: NULL = absent"
+            if self.nullable:
+                s += "; nullable: %s is true when null" % self.null_member
+            return s + "."
+        if self.kind == "K_ARRAY":
+            return "Array (items, count). " + _state_doc(
+                self.required, self.nullable)
+        if self.kind == "K_FILE":
+            return ("Required file part." if self.required
+                    else "Optional file part: NULL = not sent.")
+        return "Required."
+
+    @property
+    def doc_lines(self):
+        lines = docs.reflow(self.description, COMMENT_WIDTH_MEMBER)
+        extra = self.presence_doc
+        if self.deprecated:
+            extra = "Deprecated. " + extra
+        if lines:
+            lines.append("")
+        lines.extend(docs.reflow(extra, COMMENT_WIDTH_MEMBER))
+        return lines
+
+
+def _state_doc(required, nullable):
+    if required and nullable:
+        return "Required, nullable: state CLERK_NULL = null."
+    if required:
+        return "Required."
+    if nullable:
+        return "Optional, nullable: state tells absent/null/set."
+    return "Optional: state CLERK_UNSET = absent."
+
+
+def declare(c_type, name):
+    """`char *x`, `int64_t y`: a declaration from a type and a name."""
+    if c_type.endswith("*"):
+        return c_type + name
+    return "%s %s" % (c_type, name)
+
+
+class Variant:
+    def __init__(self, member, const, tag, model):
+        self.member = member  # union member name
+        self.const = const    # CLERK_<U>_<V>
+        self.tag = tag        # discriminator value or None
+        self.model = model
+
+    @property
+    def tag_c(self):
+        return c_string(self.tag) if self.tag is not None else "NULL"
+
+
+class Model:
+    """A generated model: struct, union, enum-only or alias."""
+
+    def __init__(self, name, where, kind, source):
+        self.name = name          # c base name: "user"
+        self.where = where        # spec location: "User", "User.verification"
+        self.kind = kind          # "object" | "union" | "enum" | "alias"
+        self.source = source      # "component" | "inline" | ...
+        self.file = name
+        self.c_type = "clerk_%s_t" % name
+        self.tag = "clerk_%s" % name
+        self.guard = "CLERK_MODEL_%s_H" % name.upper()
+        self.model_desc = "clerk__%s_model" % name
+        self.type_desc = "clerk__%s_type" % name
+        self.struct_desc = "clerk__%s_struct_type" % name
+        self.description = ""
+        self.deprecated = False
+        self.fields = []
+        self.variants = []
+        self.discriminator = None
+        self.kind_c_type = "clerk_%s_kind_t" % name
+        self.kind_tag = "clerk_%s_kind" % name
+        self.none_const = None
+        self.enums = []            # enums defined in this model's files
+        self.alias_of = None       # Type, for kind == "alias"
+        self.enum = None           # EnumDef, for kind == "enum"
+        self.array = ArrayDef("clerk_%s_array_t" % name,
+                              "clerk__%s_array_type" % name,
+                              Type("model", model=self))
+        self.array_used = False
+        self.array_result = False  # an array of it is a top-level result
+        self.built = False
+
+    @property
+    def is_struct(self):
+        return self.kind in ("object", "union")
+
+    @property
+    def doc_lines(self):
+        return docs.reflow(self.description, COMMENT_WIDTH_TOP)
+
+    def referenced_models(self):
+        seen, out = set(), []
+        types = [f.type for f in self.fields]
+        types += [Type("model", model=v.model) for v in self.variants]
+        if self.alias_of is not None:
+            types.append(self.alias_of)
+        for t in types:
+            for m in t.models():
+                if m is not self and m.name not in seen:
+                    seen.add(m.name)
+                    out.append(m)
+        return sorted(out, key=lambda m: m.file)
+
+    def nested_arrays(self):
+        out = []
+        for f in self.fields:
+            out.extend(f.type.nested_arrays())
+        if self.alias_of is not None:
+            out.extend(self.alias_of.nested_arrays())
+        return out
+
+
+# --------------------------------------------------------------------------
+# The builder
+# --------------------------------------------------------------------------
+
+def constraint_only(schema):
+    """A combinator member that only restates `required` (no shape)."""
+    return (isinstance(schema, dict) and "$ref" not in schema
+            and "type" not in schema and "properties" not in schema
+            and "items" not in schema and "enum" not in schema
+            and not any(k in schema for k in COMBINATORS))
+
+
+class SchemaBuilder:
+    """Turns schemas into Models, EnumDefs and Types (one per spec)."""
+
+    def __init__(self, spec, names):
+        self.spec = spec
+        self.names = names              # Registry of global C names
+        self.schemas = spec.get("components", {}).get("schemas", {}) or {}
+        self.models = []                # every Model, creation order
+        self.by_component = {}          # component name -> Model
+        self.nested_arrays = {}         # name -> ArrayDef (arrays.h)
+        self.enum_types = {}            # component enum name -> EnumDef
+        self._alias_busy = set()
+
+    # -- names --------------------------------------------------------------
+
+    def claim(self, base):
+        """Claim a model/enum base name in the global namespace; a name the
+        runtime owns gets an `_object` suffix ("Client" -> client_object)."""
+        base = base or "model"
+        return self.names.claim(base, alt=base + "_object")
+
+    # -- components ---------------------------------------------------------
+
+    def declare_components(self):
+        """First pass: name every component schema, in spec order."""
+        for cname, schema in self.schemas.items():
+            model = Model(self.claim(snake(cname)), cname,
+                          self._component_kind(schema), "component")
+            model.description = (schema or {}).get("description", "")
+            model.deprecated = bool((schema or {}).get("deprecated"))
+            self.by_component[cname] = model
+            self.models.append(model)
+
+    def build_components(self):
+        for cname, schema in self.schemas.items():
+            self.build_component(cname)
+
+    def build_component(self, cname):
+        model = self.by_component[cname]
+        if model.built:
+            return model
+        model.built = True
+        schema = self.schemas[cname]
+        if model.kind == "object":
+            self._fill_object(model, schema)
+        elif model.kind == "union":
+            self._fill_union(model, schema, self._real_members(schema))
+        elif model.kind == "enum":
+            model.enum = self._enum(model.name, cname, schema, model)
+        else:  # alias
+            model.alias_of = self._component_type(cname)
+        return model
+
+    def _component_kind(self, schema):
+        s = self._unwrap(schema)
+        if s is not schema:
+            return "alias"
+        if self._is_object(s):
+            return "object"
+        if self._real_members(s) and len(self._real_members(s)) >= 2:
+            return "union"
+        if self._is_string_enum(s):
+            return "enum"
+        return "alias"
+
+    def _component_type(self, cname):
+        """The Type a $ref to a component stands for."""
+        model = self.by_component.get(cname)
+        if model is None:
+            raise GeneratorError("unknown schema " + cname)
+        if model.kind in ("object", "union"):
+            return Type("model", model=model)
+        if model.kind == "enum":
+            self.build_component(cname)
+            return Type("enum", enum=model.enum)
+        if cname in self._alias_busy:
+            raise GeneratorError("alias cycle at " + cname)
+        self._alias_busy.add(cname)
+        try:
+            return self.type_of(self.schemas[cname], model.name, model)
+        finally:
+            self._alias_busy.discard(cname)
+
+    # -- schema shape helpers ----------------------------------------------
+
+    def ref_name(self, ref):
+        prefix = "#/components/schemas/"
+        if not ref.startswith(prefix):
+            raise GeneratorError("unsupported $ref " + ref)
+        return ref[len(prefix):]
+
+    def deref(self, schema):
+        while isinstance(schema, dict) and "$ref" in schema:
+            schema = self.schemas[self.ref_name(schema["$ref"])]
+        return schema or {}
+
+    def _real_members(self, schema):
+        for comb in ("oneOf", "anyOf"):
+            if comb in schema:
+                return [m for m in schema[comb] if not constraint_only(m)]
+        return []
+
+    def _unwrap(self, schema):
+        """A single-member wrapper (allOf/oneOf/anyOf of one real member,
+        no own properties) -> that member; else the schema itself."""
+        if not isinstance(schema, dict) or schema.get("properties"):
+            return schema
+        for comb in COMBINATORS:
+            if comb in schema:
+                members = schema[comb] if comb == "allOf" else \
+                    self._real_members(schema)
+                if len(members) == 1:
+                    return members[0]
+        return schema
+
+    def _is_string_enum(self, s):
+        return "enum" in s and s.get("type", "string") == "string"
+
+    def _merged(self, schema):
+        """allOf-merged (properties, required) of an object schema."""
+        props, required = {}, []
+        schema = self.deref(schema)
+        for member in schema.get("allOf", []):
+            p, r = self._merged(member)
+            props.update(p)
+            required += [x for x in r if x not in required]
+        for k, v in (schema.get("properties") or {}).items():
+            props[k] = v
+        required += [x for x in schema.get("required", [])
+                     if x not in required]
+        return props, required
+
+    def _is_object(self, s):
+        if any(k in s for k in ("oneOf", "anyOf")) and \
+                len(self._real_members(s)) >= 2:
+            return False
+        if "allOf" in s:
+            return bool(self._merged(s)[0])
+        return bool(s.get("properties"))
+
+    # -- type resolution ----------------------------------------------------
+
+    def nullable(self, schema):
+        """Whether a (possibly wrapped) schema allows null."""
+        if not isinstance(schema, dict):
+            return False
+        if schema.get("nullable"):
+            return True
+        if "$ref" in schema:
+            return bool(self.deref(schema).get("nullable"))
+        inner = self._unwrap(schema)
+        if inner is not schema:
+            return self.nullable(inner)
+        return False
+
+    def type_of(self, schema, hint, owner, static=False, where=None):
+        """Resolve a schema to a Type.  Inline objects, unions and enums are
+        named from `hint`; enums are defined in `owner` (a Model or an api
+        module with an `enums` list); `where` is the spec location, for
+        messages and docs."""
+        schema = schema or {}
+        where = where or hint
+        if "$ref" in schema:
+            return self._component_type(self.ref_name(schema["$ref"]))
+        inner = self._unwrap(schema)
+        if inner is not schema:
+            return self.type_of(inner, hint, owner, static, where)
+        members = self._real_members(schema)
+        if len(members) >= 2 and not schema.get("properties"):
+            model = Model(self.claim(hint), where, "union", "inline")
+            model.description = schema.get("description", "")
+            self.models.append(model)
+            model.built = True
+            self._fill_union(model, schema, members)
+            return Type("model", model=model)
+        t = schema.get("type")
+        if "enum" in schema and t in (None, "string"):
+            return Type("enum", enum=self._enum(
+                self.claim(hint), where, schema, owner, static))
+        if t == "string":
+            if schema.get("format") == "binary":
+                return Type("file")
+            return Type("string")  # formats (date-time, email) stay text
+        if t in ("boolean", "integer", "number"):
+            return Type(t)
+        if t == "array":
+            elem = self.type_of(schema.get("items") or {}, hint + "_item",
+                                owner, static, where + "[]")
+            return self.array_of(elem)
+        if self._is_object(schema):
+            model = Model(self.claim(hint), where, "object", "inline")
+            model.description = schema.get("description", "")
+            self.models.append(model)
+            model.built = True
+            self._fill_object(model, schema)
+            return Type("model", model=model)
+        return Type("json")
+
+    def array_of(self, elem):
+        if elem.shape in _BUILTIN_ARRAYS:
+            c_type, desc = _BUILTIN_ARRAYS[elem.shape]
+            return Type("array", elem=elem,
+                        array=ArrayDef(c_type, desc, elem))
+        if elem.shape == "enum":
+            elem.enum.array_used = True
+            return Type("array", elem=elem, array=ArrayDef(
+                "clerk_enum_array_t", elem.enum.array_desc, elem))
+        if elem.shape == "model":
+            elem.model.array_used = True
+            return Type("array", elem=elem, array=elem.model.array)
+        if elem.shape == "array":
+            name = elem.array.c_type[len("clerk_"):-2] + "_array"
+            arr = self.nested_arrays.get(name)
+            if arr is None:
+                arr = ArrayDef("clerk_%s_t" % name, "clerk__%s_type" % name,
+                               elem, generated=True, name=name)
+                self.nested_arrays[name] = arr
+            return Type("array", elem=elem, array=arr)
+        raise GeneratorError("arrays of %s are not supported" % elem.shape)
+
+    # -- builders -------------------------------------------------------------
+
+    def _enum(self, name, where, schema, owner, static=False):
+        enum = EnumDef(name, where, schema.get("enum") or [], self.names,
+                       static=static,
+                       description=schema.get("description", ""))
+        owner.enums.append(enum)
+        return enum
+
+    def _fill_object(self, model, schema):
+        schema = self.deref(schema)
+        if not model.description:
+            model.description = schema.get("description", "")
+        props, required = self._merged(schema)
+        members = Registry()
+        for json_name, prop in props.items():
+            prop = prop or {}
+            name = members.claim(ident(json_name))
+            hint = "%s_%s" % (model.name, name.rstrip("_"))
+            resolved = self.deref(prop)
+            type_ = self.type_of(prop, hint, model,
+                                 where="%s.%s" % (model.where, json_name))
+            description = prop.get("description") or \
+                resolved.get("description", "")
+            field = Field(json_name, name, type_, json_name in required,
+                          self.nullable(prop), description,
+                          bool(prop.get("deprecated")), prop)
+            if field.kind == "K_OBJ" and field.nullable:
+                field.null_member = members.claim(name.rstrip("_")
+                                                  + "_is_null")
+            field.owner = model
+            model.fields.append(field)
+
+    def _fill_union(self, model, schema, members):
+        disc = schema.get("discriminator") or {}
+        model.discriminator = disc.get("propertyName")
+        mapping = {v: k for k, v in (disc.get("mapping") or {}).items()}
+        upper = upper_ident(model.name)
+        model.none_const = self.names.claim("CLERK_%s_NONE" % upper)
+        raw = []
+        for i, member in enumerate(members):
+            if "$ref" in member:
+                cname = self.ref_name(member["$ref"])
+                target = self.schemas[cname] or {}
+                label = target.get("x-speakeasy-name-override") or cname
+                type_ = self._component_type(cname)
+                tag = mapping.get(member["$ref"])
+                if tag is None and model.discriminator:
+                    tag = self._const_value(target, model.discriminator) \
+                        or cname
+            else:
+                label = self._const_value(member) or "option_%d" % (i + 1)
+                type_ = self.type_of(member, "%s_%s" % (
+                    model.name, snake(label)), model,
+                    where="%s (option %d)" % (model.where, i + 1))
+                tag = None
+                if model.discriminator:
+                    tag = self._const_value(member, model.discriminator)
+            if type_.shape != "model":
+                raise GeneratorError("%s: union member %d is not an object"
+                                     % (model.where, i + 1))
+            raw.append((snake(label) or "option_%d" % (i + 1), tag,
+                        type_.model))
+        labels = _strip_common_prefix([r[0] for r in raw])
+        names = Registry()
+        for label, (_, tag, target) in zip(labels, raw):
+            member = names.claim(ident(label))
+            const = self.names.claim("CLERK_%s_%s" % (upper,
+                                                      upper_ident(label)))
+            model.variants.append(Variant(member, const, tag, target))
+
+    def _const_value(self, schema, prop=None):
+        """The single enum value of property `prop` (or of the first
+        single-valued string enum property), or None."""
+        props, _ = self._merged(schema)
+        items = [(prop, props.get(prop))] if prop else props.items()
+        for _, p in items:
+            p = self.deref(p) if p else None
+            if p and self._is_string_enum(p) and len(p["enum"]) == 1:
+                return str(p["enum"][0])
+        return None
+
+
+def _strip_common_prefix(labels):
+    """Drop words every label starts with ("jwks_rsa", "jwks_ec" -> "rsa",
+    "ec"), as long as each label keeps at least one word."""
+    if len(labels) < 2:
+        return labels
+    split = [label.split("_") for label in labels]
+    n = 0
+    while all(len(s) > n + 1 for s in split) and \
+            len({s[n] for s in split}) == 1:
+        n += 1
+    return ["_".join(s[n:]) for s in split]
+
+
+# --------------------------------------------------------------------------
+# Presentation helpers (text the templates substitute)
+# --------------------------------------------------------------------------
+
+class Function:
+    """A public function: declaration parts, doc lines and the one-line
+    body that calls the runtime."""
+
+    def __init__(self, name, ret, args, doc, body):
+        self.name = name
+        self.ret = ret if ret.endswith("*") else ret + " "
+        self.args = args
+        self.doc = doc
+        self.body = body
+
+
+def _model_functions(m):
+    t, md = m.c_type, "&" + m.model_desc
+    fns = [
+        Function(m.tag + "_from_json", "clerk_status_t", [
+            "%s **out" % t, "const cJSON *json", "unsigned flags",
+            "clerk_json_error_t *error"], [
+            "Decode a %s from a parsed JSON document." % t, "",
+            "Unknown fields are ignored; a missing required field is "
+            "tolerated (left absent) unless `flags` has "
+            "CLERK_DECODE_STRICT.", "",
+            "@param[out] out Receives the model (free with %s_free()), "
+            "or NULL on failure." % m.tag,
+            "@param json     The JSON value to decode; not modified.",
+            "@param flags    0 or CLERK_DECODE_STRICT.",
+            "@param[out] error Where and why decoding failed; may be NULL.",
+            "@return CLERK_OK, CLERK_E_DECODE, CLERK_E_NOMEM or "
+            "CLERK_E_INVALID_ARG."],
+            "return clerk__model_from_json(%s, (void **)out, json, flags, "
+            "error)" % md),
+        Function(m.tag + "_to_json", "clerk_status_t", [
+            "cJSON **out", "const %s *value" % t,
+            "clerk_json_error_t *error"], [
+            "Encode a %s as JSON." % t, "",
+            "Unset optional fields are left out; fields set to null are "
+            "written as null.", "",
+            "@param[out] out Receives the JSON (free with cJSON_Delete()), "
+            "or NULL on failure.",
+            "@param value    The model; not modified.",
+            "@param[out] error Where and why encoding failed; may be NULL.",
+            "@return CLERK_OK, CLERK_E_INVALID_ARG (e.g. a required field "
+            "is missing) or CLERK_E_NOMEM."],
+            "return clerk__model_to_json(%s, out, value, error)" % md),
+        Function(m.tag + "_free", "void", ["%s *value" % t], [
+            "Free a %s and everything it owns." % t, "",
+            "@param value The model, or NULL (no-op)."],
+            "clerk__model_free(%s, value)" % md),
+        Function(m.tag + "_parse", "clerk_status_t", [
+            "%s **out" % t, "const char *json", "size_t len",
+            "unsigned flags", "clerk_json_error_t *error"], [
+            "Parse and decode a %s from JSON text." % t, "",
+            "@param[out] out Receives the model (free with %s_free()), "
+            "or NULL on failure." % m.tag,
+            "@param json     The JSON text (need not be NUL-terminated).",
+            "@param len      Length of `json` in bytes.",
+            "@param flags    0 or CLERK_DECODE_STRICT.",
+            "@param[out] error Where and why parsing failed; may be NULL.",
+            "@return CLERK_OK, CLERK_E_DECODE, CLERK_E_NOMEM or "
+            "CLERK_E_INVALID_ARG."],
+            "return clerk__model_parse(%s, (void **)out, json, len, flags, "
+            "error)" % md),
+        Function(m.tag + "_print", "char *", ["const %s *value" % t], [
+            "Print a %s as compact JSON text." % t, "",
+            "@param value The model.",
+            "@return A NUL-terminated string owned by the caller (free "
+            "with clerk_free()), or NULL on failure."],
+            "return clerk__model_print(%s, value)" % md),
+    ]
+    if m.array_result:
+        fns.append(Function(
+            m.tag + "_array_free", "void",
+            ["%s *array" % m.array.c_type], [
+                "Free an array returned by a call: the items and the array "
+                "itself.", "",
+                "@param array The array, or NULL (no-op)."],
+            "clerk__value_free(&%s, array)" % m.array.desc))
+    for fn in fns:
+        fn.doc = _wrap_doc(fn.doc)
+    return fns
+
+
+def _wrap_doc(lines):
+    out = []
+    for line in lines:
+        if not line:
+            out.append("")
+            continue
+        indent = ""
+        if line.startswith("@"):
+            indent = "        "
+
+        out.extend(textwrap.wrap(line, COMMENT_WIDTH_TOP,
+                                 subsequent_indent=indent,
+                                 break_long_words=False,
+                                 break_on_hyphens=False))
+    return out
+
+
+def _model_header_doc(m):
+    what = {"component": "Schema: %s." % m.where,
+            "inline": "Schema: %s (inline)." % m.where}.get(
+        m.source, "Schema: %s." % m.where)
+    lines = ["@file clerk/model/%s.h" % m.file, "@brief " + what]
+    return lines
+
+
+def _model_struct_doc(m):
+    lines = docs.reflow(m.description, COMMENT_WIDTH_TOP)
+    if not lines:
+        lines = ["Schema %s." % m.where]
+    if m.deprecated:
+        lines += ["", "@deprecated The spec marks this schema deprecated."]
+    if m.kind == "union":
+        which = ("by the `%s` property" % m.discriminator
+                 if m.discriminator else "as the first member that decodes")
+        lines += [""] + docs.reflow(
+            "One of several schemas, chosen %s; `kind` says which member "
+            "of `as` is set (and owned by this struct)." % which,
+            COMMENT_WIDTH_TOP)
+    elif m.kind == "object":
+        lines += [""] + docs.reflow(
+            "Decode with %s_from_json() or %s_parse(); free with "
+            "%s_free()." % (m.tag, m.tag, m.tag), COMMENT_WIDTH_TOP)
+    return lines
+
+
+def _attach(cls, **props):
+    for name, fn in props.items():
+        setattr(cls, name, property(fn))
+
+
+_attach(
+    Model,
+    header_doc=_model_header_doc,
+    struct_doc=_model_struct_doc,
+    functions=lambda m: _model_functions(m) if m.is_struct else [],
+    where_c=lambda m: c_string(m.where),
+    discriminator_c=lambda m: (c_string(m.discriminator)
+                               if m.discriminator else "NULL"),
+    alias_decl=lambda m: declare(m.alias_of.value_c_type, m.c_type),
+    includes=lambda m: [x.file for x in m.referenced_models()] + (
+        ["arrays"] if m.nested_arrays() else []),
+)
+_attach(
+    Field,
+    json_c=lambda f: c_string(f.json_name),
+    null_offset=lambda f: ("offsetof(%s, %s)" % (f.owner.c_type,
+                                                  f.null_member)
+                           if f.null_member else "0"),
+)
+_attach(
+    EnumDef,
+    where_c=lambda e: c_string(e.where),
+    doc_lines=lambda e: (docs.reflow(e.description, COMMENT_WIDTH_TOP)
+                         + [""] if e.description else []) + docs.reflow(
+        "Values of %s (held in a clerk_enum_t)." % e.where,
+        COMMENT_WIDTH_TOP),
+)
+_attach(EnumValue, doc=lambda v: docs.clean(c_string(v.wire)))
+_attach(Variant, doc=lambda v: "%s%s" % (
+    v.model.c_type, (", tag " + docs.clean(c_string(v.tag)))
+    if v.tag is not None else ""))

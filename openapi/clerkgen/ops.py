@@ -1,0 +1,561 @@
+"""Operations -> the api/ view-model (names, params, bodies, results)."""
+
+import re
+
+from . import docs
+from .models import (COMMENT_WIDTH_MEMBER, COMMENT_WIDTH_TOP, GeneratorError,
+                     Type, c_string, declare)
+from .naming import Registry, ident, snake, words
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch",
+           "trace")
+
+
+def _singular(word):
+    return word[:-1] if word.endswith("s") and len(word) > 1 else word
+
+
+def operation_name(operation_id, tag, group=None, name_override=None):
+    """The C base name (without `clerk_`) of an operation.
+
+    With x-speakeasy-group / x-speakeasy-name-override: "<group>_<name>",
+    each snake_cased ("oauthApplications", "list" -> "oauth_applications_
+    list").  Without them: "<tag>_<rest>", where <rest> is the operationId
+    minus the words that repeat the tag ("createApiKey" under tag "API
+    Keys" -> "api_keys_create"); a bare "get" of the plural tag noun is a
+    "list" ("getApiKeys" -> "api_keys_list").
+    """
+    if group and name_override:
+        return "%s_%s" % (snake(group), snake(name_override))
+    group_words = words(tag)
+    op_words = words(operation_id)
+    rest = op_words
+    n = len(group_words)
+    for i in range(0, len(op_words) - n + 1):
+        window = op_words[i:i + n]
+        if n and [_singular(w) for w in window] == \
+                [_singular(w) for w in group_words]:
+            rest = op_words[:i] + op_words[i + n:]
+            if rest == ["get"] and window[-1].endswith("s"):
+                rest = ["list"]
+            break
+    if not rest:
+        rest = op_words
+    return "%s_%s" % (snake(tag), "_".join(rest))
+
+
+class PathParam:
+    def __init__(self, wire, name, description):
+        self.wire = wire
+        self.name = name
+        self.description = description
+
+    @property
+    def doc(self):
+        text = docs.clean(self.description)
+        text = " ".join(text.split())
+        if text and not text.endswith("."):
+            text += "."
+        return (text + " " if text else "") + \
+            "Percent-encoded by the library."
+
+
+class QueryParam:
+    """A member of clerk_<op>_params_t and a row of its param table."""
+
+    def __init__(self, wire, name, type_, required, description,
+                 deprecated):
+        self.wire = wire
+        self.name = name
+        self.type = type_
+        self.required = required
+        self.description = description
+        self.deprecated = deprecated
+        self.kind, self.c_type, self.descriptor = self._storage()
+
+    def _storage(self):
+        t = self.type
+        if t.shape == "string":
+            return "K_STR", "const char *", "&clerk__type_str"
+        if t.shape == "boolean":
+            return "K_OPT_BOOL", "clerk_opt_bool_t", "&clerk__type_opt_bool"
+        if t.shape == "integer":
+            return "K_OPT_INT", "clerk_opt_int64_t", "&clerk__type_opt_int"
+        if t.shape == "number":
+            return "K_OPT_NUM", "clerk_opt_double_t", "&clerk__type_opt_num"
+        if t.shape == "enum":
+            return "K_ENUM", "clerk_enum_t", "&" + t.enum.type_desc
+        if t.shape == "array" and t.elem.shape in (
+                "string", "integer", "boolean", "number", "enum"):
+            return "K_ARRAY", t.array.c_type, "&" + t.array.desc
+        raise GeneratorError("query parameter %s: unsupported type %s"
+                             % (self.wire, t.shape))
+
+    @property
+    def decl(self):
+        return declare(self.c_type, self.name)
+
+    @property
+    def flags(self):
+        return "CLERK__F_REQUIRED" if self.required else "0"
+
+    @property
+    def doc_lines(self):
+        lines = docs.reflow(self.description, COMMENT_WIDTH_MEMBER)
+        if self.kind == "K_STR":
+            state = "NULL = not sent."
+        elif self.kind == "K_ARRAY":
+            state = "Sent as repeated keys; count 0 = not sent."
+        else:
+            state = "CLERK_UNSET = not sent."
+        if self.type.shape == "enum" or (
+                self.type.shape == "array" and self.type.elem.shape == "enum"):
+            enum = self.type.enum or self.type.elem.enum
+            state = "Values: %s. %s" % (enum.c_type, state)
+        extra = ("Required. " if self.required else "Optional: ") + state
+        if self.deprecated:
+            extra = "Deprecated. " + extra
+        if lines:
+            lines.append("")
+        lines.extend(docs.reflow(extra, COMMENT_WIDTH_MEMBER))
+        return lines
+
+
+class Body:
+    def __init__(self, kind, type_, required, description):
+        self.kind = kind          # "json" | "multipart"
+        self.type = type_
+        self.required = required
+        self.description = description
+
+    @property
+    def body_kind(self):
+        return {"json": "CLERK__BODY_JSON",
+                "multipart": "CLERK__BODY_MULTIPART"}[self.kind]
+
+    @property
+    def c_type(self):
+        """The C type the body pointer points at."""
+        return self.type.value_c_type
+
+    @property
+    def param_decl(self):
+        t = self.c_type
+        if t.endswith("*"):
+            return "%sconst *body" % t
+        return "const %s *body" % t
+
+    @property
+    def descriptor(self):
+        return self.type.descriptor
+
+
+class Operation:
+    """One endpoint, everything the api templates need."""
+
+    def __init__(self, path, method, op, module, c_name):
+        self.path = path
+        self.method = method.upper()
+        self.operation_id = op.get("operationId", "")
+        self.summary = op.get("summary", "")
+        self.description = op.get("description", "")
+        self.deprecated = bool(op.get("deprecated"))
+        self.tags = op.get("tags") or []
+        self.module = module
+        self.c_name = c_name
+        self.func = "clerk_" + c_name
+        self.short = c_name
+        self.detailed = self.func + "_detailed"
+        self.params_type = "clerk_%s_params_t" % c_name
+        self.params_tag = "clerk_%s_params" % c_name
+        self.params_table = "%s_query" % c_name
+        self.response_type = "clerk_%s_response_t" % c_name
+        self.response_tag = "clerk_%s_response" % c_name
+        self.response_free = "clerk_%s_response_free" % c_name
+        self.result_free = "clerk_%s_result_free" % c_name
+        self.op_desc = "%s_op" % c_name
+        self.path_params = []
+        self.query = []
+        self.body = None
+        self.result = None
+        self.success_status = 200
+        self.error_statuses = []  # [(code, description)]
+
+    # -- derived, for templates -----------------------------------------------
+
+    @property
+    def has_result(self):
+        return self.result is not None
+
+    @property
+    def result_ptr(self):
+        """`clerk_user_t *`: what the plain call returns."""
+        t = self.result.value_c_type
+        return t + "*" if t.endswith("*") else t + " *"
+
+    @property
+    def needs_result_free(self):
+        """Results that are not a model or a model array get their own
+        free function (the model ones use clerk_<m>_free/_array_free)."""
+        t = self.result
+        return t is not None and not (
+            t.shape == "model" or (t.shape == "array"
+                                   and t.elem.shape == "model"))
+
+    @property
+    def result_free_call(self):
+        t = self.result
+        if t.shape == "model":
+            return "%s_free()" % t.model.tag
+        if t.shape == "array" and t.elem.shape == "model":
+            return "%s_array_free()" % t.elem.model.tag
+        return self.result_free + "()"
+
+    @property
+    def c_args(self):
+        """Argument declarations after `client`."""
+        args = ["const char *%s" % p.name for p in self.path_params]
+        if self.body is not None:
+            args.append(self.body.param_decl)
+        if self.query:
+            args.append("const %s *params" % self.params_type)
+        return args
+
+    @property
+    def call_args(self):
+        return [p.name for p in self.path_params] + (
+            ["body"] if self.body else []) + (
+            ["params"] if self.query else [])
+
+    @property
+    def path_c(self):
+        return c_string(self.path)
+
+    @property
+    def method_c(self):
+        return c_string(self.method)
+
+    @property
+    def operation_id_c(self):
+        return c_string(self.operation_id)
+
+    @property
+    def query_required(self):
+        return any(p.required for p in self.query)
+
+    @property
+    def doc_title(self):
+        title = docs.first_sentence(self.summary) or self.operation_id
+        return title if title.endswith(".") else title + "."
+
+    @property
+    def doc_lines(self):
+        """The doc block between the title and the @param lines."""
+        lines = []
+        summary = docs.clean(self.summary)
+        desc = self.description or ""
+        if summary and docs.first_sentence(summary) != summary.strip():
+            lines += docs.reflow(summary, COMMENT_WIDTH_TOP) + [""]
+        if desc.strip() and docs.clean(desc) != summary:
+            lines += docs.reflow(desc, COMMENT_WIDTH_TOP) + [""]
+        lines += docs.reflow("`%s %s` (operationId `%s`)." % (
+            self.method, self.path, self.operation_id), COMMENT_WIDTH_TOP)
+        if self.error_statuses:
+            lines.append("")
+            errs = "; ".join("%s %s" % (code, _short(d))
+                             for code, d in self.error_statuses)
+            lines += docs.reflow(
+                "Error statuses (CLERK_E_HTTP, body parsed into "
+                "meta.errors): %s." % errs, COMMENT_WIDTH_TOP)
+        if self.deprecated:
+            lines.append("")
+            lines.append("@deprecated The spec marks this operation "
+                         "deprecated.")
+        return lines
+
+    @property
+    def result_doc(self):
+        if self.result is None:
+            return None
+        t = self.result
+        return "The %s body (%s), owned by the caller (free with %s)" % (
+            self.success_status, t.describe, self.result_free_call)
+
+    def models(self):
+        out = []
+        if self.body is not None:
+            out += self.body.type.models()
+        if self.result is not None:
+            out += self.result.models()
+        for p in self.query:
+            out += p.type.models()
+        return out
+
+
+def _short(description):
+    text = " ".join(docs.clean(description).split())
+    text = text.rstrip(".")
+    return "(%s)" % text if text else ""
+
+
+class Module:
+    """One api/<tag>.{h,c} pair."""
+
+    def __init__(self, name, tag, description):
+        self.name = name
+        self.file = name
+        self.tag = tag
+        self.description = description
+        self.guard = "CLERK_API_%s_H" % name.upper()
+        self.ops = []
+        self.enums = []  # query-parameter enums, descriptors static
+
+    @property
+    def doc_lines(self):
+        return docs.reflow(self.description, COMMENT_WIDTH_TOP)
+
+    def models(self):
+        seen, out = set(), []
+        for op in self.ops:
+            for m in op.models():
+                if m.name not in seen:
+                    seen.add(m.name)
+                    out.append(m)
+        return sorted(out, key=lambda m: m.file)
+
+    def nested_arrays(self):
+        out = []
+        for op in self.ops:
+            for t in [p.type for p in op.query] + (
+                    [op.body.type] if op.body else []) + (
+                    [op.result] if op.result else []):
+                out += t.nested_arrays()
+        return out
+
+
+class OperationBuilder:
+    def __init__(self, spec, builder, names):
+        self.spec = spec
+        self.b = builder
+        self.names = names
+        comps = spec.get("components", {}) or {}
+        self.parameters = comps.get("parameters", {}) or {}
+        self.responses = comps.get("responses", {}) or {}
+        self.tag_docs = {t.get("name"): t.get("description", "")
+                         for t in spec.get("tags", []) or []}
+        self.modules = {}
+        self.operations = []
+        self.response_types = {}
+
+    def _deref(self, obj, section, prefix):
+        while isinstance(obj, dict) and "$ref" in obj:
+            ref = obj["$ref"]
+            if not ref.startswith(prefix):
+                raise GeneratorError("unsupported $ref " + ref)
+            obj = section[ref[len(prefix):]]
+        return obj
+
+    def build(self):
+        raw = []
+        for path, item in (self.spec.get("paths") or {}).items():
+            for method in METHODS:
+                if method in item:
+                    raw.append((path, method, item[method],
+                                item.get("parameters", [])))
+        # Names first, in spec order, so inline models can't take them.
+        for path, method, op, _ in raw:
+            tag = (op.get("tags") or ["default"])[0]
+            mname = snake(tag) or "default"
+            module = self.modules.get(mname)
+            if module is None:
+                module = Module(mname, tag, self.tag_docs.get(tag, ""))
+                self.modules[mname] = module
+            base = operation_name(op.get("operationId", method + path), tag,
+                                  op.get("x-speakeasy-group"),
+                                  op.get("x-speakeasy-name-override"))
+            c_name = self.names.claim(base)
+            for suffix in ("params", "response", "detailed", "result_free",
+                           "response_free"):
+                self.names.claim("%s_%s" % (c_name, suffix))
+            opm = Operation(path, method, op, module, c_name)
+            module.ops.append(opm)
+            self.operations.append(opm)
+        for (path, method, op, shared), opm in zip(raw, self.operations):
+            self._fill(opm, op, shared)
+        return self.operations
+
+    def _fill(self, opm, op, shared):
+        params = {}
+        for p in list(shared) + list(op.get("parameters") or []):
+            p = self._deref(p, self.parameters, "#/components/parameters/")
+            params[(p["name"], p["in"])] = p
+        order = re.findall(r"{([^}]+)}", opm.path)
+        members = Registry(["client", "out", "body", "params"])
+        for wire in order:
+            p = params.get((wire, "path"), {})
+            opm.path_params.append(PathParam(
+                wire, members.claim(ident(wire)), p.get("description", "")))
+        qnames = Registry()
+        for (wire, where), p in params.items():
+            if where == "path":
+                continue
+            if where != "query":
+                raise GeneratorError("%s: %s parameters are not supported"
+                                     % (opm.operation_id, where))
+            name = qnames.claim(ident(wire))
+            t = self.b.type_of(p.get("schema") or {"type": "string"},
+                               "%s_%s" % (opm.c_name, name.rstrip("_")),
+                               opm.module, static=True,
+                               where="%s parameter %s" % (opm.operation_id,
+                                                          wire))
+            opm.query.append(QueryParam(wire, name, t, bool(p.get("required")),
+                                        p.get("description", ""),
+                                        bool(p.get("deprecated"))))
+        rb = op.get("requestBody")
+        if rb:
+            rb = self._deref(rb, (self.spec.get("components") or {}).get(
+                "requestBodies", {}), "#/components/requestBodies/")
+            content = rb.get("content") or {}
+            for ctype, kind in (("application/json", "json"),
+                                ("multipart/form-data", "multipart")):
+                if ctype in content:
+                    schema = content[ctype].get("schema") or {}
+                    t = self.b.type_of(schema, opm.c_name + "_request",
+                                       opm.module, where="%s request body"
+                                       % opm.operation_id)
+                    opm.body = Body(kind, t, bool(rb.get("required")),
+                                    rb.get("description", ""))
+                    break
+            else:
+                raise GeneratorError("%s: unsupported body %s" % (
+                    opm.operation_id, list(content)))
+        for code, resp in (op.get("responses") or {}).items():
+            code = str(code)
+            name = None
+            if isinstance(resp, dict) and "$ref" in resp:
+                name = resp["$ref"].split("/")[-1]
+            resp = self._deref(resp, self.responses,
+                               "#/components/responses/")
+            if code.startswith("2"):
+                opm.success_status = int(code) if code.isdigit() else 200
+                schema = ((resp.get("content") or {}).get(
+                    "application/json") or {}).get("schema")
+                if schema is not None:
+                    opm.result = self._result(schema, name, opm)
+            elif code != "default":
+                opm.error_statuses.append((code, resp.get("description",
+                                                          "")))
+
+    def _result(self, schema, response_name, opm):
+        if response_name is None:
+            t = self.b.type_of(schema, opm.c_name + "_result", opm.module,
+                               where="%s response" % opm.operation_id)
+        elif response_name in self.response_types:
+            t = self.response_types[response_name]
+        else:
+            t = self.b.type_of(schema, snake(response_name) or "response",
+                               opm.module, where="response " + response_name)
+            self.response_types[response_name] = t
+        if t.shape == "array" and t.elem.shape == "model":
+            t.elem.model.array_result = True
+        if t.shape == "array":
+            t.array.used_as_result = True
+        return t
+
+
+# --------------------------------------------------------------------------
+# Presentation helpers
+# --------------------------------------------------------------------------
+
+def _wrap(text, indent="        "):
+    import textwrap
+    return textwrap.wrap(text, COMMENT_WIDTH_TOP, subsequent_indent=indent,
+                         break_long_words=False, break_on_hyphens=False)
+
+
+def _param_docs(op):
+    lines = _wrap("@param client  Client to send with; may be shared "
+                  "between threads.")
+    for p in op.path_params:
+        lines += _wrap("@param %s %s" % (p.name, p.doc))
+    if op.body is not None:
+        req = "required" if op.body.required else "may be NULL"
+        lines += _wrap("@param body    The %s request body (%s); borrowed "
+                       "for the call; %s." % (
+                           "multipart" if op.body.kind == "multipart"
+                           else "JSON", op.body.type.describe, req))
+    if op.query:
+        req = ("required: it has required members" if op.query_required
+               else "NULL for none")
+        lines += _wrap("@param params  Query parameters (%s); %s." % (
+            op.params_type, req))
+    return lines
+
+
+def _plain_doc(op):
+    lines = [op.doc_title, ""] + op.doc_lines + [""] + _param_docs(op)
+    if op.has_result:
+        lines += _wrap("@return %s, or NULL on any failure; %s() says why."
+                       % (op.result_doc, op.detailed))
+    else:
+        lines += _wrap("@return CLERK_OK on a %s response, else why the "
+                       "call failed; %s() gives the details." % (
+                           op.success_status, op.detailed))
+    return lines
+
+
+def _detailed_doc(op):
+    free = (op.response_free + "()" if op.has_result
+            else "clerk_response_free()")
+    lines = ["%s() with the full response." % op.func, ""]
+    lines += docs.reflow(
+        "`%s %s` (operationId `%s`); see %s() for the details." % (
+            op.method, op.path, op.operation_id, op.func),
+        COMMENT_WIDTH_TOP)
+    if op.deprecated:
+        lines += ["", "@deprecated The spec marks this operation "
+                  "deprecated."]
+    lines += [""]
+    lines += _wrap("@param[out] out Receives the response, even on failure "
+                   "(NULL only when out of memory); free with %s." % free)
+    lines += _param_docs(op)
+    lines += _wrap("@return CLERK_OK, or why the call failed (also in "
+                   "(*out)->%sstatus)." % ("meta." if op.has_result else ""))
+    return lines
+
+
+def _attach(cls, **props):
+    for name, fn in props.items():
+        setattr(cls, name, property(fn))
+
+
+_attach(
+    Operation,
+    plain_doc=_plain_doc,
+    detailed_doc=_detailed_doc,
+    attrs=lambda op: "CLERK_DEPRECATED " if op.deprecated else "",
+    plain_ret=lambda op: op.result_ptr if op.has_result else
+    "clerk_status_t ",
+    plain_args=lambda op: ["clerk_client_t *client"] + op.c_args,
+    detailed_args=lambda op: [
+        "%s **out" % (op.response_type if op.has_result
+                      else "clerk_response_t"),
+        "clerk_client_t *client"] + op.c_args,
+    plain_call=lambda op: "%s(client, &%s, %s, %s, %s)" % (
+        "clerk__op_plain" if op.has_result else "clerk__op_status",
+        op.op_desc, "path_args" if op.path_params else "NULL",
+        "params" if op.query else "NULL", "body" if op.body else "NULL"),
+    detailed_call=lambda op: "clerk__op_detailed((void **)out, client, "
+    "&%s, %s, %s, %s)" % (
+        op.op_desc, "path_args" if op.path_params else "NULL",
+        "params" if op.query else "NULL", "body" if op.body else "NULL"),
+)
+_attach(QueryParam, wire_c=lambda p: c_string(p.wire))
+_attach(
+    Module,
+    header_doc=lambda mod: ["@file clerk/api/%s.h" % mod.file,
+                            "@brief Operations of the \"%s\" tag." % mod.tag]
+    + ([""] + mod.doc_lines if mod.doc_lines else []),
+    includes=lambda mod: [m.file for m in mod.models()] + (
+        ["arrays"] if mod.nested_arrays() else []),
+)
