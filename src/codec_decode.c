@@ -469,6 +469,45 @@ static size_t missing_required(const clerk__model_t *model, const cJSON *item)
     return n;
 }
 
+/* How many keys of `item` are fields of `model`. */
+static size_t known_keys(const clerk__model_t *model, const cJSON *item)
+{
+    const cJSON *child = NULL;
+    size_t cursor = 0;
+    size_t n = 0;
+
+    for (child = item->child; child != NULL; child = child->next) {
+        if (child->string != NULL &&
+            find_field(model, child->string, &cursor) != NULL) {
+            n++;
+        }
+    }
+    return n;
+}
+
+static size_t closest_member(const clerk__model_t *model, const cJSON *item)
+{
+    size_t best = 0;
+    size_t best_miss = (size_t)-1;
+    size_t best_known = 0;
+    size_t i = 0;
+    size_t miss = 0;
+    size_t known = 0;
+    const clerk__model_t *m = NULL;
+
+    for (i = 0; i < model->variant_count; i++) {
+        m = model->variants[i].type->model;
+        miss = missing_required(m, item);
+        known = known_keys(m, item);
+        if (miss < best_miss || (miss == best_miss && known > best_known)) {
+            best = i;
+            best_miss = miss;
+            best_known = known;
+        }
+    }
+    return best;
+}
+
 /* Members without discriminator: the first member that decodes with all
  * its required fields present and only known enum values (checked in
  * nested models too); failing
@@ -524,6 +563,17 @@ static clerk_status_t decode_first_match(
             }
         }
     }
+    if ((saved_flags & CLERK_DECODE_STRICT) != 0) {
+        /* Say why the closest member failed rather than just "no match":
+         * fewest missing required fields, then most known keys. */
+        i = closest_member(model, item);
+        st = decode_variant(c, model, i, item, u, level);
+        drop_variant(model, u);
+        if (st == CLERK_OK) {
+            st = fail(c, level, "matches no member of %s", model->name);
+        }
+        goto done;
+    }
     st = fail(c, level, "matches no member of %s", model->name);
 done:
     c->flags = saved_flags;
@@ -555,11 +605,10 @@ static clerk_status_t decode_union(
                 }
             }
         }
-        if ((c->flags & CLERK_DECODE_STRICT) != 0) {
+        /* An absent tag is no error in itself (members rarely list it as
+         * required); a wrong one is under CLERK_DECODE_STRICT. */
+        if (tag != NULL && (c->flags & CLERK_DECODE_STRICT) != 0) {
             c->segs[level].name = model->discriminator;
-            if (tag == NULL) {
-                return fail(c, level + 1, "discriminator missing");
-            }
             if (!cJSON_IsString(tag)) {
                 return type_error(c, level + 1, "string", tag);
             }
