@@ -196,7 +196,6 @@
 #include <clerk/model/machines_update_request.h>
 #include <clerk/model/oauth_access_token.h>
 #include <clerk/model/oauth_access_token_item.h>
-#include <clerk/model/oauth_access_token_item_2.h>
 #include <clerk/model/oauth_access_tokens_verify_request.h>
 #include <clerk/model/oauth_access_tokens_verify_result.h>
 #include <clerk/model/oauth_access_tokens_verify_result_clerk_idp_oauth_access_token.h>

@@ -7,22 +7,6 @@
 
 #include <stddef.h>
 
-static const char *const invitation_object_values[] = {
-    "invitation",
-};
-
-const clerk__enum_t clerk__invitation_object_enum = {
-    .name = "Invitation.object",
-    .values = invitation_object_values,
-    .count = 1,
-};
-
-const clerk__type_t clerk__invitation_object_type = {
-    .kind = CLERK__K_ENUM,
-    .size = sizeof(clerk_enum_t),
-    .enumeration = &clerk__invitation_object_enum,
-};
-
 static const char *const invitation_status_values[] = {
     "pending",
     "accepted",
@@ -44,7 +28,7 @@ const clerk__type_t clerk__invitation_status_type = {
 
 static const clerk__field_t fields[] = {
     { "object", offsetof(clerk_invitation_t, object),
-      &clerk__invitation_object_type, CLERK__F_REQUIRED, 0 },
+      &clerk__invitation_revoked_object_type, CLERK__F_REQUIRED, 0 },
     { "id", offsetof(clerk_invitation_t, id), &clerk__type_str,
       CLERK__F_REQUIRED, 0 },
     { "email_address", offsetof(clerk_invitation_t, email_address),

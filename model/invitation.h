@@ -25,14 +25,6 @@ CLERK_END_DECL
 
 CLERK_BEGIN_DECL
 
-/** Values of Invitation.object (held in a clerk_enum_t). */
-typedef enum clerk_invitation_object {
-    /** A value this version does not know: see clerk_enum_t.raw. */
-    CLERK_INVITATION_OBJECT_UNKNOWN = 0,
-    /** "invitation" */
-    CLERK_INVITATION_OBJECT_INVITATION,
-} clerk_invitation_object_t;
-
 /** Values of Invitation.status (held in a clerk_enum_t). */
 typedef enum clerk_invitation_status {
     /** A value this version does not know: see clerk_enum_t.raw. */
@@ -55,8 +47,8 @@ typedef enum clerk_invitation_status {
  */
 typedef struct clerk_invitation {
     /**
-     * One of clerk_invitation_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * One of clerk_invitation_revoked_object_t (`value`; unknown strings kept
+     * in `raw`). Required.
      */
     clerk_enum_t object;
     /** Required. */

@@ -7,25 +7,9 @@
 
 #include <stddef.h>
 
-static const char *const machine_object_values[] = {
-    "machine",
-};
-
-const clerk__enum_t clerk__machine_object_enum = {
-    .name = "Machine.object",
-    .values = machine_object_values,
-    .count = 1,
-};
-
-const clerk__type_t clerk__machine_object_type = {
-    .kind = CLERK__K_ENUM,
-    .size = sizeof(clerk_enum_t),
-    .enumeration = &clerk__machine_object_enum,
-};
-
 static const clerk__field_t fields[] = {
-    { "object", offsetof(clerk_machine_t, object), &clerk__machine_object_type,
-      CLERK__F_REQUIRED, 0 },
+    { "object", offsetof(clerk_machine_t, object),
+      &clerk__machine_created_object_type, CLERK__F_REQUIRED, 0 },
     { "id", offsetof(clerk_machine_t, id), &clerk__type_str, CLERK__F_REQUIRED,
       0 },
     { "name", offsetof(clerk_machine_t, name), &clerk__type_str,

@@ -28,14 +28,6 @@ CLERK_END_DECL
 
 CLERK_BEGIN_DECL
 
-/** Values of Machine.object (held in a clerk_enum_t). */
-typedef enum clerk_machine_object {
-    /** A value this version does not know: see clerk_enum_t.raw. */
-    CLERK_MACHINE_OBJECT_UNKNOWN = 0,
-    /** "machine" */
-    CLERK_MACHINE_OBJECT_MACHINE,
-} clerk_machine_object_t;
-
 /**
  * Schema Machine.
  *
@@ -44,8 +36,8 @@ typedef enum clerk_machine_object {
  */
 typedef struct clerk_machine {
     /**
-     * One of clerk_machine_object_t (`value`; unknown strings kept in `raw`).
-     * Required.
+     * One of clerk_machine_created_object_t (`value`; unknown strings kept in
+     * `raw`). Required.
      */
     clerk_enum_t object;
     /**

@@ -11,12 +11,12 @@
 #include <clerk/types.h>
 
 /* After the declarations above, so that models may refer to each other. */
-#include <clerk/model/oauth_access_token_item_2.h>
+#include <clerk/model/oauth_access_token_item.h>
 
 CLERK_BEGIN_DECL
 
 /** Schema OAuthAccessToken. */
-typedef clerk_oauth_access_token_item_2_array_t clerk_oauth_access_token_t;
+typedef clerk_oauth_access_token_item_array_t clerk_oauth_access_token_t;
 
 CLERK_END_DECL
 

@@ -7,25 +7,9 @@
 
 #include <stddef.h>
 
-static const char *const oauth_application_with_secret_object_values[] = {
-    "oauth_application",
-};
-
-const clerk__enum_t clerk__oauth_application_with_secret_object_enum = {
-    .name = "OAuthApplicationWithSecret.object",
-    .values = oauth_application_with_secret_object_values,
-    .count = 1,
-};
-
-const clerk__type_t clerk__oauth_application_with_secret_object_type = {
-    .kind = CLERK__K_ENUM,
-    .size = sizeof(clerk_enum_t),
-    .enumeration = &clerk__oauth_application_with_secret_object_enum,
-};
-
 static const clerk__field_t fields[] = {
     { "object", offsetof(clerk_oauth_application_with_secret_t, object),
-      &clerk__oauth_application_with_secret_object_type, CLERK__F_REQUIRED, 0 },
+      &clerk__oauth_application_object_type, CLERK__F_REQUIRED, 0 },
     { "id", offsetof(clerk_oauth_application_with_secret_t, id),
       &clerk__type_str, CLERK__F_REQUIRED, 0 },
     { "instance_id",

@@ -26,14 +26,6 @@ CLERK_END_DECL
 
 CLERK_BEGIN_DECL
 
-/** Values of OAuthApplicationWithSecret.object (held in a clerk_enum_t). */
-typedef enum clerk_oauth_application_with_secret_object {
-    /** A value this version does not know: see clerk_enum_t.raw. */
-    CLERK_OAUTH_APPLICATION_WITH_SECRET_OBJECT_UNKNOWN = 0,
-    /** "oauth_application" */
-    CLERK_OAUTH_APPLICATION_WITH_SECRET_OBJECT_OAUTH_APPLICATION,
-} clerk_oauth_application_with_secret_object_t;
-
 /**
  * Schema OAuthApplicationWithSecret.
  *
@@ -43,8 +35,8 @@ typedef enum clerk_oauth_application_with_secret_object {
  */
 typedef struct clerk_oauth_application_with_secret {
     /**
-     * One of clerk_oauth_application_with_secret_object_t (`value`; unknown
-     * strings kept in `raw`). Required.
+     * One of clerk_oauth_application_object_t (`value`; unknown strings kept in
+     * `raw`). Required.
      */
     clerk_enum_t object;
     /** Required. */

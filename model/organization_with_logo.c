@@ -7,25 +7,9 @@
 
 #include <stddef.h>
 
-static const char *const organization_with_logo_object_values[] = {
-    "organization",
-};
-
-const clerk__enum_t clerk__organization_with_logo_object_enum = {
-    .name = "OrganizationWithLogo.object",
-    .values = organization_with_logo_object_values,
-    .count = 1,
-};
-
-const clerk__type_t clerk__organization_with_logo_object_type = {
-    .kind = CLERK__K_ENUM,
-    .size = sizeof(clerk_enum_t),
-    .enumeration = &clerk__organization_with_logo_object_enum,
-};
-
 static const clerk__field_t fields[] = {
     { "object", offsetof(clerk_organization_with_logo_t, object),
-      &clerk__organization_with_logo_object_type, CLERK__F_REQUIRED, 0 },
+      &clerk__organization_object_type, CLERK__F_REQUIRED, 0 },
     { "id", offsetof(clerk_organization_with_logo_t, id), &clerk__type_str,
       CLERK__F_REQUIRED, 0 },
     { "name", offsetof(clerk_organization_with_logo_t, name), &clerk__type_str,

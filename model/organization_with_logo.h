@@ -25,14 +25,6 @@ CLERK_END_DECL
 
 CLERK_BEGIN_DECL
 
-/** Values of OrganizationWithLogo.object (held in a clerk_enum_t). */
-typedef enum clerk_organization_with_logo_object {
-    /** A value this version does not know: see clerk_enum_t.raw. */
-    CLERK_ORGANIZATION_WITH_LOGO_OBJECT_UNKNOWN = 0,
-    /** "organization" */
-    CLERK_ORGANIZATION_WITH_LOGO_OBJECT_ORGANIZATION,
-} clerk_organization_with_logo_object_t;
-
 /**
  * Schema OrganizationWithLogo.
  *
@@ -42,8 +34,8 @@ typedef enum clerk_organization_with_logo_object {
  */
 typedef struct clerk_organization_with_logo {
     /**
-     * One of clerk_organization_with_logo_object_t (`value`; unknown strings
-     * kept in `raw`). Required.
+     * One of clerk_organization_object_t (`value`; unknown strings kept in
+     * `raw`). Required.
      */
     clerk_enum_t object;
     /** Required. */

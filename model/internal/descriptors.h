@@ -1117,11 +1117,6 @@ extern const clerk__type_t clerk__oauth_access_token_item_type;
 extern const clerk__type_t clerk__oauth_access_token_item_struct_type;
 extern const clerk__type_t clerk__oauth_access_token_item_array_type;
 
-extern const clerk__model_t clerk__oauth_access_token_item_2_model;
-extern const clerk__type_t clerk__oauth_access_token_item_2_type;
-extern const clerk__type_t clerk__oauth_access_token_item_2_struct_type;
-extern const clerk__type_t clerk__oauth_access_token_item_2_array_type;
-
 extern const clerk__model_t clerk__oauth_access_tokens_verify_request_model;
 extern const clerk__type_t clerk__oauth_access_tokens_verify_request_type;
 extern const clerk__type_t
@@ -2332,9 +2327,6 @@ extern const clerk__enum_t
 extern const clerk__type_t
     clerk__instance_settings_update_request_preferred_sign_in_strategy_when_password_required_type;
 
-extern const clerk__enum_t clerk__invitation_object_enum;
-extern const clerk__type_t clerk__invitation_object_type;
-
 extern const clerk__enum_t clerk__invitation_status_enum;
 extern const clerk__type_t clerk__invitation_status_type;
 
@@ -2399,9 +2391,6 @@ extern const clerk__type_t clerk__m2m_revoke_token_result_object_type;
 extern const clerk__enum_t clerk__m2m_verify_token_result_object_enum;
 extern const clerk__type_t clerk__m2m_verify_token_result_object_type;
 
-extern const clerk__enum_t clerk__machine_object_enum;
-extern const clerk__type_t clerk__machine_object_type;
-
 extern const clerk__enum_t clerk__machine_created_object_enum;
 extern const clerk__type_t clerk__machine_created_object_type;
 
@@ -2417,14 +2406,8 @@ extern const clerk__type_t clerk__machine_scope_deleted_object_type;
 extern const clerk__enum_t clerk__machine_secret_key_object_enum;
 extern const clerk__type_t clerk__machine_secret_key_object_type;
 
-extern const clerk__enum_t clerk__machine_without_scoped_machines_object_enum;
-extern const clerk__type_t clerk__machine_without_scoped_machines_object_type;
-
 extern const clerk__enum_t clerk__oauth_access_token_item_object_enum;
 extern const clerk__type_t clerk__oauth_access_token_item_object_type;
-
-extern const clerk__enum_t clerk__oauth_access_token_item_2_object_enum;
-extern const clerk__type_t clerk__oauth_access_token_item_2_object_type;
 
 extern const clerk__enum_t
     clerk__oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_object_enum;
@@ -2436,9 +2419,6 @@ extern const clerk__type_t clerk__oauth_application_object_type;
 
 extern const clerk__enum_t clerk__oauth_application_settings_object_enum;
 extern const clerk__type_t clerk__oauth_application_settings_object_type;
-
-extern const clerk__enum_t clerk__oauth_application_with_secret_object_enum;
-extern const clerk__type_t clerk__oauth_application_with_secret_object_type;
 
 extern const clerk__enum_t clerk__organization_object_enum;
 extern const clerk__type_t clerk__organization_object_type;
@@ -2469,9 +2449,6 @@ extern const clerk__type_t
     clerk__organization_settings_domains_enrollment_modes_item_type;
 extern const clerk__type_t
     clerk__organization_settings_domains_enrollment_modes_item_array_type;
-
-extern const clerk__enum_t clerk__organization_with_logo_object_enum;
-extern const clerk__type_t clerk__organization_with_logo_object_type;
 
 extern const clerk__enum_t clerk__passkey_object_enum;
 extern const clerk__type_t clerk__passkey_object_type;

@@ -424,6 +424,7 @@ class SchemaBuilder:
         self.nested_arrays = {}         # name -> ArrayDef (arrays.h)
         self.enum_types = {}            # component enum name -> EnumDef
         self._alias_busy = set()
+        self._inline = {}               # (id(schema), static) -> Type
 
     # -- names --------------------------------------------------------------
 
@@ -574,6 +575,16 @@ class SchemaBuilder:
         messages and docs."""
         schema = schema or {}
         where = where or hint
+        key = (id(schema), static)
+        if key in self._inline:
+            return self._inline[key][1]
+        type_ = self._type_of(schema, hint, owner, static, where)
+        # The same inline schema reached twice (allOf merges) is one model;
+        # keep the schema alive so its id() stays unique.
+        self._inline[key] = (schema, type_)
+        return type_
+
+    def _type_of(self, schema, hint, owner, static, where):
         if "$ref" in schema:
             return self._component_type(self.ref_name(schema["$ref"]))
         inner = self._unwrap(schema)
