@@ -14,7 +14,6 @@
  *   values=<scalars read per response> str_bytes=<string bytes per response>
  * Exit status 0 only if every response was HTTP 200 with valid JSON.
  */
-#define _POSIX_C_SOURCE 200809L
 
 #include "bench_common.h"
 

@@ -37,24 +37,36 @@ static inline void bench_tally_str(bench_tally_t *t, const char *s)
 {
     t->values++;
     t->str_bytes += strlen(s);
+#ifdef BENCH_TRACE
+    fprintf(stderr, "s %s\n", s);
+#endif
 }
 
 static inline void bench_tally_num(bench_tally_t *t, double v)
 {
     t->values++;
     t->num_sum += v;
+#ifdef BENCH_TRACE
+    fprintf(stderr, "n %.17g\n", v);
+#endif
 }
 
 static inline void bench_tally_bool(bench_tally_t *t, bool v)
 {
     t->values++;
     t->trues += v ? 1u : 0u;
+#ifdef BENCH_TRACE
+    fprintf(stderr, "b %d\n", (int)v);
+#endif
 }
 
 static inline void bench_tally_null(bench_tally_t *t)
 {
     t->values++;
     t->nulls++;
+#ifdef BENCH_TRACE
+    fprintf(stderr, "null\n");
+#endif
 }
 
 typedef struct bench_clock {

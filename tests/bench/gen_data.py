@@ -76,6 +76,14 @@ class Generator:
             schema = merged
         return schema
 
+    @staticmethod
+    def is_union(schema):
+        """oneOf/anyOf of real members; `anyOf: [{required: [a]}, ...]`
+        only constrains the schema it sits in and is not a union."""
+        members = schema.get("oneOf") or schema.get("anyOf") or []
+        return any(("$ref" in m or "type" in m or "properties" in m or
+                    "allOf" in m) for m in members)
+
     def pick_variant(self, schema, key):
         members = schema.get("oneOf") or schema.get("anyOf")
         turn = self.variant_turn.get(key, 0)
@@ -128,7 +136,7 @@ class Generator:
         schema = self.resolve(schema)
         if depth > MAX_DEPTH:
             return None
-        if "oneOf" in schema or "anyOf" in schema:
+        if self.is_union(schema):
             member, tag = self.pick_variant(schema, path)
             v = self.value(name, member, depth + 1, path)
             if tag and isinstance(v, dict):
