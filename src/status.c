@@ -5,7 +5,6 @@
 #include <clerk/types.h>
 #include <clerk/version.h>
 
-#include <stdlib.h>
 
 /* Indexed by clerk_status_t; values are explicit and never renumbered, so
  * the table only ever grows at the end. */
@@ -43,7 +42,10 @@ const char *clerk_version_str(void)
     return CLERK_VERSION;
 }
 
+/* Printed JSON comes from cJSON, which allocates through its own hooks. */
 void clerk_free(void *ptr)
 {
-    free(ptr);
+    if (ptr != NULL) {
+        cJSON_free(ptr);
+    }
 }

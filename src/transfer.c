@@ -411,7 +411,7 @@ void clerk__transfer(
                                       : "could not set up the request");
         goto done;
     }
-    rng = clerk__rng_seed(&rng);
+    rng = clerk__rng_seed(handle);
 
     for (attempt = 1;; attempt++) {
         reset_attempt(reply, handle);
