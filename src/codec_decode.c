@@ -469,39 +469,69 @@ static size_t missing_required(const clerk__model_t *model, const cJSON *item)
     return n;
 }
 
-/* How many keys of `item` are fields of `model`. */
-static size_t known_keys(const clerk__model_t *model, const cJSON *item)
+/* How `item` fits `model` at its top level: keys it knows, and string
+ * values of its enum fields that the enum does not list. */
+static void fit(
+    const clerk__model_t *model,
+    const cJSON *item,
+    size_t *known,
+    size_t *bad_enums)
 {
     const cJSON *child = NULL;
+    const clerk__field_t *f = NULL;
+    const clerk__enum_t *en = NULL;
     size_t cursor = 0;
-    size_t n = 0;
+    size_t i = 0;
 
+    *known = 0;
+    *bad_enums = 0;
     for (child = item->child; child != NULL; child = child->next) {
-        if (child->string != NULL &&
-            find_field(model, child->string, &cursor) != NULL) {
-            n++;
+        f = child->string != NULL ? find_field(model, child->string, &cursor)
+                                  : NULL;
+        if (f == NULL) {
+            continue;
+        }
+        (*known)++;
+        en = f->type->enumeration;
+        if (f->type->kind != CLERK__K_ENUM || en == NULL || en->count == 0 ||
+            !cJSON_IsString(child) || child->valuestring == NULL) {
+            continue;
+        }
+        for (i = 0; i < en->count; i++) {
+            if (strcmp(en->values[i], child->valuestring) == 0) {
+                break;
+            }
+        }
+        if (i == en->count) {
+            (*bad_enums)++;
         }
     }
-    return n;
 }
 
+/* The member an object comes closest to: fewest missing required fields,
+ * then fewest unknown enum values, then most known keys. */
 static size_t closest_member(const clerk__model_t *model, const cJSON *item)
 {
     size_t best = 0;
     size_t best_miss = (size_t)-1;
+    size_t best_bad = 0;
     size_t best_known = 0;
     size_t i = 0;
     size_t miss = 0;
+    size_t bad = 0;
     size_t known = 0;
     const clerk__model_t *m = NULL;
 
     for (i = 0; i < model->variant_count; i++) {
         m = model->variants[i].type->model;
         miss = missing_required(m, item);
-        known = known_keys(m, item);
-        if (miss < best_miss || (miss == best_miss && known > best_known)) {
+        fit(m, item, &known, &bad);
+        if (miss < best_miss ||
+            (miss == best_miss &&
+             (bad < best_bad || (bad == best_bad && known > best_known)))) {
             best = i;
             best_miss = miss;
+            best_bad = bad;
             best_known = known;
         }
     }
@@ -564,8 +594,8 @@ static clerk_status_t decode_first_match(
         }
     }
     if ((saved_flags & CLERK_DECODE_STRICT) != 0) {
-        /* Say why the closest member failed rather than just "no match":
-         * fewest missing required fields, then most known keys. */
+        /* Say why the closest member failed rather than just "no
+         * match". */
         i = closest_member(model, item);
         st = decode_variant(c, model, i, item, u, level);
         drop_variant(model, u);
