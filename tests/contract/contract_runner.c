@@ -32,6 +32,10 @@
  */
 #include "contract_support.h"
 
+/* The codec's encode flags: responses decoded leniently may lack required
+ * fields (the spec's own examples do), and must still be re-encoded. */
+#include "codec_internal.h"
+
 #include <curl/curl.h>
 
 #include <setjmp.h>
@@ -115,6 +119,36 @@ static int setup_curl(void *curl, void *payload)
     return 0;
 }
 
+/* Multipart boundaries are random per request: blank them (same length,
+ * in place) so that two requests can be compared byte for byte. */
+static void blank_boundary(char *s)
+{
+    const char *key = "boundary=";
+    char *p = s != NULL ? strstr(s, key) : NULL;
+    char token[128];
+    size_t n = 0;
+    char *hit = NULL;
+
+    if (p == NULL) {
+        return;
+    }
+    p += strlen(key);
+    while (p[n] != '\0' && p[n] != '\r' && p[n] != '\n' && p[n] != ';' &&
+           p[n] != ' ' && n + 1 < sizeof token) {
+        token[n] = p[n];
+        n++;
+    }
+    token[n] = '\0';
+    if (n == 0) {
+        return;
+    }
+    hit = strstr(s, token);
+    while (hit != NULL) {
+        memset(hit, 'X', n);
+        hit = strstr(hit + n, token);
+    }
+}
+
 /* The value of header `name` in captured header text (malloc'ed). */
 static char *captured_header(const buf_t *b, const char *name)
 {
@@ -161,6 +195,7 @@ typedef struct run {
     size_t lossy_unions;     /* expected lossy union choices seen */
     size_t strict_bug_hits;  /* expected strict failures seen */
     size_t response_violations; /* Prism's own complaints about the spec */
+    size_t defaulted; /* required fields absent from raw bodies */
 } run_t;
 
 static run_t R;
@@ -298,6 +333,9 @@ static void request_violations(const char *header, char *out, size_t cap)
 typedef struct cmpctx {
     int lossy_ok;    /* CONTRACT_X_OVERLAPPING_UNION */
     size_t lossy;    /* lossy union choices seen */
+    size_t defaulted; /* required fields missing in raw, re-encoded */
+    int allow_defaults; /* static mode only: Prism's dynamic data always
+                           has every defined required field */
     char why[768];
 } cmpctx_t;
 
@@ -365,10 +403,22 @@ static int cmp_object(
     }
     cJSON_ArrayForEach(kv, e)
     {
-        if (cJSON_GetObjectItemCaseSensitive(r, kv->string) == NULL) {
-            snprintf(sub, sizeof sub, "%s.%s", path, kv->string);
-            return differ(c, sub, "encoded but absent from the raw body");
+        const clerk__field_t *f = NULL;
+        if (cJSON_GetObjectItemCaseSensitive(r, kv->string) != NULL) {
+            continue;
         }
+        /* The raw body lacks a required field (the spec's own examples
+         * do): a plain bool/int64/double or a required nullable string
+         * cannot say "absent", so the lenient decoder's default is
+         * re-encoded.  Counted and reported, not a failure. */
+        f = find_field(m, kv->string);
+        if (f != NULL && (f->flags & CLERK__F_REQUIRED) != 0 &&
+            c->allow_defaults) {
+            c->defaulted++;
+            continue;
+        }
+        snprintf(sub, sizeof sub, "%s.%s", path, kv->string);
+        return differ(c, sub, "encoded but absent from the raw body");
     }
     return 0;
 }
@@ -414,6 +464,7 @@ static int cmp_model(
         cmpctx_t trial = *c;
         if (cmp_model(&trial, m->variants[i].type->model, e, r, path) == 0) {
             c->lossy = trial.lossy;
+            c->defaulted = trial.defaulted;
             lost = lost_key(m, i, r);
             if (lost == NULL) {
                 return 0;
@@ -517,8 +568,11 @@ static cJSON *encode_result(const contract_op_t *op, const void *value)
     clerk_json_error_t err;
 
     memset(&err, 0, sizeof err);
-    if (clerk__value_to_json(op->result_type, &out, value, &err) !=
-        CLERK_OK) {
+    if (clerk__encode_root(
+            op->result_type,
+            op->result_type->kind == CLERK__K_OBJ ? (const void *)&value
+                                                   : value,
+            &out, CLERK__ENCODE_ALLOW_MISSING, &err) != CLERK_OK) {
         print_error("encode failed at %s: %s\n", err.path, err.reason);
         return NULL;
     }
@@ -591,13 +645,13 @@ static void run_op(void **state)
     cJSON *enc = NULL;
     cJSON *enc_plain = NULL;
     cJSON *enc2 = NULL;
-    char *text = NULL;
     void *again = NULL;
     clerk_json_error_t err;
     cmpctx_t cmp;
     char msg[2048];
     clerk_status_t st;
     size_t lossy = 0;
+    size_t defaulted = 0;
 
     msg[0] = '\0';
     memset(&plain, 0, sizeof plain);
@@ -622,7 +676,7 @@ static void run_op(void **state)
     free(hdr);
     hdr = NULL;
     if (viol[0] != '\0') {
-        snprintf(msg, sizeof msg, "plain call: Prism request violations: %s",
+        snprintf(msg, sizeof msg, "plain call: Prism request violations: %.1900s",
                  viol);
         goto done;
     }
@@ -653,10 +707,12 @@ static void run_op(void **state)
         clerk_response_header(det.meta, "sl-violations"), viol, sizeof viol);
     if (viol[0] != '\0') {
         snprintf(msg, sizeof msg,
-                 "detailed call: Prism request violations: %s (HTTP %ld)",
+                 "detailed call: Prism request violations: %.1900s (HTTP %ld)",
                  viol, det.meta->http_status);
         goto done;
     }
+    blank_boundary(plain_req);
+    blank_boundary(R.wire.out.data);
     if (strcmp(plain_req, R.wire.out.data != NULL ? R.wire.out.data : "") !=
         0) {
         snprintf(msg, sizeof msg,
@@ -701,11 +757,13 @@ static void run_op(void **state)
         goto done;
     }
     cmp.lossy_ok = (op->expect & CONTRACT_X_OVERLAPPING_UNION) != 0;
+    cmp.allow_defaults = !R.dynamic;
     if (cmp_value(&cmp, op->result_type, enc, raw, "$") != 0) {
         snprintf(msg, sizeof msg, "decoded data != raw body: %s", cmp.why);
         goto done;
     }
     lossy = cmp.lossy;
+    defaulted = cmp.defaulted;
 
     /* Plain result == detailed data. */
     enc_plain = encode_result(op, plain.result);
@@ -714,17 +772,23 @@ static void run_op(void **state)
         goto done;
     }
 
-    /* decode -> encode -> decode -> encode is stable. */
-    text = cJSON_PrintUnformatted(enc);
-    st = clerk__value_parse(
-        op->result_type, &again, text, text != NULL ? strlen(text) : 0, 0,
-        &err);
+    /* decode -> encode -> decode -> encode is stable (on the cJSON tree:
+     * printing is cJSON's business, see the report about +-DBL_MAX). */
+    again = calloc(1, op->result_type->size > sizeof(void *)
+                          ? op->result_type->size
+                          : sizeof(void *));
+    if (again == NULL) {
+        snprintf(msg, sizeof msg, "out of memory");
+        goto done;
+    }
+    st = clerk__decode_root(op->result_type, again, enc, 0, 0, &err);
     if (st != CLERK_OK) {
         snprintf(msg, sizeof msg, "re-decoding the encoded data: %s at %s: %s",
                  clerk_status_str(st), err.path, err.reason);
         goto done;
     }
-    enc2 = encode_result(op, again);
+    enc2 = encode_result(
+        op, op->result_type->kind == CLERK__K_OBJ ? *(void **)again : again);
     if (enc2 == NULL || !cJSON_Compare(enc, enc2, 1)) {
         snprintf(msg, sizeof msg, "decode -> encode is not stable");
         goto done;
@@ -735,9 +799,9 @@ done:
     cJSON_Delete(enc);
     cJSON_Delete(enc_plain);
     cJSON_Delete(enc2);
-    cJSON_free(text);
     if (again != NULL) {
-        clerk__value_free(op->result_type, again);
+        clerk__free_value(op->result_type, again);
+        free(again);
     }
     call_free(&plain);
     call_free(&det);
@@ -748,6 +812,7 @@ done:
         check_strict(op); /* fails the test (still counted failed) */
     }
     R.lossy_unions += lossy;
+    R.defaulted += defaulted;
     R.failed--;
     R.passed++;
 }
@@ -804,7 +869,7 @@ static void run_forced(void **state)
     request_violations(
         clerk_response_header(det.meta, "sl-violations"), viol, sizeof viol);
     if (viol[0] != '\0') {
-        snprintf(msg, sizeof msg, "Prism request violations: %s", viol);
+        snprintf(msg, sizeof msg, "Prism request violations: %.900s", viol);
         goto done;
     }
     if (det.status != CLERK_E_HTTP || det.meta->http_status != f->status) {
@@ -817,9 +882,16 @@ static void run_forced(void **state)
         snprintf(msg, sizeof msg, "data set on an error status");
         goto done;
     }
+    pe = det.meta->errors;
+    if (!f->has_body) {
+        /* Declared without a body: nothing to parse, nothing invented. */
+        if (pe != NULL) {
+            snprintf(msg, sizeof msg, "errors parsed from a bodiless status");
+        }
+        goto plain;
+    }
     raw = cJSON_ParseWithLength(det.meta->body, det.meta->body_len);
     errs = cJSON_GetObjectItemCaseSensitive(raw, "errors");
-    pe = det.meta->errors;
     if (!cJSON_IsArray(errs) || pe == NULL) {
         snprintf(msg, sizeof msg, "errors not parsed (body %.200s)",
                  det.meta->body);
@@ -852,6 +924,10 @@ static void run_forced(void **state)
     if (cJSON_IsString(item) &&
         strcmp(str_or_empty(pe->clerk_trace_id), item->valuestring) != 0) {
         snprintf(msg, sizeof msg, "clerk_trace_id differs");
+        goto done;
+    }
+plain:
+    if (msg[0] != '\0') {
         goto done;
     }
     /* The plain flavour reports the failure as NULL / a status. */
@@ -960,8 +1036,10 @@ int main(int argc, char **argv)
     printf("expected spec-bug outcomes seen: %zu strict decode failures "
            "(missing undefined required fields), %zu lossy union choices "
            "(JWKS); Prism response-side violations of the spec's own "
-           "examples/schemas: %zu\n",
-           R.strict_bug_hits, R.lossy_unions, R.response_violations);
+           "examples/schemas: %zu; required fields absent from raw bodies "
+           "and re-encoded with the lenient default: %zu\n",
+           R.strict_bug_hits, R.lossy_unions, R.response_violations,
+           R.defaulted);
     if (R.passed + R.failed + R.skipped != contract_op_count) {
         rc = 1;
     }

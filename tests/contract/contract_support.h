@@ -11,6 +11,7 @@
 #include <clerk.h>
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,6 +64,7 @@ struct contract_op {
 typedef struct contract_forced {
     const char *tag;
     int status;
+    bool has_body; /* the spec declares a JSON (ClerkErrors) body */
     const contract_op_t *op;
 } contract_forced_t;
 

@@ -455,7 +455,8 @@ def main():
     rows = []
     externs = set()
     call_texts = []
-    first_of = {}  # (tag, status) -> op.c_name: forced error checks
+    first_of = {}  # (tag, status) -> (op.c_name, has_body)
+    raw_ops = {op_key(p, m): (o, it) for p, m, o, it in spec.operations()}
     for op in api.operations:
         sample = samples.get(op_key(op.path, op.method))
         if sample is None:
@@ -480,10 +481,13 @@ def main():
         flags = sorted({bug_targets[b]["flag"] for b in bugs}) or ["0"]
         tag = op.tags[0] if op.tags else op.module.name
         codes = []
+        raw_op = raw_ops[op_key(op.path, op.method)][0]
         for code, _ in op.error_statuses:
             if code.isdigit() and int(code) in FORCED_STATUSES:
                 codes.append(int(code))
-                first_of.setdefault((tag, int(code)), op.c_name)
+                resp = spec.resolve(raw_op["responses"][code])
+                has_body = "application/json" in (resp.get("content") or {})
+                first_of.setdefault((tag, int(code)), (op.c_name, has_body))
         body_json = "NULL"
         if op.body is not None and op.body.kind == "json":
             body_json = c_json(sample["body"])
@@ -547,9 +551,9 @@ def main():
         f.write("/* One operation per (tag, status) for the forced error "
                 "statuses. */\nconst contract_forced_t contract_forced[] "
                 "= {\n")
-        for (tag, code), name in sorted(first_of.items()):
-            f.write("    { %s, %d, &contract_op_%s },\n" % (
-                c_string(tag), code, name))
+        for (tag, code), (name, has_body) in sorted(first_of.items()):
+            f.write("    { %s, %d, %s, &contract_op_%s },\n" % (
+                c_string(tag), code, "true" if has_body else "false", name))
         f.write("};\n\nconst size_t contract_forced_count = %d;\n" % len(
             first_of))
         f.write("\nconst char *const contract_bug_fields[] = {\n")

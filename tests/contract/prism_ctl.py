@@ -137,7 +137,9 @@ def start(args):
         return 1
     args.state = os.path.abspath(args.state)
     log = args.state + ".log"
-    watch = os.getppid()
+    # Watch the process that runs us (ctest); --no-watch for manual use
+    # (the time to live still applies).
+    watch = 0 if args.no_watch else os.getppid()
     # A port picked here can be taken before Prism binds it: try again
     # with another one when Prism exits early.
     for attempt in range(3):
@@ -221,6 +223,7 @@ def main():
     a.add_argument("--seed", type=int)
     a.add_argument("--ttl", type=int, default=900)
     a.add_argument("--ready-timeout", type=int, default=60)
+    a.add_argument("--no-watch", action="store_true")
     b = sub.add_parser("stop")
     b.add_argument("--state", required=True)
     c = sub.add_parser("supervise")
