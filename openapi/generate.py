@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """Generate libclerk's api/ and model/ from an OpenAPI 3.0 document.
 
-usage: generate.py [--spec FILE] [--out DIR] [--no-format] [--check]
+usage: generate.py [--spec FILE] [--out DIR] [--no-format]
+                   [--check [--scratch DIR]]
 
 --spec   the OpenAPI YAML (default: $CLERK_OPENAPI_SPEC, else
          ../shared/openapi/clerk-bapi-2026-05-12.yml next to the repo)
 --out    directory receiving api/ and model/ (default: the repository root)
---check  generate into a scratch directory and report differences with
-         --out instead of writing (exit status 1 when they differ)
+--check  generate into a scratch directory (--scratch, else a temporary
+         one) and report differences with --out instead of writing it
+         (exit status 1 when they differ)
 """
 
 import argparse
@@ -35,6 +37,8 @@ def main(argv=None):
     ap.add_argument("--style", default=os.path.join(REPO, ".clang-format"))
     ap.add_argument("--no-format", action="store_true")
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--scratch", help="with --check: generate here (kept) "
+                    "instead of a temporary directory")
     args = ap.parse_args(argv)
 
     api = clerkgen.load(args.spec)
@@ -45,10 +49,11 @@ def main(argv=None):
             print("updated " + rel)
         return 0
     with tempfile.TemporaryDirectory(prefix="clerkgen-check.") as tmp:
-        render.write(api, tmp, args.style, fmt=not args.no_format)
+        scratch = args.scratch or tmp
+        render.write(api, scratch, args.style, fmt=not args.no_format)
         diffs = []
         for sub in ("api", "model"):
-            diffs += compare(os.path.join(tmp, sub),
+            diffs += compare(os.path.join(scratch, sub),
                              os.path.join(args.out, sub), sub)
     for d in diffs:
         print(d)
