@@ -266,6 +266,9 @@ def main(argv):
     ap.add_argument("--ir-user", default="20,120",
                     help="N1,N2 for the callgrind runs of the user workload")
     ap.add_argument("--ir-list", default="2,8")
+    ap.add_argument("--skip", default="",
+                    help="workload/scheme pairs to leave out, e.g. "
+                         "list/https")
     ap.add_argument("--no-callgrind", action="store_true")
     ap.add_argument("--no-timing", action="store_true")
     args = ap.parse_args(argv)
@@ -315,6 +318,7 @@ def main(argv):
     ca = make_certs(bench_dir)
 
     workloads = [w for w in args.workloads.split(",") if w]
+    skip = set(x for x in args.skip.split(",") if x)
     schemes = [s for s in args.schemes.split(",") if s]
     paths = {"user": "/v1/users/user_x", "list": "/v1/users"}
     n_timed = {"user": args.n_user, "list": args.n_list}
@@ -330,6 +334,8 @@ def main(argv):
         for run in range(args.runs):
             for w in workloads:
                 for s in schemes:
+                    if "%s/%s" % (w, s) in skip:
+                        continue
                     url = server.url(s, paths[w])
                     cab = ca if s == "https" else None
                     key = (w, s)
