@@ -21,6 +21,7 @@ enum { CONTRACT_PLAIN = 1, CONTRACT_DETAILED = 2 };
 /* Expectation flags from the spec-bug list in gen_contract.py. */
 #define CONTRACT_X_MISSING_REQUIRED 0x1u  /* strict decode may fail */
 #define CONTRACT_X_OVERLAPPING_UNION 0x2u /* lossy union choice allowed */
+#define CONTRACT_X_MISSING_ALWAYS 0x4u    /* strict decode must fail */
 
 typedef struct contract_op contract_op_t;
 

@@ -478,7 +478,14 @@ def main():
             if x:
                 externs.add(x)
         bugs = reaches(op.result, bug_targets, set()) if op.result else set()
-        flags = sorted({bug_targets[b]["flag"] for b in bugs}) or ["0"]
+        flags = {bug_targets[b]["flag"] for b in bugs}
+        # The result *is* a buggy schema: every response has the defect, so
+        # strict decoding must fail on every call, not just sometimes.
+        if (op.result is not None and op.result.shape == "model"
+                and op.result.model.where in bug_targets
+                and bug_targets[op.result.model.where]["fields"]):
+            flags.add("CONTRACT_X_MISSING_ALWAYS")
+        flags = sorted(flags) or ["0"]
         tag = op.tags[0] if op.tags else op.module.name
         codes = []
         raw_op = raw_ops[op_key(op.path, op.method)][0]
