@@ -18,7 +18,11 @@
 static int http_port;
 static int https_port;
 static int control_port;
+static int mtls_port;
 static char ca_file[1024];
+static char ca_path[1024];
+static char client_cert[1024];
+static char client_key[1024];
 static char url_buf[512];
 
 typedef struct sink {
@@ -61,12 +65,18 @@ static char *read_file(const char *path)
     return s.data;
 }
 
+static int json_int(const cJSON *doc, const char *key)
+{
+    const cJSON *item = cJSON_GetObjectItem(doc, key);
+
+    return cJSON_IsNumber(item) ? item->valueint : -1;
+}
+
 int fault_init(void)
 {
     const char *path = getenv("CLERK_FAULT_STATE");
     char *text;
     cJSON *doc;
-    const cJSON *ca;
 
     if (path == NULL) {
         return -1;
@@ -80,14 +90,24 @@ int fault_init(void)
     if (doc == NULL) {
         return -1;
     }
-    http_port = cJSON_GetObjectItem(doc, "http_port")->valueint;
-    https_port = cJSON_GetObjectItem(doc, "https_port")->valueint;
-    control_port = cJSON_GetObjectItem(doc, "control_port")->valueint;
-    ca = cJSON_GetObjectItem(doc, "ca_file");
-    snprintf(ca_file, sizeof(ca_file), "%s", cJSON_GetStringValue(ca));
+    http_port = json_int(doc, "http_port");
+    https_port = json_int(doc, "https_port");
+    control_port = json_int(doc, "control_port");
+    mtls_port = json_int(doc, "mtls_port");
+    snprintf(ca_file, sizeof(ca_file), "%s",
+             cJSON_GetStringValue(cJSON_GetObjectItem(doc, "ca_file")));
+    snprintf(ca_path, sizeof(ca_path), "%s",
+             cJSON_GetStringValue(cJSON_GetObjectItem(doc, "ca_path")));
+    snprintf(client_cert, sizeof(client_cert), "%s",
+             cJSON_GetStringValue(cJSON_GetObjectItem(doc, "client_cert")));
+    snprintf(client_key, sizeof(client_key), "%s",
+             cJSON_GetStringValue(cJSON_GetObjectItem(doc, "client_key")));
     cJSON_Delete(doc);
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    return http_port > 0 && https_port > 0 && control_port > 0 ? 0 : -1;
+    return http_port > 0 && https_port > 0 && control_port > 0 &&
+                   mtls_port > 0
+               ? 0
+               : -1;
 }
 
 const char *fault_base_url(const char *tag, bool tls)
@@ -102,9 +122,36 @@ const char *fault_base_url(const char *tag, bool tls)
     return url_buf;
 }
 
+const char *fault_mtls_base_url(const char *tag)
+{
+    snprintf(url_buf, sizeof(url_buf), "https://127.0.0.1:%d/t/%s/v1",
+             mtls_port, tag);
+    return url_buf;
+}
+
+int fault_http_port(void)
+{
+    return http_port;
+}
+
 const char *fault_ca_file(void)
 {
     return ca_file;
+}
+
+const char *fault_ca_path(void)
+{
+    return ca_path;
+}
+
+const char *fault_client_cert(void)
+{
+    return client_cert;
+}
+
+const char *fault_client_key(void)
+{
+    return client_key;
 }
 
 int fault_closed_port(void)

@@ -17,8 +17,18 @@ int fault_init(void);
  * caller copies or uses at once (clerk_client_new copies it). */
 const char *fault_base_url(const char *tag, bool tls);
 
-/* The test CA bundle (PEM). */
+/* "https://127.0.0.1:<port>/t/<tag>/v1" of the port that requires a
+ * client certificate (same buffer rules as fault_base_url). */
+const char *fault_mtls_base_url(const char *tag);
+
+/* The plain HTTP port, e.g. to use the server as an HTTP proxy. */
+int fault_http_port(void);
+
+/* The test CA bundle (PEM), its hashed directory, a client cert + key. */
 const char *fault_ca_file(void);
+const char *fault_ca_path(void);
+const char *fault_client_cert(void);
+const char *fault_client_key(void);
 
 /* A 127.0.0.1 port that nothing listens on. */
 int fault_closed_port(void);

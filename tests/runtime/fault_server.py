@@ -8,10 +8,14 @@ Commands:
   fault_server.py stop --dir DIR                  ask it to stop (FIXTURES_CLEANUP).
   fault_server.py serve --dir DIR [--lifetime S]  run in the foreground.
 
-It listens on three free 127.0.0.1 ports and writes them to DIR/state.json:
-  http_port     plain HTTP/1.1 with keep-alive;
+It listens on four free 127.0.0.1 ports and writes them to DIR/state.json:
+  http_port     plain HTTP/1.1 with keep-alive (also answers proxy-style
+                absolute-form requests, so it can stand in for a proxy);
   https_port    the same over TLS (DIR/server.pem, issued by DIR/ca.pem);
+  mtls_port     TLS that requires a client certificate issued by the CA
+                (DIR/client.pem + DIR/client.key);
   control_port  the tests' control channel (one request per connection).
+DIR/capath is a hashed CA directory (openssl rehash) for CURLOPT_CAPATH.
 
 Requests to /t/<tag>/... belong to test <tag>; each tag has its own script
 queue, request log and connection count, so tests can run in parallel.
@@ -109,6 +113,9 @@ STATE = State()
 
 
 def tag_of(target):
+    if target.startswith(("http://", "https://")):
+        # absolute-form, as sent to a proxy
+        target = urllib.parse.urlsplit(target).path
     if target.startswith("/t/"):
         parts = target.split("/", 3)
         if len(parts) >= 3:
@@ -241,6 +248,12 @@ class FaultHandler(socketserver.BaseRequestHandler):
                 if first:
                     STATE.count_conn(tag)
                     first = False
+                peer = None
+                if isinstance(sock, ssl.SSLSocket) and sock.getpeercert():
+                    for rdn in sock.getpeercert().get("subject", ()):
+                        for key, value in rdn:
+                            if key == "commonName":
+                                peer = value
                 n = STATE.record(tag, {
                     "conn": conn_id,
                     "request_line": req.line,
@@ -249,6 +262,7 @@ class FaultHandler(socketserver.BaseRequestHandler):
                     "headers": req.headers,
                     "body": req.body.decode("latin-1"),
                     "tls": isinstance(sock, ssl.SSLSocket),
+                    "client_cert": peer,
                 })
                 if not respond(sock, wfile, req, STATE.pop(tag), n):
                     return
@@ -320,8 +334,16 @@ def serve(args):
     ctx.load_cert_chain(os.path.join(directory, "server.pem"),
                         os.path.join(directory, "server.key"))
     https.tls_context = ctx
+    # mutual TLS: a client certificate issued by the test CA is required
+    mtls = FaultServer(("127.0.0.1", 0), FaultHandler)
+    mctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    mctx.load_cert_chain(os.path.join(directory, "server.pem"),
+                         os.path.join(directory, "server.key"))
+    mctx.load_verify_locations(os.path.join(directory, "ca.pem"))
+    mctx.verify_mode = ssl.CERT_REQUIRED
+    mtls.tls_context = mctx
     control = ControlServer(("127.0.0.1", 0), ControlHandler)
-    servers = [http, https, control]
+    servers = [http, https, mtls, control]
     control.servers = servers
     threads = [threading.Thread(target=s.serve_forever, daemon=True)
                for s in servers]
@@ -331,8 +353,12 @@ def serve(args):
         "pid": os.getpid(),
         "http_port": http.server_address[1],
         "https_port": https.server_address[1],
+        "mtls_port": mtls.server_address[1],
         "control_port": control.server_address[1],
         "ca_file": os.path.join(directory, "ca.pem"),
+        "ca_path": os.path.join(directory, "capath"),
+        "client_cert": os.path.join(directory, "client.pem"),
+        "client_key": os.path.join(directory, "client.key"),
     }
     tmp = os.path.join(directory, "state.json.tmp")
     with open(tmp, "w") as f:
@@ -377,6 +403,22 @@ def make_certs(directory):
     run_openssl(directory, "x509", "-req", "-in", "server.csr",
                 "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
                 "-out", "server.pem", "-days", "2", "-extfile", "server.ext")
+    run_openssl(directory, "req", *key, "-keyout", "client.key",
+                "-out", "client.csr", "-subj", "/CN=libclerk test client")
+    with open(os.path.join(directory, "client.ext"), "w") as f:
+        f.write("basicConstraints=CA:FALSE\n"
+                "keyUsage=critical,digitalSignature\n"
+                "extendedKeyUsage=clientAuth\n")
+    run_openssl(directory, "x509", "-req", "-in", "client.csr",
+                "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", "client.pem", "-days", "2", "-extfile", "client.ext")
+    # a hashed CA directory for the ca_path option
+    capath = os.path.join(directory, "capath")
+    os.makedirs(capath, exist_ok=True)
+    with open(os.path.join(directory, "ca.pem"), "rb") as src:
+        with open(os.path.join(capath, "ca.pem"), "wb") as dst:
+            dst.write(src.read())
+    run_openssl(directory, "rehash", capath)
 
 
 def start(args):

@@ -769,6 +769,36 @@ static void test_curl_setup_callback(void **state)
     assert_int_equal(fault_request_count(tag), 5);
 }
 
+static void test_proxy(void **state)
+{
+    const char *tag = "proxy";
+    clerk_client_options_t o = { 0 };
+    clerk_client_t *c;
+    json_response_t *r = NULL;
+    cJSON *reqs;
+    char proxy[64];
+
+    (void)state;
+    /* The fault server stands in for an HTTP proxy: the request must go
+     * to it, in absolute form, for a host that does not even resolve. */
+    snprintf(proxy, sizeof(proxy), "http://127.0.0.1:%d", fault_http_port());
+    o.base_url = "http://api.example.invalid/t/proxy/v1";
+    o.proxy = proxy;
+    c = rt_client(tag, false, &o);
+    assert_int_equal(
+        rt_call((void **)&r, c, &op_list, NULL, NULL, NULL), CLERK_OK);
+    clerk__op_response_free(&op_list, r);
+    clerk_client_free(c);
+    reqs = fault_requests(tag);
+    assert_int_equal(cJSON_GetArraySize(reqs), 1);
+    assert_string_equal(
+        fault_req_field(reqs, 0, "request_line"),
+        "GET http://api.example.invalid/t/proxy/v1/users HTTP/1.1");
+    assert_string_equal(
+        fault_req_header(reqs, 0, "Authorization"), "Bearer " TEST_SECRET);
+    cJSON_Delete(reqs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -785,6 +815,7 @@ int main(void)
         cmocka_unit_test(test_clerk_errors),
         cmocka_unit_test(test_decode_into_model),
         cmocka_unit_test(test_curl_setup_callback),
+        cmocka_unit_test(test_proxy),
     };
 
     return cmocka_run_group_tests(tests, rt_setup, NULL);

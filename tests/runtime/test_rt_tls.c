@@ -85,6 +85,64 @@ static void test_bad_ca_file(void **state)
     clerk_client_free(c);
 }
 
+static void test_ca_path(void **state)
+{
+    const char *tag = "tls_capath";
+    clerk_client_options_t o = { 0 };
+    clerk_client_t *c;
+    json_response_t *r = NULL;
+
+    (void)state;
+    /* The hashed directory; the system bundle (still in use) cannot
+     * verify the test CA, so success shows ca_path is used. */
+    o.tls.ca_path = fault_ca_path();
+    c = rt_client(tag, true, &o);
+    assert_int_equal(
+        rt_call((void **)&r, c, &op_list, NULL, NULL, NULL), CLERK_OK);
+    clerk__op_response_free(&op_list, r);
+    clerk_client_free(c);
+    assert_int_equal(fault_request_count(tag), 1);
+}
+
+static void test_client_certificate(void **state)
+{
+    const char *tag = "mtls";
+    clerk_client_options_t o = { 0 };
+    clerk_client_t *c;
+    json_response_t *r = NULL;
+    cJSON *reqs;
+    char url[256];
+    clerk_status_t st;
+
+    (void)state;
+    snprintf(url, sizeof(url), "%s", fault_mtls_base_url(tag));
+    o.base_url = url;
+    o.tls.ca_file = fault_ca_file();
+    o.retry.disable = true;
+    /* Without a client certificate the server refuses the handshake
+     * (reported as TLS or, with TLS 1.3's late alert, as transport). */
+    c = rt_client(tag, true, &o);
+    st = rt_call((void **)&r, c, &op_list, NULL, NULL, NULL);
+    assert_true(st == CLERK_E_TLS || st == CLERK_E_TRANSPORT);
+    assert_int_equal(r->meta.http_status, 0);
+    clerk__op_response_free(&op_list, r);
+    clerk_client_free(c);
+    assert_int_equal(fault_request_count(tag), 0);
+
+    o.tls.client_cert = fault_client_cert();
+    o.tls.client_key = fault_client_key();
+    c = rt_client(tag, true, &o);
+    assert_int_equal(
+        rt_call((void **)&r, c, &op_list, NULL, NULL, NULL), CLERK_OK);
+    clerk__op_response_free(&op_list, r);
+    clerk_client_free(c);
+    reqs = fault_requests(tag);
+    assert_int_equal(cJSON_GetArraySize(reqs), 1);
+    assert_string_equal(
+        fault_req_field(reqs, 0, "client_cert"), "libclerk test client");
+    cJSON_Delete(reqs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -92,6 +150,8 @@ int main(void)
         cmocka_unit_test(test_verify_fails_without_ca),
         cmocka_unit_test(test_insecure_switch),
         cmocka_unit_test(test_bad_ca_file),
+        cmocka_unit_test(test_ca_path),
+        cmocka_unit_test(test_client_certificate),
     };
 
     return cmocka_run_group_tests(tests, rt_setup, NULL);
