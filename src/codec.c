@@ -19,38 +19,38 @@ const clerk__type_t clerk__type_int = { CLERK__K_INT, sizeof(int64_t), NULL,
                                         NULL, NULL };
 const clerk__type_t clerk__type_num = { CLERK__K_NUM, sizeof(double), NULL,
                                         NULL, NULL };
-const clerk__type_t clerk__type_opt_str = {
-    CLERK__K_OPT_STR, sizeof(clerk_opt_str_t), NULL, NULL, NULL
-};
-const clerk__type_t clerk__type_opt_bool = {
-    CLERK__K_OPT_BOOL, sizeof(clerk_opt_bool_t), NULL, NULL, NULL
-};
-const clerk__type_t clerk__type_opt_int = {
-    CLERK__K_OPT_INT, sizeof(clerk_opt_int64_t), NULL, NULL, NULL
-};
-const clerk__type_t clerk__type_opt_num = {
-    CLERK__K_OPT_NUM, sizeof(clerk_opt_double_t), NULL, NULL, NULL
-};
+const clerk__type_t clerk__type_opt_str = { CLERK__K_OPT_STR,
+                                            sizeof(clerk_opt_str_t), NULL, NULL,
+                                            NULL };
+const clerk__type_t clerk__type_opt_bool = { CLERK__K_OPT_BOOL,
+                                             sizeof(clerk_opt_bool_t), NULL,
+                                             NULL, NULL };
+const clerk__type_t clerk__type_opt_int = { CLERK__K_OPT_INT,
+                                            sizeof(clerk_opt_int64_t), NULL,
+                                            NULL, NULL };
+const clerk__type_t clerk__type_opt_num = { CLERK__K_OPT_NUM,
+                                            sizeof(clerk_opt_double_t), NULL,
+                                            NULL, NULL };
 const clerk__type_t clerk__type_json = { CLERK__K_JSON, sizeof(cJSON *), NULL,
                                          NULL, NULL };
-const clerk__type_t clerk__type_file = {
-    CLERK__K_FILE, sizeof(const clerk_file_t *), NULL, NULL, NULL
-};
-const clerk__type_t clerk__type_str_array = {
-    CLERK__K_ARRAY, sizeof(clerk_str_array_t), NULL, &clerk__type_str, NULL
-};
-const clerk__type_t clerk__type_int_array = {
-    CLERK__K_ARRAY, sizeof(clerk_int64_array_t), NULL, &clerk__type_int, NULL
-};
-const clerk__type_t clerk__type_bool_array = {
-    CLERK__K_ARRAY, sizeof(clerk_bool_array_t), NULL, &clerk__type_bool, NULL
-};
-const clerk__type_t clerk__type_num_array = {
-    CLERK__K_ARRAY, sizeof(clerk_double_array_t), NULL, &clerk__type_num, NULL
-};
-const clerk__type_t clerk__type_json_array = {
-    CLERK__K_ARRAY, sizeof(clerk_json_array_t), NULL, &clerk__type_json, NULL
-};
+const clerk__type_t clerk__type_file = { CLERK__K_FILE,
+                                         sizeof(const clerk_file_t *), NULL,
+                                         NULL, NULL };
+const clerk__type_t clerk__type_str_array = { CLERK__K_ARRAY,
+                                              sizeof(clerk_str_array_t), NULL,
+                                              &clerk__type_str, NULL };
+const clerk__type_t clerk__type_int_array = { CLERK__K_ARRAY,
+                                              sizeof(clerk_int64_array_t), NULL,
+                                              &clerk__type_int, NULL };
+const clerk__type_t clerk__type_bool_array = { CLERK__K_ARRAY,
+                                               sizeof(clerk_bool_array_t), NULL,
+                                               &clerk__type_bool, NULL };
+const clerk__type_t clerk__type_num_array = { CLERK__K_ARRAY,
+                                              sizeof(clerk_double_array_t),
+                                              NULL, &clerk__type_num, NULL };
+const clerk__type_t clerk__type_json_array = { CLERK__K_ARRAY,
+                                               sizeof(clerk_json_array_t), NULL,
+                                               &clerk__type_json, NULL };
 
 /* ---------------------------------------------------------------------- */
 /* Allocator (heap mode; see codec_internal.h for the arena plan)          */
@@ -372,10 +372,7 @@ clerk_status_t clerk__model_from_json(
 /* Parse exactly `len` bytes as one JSON document (trailing whitespace
  * allowed), never touching cJSON's global error pointer. */
 static clerk_status_t parse_text(
-    cJSON **tree,
-    const char *json,
-    size_t len,
-    clerk_json_error_t *error)
+    cJSON **tree, const char *json, size_t len, clerk_json_error_t *error)
 {
     const char *end = NULL;
     cJSON *root = NULL;

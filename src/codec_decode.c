@@ -37,7 +37,7 @@
 
 typedef struct dctx {
     unsigned flags;
-    int take; /* the tree is ours: take strings and values out of it */
+    int take;  /* the tree is ours: take strings and values out of it */
     int exact; /* trying union members: unknown enum values do not match */
     clerk__alloc_t *alloc;
     clerk_json_error_t *err;
@@ -90,10 +90,7 @@ static clerk_status_t nomem(dctx_t *c, size_t level)
 }
 
 static clerk_status_t type_error(
-    dctx_t *c,
-    size_t level,
-    const char *want,
-    const cJSON *got)
+    dctx_t *c, size_t level, const char *want, const cJSON *got)
 {
     return fail(
         c, level, "expected %s, got %s", want, clerk__json_type_name(got));
@@ -144,10 +141,7 @@ static int depth_ok(const cJSON *item, size_t budget)
 }
 
 static clerk_status_t decode_int(
-    dctx_t *c,
-    const cJSON *item,
-    int64_t *out,
-    size_t level)
+    dctx_t *c, const cJSON *item, int64_t *out, size_t level)
 {
     double d = 0;
 
@@ -237,8 +231,7 @@ static clerk_status_t decode_array(
         next = child->next;
         c->segs[level].index = i;
         st = decode_value(
-            c, elem, CLERK__F_NULLABLE, 0, NULL, item, child, slot,
-            level + 1);
+            c, elem, CLERK__F_NULLABLE, 0, NULL, item, child, slot, level + 1);
         if (st != CLERK_OK) {
             return st;
         }
@@ -405,9 +398,7 @@ static clerk_status_t decode_value(
 /* Find the field for `key`, expecting spec order: the cursor is O(1) when
  * the document follows the spec, else a wrap-around scan. */
 static const clerk__field_t *find_field(
-    const clerk__model_t *model,
-    const char *key,
-    size_t *cursor)
+    const clerk__model_t *model, const char *key, size_t *cursor)
 {
     const clerk__field_t *fields = model->fields;
     size_t n = model->field_count;
@@ -680,8 +671,7 @@ static clerk_status_t decode_model(
     /* One bit per field: duplicate keys (the last one wins, the earlier
      * value is released) and, in strict mode, missing required fields. */
     if (model->field_count > sizeof(seen_small) * 8) {
-        seen_heap =
-            clerk__alloc_zeroed(c->alloc, model->field_count / 8 + 1);
+        seen_heap = clerk__alloc_zeroed(c->alloc, model->field_count / 8 + 1);
         if (seen_heap == NULL) {
             return nomem(c, level);
         }
@@ -752,8 +742,8 @@ clerk_status_t clerk__decode_root(
         return type_error(&c, 0, "object", json);
     }
     /* Other roots may be null where their C type can say so. */
-    st = decode_value(
-        &c, type, CLERK__F_NULLABLE, 0, NULL, NULL, json, slot, 0);
+    st =
+        decode_value(&c, type, CLERK__F_NULLABLE, 0, NULL, NULL, json, slot, 0);
     if (st == CLERK_OK && err != NULL) {
         /* Failed union attempts may have left text behind. */
         err->path[0] = '\0';

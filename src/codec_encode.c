@@ -61,10 +61,7 @@ static clerk_status_t made(ectx_t *e, cJSON *node, cJSON **out, size_t level)
 }
 
 static clerk_status_t encode_int(
-    ectx_t *e,
-    int64_t v,
-    cJSON **out,
-    size_t level)
+    ectx_t *e, int64_t v, cJSON **out, size_t level)
 {
     if (v > SAFE_INT_MAX || v < -SAFE_INT_MAX) {
         return invalid(e, level, "integer beyond +-(2^53-1)");
@@ -81,10 +78,7 @@ static clerk_status_t encode_num(ectx_t *e, double v, cJSON **out, size_t level)
 }
 
 static clerk_status_t encode_str(
-    ectx_t *e,
-    const char *s,
-    cJSON **out,
-    size_t level)
+    ectx_t *e, const char *s, cJSON **out, size_t level)
 {
     return made(e, cJSON_CreateString(s), out, level);
 }
@@ -253,9 +247,7 @@ static clerk_status_t encode_item(
 enum { OMIT, EXPLICIT_NULL, VALUE, MISSING };
 
 static int field_presence(
-    const clerk__field_t *f,
-    const void *base,
-    const void *slot)
+    const clerk__field_t *f, const void *base, const void *slot)
 {
     int missing = (f->flags & CLERK__F_REQUIRED) != 0 ? MISSING : OMIT;
     const clerk__array_t *arr = NULL;
@@ -383,8 +375,7 @@ static clerk_status_t encode_model(
             return invalid(e, level, "the selected union member is NULL");
         }
         return encode_model(
-            e, model->variants[u->kind - 1].type->model, u->value, out,
-            level);
+            e, model->variants[u->kind - 1].type->model, u->value, out, level);
     }
     obj = cJSON_CreateObject();
     if (obj == NULL) {

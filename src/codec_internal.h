@@ -131,10 +131,11 @@ clerk_status_t clerk__decode_root(
     clerk_json_error_t *err);
 
 /* Encode flags. */
-#define CLERK__ENCODE_ALLOW_MISSING 0x1u /* omit missing required fields
-                                            instead of failing (tests, and
-                                            printing leniently decoded
-                                            responses); never for requests */
+#define CLERK__ENCODE_ALLOW_MISSING                                            \
+    0x1u /* omit missing required fields                                       \
+            instead of failing (tests, and                                     \
+            printing leniently decoded                                         \
+            responses); never for requests */
 
 /* Encode the C value in `slot` (type->size bytes; for K_OBJ a `void *`). */
 clerk_status_t clerk__encode_root(

@@ -53,9 +53,9 @@ static int cmp_model(
     }
     for (i = 0; i < m->field_count && ok; i++) {
         f = &m->fields[i];
-        c->len = keep + (size_t)snprintf(
-                            c->path + keep, sizeof(c->path) - keep, ".%s",
-                            f->name);
+        c->len =
+            keep + (size_t)snprintf(
+                       c->path + keep, sizeof(c->path) - keep, ".%s", f->name);
         if (c->len >= sizeof(c->path)) {
             c->len = sizeof(c->path) - 1;
         }
@@ -122,12 +122,11 @@ static int cmp_value(
         a = in->child;
         b = out->child;
         for (i = 0; i < arr->count; i++, a = a->next, b = b->next) {
-            n = snprintf(
-                c->path + keep, sizeof(c->path) - keep, "[%zu]", i);
+            n = snprintf(c->path + keep, sizeof(c->path) - keep, "[%zu]", i);
             c->len = keep + (size_t)(n > 0 ? n : 0);
             if (!cmp_value(
-                    c, t->elem, (const char *)arr->items + i * t->elem->size,
-                    a, b)) {
+                    c, t->elem, (const char *)arr->items + i * t->elem->size, a,
+                    b)) {
                 return 0;
             }
         }

@@ -24,12 +24,11 @@
 static const char *const status_values[] = { "verified", "unverified",
                                              "expired" };
 static const clerk__enum_t status_enum = { "Status", status_values, 3 };
-static const clerk__type_t status_type = {
-    CLERK__K_ENUM, sizeof(clerk_enum_t), NULL, NULL, &status_enum
-};
-static const clerk__type_t status_array_type = {
-    CLERK__K_ARRAY, sizeof(clerk_enum_array_t), NULL, &status_type, NULL
-};
+static const clerk__type_t status_type = { CLERK__K_ENUM, sizeof(clerk_enum_t),
+                                           NULL, NULL, &status_enum };
+static const clerk__type_t status_array_type = { CLERK__K_ARRAY,
+                                                 sizeof(clerk_enum_array_t),
+                                                 NULL, &status_type, NULL };
 
 /* verification_otp / verification_admin */
 typedef struct otp {
@@ -45,8 +44,9 @@ static const clerk__field_t otp_fields[] = {
     { "attempts", offsetof(otp_t, attempts), &clerk__type_opt_int,
       CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
 };
-static const clerk__model_t otp_model = { "verification_otp", sizeof(otp_t),
-                                          otp_fields, 3, NULL, 0, NULL };
+static const clerk__model_t otp_model = {
+    "verification_otp", sizeof(otp_t), otp_fields, 3, NULL, 0, NULL
+};
 static const clerk__type_t otp_type = { CLERK__K_OBJ, sizeof(void *),
                                         &otp_model, NULL, NULL };
 
@@ -56,10 +56,9 @@ typedef struct admin {
 } admin_t;
 
 static const clerk__field_t admin_fields[] = {
-    { "object", offsetof(admin_t, object), &clerk__type_str,
-      CLERK__F_REQUIRED, 0 },
-    { "status", offsetof(admin_t, status), &status_type, CLERK__F_REQUIRED,
+    { "object", offsetof(admin_t, object), &clerk__type_str, CLERK__F_REQUIRED,
       0 },
+    { "status", offsetof(admin_t, status), &status_type, CLERK__F_REQUIRED, 0 },
 };
 static const clerk__model_t admin_model = {
     "verification_admin", sizeof(admin_t), admin_fields, 2, NULL, 0, NULL
@@ -70,6 +69,7 @@ static const clerk__type_t admin_type = { CLERK__K_OBJ, sizeof(void *),
 /* Union with discriminator. */
 typedef struct verification {
     enum { VERIFICATION_NONE, VERIFICATION_OTP, VERIFICATION_ADMIN } kind;
+
     union {
         otp_t *otp;
         admin_t *admin;
@@ -84,9 +84,9 @@ static const clerk__model_t verification_model = {
     "Verification", sizeof(verification_t), NULL, 0, verification_variants, 2,
     "object"
 };
-static const clerk__type_t verification_type = {
-    CLERK__K_OBJ, sizeof(void *), &verification_model, NULL, NULL
-};
+static const clerk__type_t verification_type = { CLERK__K_OBJ, sizeof(void *),
+                                                 &verification_model, NULL,
+                                                 NULL };
 
 /* Nested model, stored by value in an array. */
 typedef struct email {
@@ -104,11 +104,12 @@ static const clerk__field_t email_fields[] = {
       CLERK__F_REQUIRED | CLERK__F_NULLABLE,
       offsetof(email_t, verification_is_null) },
 };
-static const clerk__model_t email_model = { "EmailAddress", sizeof(email_t),
-                                            email_fields, 3, NULL, 0, NULL };
-static const clerk__type_t email_struct_type = {
-    CLERK__K_STRUCT, sizeof(email_t), &email_model, NULL, NULL
+static const clerk__model_t email_model = {
+    "EmailAddress", sizeof(email_t), email_fields, 3, NULL, 0, NULL
 };
+static const clerk__type_t email_struct_type = { CLERK__K_STRUCT,
+                                                 sizeof(email_t), &email_model,
+                                                 NULL, NULL };
 static const clerk__type_t email_type = { CLERK__K_OBJ, sizeof(void *),
                                           &email_model, NULL, NULL };
 
@@ -118,9 +119,9 @@ typedef struct email_array {
     clerk_presence_t state;
 } email_array_t;
 
-static const clerk__type_t email_array_type = {
-    CLERK__K_ARRAY, sizeof(email_array_t), NULL, &email_struct_type, NULL
-};
+static const clerk__type_t email_array_type = { CLERK__K_ARRAY,
+                                                sizeof(email_array_t), NULL,
+                                                &email_struct_type, NULL };
 
 /* Union without discriminator. */
 typedef struct by_email {
@@ -133,12 +134,12 @@ typedef struct by_phone {
 } by_phone_t;
 
 static const clerk__field_t by_email_fields[] = {
-    { "email", offsetof(by_email_t, email), &clerk__type_str,
-      CLERK__F_REQUIRED, 0 },
+    { "email", offsetof(by_email_t, email), &clerk__type_str, CLERK__F_REQUIRED,
+      0 },
 };
 static const clerk__field_t by_phone_fields[] = {
-    { "phone", offsetof(by_phone_t, phone), &clerk__type_str,
-      CLERK__F_REQUIRED, 0 },
+    { "phone", offsetof(by_phone_t, phone), &clerk__type_str, CLERK__F_REQUIRED,
+      0 },
     { "primary", offsetof(by_phone_t, primary), &clerk__type_opt_bool, 0, 0 },
 };
 static const clerk__model_t by_email_model = {
@@ -154,6 +155,7 @@ static const clerk__type_t by_phone_type = { CLERK__K_OBJ, sizeof(void *),
 
 typedef struct identity {
     int kind;
+
     union {
         by_email_t *by_email;
         by_phone_t *by_phone;
@@ -180,8 +182,7 @@ typedef struct identity_array {
 } identity_array_t;
 
 static const clerk__type_t identity_array_type = {
-    CLERK__K_ARRAY, sizeof(identity_array_t), NULL, &identity_struct_type,
-    NULL
+    CLERK__K_ARRAY, sizeof(identity_array_t), NULL, &identity_struct_type, NULL
 };
 
 /* An array of arrays of strings. */
@@ -191,9 +192,9 @@ typedef struct str_matrix {
     clerk_presence_t state;
 } str_matrix_t;
 
-static const clerk__type_t str_matrix_type = {
-    CLERK__K_ARRAY, sizeof(str_matrix_t), NULL, &clerk__type_str_array, NULL
-};
+static const clerk__type_t str_matrix_type = { CLERK__K_ARRAY,
+                                               sizeof(str_matrix_t), NULL,
+                                               &clerk__type_str_array, NULL };
 
 /* The model with every kind. */
 typedef struct thing {
@@ -240,12 +241,12 @@ static const clerk__field_t thing_fields[] = {
       &clerk__type_opt_int, RQ | NL, 0 },
     { "ratio", offsetof(thing_t, ratio), &clerk__type_opt_num, NL, 0 },
     { "status", offsetof(thing_t, status), &status_type, RQ, 0 },
-    { "public_metadata", offsetof(thing_t, public_metadata),
-      &clerk__type_json, 0, 0 },
+    { "public_metadata", offsetof(thing_t, public_metadata), &clerk__type_json,
+      0, 0 },
     { "primary", offsetof(thing_t, primary), &email_type, NL,
       offsetof(thing_t, primary_is_null) },
-    { "email_addresses", offsetof(thing_t, email_addresses),
-      &email_array_type, RQ, 0 },
+    { "email_addresses", offsetof(thing_t, email_addresses), &email_array_type,
+      RQ, 0 },
     { "tags", offsetof(thing_t, tags), &clerk__type_str_array, 0, 0 },
     { "counts", offsetof(thing_t, counts), &clerk__type_int_array, 0, 0 },
     { "flags", offsetof(thing_t, flags), &clerk__type_bool_array, 0, 0 },
@@ -253,18 +254,14 @@ static const clerk__field_t thing_fields[] = {
     { "history", offsetof(thing_t, history), &status_array_type, 0, 0 },
     { "extras", offsetof(thing_t, extras), &clerk__type_json_array, 0, 0 },
     { "matrix", offsetof(thing_t, matrix), &str_matrix_type, 0, 0 },
-    { "identities", offsetof(thing_t, identities), &identity_array_type, 0,
-      0 },
+    { "identities", offsetof(thing_t, identities), &identity_array_type, 0, 0 },
     { "identity", offsetof(thing_t, identity), &identity_type, 0, 0 },
     { "file", offsetof(thing_t, file), &clerk__type_file, 0, 0 },
 };
 static const clerk__model_t thing_model = {
-    "Thing",
-    sizeof(thing_t),
-    thing_fields,
-    sizeof(thing_fields) / sizeof(thing_fields[0]),
-    NULL,
-    0,
+    "Thing",      sizeof(thing_t),
+    thing_fields, sizeof(thing_fields) / sizeof(thing_fields[0]),
+    NULL,         0,
     NULL
 };
 static const clerk__type_t thing_type = { CLERK__K_OBJ, sizeof(void *),
@@ -276,12 +273,12 @@ typedef struct thing_array {
     clerk_presence_t state;
 } thing_array_t;
 
-static const clerk__type_t thing_struct_type = {
-    CLERK__K_STRUCT, sizeof(thing_t), &thing_model, NULL, NULL
-};
-static const clerk__type_t thing_array_type = {
-    CLERK__K_ARRAY, sizeof(thing_array_t), NULL, &thing_struct_type, NULL
-};
+static const clerk__type_t thing_struct_type = { CLERK__K_STRUCT,
+                                                 sizeof(thing_t), &thing_model,
+                                                 NULL, NULL };
+static const clerk__type_t thing_array_type = { CLERK__K_ARRAY,
+                                                sizeof(thing_array_t), NULL,
+                                                &thing_struct_type, NULL };
 
 /* ------------------------------------------------------------------ */
 /* Documents                                                           */
@@ -321,8 +318,8 @@ static thing_t *parse_thing(const char *json, unsigned flags)
     clerk_json_error_t err;
     clerk_status_t st = CLERK_OK;
 
-    st = clerk__model_parse(
-        &thing_model, &out, json, strlen(json), flags, &err);
+    st =
+        clerk__model_parse(&thing_model, &out, json, strlen(json), flags, &err);
     if (st != CLERK_OK) {
         print_error("decode failed: %d at %s: %s\n", st, err.path, err.reason);
     }
@@ -344,8 +341,8 @@ static void expect_decode_error(
     clerk_status_t st = CLERK_OK;
 
     memset(&err, 'x', sizeof(err));
-    st = clerk__model_parse(
-        &thing_model, &out, json, strlen(json), flags, &err);
+    st =
+        clerk__model_parse(&thing_model, &out, json, strlen(json), flags, &err);
     if (st != want) {
         print_error("decoding %.60s... gave %d\n", json, (int)st);
         clerk__model_free(&thing_model, out);
@@ -401,8 +398,8 @@ static void test_decode_every_kind(void **state)
     assert_int_equal(t->email_addresses.state, CLERK_SET);
     assert_int_equal(t->email_addresses.count, 3);
     assert_string_equal(t->email_addresses.items[1].email_address, "d@e.f");
-    assert_int_equal(t->email_addresses.items[0].verification->kind,
-                     VERIFICATION_OTP);
+    assert_int_equal(
+        t->email_addresses.items[0].verification->kind, VERIFICATION_OTP);
     assert_int_equal(
         t->email_addresses.items[0].verification->as.otp->status.value, 2);
     assert_int_equal(
@@ -564,16 +561,14 @@ static void test_wrong_types(void **state)
         "expected object, got array");
     expect_decode_error(
         "{\"identity\":{\"email\":5,\"phone\":6}}", 0, CLERK_E_DECODE,
-        "$.identity",
-        "matches no member of Identity");
+        "$.identity", "matches no member of Identity");
     expect_decode_error(
         "[1]", 0, CLERK_E_DECODE, "$", "expected object, got array");
     expect_decode_error(
         "null", 0, CLERK_E_DECODE, "$", "expected object, got null");
     /* Plain scalars cannot hold null. */
     expect_decode_error(
-        "{\"created_at\":null}", 0, CLERK_E_DECODE, "$.created_at",
-        "got null");
+        "{\"created_at\":null}", 0, CLERK_E_DECODE, "$.created_at", "got null");
     expect_decode_error(
         "{\"email_addresses\":[null]}", 0, CLERK_E_DECODE,
         "$.email_addresses[0]", "expected object, got null");
@@ -605,11 +600,11 @@ static void test_integers(void **state)
 
     (void)state;
     expect_decode_error(
-        "{\"created_at\":9007199254740993}", 0, CLERK_E_DECODE,
-        "$.created_at", "range");
+        "{\"created_at\":9007199254740993}", 0, CLERK_E_DECODE, "$.created_at",
+        "range");
     expect_decode_error(
-        "{\"created_at\":-9007199254740992}", 0, CLERK_E_DECODE,
-        "$.created_at", "range");
+        "{\"created_at\":-9007199254740992}", 0, CLERK_E_DECODE, "$.created_at",
+        "range");
     expect_decode_error(
         "{\"created_at\":1.5}", 0, CLERK_E_DECODE, "$.created_at", "fraction");
     expect_decode_error(
@@ -679,8 +674,8 @@ static void test_malformed(void **state)
         assert_string_equal(err.path, "$");
     }
     expect_decode_error("{\"id\":\"u\"", 0, CLERK_E_DECODE, "$", "malformed");
-    expect_decode_error("{\"id\":\"u\"} x", 0, CLERK_E_DECODE, "$",
-                        "unexpected data");
+    expect_decode_error(
+        "{\"id\":\"u\"} x", 0, CLERK_E_DECODE, "$", "unexpected data");
     expect_decode_error("", 0, CLERK_E_DECODE, "$", "empty");
     /* Length-bounded: the bytes after len are not read. */
     out = NULL;
@@ -730,8 +725,8 @@ static void test_nesting_limit(void **state)
     free(doc);
 
     doc = nested_doc("public_metadata", CLERK__MAX_DEPTH);
-    expect_decode_error(doc, 0, CLERK_E_DECODE, "$.public_metadata",
-                        "nesting deeper than 64");
+    expect_decode_error(
+        doc, 0, CLERK_E_DECODE, "$.public_metadata", "nesting deeper than 64");
     free(doc);
 
     /* Inside an array of free-form values (one level deeper). */
@@ -808,8 +803,8 @@ static void test_unions(void **state)
      * back to matching, and the closest member says what is missing. */
     expect_decode_error(
         "{\"primary\":{\"verification\":{\"object\":\"verification_new\"}}}",
-        CLERK_DECODE_STRICT, CLERK_E_DECODE,
-        "$.primary.verification.object", "unknown object");
+        CLERK_DECODE_STRICT, CLERK_E_DECODE, "$.primary.verification.object",
+        "unknown object");
     expect_decode_error(
         "{\"primary\":{\"verification\":{}}}", CLERK_DECODE_STRICT,
         CLERK_E_DECODE, "$.primary.verification.object",
@@ -872,8 +867,7 @@ static void test_union_by_enum(void **state)
 
     (void)state;
     assert_int_equal(
-        clerk__model_parse(&ab_model, &out, "{\"kind\":\"beta\"}", 15, 0,
-                           NULL),
+        clerk__model_parse(&ab_model, &out, "{\"kind\":\"beta\"}", 15, 0, NULL),
         CLERK_OK);
     u = out;
     assert_int_equal(u->kind, 2);
@@ -882,16 +876,17 @@ static void test_union_by_enum(void **state)
     /* An unknown value matches no member exactly: lenient takes the
      * first, keeping the string; strict refuses. */
     assert_int_equal(
-        clerk__model_parse(&ab_model, &out, "{\"kind\":\"gamma\"}", 16, 0,
-                           NULL),
+        clerk__model_parse(
+            &ab_model, &out, "{\"kind\":\"gamma\"}", 16, 0, NULL),
         CLERK_OK);
     u = out;
     assert_int_equal(u->kind, 1);
     assert_string_equal(((clerk_enum_t *)u->value)->raw, "gamma");
     clerk__model_free(&ab_model, out);
     assert_int_equal(
-        clerk__model_parse(&ab_model, &out, "{\"kind\":\"gamma\"}", 16,
-                           CLERK_DECODE_STRICT, &err),
+        clerk__model_parse(
+            &ab_model, &out, "{\"kind\":\"gamma\"}", 16, CLERK_DECODE_STRICT,
+            &err),
         CLERK_E_DECODE);
     assert_null(out);
     /* The closest member's own complaint. */
@@ -904,7 +899,8 @@ static void test_value_parse_array(void **state)
     void *out = NULL;
     thing_array_t *arr = NULL;
     clerk_json_error_t err;
-    static const char doc[] = "[{\"id\":\"a\"},{\"id\":\"b\",\"tags\":[\"t\"]}]";
+    static const char doc[] =
+        "[{\"id\":\"a\"},{\"id\":\"b\",\"tags\":[\"t\"]}]";
     cJSON *json = NULL;
     static const char bad[] = "[{\"id\":\"a\"},{\"id\":3}]";
 
@@ -917,14 +913,14 @@ static void test_value_parse_array(void **state)
     assert_string_equal(arr->items[1].id, "b");
     assert_string_equal(arr->items[1].tags.items[0], "t");
     assert_int_equal(
-        clerk__value_to_json(&thing_array_type, &json, arr, &err), CLERK_E_INVALID_ARG);
+        clerk__value_to_json(&thing_array_type, &json, arr, &err),
+        CLERK_E_INVALID_ARG);
     assert_string_equal(err.path, "$[0].last_sign_in_at");
     clerk__value_free(&thing_array_type, arr);
 
     out = (void *)1;
     assert_int_equal(
-        clerk__value_parse(
-            &thing_array_type, &out, bad, strlen(bad), 0, &err),
+        clerk__value_parse(&thing_array_type, &out, bad, strlen(bad), 0, &err),
         CLERK_E_DECODE);
     assert_null(out);
     assert_string_equal(err.path, "$[1].id");
@@ -959,8 +955,8 @@ static void test_round_trip(void **state)
 
     (void)state;
     t = parse_thing(full_doc, 0);
-    assert_int_equal(clerk__model_to_json(&thing_model, &json, t, &err),
-                     CLERK_OK);
+    assert_int_equal(
+        clerk__model_to_json(&thing_model, &json, t, &err), CLERK_OK);
     in = cJSON_Parse(full_doc);
     assert_non_null(in);
     cJSON_DeleteItemFromObjectCaseSensitive(in, "unknown_field");
@@ -1041,8 +1037,8 @@ static void test_encode_request(void **state)
     (void)state;
     fill_request(&t, &e, &v, &o);
     t.file = &file; /* never part of JSON */
-    assert_int_equal(clerk__model_to_json(&thing_model, &json, &t, NULL),
-                     CLERK_OK);
+    assert_int_equal(
+        clerk__model_to_json(&thing_model, &json, &t, NULL), CLERK_OK);
     want = cJSON_Parse(
         "{\"id\":\"u\",\"first_name\":null,\"banned\":false,"
         "\"created_at\":42,\"score\":0,\"last_sign_in_at\":null,"
@@ -1063,8 +1059,8 @@ static void test_encode_request(void **state)
     t.tags.state = CLERK_SET;
     t.weights.state = CLERK_NULL;
     t.status.raw = "custom";
-    assert_int_equal(clerk__model_to_json(&thing_model, &json, &t, NULL),
-                     CLERK_OK);
+    assert_int_equal(
+        clerk__model_to_json(&thing_model, &json, &t, NULL), CLERK_OK);
     assert_true(cJSON_IsNull(cJSON_GetObjectItem(json, "locale")));
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(json, "verified")));
     assert_true(cJSON_IsNull(cJSON_GetObjectItem(json, "ratio")));
@@ -1123,14 +1119,13 @@ static void test_encode_errors(void **state)
     fill_request(&t, &e, &v, &o);
     o.attempts = CLERK_INT(-INT64_C(9007199254740993));
     expect_encode_error(
-        &t, CLERK_E_INVALID_ARG,
-        "$.email_addresses[0].verification.attempts", "2^53");
+        &t, CLERK_E_INVALID_ARG, "$.email_addresses[0].verification.attempts",
+        "2^53");
 
     fill_request(&t, &e, &v, &o);
     v.kind = VERIFICATION_NONE;
     expect_encode_error(
-        &t, CLERK_E_INVALID_ARG, "$.email_addresses[0].verification",
-        "union");
+        &t, CLERK_E_INVALID_ARG, "$.email_addresses[0].verification", "union");
 
     fill_request(&t, &e, &v, &o);
     t.identity = &idn;
@@ -1170,8 +1165,7 @@ static void test_encode_errors(void **state)
         assert_int_equal(
             clerk__model_to_json(&thing_model, &json, &t, NULL), CLERK_OK);
         assert_true(cJSON_IsNull(cJSON_GetObjectItem(
-            cJSON_GetArrayItem(cJSON_GetObjectItem(json, "email_addresses"),
-                               0),
+            cJSON_GetArrayItem(cJSON_GetObjectItem(json, "email_addresses"), 0),
             "verification")));
         cJSON_Delete(json);
     }
