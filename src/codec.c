@@ -497,12 +497,23 @@ clerk_status_t clerk__value_to_json(
     return clerk__encode_root(type, value, out, 0, error);
 }
 
+/* Printing is for logs and debugging, typically of decoded responses,
+ * which may lack fields the spec requires (decoding tolerates that): such
+ * fields are left out instead of failing.  Requests go through
+ * clerk__value_to_json(), which refuses them. */
 char *clerk__model_print(const clerk__model_t *model, const void *value)
 {
+    clerk__type_t type = { CLERK__K_OBJ, sizeof(void *), NULL, NULL, NULL };
     cJSON *json = NULL;
     char *text = NULL;
 
-    if (clerk__model_to_json(model, &json, value, NULL) != CLERK_OK) {
+    if (model == NULL || value == NULL) {
+        return NULL;
+    }
+    type.model = model;
+    if (clerk__encode_root(
+            &type, &value, &json, CLERK__ENCODE_ALLOW_MISSING, NULL) !=
+        CLERK_OK) {
         goto done;
     }
     text = cJSON_PrintUnformatted(json);

@@ -1157,6 +1157,16 @@ static void test_encode_errors(void **state)
         cJSON_Delete(json);
     }
 
+    /* Printing leaves missing required fields out instead of failing. */
+    fill_request(&t, &e, &v, &o);
+    t.id = NULL;
+    {
+        char *text = clerk__model_print(&thing_model, &t);
+        assert_non_null(text);
+        assert_null(strstr(text, "\"id\""));
+        cJSON_free(text);
+    }
+
     /* A required nullable union pointer left NULL encodes as null. */
     fill_request(&t, &e, &v, &o);
     e.verification = NULL;
