@@ -56,8 +56,9 @@ static char *read_file(const char *path)
     if (f == NULL) {
         return NULL;
     }
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        if (sink_write(chunk, 1, n, &s) != n) {
+    for (;;) {
+        n = fread(chunk, 1, sizeof(chunk), f);
+        if (n == 0 || sink_write(chunk, 1, n, &s) != n) {
             break;
         }
     }

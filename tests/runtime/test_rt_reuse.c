@@ -3,6 +3,7 @@
  */
 #include "rt_common.h"
 
+#include <stdatomic.h>
 #include <threads.h>
 
 static void test_sequential_calls_one_connection(void **state)
@@ -69,6 +70,16 @@ static void test_mixed_methods_one_connection(void **state)
 #define THREADS 8
 #define CALLS   50
 
+static atomic_int handles_made;
+
+static int count_handles(void *curl, void *payload)
+{
+    (void)curl;
+    (void)payload;
+    atomic_fetch_add(&handles_made, 1);
+    return 0;
+}
+
 typedef struct worker {
     clerk_client_t *client;
     int ok;
@@ -109,6 +120,8 @@ static void run_threads(const char *tag, bool tls)
     if (tls) {
         o.tls.ca_file = fault_ca_file();
     }
+    o.curl_setup = count_handles;
+    atomic_store(&handles_made, 0);
     c = rt_client(tag, tls, &o);
     for (i = 0; i < THREADS; i++) {
         workers[i].client = c;
@@ -126,7 +139,10 @@ static void run_threads(const char *tag, bool tls)
         assert_int_equal(workers[i].ok, CALLS);
     }
     assert_int_equal(fault_request_count(tag), THREADS * CALLS);
-    /* At most one handle (and so one connection) per concurrent caller. */
+    /* Handles come from the pool: at most one per concurrent caller, never
+     * one per call; and each handle keeps its one connection. */
+    assert_true(atomic_load(&handles_made) >= 1);
+    assert_true(atomic_load(&handles_made) <= THREADS);
     connections = fault_connection_count(tag);
     assert_true(connections >= 1);
     assert_true(connections <= THREADS);
