@@ -20,7 +20,7 @@ def clean(text):
     text = text.replace("\u00a0", " ")
     # Nothing may end or nest a comment, continue a line, or be a trigraph.
     text = text.replace("*/", "* /").replace("/*", "/ *")
-    text = text.replace("??", "?\u200b?") if "??" in text else text
+    text = text.replace("??", "? ?")
     text = text.replace("\\\n", "\\ \n")
     return text.strip()
 

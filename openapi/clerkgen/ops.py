@@ -252,10 +252,13 @@ class Operation:
     def doc_lines(self):
         """The doc block between the title and the @param lines."""
         lines = []
-        summary = docs.clean(self.summary)
+        summary = " ".join(docs.clean(self.summary).split())
         desc = self.description or ""
-        if summary and docs.first_sentence(summary) != summary.strip():
-            lines += docs.reflow(summary, COMMENT_WIDTH_TOP) + [""]
+        first = docs.first_sentence(summary)
+        rest = summary[len(first):].strip() if summary.startswith(first) \
+            else ""
+        if rest:  # the title is the summary's first sentence
+            lines += docs.reflow(rest, COMMENT_WIDTH_TOP) + [""]
         if desc.strip() and docs.clean(desc) != summary:
             lines += docs.reflow(desc, COMMENT_WIDTH_TOP) + [""]
         lines += docs.reflow("`%s %s` (operationId `%s`)." % (

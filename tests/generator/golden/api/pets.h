@@ -151,7 +151,7 @@ typedef struct clerk_pets_create_response {
 /**
  * Create a pet.
  *
- * Create a pet. It gets an ID.
+ * It gets an ID.
  *
  * `POST /pets` (operationId `createPet`).
  *
