@@ -25,8 +25,13 @@ bool clerk__rtbuf_reserve(clerk__rtbuf_t *buf, size_t extra)
     if (need <= buf->cap) {
         return true;
     }
-    /* Geometric growth keeps appends amortised O(1) for large bodies. */
-    cap = buf->cap < RTBUF_MIN_CAP ? RTBUF_MIN_CAP : buf->cap;
+    /* Geometric growth keeps appends amortised O(1) for large bodies; the
+     * first reservation is taken as is (e.g. a declared Content-Length). */
+    if (buf->cap == 0) {
+        cap = need < RTBUF_MIN_CAP ? RTBUF_MIN_CAP : need;
+    } else {
+        cap = buf->cap;
+    }
     while (cap < need) {
         if (cap > SIZE_MAX / 2) {
             cap = need;

@@ -44,6 +44,34 @@ static bool is_blank(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+static bool same_nocase(const char *a, const char *b);
+
+/* A declared Content-Length within the limit sizes the body buffer once,
+ * instead of growing it step by step (a larger one is refused by curl
+ * through CURLOPT_MAXFILESIZE_LARGE before any byte is read). */
+static void presize_body(clerk__reply_t *reply, const char *record)
+{
+    const char *p;
+    size_t len = 0;
+
+    if (!same_nocase(record, "Content-Length")) {
+        return;
+    }
+    p = record + strlen(record) + 1;
+    if (*p == '\0') {
+        return;
+    }
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (len > reply->body_limit / 10) {
+            return;
+        }
+        len = len * 10 + (size_t)(*p - '0');
+    }
+    if (*p == '\0' && len <= reply->body_limit && len > reply->body.len) {
+        (void)clerk__rtbuf_reserve(&reply->body, len - reply->body.len);
+    }
+}
+
 static size_t on_header(char *buffer, size_t size, size_t nitems, void *ud)
 {
     clerk__reply_t *reply = ud;
@@ -96,6 +124,7 @@ static size_t on_header(char *buffer, size_t size, size_t nitems, void *ud)
         return 0;
     }
     h->count++;
+    presize_body(reply, h->store.data + h->offsets[h->count - 1]);
     return n;
 }
 
