@@ -3,7 +3,8 @@
  * @brief libclerk: a C client for Clerk's Backend API.  Umbrella header.
  *
  * Include this for the runtime; include <clerk/api/<tag>.h> for the
- * endpoints of one tag, or <clerk/api.h> for all of them.  Anything not
+ * endpoints of one tag, or <clerk/api/all.h> for all of them (and
+ * <clerk/model/all.h> for every model).  Anything not
  * declared in these headers is not part of the API.
  */
 #ifndef CLERK_H
