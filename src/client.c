@@ -171,8 +171,7 @@ static clerk_status_t set_base_url(clerk_client_t *client, const char *url)
     }
     if (!clerk__rtbuf_append(&display, url, (size_t)(authority - url)) ||
         !clerk__rtbuf_append(
-            &display,
-            at != NULL ? at + 1 : authority,
+            &display, at != NULL ? at + 1 : authority,
             (size_t)(url + n - (at != NULL ? at + 1 : authority)))) {
         goto done;
     }
@@ -189,9 +188,7 @@ done:
 /* Append "name: value" (or "name;" for an empty value, curl's way of
  * sending an empty header) to a list. */
 static bool add_header(
-    struct curl_slist **list,
-    const char *name,
-    const char *value)
+    struct curl_slist **list, const char *name, const char *value)
 {
     clerk__rtbuf_t line = { 0 };
     struct curl_slist *next;
@@ -348,10 +345,7 @@ static clerk_status_t check_options(const clerk_client_options_t *o)
 /* ------------------------------------------------------------------ */
 
 static void share_lock(
-    CURL *handle,
-    curl_lock_data data,
-    curl_lock_access access,
-    void *userptr)
+    CURL *handle, curl_lock_data data, curl_lock_access access, void *userptr)
 {
     clerk_client_t *client = userptr;
 
@@ -395,8 +389,8 @@ static clerk_status_t make_share(clerk_client_t *client)
             CURLSHE_OK ||
         curl_share_setopt(client->share, CURLSHOPT_UNLOCKFUNC, share_unlock) !=
             CURLSHE_OK ||
-        curl_share_setopt(
-            client->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) != CURLSHE_OK ||
+        curl_share_setopt(client->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) !=
+            CURLSHE_OK ||
         curl_share_setopt(
             client->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) !=
             CURLSHE_OK) {
@@ -410,8 +404,7 @@ static clerk_status_t make_share(clerk_client_t *client)
 /* ------------------------------------------------------------------ */
 
 clerk_status_t clerk_client_new(
-    clerk_client_t **out,
-    const clerk_client_options_t *options)
+    clerk_client_t **out, const clerk_client_options_t *options)
 {
     static const clerk_client_options_t defaults = { 0 };
     const clerk_client_options_t *o = options != NULL ? options : &defaults;
@@ -461,11 +454,11 @@ clerk_status_t clerk_client_new(
         goto done;
     }
 
-    client->connect_timeout_ms =
-        o->connect_timeout_ms == 0                    ? DEFAULT_CONNECT_MS
-        : o->connect_timeout_ms == CLERK_TIMEOUT_NONE ? 0
-                                                      : o->connect_timeout_ms;
-    client->timeout_ms = o->timeout_ms == 0                    ? DEFAULT_TIMEOUT_MS
+    client->connect_timeout_ms = o->connect_timeout_ms == 0 ? DEFAULT_CONNECT_MS
+                                 : o->connect_timeout_ms == CLERK_TIMEOUT_NONE
+                                     ? 0
+                                     : o->connect_timeout_ms;
+    client->timeout_ms = o->timeout_ms == 0 ? DEFAULT_TIMEOUT_MS
                          : o->timeout_ms == CLERK_TIMEOUT_NONE ? 0
                                                                : o->timeout_ms;
     client->ca_file = dup_str(o->tls.ca_file, &oom);
@@ -475,7 +468,7 @@ clerk_status_t clerk_client_new(
     client->insecure = o->tls.insecure_skip_verify;
     client->proxy = dup_str(o->proxy, &oom);
 
-    client->max_attempts = o->retry.disable            ? 1u
+    client->max_attempts = o->retry.disable             ? 1u
                            : o->retry.max_attempts == 0 ? DEFAULT_ATTEMPTS
                                                         : o->retry.max_attempts;
     client->initial_ms =
@@ -483,9 +476,8 @@ clerk_status_t clerk_client_new(
     client->factor = o->retry.factor == 0.0 ? DEFAULT_FACTOR : o->retry.factor;
     client->max_wait_ms =
         o->retry.max_wait_ms == 0 ? DEFAULT_MAX_WAIT : o->retry.max_wait_ms;
-    client->max_response_bytes = o->max_response_bytes == 0
-                                     ? DEFAULT_MAX_BYTES
-                                     : o->max_response_bytes;
+    client->max_response_bytes =
+        o->max_response_bytes == 0 ? DEFAULT_MAX_BYTES : o->max_response_bytes;
     client->strict = o->strict_decoding;
     client->hooks = o->hooks;
     client->curl_setup = o->curl_setup;
@@ -587,8 +579,7 @@ void clerk_client_free(clerk_client_t *client)
 /* Everything that stays the same for every call through this handle, so a
  * reused handle (and its CA store and connections) is not set up again. */
 static clerk_status_t handle_setup(
-    const clerk_client_t *client,
-    clerk__handle_t *h)
+    const clerk_client_t *client, clerk__handle_t *h)
 {
     CURL *c = h->curl;
     clerk_status_t st = CLERK_E_NOMEM;
@@ -642,8 +633,7 @@ done:
 }
 
 clerk_status_t clerk__handle_acquire(
-    clerk_client_t *client,
-    clerk__handle_t **out)
+    clerk_client_t *client, clerk__handle_t **out)
 {
     clerk__handle_t *h = NULL;
     clerk_status_t st = CLERK_E_NOMEM;
@@ -679,9 +669,7 @@ done:
 }
 
 void clerk__handle_release(
-    clerk_client_t *client,
-    clerk__handle_t *handle,
-    bool broken)
+    clerk_client_t *client, clerk__handle_t *handle, bool broken)
 {
     clerk__handle_t **grown;
     size_t cap;

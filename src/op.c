@@ -13,8 +13,7 @@
 /* ------------------------------------------------------------------ */
 
 static void http_error_message(
-    clerk__meta_block_t *block,
-    const clerk_client_t *client)
+    clerk__meta_block_t *block, const clerk_client_t *client)
 {
     char text[384];
     const clerk_errors_t *e = block->meta.errors;
@@ -22,10 +21,7 @@ static void http_error_message(
 
     if (code >= 300 && code < 400) {
         snprintf(
-            text,
-            sizeof(text),
-            "HTTP %ld: redirect not followed%s%s",
-            code,
+            text, sizeof(text), "HTTP %ld: redirect not followed%s%s", code,
             clerk_response_header(&block->meta, "Location") != NULL
                 ? "; Location: "
                 : "",
@@ -38,13 +34,9 @@ static void http_error_message(
             first->long_message != NULL ? first->long_message : first->message;
 
         snprintf(
-            text,
-            sizeof(text),
-            "HTTP %ld: %s%s%s",
-            code,
+            text, sizeof(text), "HTTP %ld: %s%s%s", code,
             first->code != NULL ? first->code : "error",
-            msg != NULL ? ": " : "",
-            msg != NULL ? msg : "");
+            msg != NULL ? ": " : "", msg != NULL ? msg : "");
     } else {
         snprintf(text, sizeof(text), "HTTP %ld", code);
     }
@@ -87,12 +79,8 @@ void clerk__response_decode(
     }
     memset(&err, 0, sizeof(err));
     st = clerk__value_parse(
-        op->result_type,
-        &value,
-        block->meta.body,
-        block->meta.body_len,
-        client->strict ? CLERK_DECODE_STRICT : 0u,
-        &err);
+        op->result_type, &value, block->meta.body, block->meta.body_len,
+        client->strict ? CLERK_DECODE_STRICT : 0u, &err);
     if (st == CLERK_OK) {
         *data = value;
         return;
@@ -110,15 +98,10 @@ void clerk__response_decode(
         }
     }
     snprintf(
-        text,
-        sizeof(text),
-        "%s: %.*s%s%.*s",
-        clerk_status_str(block->meta.status),
-        (int)sizeof(err.reason),
+        text, sizeof(text), "%s: %.*s%s%.*s",
+        clerk_status_str(block->meta.status), (int)sizeof(err.reason),
         err.reason[0] != '\0' ? err.reason : "invalid body",
-        err.path[0] != '\0' ? " at " : "",
-        (int)sizeof(err.path),
-        err.path);
+        err.path[0] != '\0' ? " at " : "", (int)sizeof(err.path), err.path);
     clerk__response_set_message(block, client, text);
 }
 
@@ -169,8 +152,7 @@ clerk_status_t clerk__op_detailed(
     if (client == NULL || op == NULL) {
         block->meta.status = CLERK_E_INVALID_ARG;
         clerk__response_set_message(
-            block,
-            NULL,
+            block, NULL,
             client == NULL ? "client is NULL" : "operation is NULL");
         goto done;
     }

@@ -205,11 +205,9 @@ static clerk_status_t build_path(
         if (arg == NULL || arg[0] == '\0') {
             if (message != NULL && message_size > 0) {
                 snprintf(
-                    message,
-                    message_size,
+                    message, message_size,
                     "path parameter %.*s is NULL or empty",
-                    (int)(close - open - 1),
-                    open + 1);
+                    (int)(close - open - 1), open + 1);
             }
             return CLERK_E_INVALID_ARG;
         }
@@ -225,10 +223,7 @@ static clerk_status_t build_path(
 }
 
 static void append_pair(
-    clerk__rtbuf_t *tail,
-    bool *first,
-    const char *name,
-    const char *value)
+    clerk__rtbuf_t *tail, bool *first, const char *name, const char *value)
 {
     clerk__rtbuf_append(tail, *first ? "?" : "&", 1);
     *first = false;
@@ -268,10 +263,8 @@ static clerk_status_t build_query(
                 for (j = 0; j < a.count; j++) {
                     st = scalar_text(
                         p->type->elem,
-                        (const char *)a.items + j * p->type->elem->size,
-                        tmp,
-                        sizeof(tmp),
-                        &text);
+                        (const char *)a.items + j * p->type->elem->size, tmp,
+                        sizeof(tmp), &text);
                     if (st != CLERK_OK) {
                         goto bad;
                     }
@@ -293,18 +286,14 @@ static clerk_status_t build_query(
         }
         if (sent == 0 && (p->flags & CLERK__F_REQUIRED) != 0) {
             set_msg(
-                message,
-                message_size,
-                "required query parameter %s is not set",
+                message, message_size, "required query parameter %s is not set",
                 p->name);
             return CLERK_E_INVALID_ARG;
         }
         continue;
-    bad:
+bad:
         set_msg(
-            message,
-            message_size,
-            "query parameter %s has an invalid value",
+            message, message_size, "query parameter %s has an invalid value",
             p->name);
         return CLERK_E_INVALID_ARG;
     }
@@ -332,12 +321,9 @@ static clerk_status_t json_text(
     if (st != CLERK_OK) {
         if (message != NULL && message_size > 0) {
             snprintf(
-                message,
-                message_size,
-                "request body: %s%s%s",
+                message, message_size, "request body: %s%s%s",
                 err.reason[0] != '\0' ? err.reason : clerk_status_str(st),
-                err.path[0] != '\0' ? " at " : "",
-                err.path);
+                err.path[0] != '\0' ? " at " : "", err.path);
         }
         goto done;
     }
@@ -350,9 +336,7 @@ done:
 }
 
 static clerk_status_t add_part(
-    clerk__request_t *req,
-    size_t *cap,
-    const clerk__part_t *part)
+    clerk__request_t *req, size_t *cap, const clerk__part_t *part)
 {
     clerk__part_t *grown;
     size_t n;
@@ -520,24 +504,17 @@ static clerk_status_t build_multipart(
         size_t sent = 0;
 
         st = multipart_field(
-            req,
-            &cap,
-            f,
-            (const char *)body + f->offset,
-            &sent,
-            message,
+            req, &cap, f, (const char *)body + f->offset, &sent, message,
             message_size);
         if (st == CLERK_OK && sent == 0 &&
             (f->flags & CLERK__F_REQUIRED) != 0) {
             st = CLERK_E_INVALID_ARG;
         }
-        if (st == CLERK_E_INVALID_ARG && message != NULL &&
-            message_size > 0 && message[0] == '\0') {
+        if (st == CLERK_E_INVALID_ARG && message != NULL && message_size > 0 &&
+            message[0] == '\0') {
             set_msg(
-                message,
-                message_size,
-                "multipart field %s is missing or invalid",
-                f->name);
+                message, message_size,
+                "multipart field %s is missing or invalid", f->name);
         }
         if (st != CLERK_OK) {
             return st;
@@ -622,10 +599,10 @@ clerk_status_t clerk__request_build(
         }
         req->headers = client->headers_multipart;
     }
-    req->send_empty_body = req->body == NULL && req->part_count == 0 &&
-                           (method_is(op->method, "POST") ||
-                            method_is(op->method, "PUT") ||
-                            method_is(op->method, "PATCH"));
+    req->send_empty_body =
+        req->body == NULL && req->part_count == 0 &&
+        (method_is(op->method, "POST") || method_is(op->method, "PUT") ||
+         method_is(op->method, "PATCH"));
     st = CLERK_OK;
 done:
     clerk__rtbuf_free(&tail);

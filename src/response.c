@@ -43,8 +43,7 @@ static bool same_nocase(const char *a, const char *b)
 }
 
 const char *clerk_response_header(
-    const clerk_response_t *response,
-    const char *name)
+    const clerk_response_t *response, const char *name)
 {
     size_t i;
 
@@ -60,9 +59,7 @@ const char *clerk_response_header(
 }
 
 void clerk__response_set_message(
-    clerk__meta_block_t *block,
-    const clerk_client_t *client,
-    const char *text)
+    clerk__meta_block_t *block, const clerk_client_t *client, const char *text)
 {
     size_t n;
 
@@ -89,8 +86,7 @@ void clerk__response_set_message(
 }
 
 void clerk__response_take_reply(
-    clerk__meta_block_t *block,
-    clerk__reply_t *reply)
+    clerk__meta_block_t *block, clerk__reply_t *reply)
 {
     clerk__headers_t *h = &reply->headers;
     size_t i;

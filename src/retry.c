@@ -25,8 +25,7 @@ bool clerk__retry_allowed(bool idempotent, CURLcode rc, long http_status)
             return true;
         }
         return idempotent &&
-               (http_status == 502 || http_status == 503 ||
-                http_status == 504);
+               (http_status == 502 || http_status == 503 || http_status == 504);
     }
     switch (rc) {
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -62,8 +61,8 @@ uint64_t clerk__rng_seed(const void *salt)
 
     clock_gettime(CLOCK_REALTIME, &a);
     clock_gettime(CLOCK_MONOTONIC, &b);
-    s = splitmix64((uint64_t)a.tv_sec * UINT64_C(1000000000) +
-                   (uint64_t)a.tv_nsec);
+    s = splitmix64(
+        (uint64_t)a.tv_sec * UINT64_C(1000000000) + (uint64_t)a.tv_nsec);
     s ^= splitmix64((uint64_t)b.tv_nsec ^ (uint64_t)(uintptr_t)salt);
     return s != 0 ? s : UINT64_C(0x2545F4914F6CDD1D);
 }
@@ -147,8 +146,8 @@ unsigned clerk__retry_wait_ms(
         step = (double)max_wait_ms;
     }
     /* Full jitter: uniform over [0, step]. */
-    return (unsigned)((double)(clerk__rng_next(rng) >> 11) *
-                      (1.0 / 9007199254740992.0) * (step + 1.0));
+    return (
+        unsigned)((double)(clerk__rng_next(rng) >> 11) * (1.0 / 9007199254740992.0) * (step + 1.0));
 }
 
 void clerk__sleep_ms(unsigned ms)

@@ -75,15 +75,14 @@ static bool is_unreserved(unsigned char c)
 }
 
 bool clerk__rtbuf_append_escaped(
-    clerk__rtbuf_t *buf,
-    const char *str,
-    bool dot_segment)
+    clerk__rtbuf_t *buf, const char *str, bool dot_segment)
 {
     static const char hex[] = "0123456789ABCDEF";
     size_t n = strlen(str);
     size_t i;
     char *out;
-    bool dots = dot_segment && (strcmp(str, ".") == 0 || strcmp(str, "..") == 0);
+    bool dots =
+        dot_segment && (strcmp(str, ".") == 0 || strcmp(str, "..") == 0);
 
     /* Worst case every byte becomes %XX. */
     if (n > (SIZE_MAX - 1) / 3 || !clerk__rtbuf_reserve(buf, n * 3)) {

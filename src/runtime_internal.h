@@ -46,9 +46,7 @@ bool clerk__rtbuf_append_str(clerk__rtbuf_t *buf, const char *str);
  * `dot_segment` set, a value that is exactly "." or ".." has its dots
  * encoded too, so it can never act as a dot-segment of the path. */
 bool clerk__rtbuf_append_escaped(
-    clerk__rtbuf_t *buf,
-    const char *str,
-    bool dot_segment);
+    clerk__rtbuf_t *buf, const char *str, bool dot_segment);
 /* Hand the buffer over (an empty buffer gives a fresh ""), or NULL. */
 char *clerk__rtbuf_steal(clerk__rtbuf_t *buf);
 void clerk__rtbuf_free(clerk__rtbuf_t *buf);
@@ -109,13 +107,10 @@ struct clerk_client {
 /* Take an idle handle or create one (library options + curl_setup).
  * CLERK_E_INVALID_ARG when curl_setup refused, CLERK_E_NOMEM otherwise. */
 clerk_status_t clerk__handle_acquire(
-    clerk_client_t *client,
-    clerk__handle_t **out);
+    clerk_client_t *client, clerk__handle_t **out);
 /* Give a handle back to the pool (or free it when `broken`). */
 void clerk__handle_release(
-    clerk_client_t *client,
-    clerk__handle_t *handle,
-    bool broken);
+    clerk_client_t *client, clerk__handle_t *handle, bool broken);
 
 /* ------------------------------------------------------------------ */
 /* Request (src/request.c)                                             */
@@ -123,8 +118,8 @@ void clerk__handle_release(
 
 /* One part of a multipart/form-data body. */
 typedef struct clerk__part {
-    const char *name;         /* borrowed from the body model (static) */
-    char *text;               /* owned text value; NULL for a file part */
+    const char *name; /* borrowed from the body model (static) */
+    char *text;       /* owned text value; NULL for a file part */
     size_t text_len;
     const char *content_type; /* text parts: NULL, or e.g. JSON */
     const clerk_file_t *file; /* borrowed from the caller's body */
@@ -133,14 +128,14 @@ typedef struct clerk__part {
 typedef struct clerk__request {
     const char *method;
     const char *operation_id;
-    bool idempotent;        /* not POST / PATCH */
-    char *url;              /* what is sent */
-    char *display_url;      /* url without credentials, for hooks */
+    bool idempotent;                  /* not POST / PATCH */
+    char *url;                        /* what is sent */
+    char *display_url;                /* url without credentials, for hooks */
     const struct curl_slist *headers; /* borrowed from the client */
-    char *body;             /* JSON body, or NULL */
+    char *body;                       /* JSON body, or NULL */
     size_t body_len;
-    bool send_empty_body;   /* POST/PUT/PATCH without body: length 0 */
-    clerk__part_t *parts;   /* multipart, or NULL */
+    bool send_empty_body; /* POST/PUT/PATCH without body: length 0 */
+    clerk__part_t *parts; /* multipart, or NULL */
     size_t part_count;
 } clerk__request_t;
 
@@ -186,9 +181,7 @@ typedef struct clerk__reply {
 
 /* Run the request with retries and hooks (blocking). */
 void clerk__transfer(
-    clerk_client_t *client,
-    const clerk__request_t *req,
-    clerk__reply_t *reply);
+    clerk_client_t *client, const clerk__request_t *req, clerk__reply_t *reply);
 
 /* One attempt's pieces, for the blocking loop and a future multi loop. */
 clerk_status_t clerk__handle_prepare(
@@ -199,9 +192,7 @@ clerk_status_t clerk__handle_prepare(
     clerk__reply_t *reply);
 /* Classify a finished attempt; fills reply->status/http_status/message. */
 void clerk__attempt_finish(
-    clerk__handle_t *handle,
-    CURLcode rc,
-    clerk__reply_t *reply);
+    clerk__handle_t *handle, CURLcode rc, clerk__reply_t *reply);
 
 void clerk__reply_free(clerk__reply_t *reply);
 const char *clerk__headers_get(const clerk__headers_t *h, const char *name);
@@ -211,10 +202,7 @@ const char *clerk__headers_get(const clerk__headers_t *h, const char *name);
 /* ------------------------------------------------------------------ */
 
 /* Whether a failed attempt may be repeated. */
-bool clerk__retry_allowed(
-    bool idempotent,
-    CURLcode rc,
-    long http_status);
+bool clerk__retry_allowed(bool idempotent, CURLcode rc, long http_status);
 
 /* Seed a per-call PRNG (no shared state between threads). */
 uint64_t clerk__rng_seed(const void *salt);
@@ -244,8 +232,8 @@ double clerk__now_ms(void);
 /* What a response owns besides its public fields; it follows the public
  * clerk_response_t in the same allocation. */
 typedef struct clerk__response_owned {
-    char *message;          /* formatted message, or NULL (static) */
-    char *body;             /* the receive buffer, handed over */
+    char *message; /* formatted message, or NULL (static) */
+    char *body;    /* the receive buffer, handed over */
     clerk_header_t *headers;
     char *header_store;
     clerk_errors_t *errors;
@@ -267,14 +255,11 @@ typedef struct clerk__typed_block {
 /* Set the message: a static text, or a formatted one (scrubbed of the
  * client's secret).  Never fails: falls back to the status text. */
 void clerk__response_set_message(
-    clerk__meta_block_t *block,
-    const clerk_client_t *client,
-    const char *text);
+    clerk__meta_block_t *block, const clerk_client_t *client, const char *text);
 
 /* Move the reply's headers and body into the response. */
 void clerk__response_take_reply(
-    clerk__meta_block_t *block,
-    clerk__reply_t *reply);
+    clerk__meta_block_t *block, clerk__reply_t *reply);
 
 /* Parse a ClerkErrors body of a non-2xx response (best effort). */
 void clerk__response_parse_errors(clerk__meta_block_t *block);

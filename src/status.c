@@ -5,7 +5,6 @@
 #include <clerk/types.h>
 #include <clerk/version.h>
 
-
 /* Indexed by clerk_status_t; values are explicit and never renumbered, so
  * the table only ever grows at the end. */
 static const char *const status_texts[] = {

@@ -186,9 +186,7 @@ void clerk__reply_free(clerk__reply_t *reply)
     } while (0)
 
 static clerk_status_t build_mime(
-    CURL *c,
-    const clerk__request_t *req,
-    curl_mime **out)
+    CURL *c, const clerk__request_t *req, curl_mime **out)
 {
     curl_mime *mime = NULL;
     curl_mimepart *mp;
@@ -216,8 +214,7 @@ static clerk_status_t build_mime(
             continue;
         }
         if (f->data != NULL || f->path == NULL) {
-            if (curl_mime_data(
-                    mp, f->data != NULL ? f->data : "", f->size) !=
+            if (curl_mime_data(mp, f->data != NULL ? f->data : "", f->size) !=
                 CURLE_OK) {
                 goto done;
             }
@@ -229,10 +226,9 @@ static clerk_status_t build_mime(
         if ((f->filename != NULL &&
              curl_mime_filename(mp, f->filename) != CURLE_OK) ||
             curl_mime_type(
-                mp,
-                f->content_type != NULL ? f->content_type
-                                        : "application/octet-stream") !=
-                CURLE_OK) {
+                mp, f->content_type != NULL
+                        ? f->content_type
+                        : "application/octet-stream") != CURLE_OK) {
             goto done;
         }
     }
@@ -277,8 +273,7 @@ clerk_status_t clerk__handle_prepare(
         SETOPT(c, CURLOPT_MIMEPOST, *mime);
     } else if (req->body != NULL || req->send_empty_body) {
         SETOPT(
-            c,
-            CURLOPT_POSTFIELDSIZE_LARGE,
+            c, CURLOPT_POSTFIELDSIZE_LARGE,
             (curl_off_t)(req->body != NULL ? req->body_len : 0));
         SETOPT(c, CURLOPT_POSTFIELDS, req->body != NULL ? req->body : "");
     } else if (strcmp(m, "HEAD") == 0) {
@@ -321,9 +316,7 @@ static bool is_tls_error(CURLcode rc)
 }
 
 void clerk__attempt_finish(
-    clerk__handle_t *handle,
-    CURLcode rc,
-    clerk__reply_t *reply)
+    clerk__handle_t *handle, CURLcode rc, clerk__reply_t *reply)
 {
     long code = 0;
     const char *detail;
@@ -341,8 +334,7 @@ void clerk__attempt_finish(
     if (reply->too_large || rc == CURLE_FILESIZE_EXCEEDED) {
         reply->status = CLERK_E_TOO_LARGE;
         snprintf(
-            reply->message,
-            sizeof(reply->message),
+            reply->message, sizeof(reply->message),
             "response body exceeds the size limit of %zu bytes",
             reply->body_limit);
         return;
@@ -362,14 +354,11 @@ void clerk__attempt_finish(
     }
     /* curl's messages name hosts and ports, never request headers, so the
      * secret cannot appear in them. */
-    detail = handle->errbuf[0] != '\0' ? handle->errbuf
-                                        : curl_easy_strerror(rc);
+    detail =
+        handle->errbuf[0] != '\0' ? handle->errbuf : curl_easy_strerror(rc);
     snprintf(
-        reply->message,
-        sizeof(reply->message),
-        "%s: %.180s",
-        clerk_status_str(reply->status),
-        detail);
+        reply->message, sizeof(reply->message), "%s: %.180s",
+        clerk_status_str(reply->status), detail);
 }
 
 /* ------------------------------------------------------------------ */
@@ -399,9 +388,7 @@ static clerk_status_t hook_status(const clerk__reply_t *reply)
 }
 
 void clerk__transfer(
-    clerk_client_t *client,
-    const clerk__request_t *req,
-    clerk__reply_t *reply)
+    clerk_client_t *client, const clerk__request_t *req, clerk__reply_t *reply)
 {
     clerk__handle_t *handle = NULL;
     curl_mime *mime = NULL;
@@ -421,9 +408,7 @@ void clerk__transfer(
     if (st != CLERK_OK) {
         reply->status = st;
         snprintf(
-            reply->message,
-            sizeof(reply->message),
-            "%s",
+            reply->message, sizeof(reply->message), "%s",
             st == CLERK_E_INVALID_ARG ? "the curl_setup callback failed"
                                       : "could not create a curl handle");
         goto done;
@@ -433,9 +418,7 @@ void clerk__transfer(
         broken = true;
         reply->status = st;
         snprintf(
-            reply->message,
-            sizeof(reply->message),
-            "%s",
+            reply->message, sizeof(reply->message), "%s",
             st == CLERK_E_INVALID_ARG ? "a multipart file cannot be read"
                                       : "could not set up the request");
         goto done;
@@ -453,8 +436,7 @@ void clerk__transfer(
             client->hooks.on_request(&info, client->hooks.payload) != 0) {
             reply->status = CLERK_E_CANCELLED;
             snprintf(
-                reply->message,
-                sizeof(reply->message),
+                reply->message, sizeof(reply->message),
                 "cancelled by the request hook");
             break;
         }
@@ -475,12 +457,8 @@ void clerk__transfer(
             break;
         }
         wait = clerk__retry_wait_ms(
-            attempt,
-            client->initial_ms,
-            client->factor,
-            client->max_wait_ms,
-            clerk__headers_get(&reply->headers, "Retry-After"),
-            &rng);
+            attempt, client->initial_ms, client->factor, client->max_wait_ms,
+            clerk__headers_get(&reply->headers, "Retry-After"), &rng);
         clerk__sleep_ms(wait);
     }
 done:

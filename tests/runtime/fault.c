@@ -95,18 +95,21 @@ int fault_init(void)
     https_port = json_int(doc, "https_port");
     control_port = json_int(doc, "control_port");
     mtls_port = json_int(doc, "mtls_port");
-    snprintf(ca_file, sizeof(ca_file), "%s",
-             cJSON_GetStringValue(cJSON_GetObjectItem(doc, "ca_file")));
-    snprintf(ca_path, sizeof(ca_path), "%s",
-             cJSON_GetStringValue(cJSON_GetObjectItem(doc, "ca_path")));
-    snprintf(client_cert, sizeof(client_cert), "%s",
-             cJSON_GetStringValue(cJSON_GetObjectItem(doc, "client_cert")));
-    snprintf(client_key, sizeof(client_key), "%s",
-             cJSON_GetStringValue(cJSON_GetObjectItem(doc, "client_key")));
+    snprintf(
+        ca_file, sizeof(ca_file), "%s",
+        cJSON_GetStringValue(cJSON_GetObjectItem(doc, "ca_file")));
+    snprintf(
+        ca_path, sizeof(ca_path), "%s",
+        cJSON_GetStringValue(cJSON_GetObjectItem(doc, "ca_path")));
+    snprintf(
+        client_cert, sizeof(client_cert), "%s",
+        cJSON_GetStringValue(cJSON_GetObjectItem(doc, "client_cert")));
+    snprintf(
+        client_key, sizeof(client_key), "%s",
+        cJSON_GetStringValue(cJSON_GetObjectItem(doc, "client_key")));
     cJSON_Delete(doc);
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    return http_port > 0 && https_port > 0 && control_port > 0 &&
-                   mtls_port > 0
+    return http_port > 0 && https_port > 0 && control_port > 0 && mtls_port > 0
                ? 0
                : -1;
 }
@@ -114,19 +117,16 @@ int fault_init(void)
 const char *fault_base_url(const char *tag, bool tls)
 {
     snprintf(
-        url_buf,
-        sizeof(url_buf),
-        "%s://127.0.0.1:%d/t/%s/v1",
-        tls ? "https" : "http",
-        tls ? https_port : http_port,
-        tag);
+        url_buf, sizeof(url_buf), "%s://127.0.0.1:%d/t/%s/v1",
+        tls ? "https" : "http", tls ? https_port : http_port, tag);
     return url_buf;
 }
 
 const char *fault_mtls_base_url(const char *tag)
 {
-    snprintf(url_buf, sizeof(url_buf), "https://127.0.0.1:%d/t/%s/v1",
-             mtls_port, tag);
+    snprintf(
+        url_buf, sizeof(url_buf), "https://127.0.0.1:%d/t/%s/v1", mtls_port,
+        tag);
     return url_buf;
 }
 
@@ -177,8 +177,8 @@ int fault_closed_port(void)
 }
 
 /* One control request; returns the body (caller frees) or NULL. */
-static char *control(const char *method, const char *path, const char *tag,
-                     const char *body)
+static char *control(
+    const char *method, const char *path, const char *tag, const char *body)
 {
     CURL *c = curl_easy_init();
     sink_t s = { NULL, 0 };
@@ -189,8 +189,9 @@ static char *control(const char *method, const char *path, const char *tag,
     if (c == NULL) {
         return NULL;
     }
-    snprintf(url, sizeof(url), "http://127.0.0.1:%d%s?tag=%s", control_port,
-             path, tag);
+    snprintf(
+        url, sizeof(url), "http://127.0.0.1:%d%s?tag=%s", control_port, path,
+        tag);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink_write);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);

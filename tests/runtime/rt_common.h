@@ -36,9 +36,8 @@ typedef struct list_params {
 
 static const char *const order_values[] = { "-created_at", "+created_at" };
 static const clerk__enum_t order_enum = { "Order", order_values, 2 };
-static const clerk__type_t order_type = {
-    CLERK__K_ENUM, sizeof(clerk_enum_t), NULL, NULL, &order_enum
-};
+static const clerk__type_t order_type = { CLERK__K_ENUM, sizeof(clerk_enum_t),
+                                          NULL, NULL, &order_enum };
 
 static const clerk__param_t list_query[] = {
     { "limit", offsetof(list_params_t, limit), &clerk__type_opt_int, 0 },
@@ -51,17 +50,30 @@ static const clerk__param_t list_query[] = {
     { "id", offsetof(list_params_t, ids), &clerk__type_int_array, 0 },
 };
 
-static const clerk__op_t op_list = {
-    "GET", "/users", "GetUserList", 0, list_query,
-    sizeof(list_query) / sizeof(list_query[0]), CLERK__BODY_NONE, NULL,
-    false, &clerk__type_json, 200
-};
+static const clerk__op_t op_list = { "GET",
+                                     "/users",
+                                     "GetUserList",
+                                     0,
+                                     list_query,
+                                     sizeof(list_query) / sizeof(list_query[0]),
+                                     CLERK__BODY_NONE,
+                                     NULL,
+                                     false,
+                                     &clerk__type_json,
+                                     200 };
 
 /* ---- GET /users/{user_id}/items/{item_id} (result: any JSON) */
-static const clerk__op_t op_get2 = {
-    "GET", "/users/{user_id}/items/{item_id}", "GetItem", 2, NULL, 0,
-    CLERK__BODY_NONE, NULL, false, &clerk__type_json, 200
-};
+static const clerk__op_t op_get2 = { "GET",
+                                     "/users/{user_id}/items/{item_id}",
+                                     "GetItem",
+                                     2,
+                                     NULL,
+                                     0,
+                                     CLERK__BODY_NONE,
+                                     NULL,
+                                     false,
+                                     &clerk__type_json,
+                                     200 };
 
 /* ---- GET /ping (required query parameter `must`) */
 typedef struct must_params {
@@ -74,8 +86,8 @@ static const clerk__param_t must_query[] = {
 };
 
 static const clerk__op_t op_must = {
-    "GET", "/ping", "Ping", 0, must_query, 1, CLERK__BODY_NONE, NULL, false,
-    &clerk__type_json, 200
+    "GET", "/ping",           "Ping", 0, must_query, 1, CLERK__BODY_NONE, NULL,
+    false, &clerk__type_json, 200
 };
 
 /* ---- POST /users with a JSON body { name (required), age } */
@@ -85,31 +97,31 @@ typedef struct body {
 } body_t;
 
 static const clerk__field_t body_fields[] = {
-    { "name", offsetof(body_t, name), &clerk__type_str, CLERK__F_REQUIRED,
-      0 },
+    { "name", offsetof(body_t, name), &clerk__type_str, CLERK__F_REQUIRED, 0 },
     { "age", offsetof(body_t, age), &clerk__type_opt_int, 0, 0 },
 };
 static const clerk__model_t body_model = {
     "CreateBody", sizeof(body_t), body_fields, 2, NULL, 0, NULL
 };
-static const clerk__type_t body_type = {
-    CLERK__K_OBJ, sizeof(void *), &body_model, NULL, NULL
-};
+static const clerk__type_t body_type = { CLERK__K_OBJ, sizeof(void *),
+                                         &body_model, NULL, NULL };
 
 static const clerk__op_t op_create = {
-    "POST", "/users", "CreateUser", 0, NULL, 0, CLERK__BODY_JSON, &body_type,
-    true, &clerk__type_json, 200
+    "POST",     "/users", "CreateUser",      0,  NULL, 0, CLERK__BODY_JSON,
+    &body_type, true,     &clerk__type_json, 200
 };
 
 /* ---- PATCH /users/{id} with an optional body; DELETE /users/{id} */
 static const clerk__op_t op_patch = {
-    "PATCH", "/users/{user_id}", "UpdateUser", 1, NULL, 0, CLERK__BODY_JSON,
-    &body_type, false, &clerk__type_json, 200
+    "PATCH", "/users/{user_id}", "UpdateUser", 1,     NULL,
+    0,       CLERK__BODY_JSON,   &body_type,   false, &clerk__type_json,
+    200
 };
 
 static const clerk__op_t op_delete = {
-    "DELETE", "/users/{user_id}", "DeleteUser", 1, NULL, 0,
-    CLERK__BODY_NONE, NULL, false, NULL, 200
+    "DELETE", "/users/{user_id}", "DeleteUser", 1,     NULL,
+    0,        CLERK__BODY_NONE,   NULL,         false, NULL,
+    200
 };
 
 /* ---- POST /users/{id}/profile_image, multipart { file, uploader_user_id }
@@ -130,14 +142,20 @@ static const clerk__field_t upload_fields[] = {
 static const clerk__model_t upload_model = {
     "UploadBody", sizeof(upload_t), upload_fields, 3, NULL, 0, NULL
 };
-static const clerk__type_t upload_type = {
-    CLERK__K_OBJ, sizeof(void *), &upload_model, NULL, NULL
-};
+static const clerk__type_t upload_type = { CLERK__K_OBJ, sizeof(void *),
+                                           &upload_model, NULL, NULL };
 
-static const clerk__op_t op_upload = {
-    "POST", "/users/{user_id}/profile_image", "SetUserProfileImage", 1, NULL,
-    0, CLERK__BODY_MULTIPART, &upload_type, true, &clerk__type_json, 200
-};
+static const clerk__op_t op_upload = { "POST",
+                                       "/users/{user_id}/profile_image",
+                                       "SetUserProfileImage",
+                                       1,
+                                       NULL,
+                                       0,
+                                       CLERK__BODY_MULTIPART,
+                                       &upload_type,
+                                       true,
+                                       &clerk__type_json,
+                                       200 };
 
 /* ---- GET /thing decoded into a model { id (required string) } */
 typedef struct thing {
@@ -150,13 +168,12 @@ static const clerk__field_t thing_fields[] = {
 static const clerk__model_t thing_model = {
     "Thing", sizeof(thing_t), thing_fields, 1, NULL, 0, NULL
 };
-static const clerk__type_t thing_type = {
-    CLERK__K_OBJ, sizeof(void *), &thing_model, NULL, NULL
-};
+static const clerk__type_t thing_type = { CLERK__K_OBJ, sizeof(void *),
+                                          &thing_model, NULL, NULL };
 
 static const clerk__op_t op_thing = {
-    "GET", "/thing", "GetThing", 0, NULL, 0, CLERK__BODY_NONE, NULL, false,
-    &thing_type, 200
+    "GET", "/thing", "GetThing",  0,  NULL, 0, CLERK__BODY_NONE,
+    NULL,  false,    &thing_type, 200
 };
 
 /* A JSON-typed response ({ cJSON **data; meta }). */
@@ -169,9 +186,7 @@ typedef struct json_response {
 
 /* A client for the fault server; `o` may be NULL. */
 static inline clerk_client_t *rt_client(
-    const char *tag,
-    bool tls,
-    const clerk_client_options_t *o)
+    const char *tag, bool tls, const clerk_client_options_t *o)
 {
     clerk_client_options_t opts;
     clerk_client_t *client = NULL;

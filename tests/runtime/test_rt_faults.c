@@ -10,20 +10,14 @@ static bool contains(const char *hay, const char *needle)
 }
 
 static json_response_t *call(
-    clerk_client_t *c,
-    const clerk__op_t *op,
-    clerk_status_t expect)
+    clerk_client_t *c, const clerk__op_t *op, clerk_status_t expect)
 {
     json_response_t *r = NULL;
     body_t b = { "n", { CLERK_UNSET, 0 } };
 
     assert_int_equal(
         rt_call(
-            (void **)&r,
-            c,
-            op,
-            NULL,
-            NULL,
+            (void **)&r, c, op, NULL, NULL,
             op->body_kind == CLERK__BODY_JSON ? &b : NULL),
         expect);
     assert_non_null(r);
@@ -94,9 +88,8 @@ static void test_429_retry_after_then_200(void **state)
     /* 429 is retried on POST too (HTTP-date in the past: no wait). */
     assert_int_equal(
         fault_script(
-            tag,
-            "[{\"status\":429,\"headers\":[[\"Retry-After\","
-            "\"Wed, 21 Oct 2015 07:28:00 GMT\"]]}]"),
+            tag, "[{\"status\":429,\"headers\":[[\"Retry-After\","
+                 "\"Wed, 21 Oct 2015 07:28:00 GMT\"]]}]"),
         0);
     r = call(c, &op_create, CLERK_OK);
     assert_int_equal(r->meta.attempts, 2);
@@ -239,12 +232,11 @@ static void test_malformed_and_truncated(void **state)
     c = rt_client(tag, false, &o);
     assert_int_equal(
         fault_script(
-            tag,
-            "[{\"body\":\"{\\\"a\\\":\"},{\"body\":\"{\\\"a\\\":1} x\"},"
-            "{\"body\":\"\"},"
-            "{\"body\":\"{\\\"ok\\\":true}\",\"truncate\":true},"
-            "{\"body\":\"{\\\"deep\\\":" /* nesting within limits */
-            "[[[[[[[[[[1]]]]]]]]]]}\"}]"),
+            tag, "[{\"body\":\"{\\\"a\\\":\"},{\"body\":\"{\\\"a\\\":1} x\"},"
+                 "{\"body\":\"\"},"
+                 "{\"body\":\"{\\\"ok\\\":true}\",\"truncate\":true},"
+                 "{\"body\":\"{\\\"deep\\\":" /* nesting within limits */
+                 "[[[[[[[[[[1]]]]]]]]]]}\"}]"),
         0);
     r = call(c, &op_list, CLERK_E_DECODE);
     assert_int_equal(r->meta.http_status, 200);
@@ -281,10 +273,9 @@ static void test_oversized(void **state)
     roomy = rt_client(tag, false, NULL);
     assert_int_equal(
         fault_script(
-            tag,
-            "[{\"big\":5000},{\"big\":5000,\"no_length\":true},"
-            "{\"big\":1000},{\"big\":1001,\"no_length\":true},"
-            "{\"big\":3000000}]"),
+            tag, "[{\"big\":5000},{\"big\":5000,\"no_length\":true},"
+                 "{\"big\":1000},{\"big\":1001,\"no_length\":true},"
+                 "{\"big\":3000000}]"),
         0);
     /* Declared too large: refused from Content-Length. */
     r = call(c, &op_list, CLERK_E_TOO_LARGE);
@@ -320,8 +311,7 @@ static void test_redirect_not_followed(void **state)
 
     (void)state;
     snprintf(
-        script,
-        sizeof(script),
+        script, sizeof(script),
         "[{\"status\":302,\"headers\":[[\"Location\",\"%s/elsewhere\"]],"
         "\"body\":\"\"},{\"status\":301,\"headers\":[[\"Location\","
         "\"http://127.0.0.1:1/x\"]]}]",
@@ -330,7 +320,8 @@ static void test_redirect_not_followed(void **state)
     r = call(c, &op_list, CLERK_E_HTTP);
     assert_int_equal(r->meta.http_status, 302);
     assert_int_equal(r->meta.attempts, 1);
-    assert_true(contains(clerk_response_header(&r->meta, "location"), "/elsewhere"));
+    assert_true(
+        contains(clerk_response_header(&r->meta, "location"), "/elsewhere"));
     assert_true(contains(r->meta.message, "redirect not followed"));
     clerk__op_response_free(&op_list, r);
     r = call(c, &op_create, CLERK_E_HTTP);

@@ -121,6 +121,7 @@ static void test_path_escaping(void **state)
         { "\xc3\xa9", "%C3%A9" },
         { "user_1-2.3~", "user_1-2.3~" },
     };
+
     const char *tag = "esc";
     clerk_client_t *c = rt_client(tag, false, NULL);
     json_response_t *r = NULL;
@@ -143,10 +144,8 @@ static void test_path_escaping(void **state)
     assert_int_equal(cJSON_GetArraySize(reqs), (int)n);
     for (i = 0; i < n; i++) {
         snprintf(
-            expected,
-            sizeof(expected),
-            "GET /t/esc/v1/users/%s/items/x HTTP/1.1",
-            cases[i].encoded);
+            expected, sizeof(expected),
+            "GET /t/esc/v1/users/%s/items/x HTTP/1.1", cases[i].encoded);
         assert_string_equal(
             fault_req_field(reqs, (int)i, "request_line"), expected);
         /* Nothing leaked into the headers either. */
@@ -387,8 +386,8 @@ static void test_json_body_and_methods(void **state)
     assert_string_equal(
         fault_req_header(reqs, 0, "Content-Type"), "application/json");
     /* The recorded body is bytes as latin-1: compare the ASCII part. */
-    assert_true(
-        contains(fault_req_field(reqs, 0, "body"), "{\"name\":\"Ann \\\"Q\\\" "));
+    assert_true(contains(
+        fault_req_field(reqs, 0, "body"), "{\"name\":\"Ann \\\"Q\\\" "));
     assert_true(contains(fault_req_field(reqs, 0, "body"), "\",\"age\":42}"));
     assert_string_equal(
         fault_req_field(reqs, 1, "request_line"),
@@ -518,9 +517,7 @@ static int on_request(const clerk_hook_info_t *info, void *payload)
         snprintf(log->urls[i], sizeof(log->urls[i]), "%s", info->url);
         snprintf(log->methods[i], sizeof(log->methods[i]), "%s", info->method);
         snprintf(
-            log->op_ids[i],
-            sizeof(log->op_ids[i]),
-            "%s",
+            log->op_ids[i], sizeof(log->op_ids[i]), "%s",
             info->operation_id != NULL ? info->operation_id : "");
     }
     log->saw_secret = log->saw_secret || has_secret(info);
@@ -555,9 +552,7 @@ static void test_hooks(void **state)
     memset(&log, 0, sizeof(log));
     /* Credentials in the base URL must not reach the hooks either. */
     snprintf(
-        base,
-        sizeof(base),
-        "http://user:hunter2@%s",
+        base, sizeof(base), "http://user:hunter2@%s",
         fault_base_url(tag, false) + strlen("http://"));
     o.base_url = base;
     o.hooks.on_request = on_request;
@@ -581,7 +576,8 @@ static void test_hooks(void **state)
     assert_int_equal(log.resp_status[0], CLERK_E_HTTP);
     assert_int_equal(log.resp_http[1], 200);
     assert_int_equal(log.resp_status[1], CLERK_OK);
-    snprintf(expected, sizeof(expected), "%s/users", fault_base_url(tag, false));
+    snprintf(
+        expected, sizeof(expected), "%s/users", fault_base_url(tag, false));
     assert_string_equal(log.urls[0], expected);
     assert_string_equal(log.methods[0], "GET");
     assert_string_equal(log.op_ids[0], "GetUserList");
@@ -592,8 +588,7 @@ static void test_hooks(void **state)
     log.requests = 0;
     log.responses = 0;
     assert_int_equal(
-        rt_call((void **)&r, c, &op_list, NULL, NULL, NULL),
-        CLERK_E_CANCELLED);
+        rt_call((void **)&r, c, &op_list, NULL, NULL, NULL), CLERK_E_CANCELLED);
     assert_int_equal(r->meta.attempts, 0);
     assert_int_equal(r->meta.http_status, 0);
     clerk__op_response_free(&op_list, r);
@@ -680,10 +675,12 @@ static void test_decode_into_model(void **state)
     clerk_client_options_t o = { 0 };
     clerk_client_t *c = rt_client(tag, false, NULL);
     clerk_client_t *strict;
+
     struct {
         thing_t *data;
         clerk_response_t meta;
     } *r = NULL;
+
     thing_t *plain;
 
     (void)state;
@@ -691,11 +688,10 @@ static void test_decode_into_model(void **state)
     strict = rt_client(tag, false, &o);
     assert_int_equal(
         fault_script(
-            tag,
-            "[{\"body\":\"{\\\"id\\\":\\\"u_1\\\",\\\"extra\\\":[1]}\"},"
-            "{\"body\":\"{}\"},{\"body\":\"{}\"},"
-            "{\"body\":\"{\\\"id\\\":5}\"},"
-            "{\"body\":\"{\\\"id\\\":\\\"u_2\\\"}\"}]"),
+            tag, "[{\"body\":\"{\\\"id\\\":\\\"u_1\\\",\\\"extra\\\":[1]}\"},"
+                 "{\"body\":\"{}\"},{\"body\":\"{}\"},"
+                 "{\"body\":\"{\\\"id\\\":5}\"},"
+                 "{\"body\":\"{\\\"id\\\":\\\"u_2\\\"}\"}]"),
         0);
     assert_int_equal(
         rt_call((void **)&r, c, &op_thing, NULL, NULL, NULL), CLERK_OK);

@@ -93,9 +93,8 @@ static int worker_main(void *arg)
 
     for (i = 0; i < CALLS; i++) {
         json_response_t *r = NULL;
-        clerk_status_t st =
-            clerk__op_detailed((void **)&r, w->client, &op_list, NULL, NULL,
-                               NULL);
+        clerk_status_t st = clerk__op_detailed(
+            (void **)&r, w->client, &op_list, NULL, NULL, NULL);
 
         if (st == CLERK_OK && r != NULL && r->data != NULL &&
             cJSON_IsTrue(cJSON_GetObjectItem(*r->data, "ok"))) {

@@ -25,8 +25,8 @@ static void test_verify_with_ca_bundle(void **state)
     clerk_client_free(c);
     reqs = fault_requests(tag);
     assert_int_equal(cJSON_GetArraySize(reqs), 5);
-    assert_true(cJSON_IsTrue(
-        cJSON_GetObjectItem(cJSON_GetArrayItem(reqs, 0), "tls")));
+    assert_true(
+        cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(reqs, 0), "tls")));
     assert_string_equal(
         fault_req_header(reqs, 0, "Authorization"), "Bearer " TEST_SECRET);
     cJSON_Delete(reqs);

@@ -24,11 +24,11 @@ static void test_retry_after_parse(void **state)
     assert_false(clerk__retry_after_ms("1.5", 0, &ms));
     assert_false(clerk__retry_after_ms("", 0, &ms));
     assert_false(clerk__retry_after_ms(NULL, 0, &ms));
-    assert_true(clerk__retry_after_ms(
-        "Sun, 06 Nov 1994 08:49:37 GMT", date - 10, &ms));
+    assert_true(
+        clerk__retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT", date - 10, &ms));
     assert_int_equal(ms, 10000);
-    assert_true(clerk__retry_after_ms(
-        "Sunday, 06-Nov-94 08:49:37 GMT", date - 3, &ms));
+    assert_true(
+        clerk__retry_after_ms("Sunday, 06-Nov-94 08:49:37 GMT", date - 3, &ms));
     assert_int_equal(ms, 3000);
     /* A date in the past: no wait. */
     assert_true(clerk__retry_after_ms(
@@ -80,27 +80,25 @@ static void test_backoff_bounds(void **state)
         lo = w < lo ? w : lo;
         hi = w > hi ? w : hi;
         /* attempt 3: 100 * 1.5^2 = 225 */
-        assert_true(clerk__retry_wait_ms(3, 100, 1.5, 60000, NULL, &rng) <=
-                    225);
+        assert_true(
+            clerk__retry_wait_ms(3, 100, 1.5, 60000, NULL, &rng) <= 225);
         /* capped */
-        assert_true(clerk__retry_wait_ms(40, 500, 2.0, 700, NULL, &rng) <=
-                    700);
+        assert_true(clerk__retry_wait_ms(40, 500, 2.0, 700, NULL, &rng) <= 700);
     }
     /* Full jitter spreads over the range. */
     assert_true(lo < 20);
     assert_true(hi > 80);
     /* Retry-After wins, but never past the cap. */
-    assert_int_equal(
-        clerk__retry_wait_ms(1, 100, 1.5, 60000, "2", &rng), 2000);
+    assert_int_equal(clerk__retry_wait_ms(1, 100, 1.5, 60000, "2", &rng), 2000);
     assert_int_equal(
         clerk__retry_wait_ms(1, 100, 1.5, 1500, "3600", &rng), 1500);
     assert_int_equal(clerk__retry_wait_ms(1, 100, 1.5, 1500, "0", &rng), 0);
     /* Unparseable Retry-After: the backoff applies. */
-    assert_true(
-        clerk__retry_wait_ms(1, 100, 1.5, 60000, "soon", &rng) <= 100);
+    assert_true(clerk__retry_wait_ms(1, 100, 1.5, 60000, "soon", &rng) <= 100);
     /* Two states do not produce the same stream. */
-    assert_true(clerk__rng_next(&rng) != clerk__rng_next(&other) ||
-                clerk__rng_next(&rng) != clerk__rng_next(&other));
+    assert_true(
+        clerk__rng_next(&rng) != clerk__rng_next(&other) ||
+        clerk__rng_next(&rng) != clerk__rng_next(&other));
 }
 
 static void test_escaper_unreserved_only(void **state)
@@ -169,21 +167,21 @@ static void test_request_build(void **state)
     memset(&p, 0, sizeof(p));
     p.order_by = CLERK_ENUM(3);
     assert_int_equal(
-        clerk__request_build(c, &op_list, NULL, &p, NULL, &req, msg,
-                             sizeof(msg)),
+        clerk__request_build(
+            c, &op_list, NULL, &p, NULL, &req, msg, sizeof(msg)),
         CLERK_E_INVALID_ARG);
     assert_non_null(strstr(msg, "order_by"));
     /* Arrays with items == NULL but a count. */
     memset(&p, 0, sizeof(p));
     p.email_address.count = 2;
     assert_int_equal(
-        clerk__request_build(c, &op_list, NULL, &p, NULL, &req, msg,
-                             sizeof(msg)),
+        clerk__request_build(
+            c, &op_list, NULL, &p, NULL, &req, msg, sizeof(msg)),
         CLERK_E_INVALID_ARG);
     /* The required-query check happens before anything else is built. */
     assert_int_equal(
-        clerk__request_build(c, &op_must, NULL, NULL, NULL, &req, msg,
-                             sizeof(msg)),
+        clerk__request_build(
+            c, &op_must, NULL, NULL, NULL, &req, msg, sizeof(msg)),
         CLERK_E_INVALID_ARG);
     assert_null(req.url);
     clerk_client_free(c);
