@@ -302,7 +302,7 @@ class Sampler:
         item_name = name or "item"
         if item_name.endswith("sses"):
             item_name = item_name[:-2]
-        elif item_name.endswith("s"):
+        elif item_name.endswith("s") and not item_name.endswith("ss"):
             item_name = item_name[:-1]
         return [self.value(s.get("items", {}), item_name, depth + 1,
                            salt + i) for i in range(n)]
