@@ -8,10 +8,10 @@
  *   list workload.  The base URL given to the client is the part before
  *   /users.
  *
- * The walk is driven by the generated type descriptors (src/
- * clerk_internal.h), so that it reads every field of every schema the
- * way the baseline's walk reads every JSON value, without a hand-written
- * reader for the ~60 structs a User holds.  Both clients report what they
+ * The walk reads every field of the typed result with straight-line code
+ * (user_walk.h, written at build time by walkgen.c from the generated type
+ * descriptors), as hand-written `user->first_name` reads would, so that
+ * it costs what a user's own code costs.  Both clients report what they
  * read; the harness checks that the figures agree.  Output as in
  * baseline.c.
  */
@@ -26,24 +26,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const clerk__model_t clerk__user_model;
+/* The layout every array type shares. */
+typedef struct bw_array {
+    const char *items;
+    size_t count;
+    clerk_presence_t state;
+} bw_array_t;
 
-static void walk_model(
-    const clerk__model_t *model,
-    const void *base,
-    bench_tally_t *tally);
-
+/* Free-form JSON: the same walk as the baseline's. */
 static void walk_json(const cJSON *item, bench_tally_t *tally)
 {
     const cJSON *child = NULL;
-    if (item == NULL || cJSON_IsNull(item)) {
-        bench_tally_null(tally);
-    } else if (cJSON_IsString(item)) {
+    if (cJSON_IsString(item)) {
         bench_tally_str(tally, item->valuestring);
     } else if (cJSON_IsNumber(item)) {
         bench_tally_num(tally, item->valuedouble);
     } else if (cJSON_IsBool(item)) {
         bench_tally_bool(tally, cJSON_IsTrue(item));
+    } else if (cJSON_IsNull(item)) {
+        bench_tally_null(tally);
     } else {
         for (child = item->child; child != NULL; child = child->next) {
             walk_json(child, tally);
@@ -51,157 +52,86 @@ static void walk_json(const cJSON *item, bench_tally_t *tally)
     }
 }
 
-/* Reads the C value of `type` at `slot`.  `flags` are the field's flags
- * (required/nullable) and tell a null from an absent NULL pointer. */
-static void walk_value(
-    const clerk__type_t *type,
-    const void *slot,
-    unsigned flags,
-    bool is_null,
-    bench_tally_t *tally)
+/* Field readers used by the generated walk (user_walk.h).  `null_ptr`:
+ * the field is required and nullable, so NULL stands for JSON null. */
+static inline void bw_str(bench_tally_t *t, const char *s, int null_ptr)
 {
-    const bool null_ptr =
-        (flags & CLERK__F_NULLABLE) != 0 && (flags & CLERK__F_REQUIRED) != 0;
-    switch (type->kind) {
-    case CLERK__K_STR: {
-        const char *s = *(char *const *)slot;
-        if (s != NULL) {
-            bench_tally_str(tally, s);
-        } else if (null_ptr) {
-            bench_tally_null(tally);
-        }
-        break;
-    }
-    case CLERK__K_BOOL:
-        bench_tally_bool(tally, *(const bool *)slot);
-        break;
-    case CLERK__K_INT:
-        bench_tally_num(tally, (double)*(const int64_t *)slot);
-        break;
-    case CLERK__K_NUM:
-        bench_tally_num(tally, *(const double *)slot);
-        break;
-    case CLERK__K_OPT_STR: {
-        const clerk_opt_str_t *v = slot;
-        if (v->state == CLERK_SET) {
-            bench_tally_str(tally, v->value);
-        } else if (v->state == CLERK_NULL) {
-            bench_tally_null(tally);
-        }
-        break;
-    }
-    case CLERK__K_OPT_BOOL: {
-        const clerk_opt_bool_t *v = slot;
-        if (v->state == CLERK_SET) {
-            bench_tally_bool(tally, v->value);
-        } else if (v->state == CLERK_NULL) {
-            bench_tally_null(tally);
-        }
-        break;
-    }
-    case CLERK__K_OPT_INT: {
-        const clerk_opt_int64_t *v = slot;
-        if (v->state == CLERK_SET) {
-            bench_tally_num(tally, (double)v->value);
-        } else if (v->state == CLERK_NULL) {
-            bench_tally_null(tally);
-        }
-        break;
-    }
-    case CLERK__K_OPT_NUM: {
-        const clerk_opt_double_t *v = slot;
-        if (v->state == CLERK_SET) {
-            bench_tally_num(tally, v->value);
-        } else if (v->state == CLERK_NULL) {
-            bench_tally_null(tally);
-        }
-        break;
-    }
-    case CLERK__K_ENUM: {
-        const clerk_enum_t *v = slot;
-        if (v->state == CLERK_SET) {
-            if (v->raw != NULL) {
-                bench_tally_str(tally, v->raw);
-            } else if (v->value > 0 &&
-                       (size_t)v->value <= type->enumeration->count) {
-                bench_tally_str(tally,
-                                type->enumeration->values[v->value - 1]);
-            }
-        } else if (v->state == CLERK_NULL) {
-            bench_tally_null(tally);
-        }
-        break;
-    }
-    case CLERK__K_JSON: {
-        const cJSON *j = *(cJSON *const *)slot;
-        if (j != NULL) {
-            walk_json(j, tally);
-        } else if (null_ptr) {
-            bench_tally_null(tally);
-        }
-        break;
-    }
-    case CLERK__K_OBJ: {
-        const void *p = *(void *const *)slot;
-        if (p != NULL) {
-            walk_model(type->model, p, tally);
-        } else if (is_null) {
-            bench_tally_null(tally);
-        }
-        break;
-    }
-    case CLERK__K_STRUCT:
-        walk_model(type->model, slot, tally);
-        break;
-    case CLERK__K_ARRAY: {
-        /* Every array type has the layout { items, count, state }. */
-        const struct {
-            const char *items;
-            size_t count;
-            clerk_presence_t state;
-        } *a = slot;
-        size_t i;
-        if (a->state == CLERK_NULL) {
-            bench_tally_null(tally);
-        }
-        for (i = 0; i < a->count; i++) {
-            walk_value(type->elem, a->items + i * type->elem->size, 0,
-                       false, tally);
-        }
-        break;
-    }
-    case CLERK__K_FILE:
-    default:
-        break;
+    if (s != NULL) {
+        bench_tally_str(t, s);
+    } else if (null_ptr) {
+        bench_tally_null(t);
     }
 }
 
-static void walk_model(
-    const clerk__model_t *model,
-    const void *base,
-    bench_tally_t *tally)
+static inline void bw_opt_str(bench_tally_t *t, const clerk_opt_str_t *v)
 {
-    const char *b = base;
-    size_t i;
-
-    if (model->variant_count > 0) {
-        const clerk__union_t *u = base;
-        if (u->kind > 0 && (size_t)u->kind <= model->variant_count &&
-            u->value != NULL) {
-            walk_model(model->variants[u->kind - 1].type->model, u->value,
-                       tally);
-        }
-        return;
-    }
-    for (i = 0; i < model->field_count; i++) {
-        const clerk__field_t *f = &model->fields[i];
-        bool is_null = false;
-        if (f->null_offset != 0) {
-            is_null = *(const bool *)(b + f->null_offset);
-        }
-        walk_value(f->type, b + f->offset, f->flags, is_null, tally);
+    if (v->state == CLERK_SET) {
+        bench_tally_str(t, v->value);
+    } else if (v->state == CLERK_NULL) {
+        bench_tally_null(t);
     }
 }
+
+static inline void bw_opt_bool(bench_tally_t *t, const clerk_opt_bool_t *v)
+{
+    if (v->state == CLERK_SET) {
+        bench_tally_bool(t, v->value);
+    } else if (v->state == CLERK_NULL) {
+        bench_tally_null(t);
+    }
+}
+
+static inline void bw_opt_int(bench_tally_t *t, const clerk_opt_int64_t *v)
+{
+    if (v->state == CLERK_SET) {
+        bench_tally_num(t, (double)v->value);
+    } else if (v->state == CLERK_NULL) {
+        bench_tally_null(t);
+    }
+}
+
+static inline void bw_opt_num(bench_tally_t *t, const clerk_opt_double_t *v)
+{
+    if (v->state == CLERK_SET) {
+        bench_tally_num(t, v->value);
+    } else if (v->state == CLERK_NULL) {
+        bench_tally_null(t);
+    }
+}
+
+/* Decoded enums always keep the received string in `raw`. */
+static inline void bw_enum(bench_tally_t *t, const clerk_enum_t *v)
+{
+    if (v->state == CLERK_SET) {
+        bench_tally_str(t, v->raw != NULL ? v->raw : "");
+    } else if (v->state == CLERK_NULL) {
+        bench_tally_null(t);
+    }
+}
+
+static inline void bw_json(bench_tally_t *t, const cJSON *j, int null_ptr)
+{
+    if (j != NULL) {
+        walk_json(j, t);
+    } else if (null_ptr) {
+        bench_tally_null(t);
+    }
+}
+
+static inline void bw_obj(
+    bench_tally_t *t,
+    const char *p,
+    void (*walk)(const char *, bench_tally_t *),
+    bool is_null)
+{
+    if (p != NULL) {
+        walk(p, t);
+    } else if (is_null) {
+        bench_tally_null(t);
+    }
+}
+
+#include "user_walk.h"
 
 /* The user workload: one clerk_users_get() per request. */
 static int get_user(clerk_client_t *client, bench_tally_t *tally)
@@ -210,7 +140,7 @@ static int get_user(clerk_client_t *client, bench_tally_t *tally)
     if (user == NULL) {
         return 0;
     }
-    walk_model(&clerk__user_model, user, tally);
+    BENCH_WALK_USER((const char *)user, tally);
     clerk_user_free(user);
     return 1;
 }
@@ -224,7 +154,7 @@ static int list_users(clerk_client_t *client, bench_tally_t *tally)
         return 0;
     }
     for (i = 0; i < users->count; i++) {
-        walk_model(&clerk__user_model, &users->items[i], tally);
+        BENCH_WALK_USER((const char *)&users->items[i], tally);
     }
     clerk_user_array_free(users);
     return 1;
