@@ -16,8 +16,11 @@
  * concurrent threads (curl/curl#13347).
  *
  * Global state: curl_global_init() runs exactly once per process, through
- * call_once(), from clerk_global_init() or the first clerk_client_new().
- * Its result is the only other static variable, written inside call_once.
+ * pthread_once() (POSIX's call_once), from clerk_global_init() or the first
+ * clerk_client_new().  Its result is the only other static variable,
+ * written inside the once-routine.  POSIX threads rather than C11
+ * <threads.h>: glibc's C11 wrappers are invisible to ThreadSanitizer, which
+ * then cannot check the pool's locking.
  */
 #include "runtime_internal.h"
 
@@ -36,9 +39,9 @@
 #define DEFAULT_FACTOR     1.5
 #define DEFAULT_MAX_WAIT   60000u
 
-/* The result of the one curl_global_init(); written once inside call_once.
- */
-static once_flag global_once = ONCE_FLAG_INIT;
+/* The result of the one curl_global_init(); written once, inside the
+ * once-routine. */
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 static CURLcode global_rc = CURLE_FAILED_INIT;
 
 static void global_init_once(void)
@@ -48,7 +51,7 @@ static void global_init_once(void)
 
 clerk_status_t clerk_global_init(void)
 {
-    call_once(&global_once, global_init_once);
+    (void)pthread_once(&global_once, global_init_once);
     return global_rc == CURLE_OK ? CLERK_OK : CLERK_E_TRANSPORT;
 }
 
@@ -352,7 +355,7 @@ static void share_lock(
     (void)handle;
     (void)access;
     if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST) {
-        mtx_lock(&client->share_locks[data]);
+        pthread_mutex_lock(&client->share_locks[data]);
     }
 }
 
@@ -362,7 +365,7 @@ static void share_unlock(CURL *handle, curl_lock_data data, void *userptr)
 
     (void)handle;
     if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST) {
-        mtx_unlock(&client->share_locks[data]);
+        pthread_mutex_unlock(&client->share_locks[data]);
     }
 }
 
@@ -371,9 +374,9 @@ static clerk_status_t make_share(clerk_client_t *client)
     size_t i;
 
     for (i = 0; i < (size_t)CURL_LOCK_DATA_LAST; i++) {
-        if (mtx_init(&client->share_locks[i], mtx_plain) != thrd_success) {
+        if (pthread_mutex_init(&client->share_locks[i], NULL) != 0) {
             while (i > 0) {
-                mtx_destroy(&client->share_locks[--i]);
+                pthread_mutex_destroy(&client->share_locks[--i]);
             }
             return CLERK_E_NOMEM;
         }
@@ -485,7 +488,7 @@ clerk_status_t clerk_client_new(
     if (oom) {
         goto done;
     }
-    if (mtx_init(&client->pool_lock, mtx_plain) != thrd_success) {
+    if (pthread_mutex_init(&client->pool_lock, NULL) != 0) {
         goto done;
     }
     client->pool_lock_ok = true;
@@ -545,11 +548,11 @@ void clerk_client_free(clerk_client_t *client)
     }
     if (client->share_locks_ok) {
         for (i = 0; i < (size_t)CURL_LOCK_DATA_LAST; i++) {
-            mtx_destroy(&client->share_locks[i]);
+            pthread_mutex_destroy(&client->share_locks[i]);
         }
     }
     if (client->pool_lock_ok) {
-        mtx_destroy(&client->pool_lock);
+        pthread_mutex_destroy(&client->pool_lock);
     }
     free_headers(client->headers_none);
     free_headers(client->headers_json);
@@ -639,11 +642,11 @@ clerk_status_t clerk__handle_acquire(
     clerk_status_t st = CLERK_E_NOMEM;
 
     *out = NULL;
-    mtx_lock(&client->pool_lock);
+    pthread_mutex_lock(&client->pool_lock);
     if (client->idle_count > 0) {
         h = client->idle[--client->idle_count];
     }
-    mtx_unlock(&client->pool_lock);
+    pthread_mutex_unlock(&client->pool_lock);
     if (h != NULL) {
         *out = h;
         return CLERK_OK;
@@ -681,12 +684,12 @@ void clerk__handle_release(
         handle_free(handle);
         return;
     }
-    mtx_lock(&client->pool_lock);
+    pthread_mutex_lock(&client->pool_lock);
     if (client->idle_count == client->idle_cap) {
         cap = client->idle_cap == 0 ? 4 : client->idle_cap * 2;
         grown = realloc(client->idle, cap * sizeof(*grown));
         if (grown == NULL) {
-            mtx_unlock(&client->pool_lock);
+            pthread_mutex_unlock(&client->pool_lock);
             handle_free(handle);
             return;
         }
@@ -694,5 +697,5 @@ void clerk__handle_release(
         client->idle_cap = cap;
     }
     client->idle[client->idle_count++] = handle;
-    mtx_unlock(&client->pool_lock);
+    pthread_mutex_unlock(&client->pool_lock);
 }

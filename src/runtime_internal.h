@@ -22,10 +22,10 @@
 
 #include <curl/curl.h>
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <threads.h>
 
 /* ------------------------------------------------------------------ */
 /* Growable byte buffer (always NUL-terminated once non-empty)          */
@@ -93,11 +93,11 @@ struct clerk_client {
 
     /* DNS cache and TLS sessions shared by every handle of the client. */
     CURLSH *share;
-    mtx_t share_locks[CURL_LOCK_DATA_LAST];
+    pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
     bool share_locks_ok;
 
     /* Idle easy handles (LIFO, so a single thread keeps one connection). */
-    mtx_t pool_lock;
+    pthread_mutex_t pool_lock;
     bool pool_lock_ok;
     clerk__handle_t **idle;
     size_t idle_count;

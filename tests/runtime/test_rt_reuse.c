@@ -3,8 +3,8 @@
  */
 #include "rt_common.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
-#include <threads.h>
 
 static void test_sequential_calls_one_connection(void **state)
 {
@@ -86,7 +86,7 @@ typedef struct worker {
     int failed;
 } worker_t;
 
-static int worker_main(void *arg)
+static void *worker_main(void *arg)
 {
     worker_t *w = arg;
     int i;
@@ -104,14 +104,14 @@ static int worker_main(void *arg)
         }
         clerk__op_response_free(&op_list, r);
     }
-    return 0;
+    return NULL;
 }
 
 static void run_threads(const char *tag, bool tls)
 {
     clerk_client_options_t o = { 0 };
     clerk_client_t *c;
-    thrd_t threads[THREADS];
+    pthread_t threads[THREADS];
     worker_t workers[THREADS];
     int i;
     int connections;
@@ -127,10 +127,10 @@ static void run_threads(const char *tag, bool tls)
         workers[i].ok = 0;
         workers[i].failed = 0;
         assert_int_equal(
-            thrd_create(&threads[i], worker_main, &workers[i]), thrd_success);
+            pthread_create(&threads[i], NULL, worker_main, &workers[i]), 0);
     }
     for (i = 0; i < THREADS; i++) {
-        assert_int_equal(thrd_join(threads[i], NULL), thrd_success);
+        assert_int_equal(pthread_join(threads[i], NULL), 0);
     }
     clerk_client_free(c);
     for (i = 0; i < THREADS; i++) {
