@@ -341,7 +341,10 @@ def main(argv):
                     key = (w, s)
                     res = results.setdefault(key, {})
                     reports = {}
-                    for name, binary in clients:
+                    # Alternate which client goes first, so that a trend
+                    # in the machine's load does not favour one of them.
+                    order = clients if run % 2 == 0 else clients[::-1]
+                    for name, binary in order:
                         log("bench: run %d %s %s (%s)" % (run + 1, w, s,
                                                           name))
                         if not args.no_timing:
