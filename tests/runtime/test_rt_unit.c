@@ -5,6 +5,8 @@
 #include "rt_common.h"
 #include "runtime_internal.h"
 
+#include <math.h>
+
 static void test_retry_after_parse(void **state)
 {
     uint64_t ms = 12345;
@@ -187,6 +189,59 @@ static void test_request_build(void **state)
     clerk_client_free(c);
 }
 
+typedef struct num_params {
+    clerk_opt_double_t x;
+    clerk_opt_double_t y;
+    int64_t n;
+    bool b;
+} num_params_t;
+
+static const clerk__param_t num_query[] = {
+    { "x", offsetof(num_params_t, x), &clerk__type_opt_num, 0 },
+    { "y", offsetof(num_params_t, y), &clerk__type_opt_num, 0 },
+    { "n", offsetof(num_params_t, n), &clerk__type_int, CLERK__F_REQUIRED },
+    { "b", offsetof(num_params_t, b), &clerk__type_bool, 0 },
+};
+
+static const clerk__op_t op_num = {
+    "GET", "/n",  "Num", 0,  num_query, 4, CLERK__BODY_NONE,
+    NULL,  false, NULL,  200
+};
+
+static void test_query_numbers(void **state)
+{
+    clerk_client_t *c = NULL;
+    clerk_client_options_t o = { 0 };
+    clerk__request_t req;
+    char msg[256];
+    num_params_t p;
+
+    (void)state;
+    o.base_url = "http://127.0.0.1:1";
+    assert_int_equal(clerk_client_new(&c, &o), CLERK_OK);
+    memset(&p, 0, sizeof(p));
+    p.x = CLERK_DOUBLE(0.1);
+    p.y = CLERK_DOUBLE(-1e300);
+    p.n = INT64_MIN;
+    assert_int_equal(
+        clerk__request_build(
+            c, &op_num, NULL, &p, NULL, &req, msg, sizeof(msg)),
+        CLERK_OK);
+    /* Shortest round-trip text; '+' is escaped like any reserved byte. */
+    assert_string_equal(
+        req.url, "http://127.0.0.1:1/n?x=0.1&y=-1e%2B300&n=-9223372036854775808"
+                 "&b=false");
+    clerk__request_free(&req);
+    /* Not a number: refused before anything is built. */
+    p.y = CLERK_DOUBLE(NAN);
+    assert_int_equal(
+        clerk__request_build(
+            c, &op_num, NULL, &p, NULL, &req, msg, sizeof(msg)),
+        CLERK_E_INVALID_ARG);
+    assert_non_null(strstr(msg, "y"));
+    clerk_client_free(c);
+}
+
 static void test_status_and_version(void **state)
 {
     int s;
@@ -238,6 +293,7 @@ int main(void)
         cmocka_unit_test(test_backoff_bounds),
         cmocka_unit_test(test_escaper_unreserved_only),
         cmocka_unit_test(test_request_build),
+        cmocka_unit_test(test_query_numbers),
         cmocka_unit_test(test_status_and_version),
         cmocka_unit_test(test_defaults),
     };
