@@ -143,6 +143,18 @@ typedef struct clerk_enterprise_connection {
      * Required.
      */
     int64_t updated_at;
+    /**
+     * Required by the schema, which does not define it: kept as any JSON value.
+     *
+     * Required. Free-form JSON, owned by this struct; NULL = absent.
+     */
+    cJSON *authenticatable;
+    /**
+     * Required by the schema, which does not define it: kept as any JSON value.
+     *
+     * Required. Free-form JSON, owned by this struct; NULL = absent.
+     */
+    cJSON *disable_jit_provisioning;
 } clerk_enterprise_connection_t;
 
 /**

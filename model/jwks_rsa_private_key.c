@@ -56,6 +56,8 @@ static const clerk__field_t fields[] = {
       &clerk__type_str, 0, 0 },
     { "x5u", offsetof(clerk_jwks_rsa_private_key_t, x5u), &clerk__type_str, 0,
       0 },
+    { "crv", offsetof(clerk_jwks_rsa_private_key_t, crv), &clerk__type_json,
+      CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__jwks_rsa_private_key_model = {

@@ -76,6 +76,12 @@ typedef struct clerk_jwks_rsa_private_key {
     char *x5t_s256;
     /** Optional: NULL = absent. */
     char *x5u;
+    /**
+     * Required by the schema, which does not define it: kept as any JSON value.
+     *
+     * Required. Free-form JSON, owned by this struct; NULL = absent.
+     */
+    cJSON *crv;
 } clerk_jwks_rsa_private_key_t;
 
 /**

@@ -91,6 +91,11 @@ static const clerk__field_t fields[] = {
       &clerk__type_int, CLERK__F_REQUIRED, 0 },
     { "updated_at", offsetof(clerk_saml_connection_t, updated_at),
       &clerk__type_int, CLERK__F_REQUIRED, 0 },
+    { "authenticatable", offsetof(clerk_saml_connection_t, authenticatable),
+      &clerk__type_json, CLERK__F_REQUIRED, 0 },
+    { "disable_jit_provisioning",
+      offsetof(clerk_saml_connection_t, disable_jit_provisioning),
+      &clerk__type_json, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__saml_connection_model = {

@@ -134,6 +134,18 @@ typedef struct clerk_saml_connection {
      * Required.
      */
     int64_t updated_at;
+    /**
+     * Required by the schema, which does not define it: kept as any JSON value.
+     *
+     * Required. Free-form JSON, owned by this struct; NULL = absent.
+     */
+    cJSON *authenticatable;
+    /**
+     * Required by the schema, which does not define it: kept as any JSON value.
+     *
+     * Required. Free-form JSON, owned by this struct; NULL = absent.
+     */
+    cJSON *disable_jit_provisioning;
 } clerk_saml_connection_t;
 
 /**

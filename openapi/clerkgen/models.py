@@ -675,6 +675,17 @@ class SchemaBuilder:
                                                   + "_is_null")
             field.owner = model
             model.fields.append(field)
+        # A name the schema requires without defining it still gets a field
+        # (any JSON value), so strict decoding can report it missing.
+        for json_name in required:
+            if json_name in props:
+                continue
+            field = Field(json_name, members.claim(ident(json_name)),
+                          Type("json"), True, False,
+                          "Required by the schema, which does not define "
+                          "it: kept as any JSON value.", False, {})
+            field.owner = model
+            model.fields.append(field)
 
     def _fill_union(self, model, schema, members):
         disc = schema.get("discriminator") or {}

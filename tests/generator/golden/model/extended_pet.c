@@ -76,6 +76,8 @@ static const clerk__field_t fields[] = {
       CLERK__F_NULLABLE, offsetof(clerk_extended_pet_t, photo_is_null) },
     { "chip_id", offsetof(clerk_extended_pet_t, chip_id), &clerk__type_str,
       CLERK__F_REQUIRED, 0 },
+    { "registry", offsetof(clerk_extended_pet_t, registry), &clerk__type_json,
+      CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__extended_pet_model = {

@@ -142,6 +142,12 @@ typedef struct clerk_extended_pet {
     bool photo_is_null;
     /** Required. */
     char *chip_id;
+    /**
+     * Required by the schema, which does not define it: kept as any JSON value.
+     *
+     * Required. Free-form JSON, owned by this struct; NULL = absent.
+     */
+    cJSON *registry;
 } clerk_extended_pet_t;
 
 /**
