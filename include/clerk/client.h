@@ -4,14 +4,19 @@
  *
  * Threading: a clerk_client_t is immutable after clerk_client_new() and may
  * be shared by any number of threads.  Each call borrows a curl easy handle
- * from the client's pool (creating one when all are busy) and returns it
- * afterwards, so connections, DNS results and TLS sessions are reused across
- * calls and threads (through a curl share handle).  Hooks may be called
- * from several threads at once.
+ * from the client's mutex-protected pool (creating one only when all are
+ * busy) and returns it afterwards; the most recently returned handle is
+ * handed out first.  Each easy handle keeps its own connections alive
+ * between calls (libcurl does not support sharing one connection cache
+ * between concurrent threads), so a thread making sequential calls reuses
+ * one connection; DNS results and TLS sessions are shared by all handles of
+ * the client through a curl share handle.  Hooks may be called from several
+ * threads at once.
  *
  * Global state: the first clerk_client_new() runs curl_global_init() once
- * (guarded by call_once).  Programs that create clients from several threads
- * while other code also uses curl should call clerk_global_init() first.
+ * (guarded by pthread_once).  Programs that create clients from several
+ * threads while other code also uses curl should call clerk_global_init()
+ * first.
  */
 #ifndef CLERK_CLIENT_H
 #define CLERK_CLIENT_H
