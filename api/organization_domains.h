@@ -458,8 +458,8 @@ typedef struct clerk_organization_domains_list_all_params {
      * compose as AND.
      *
      * Optional: Values:
-     * clerk_organization_domains_list_all_enrollment_mode_item_t. Sent as
-     * repeated keys; count 0 = not sent.
+     * clerk_organization_domains_list_all_enrollment_mode_item_t. Sent as one
+     * key, items joined by ','; count 0 = not sent.
      */
     clerk_enum_array_t enrollment_mode;
     /**

@@ -89,6 +89,10 @@ struct clerk__enum {
 /* Field flags. */
 #define CLERK__F_REQUIRED 0x1u /* listed in the schema's `required` */
 #define CLERK__F_NULLABLE 0x2u /* `nullable: true` */
+/* Query arrays only: style form with explode false, i.e. one key whose
+ * value is the items joined by ',' (each item percent-encoded, so a ','
+ * inside an item stays %2C).  Without it arrays are sent as repeated keys. */
+#define CLERK__F_CSV 0x4u
 
 /* One property of an object schema, in spec order. */
 typedef struct clerk__field {

@@ -12,7 +12,8 @@
  *   char *           sent unless NULL;
  *   clerk_enum_t     `raw` when non-NULL, else the enum's wire string;
  *   bool / int64     "true"/"false" / decimal;
- *   arrays           one key=value pair per item (repeated keys).
+ *   arrays           one key=value pair per item (repeated keys), or with
+ *                    CLERK__F_CSV one key and the items joined by ','.
  * A required parameter that ends up sending nothing is CLERK_E_INVALID_ARG.
  * Multipart text parts follow the same rules.
  */
@@ -268,10 +269,16 @@ static clerk_status_t build_query(
                     if (st != CLERK_OK) {
                         goto bad;
                     }
-                    if (text != NULL) {
-                        append_pair(tail, &first, p->name, text);
-                        sent++;
+                    if (text == NULL) {
+                        continue;
                     }
+                    if (sent > 0 && (p->flags & CLERK__F_CSV) != 0) {
+                        clerk__rtbuf_append(tail, ",", 1);
+                        clerk__rtbuf_append_escaped(tail, text, false);
+                    } else {
+                        append_pair(tail, &first, p->name, text);
+                    }
+                    sent++;
                 }
             } else {
                 st = scalar_text(p->type, base, tmp, sizeof(tmp), &text);

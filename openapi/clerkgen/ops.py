@@ -64,8 +64,9 @@ class QueryParam:
     """A member of clerk_<op>_params_t and a row of its param table."""
 
     def __init__(self, wire, name, type_, required, description,
-                 deprecated):
+                 deprecated, csv=False):
         self.wire = wire
+        self.csv = csv  # form style, explode false: one comma-joined key
         self.name = name
         self.type = type_
         self.required = required
@@ -97,13 +98,20 @@ class QueryParam:
 
     @property
     def flags(self):
-        return "CLERK__F_REQUIRED" if self.required else "0"
+        parts = []
+        if self.required:
+            parts.append("CLERK__F_REQUIRED")
+        if self.csv:
+            parts.append("CLERK__F_CSV")
+        return " | ".join(parts) or "0"
 
     @property
     def doc_lines(self):
         lines = docs.reflow(self.description, COMMENT_WIDTH_MEMBER)
         if self.kind == "K_STR":
             state = "NULL = not sent."
+        elif self.kind == "K_ARRAY" and self.csv:
+            state = "Sent as one key, items joined by ','; count 0 = not sent."
         elif self.kind == "K_ARRAY":
             state = "Sent as repeated keys; count 0 = not sent."
         else:
@@ -411,9 +419,15 @@ class OperationBuilder:
                                opm.module, static=True,
                                where="%s parameter %s" % (opm.operation_id,
                                                           wire))
+            style = p.get("style", "form")
+            if style != "form":
+                raise GeneratorError("%s parameter %s: style %s is not "
+                                     "supported" % (opm.operation_id, wire,
+                                                    style))
+            csv = t.shape == "array" and p.get("explode", True) is False
             opm.query.append(QueryParam(wire, name, t, bool(p.get("required")),
                                         p.get("description", ""),
-                                        bool(p.get("deprecated"))))
+                                        bool(p.get("deprecated")), csv))
         rb = op.get("requestBody")
         if rb:
             rb = self._deref(rb, (self.spec.get("components") or {}).get(

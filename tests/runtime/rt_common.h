@@ -32,6 +32,7 @@ typedef struct list_params {
     clerk_enum_t order_by;
     const char *name;
     clerk_int64_array_t ids;
+    clerk_str_array_t modes;
 } list_params_t;
 
 static const char *const order_values[] = { "-created_at", "+created_at" };
@@ -48,6 +49,8 @@ static const clerk__param_t list_query[] = {
     { "order_by", offsetof(list_params_t, order_by), &order_type, 0 },
     { "name", offsetof(list_params_t, name), &clerk__type_str, 0 },
     { "id", offsetof(list_params_t, ids), &clerk__type_int_array, 0 },
+    { "mode", offsetof(list_params_t, modes), &clerk__type_str_array,
+      CLERK__F_CSV },
 };
 
 static const clerk__op_t op_list = { "GET",

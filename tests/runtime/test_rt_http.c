@@ -31,6 +31,7 @@ static void test_get_query_and_headers(void **state)
     p.banned = CLERK_BOOL(false);
     p.order_by = CLERK_ENUM(2);
     p.ids = CLERK_ARRAY(clerk_int64_array_t, int64_t, -5, 9007199254740993);
+    p.modes = CLERK_ARRAY(clerk_str_array_t, char *, "a,b", "c d", "e");
 
     assert_int_equal(
         rt_call((void **)&r, c, &op_list, NULL, &p, NULL), CLERK_OK);
@@ -52,7 +53,8 @@ static void test_get_query_and_headers(void **state)
         fault_req_field(reqs, 0, "request_line"),
         "GET /t/query/v1/users?limit=10&query=a%20b%26c%3Dd%2Be"
         "&email_address=x%40y.z&email_address=%C3%BC%40e&banned=false"
-        "&order_by=%2Bcreated_at&id=-5&id=9007199254740993 HTTP/1.1");
+        "&order_by=%2Bcreated_at&id=-5&id=9007199254740993"
+        "&mode=a%2Cb,c%20d,e HTTP/1.1");
     assert_string_equal(
         fault_req_header(reqs, 0, "Authorization"), "Bearer " TEST_SECRET);
     assert_string_equal(

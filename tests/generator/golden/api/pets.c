@@ -56,7 +56,7 @@ static const clerk__param_t pets_list_query[] = {
     { "kind", offsetof(clerk_pets_list_params_t, kind), &pets_list_kind_type,
       0 },
     { "kinds", offsetof(clerk_pets_list_params_t, kinds),
-      &pets_list_kinds_item_array_type, 0 },
+      &pets_list_kinds_item_array_type, CLERK__F_CSV },
     { "counts", offsetof(clerk_pets_list_params_t, counts),
       &clerk__type_int_array, 0 },
     { "verbose", offsetof(clerk_pets_list_params_t, verbose),

@@ -62,8 +62,8 @@ typedef struct clerk_pets_list_params {
     /** Optional: Values: clerk_pets_list_kind_t. CLERK_UNSET = not sent. */
     clerk_enum_t kind;
     /**
-     * Optional: Values: clerk_pets_list_kinds_item_t. Sent as repeated keys;
-     * count 0 = not sent.
+     * Optional: Values: clerk_pets_list_kinds_item_t. Sent as one key, items
+     * joined by ','; count 0 = not sent.
      */
     clerk_enum_array_t kinds;
     /** Optional: Sent as repeated keys; count 0 = not sent. */
