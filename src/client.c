@@ -572,13 +572,6 @@ void clerk_client_free(clerk_client_t *client)
 /* Handle pool                                                         */
 /* ------------------------------------------------------------------ */
 
-#define SETOPT(h, opt, val)                                                    \
-    do {                                                                       \
-        if (curl_easy_setopt((h), (opt), (val)) != CURLE_OK) {                 \
-            goto done;                                                         \
-        }                                                                      \
-    } while (0)
-
 /* Everything that stays the same for every call through this handle, so a
  * reused handle (and its CA store and connections) is not set up again. */
 static clerk_status_t handle_setup(
@@ -587,43 +580,43 @@ static clerk_status_t handle_setup(
     CURL *c = h->curl;
     clerk_status_t st = CLERK_E_NOMEM;
 
-    SETOPT(c, CURLOPT_ERRORBUFFER, h->errbuf);
-    SETOPT(c, CURLOPT_NOSIGNAL, 1L);
-    SETOPT(c, CURLOPT_SHARE, client->share);
-    SETOPT(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    SETOPT(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    CLERK__SETOPT(c, CURLOPT_ERRORBUFFER, h->errbuf);
+    CLERK__SETOPT(c, CURLOPT_NOSIGNAL, 1L);
+    CLERK__SETOPT(c, CURLOPT_SHARE, client->share);
+    CLERK__SETOPT(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    CLERK__SETOPT(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     /* A 3xx is returned to the caller, never followed: following would
      * resend the secret to wherever Location points. */
-    SETOPT(c, CURLOPT_FOLLOWLOCATION, 0L);
+    CLERK__SETOPT(c, CURLOPT_FOLLOWLOCATION, 0L);
     /* The path is escaped already; curl must not squash dot-segments. */
-    SETOPT(c, CURLOPT_PATH_AS_IS, 1L);
-    SETOPT(c, CURLOPT_TCP_KEEPALIVE, 1L);
-    SETOPT(c, CURLOPT_CONNECTTIMEOUT_MS, client->connect_timeout_ms);
-    SETOPT(c, CURLOPT_TIMEOUT_MS, client->timeout_ms);
-    SETOPT(c, CURLOPT_ACCEPT_ENCODING, "");
-    SETOPT(
+    CLERK__SETOPT(c, CURLOPT_PATH_AS_IS, 1L);
+    CLERK__SETOPT(c, CURLOPT_TCP_KEEPALIVE, 1L);
+    CLERK__SETOPT(c, CURLOPT_CONNECTTIMEOUT_MS, client->connect_timeout_ms);
+    CLERK__SETOPT(c, CURLOPT_TIMEOUT_MS, client->timeout_ms);
+    CLERK__SETOPT(c, CURLOPT_ACCEPT_ENCODING, "");
+    CLERK__SETOPT(
         c,
         CURLOPT_MAXFILESIZE_LARGE,
         (curl_off_t)(client->max_response_bytes > (size_t)INT64_MAX
                          ? INT64_MAX
                          : (int64_t)client->max_response_bytes));
-    SETOPT(c, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
-    SETOPT(c, CURLOPT_SSL_VERIFYPEER, client->insecure ? 0L : 1L);
-    SETOPT(c, CURLOPT_SSL_VERIFYHOST, client->insecure ? 0L : 2L);
+    CLERK__SETOPT(c, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+    CLERK__SETOPT(c, CURLOPT_SSL_VERIFYPEER, client->insecure ? 0L : 1L);
+    CLERK__SETOPT(c, CURLOPT_SSL_VERIFYHOST, client->insecure ? 0L : 2L);
     if (client->ca_file != NULL) {
-        SETOPT(c, CURLOPT_CAINFO, client->ca_file);
+        CLERK__SETOPT(c, CURLOPT_CAINFO, client->ca_file);
     }
     if (client->ca_path != NULL) {
-        SETOPT(c, CURLOPT_CAPATH, client->ca_path);
+        CLERK__SETOPT(c, CURLOPT_CAPATH, client->ca_path);
     }
     if (client->client_cert != NULL) {
-        SETOPT(c, CURLOPT_SSLCERT, client->client_cert);
+        CLERK__SETOPT(c, CURLOPT_SSLCERT, client->client_cert);
     }
     if (client->client_key != NULL) {
-        SETOPT(c, CURLOPT_SSLKEY, client->client_key);
+        CLERK__SETOPT(c, CURLOPT_SSLKEY, client->client_key);
     }
     if (client->proxy != NULL) {
-        SETOPT(c, CURLOPT_PROXY, client->proxy);
+        CLERK__SETOPT(c, CURLOPT_PROXY, client->proxy);
     }
     if (client->curl_setup != NULL &&
         client->curl_setup(c, client->curl_setup_payload) != 0) {

@@ -23,25 +23,6 @@ _Static_assert(
     offsetof(clerk__meta_block_t, meta) == 0,
     "meta block starts with the public response");
 
-static bool same_nocase(const char *a, const char *b)
-{
-    for (; *a != '\0' && *b != '\0'; a++, b++) {
-        char x = *a;
-        char y = *b;
-
-        if (x >= 'A' && x <= 'Z') {
-            x = (char)(x - 'A' + 'a');
-        }
-        if (y >= 'A' && y <= 'Z') {
-            y = (char)(y - 'A' + 'a');
-        }
-        if (x != y) {
-            return false;
-        }
-    }
-    return *a == *b;
-}
-
 const char *clerk_response_header(
     const clerk_response_t *response, const char *name)
 {
@@ -51,7 +32,7 @@ const char *clerk_response_header(
         return NULL;
     }
     for (i = 0; i < response->header_count; i++) {
-        if (same_nocase(response->headers[i].name, name)) {
+        if (clerk__str_eq_nocase(response->headers[i].name, name)) {
             return response->headers[i].value;
         }
     }

@@ -136,3 +136,22 @@ void clerk__rtbuf_free(clerk__rtbuf_t *buf)
     buf->cap = 0;
     buf->oom = false;
 }
+
+bool clerk__str_eq_nocase(const char *a, const char *b)
+{
+    for (; *a != '\0' && *b != '\0'; a++, b++) {
+        char x = *a;
+        char y = *b;
+
+        if (x >= 'A' && x <= 'Z') {
+            x = (char)(x - 'A' + 'a');
+        }
+        if (y >= 'A' && y <= 'Z') {
+            y = (char)(y - 'A' + 'a');
+        }
+        if (x != y) {
+            return false;
+        }
+    }
+    return *a == *b;
+}

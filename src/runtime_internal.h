@@ -51,6 +51,18 @@ bool clerk__rtbuf_append_escaped(
 char *clerk__rtbuf_steal(clerk__rtbuf_t *buf);
 void clerk__rtbuf_free(clerk__rtbuf_t *buf);
 
+/* ASCII case-insensitive equality (header names); locale-independent. */
+bool clerk__str_eq_nocase(const char *a, const char *b);
+
+/* curl_easy_setopt or `goto done` (the caller's status stays the error it
+ * was initialised to). */
+#define CLERK__SETOPT(h, opt, val)                                             \
+    do {                                                                       \
+        if (curl_easy_setopt((h), (opt), (val)) != CURLE_OK) {                 \
+            goto done;                                                         \
+        }                                                                      \
+    } while (0)
+
 /* ------------------------------------------------------------------ */
 /* Client (src/client.c)                                               */
 /* ------------------------------------------------------------------ */

@@ -44,8 +44,6 @@ static bool is_blank(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static bool same_nocase(const char *a, const char *b);
-
 /* A declared Content-Length within the limit sizes the body buffer once,
  * instead of growing it step by step (a larger one is refused by curl
  * through CURLOPT_MAXFILESIZE_LARGE before any byte is read). */
@@ -54,7 +52,7 @@ static void presize_body(clerk__reply_t *reply, const char *record)
     const char *p;
     size_t len = 0;
 
-    if (!same_nocase(record, "Content-Length")) {
+    if (!clerk__str_eq_nocase(record, "Content-Length")) {
         return;
     }
     p = record + strlen(record) + 1;
@@ -128,25 +126,6 @@ static size_t on_header(char *buffer, size_t size, size_t nitems, void *ud)
     return n;
 }
 
-static bool same_nocase(const char *a, const char *b)
-{
-    for (; *a != '\0' && *b != '\0'; a++, b++) {
-        char x = *a;
-        char y = *b;
-
-        if (x >= 'A' && x <= 'Z') {
-            x = (char)(x - 'A' + 'a');
-        }
-        if (y >= 'A' && y <= 'Z') {
-            y = (char)(y - 'A' + 'a');
-        }
-        if (x != y) {
-            return false;
-        }
-    }
-    return *a == *b;
-}
-
 const char *clerk__headers_get(const clerk__headers_t *h, const char *name)
 {
     size_t i;
@@ -154,7 +133,7 @@ const char *clerk__headers_get(const clerk__headers_t *h, const char *name)
     for (i = 0; i < h->count; i++) {
         const char *n = h->store.data + h->offsets[i];
 
-        if (same_nocase(n, name)) {
+        if (clerk__str_eq_nocase(n, name)) {
             return n + strlen(n) + 1;
         }
     }
@@ -177,13 +156,6 @@ void clerk__reply_free(clerk__reply_t *reply)
 /* ------------------------------------------------------------------ */
 /* One attempt                                                         */
 /* ------------------------------------------------------------------ */
-
-#define SETOPT(h, opt, val)                                                    \
-    do {                                                                       \
-        if (curl_easy_setopt((h), (opt), (val)) != CURLE_OK) {                 \
-            goto done;                                                         \
-        }                                                                      \
-    } while (0)
 
 static clerk_status_t build_mime(
     CURL *c, const clerk__request_t *req, curl_mime **out)
@@ -254,34 +226,35 @@ clerk_status_t clerk__handle_prepare(
 
     (void)client;
     *mime = NULL;
-    SETOPT(c, CURLOPT_URL, req->url);
-    SETOPT(c, CURLOPT_HTTPHEADER, (struct curl_slist *)req->headers);
-    SETOPT(c, CURLOPT_WRITEFUNCTION, on_body);
-    SETOPT(c, CURLOPT_WRITEDATA, reply);
-    SETOPT(c, CURLOPT_HEADERFUNCTION, on_header);
-    SETOPT(c, CURLOPT_HEADERDATA, reply);
+    CLERK__SETOPT(c, CURLOPT_URL, req->url);
+    CLERK__SETOPT(c, CURLOPT_HTTPHEADER, (struct curl_slist *)req->headers);
+    CLERK__SETOPT(c, CURLOPT_WRITEFUNCTION, on_body);
+    CLERK__SETOPT(c, CURLOPT_WRITEDATA, reply);
+    CLERK__SETOPT(c, CURLOPT_HEADERFUNCTION, on_header);
+    CLERK__SETOPT(c, CURLOPT_HEADERDATA, reply);
 
     /* The handle is reused: first put the method back to a plain GET, then
      * set exactly what this request needs. */
-    SETOPT(c, CURLOPT_HTTPGET, 1L);
+    CLERK__SETOPT(c, CURLOPT_HTTPGET, 1L);
     if (req->part_count > 0) {
         st = build_mime(c, req, mime);
         if (st != CLERK_OK) {
             goto done;
         }
         st = CLERK_E_NOMEM;
-        SETOPT(c, CURLOPT_MIMEPOST, *mime);
+        CLERK__SETOPT(c, CURLOPT_MIMEPOST, *mime);
     } else if (req->body != NULL || req->send_empty_body) {
-        SETOPT(
+        CLERK__SETOPT(
             c, CURLOPT_POSTFIELDSIZE_LARGE,
             (curl_off_t)(req->body != NULL ? req->body_len : 0));
-        SETOPT(c, CURLOPT_POSTFIELDS, req->body != NULL ? req->body : "");
+        CLERK__SETOPT(
+            c, CURLOPT_POSTFIELDS, req->body != NULL ? req->body : "");
     } else if (strcmp(m, "HEAD") == 0) {
-        SETOPT(c, CURLOPT_NOBODY, 1L);
+        CLERK__SETOPT(c, CURLOPT_NOBODY, 1L);
     }
     custom = strcmp(m, "GET") != 0 && strcmp(m, "POST") != 0 &&
              strcmp(m, "HEAD") != 0;
-    SETOPT(c, CURLOPT_CUSTOMREQUEST, custom ? m : NULL);
+    CLERK__SETOPT(c, CURLOPT_CUSTOMREQUEST, custom ? m : NULL);
     st = CLERK_OK;
 done:
     if (st != CLERK_OK) {
