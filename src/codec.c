@@ -73,6 +73,12 @@ void *clerk__alloc_zeroed(clerk__alloc_t *a, size_t size)
     return p;
 }
 
+void *clerk__alloc_raw(clerk__alloc_t *a, size_t size)
+{
+    (void)a;
+    return cJSON_malloc(size == 0 ? 1 : size);
+}
+
 char *clerk__alloc_strdup(clerk__alloc_t *a, const char *s, size_t len)
 {
     char *p = NULL;
@@ -406,7 +412,10 @@ static clerk_status_t parse_text(
     return CLERK_OK;
 }
 
-clerk_status_t clerk__value_parse(
+/* The reference path: cJSON_ParseWithLengthOpts, then the tree walker
+ * (taking strings and free-form values out of the tree).  The direct
+ * decoder must be indistinguishable from it (tests/unit). */
+clerk_status_t clerk__value_parse_tree(
     const clerk__type_t *type,
     void **out,
     const char *json,
@@ -433,6 +442,52 @@ clerk_status_t clerk__value_parse(
     st = decode_block(type, out, tree, flags, 1, error);
 done:
     cJSON_Delete(tree);
+    return st;
+}
+
+clerk_status_t clerk__value_parse(
+    const clerk__type_t *type,
+    void **out,
+    const char *json,
+    size_t len,
+    unsigned flags,
+    clerk_json_error_t *error)
+{
+    clerk_status_t st = CLERK_OK;
+    void *slot = NULL; /* K_OBJ: holds the model pointer */
+    void *block = NULL;
+
+    error_clear(error);
+    if (out == NULL) {
+        return CLERK_E_INVALID_ARG;
+    }
+    *out = NULL;
+    if (type == NULL || (type->kind == CLERK__K_OBJ && type->model == NULL)) {
+        return CLERK_E_INVALID_ARG;
+    }
+    if (type->kind == CLERK__K_OBJ) {
+        st = clerk__decode_text(type, &slot, json, len, flags, error);
+        if (st != CLERK_OK) {
+            clerk__free_value(type, &slot);
+            goto done;
+        }
+        *out = slot;
+        goto done;
+    }
+    block = clerk__alloc_zeroed(&clerk__alloc_heap, type->size);
+    if (block == NULL) {
+        st = CLERK_E_NOMEM;
+        goto done;
+    }
+    st = clerk__decode_text(type, block, json, len, flags, error);
+    if (st != CLERK_OK) {
+        clerk__value_free(type, block);
+        block = NULL;
+        goto done;
+    }
+    *out = block;
+    block = NULL;
+done:
     return st;
 }
 

@@ -9,6 +9,8 @@
  *   codec.c         built-in type descriptors, the allocator, deep free and
  *                   the public-facing entry points (from_json, parse, ...)
  *   codec_decode.c  cJSON tree -> C structs, driven by the descriptors
+ *   codec_direct.c  JSON text -> C structs in one pass (no cJSON tree),
+ *                   used by clerk__model_parse / clerk__value_parse
  *   codec_encode.c  C structs -> cJSON tree
  *
  * ------------------------------------------------------------------------
@@ -68,6 +70,9 @@ extern clerk__alloc_t clerk__alloc_heap;
 
 /* `size` zero-filled bytes, or NULL (size 0 gives a valid 1-byte block). */
 void *clerk__alloc_zeroed(clerk__alloc_t *a, size_t size);
+
+/* `size` uninitialised bytes, or NULL (size 0 gives a valid 1-byte block). */
+void *clerk__alloc_raw(clerk__alloc_t *a, size_t size);
 
 /* A NUL-terminated copy of the `len` bytes at `s`, or NULL. */
 char *clerk__alloc_strdup(clerk__alloc_t *a, const char *s, size_t len);
@@ -129,6 +134,30 @@ clerk_status_t clerk__decode_root(
     unsigned flags,
     int take,
     clerk_json_error_t *err);
+
+/* Decode the JSON text json[0..len) as `type` into the zeroed `slot`,
+ * exactly as parsing it with cJSON_ParseWithLengthOpts() (plus the
+ * trailing-data check of clerk__value_parse) and then calling
+ * clerk__decode_root() would, but in one pass (src/codec_direct.c).  On
+ * failure the slot may hold partial data that clerk__free_value()
+ * releases; err (may be NULL) receives path + reason. */
+clerk_status_t clerk__decode_text(
+    const clerk__type_t *type,
+    void *slot,
+    const char *json,
+    size_t len,
+    unsigned flags,
+    clerk_json_error_t *err);
+
+/* clerk__value_parse() as it was before the direct decoder: cJSON parse
+ * + tree walk.  The reference the direct decoder is tested against. */
+clerk_status_t clerk__value_parse_tree(
+    const clerk__type_t *type,
+    void **out,
+    const char *json,
+    size_t len,
+    unsigned flags,
+    clerk_json_error_t *error);
 
 /* Encode flags. */
 #define CLERK__ENCODE_ALLOW_MISSING                                            \

@@ -93,6 +93,11 @@ class Sampler:
                 if mode == "minimal" and pname not in req:
                     continue
                 out[pname] = self.value(pschema, mode, pname)
+            # A required name the schema never defines: the generator
+            # gives it a free-form field (after the properties).
+            for pname in s.get("required") or []:
+                if pname not in props and pname not in out:
+                    out[pname] = {"key": "value", "n": 1}
             return out
         if t == "array":
             if mode == "minimal":

@@ -1,0 +1,1663 @@
+/*
+ * Direct decoding: JSON text -> C structs in one pass, driven by the same
+ * descriptor tables as the tree walker (codec_decode.c), without building
+ * a cJSON tree for modelled values.
+ *
+ * The contract is "indistinguishable from cJSON_ParseWithLengthOpts +
+ * clerk__decode_root()": the same documents are accepted, the same values
+ * come out, and a failure carries the same status, JSON path and reason.
+ * tests/unit/test_codec_direct.c checks this differentially.  So the
+ * tokenizer follows cJSON 1.7.15 (Debian) rather than the letter of
+ * RFC 8259 where the two differ:
+ *   - whitespace is any byte <= 0x20; a UTF-8 BOM is skipped at the start
+ *     of documents of 5 bytes or more;
+ *   - a number is the longest run of [0-9+-.eE] and is taken as far as
+ *     strtod() takes it (so "01" and "1." are numbers, like cJSON's), with
+ *     '.' replaced by the locale's decimal point, then converted by strtod
+ *     (integers of up to 15 digits are converted directly: exactly the
+ *     value strtod returns);
+ *   - strings: raw bytes (control characters, invalid UTF-8) are kept as
+ *     they are; escapes and \uXXXX surrogate pairs are decoded to UTF-8
+ *     with cJSON's rules (a non-hex \u escape is U+0000; a lone or
+ *     reversed surrogate is an error); a U+0000 ends the C string;
+ *   - nesting deeper than CJSON_NESTING_LIMIT containers is malformed;
+ *   - a malformed document reports the byte cJSON reports (the positions
+ *     below mirror cJSON's parser step by step).
+ * As in the walker, every syntax error takes precedence over every decode
+ * error: a decode error stops decoding, then the rest of the document is
+ * checked (skipped) and a syntax error found there replaces it.
+ *
+ * Memory is as in the walker: every block is stored into its slot as soon
+ * as it is allocated, so the entry point frees a partial value deeply on
+ * error.  Array items are collected in a scratch buffer per nesting level
+ * (reused across arrays and freed at the end of the decode) and copied
+ * into one exact-size block when the array ends; on error the items
+ * decoded so far are freed from the scratch.  Free-form values (K_JSON)
+ * are parsed by cJSON from their exact span, so they remain cJSON trees.
+ */
+#include "codec_internal.h"
+
+#include <locale.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* See codec_decode.c. */
+#define SAFE_INT_LIMIT 9007199254740992.0
+
+/* Items a per-level array scratch starts with. */
+#define SCRATCH_MIN_ITEMS 8
+
+/* Kinds of JSON values as seen from their first bytes. */
+typedef enum jkind {
+    J_BAD = 0, /* not the start of any value */
+    J_NULL,
+    J_BOOL,
+    J_NUM,
+    J_STR,
+    J_ARR,
+    J_OBJ
+} jkind_t;
+
+typedef struct scratch {
+    unsigned char *buf;
+    size_t cap;
+} scratch_t;
+
+typedef struct pctx {
+    const unsigned char *p;
+    size_t len;
+    size_t pos;      /* current byte */
+    size_t depth;    /* open containers, counted like cJSON's parser */
+    size_t maxdepth; /* deepest `depth` reached while skipping */
+    unsigned flags;
+    int exact;      /* trying union members: unknown enum values fail */
+    int syntax;     /* a syntax error was found at syntax_pos */
+    size_t syntax_pos;
+    unsigned char decimal_point;
+    clerk__alloc_t *alloc;
+    clerk_json_error_t *err;
+    scratch_t str;                        /* escaped strings and keys */
+    scratch_t items[CLERK__MAX_DEPTH + 1]; /* array items, per level */
+    clerk__seg_t segs[CLERK__MAX_SEGS];
+} pctx_t;
+
+/* Bytes that may continue a number (cJSON's set). */
+static int is_numchar(unsigned char ch)
+{
+    return (ch >= '0' && ch <= '9') || ch == '+' || ch == '-' || ch == '.' ||
+           ch == 'e' || ch == 'E';
+}
+
+static int is_digit(unsigned char ch)
+{
+    return ch >= '0' && ch <= '9';
+}
+
+/* ---------------------------------------------------------------------- */
+/* Errors                                                                  */
+/* ---------------------------------------------------------------------- */
+
+/* Record a syntax error at byte `pos` (the first one wins). */
+static clerk_status_t syntax(pctx_t *c, size_t pos)
+{
+    if (!c->syntax) {
+        c->syntax = 1;
+        c->syntax_pos = pos;
+    }
+    return CLERK_E_DECODE;
+}
+
+static clerk_status_t fail(pctx_t *c, size_t level, const char *fmt, ...)
+{
+    va_list ap;
+    char reason[sizeof(((clerk_json_error_t *)0)->reason)];
+    int n = 0;
+
+    if (c->err != NULL) {
+        va_start(ap, fmt);
+        n = vsnprintf(reason, sizeof(reason), fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            reason[0] = '\0';
+        }
+        clerk__json_error_set(c->err, c->segs, level, "%s", reason);
+    }
+    return CLERK_E_DECODE;
+}
+
+static clerk_status_t nomem(pctx_t *c, size_t level)
+{
+    if (c->err != NULL) {
+        clerk__json_error_set(c->err, c->segs, level, "out of memory");
+    }
+    return CLERK_E_NOMEM;
+}
+
+static const char *kind_name(jkind_t k)
+{
+    static const char *const names[] = { "invalid JSON", "null",   "boolean",
+                                         "number",       "string", "array",
+                                         "object" };
+
+    return names[k];
+}
+
+static clerk_status_t type_error(
+    pctx_t *c, size_t level, const char *want, jkind_t got)
+{
+    if (got == J_BAD) {
+        return syntax(c, c->pos);
+    }
+    return fail(c, level, "expected %s, got %s", want, kind_name(got));
+}
+
+static clerk_status_t null_allowed(pctx_t *c, unsigned fflags, size_t level)
+{
+    if ((fflags & CLERK__F_NULLABLE) != 0 ||
+        (c->flags & CLERK_DECODE_STRICT) == 0) {
+        return CLERK_OK;
+    }
+    return fail(c, level, "null for a non-nullable field");
+}
+
+/* ---------------------------------------------------------------------- */
+/* Tokens                                                                  */
+/* ---------------------------------------------------------------------- */
+
+/* cJSON's buffer_skip_whitespace(), including its step back onto the last
+ * byte when the whitespace runs to the end. */
+static void ws(pctx_t *c)
+{
+    const unsigned char *p = c->p;
+    size_t pos = c->pos;
+    size_t len = c->len;
+
+    if (pos >= len || p[pos] > 32) {
+        return;
+    }
+    while (pos < len && p[pos] <= 32) {
+        pos++;
+    }
+    if (pos == len) {
+        pos--;
+    }
+    c->pos = pos;
+}
+
+static jkind_t peek(const pctx_t *c)
+{
+    const unsigned char *s = c->p + c->pos;
+    size_t left = c->len - c->pos;
+
+    if (c->pos >= c->len) {
+        return J_BAD;
+    }
+    switch (s[0]) {
+    case '"':
+        return J_STR;
+    case '{':
+        return J_OBJ;
+    case '[':
+        return J_ARR;
+    case 'n':
+        return left >= 4 && memcmp(s, "null", 4) == 0 ? J_NULL : J_BAD;
+    case 't':
+        return left >= 4 && memcmp(s, "true", 4) == 0 ? J_BOOL : J_BAD;
+    case 'f':
+        return left >= 5 && memcmp(s, "false", 5) == 0 ? J_BOOL : J_BAD;
+    default:
+        return s[0] == '-' || is_digit(s[0]) ? J_NUM : J_BAD;
+    }
+}
+
+static int scratch_reserve(scratch_t *s, size_t need)
+{
+    size_t cap = s->cap;
+    unsigned char *b = NULL;
+
+    if (need <= cap) {
+        return 1;
+    }
+    if (cap == 0) {
+        cap = 64;
+    }
+    while (cap < need) {
+        if (cap > ((size_t)-1) / 2) {
+            cap = need;
+            break;
+        }
+        cap *= 2;
+    }
+    b = realloc(s->buf, cap);
+    if (b == NULL) {
+        return 0;
+    }
+    s->buf = b;
+    s->cap = cap;
+    return 1;
+}
+
+static unsigned hex4(const unsigned char *s)
+{
+    unsigned h = 0;
+    size_t i = 0;
+
+    for (i = 0; i < 4; i++) {
+        h <<= 4;
+        if (s[i] >= '0' && s[i] <= '9') {
+            h += (unsigned)(s[i] - '0');
+        } else if (s[i] >= 'A' && s[i] <= 'F') {
+            h += 10u + (unsigned)(s[i] - 'A');
+        } else if (s[i] >= 'a' && s[i] <= 'f') {
+            h += 10u + (unsigned)(s[i] - 'a');
+        } else {
+            return 0; /* cJSON reads an invalid escape as U+0000 */
+        }
+    }
+    return h;
+}
+
+/* Decode the string body p[s..e) (e: the closing quote) into `out` (room
+ * for e - s bytes; NULL: only check).  Returns the decoded length, or
+ * (size_t)-1 with *bad = the offending backslash. */
+static size_t unescape(
+    const unsigned char *p, size_t s, size_t e, unsigned char *out, size_t *bad)
+{
+    size_t i = s;
+    size_t n = 0;
+    size_t step = 0;
+    unsigned long cp = 0;
+    unsigned first = 0;
+    unsigned second = 0;
+    unsigned char tmp[4];
+    unsigned char *o = NULL;
+    size_t ulen = 0;
+    size_t k = 0;
+
+    while (i < e) {
+        if (p[i] != '\\') {
+            if (out != NULL) {
+                out[n] = p[i];
+            }
+            n++;
+            i++;
+            continue;
+        }
+        step = 2;
+        switch (p[i + 1]) {
+        case 'b':
+            tmp[0] = '\b';
+            ulen = 1;
+            break;
+        case 'f':
+            tmp[0] = '\f';
+            ulen = 1;
+            break;
+        case 'n':
+            tmp[0] = '\n';
+            ulen = 1;
+            break;
+        case 'r':
+            tmp[0] = '\r';
+            ulen = 1;
+            break;
+        case 't':
+            tmp[0] = '\t';
+            ulen = 1;
+            break;
+        case '"':
+        case '\\':
+        case '/':
+            tmp[0] = p[i + 1];
+            ulen = 1;
+            break;
+        case 'u':
+            if (e - i < 6) {
+                *bad = i;
+                return (size_t)-1;
+            }
+            first = hex4(p + i + 2);
+            if (first >= 0xDC00 && first <= 0xDFFF) {
+                *bad = i;
+                return (size_t)-1;
+            }
+            if (first >= 0xD800 && first <= 0xDBFF) {
+                if (e - (i + 6) < 6 || p[i + 6] != '\\' || p[i + 7] != 'u') {
+                    *bad = i;
+                    return (size_t)-1;
+                }
+                second = hex4(p + i + 8);
+                if (second < 0xDC00 || second > 0xDFFF) {
+                    *bad = i;
+                    return (size_t)-1;
+                }
+                cp = 0x10000ul +
+                     (((unsigned long)(first & 0x3FF) << 10) | (second & 0x3FF));
+                step = 12;
+            } else {
+                cp = first;
+                step = 6;
+            }
+            if (cp < 0x80) {
+                tmp[0] = (unsigned char)cp;
+                ulen = 1;
+            } else if (cp < 0x800) {
+                tmp[0] = (unsigned char)(0xC0 | (cp >> 6));
+                tmp[1] = (unsigned char)(0x80 | (cp & 0x3F));
+                ulen = 2;
+            } else if (cp < 0x10000) {
+                tmp[0] = (unsigned char)(0xE0 | (cp >> 12));
+                tmp[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+                tmp[2] = (unsigned char)(0x80 | (cp & 0x3F));
+                ulen = 3;
+            } else {
+                tmp[0] = (unsigned char)(0xF0 | (cp >> 18));
+                tmp[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+                tmp[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+                tmp[3] = (unsigned char)(0x80 | (cp & 0x3F));
+                ulen = 4;
+            }
+            break;
+        default:
+            *bad = i;
+            return (size_t)-1;
+        }
+        if (out != NULL) {
+            o = out + n;
+            for (k = 0; k < ulen; k++) {
+                o[k] = tmp[k];
+            }
+        }
+        n += ulen;
+        i += step;
+    }
+    return n;
+}
+
+/* A string token at c->pos: its body p[*s..*e) and whether the body is
+ * taken as it is (no escape, no NUL byte).  Leaves c->pos after it. */
+static clerk_status_t string_span(pctx_t *c, size_t *s, size_t *e, int *plain)
+{
+    const unsigned char *p = c->p;
+    size_t len = c->len;
+    size_t q = c->pos + 1;
+    unsigned char ch = 0;
+
+    *plain = 1;
+    for (;;) {
+        /* The common bytes first: neither quote, backslash nor NUL. */
+        while (q < len && p[q] != '"' && p[q] != '\\' && p[q] != '\0') {
+            q++;
+        }
+        if (q >= len) {
+            return syntax(c, c->pos + 1); /* unterminated */
+        }
+        ch = p[q];
+        if (ch == '"') {
+            break;
+        }
+        *plain = 0;
+        if (ch == '\\') {
+            if (q + 1 >= len) {
+                return syntax(c, c->pos + 1);
+            }
+            q++;
+        }
+        q++;
+    }
+    *s = c->pos + 1;
+    *e = q;
+    c->pos = q + 1;
+    return CLERK_OK;
+}
+
+/* The string at c->pos as a C string: *out points either into the input
+ * (plain: *n bytes, not terminated) or into c->str (terminated).  *n is
+ * the C string length (a decoded U+0000 ends it, as in cJSON). */
+static clerk_status_t string_view(
+    pctx_t *c, const char **out, size_t *n, size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    size_t s = 0;
+    size_t e = 0;
+    size_t bad = 0;
+    size_t m = 0;
+    int plain = 0;
+
+    st = string_span(c, &s, &e, &plain);
+    if (st != CLERK_OK) {
+        return st;
+    }
+    if (plain) {
+        *out = (const char *)c->p + s;
+        *n = e - s;
+        return CLERK_OK;
+    }
+    if (!scratch_reserve(&c->str, e - s + 1)) {
+        return nomem(c, level);
+    }
+    m = unescape(c->p, s, e, c->str.buf, &bad);
+    if (m == (size_t)-1) {
+        return syntax(c, bad);
+    }
+    c->str.buf[m] = '\0';
+    *out = (const char *)c->str.buf;
+    *n = strlen(*out);
+    return CLERK_OK;
+}
+
+/* The string at c->pos in a block of its own (exact size). */
+static clerk_status_t string_dup(pctx_t *c, char **out, size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    const char *v = NULL;
+    size_t n = 0;
+
+    st = string_view(c, &v, &n, level);
+    if (st != CLERK_OK) {
+        return st;
+    }
+    *out = clerk__alloc_strdup(c->alloc, v, n);
+    return *out == NULL ? nomem(c, level) : CLERK_OK;
+}
+
+/* How many bytes of the number run at p[0..n) strtod() takes (0: none):
+ * [-+]? (digits [. digits?] | . digits) ([eE] [-+]? digits)?  The run
+ * holds only [0-9+-.eE], so strtod's other forms cannot occur. */
+static size_t number_prefix(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    size_t digits = 0;
+    size_t j = 0;
+
+    if (i < n && (p[i] == '-' || p[i] == '+')) {
+        i++;
+    }
+    while (i < n && is_digit(p[i])) {
+        i++;
+        digits++;
+    }
+    if (i < n && p[i] == '.') {
+        i++;
+        while (i < n && is_digit(p[i])) {
+            i++;
+            digits++;
+        }
+    }
+    if (digits == 0) {
+        return 0;
+    }
+    if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+        j = i + 1;
+        if (j < n && (p[j] == '-' || p[j] == '+')) {
+            j++;
+        }
+        if (j < n && is_digit(p[j])) {
+            while (j < n && is_digit(p[j])) {
+                j++;
+            }
+            i = j;
+        }
+    }
+    return i;
+}
+
+/* The number at c->pos (which starts with '-' or a digit), exactly as
+ * cJSON's parse_number() reads it.  out may be NULL (only skip). */
+static clerk_status_t number(pctx_t *c, double *out, size_t level)
+{
+    const unsigned char *p = c->p + c->pos;
+    size_t left = c->len - c->pos;
+    size_t i = 0;
+    size_t run = 0;
+    size_t take = 0;
+    uint64_t acc = 0;
+    char small[64];
+    char *buf = small;
+    char *heap = NULL;
+    char *endp = NULL;
+    double d = 0;
+    clerk_status_t st = CLERK_OK;
+
+    /* Fast path: -?[0-9]{1,15} ending the run is an integer that a double
+     * holds exactly, which is what strtod returns for it. */
+    if (p[0] == '-') {
+        i = 1;
+    }
+    while (i < left && i < 17 && is_digit(p[i])) {
+        acc = acc * 10u + (uint64_t)(p[i] - '0');
+        i++;
+    }
+    if (i > (p[0] == '-' ? 1u : 0u) && i <= 15u + (p[0] == '-' ? 1u : 0u) &&
+        (i >= left || !is_numchar(p[i]))) {
+        if (out != NULL) {
+            *out = p[0] == '-' ? -(double)acc : (double)acc;
+        }
+        c->pos += i;
+        return CLERK_OK;
+    }
+    while (run < left && is_numchar(p[run])) {
+        run++;
+    }
+    take = number_prefix(p, run);
+    if (take == 0) {
+        return syntax(c, c->pos);
+    }
+    if (out != NULL) {
+        if (take >= sizeof(small)) {
+            heap = malloc(take + 1);
+            if (heap == NULL) {
+                return nomem(c, level);
+            }
+            buf = heap;
+        }
+        for (i = 0; i < take; i++) {
+            buf[i] = p[i] == '.' ? (char)c->decimal_point : (char)p[i];
+        }
+        buf[take] = '\0';
+        d = strtod(buf, &endp);
+        if (endp != buf + take) {
+            /* Not what the grammar above says strtod takes: a locale
+             * whose decimal point cJSON would also trip over. */
+            take = (size_t)(endp - buf);
+            if (take == 0) {
+                st = syntax(c, c->pos);
+                goto done;
+            }
+        }
+        *out = d;
+    }
+    c->pos += take;
+done:
+    free(heap);
+    return st;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Skipping (validates like cJSON; tracks the deepest nesting)             */
+/* ---------------------------------------------------------------------- */
+
+static clerk_status_t skip_value(pctx_t *c);
+
+static clerk_status_t enter(pctx_t *c)
+{
+    if (c->depth >= CJSON_NESTING_LIMIT) {
+        return syntax(c, c->pos);
+    }
+    c->depth++;
+    if (c->depth > c->maxdepth) {
+        c->maxdepth = c->depth;
+    }
+    c->pos++;
+    ws(c);
+    return CLERK_OK;
+}
+
+static clerk_status_t skip_string(pctx_t *c)
+{
+    clerk_status_t st = CLERK_OK;
+    size_t s = 0;
+    size_t e = 0;
+    size_t bad = 0;
+    int plain = 0;
+
+    st = string_span(c, &s, &e, &plain);
+    if (st == CLERK_OK && !plain &&
+        unescape(c->p, s, e, NULL, &bad) == (size_t)-1) {
+        st = syntax(c, bad);
+    }
+    return st;
+}
+
+static clerk_status_t skip_array(pctx_t *c)
+{
+    clerk_status_t st = CLERK_OK;
+
+    st = enter(c);
+    if (st != CLERK_OK) {
+        return st;
+    }
+    if (c->pos < c->len && c->p[c->pos] == ']') {
+        goto close;
+    }
+    if (c->pos >= c->len) {
+        return syntax(c, c->pos - 1);
+    }
+    for (;;) {
+        ws(c);
+        st = skip_value(c);
+        if (st != CLERK_OK) {
+            return st;
+        }
+        ws(c);
+        if (c->pos < c->len && c->p[c->pos] == ',') {
+            c->pos++;
+            continue;
+        }
+        break;
+    }
+    if (c->pos >= c->len || c->p[c->pos] != ']') {
+        return syntax(c, c->pos);
+    }
+close:
+    c->depth--;
+    c->pos++;
+    return CLERK_OK;
+}
+
+/* After '{' (entered) or ',': the key and the colon; leaves c->pos at the
+ * value.  key/n may be NULL. */
+static clerk_status_t member_key(
+    pctx_t *c, const char **key, size_t *n, size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    const char *k = NULL;
+    size_t kn = 0;
+
+    ws(c);
+    if (c->pos >= c->len || c->p[c->pos] != '"') {
+        return syntax(c, c->pos + 1);
+    }
+    st = string_view(c, &k, &kn, level);
+    if (st != CLERK_OK) {
+        return st;
+    }
+    ws(c);
+    if (c->pos >= c->len || c->p[c->pos] != ':') {
+        return syntax(c, c->pos);
+    }
+    c->pos++;
+    ws(c);
+    if (key != NULL) {
+        *key = k;
+        *n = kn;
+    }
+    return CLERK_OK;
+}
+
+static clerk_status_t skip_object(pctx_t *c)
+{
+    clerk_status_t st = CLERK_OK;
+
+    st = enter(c);
+    if (st != CLERK_OK) {
+        return st;
+    }
+    if (c->pos < c->len && c->p[c->pos] == '}') {
+        goto close;
+    }
+    if (c->pos >= c->len) {
+        return syntax(c, c->pos - 1);
+    }
+    for (;;) {
+        st = member_key(c, NULL, NULL, 0);
+        if (st != CLERK_OK) {
+            return st;
+        }
+        st = skip_value(c);
+        if (st != CLERK_OK) {
+            return st;
+        }
+        ws(c);
+        if (c->pos < c->len && c->p[c->pos] == ',') {
+            c->pos++;
+            continue;
+        }
+        break;
+    }
+    if (c->pos >= c->len || c->p[c->pos] != '}') {
+        return syntax(c, c->pos);
+    }
+close:
+    c->depth--;
+    c->pos++;
+    return CLERK_OK;
+}
+
+static clerk_status_t skip_value(pctx_t *c)
+{
+    switch (peek(c)) {
+    case J_NULL:
+    case J_BOOL:
+        c->pos += c->p[c->pos] == 'f' ? 5 : 4;
+        return CLERK_OK;
+    case J_NUM:
+        return number(c, NULL, 0);
+    case J_STR:
+        return skip_string(c);
+    case J_ARR:
+        return skip_array(c);
+    case J_OBJ:
+        return skip_object(c);
+    case J_BAD:
+    default:
+        return syntax(c, c->pos);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Decoding                                                                */
+/* ---------------------------------------------------------------------- */
+
+static clerk_status_t decode_value(
+    pctx_t *c,
+    const clerk__type_t *type,
+    unsigned fflags,
+    size_t null_offset,
+    void *base,
+    void *slot,
+    size_t level);
+
+static clerk_status_t decode_model(
+    pctx_t *c, const clerk__model_t *model, void *base, size_t level);
+
+static clerk_status_t decode_int(pctx_t *c, int64_t *out, size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    jkind_t k = peek(c);
+    double d = 0;
+
+    if (k != J_NUM) {
+        return type_error(c, level, "integer", k);
+    }
+    st = number(c, &d, level);
+    if (st != CLERK_OK) {
+        return st;
+    }
+    if (!(d > -SAFE_INT_LIMIT && d < SAFE_INT_LIMIT)) {
+        return fail(c, level, "integer out of the exact range +-(2^53-1)");
+    }
+    if ((double)(int64_t)d != d) {
+        return fail(c, level, "expected integer, got a fraction");
+    }
+    *out = (int64_t)d;
+    return CLERK_OK;
+}
+
+static clerk_status_t decode_enum(
+    pctx_t *c, const clerk__enum_t *en, clerk_enum_t *out, size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    const char *s = NULL;
+    size_t n = 0;
+    size_t i = 0;
+
+    st = string_view(c, &s, &n, level);
+    if (st != CLERK_OK) {
+        return st;
+    }
+    out->value = 0;
+    if (en != NULL) {
+        for (i = 0; i < en->count; i++) {
+            if (strncmp(en->values[i], s, n) == 0 &&
+                en->values[i][n] == '\0') {
+                out->value = (int)(i + 1);
+                break;
+            }
+        }
+    }
+    if (out->value == 0 && c->exact && en != NULL && en->count > 0) {
+        return fail(c, level, "unknown value of %s", en->name);
+    }
+    out->raw = clerk__alloc_strdup(c->alloc, s, n);
+    if (out->raw == NULL) {
+        return nomem(c, level);
+    }
+    out->state = CLERK_SET;
+    return CLERK_OK;
+}
+
+/* Free the first `count` items of an array being collected. */
+static void drop_items(
+    const clerk__type_t *elem, unsigned char *items, size_t count)
+{
+    size_t i = 0;
+
+    for (i = 0; i < count; i++) {
+        clerk__free_value(elem, items + i * elem->size);
+    }
+}
+
+static clerk_status_t decode_array(
+    pctx_t *c, const clerk__type_t *type, clerk__array_t *arr, size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    const clerk__type_t *elem = type->elem;
+    size_t size = elem->size;
+    scratch_t *sc = NULL;
+    size_t count = 0;
+    unsigned char *slot = NULL;
+
+    if (level + 1 > CLERK__MAX_DEPTH) {
+        return fail(c, level, "nesting deeper than %d", CLERK__MAX_DEPTH);
+    }
+    sc = &c->items[level];
+    st = enter(c);
+    if (st != CLERK_OK) {
+        return st;
+    }
+    arr->state = CLERK_SET;
+    if (c->pos < c->len && c->p[c->pos] == ']') {
+        goto close;
+    }
+    if (c->pos >= c->len) {
+        return syntax(c, c->pos - 1);
+    }
+    c->segs[level].name = NULL;
+    for (;;) {
+        if (count >= (((size_t)-1) / size) - 1) {
+            st = nomem(c, level);
+            goto fail;
+        }
+        if ((count + 1) * size > sc->cap &&
+            !scratch_reserve(
+                sc, count < SCRATCH_MIN_ITEMS ? SCRATCH_MIN_ITEMS * size
+                                              : (count + 1) * size)) {
+            st = nomem(c, level);
+            goto fail;
+        }
+        slot = sc->buf + count * size;
+        memset(slot, 0, size);
+        count++;
+        c->segs[level].index = count - 1;
+        ws(c);
+        st = decode_value(
+            c, elem, CLERK__F_NULLABLE, 0, NULL, slot, level + 1);
+        if (st != CLERK_OK) {
+            goto fail;
+        }
+        ws(c);
+        if (c->pos < c->len && c->p[c->pos] == ',') {
+            c->pos++;
+            continue;
+        }
+        break;
+    }
+    if (c->pos >= c->len || c->p[c->pos] != ']') {
+        st = syntax(c, c->pos);
+        goto fail;
+    }
+    arr->items = clerk__alloc_raw(c->alloc, count * size);
+    if (arr->items == NULL) {
+        st = nomem(c, level);
+        goto fail;
+    }
+    memcpy(arr->items, sc->buf, count * size);
+    arr->count = count;
+close:
+    c->depth--;
+    c->pos++;
+    return CLERK_OK;
+fail:
+    drop_items(elem, sc->buf, count);
+    return st;
+}
+
+static clerk_status_t decode_obj(
+    pctx_t *c, const clerk__model_t *model, void **slot, size_t level)
+{
+    *slot = clerk__alloc_zeroed(c->alloc, model->size);
+    if (*slot == NULL) {
+        return nomem(c, level);
+    }
+    return decode_model(c, model, *slot, level);
+}
+
+/* A free-form value: its exact span parsed by cJSON. */
+static clerk_status_t decode_json(
+    pctx_t *c, unsigned fflags, cJSON **slot, size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    size_t start = c->pos;
+    size_t depth0 = c->depth;
+    int is_null = peek(c) == J_NULL;
+
+    c->maxdepth = depth0;
+    st = skip_value(c);
+    if (st != CLERK_OK) {
+        return st;
+    }
+    /* The `level` enclosing containers count against the limit. */
+    if (c->maxdepth - depth0 > (size_t)CLERK__MAX_DEPTH - level) {
+        return fail(c, level, "nesting deeper than %d", CLERK__MAX_DEPTH);
+    }
+    if (is_null) {
+        st = null_allowed(c, fflags, level);
+        if (st != CLERK_OK) {
+            return st;
+        }
+    }
+    *slot = cJSON_ParseWithLengthOpts(
+        (const char *)c->p + start, c->pos - start, NULL, 0);
+    return *slot == NULL ? nomem(c, level) : CLERK_OK;
+}
+
+static clerk_status_t decode_value(
+    pctx_t *c,
+    const clerk__type_t *type,
+    unsigned fflags,
+    size_t null_offset,
+    void *base,
+    void *slot,
+    size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    jkind_t k = peek(c);
+
+    if (k == J_BAD) {
+        return syntax(c, c->pos);
+    }
+    switch (type->kind) {
+    case CLERK__K_STR:
+        if (k == J_STR) {
+            return string_dup(c, slot, level);
+        }
+        if (k == J_NULL) {
+            c->pos += 4;
+            return null_allowed(c, fflags, level);
+        }
+        return type_error(c, level, "string", k);
+    case CLERK__K_BOOL:
+        if (k == J_BOOL) {
+            *(bool *)slot = c->p[c->pos] == 't';
+            c->pos += c->p[c->pos] == 't' ? 4 : 5;
+            return CLERK_OK;
+        }
+        return type_error(c, level, "boolean", k);
+    case CLERK__K_INT:
+        return decode_int(c, slot, level);
+    case CLERK__K_NUM:
+        if (k == J_NUM) {
+            return number(c, slot, level);
+        }
+        return type_error(c, level, "number", k);
+    case CLERK__K_OPT_STR:
+        if (k == J_STR) {
+            st = string_dup(c, &((clerk_opt_str_t *)slot)->value, level);
+            if (st == CLERK_OK) {
+                ((clerk_opt_str_t *)slot)->state = CLERK_SET;
+            }
+            return st;
+        }
+        if (k == J_NULL) {
+            c->pos += 4;
+            ((clerk_opt_str_t *)slot)->state = CLERK_NULL;
+            return null_allowed(c, fflags, level);
+        }
+        return type_error(c, level, "string", k);
+    case CLERK__K_OPT_BOOL:
+        if (k == J_BOOL) {
+            ((clerk_opt_bool_t *)slot)->value = c->p[c->pos] == 't';
+            ((clerk_opt_bool_t *)slot)->state = CLERK_SET;
+            c->pos += c->p[c->pos] == 't' ? 4 : 5;
+            return CLERK_OK;
+        }
+        if (k == J_NULL) {
+            c->pos += 4;
+            ((clerk_opt_bool_t *)slot)->state = CLERK_NULL;
+            return null_allowed(c, fflags, level);
+        }
+        return type_error(c, level, "boolean", k);
+    case CLERK__K_OPT_INT:
+        if (k == J_NULL) {
+            c->pos += 4;
+            ((clerk_opt_int64_t *)slot)->state = CLERK_NULL;
+            return null_allowed(c, fflags, level);
+        }
+        st = decode_int(c, &((clerk_opt_int64_t *)slot)->value, level);
+        if (st == CLERK_OK) {
+            ((clerk_opt_int64_t *)slot)->state = CLERK_SET;
+        }
+        return st;
+    case CLERK__K_OPT_NUM:
+        if (k == J_NUM) {
+            st = number(c, &((clerk_opt_double_t *)slot)->value, level);
+            if (st == CLERK_OK) {
+                ((clerk_opt_double_t *)slot)->state = CLERK_SET;
+            }
+            return st;
+        }
+        if (k == J_NULL) {
+            c->pos += 4;
+            ((clerk_opt_double_t *)slot)->state = CLERK_NULL;
+            return null_allowed(c, fflags, level);
+        }
+        return type_error(c, level, "number", k);
+    case CLERK__K_ENUM:
+        if (k == J_STR) {
+            return decode_enum(c, type->enumeration, slot, level);
+        }
+        if (k == J_NULL) {
+            c->pos += 4;
+            ((clerk_enum_t *)slot)->state = CLERK_NULL;
+            return null_allowed(c, fflags, level);
+        }
+        return type_error(c, level, "string", k);
+    case CLERK__K_JSON:
+        return decode_json(c, fflags, slot, level);
+    case CLERK__K_OBJ:
+        if (k == J_NULL) {
+            c->pos += 4;
+            if (null_offset != 0 && base != NULL) {
+                *(bool *)((char *)base + null_offset) = true;
+            }
+            return null_allowed(c, fflags, level);
+        }
+        return decode_obj(c, type->model, slot, level);
+    case CLERK__K_STRUCT:
+        return decode_model(c, type->model, slot, level);
+    case CLERK__K_ARRAY:
+        if (k == J_ARR) {
+            return decode_array(c, type, slot, level);
+        }
+        if (k == J_NULL) {
+            c->pos += 4;
+            ((clerk__array_t *)slot)->state = CLERK_NULL;
+            return null_allowed(c, fflags, level);
+        }
+        return type_error(c, level, "array", k);
+    case CLERK__K_FILE:
+    default:
+        /* Files are request-only: nothing to decode. */
+        return skip_value(c);
+    }
+}
+
+/* The field named by the key k[0..n), expecting spec order (see the
+ * walker's find_field). */
+static const clerk__field_t *find_field(
+    const clerk__model_t *model, const char *k, size_t n, size_t *cursor)
+{
+    const clerk__field_t *fields = model->fields;
+    size_t count = model->field_count;
+    size_t i = *cursor;
+    size_t j = 0;
+    const char *name = NULL;
+
+    for (j = 0; j < count; j++, i++) {
+        if (i >= count) {
+            i = 0;
+        }
+        name = fields[i].name;
+        if ((n == 0 || name[0] == k[0]) && strncmp(name, k, n) == 0 &&
+            name[n] == '\0') {
+            *cursor = i + 1;
+            return &fields[i];
+        }
+    }
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Unions: the walker's rules (codec_decode.c) over a summary of the       */
+/* object's members, each member tried on the object's span                */
+/* ---------------------------------------------------------------------- */
+
+typedef struct member {
+    size_t key;   /* offset of the key (C string) in the text buffer */
+    size_t value; /* string values: offset of the string, else (size_t)-1 */
+    jkind_t kind;
+} member_t;
+
+typedef struct summary {
+    member_t *m;
+    size_t count;
+    size_t cap;
+    char *text;
+    size_t used;
+    size_t text_cap;
+} summary_t;
+
+static void summary_free(summary_t *s)
+{
+    free(s->m);
+    free(s->text);
+}
+
+/* Append the C string v[0..n) to the summary's text; its offset, or
+ * (size_t)-1 on out-of-memory. */
+static size_t summary_text(summary_t *s, const char *v, size_t n)
+{
+    size_t need = s->used + n + 1;
+    size_t cap = s->text_cap == 0 ? 256 : s->text_cap;
+    char *t = NULL;
+    size_t at = s->used;
+
+    if (need > s->text_cap) {
+        while (cap < need) {
+            cap *= 2;
+        }
+        t = realloc(s->text, cap);
+        if (t == NULL) {
+            return (size_t)-1;
+        }
+        s->text = t;
+        s->text_cap = cap;
+    }
+    memcpy(s->text + at, v, n);
+    s->text[at + n] = '\0';
+    s->used = need;
+    return at;
+}
+
+/* Skip the object at c->pos, recording its members. */
+static clerk_status_t summarize(pctx_t *c, summary_t *s, size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    const char *k = NULL;
+    size_t n = 0;
+    member_t *m = NULL;
+    const char *v = NULL;
+    size_t vn = 0;
+
+    st = enter(c);
+    if (st != CLERK_OK) {
+        return st;
+    }
+    if (c->pos < c->len && c->p[c->pos] == '}') {
+        goto close;
+    }
+    if (c->pos >= c->len) {
+        return syntax(c, c->pos - 1);
+    }
+    for (;;) {
+        st = member_key(c, &k, &n, level);
+        if (st != CLERK_OK) {
+            return st;
+        }
+        if (s->count == s->cap) {
+            s->cap = s->cap == 0 ? 16 : s->cap * 2;
+            m = realloc(s->m, s->cap * sizeof(*m));
+            if (m == NULL) {
+                return nomem(c, level);
+            }
+            s->m = m;
+        }
+        m = &s->m[s->count];
+        m->key = summary_text(s, k, n);
+        m->value = (size_t)-1;
+        m->kind = peek(c);
+        if (m->key == (size_t)-1) {
+            return nomem(c, level);
+        }
+        s->count++;
+        if (m->kind == J_STR) {
+            st = string_view(c, &v, &vn, level);
+            if (st != CLERK_OK) {
+                return st;
+            }
+            m->value = summary_text(s, v, vn);
+            if (m->value == (size_t)-1) {
+                return nomem(c, level);
+            }
+        } else {
+            st = skip_value(c);
+            if (st != CLERK_OK) {
+                return st;
+            }
+        }
+        ws(c);
+        if (c->pos < c->len && c->p[c->pos] == ',') {
+            c->pos++;
+            continue;
+        }
+        break;
+    }
+    if (c->pos >= c->len || c->p[c->pos] != '}') {
+        return syntax(c, c->pos);
+    }
+close:
+    c->depth--;
+    c->pos++;
+    return CLERK_OK;
+}
+
+static const member_t *summary_get(const summary_t *s, const char *key)
+{
+    size_t i = 0;
+
+    for (i = 0; i < s->count; i++) {
+        if (strcmp(s->text + s->m[i].key, key) == 0) {
+            return &s->m[i];
+        }
+    }
+    return NULL;
+}
+
+static size_t missing_required(
+    const clerk__model_t *model, const summary_t *s)
+{
+    size_t n = 0;
+    size_t i = 0;
+
+    for (i = 0; i < model->field_count; i++) {
+        if ((model->fields[i].flags & CLERK__F_REQUIRED) != 0 &&
+            summary_get(s, model->fields[i].name) == NULL) {
+            n++;
+        }
+    }
+    return n;
+}
+
+static void fit(
+    const clerk__model_t *model,
+    const summary_t *s,
+    size_t *known,
+    size_t *bad_enums)
+{
+    const clerk__field_t *f = NULL;
+    const clerk__enum_t *en = NULL;
+    const char *key = NULL;
+    const char *v = NULL;
+    size_t cursor = 0;
+    size_t i = 0;
+    size_t j = 0;
+
+    *known = 0;
+    *bad_enums = 0;
+    for (j = 0; j < s->count; j++) {
+        key = s->text + s->m[j].key;
+        f = find_field(model, key, strlen(key), &cursor);
+        if (f == NULL) {
+            continue;
+        }
+        (*known)++;
+        en = f->type->enumeration;
+        if (f->type->kind != CLERK__K_ENUM || en == NULL || en->count == 0 ||
+            s->m[j].kind != J_STR) {
+            continue;
+        }
+        v = s->text + s->m[j].value;
+        for (i = 0; i < en->count; i++) {
+            if (strcmp(en->values[i], v) == 0) {
+                break;
+            }
+        }
+        if (i == en->count) {
+            (*bad_enums)++;
+        }
+    }
+}
+
+static size_t closest_member(const clerk__model_t *model, const summary_t *s)
+{
+    size_t best = 0;
+    size_t best_miss = (size_t)-1;
+    size_t best_bad = 0;
+    size_t best_known = 0;
+    size_t i = 0;
+    size_t miss = 0;
+    size_t bad = 0;
+    size_t known = 0;
+    const clerk__model_t *m = NULL;
+
+    for (i = 0; i < model->variant_count; i++) {
+        m = model->variants[i].type->model;
+        miss = missing_required(m, s);
+        fit(m, s, &known, &bad);
+        if (miss < best_miss ||
+            (miss == best_miss &&
+             (bad < best_bad || (bad == best_bad && known > best_known)))) {
+            best = i;
+            best_miss = miss;
+            best_bad = bad;
+            best_known = known;
+        }
+    }
+    return best;
+}
+
+/* Decode member i from the object starting at `start`. */
+static clerk_status_t decode_variant(
+    pctx_t *c,
+    const clerk__model_t *model,
+    size_t i,
+    size_t start,
+    clerk__union_t *u,
+    size_t level)
+{
+    size_t depth = c->depth;
+    clerk_status_t st = CLERK_OK;
+
+    c->pos = start;
+    u->kind = (int)(i + 1);
+    st = decode_obj(c, model->variants[i].type->model, &u->value, level);
+    c->depth = depth;
+    return st;
+}
+
+static void drop_variant(const clerk__model_t *model, clerk__union_t *u)
+{
+    const clerk__type_t *vt = NULL;
+
+    if (u->kind > 0 && u->value != NULL) {
+        vt = model->variants[u->kind - 1].type;
+        clerk__free_model_fields(vt->model, u->value);
+        clerk__alloc_release(&clerk__alloc_heap, u->value);
+    }
+    u->kind = 0;
+    u->value = NULL;
+}
+
+static clerk_status_t decode_first_match(
+    pctx_t *c,
+    const clerk__model_t *model,
+    const summary_t *s,
+    size_t start,
+    clerk__union_t *u,
+    size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    unsigned saved_flags = c->flags;
+    int saved_exact = c->exact;
+    size_t i = 0;
+    size_t want = 0;
+    size_t most = 0;
+    size_t miss = 0;
+
+    c->exact = 1;
+    c->flags = saved_flags | CLERK_DECODE_STRICT;
+    for (i = 0; i < model->variant_count; i++) {
+        st = decode_variant(c, model, i, start, u, level);
+        if (st == CLERK_OK || st == CLERK_E_NOMEM) {
+            goto done;
+        }
+        drop_variant(model, u);
+    }
+    if ((saved_flags & CLERK_DECODE_STRICT) == 0) {
+        c->flags = saved_flags;
+        c->exact = saved_exact;
+        for (i = 0; i < model->variant_count; i++) {
+            miss = missing_required(model->variants[i].type->model, s);
+            most = miss > most ? miss : most;
+        }
+        for (want = 0; want <= most; want++) {
+            for (i = 0; i < model->variant_count; i++) {
+                if (missing_required(model->variants[i].type->model, s) !=
+                    want) {
+                    continue;
+                }
+                st = decode_variant(c, model, i, start, u, level);
+                if (st == CLERK_OK || st == CLERK_E_NOMEM) {
+                    goto done;
+                }
+                drop_variant(model, u);
+            }
+        }
+    }
+    if ((saved_flags & CLERK_DECODE_STRICT) != 0) {
+        i = closest_member(model, s);
+        st = decode_variant(c, model, i, start, u, level);
+        drop_variant(model, u);
+        if (st == CLERK_OK) {
+            st = fail(c, level, "matches no member of %s", model->name);
+        }
+        goto done;
+    }
+    st = fail(c, level, "matches no member of %s", model->name);
+done:
+    c->flags = saved_flags;
+    c->exact = saved_exact;
+    return st;
+}
+
+static clerk_status_t decode_union(
+    pctx_t *c, const clerk__model_t *model, clerk__union_t *u, size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    summary_t s;
+    const member_t *tag = NULL;
+    const char *tv = NULL;
+    size_t start = c->pos;
+    size_t end = 0;
+    size_t i = 0;
+    jkind_t k = peek(c);
+
+    memset(&s, 0, sizeof(s));
+    if (k != J_OBJ) {
+        return type_error(c, level, "object", k);
+    }
+    st = summarize(c, &s, level);
+    if (st != CLERK_OK) {
+        goto done;
+    }
+    end = c->pos;
+    if (model->discriminator != NULL) {
+        tag = summary_get(&s, model->discriminator);
+        if (tag != NULL && tag->kind == J_STR) {
+            tv = s.text + tag->value;
+            for (i = 0; i < model->variant_count; i++) {
+                if (model->variants[i].tag != NULL &&
+                    strcmp(model->variants[i].tag, tv) == 0) {
+                    st = decode_variant(c, model, i, start, u, level);
+                    goto done;
+                }
+            }
+        }
+        if (tag != NULL && (c->flags & CLERK_DECODE_STRICT) != 0) {
+            c->segs[level].name = model->discriminator;
+            if (tag->kind != J_STR) {
+                st = fail(
+                    c, level + 1, "expected string, got %s",
+                    kind_name(tag->kind));
+                goto done;
+            }
+            st = fail(
+                c, level + 1, "unknown %s of %s", model->discriminator,
+                model->name);
+            goto done;
+        }
+    }
+    st = decode_first_match(c, model, &s, start, u, level);
+done:
+    if (st == CLERK_OK) {
+        c->pos = end;
+    }
+    summary_free(&s);
+    return st;
+}
+
+static clerk_status_t decode_model(
+    pctx_t *c, const clerk__model_t *model, void *base, size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    const clerk__field_t *f = NULL;
+    const char *key = NULL;
+    size_t klen = 0;
+    size_t cursor = 0;
+    size_t i = 0;
+    size_t idx = 0;
+    jkind_t k = J_BAD;
+    unsigned char seen_small[64];
+    unsigned char *seen = seen_small;
+    unsigned char *seen_heap = NULL;
+
+    if (level + 1 > CLERK__MAX_DEPTH) {
+        return fail(c, level, "nesting deeper than %d", CLERK__MAX_DEPTH);
+    }
+    if (model->variant_count > 0) {
+        return decode_union(c, model, base, level);
+    }
+    k = peek(c);
+    if (k != J_OBJ) {
+        return type_error(c, level, "object", k);
+    }
+    if (model->field_count > sizeof(seen_small) * 8) {
+        seen_heap = clerk__alloc_zeroed(c->alloc, model->field_count / 8 + 1);
+        if (seen_heap == NULL) {
+            return nomem(c, level);
+        }
+        seen = seen_heap;
+    } else {
+        memset(seen_small, 0, (model->field_count + 7) / 8);
+    }
+    st = enter(c);
+    if (st != CLERK_OK) {
+        goto done;
+    }
+    if (c->pos < c->len && c->p[c->pos] == '}') {
+        goto close;
+    }
+    if (c->pos >= c->len) {
+        st = syntax(c, c->pos - 1);
+        goto done;
+    }
+    for (;;) {
+        st = member_key(c, &key, &klen, level);
+        if (st != CLERK_OK) {
+            goto done;
+        }
+        f = find_field(model, key, klen, &cursor);
+        if (f == NULL) {
+            st = skip_value(c); /* unknown fields are ignored */
+        } else {
+            idx = (size_t)(f - model->fields);
+            if ((seen[idx / 8] & (1u << (idx % 8))) != 0) {
+                /* A duplicate key: the last one wins. */
+                clerk__free_value(f->type, (char *)base + f->offset);
+                memset((char *)base + f->offset, 0, f->type->size);
+                if (f->null_offset != 0) {
+                    *(bool *)((char *)base + f->null_offset) = false;
+                }
+            }
+            seen[idx / 8] |= (unsigned char)(1u << (idx % 8));
+            c->segs[level].name = f->name;
+            st = decode_value(
+                c, f->type, f->flags, f->null_offset, base,
+                (char *)base + f->offset, level + 1);
+        }
+        if (st != CLERK_OK) {
+            goto done;
+        }
+        ws(c);
+        if (c->pos < c->len && c->p[c->pos] == ',') {
+            c->pos++;
+            continue;
+        }
+        break;
+    }
+    if (c->pos >= c->len || c->p[c->pos] != '}') {
+        st = syntax(c, c->pos);
+        goto done;
+    }
+close:
+    c->depth--;
+    c->pos++;
+    if ((c->flags & CLERK_DECODE_STRICT) != 0) {
+        for (i = 0; i < model->field_count; i++) {
+            f = &model->fields[i];
+            if ((f->flags & CLERK__F_REQUIRED) != 0 &&
+                f->type->kind != CLERK__K_FILE &&
+                (seen[i / 8] & (1u << (i % 8))) == 0) {
+                c->segs[level].name = f->name;
+                st = fail(c, level + 1, "required field missing");
+                goto done;
+            }
+        }
+    }
+done:
+    clerk__alloc_release(c->alloc, seen_heap);
+    return st;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Entry                                                                   */
+/* ---------------------------------------------------------------------- */
+
+/* Where the document's value starts (cJSON: BOM, then whitespace). */
+static void start(pctx_t *c)
+{
+    c->pos = 0;
+    c->depth = 0;
+    if (c->len >= 5 && c->p[0] == 0xEF && c->p[1] == 0xBB && c->p[2] == 0xBF) {
+        c->pos = 3;
+    }
+    ws(c);
+}
+
+/* After the value: only whitespace (and one final NUL) may follow.  0, or
+ * 1 with the error set. */
+static int trailing(pctx_t *c)
+{
+    size_t pos = c->pos;
+
+    while (pos < c->len && (c->p[pos] == ' ' || c->p[pos] == '\t' ||
+                            c->p[pos] == '\n' || c->p[pos] == '\r')) {
+        pos++;
+    }
+    if (pos < c->len && !(pos + 1 == c->len && c->p[pos] == '\0')) {
+        clerk__json_error_set(
+            c->err, NULL, 0, "unexpected data after the JSON value at byte %zu",
+            pos);
+        return 1;
+    }
+    return 0;
+}
+
+clerk_status_t clerk__decode_text(
+    const clerk__type_t *type,
+    void *slot,
+    const char *json,
+    size_t len,
+    unsigned flags,
+    clerk_json_error_t *err)
+{
+    pctx_t c;
+    clerk_status_t st = CLERK_OK;
+    const struct lconv *lc = NULL;
+    size_t i = 0;
+
+    memset(&c, 0, sizeof(c));
+    c.p = (const unsigned char *)json;
+    c.len = len;
+    c.flags = flags;
+    c.alloc = &clerk__alloc_heap;
+    c.err = err;
+    lc = localeconv();
+    c.decimal_point =
+        (lc != NULL && lc->decimal_point != NULL && lc->decimal_point[0] != 0)
+            ? (unsigned char)lc->decimal_point[0]
+            : '.';
+    if (json == NULL || len == 0) {
+        clerk__json_error_set(err, NULL, 0, "empty document");
+        return CLERK_E_DECODE;
+    }
+    start(&c);
+    if (type->kind == CLERK__K_OBJ && peek(&c) == J_NULL) {
+        st = type_error(&c, 0, "object", J_NULL);
+    } else {
+        st = decode_value(
+            &c, type, CLERK__F_NULLABLE, 0, NULL, slot, 0);
+    }
+    if (st == CLERK_OK) {
+        if (trailing(&c)) {
+            st = CLERK_E_DECODE;
+        } else if (err != NULL) {
+            /* Failed union attempts may have left text behind. */
+            err->path[0] = '\0';
+            err->reason[0] = '\0';
+        }
+        goto done;
+    }
+    if (st == CLERK_E_DECODE && !c.syntax) {
+        /* Syntax errors anywhere come first, then trailing data. */
+        start(&c);
+        if (skip_value(&c) == CLERK_OK) {
+            (void)trailing(&c);
+        }
+    }
+    if (c.syntax) {
+        st = CLERK_E_DECODE;
+        clerk__json_error_set(
+            err, NULL, 0, "malformed JSON near byte %zu of %zu",
+            c.syntax_pos < len ? c.syntax_pos : len - 1, len);
+    }
+done:
+    free(c.str.buf);
+    for (i = 0; i <= CLERK__MAX_DEPTH; i++) {
+        free(c.items[i].buf);
+    }
+    return st;
+}
