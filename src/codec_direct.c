@@ -46,6 +46,11 @@
 /* See codec_decode.c. */
 #define SAFE_INT_LIMIT 9007199254740992.0
 
+/* Word-at-a-time zero-byte test: the high bit of each zero byte of a
+ * uint64_t is set (bytes above the first zero byte may be flagged too). */
+#define ONES ((uint64_t)0x0101010101010101u)
+#define ZERO_BYTES(v) (((v)-ONES) & ~(v) & (ONES * 0x80u))
+
 /* Items a per-level array scratch starts with. */
 #define SCRATCH_MIN_ITEMS 8
 
@@ -384,10 +389,28 @@ static clerk_status_t string_span(pctx_t *c, size_t *s, size_t *e, int *plain)
     size_t len = c->len;
     size_t q = c->pos + 1;
     unsigned char ch = 0;
+    uint64_t w = 0;
+    uint64_t m = 0;
 
     *plain = 1;
     for (;;) {
         /* The common bytes first: neither quote, backslash nor NUL. */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                          \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        /* Eight at a time while eight remain: the lowest byte flagged by
+         * the zero-byte test (of the word, and of it xor'ed with '"' and
+         * '\\') is the first such byte. */
+        while (len - q >= 8) {
+            memcpy(&w, p + q, 8);
+            m = ZERO_BYTES(w) | ZERO_BYTES(w ^ (ONES * '"')) |
+                ZERO_BYTES(w ^ (ONES * '\\'));
+            if (m != 0) {
+                q += (size_t)__builtin_ctzll(m) >> 3;
+                break;
+            }
+            q += 8;
+        }
+#endif
         while (q < len && p[q] != '"' && p[q] != '\\' && p[q] != '\0') {
             q++;
         }
