@@ -1113,6 +1113,37 @@ static const clerk__field_t *find_field(
     return NULL;
 }
 
+/* The common case first: the key at c->pos is, byte for byte, the name
+ * of the field at the cursor (the document follows the spec's order) and
+ * has no escape.  Then it is consumed and that field returned (what
+ * find_field() would return); else NULL and nothing is consumed. */
+static const clerk__field_t *expected_key(
+    pctx_t *c, const clerk__model_t *model, size_t *cursor)
+{
+    size_t i = *cursor < model->field_count ? *cursor : 0;
+    const char *name = NULL;
+    const unsigned char *p = NULL;
+    size_t left = 0;
+    size_t k = 0;
+
+    if (model->field_count == 0 || c->pos >= c->len || c->p[c->pos] != '"') {
+        return NULL;
+    }
+    name = model->fields[i].name;
+    p = c->p + c->pos + 1;
+    left = c->len - c->pos - 1;
+    while (k < left && name[k] != '\0' && (unsigned char)name[k] == p[k] &&
+           p[k] != '"' && p[k] != '\\') {
+        k++;
+    }
+    if (name[k] != '\0' || k >= left || p[k] != '"') {
+        return NULL;
+    }
+    c->pos += k + 2;
+    *cursor = i + 1;
+    return &model->fields[i];
+}
+
 /* ---------------------------------------------------------------------- */
 /* Unions: the walker's rules (codec_decode.c) over a summary of the       */
 /* object's members, each member tried on the object's span                */
@@ -1528,11 +1559,23 @@ static clerk_status_t decode_model(
         goto done;
     }
     for (;;) {
-        st = member_key(c, &key, &klen, level);
-        if (st != CLERK_OK) {
-            goto done;
+        ws(c);
+        f = expected_key(c, model, &cursor);
+        if (f != NULL) {
+            ws(c);
+            if (c->pos >= c->len || c->p[c->pos] != ':') {
+                st = syntax(c, c->pos);
+                goto done;
+            }
+            c->pos++;
+            ws(c);
+        } else {
+            st = member_key(c, &key, &klen, level);
+            if (st != CLERK_OK) {
+                goto done;
+            }
+            f = find_field(model, key, klen, &cursor);
         }
-        f = find_field(model, key, klen, &cursor);
         if (f == NULL) {
             st = skip_value(c); /* unknown fields are ignored */
         } else {

@@ -21,24 +21,28 @@
  * clerk__alloc_t below and released through clerk__alloc_release().
  *
  * Heap mode (the only mode implemented today): blocks come from the cJSON
- * allocator (cJSON_malloc / cJSON_free).  Using cJSON's allocator for
- * everything is what makes the decode fast path possible: when the engine
- * parsed the document itself (clerk__model_parse, clerk__value_parse) it
- * owns the cJSON tree, so instead of copying a string it *takes* the
- * cJSON_malloc'ed valuestring out of the node (setting it to NULL so that
- * cJSON_Delete skips it), and instead of cJSON_Duplicate'ing a free-form
- * value it detaches the node from the tree.  Such a string or value is then
- * indistinguishable from one the engine allocated, and clerk__model_free()
- * releases both with cJSON_free / cJSON_Delete.  (Should an application
- * install cJSON_InitHooks, the engine follows them consistently.)
- * Taking is disabled while trying the members of a union without
- * discriminator (a failed attempt must leave the tree intact) and in
- * clerk__model_from_json(), whose tree belongs to the caller.
+ * allocator (cJSON_malloc / cJSON_free), so that free-form values (cJSON
+ * trees) and everything else are released the same way, and an
+ * application's cJSON_InitHooks are followed consistently.  Each string
+ * is one block of its exact size; each array one block of its exact item
+ * count.
+ *
+ * Decoding text (clerk__model_parse, clerk__value_parse) goes through the
+ * direct decoder (codec_direct.c): no cJSON tree is built for modelled
+ * values; strings are decoded straight into their blocks; free-form values
+ * are parsed by cJSON from their exact span.  Decoding a cJSON tree
+ * (clerk__model_from_json) goes through the tree walker (codec_decode.c),
+ * which copies out of the caller's tree.  The walker can also *take*
+ * strings and free-form values out of a tree the engine owns (take != 0);
+ * only clerk__value_parse_tree(), the reference path the direct decoder is
+ * tested against, still does that.  Both decoders leave the same C value:
+ * tests/unit/test_codec_direct.c and tests/model/test_model_direct.c
+ * compare them document by document.
  *
  * Arena mode (designed, not implemented): `arena` non-NULL makes
- * clerk__alloc_zeroed() / clerk__alloc_strdup() carve blocks out of large
- * chunks owned by the arena and clerk__alloc_release() a no-op; strings are
- * then copied into the arena rather than taken from the tree.  The
+ * clerk__alloc_zeroed() / clerk__alloc_raw() / clerk__alloc_strdup() carve
+ * blocks out of large chunks owned by the arena and clerk__alloc_release()
+ * a no-op (free-form values stay cJSON trees on the heap).  The
  * top-level block of a decoded value is allocated with a small header
  * (clerk__block_hdr_t) in front of it in *both* modes; clerk__model_free()
  * and clerk__value_free() read that header of the top-level pointer only:
