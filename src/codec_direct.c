@@ -928,33 +928,167 @@ static clerk_status_t decode_obj(
     return decode_model(c, model, *slot, level);
 }
 
-/* A free-form value: its exact span parsed by cJSON. */
+/* Link `item` as the last child of `parent`, as cJSON's parser does. */
+static void link_child(cJSON *parent, cJSON **tail, cJSON *item)
+{
+    if (*tail == NULL) {
+        parent->child = item;
+    } else {
+        (*tail)->next = item;
+        item->prev = *tail;
+    }
+    *tail = item;
+    parent->child->prev = item; /* the head's prev is the last item */
+}
+
+/* The value at c->pos as a cJSON tree, node for node what cJSON's parser
+ * builds from the same text (types, valueint of numbers and true, keys,
+ * links; every block from the cJSON allocator). */
+static clerk_status_t build_json(pctx_t *c, cJSON **out, size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    cJSON *item = NULL;
+    cJSON *child = NULL;
+    cJSON *tail = NULL;
+    const char *s = NULL;
+    char *key = NULL;
+    size_t n = 0;
+    double d = 0;
+    jkind_t k = peek(c);
+    int obj = k == J_OBJ;
+
+    *out = NULL;
+    switch (k) {
+    case J_NULL:
+    case J_BOOL:
+        item = cJSON_CreateNull();
+        if (item == NULL) {
+            return nomem(c, level);
+        }
+        if (k == J_BOOL && c->p[c->pos] == 't') {
+            item->type = cJSON_True;
+            item->valueint = 1;
+        } else if (k == J_BOOL) {
+            item->type = cJSON_False;
+        }
+        c->pos += k == J_BOOL && c->p[c->pos] == 'f' ? 5 : 4;
+        *out = item;
+        return CLERK_OK;
+    case J_NUM:
+        st = number(c, &d, level);
+        if (st != CLERK_OK) {
+            return st;
+        }
+        *out = cJSON_CreateNumber(d);
+        return *out == NULL ? nomem(c, level) : CLERK_OK;
+    case J_STR:
+        st = string_view(c, &s, &n, level);
+        if (st != CLERK_OK) {
+            return st;
+        }
+        item = cJSON_CreateNull();
+        if (item == NULL) {
+            return nomem(c, level);
+        }
+        item->valuestring = clerk__alloc_strdup(c->alloc, s, n);
+        if (item->valuestring == NULL) {
+            cJSON_Delete(item);
+            return nomem(c, level);
+        }
+        item->type = cJSON_String;
+        *out = item;
+        return CLERK_OK;
+    case J_ARR:
+    case J_OBJ:
+        break;
+    case J_BAD:
+    default:
+        return syntax(c, c->pos);
+    }
+    st = enter(c);
+    if (st != CLERK_OK) {
+        return st;
+    }
+    item = obj ? cJSON_CreateObject() : cJSON_CreateArray();
+    if (item == NULL) {
+        return nomem(c, level);
+    }
+    if (c->pos < c->len && c->p[c->pos] == (obj ? '}' : ']')) {
+        goto close;
+    }
+    if (c->pos >= c->len) {
+        st = syntax(c, c->pos - 1);
+        goto fail;
+    }
+    for (;;) {
+        if (obj) {
+            st = member_key(c, &s, &n, level);
+            if (st != CLERK_OK) {
+                goto fail;
+            }
+            key = clerk__alloc_strdup(c->alloc, s, n);
+            if (key == NULL) {
+                st = nomem(c, level);
+                goto fail;
+            }
+        } else {
+            ws(c);
+        }
+        st = build_json(c, &child, level);
+        if (st != CLERK_OK) {
+            goto fail;
+        }
+        child->string = key;
+        key = NULL;
+        link_child(item, &tail, child);
+        ws(c);
+        if (c->pos < c->len && c->p[c->pos] == ',') {
+            c->pos++;
+            continue;
+        }
+        break;
+    }
+    if (c->pos >= c->len || c->p[c->pos] != (obj ? '}' : ']')) {
+        st = syntax(c, c->pos);
+        goto fail;
+    }
+close:
+    c->depth--;
+    c->pos++;
+    *out = item;
+    return CLERK_OK;
+fail:
+    clerk__alloc_release(c->alloc, key);
+    cJSON_Delete(item);
+    return st;
+}
+
+/* A free-form value: a cJSON tree built from the text. */
 static clerk_status_t decode_json(
     pctx_t *c, unsigned fflags, cJSON **slot, size_t level)
 {
     clerk_status_t st = CLERK_OK;
-    size_t start = c->pos;
     size_t depth0 = c->depth;
     int is_null = peek(c) == J_NULL;
+    cJSON *tree = NULL;
 
     c->maxdepth = depth0;
-    st = skip_value(c);
+    st = build_json(c, &tree, level);
     if (st != CLERK_OK) {
         return st;
     }
     /* The `level` enclosing containers count against the limit. */
     if (c->maxdepth - depth0 > (size_t)CLERK__MAX_DEPTH - level) {
-        return fail(c, level, "nesting deeper than %d", CLERK__MAX_DEPTH);
-    }
-    if (is_null) {
+        st = fail(c, level, "nesting deeper than %d", CLERK__MAX_DEPTH);
+    } else if (is_null) {
         st = null_allowed(c, fflags, level);
-        if (st != CLERK_OK) {
-            return st;
-        }
     }
-    *slot = cJSON_ParseWithLengthOpts(
-        (const char *)c->p + start, c->pos - start, NULL, 0);
-    return *slot == NULL ? nomem(c, level) : CLERK_OK;
+    if (st != CLERK_OK) {
+        cJSON_Delete(tree);
+        return st;
+    }
+    *slot = tree;
+    return CLERK_OK;
 }
 
 static clerk_status_t decode_value(

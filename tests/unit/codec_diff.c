@@ -15,11 +15,12 @@ static int str_equal(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
-/* Exact equality of two cJSON trees: same types, same keys and items in
- * the same order, numbers bit for bit (the roots' own keys are not
- * compared: the walker's detached values keep theirs).  (cJSON_Compare would not do: it
- * finds inf != inf, looks duplicate keys up by name, and takes time
- * exponential in the nesting of objects.) */
+/* Exact equality of two cJSON trees: same types and flags, same
+ * valueint, same keys and items in the same order, numbers bit for bit
+ * (the roots' own keys are not compared: the walker's detached values keep
+ * theirs).  cJSON_Compare would not do: it finds inf != inf, looks
+ * duplicate keys up by name, and takes time exponential in the nesting of
+ * objects. */
 static int json_equal(const cJSON *a, const cJSON *b)
 {
     const cJSON *x = NULL;
@@ -28,7 +29,7 @@ static int json_equal(const cJSON *a, const cJSON *b)
     if (a == NULL || b == NULL) {
         return a == b;
     }
-    if ((a->type & 0xFF) != (b->type & 0xFF)) {
+    if (a->type != b->type || a->valueint != b->valueint) {
         return 0;
     }
     if (cJSON_IsNumber(a) &&
