@@ -5,7 +5,11 @@
  * every real-world payload as its model and, to exercise the error paths,
  * as every other sampled model too; every payload and the full User
  * sample truncated at every byte.  Lenient and strict each time.
- * argv[1]: model_samples.json; argv[2]: the payload directory.
+ * Also the benchmark's documents (tests/bench/gen_data.py: one User with
+ * every field and every union member, and an array of 100), compact and
+ * pretty-printed, and the User truncated at every byte.
+ * argv[1]: model_samples.json; argv[2]: the payload directory; argv[3]:
+ * the directory with the benchmark's user.json and users.json.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +28,7 @@
 
 static const char *samples_path;
 static const char *payload_dir;
+static const char *bench_dir;
 static size_t checked;
 static size_t failed;
 
@@ -200,18 +205,63 @@ static void test_payloads(void **state)
     report();
 }
 
+/* A document and its pretty-printed form (whitespace everywhere). */
+static void diff_both_forms(
+    const char *what, const clerk__type_t *type, const char *text, size_t len)
+{
+    cJSON *doc = cJSON_ParseWithLength(text, len);
+    char *pretty = NULL;
+
+    assert_non_null(doc);
+    pretty = cJSON_Print(doc);
+    assert_non_null(pretty);
+    diff_len(what, type, text, len);
+    diff_len(what, type, pretty, strlen(pretty));
+    cJSON_free(pretty);
+    cJSON_Delete(doc);
+}
+
+static void test_bench_documents(void **state)
+{
+    char path[1024];
+    size_t len = 0;
+    char *text = NULL;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/user.json", bench_dir);
+    text = model_read_file(path, &len);
+    if (text == NULL) {
+        fail_msg("cannot read %s", path);
+    }
+    diff_both_forms("user.json", &clerk__user_type, text, len);
+    diff_prefixes("user.json", &clerk__user_type, text, len);
+    free(text);
+    snprintf(path, sizeof(path), "%s/users.json", bench_dir);
+    text = model_read_file(path, &len);
+    if (text == NULL) {
+        fail_msg("cannot read %s", path);
+    }
+    diff_both_forms("users.json", &clerk__user_array_type, text, len);
+    free(text);
+    report();
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_samples),
         cmocka_unit_test(test_payloads),
+        cmocka_unit_test(test_bench_documents),
     };
 
-    if (argc < 3) {
-        fprintf(stderr, "usage: %s SAMPLES.json PAYLOAD_DIR\n", argv[0]);
+    if (argc < 4) {
+        fprintf(
+            stderr, "usage: %s SAMPLES.json PAYLOAD_DIR BENCH_DATA_DIR\n",
+            argv[0]);
         return 2;
     }
     samples_path = argv[1];
     payload_dir = argv[2];
+    bench_dir = argv[3];
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
