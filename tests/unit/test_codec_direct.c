@@ -649,6 +649,88 @@ static void test_framing(void **state)
     expect_no_failures();
 }
 
+/* Out of memory at every allocation: NOMEM (never a partial value), and
+ * every block given back.  The allocations are counted and failed through
+ * cJSON_InitHooks, which the engine follows. */
+static size_t alloc_count;
+static size_t alloc_fail_at; /* 0: never */
+static long alloc_live;
+
+static void *counting_malloc(size_t n)
+{
+    void *p = NULL;
+
+    alloc_count++;
+    if (alloc_fail_at != 0 && alloc_count == alloc_fail_at) {
+        return NULL;
+    }
+    p = malloc(n);
+    if (p != NULL) {
+        alloc_live++;
+    }
+    return p;
+}
+
+static void counting_free(void *p)
+{
+    if (p != NULL) {
+        alloc_live--;
+    }
+    free(p);
+}
+
+static void oom_every_allocation(const clerk__type_t *type, const char *doc)
+{
+    cJSON_Hooks hooks = { counting_malloc, counting_free };
+    void *out = NULL;
+    clerk_json_error_t err;
+    clerk_status_t st = CLERK_OK;
+    size_t at = 0;
+    unsigned flags = 0;
+
+    cJSON_InitHooks(&hooks);
+    for (flags = 0; flags <= CLERK_DECODE_STRICT; flags++) {
+        for (at = 1;; at++) {
+            alloc_count = 0;
+            alloc_fail_at = at;
+            alloc_live = 0;
+            st = clerk__value_parse(type, &out, doc, strlen(doc), flags, &err);
+            if (st == CLERK_OK) {
+                clerk__value_free(type, out);
+                assert_int_equal(alloc_live, 0);
+                break; /* no allocation was left to fail */
+            }
+            if (st != CLERK_E_NOMEM) {
+                print_error(
+                    "failing allocation %zu: status %d (%s: %s)\n", at,
+                    (int)st, err.path, err.reason);
+            }
+            assert_int_equal(st, CLERK_E_NOMEM);
+            assert_null(out);
+            assert_int_equal(alloc_live, 0);
+        }
+        assert_true(at > 10);
+    }
+    cJSON_InitHooks(NULL);
+}
+
+static void test_out_of_memory(void **state)
+{
+    buf_t b = { NULL, 0, 0 };
+
+    (void)state;
+    oom_every_allocation(&thing_type, full_doc);
+    buf_str(&b, "[");
+    buf_str(&b, full_doc);
+    buf_str(&b, ",");
+    buf_str(&b, full_doc);
+    buf_str(&b, "]");
+    oom_every_allocation(&thing_array_type, b.p);
+    oom_every_allocation(
+        &clerk__type_json, "{\"a\":[1,\"s\",true,null,{\"b\":{}}],\"c\":[]}");
+    free(b.p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -662,6 +744,7 @@ int main(void)
         cmocka_unit_test(test_duplicate_keys),
         cmocka_unit_test(test_unions),
         cmocka_unit_test(test_framing),
+        cmocka_unit_test(test_out_of_memory),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
