@@ -48,7 +48,7 @@
 
 /* Word-at-a-time zero-byte test: the high bit of each zero byte of a
  * uint64_t is set (bytes above the first zero byte may be flagged too). */
-#define ONES ((uint64_t)0x0101010101010101u)
+#define ONES          ((uint64_t)0x0101010101010101u)
 #define ZERO_BYTES(v) (((v)-ONES) & ~(v) & (ONES * 0x80u))
 
 /* Items a per-level array scratch starts with. */
@@ -77,13 +77,13 @@ typedef struct pctx {
     size_t depth;    /* open containers, counted like cJSON's parser */
     size_t maxdepth; /* deepest `depth` reached while skipping */
     unsigned flags;
-    int exact;      /* trying union members: unknown enum values fail */
-    int syntax;     /* a syntax error was found at syntax_pos */
+    int exact;  /* trying union members: unknown enum values fail */
+    int syntax; /* a syntax error was found at syntax_pos */
     size_t syntax_pos;
     unsigned char decimal_point;
     clerk__alloc_t *alloc;
     clerk_json_error_t *err;
-    scratch_t str;                        /* escaped strings and keys */
+    scratch_t str;                         /* escaped strings and keys */
     scratch_t items[CLERK__MAX_DEPTH + 1]; /* array items, per level */
     clerk__seg_t segs[CLERK__MAX_SEGS];
 } pctx_t;
@@ -338,8 +338,8 @@ static size_t unescape(
                     *bad = i;
                     return (size_t)-1;
                 }
-                cp = 0x10000ul +
-                     (((unsigned long)(first & 0x3FF) << 10) | (second & 0x3FF));
+                cp = 0x10000ul + (((unsigned long)(first & 0x3FF) << 10) |
+                                  (second & 0x3FF));
                 step = 12;
             } else {
                 cp = first;
@@ -395,7 +395,7 @@ static clerk_status_t string_span(pctx_t *c, size_t *s, size_t *e, int *plain)
     *plain = 1;
     for (;;) {
         /* The common bytes first: neither quote, backslash nor NUL. */
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                          \
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                            \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
         /* Eight at a time while eight remain: the lowest byte flagged by
          * the zero-byte test (of the word, and of it xor'ed with '"' and
@@ -814,8 +814,7 @@ static clerk_status_t decode_enum(
     out->value = 0;
     if (en != NULL) {
         for (i = 0; i < en->count; i++) {
-            if (strncmp(en->values[i], s, n) == 0 &&
-                en->values[i][n] == '\0') {
+            if (strncmp(en->values[i], s, n) == 0 && en->values[i][n] == '\0') {
                 out->value = (int)(i + 1);
                 break;
             }
@@ -886,8 +885,7 @@ static clerk_status_t decode_array(
         count++;
         c->segs[level].index = count - 1;
         ws(c);
-        st = decode_value(
-            c, elem, CLERK__F_NULLABLE, 0, NULL, slot, level + 1);
+        st = decode_value(c, elem, CLERK__F_NULLABLE, 0, NULL, slot, level + 1);
         if (st != CLERK_OK) {
             goto fail;
         }
@@ -1414,8 +1412,7 @@ static const member_t *summary_get(const summary_t *s, const char *key)
     return NULL;
 }
 
-static size_t missing_required(
-    const clerk__model_t *model, const summary_t *s)
+static size_t missing_required(const clerk__model_t *model, const summary_t *s)
 {
     size_t n = 0;
     size_t i = 0;
@@ -1828,8 +1825,7 @@ clerk_status_t clerk__decode_text(
     if (type->kind == CLERK__K_OBJ && peek(&c) == J_NULL) {
         st = type_error(&c, 0, "object", J_NULL);
     } else {
-        st = decode_value(
-            &c, type, CLERK__F_NULLABLE, 0, NULL, slot, 0);
+        st = decode_value(&c, type, CLERK__F_NULLABLE, 0, NULL, slot, 0);
     }
     if (st == CLERK_OK) {
         if (trailing(&c)) {

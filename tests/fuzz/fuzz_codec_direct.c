@@ -20,12 +20,14 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const clerk__type_t *const types[] = {
-    &thing_type,          &thing_array_type,      &identity_type,
-    &verification_type,   &clerk__type_json,      &str_matrix_type,
-    &clerk__type_int,     &clerk__type_num,       &clerk__type_str,
-    &identity_array_type, &email_array_type,      &status_type,
-    &clerk__type_opt_int, &clerk__type_num_array, &email_type,
-    &clerk__type_json_array,
+    &thing_type,          &thing_array_type,
+    &identity_type,       &verification_type,
+    &clerk__type_json,    &str_matrix_type,
+    &clerk__type_int,     &clerk__type_num,
+    &clerk__type_str,     &identity_array_type,
+    &email_array_type,    &status_type,
+    &clerk__type_opt_int, &clerk__type_num_array,
+    &email_type,          &clerk__type_json_array,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -124,7 +124,8 @@ int codec_value_equal(const clerk__type_t *type, const void *a, const void *b)
     }
 }
 
-static int model_equal(const clerk__model_t *model, const void *a, const void *b)
+static int model_equal(
+    const clerk__model_t *model, const void *a, const void *b)
 {
     const clerk__union_t *ua = a;
     const clerk__union_t *ub = b;
@@ -209,8 +210,7 @@ int codec_diff(
         ok = 1;
         goto done;
     }
-    if (!codec_value_equal(
-            type, slot_of(type, &ref), slot_of(type, &dir))) {
+    if (!codec_value_equal(type, slot_of(type, &ref), slot_of(type, &dir))) {
         snprintf(why, n, "decoded values differ");
         goto done;
     }

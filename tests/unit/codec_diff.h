@@ -24,7 +24,6 @@ int codec_diff(
     size_t n);
 
 /* Deep equality of two decoded values in slots of `type`. */
-int codec_value_equal(
-    const clerk__type_t *type, const void *a, const void *b);
+int codec_value_equal(const clerk__type_t *type, const void *a, const void *b);
 
 #endif /* CLERK_TEST_CODEC_DIFF_H */

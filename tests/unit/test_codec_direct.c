@@ -39,8 +39,7 @@ static void diff_len(const clerk__type_t *type, const char *json, size_t len)
             if (failed <= 20) {
                 print_error(
                     "differs (flags %u, %zu bytes): %s\n  doc: %.*s\n",
-                    flag_sets[i], len, why, (int)(len > 300 ? 300 : len),
-                    json);
+                    flag_sets[i], len, why, (int)(len > 300 ? 300 : len), json);
             }
         }
     }
@@ -178,8 +177,8 @@ static void test_every_byte_replaced(void **state)
 
 static void test_whitespace_everywhere(void **state)
 {
-    static const char spaces[] = { ' ', '\n', '\r', '\t', '\x01', '\x1f',
-                                   '\0', '\x0b' };
+    static const char spaces[] = { ' ',    '\n',   '\r', '\t',
+                                   '\x01', '\x1f', '\0', '\x0b' };
     size_t len = strlen(full_doc);
     char *copy = malloc(len + 2);
     buf_t b = { NULL, 0, 0 };
@@ -267,7 +266,7 @@ static const char *const string_templates[] = {
     "{\"id\":\"x\",\"public_metadata\":{\"@\":\"@\"}}",
     "{\"id\":\"x\",\"tags\":[\"@\",\"@\"],\"history\":[\"@\"]}",
     ("{\"id\":\"x\",\"primary\":{\"verification\":{\"object\":\"@\","
-    "\"status\":\"@\"}}}"),
+     "\"status\":\"@\"}}}"),
     "{\"id\":\"x\",\"identity\":{\"@\":\"@\"}}",
     "{\"id\":\"x\",\"identities\":[{\"email\":\"@\",\"@\":true}]}",
     "{\"id\":\"x\",\"extras\":[\"@\",{\"@\":[\"@\"]}]}",
@@ -283,8 +282,7 @@ static void test_strings(void **state)
     (void)state;
     for (i = 0; i < sizeof(string_templates) / sizeof(string_templates[0]);
          i++) {
-        for (j = 0; j < sizeof(string_bodies) / sizeof(string_bodies[0]);
-             j++) {
+        for (j = 0; j < sizeof(string_bodies) / sizeof(string_bodies[0]); j++) {
             fill(&b, string_templates[i], string_bodies[j]);
             diff(&thing_type, b.p);
         }
@@ -384,7 +382,7 @@ static const char *const number_templates[] = {
     "{\"id\":\"x\",\"unknown\":@,\"banned\":true}",
     "{\"id\":\"x\",\"identity\":{\"phone\":@}}",
     ("{\"id\":\"x\",\"primary\":{\"verification\":{\"object\":"
-    "\"verification_otp\",\"attempts\":@}}}"),
+     "\"verification_otp\",\"attempts\":@}}}"),
 };
 
 static void test_numbers(void **state)
@@ -430,8 +428,8 @@ static void nest(buf_t *b, size_t depth, int objects, const char *inner)
 
 static void test_nesting(void **state)
 {
-    static const size_t depths[] = { 0,  1,   2,   60,  61,   62,  63,
-                                     64, 65,  66,  998, 999, 1000, 1001 };
+    static const size_t depths[] = { 0,  1,  2,  60,  61,  62,   63,
+                                     64, 65, 66, 998, 999, 1000, 1001 };
     buf_t b = { NULL, 0, 0 };
     size_t i = 0;
     int obj = 0;
@@ -496,11 +494,11 @@ static void test_duplicate_keys(void **state)
         "{\"identity\":{\"email\":\"a\",\"email\":\"b\"}}",
         "{\"identity\":{\"email\":\"a\",\"email\":1}}",
         ("{\"primary\":{\"verification\":{\"object\":\"verification_otp\","
-        "\"object\":\"verification_admin\",\"status\":\"verified\"}}}"),
+         "\"object\":\"verification_admin\",\"status\":\"verified\"}}}"),
         ("{\"primary\":{\"verification\":{\"object\":1,"
-        "\"object\":\"verification_admin\"}}}"),
+         "\"object\":\"verification_admin\"}}}"),
         ("{\"primary\":{\"verification\":{\"object\":\"nope\","
-        "\"object\":\"verification_otp\"}}}"),
+         "\"object\":\"verification_otp\"}}}"),
         "{\"locale\":\"a\",\"locale\":null,\"ratio\":1,\"ratio\":null}",
         "{\"created_at\":1,\"created_at\":2.5}",
     };
@@ -535,7 +533,7 @@ static void test_unions(void **state)
     };
     static const char *const verifications[] = {
         ("{\"object\":\"verification_otp\",\"status\":\"verified\","
-        "\"attempts\":1}"),
+         "\"attempts\":1}"),
         "{\"object\":\"verification_admin\",\"status\":\"expired\"}",
         "{\"object\":\"verification_other\",\"status\":\"verified\"}",
         "{\"status\":\"verified\",\"attempts\":3}",
@@ -574,7 +572,7 @@ static void test_unions(void **state)
         fill(
             &b,
             ("{\"email_addresses\":[{\"verification\":@},"
-            "{\"verification\":@}]}"),
+             "{\"verification\":@}]}"),
             verifications[i]);
         diff(&thing_type, b.p);
     }
@@ -702,8 +700,8 @@ static void oom_every_allocation(const clerk__type_t *type, const char *doc)
             }
             if (st != CLERK_E_NOMEM) {
                 print_error(
-                    "failing allocation %zu: status %d (%s: %s)\n", at,
-                    (int)st, err.path, err.reason);
+                    "failing allocation %zu: status %d (%s: %s)\n", at, (int)st,
+                    err.path, err.reason);
             }
             assert_int_equal(st, CLERK_E_NOMEM);
             assert_null(out);
