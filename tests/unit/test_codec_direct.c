@@ -501,6 +501,11 @@ static void test_duplicate_keys(void **state)
          "\"object\":\"verification_otp\"}}}"),
         "{\"locale\":\"a\",\"locale\":null,\"ratio\":1,\"ratio\":null}",
         "{\"created_at\":1,\"created_at\":2.5}",
+        /* A file field (request-only) is skipped, not decoded. */
+        "{\"file\":{\"a\":[1,\"x\"]},\"id\":\"x\"}",
+        "{\"file\":null,\"file\":\"f\"}",
+        "{\"file\":1e,\"id\":\"x\"}",
+        "{\"file\":[[[[[[[[[[[[]]]]]]]]]]]]}",
     };
     size_t i = 0;
 
