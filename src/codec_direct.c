@@ -634,40 +634,65 @@ static clerk_status_t skip_string(pctx_t *c)
     return st;
 }
 
-static clerk_status_t skip_array(pctx_t *c)
+/* '[' or '{' at c->pos: enter it; *empty when `close` follows. */
+static clerk_status_t open_container(pctx_t *c, unsigned char close, int *empty)
 {
     clerk_status_t st = CLERK_OK;
 
+    *empty = 0;
     st = enter(c);
     if (st != CLERK_OK) {
         return st;
     }
-    if (c->pos < c->len && c->p[c->pos] == ']') {
-        goto close;
+    if (c->pos < c->len && c->p[c->pos] == close) {
+        *empty = 1;
+        return CLERK_OK;
     }
     if (c->pos >= c->len) {
         return syntax(c, c->pos - 1);
     }
-    for (;;) {
+    return CLERK_OK;
+}
+
+/* After an item: 1 (and past the comma) when another one follows. */
+static int next_item(pctx_t *c)
+{
+    ws(c);
+    if (c->pos < c->len && c->p[c->pos] == ',') {
+        c->pos++;
+        return 1;
+    }
+    return 0;
+}
+
+/* The closing ']' or '}' at c->pos: leave the container. */
+static clerk_status_t close_container(pctx_t *c, unsigned char close)
+{
+    if (c->pos >= c->len || c->p[c->pos] != close) {
+        return syntax(c, c->pos);
+    }
+    c->depth--;
+    c->pos++;
+    return CLERK_OK;
+}
+
+static clerk_status_t skip_array(pctx_t *c)
+{
+    clerk_status_t st = CLERK_OK;
+    int empty = 0;
+
+    st = open_container(c, ']', &empty);
+    if (st != CLERK_OK || empty) {
+        return st == CLERK_OK ? close_container(c, ']') : st;
+    }
+    do {
         ws(c);
         st = skip_value(c);
         if (st != CLERK_OK) {
             return st;
         }
-        ws(c);
-        if (c->pos < c->len && c->p[c->pos] == ',') {
-            c->pos++;
-            continue;
-        }
-        break;
-    }
-    if (c->pos >= c->len || c->p[c->pos] != ']') {
-        return syntax(c, c->pos);
-    }
-close:
-    c->depth--;
-    c->pos++;
-    return CLERK_OK;
+    } while (next_item(c));
+    return close_container(c, ']');
 }
 
 /* After '{' (entered) or ',': the key and the colon; leaves c->pos at the
@@ -703,18 +728,13 @@ static clerk_status_t member_key(
 static clerk_status_t skip_object(pctx_t *c)
 {
     clerk_status_t st = CLERK_OK;
+    int empty = 0;
 
-    st = enter(c);
-    if (st != CLERK_OK) {
-        return st;
+    st = open_container(c, '}', &empty);
+    if (st != CLERK_OK || empty) {
+        return st == CLERK_OK ? close_container(c, '}') : st;
     }
-    if (c->pos < c->len && c->p[c->pos] == '}') {
-        goto close;
-    }
-    if (c->pos >= c->len) {
-        return syntax(c, c->pos - 1);
-    }
-    for (;;) {
+    do {
         st = member_key(c, NULL, NULL, 0);
         if (st != CLERK_OK) {
             return st;
@@ -723,20 +743,8 @@ static clerk_status_t skip_object(pctx_t *c)
         if (st != CLERK_OK) {
             return st;
         }
-        ws(c);
-        if (c->pos < c->len && c->p[c->pos] == ',') {
-            c->pos++;
-            continue;
-        }
-        break;
-    }
-    if (c->pos >= c->len || c->p[c->pos] != '}') {
-        return syntax(c, c->pos);
-    }
-close:
-    c->depth--;
-    c->pos++;
-    return CLERK_OK;
+    } while (next_item(c));
+    return close_container(c, '}');
 }
 
 static clerk_status_t skip_value(pctx_t *c)
@@ -849,36 +857,34 @@ static clerk_status_t decode_array(
     const clerk__type_t *elem = type->elem;
     size_t size = elem->size;
     scratch_t *sc = NULL;
-    size_t count = 0;
+    size_t count = 0; /* items in the scratch, owned until copied out */
     unsigned char *slot = NULL;
+    int empty = 0;
 
     if (level + 1 > CLERK__MAX_DEPTH) {
         return fail(c, level, "nesting deeper than %d", CLERK__MAX_DEPTH);
     }
     sc = &c->items[level];
-    st = enter(c);
+    st = open_container(c, ']', &empty);
     if (st != CLERK_OK) {
         return st;
     }
     arr->state = CLERK_SET;
-    if (c->pos < c->len && c->p[c->pos] == ']') {
-        goto close;
-    }
-    if (c->pos >= c->len) {
-        return syntax(c, c->pos - 1);
+    if (empty) {
+        return close_container(c, ']');
     }
     c->segs[level].name = NULL;
-    for (;;) {
+    do {
         if (count >= (((size_t)-1) / size) - 1) {
             st = nomem(c, level);
-            goto fail;
+            goto done;
         }
         if ((count + 1) * size > sc->cap &&
             !scratch_reserve(
                 sc, count < SCRATCH_MIN_ITEMS ? SCRATCH_MIN_ITEMS * size
                                               : (count + 1) * size)) {
             st = nomem(c, level);
-            goto fail;
+            goto done;
         }
         slot = sc->buf + count * size;
         memset(slot, 0, size);
@@ -887,31 +893,22 @@ static clerk_status_t decode_array(
         ws(c);
         st = decode_value(c, elem, CLERK__F_NULLABLE, 0, NULL, slot, level + 1);
         if (st != CLERK_OK) {
-            goto fail;
+            goto done;
         }
-        ws(c);
-        if (c->pos < c->len && c->p[c->pos] == ',') {
-            c->pos++;
-            continue;
-        }
-        break;
-    }
-    if (c->pos >= c->len || c->p[c->pos] != ']') {
-        st = syntax(c, c->pos);
-        goto fail;
+    } while (next_item(c));
+    st = close_container(c, ']');
+    if (st != CLERK_OK) {
+        goto done;
     }
     arr->items = clerk__alloc_raw(c->alloc, count * size);
     if (arr->items == NULL) {
         st = nomem(c, level);
-        goto fail;
+        goto done;
     }
     memcpy(arr->items, sc->buf, count * size);
     arr->count = count;
-close:
-    c->depth--;
-    c->pos++;
-    return CLERK_OK;
-fail:
+    count = 0; /* the array owns them now */
+done:
     drop_items(elem, sc->buf, count);
     return st;
 }
@@ -954,6 +951,8 @@ static clerk_status_t build_json(pctx_t *c, cJSON **out, size_t level)
     double d = 0;
     jkind_t k = peek(c);
     int obj = k == J_OBJ;
+    unsigned char close = obj ? '}' : ']';
+    int empty = 0;
 
     *out = NULL;
     switch (k) {
@@ -1003,7 +1002,7 @@ static clerk_status_t build_json(pctx_t *c, cJSON **out, size_t level)
     default:
         return syntax(c, c->pos);
     }
-    st = enter(c);
+    st = open_container(c, close, &empty);
     if (st != CLERK_OK) {
         return st;
     }
@@ -1011,54 +1010,38 @@ static clerk_status_t build_json(pctx_t *c, cJSON **out, size_t level)
     if (item == NULL) {
         return nomem(c, level);
     }
-    if (c->pos < c->len && c->p[c->pos] == (obj ? '}' : ']')) {
-        goto close;
-    }
-    if (c->pos >= c->len) {
-        st = syntax(c, c->pos - 1);
-        goto fail;
-    }
-    for (;;) {
+    while (!empty) {
         if (obj) {
             st = member_key(c, &s, &n, level);
             if (st != CLERK_OK) {
-                goto fail;
+                goto done;
             }
             key = clerk__alloc_strdup(c->alloc, s, n);
             if (key == NULL) {
                 st = nomem(c, level);
-                goto fail;
+                goto done;
             }
         } else {
             ws(c);
         }
         st = build_json(c, &child, level);
         if (st != CLERK_OK) {
-            goto fail;
+            goto done;
         }
         child->string = key;
         key = NULL;
         link_child(item, &tail, child);
-        ws(c);
-        if (c->pos < c->len && c->p[c->pos] == ',') {
-            c->pos++;
-            continue;
-        }
-        break;
+        empty = !next_item(c);
     }
-    if (c->pos >= c->len || c->p[c->pos] != (obj ? '}' : ']')) {
-        st = syntax(c, c->pos);
-        goto fail;
+    st = close_container(c, close);
+done:
+    if (st != CLERK_OK) {
+        clerk__alloc_release(c->alloc, key);
+        cJSON_Delete(item);
+        return st;
     }
-close:
-    c->depth--;
-    c->pos++;
     *out = item;
     return CLERK_OK;
-fail:
-    clerk__alloc_release(c->alloc, key);
-    cJSON_Delete(item);
-    return st;
 }
 
 /* A free-form value: a cJSON tree built from the text. */
@@ -1337,29 +1320,24 @@ static clerk_status_t summarize(pctx_t *c, summary_t *s, size_t level)
     member_t *m = NULL;
     const char *v = NULL;
     size_t vn = 0;
+    int empty = 0;
 
-    st = enter(c);
+    st = open_container(c, '}', &empty);
     if (st != CLERK_OK) {
         return st;
     }
-    if (c->pos < c->len && c->p[c->pos] == '}') {
-        goto close;
-    }
-    if (c->pos >= c->len) {
-        return syntax(c, c->pos - 1);
-    }
-    for (;;) {
+    while (!empty) {
         st = member_key(c, &k, &n, level);
         if (st != CLERK_OK) {
             return st;
         }
         if (s->count == s->cap) {
-            s->cap = s->cap == 0 ? 16 : s->cap * 2;
-            m = realloc(s->m, s->cap * sizeof(*m));
+            m = realloc(s->m, (s->cap == 0 ? 16 : s->cap * 2) * sizeof(*m));
             if (m == NULL) {
                 return nomem(c, level);
             }
             s->m = m;
+            s->cap = s->cap == 0 ? 16 : s->cap * 2;
         }
         m = &s->m[s->count];
         m->key = summary_text(s, k, n);
@@ -1384,20 +1362,9 @@ static clerk_status_t summarize(pctx_t *c, summary_t *s, size_t level)
                 return st;
             }
         }
-        ws(c);
-        if (c->pos < c->len && c->p[c->pos] == ',') {
-            c->pos++;
-            continue;
-        }
-        break;
+        empty = !next_item(c);
     }
-    if (c->pos >= c->len || c->p[c->pos] != '}') {
-        return syntax(c, c->pos);
-    }
-close:
-    c->depth--;
-    c->pos++;
-    return CLERK_OK;
+    return close_container(c, '}');
 }
 
 static const member_t *summary_get(const summary_t *s, const char *key)
@@ -1658,6 +1625,7 @@ static clerk_status_t decode_model(
     unsigned char seen_small[64];
     unsigned char *seen = seen_small;
     unsigned char *seen_heap = NULL;
+    int empty = 0;
 
     if (level + 1 > CLERK__MAX_DEPTH) {
         return fail(c, level, "nesting deeper than %d", CLERK__MAX_DEPTH);
@@ -1678,18 +1646,11 @@ static clerk_status_t decode_model(
     } else {
         memset(seen_small, 0, (model->field_count + 7) / 8);
     }
-    st = enter(c);
+    st = open_container(c, '}', &empty);
     if (st != CLERK_OK) {
         goto done;
     }
-    if (c->pos < c->len && c->p[c->pos] == '}') {
-        goto close;
-    }
-    if (c->pos >= c->len) {
-        st = syntax(c, c->pos - 1);
-        goto done;
-    }
-    for (;;) {
+    while (!empty) {
         ws(c);
         f = expected_key(c, model, &cursor);
         if (f != NULL) {
@@ -1728,20 +1689,12 @@ static clerk_status_t decode_model(
         if (st != CLERK_OK) {
             goto done;
         }
-        ws(c);
-        if (c->pos < c->len && c->p[c->pos] == ',') {
-            c->pos++;
-            continue;
-        }
-        break;
+        empty = !next_item(c);
     }
-    if (c->pos >= c->len || c->p[c->pos] != '}') {
-        st = syntax(c, c->pos);
+    st = close_container(c, '}');
+    if (st != CLERK_OK) {
         goto done;
     }
-close:
-    c->depth--;
-    c->pos++;
     if ((c->flags & CLERK_DECODE_STRICT) != 0) {
         for (i = 0; i < model->field_count; i++) {
             f = &model->fields[i];
