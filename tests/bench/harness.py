@@ -32,8 +32,12 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# Targets from issue 5: (l)/(a) per workload.
-BUDGETS = {"user": 1.10, "list": 1.30}
+# Instruction budgets (l)/(a) per workload; the smoke check fails above
+# budget + tolerance (10 %).  Issue 5's targets are 1.10 (user) and 1.30,
+# then 1.00 (list); the direct decoder measures ~0.62 and ~0.57, so the
+# budgets sit close above that: falling back to the tree-walking decoder
+# (1.11 both) or any regression of 20 % or more fails CI.
+BUDGETS = {"user": 0.75, "list": 0.70}
 SKIP = 77  # ctest SKIP_RETURN_CODE: a needed tool is missing
 
 
