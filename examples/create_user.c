@@ -14,15 +14,16 @@ static void report(const char *what, const clerk_response_t *meta)
 {
     size_t i;
 
-    fprintf(stderr, "%s: %s (HTTP %ld)\n", what, meta->message,
-            meta->http_status);
+    fprintf(
+        stderr, "%s: %s (HTTP %ld)\n", what, meta->message, meta->http_status);
     for (i = 0; meta->errors != NULL && i < meta->errors->count; i++) {
         const clerk_error_t *e = &meta->errors->items[i];
 
-        fprintf(stderr, "  %s: %s\n", e->code ? e->code : "?",
-                e->long_message   ? e->long_message
-                : e->message      ? e->message
-                                  : "");
+        fprintf(
+            stderr, "  %s: %s\n", e->code ? e->code : "?",
+            e->long_message ? e->long_message
+            : e->message    ? e->message
+                            : "");
     }
     if (meta->json_path != NULL)
         fprintf(stderr, "  at %s\n", meta->json_path);
@@ -41,9 +42,8 @@ int main(int argc, char **argv)
         return 2;
     }
     if (clerk_client_new(
-            &client,
-            &(clerk_client_options_t){ .base_url = getenv("CLERK_BASE_URL") })
-        != CLERK_OK)
+            &client, &(clerk_client_options_t){
+                         .base_url = getenv("CLERK_BASE_URL") }) != CLERK_OK)
         goto done;
 
     /* Borrowed for the call: the library copies what it sends. */
@@ -59,8 +59,7 @@ int main(int argc, char **argv)
                 .first_name = CLERK_STR("Alice"),
                 .last_name = CLERK_STR("Example"),
                 .public_metadata = metadata,
-                .skip_password_requirement = CLERK_BOOL(true) })
-        != CLERK_OK) {
+                .skip_password_requirement = CLERK_BOOL(true) }) != CLERK_OK) {
         report("users_create", &created->meta);
         goto done;
     }
@@ -69,13 +68,14 @@ int main(int argc, char **argv)
     /* Unset fields are not sent; CLERK_STR_NULL sends "last_name": null. */
     if (clerk_users_update_detailed(
             &updated, client, created->data->id,
-            &(clerk_users_update_request_t){ .last_name = CLERK_STR_NULL })
-        != CLERK_OK) {
+            &(clerk_users_update_request_t){ .last_name = CLERK_STR_NULL }) !=
+        CLERK_OK) {
         report("users_update", &updated->meta);
         goto done;
     }
-    printf("updated %s: last name %s\n", updated->data->id,
-           updated->data->last_name ? updated->data->last_name : "(none)");
+    printf(
+        "updated %s: last name %s\n", updated->data->id,
+        updated->data->last_name ? updated->data->last_name : "(none)");
     rc = 0;
 done:
     clerk_users_update_response_free(updated);

@@ -29,13 +29,10 @@ int main(void)
     }
 
     st = clerk_users_list_detailed(
-        &res,
-        client,
-        &(clerk_users_list_params_t){ .limit = CLERK_INT(10) });
+        &res, client, &(clerk_users_list_params_t){ .limit = CLERK_INT(10) });
     if (st != CLERK_OK) {
         fprintf(
-            stderr,
-            "users_list: %s (HTTP %ld)\n",
+            stderr, "users_list: %s (HTTP %ld)\n",
             res ? res->meta.message : clerk_status_str(st),
             res ? res->meta.http_status : 0L);
         if (res && res->meta.errors && res->meta.errors->count > 0)
@@ -43,20 +40,18 @@ int main(void)
         goto done;
     }
 
-    printf("%zu users (HTTP %ld, %.1f ms)\n",
-           res->data->count,
-           res->meta.http_status,
-           res->meta.elapsed_ms);
+    printf(
+        "%zu users (HTTP %ld, %.1f ms)\n", res->data->count,
+        res->meta.http_status, res->meta.elapsed_ms);
     for (size_t i = 0; i < res->data->count; i++) {
         const clerk_user_t *u = &res->data->items[i];
         const char *email = u->email_addresses.count > 0
                                 ? u->email_addresses.items[0].email_address
                                 : NULL;
-        printf("  %s  %s %s  <%s>\n",
-               u->id ? u->id : "-",
-               u->first_name ? u->first_name : "",
-               u->last_name ? u->last_name : "",
-               email ? email : "no email");
+        printf(
+            "  %s  %s %s  <%s>\n", u->id ? u->id : "-",
+            u->first_name ? u->first_name : "",
+            u->last_name ? u->last_name : "", email ? email : "no email");
     }
     rc = 0;
 done:
