@@ -75,7 +75,7 @@ int main(int argc, char **argv)
     }
     printf(
         "updated %s: last name %s\n", updated->data->id,
-        updated->data->last_name ? updated->data->last_name : "(none)");
+        clerk_opt_str_or(updated->data->last_name, "(none)"));
     rc = 0;
 done:
     clerk_users_update_response_free(updated);

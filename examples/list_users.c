@@ -50,8 +50,8 @@ int main(void)
                                 : NULL;
         printf(
             "  %s  %s %s  <%s>\n", u->id ? u->id : "-",
-            u->first_name ? u->first_name : "",
-            u->last_name ? u->last_name : "", email ? email : "no email");
+            clerk_opt_str_or(u->first_name, ""),
+            clerk_opt_str_or(u->last_name, ""), email ? email : "no email");
     }
     rc = 0;
 done:

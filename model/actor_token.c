@@ -54,10 +54,10 @@ static const clerk__field_t fields[] = {
       CLERK__F_REQUIRED, 0 },
     { "token", offsetof(clerk_actor_token_t, token), &clerk__type_str, 0, 0 },
     { "url", offsetof(clerk_actor_token_t, url), &clerk__type_str, 0, 0 },
-    { "created_at", offsetof(clerk_actor_token_t, created_at), &clerk__type_int,
-      CLERK__F_REQUIRED, 0 },
-    { "updated_at", offsetof(clerk_actor_token_t, updated_at), &clerk__type_int,
-      CLERK__F_REQUIRED, 0 },
+    { "created_at", offsetof(clerk_actor_token_t, created_at),
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
+    { "updated_at", offsetof(clerk_actor_token_t, updated_at),
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__actor_token_model = {

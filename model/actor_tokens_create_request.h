@@ -40,7 +40,7 @@ typedef struct clerk_actor_tokens_create_request {
     /**
      * The ID of the user being impersonated.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *user_id;
     /**

@@ -40,7 +40,7 @@ typedef struct clerk_actor_tokens_create_request_actor {
     /**
      * The ID of the actor.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *sub;
 } clerk_actor_tokens_create_request_actor_t;

@@ -26,7 +26,7 @@ const clerk__type_t clerk__adjust_credit_balance_request_action_type = {
 
 static const clerk__field_t fields[] = {
     { "amount", offsetof(clerk_adjust_credit_balance_request_t, amount),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "action", offsetof(clerk_adjust_credit_balance_request_t, action),
       &clerk__adjust_credit_balance_request_action_type, CLERK__F_REQUIRED, 0 },
     { "currency", offsetof(clerk_adjust_credit_balance_request_t, currency),

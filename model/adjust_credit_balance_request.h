@@ -51,14 +51,14 @@ typedef struct clerk_adjust_credit_balance_request {
     /**
      * The credit amount in cents. Must be greater than zero.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t amount;
+    clerk_opt_int64_t amount;
     /**
      * Whether to increase or decrease the credit balance.
      *
      * One of clerk_adjust_credit_balance_request_action_t (`value`; unknown
-     * strings kept in `raw`). Required.
+     * strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t action;
     /**
@@ -71,7 +71,7 @@ typedef struct clerk_adjust_credit_balance_request {
      * A unique key to ensure the adjustment is applied only once. Repeated
      * requests with the same key return the original ledger entry.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *idempotency_key;
     /**

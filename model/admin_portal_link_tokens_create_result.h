@@ -48,68 +48,69 @@ typedef enum clerk_admin_portal_link_tokens_create_result_object {
 typedef struct clerk_admin_portal_link_tokens_create_result {
     /**
      * One of clerk_admin_portal_link_tokens_create_result_object_t (`value`;
-     * unknown strings kept in `raw`). Required.
+     * unknown strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
     /**
      * The origin-level admin_portal_link this token was issued for.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *admin_portal_link_id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *instance_id;
     /**
      * Optional. Present only when the link is scoped to an existing org.
      *
-     * Required, nullable: NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
-    char *organization_id;
+    clerk_opt_str_t organization_id;
     /**
      * Optional opaque reference to the IT contact associated with this link.
      *
-     * Required, nullable: NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
-    char *it_contact_id;
+    clerk_opt_str_t it_contact_id;
     /**
      * Caller-provided scopes for this token.
      *
-     * Array (items, count). Required, nullable: state CLERK_NULL = null.
+     * Array (items, count). Required, nullable: state CLERK_NULL = null,
+     * CLERK_UNSET = absent.
      */
     clerk_str_array_t scopes;
     /**
      * The single-use admin portal link token. Returned only on creation.
      * URL-borne; treat as a secret.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *token;
-    /** Required. */
-    bool revoked;
-    /** Required, nullable: NULL = null. */
-    char *revocation_reason;
-    /** Required. */
-    bool expired;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t revoked;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t revocation_reason;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t expired;
     /**
      * The timestamp for when the token will expire, in milliseconds.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_double_t expiration;
     /**
      * The timestamp for when the token was created, in milliseconds.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    double created_at;
+    clerk_opt_double_t created_at;
     /**
      * The timestamp for when the token was last updated, in milliseconds.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    double updated_at;
+    clerk_opt_double_t updated_at;
 } clerk_admin_portal_link_tokens_create_result_t;
 
 /**

@@ -42,27 +42,27 @@ typedef enum clerk_agent_task_object {
 typedef struct clerk_agent_task {
     /**
      * One of clerk_agent_task_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * A stable identifier for the agent, unique per agent_name within an
      * instance.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *agent_id;
     /**
      * A unique identifier for this agent task.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *agent_task_id;
     /**
      * A unique identifier for this agent task. Deprecated: use agent_task_id
      * instead.
      *
-     * Deprecated. Required.
+     * Deprecated. Required (NULL = absent).
      */
     char *task_id;
     /**

@@ -60,20 +60,20 @@ typedef struct clerk_agent_tasks_create_request {
      * The permissions granted to the agent task. Must be "*" (all permissions).
      *
      * One of clerk_agent_tasks_create_request_permissions_t (`value`; unknown
-     * strings kept in `raw`). Required.
+     * strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t permissions;
     /**
      * A name identifying the agent. Used to derive a stable agent_id per
      * instance. Logged for audit purposes.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *agent_name;
     /**
      * A description of the task being performed. Logged for audit purposes.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *task_description;
     /**
@@ -84,7 +84,7 @@ typedef struct clerk_agent_tasks_create_request {
      * satellite); otherwise the redirect will be rejected when the task ticket
      * is consumed.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *redirect_url;
     /**

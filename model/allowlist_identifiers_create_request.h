@@ -39,7 +39,7 @@ typedef struct clerk_allowlist_identifiers_create_request {
      * The identifier to be added in the allow-list. This can be an email
      * address, a phone number, or a web3 wallet.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *identifier;
     /**

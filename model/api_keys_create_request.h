@@ -35,11 +35,11 @@ CLERK_BEGIN_DECL
 typedef struct clerk_api_keys_create_request {
     /** Optional: NULL = absent. */
     char *type;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *name;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t description;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *subject;
     /**
      * Optional. Free-form JSON, owned by this struct; NULL = absent. A JSON

@@ -29,7 +29,7 @@ static const clerk__field_t fields[] = {
     { "object", offsetof(clerk_api_keys_delete_result_t, object),
       &clerk__api_keys_delete_result_object_type, CLERK__F_REQUIRED, 0 },
     { "deleted", offsetof(clerk_api_keys_delete_result_t, deleted),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__api_keys_delete_result_model = {

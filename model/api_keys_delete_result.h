@@ -41,15 +41,15 @@ typedef enum clerk_api_keys_delete_result_object {
  * clerk_api_keys_delete_result_free().
  */
 typedef struct clerk_api_keys_delete_result {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
     /**
      * One of clerk_api_keys_delete_result_object_t (`value`; unknown strings
-     * kept in `raw`). Required.
+     * kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
-    bool deleted;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t deleted;
 } clerk_api_keys_delete_result_t;
 
 /**

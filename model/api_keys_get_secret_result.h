@@ -34,7 +34,7 @@ CLERK_BEGIN_DECL
  * clerk_api_keys_get_secret_result_free().
  */
 typedef struct clerk_api_keys_get_secret_result {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *secret;
 } clerk_api_keys_get_secret_result_t;
 

@@ -11,7 +11,7 @@ static const clerk__field_t fields[] = {
     { "data", offsetof(clerk_api_keys_list_result_t, data),
       &clerk__api_keys_list_result_data_item_array_type, CLERK__F_REQUIRED, 0 },
     { "total_count", offsetof(clerk_api_keys_list_result_t, total_count),
-      &clerk__type_num, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_num, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__api_keys_list_result_model = {

@@ -36,10 +36,10 @@ CLERK_BEGIN_DECL
  * clerk_api_keys_list_result_free().
  */
 typedef struct clerk_api_keys_list_result {
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_api_keys_list_result_data_item_array_t data;
-    /** Required. */
-    double total_count;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_double_t total_count;
 } clerk_api_keys_list_result_t;
 
 /**

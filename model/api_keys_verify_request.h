@@ -33,7 +33,7 @@ CLERK_BEGIN_DECL
  * clerk_api_keys_verify_request_free().
  */
 typedef struct clerk_api_keys_verify_request {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *secret;
 } clerk_api_keys_verify_request_t;
 

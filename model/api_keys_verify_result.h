@@ -43,16 +43,16 @@ typedef enum clerk_api_keys_verify_result_object {
 typedef struct clerk_api_keys_verify_result {
     /**
      * One of clerk_api_keys_verify_result_object_t (`value`; unknown strings
-     * kept in `raw`). Required.
+     * kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *type;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *subject;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *name;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t description;
@@ -61,40 +61,40 @@ typedef struct clerk_api_keys_verify_result {
      * null is a cJSON NULL item.
      */
     cJSON *claims;
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_str_array_t scopes;
-    /** Required. */
-    bool revoked;
-    /** Required, nullable: NULL = null. */
-    char *revocation_reason;
-    /** Required. */
-    bool expired;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t revoked;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t revocation_reason;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t expired;
     /**
      * The timestamp for when the API key will expire, in milliseconds
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_double_t expiration;
-    /** Required, nullable: NULL = null. */
-    char *created_by;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t created_by;
     /**
      * The timestamp for when the API key was last used, in milliseconds
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_double_t last_used_at;
     /**
      * The timestamp for when the API key was created, in milliseconds
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    double created_at;
+    clerk_opt_double_t created_at;
     /**
      * The timestamp for when the API key was last updated, in milliseconds
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    double updated_at;
+    clerk_opt_double_t updated_at;
 } clerk_api_keys_verify_result_t;
 
 /**

@@ -38,7 +38,7 @@ typedef struct clerk_apply_commerce_discount_request {
     /**
      * The ID of the discount to apply to the subscription item.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *discount_id;
 } clerk_apply_commerce_discount_request_t;

@@ -81,10 +81,10 @@ static const clerk__field_t fields[] = {
       &clerk__type_str, CLERK__F_REQUIRED, 0 },
     { "gateway_external_id",
       offsetof(clerk_billing_payment_attempt_t, gateway_external_id),
-      &clerk__type_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
+      &clerk__type_opt_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
     { "gateway_external_url",
       offsetof(clerk_billing_payment_attempt_t, gateway_external_url),
-      &clerk__type_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
+      &clerk__type_opt_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
     { "status", offsetof(clerk_billing_payment_attempt_t, status),
       &clerk__billing_payment_attempt_status_type, CLERK__F_REQUIRED, 0 },
     { "paid_at", offsetof(clerk_billing_payment_attempt_t, paid_at),
@@ -92,9 +92,9 @@ static const clerk__field_t fields[] = {
     { "failed_at", offsetof(clerk_billing_payment_attempt_t, failed_at),
       &clerk__type_opt_int, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
     { "created_at", offsetof(clerk_billing_payment_attempt_t, created_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "updated_at", offsetof(clerk_billing_payment_attempt_t, updated_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__billing_payment_attempt_model = {

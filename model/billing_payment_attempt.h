@@ -73,37 +73,37 @@ typedef struct clerk_billing_payment_attempt {
      * same value.
      *
      * One of clerk_billing_payment_attempt_object_t (`value`; unknown strings
-     * kept in `raw`). Required.
+     * kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Unique identifier for the payment attempt.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * Unique identifier for the associated payment.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *payment_id;
     /**
      * The ID of the instance this payment attempt belongs to.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *instance_id;
     /**
      * Type of charge for this payment attempt.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *charge_type;
     /**
      * Unique identifier for the payee.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *payee_id;
     /**
@@ -115,7 +115,7 @@ typedef struct clerk_billing_payment_attempt {
     /**
      * Unique identifier for the payer.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *payer_id;
     /**
@@ -153,7 +153,7 @@ typedef struct clerk_billing_payment_attempt {
     /**
      * Unique identifier for the payment method.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *payment_method_id;
     /**
@@ -165,53 +165,53 @@ typedef struct clerk_billing_payment_attempt {
     /**
      * Unique identifier for the associated statement.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *statement_id;
     /**
      * External identifier from the payment gateway.
      *
-     * Required, nullable: NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
-    char *gateway_external_id;
+    clerk_opt_str_t gateway_external_id;
     /**
      * External URL from the payment gateway.
      *
-     * Required, nullable: NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
-    char *gateway_external_url;
+    clerk_opt_str_t gateway_external_url;
     /**
      * The current status of the payment attempt.
      *
      * One of clerk_billing_payment_attempt_status_t (`value`; unknown strings
-     * kept in `raw`). Required.
+     * kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t status;
     /**
      * Unix timestamp (in milliseconds) when the payment was completed.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t paid_at;
     /**
      * Unix timestamp (in milliseconds) when the payment failed to be processed.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t failed_at;
     /**
      * Unix timestamp (in milliseconds) when the payment attempt was created.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp (in milliseconds) when the payment attempt was last
      * updated.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_billing_payment_attempt_t;
 
 /**

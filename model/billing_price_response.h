@@ -71,51 +71,51 @@ typedef struct clerk_billing_price_response {
      * same value.
      *
      * One of clerk_billing_price_response_object_t (`value`; unknown strings
-     * kept in `raw`). Required.
+     * kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Unique identifier for the price.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * Unique identifier for the associated plan.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *plan_id;
     /**
      * Unique identifier for the instance.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *instance_id;
     /**
      * The currency code (e.g., "USD").
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *currency;
     /**
      * The currency symbol (e.g., "$").
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *currency_symbol;
     /**
      * The amount in cents for the price.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t amount;
+    clerk_opt_int64_t amount;
     /**
      * The monthly amount in cents when billed annually.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t annual_monthly_amount;
+    clerk_opt_int64_t annual_monthly_amount;
     /** Required; nullable: fee_is_null is true when null. */
     clerk_commerce_money_response_t *fee;
     /** True when `fee` was (or is to be sent as) JSON null. */
@@ -133,20 +133,20 @@ typedef struct clerk_billing_price_response {
     /**
      * Whether this price is the default price for its plan.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool is_default;
+    clerk_opt_bool_t is_default;
     /**
      * Unix timestamp (milliseconds) of creation.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Which billing periods this price supports.
      *
      * One of clerk_billing_price_response_supported_billing_periods_t (`value`;
-     * unknown strings kept in `raw`). Required.
+     * unknown strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t supported_billing_periods;
 } clerk_billing_price_response_t;

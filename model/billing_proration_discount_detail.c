@@ -12,13 +12,13 @@ static const clerk__field_t fields[] = {
       &clerk__commerce_money_response_type, CLERK__F_REQUIRED, 0 },
     { "cycle_days_passed",
       offsetof(clerk_billing_proration_discount_detail_t, cycle_days_passed),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "cycle_days_total",
       offsetof(clerk_billing_proration_discount_detail_t, cycle_days_total),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "cycle_passed_percent",
       offsetof(clerk_billing_proration_discount_detail_t, cycle_passed_percent),
-      &clerk__type_num, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_num, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__billing_proration_discount_detail_model = {

@@ -47,21 +47,21 @@ typedef struct clerk_billing_proration_discount_detail {
     /**
      * Number of days that have passed in the billing cycle
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t cycle_days_passed;
+    clerk_opt_int64_t cycle_days_passed;
     /**
      * Total number of days in the billing cycle
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t cycle_days_total;
+    clerk_opt_int64_t cycle_days_total;
     /**
      * Percentage of the billing cycle that has passed
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    double cycle_passed_percent;
+    clerk_opt_double_t cycle_passed_percent;
 } clerk_billing_proration_discount_detail_t;
 
 /**

@@ -48,7 +48,7 @@ static const clerk__field_t fields[] = {
     { "instance_id", offsetof(clerk_billing_statement_t, instance_id),
       &clerk__type_str, CLERK__F_REQUIRED, 0 },
     { "timestamp", offsetof(clerk_billing_statement_t, timestamp),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "payer", offsetof(clerk_billing_statement_t, payer),
       &clerk__commerce_payer_response_type, CLERK__F_REQUIRED, 0 },
     { "status", offsetof(clerk_billing_statement_t, status),

@@ -69,27 +69,27 @@ typedef struct clerk_billing_statement {
      * same value.
      *
      * One of clerk_billing_statement_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Unique identifier for the billing statement.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * The ID of the instance this statement belongs to.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *instance_id;
     /**
      * Unix timestamp (in milliseconds) when the statement was created.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t timestamp;
+    clerk_opt_int64_t timestamp;
     /**
      * The payer associated with this statement.
      *
@@ -100,7 +100,7 @@ typedef struct clerk_billing_statement {
      * The current status of the statement.
      *
      * One of clerk_billing_statement_status_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t status;
     /**
@@ -112,7 +112,7 @@ typedef struct clerk_billing_statement {
     /**
      * Array of statement groups.
      *
-     * Array (items, count). Required.
+     * Array (items, count). Required: state CLERK_UNSET = absent.
      */
     clerk_billing_statement_groups_item_array_t groups;
 } clerk_billing_statement_t;

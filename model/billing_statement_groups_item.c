@@ -27,7 +27,7 @@ static const clerk__field_t fields[] = {
     { "object", offsetof(clerk_billing_statement_groups_item_t, object),
       &clerk__billing_statement_groups_item_object_type, CLERK__F_REQUIRED, 0 },
     { "timestamp", offsetof(clerk_billing_statement_groups_item_t, timestamp),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "items", offsetof(clerk_billing_statement_groups_item_t, items),
       &clerk__billing_payment_attempt_array_type, CLERK__F_REQUIRED, 0 },
 };

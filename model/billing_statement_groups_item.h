@@ -55,20 +55,20 @@ typedef struct clerk_billing_statement_groups_item {
      * same value.
      *
      * One of clerk_billing_statement_groups_item_object_t (`value`; unknown
-     * strings kept in `raw`). Required.
+     * strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Unix timestamp (in milliseconds) of the date the group's payment attempts
      * were created
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t timestamp;
+    clerk_opt_int64_t timestamp;
     /**
      * The payment attempts included in the group
      *
-     * Array (items, count). Required.
+     * Array (items, count). Required: state CLERK_UNSET = absent.
      */
     clerk_billing_payment_attempt_array_t items;
 } clerk_billing_statement_groups_item_t;

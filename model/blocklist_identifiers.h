@@ -36,14 +36,14 @@ CLERK_BEGIN_DECL
  * clerk_blocklist_identifiers_free().
  */
 typedef struct clerk_blocklist_identifiers {
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_blocklist_identifier_array_t data;
     /**
      * Total number of blocklist identifiers
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_count;
+    clerk_opt_int64_t total_count;
 } clerk_blocklist_identifiers_t;
 
 /**

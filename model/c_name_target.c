@@ -12,8 +12,8 @@ static const clerk__field_t fields[] = {
       CLERK__F_REQUIRED, 0 },
     { "value", offsetof(clerk_c_name_target_t, value), &clerk__type_str,
       CLERK__F_REQUIRED, 0 },
-    { "required", offsetof(clerk_c_name_target_t, required), &clerk__type_bool,
-      CLERK__F_REQUIRED, 0 },
+    { "required", offsetof(clerk_c_name_target_t, required),
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__c_name_target_model = {

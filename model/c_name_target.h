@@ -32,17 +32,17 @@ CLERK_BEGIN_DECL
  * free with clerk_c_name_target_free().
  */
 typedef struct clerk_c_name_target {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *host;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *value;
     /**
      * Denotes whether this CNAME target is required to be set in order for the
      * domain to be considered deployed.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool required;
+    clerk_opt_bool_t required;
 } clerk_c_name_target_t;
 
 /**

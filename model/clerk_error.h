@@ -32,11 +32,11 @@ CLERK_BEGIN_DECL
  * with clerk_clerk_error_free().
  */
 typedef struct clerk_clerk_error {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *message;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *long_message;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *code;
     /** Optional. Free-form JSON, owned by this struct; NULL = absent. */
     cJSON *meta;

@@ -35,7 +35,7 @@ CLERK_BEGIN_DECL
  * free with clerk_clerk_errors_free().
  */
 typedef struct clerk_clerk_errors {
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_clerk_error_array_t errors;
     /** Optional. Free-form JSON, owned by this struct; NULL = absent. */
     cJSON *meta;

@@ -53,48 +53,48 @@ typedef struct clerk_client_object {
      * same value.
      *
      * One of clerk_client_object_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * String representing the identifier of the session.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_str_array_t session_ids;
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_session_array_t sessions;
-    /** Required, nullable: NULL = null. */
-    char *sign_in_id;
-    /** Required, nullable: NULL = null. */
-    char *sign_up_id;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t sign_in_id;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t sign_up_id;
     /**
      * Last active session_id.
      *
-     * Required, nullable: NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
-    char *last_active_session_id;
+    clerk_opt_str_t last_active_session_id;
     /**
      * The authentication strategy that was last used to authenticate the user
      * on this client.
      *
-     * Required, nullable: NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
-    char *last_authentication_strategy;
+    clerk_opt_str_t last_authentication_strategy;
     /**
      * Unix timestamp of last update.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
     /**
      * Unix timestamp of creation.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
 } clerk_client_object_t;
 
 /**

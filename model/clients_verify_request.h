@@ -36,7 +36,7 @@ typedef struct clerk_clients_verify_request {
     /**
      * A JWT that represents the active client.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *token;
 } clerk_clients_verify_request_t;

@@ -41,7 +41,7 @@ typedef struct clerk_commerce_credit_balance_response {
     /**
      * String representing the object's type. Always "commerce_credit_balance".
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *object;
     /**

@@ -41,19 +41,19 @@ typedef struct clerk_commerce_credit_ledger_response {
     /**
      * String representing the object's type. Always "commerce_credit_ledger".
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *object;
     /**
      * Unique identifier for the ledger entry.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * The ID of the payer whose balance was adjusted.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *payer_id;
     /**
@@ -66,13 +66,13 @@ typedef struct clerk_commerce_credit_ledger_response {
     /**
      * The type of source that originated the adjustment (e.g. "grant").
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *source_type;
     /**
      * The ID of the source that originated the adjustment.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *source_id;
     /**
@@ -84,7 +84,7 @@ typedef struct clerk_commerce_credit_ledger_response {
     /**
      * Timestamp when the ledger entry was created.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *created_at;
 } clerk_commerce_credit_ledger_response_t;

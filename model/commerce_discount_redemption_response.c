@@ -119,15 +119,15 @@ static const clerk__field_t fields[] = {
       &clerk__type_opt_int, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
     { "cycles_applied",
       offsetof(clerk_commerce_discount_redemption_response_t, cycles_applied),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "status", offsetof(clerk_commerce_discount_redemption_response_t, status),
       &clerk__commerce_discount_redemption_response_status_type, 0, 0 },
     { "redeemed_at",
       offsetof(clerk_commerce_discount_redemption_response_t, redeemed_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "redeemed_by",
       offsetof(clerk_commerce_discount_redemption_response_t, redeemed_by),
-      &clerk__type_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
+      &clerk__type_opt_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
 };
 
 const clerk__model_t clerk__commerce_discount_redemption_response_model = {

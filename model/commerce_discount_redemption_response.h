@@ -102,25 +102,25 @@ typedef struct clerk_commerce_discount_redemption_response {
      * same value.
      *
      * One of clerk_commerce_discount_redemption_response_object_t (`value`;
-     * unknown strings kept in `raw`). Required.
+     * unknown strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Unique identifier for the discount redemption.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * Unique identifier for the subscription item the discount was applied to.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *subscription_item_id;
     /**
      * Unique identifier for the discount that was applied.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *discount_id;
     /**
@@ -133,7 +133,7 @@ typedef struct clerk_commerce_discount_redemption_response {
      * How the discount was applied to the subscription item.
      *
      * One of clerk_commerce_discount_redemption_response_source_t (`value`;
-     * unknown strings kept in `raw`). Required.
+     * unknown strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t source;
     /**
@@ -176,15 +176,15 @@ typedef struct clerk_commerce_discount_redemption_response {
      * Remaining billing cycles the discount applies to. Null means the discount
      * lasts forever.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t cycles_remaining;
     /**
      * Number of billing cycles the discount has already been applied to.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t cycles_applied;
+    clerk_opt_int64_t cycles_applied;
     /**
      * Current status of the discount redemption.
      *
@@ -195,15 +195,15 @@ typedef struct clerk_commerce_discount_redemption_response {
     /**
      * Unix timestamp (in milliseconds) when the discount was redeemed.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t redeemed_at;
+    clerk_opt_int64_t redeemed_at;
     /**
      * Identifier of the actor that redeemed the discount, when available.
      *
-     * Required, nullable: NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
-    char *redeemed_by;
+    clerk_opt_str_t redeemed_by;
 } clerk_commerce_discount_redemption_response_t;
 
 /**

@@ -9,7 +9,7 @@
 
 static const clerk__field_t fields[] = {
     { "amount", offsetof(clerk_commerce_money_response_t, amount),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "amount_formatted",
       offsetof(clerk_commerce_money_response_t, amount_formatted),
       &clerk__type_str, CLERK__F_REQUIRED, 0 },

@@ -36,25 +36,25 @@ typedef struct clerk_commerce_money_response {
     /**
      * The amount in cents.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t amount;
+    clerk_opt_int64_t amount;
     /**
      * The formatted amount as a string (e.g., "$49.99").
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *amount_formatted;
     /**
      * The currency code (e.g., "USD").
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *currency;
     /**
      * The currency symbol (e.g., "$").
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *currency_symbol;
 } clerk_commerce_money_response_t;

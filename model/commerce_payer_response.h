@@ -54,19 +54,19 @@ typedef struct clerk_commerce_payer_response {
      * same value.
      *
      * One of clerk_commerce_payer_response_object_t (`value`; unknown strings
-     * kept in `raw`). Required.
+     * kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Unique identifier for the payer.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * Unique identifier for the Clerk instance.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *instance_id;
     /**

@@ -50,9 +50,9 @@ static const clerk__field_t fields[] = {
       offsetof(clerk_commerce_payer_response_2_t, credits_balance),
       &clerk__commerce_money_response_type, 0, 0 },
     { "created_at", offsetof(clerk_commerce_payer_response_2_t, created_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "updated_at", offsetof(clerk_commerce_payer_response_2_t, updated_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__commerce_payer_response_2_model = {

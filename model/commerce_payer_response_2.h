@@ -55,19 +55,19 @@ typedef struct clerk_commerce_payer_response_2 {
      * same value.
      *
      * One of clerk_commerce_payer_response_2_object_t (`value`; unknown strings
-     * kept in `raw`). Required.
+     * kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Unique identifier for the payer.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * Unique identifier for the Clerk instance.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *instance_id;
     /**
@@ -79,19 +79,19 @@ typedef struct clerk_commerce_payer_response_2 {
     /**
      * First name of the payer.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *first_name;
     /**
      * Last name of the payer.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *last_name;
     /**
      * Email address of the payer.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *email;
     /**
@@ -109,7 +109,7 @@ typedef struct clerk_commerce_payer_response_2 {
     /**
      * URL of the payer's image/avatar.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *image_url;
     /**
@@ -121,15 +121,15 @@ typedef struct clerk_commerce_payer_response_2 {
     /**
      * Unix timestamp (in milliseconds) when the payer was created.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp (in milliseconds) when the payer was last updated.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_commerce_payer_response_2_t;
 
 /**

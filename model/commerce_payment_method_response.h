@@ -84,26 +84,26 @@ typedef struct clerk_commerce_payment_method_response {
      * same value.
      *
      * One of clerk_commerce_payment_method_response_object_t (`value`; unknown
-     * strings kept in `raw`). Required.
+     * strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Unique identifier for the payment method.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * Unique identifier for the payer.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *payer_id;
     /**
      * The payment method type.
      *
      * One of clerk_commerce_payment_method_response_payment_type_t (`value`;
-     * unknown strings kept in `raw`). Required.
+     * unknown strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t payment_type;
     /**
@@ -115,32 +115,32 @@ typedef struct clerk_commerce_payment_method_response {
     /**
      * The payment gateway.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *gateway;
     /**
      * External ID in the payment gateway.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *gateway_external_id;
     /**
      * External account ID in the payment gateway.
      *
-     * Required, nullable: NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
-    char *gateway_external_account_id;
+    clerk_opt_str_t gateway_external_account_id;
     /**
      * Last 4 digits of the card (for card payment methods).
      *
-     * Required, nullable: NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
-    char *last4;
+    clerk_opt_str_t last4;
     /**
      * Status of the payment method.
      *
      * One of clerk_commerce_payment_method_response_status_t (`value`; unknown
-     * strings kept in `raw`). Required.
+     * strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t status;
     /**
@@ -152,9 +152,9 @@ typedef struct clerk_commerce_payment_method_response {
     /**
      * Type of card (if applicable).
      *
-     * Required, nullable: NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
-    char *card_type;
+    clerk_opt_str_t card_type;
     /**
      * Card expiration year (for card payment methods).
      *

@@ -84,26 +84,26 @@ typedef struct clerk_commerce_payment_source_response {
      * same value.
      *
      * One of clerk_commerce_payment_source_response_object_t (`value`; unknown
-     * strings kept in `raw`). Required.
+     * strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Unique identifier for the payment source.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * Unique identifier for the payer.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *payer_id;
     /**
      * The payment method type.
      *
      * One of clerk_commerce_payment_source_response_payment_method_t (`value`;
-     * unknown strings kept in `raw`). Required.
+     * unknown strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t payment_method;
     /**
@@ -115,13 +115,13 @@ typedef struct clerk_commerce_payment_source_response {
     /**
      * The payment gateway.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *gateway;
     /**
      * External ID in the payment gateway.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *gateway_external_id;
     /**
@@ -133,26 +133,26 @@ typedef struct clerk_commerce_payment_source_response {
     /**
      * Last 4 digits of the card (for card payment sources).
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *last4;
     /**
      * Status of the payment source.
      *
      * One of clerk_commerce_payment_source_response_status_t (`value`; unknown
-     * strings kept in `raw`). Required.
+     * strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t status;
     /**
      * Type of wallet (if applicable).
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *wallet_type;
     /**
      * Type of card (if applicable).
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *card_type;
     /**
@@ -170,16 +170,16 @@ typedef struct clerk_commerce_payment_source_response {
     /**
      * Unix timestamp (in milliseconds) when the payment source was created.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp (in milliseconds) when the payment source was last
      * updated.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
     /**
      * Whether this payment source can be removed.
      *

@@ -39,19 +39,19 @@ typedef struct clerk_commerce_per_unit_total {
     /**
      * Name of the billable unit (for example, `seats`).
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /**
      * Number of units included in each pricing block.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t block_size;
+    clerk_opt_int64_t block_size;
     /**
      * Computed totals for each pricing tier.
      *
-     * Array (items, count). Required.
+     * Array (items, count). Required: state CLERK_UNSET = absent.
      */
     clerk_commerce_per_unit_total_tier_array_t tiers;
 } clerk_commerce_per_unit_total_t;

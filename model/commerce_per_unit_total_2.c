@@ -11,7 +11,7 @@ static const clerk__field_t fields[] = {
     { "name", offsetof(clerk_commerce_per_unit_total_2_t, name),
       &clerk__type_str, CLERK__F_REQUIRED, 0 },
     { "block_size", offsetof(clerk_commerce_per_unit_total_2_t, block_size),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "tiers", offsetof(clerk_commerce_per_unit_total_2_t, tiers),
       &clerk__commerce_per_unit_total_tier_2_array_type, CLERK__F_REQUIRED, 0 },
 };

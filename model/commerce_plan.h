@@ -55,19 +55,19 @@ typedef struct clerk_commerce_plan {
      * same value.
      *
      * One of clerk_commerce_plan_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Unique identifier for the plan.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * The name of the plan.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /** Required; nullable: fee_is_null is true when null. */
@@ -85,57 +85,57 @@ typedef struct clerk_commerce_plan {
     /**
      * The description of the plan.
      *
-     * Required, nullable: NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
-    char *description;
+    clerk_opt_str_t description;
     /**
      * The ID of the product this plan belongs to.
      *
-     * Deprecated. Required.
+     * Deprecated. Required (NULL = absent).
      */
     char *product_id;
     /**
      * Whether this is the default plan.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool is_default;
+    clerk_opt_bool_t is_default;
     /**
      * Whether this is a recurring plan.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool is_recurring;
+    clerk_opt_bool_t is_recurring;
     /**
      * Whether this plan is publicly visible.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool publicly_visible;
+    clerk_opt_bool_t publicly_visible;
     /**
      * Whether this plan has a base fee.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool has_base_fee;
+    clerk_opt_bool_t has_base_fee;
     /**
      * The payer type this plan is designed for.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *for_payer_type;
     /**
      * The URL-friendly slug for the plan.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *slug;
     /**
      * The URL of the plan's avatar image.
      *
-     * Required, nullable: NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
-    char *avatar_url;
+    clerk_opt_str_t avatar_url;
     /**
      * The features included in this plan.
      *
@@ -145,13 +145,13 @@ typedef struct clerk_commerce_plan {
     /**
      * Whether free trial is enabled for this plan.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool free_trial_enabled;
+    clerk_opt_bool_t free_trial_enabled;
     /**
      * Number of free trial days for this plan.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t free_trial_days;
     /**

@@ -54,19 +54,19 @@ typedef struct clerk_commerce_plan_2 {
      * same value.
      *
      * One of clerk_commerce_plan_2_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Unique identifier for the commerce plan.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * The name of the commerce plan.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /** Required; nullable: fee_is_null is true when null. */
@@ -84,109 +84,109 @@ typedef struct clerk_commerce_plan_2 {
     /**
      * The amount in cents for the plan.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t amount;
+    clerk_opt_int64_t amount;
     /**
      * The formatted amount as a string (e.g., "$49.99").
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *amount_formatted;
     /**
      * The monthly amount in cents when billed annually.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t annual_monthly_amount;
+    clerk_opt_int64_t annual_monthly_amount;
     /**
      * The formatted annual monthly amount as a string.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *annual_monthly_amount_formatted;
     /**
      * The total annual amount in cents.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t annual_amount;
+    clerk_opt_int64_t annual_amount;
     /**
      * The formatted annual amount as a string.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *annual_amount_formatted;
     /**
      * The currency symbol (e.g., "$").
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *currency_symbol;
     /**
      * The currency code (e.g., "USD").
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *currency;
     /**
      * The description of the commerce plan.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *description;
     /**
      * The ID of the product this plan belongs to.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *product_id;
     /**
      * Whether this is the default plan.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool is_default;
+    clerk_opt_bool_t is_default;
     /**
      * Whether this is a recurring plan.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool is_recurring;
+    clerk_opt_bool_t is_recurring;
     /**
      * Whether this plan is publicly visible.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool publicly_visible;
+    clerk_opt_bool_t publicly_visible;
     /**
      * Whether this plan has a base fee.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool has_base_fee;
+    clerk_opt_bool_t has_base_fee;
     /**
      * The types of payers that can use this plan.
      *
-     * Array (items, count). Required.
+     * Array (items, count). Required: state CLERK_UNSET = absent.
      */
     clerk_str_array_t payer_type;
     /**
      * The payer type this plan is designed for.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *for_payer_type;
     /**
      * The URL-friendly slug for the plan.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *slug;
     /**
      * The URL of the plan's avatar image.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *avatar_url;
     /**
@@ -204,7 +204,7 @@ typedef struct clerk_commerce_plan_2 {
     /**
      * The features included in this plan.
      *
-     * Array (items, count). Required.
+     * Array (items, count). Required: state CLERK_UNSET = absent.
      */
     clerk_feature_response_2_array_t features;
     /**

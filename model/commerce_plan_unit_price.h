@@ -39,19 +39,19 @@ typedef struct clerk_commerce_plan_unit_price {
     /**
      * Name of the billable unit (for example, seats)
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /**
      * Number of units included in each pricing block
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t block_size;
+    clerk_opt_int64_t block_size;
     /**
      * Tiered pricing configuration for this unit
      *
-     * Array (items, count). Required.
+     * Array (items, count). Required: state CLERK_UNSET = absent.
      */
     clerk_commerce_plan_unit_price_tier_array_t tiers;
 } clerk_commerce_plan_unit_price_t;

@@ -10,7 +10,7 @@
 static const clerk__field_t fields[] = {
     { "starts_at_block",
       offsetof(clerk_commerce_plan_unit_price_tier_t, starts_at_block),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "ends_after_block",
       offsetof(clerk_commerce_plan_unit_price_tier_t, ends_after_block),
       &clerk__type_opt_int, CLERK__F_NULLABLE, 0 },

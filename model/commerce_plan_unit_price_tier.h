@@ -40,9 +40,9 @@ typedef struct clerk_commerce_plan_unit_price_tier {
     /**
      * Start block (inclusive) for this tier
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t starts_at_block;
+    clerk_opt_int64_t starts_at_block;
     /**
      * End block (inclusive) for this tier; null means unlimited
      *

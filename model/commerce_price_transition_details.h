@@ -80,14 +80,14 @@ typedef struct clerk_commerce_price_transition_details {
     /**
      * Unix timestamp (milliseconds) when the new price takes effect.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t effective_at;
+    clerk_opt_int64_t effective_at;
     /**
      * When the new price takes effect.
      *
      * One of clerk_commerce_price_transition_details_effective_mode_t (`value`;
-     * unknown strings kept in `raw`). Required.
+     * unknown strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t effective_mode;
     /**
@@ -99,9 +99,9 @@ typedef struct clerk_commerce_price_transition_details {
     /**
      * Whether an immediate charge was made.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool charged_immediately;
+    clerk_opt_bool_t charged_immediately;
     /**
      * Amount charged immediately, if any.
      *
@@ -116,13 +116,14 @@ typedef struct clerk_commerce_price_transition_details {
      *
      * One of
      * clerk_commerce_price_transition_details_previous_subscription_item_status_t
-     * (`value`; unknown strings kept in `raw`). Required.
+     * (`value`; unknown strings kept in `raw`). Required: state CLERK_UNSET =
+     * absent.
      */
     clerk_enum_t previous_subscription_item_status;
     /**
      * The ID of the previous subscription item.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *previous_subscription_item_id;
 } clerk_commerce_price_transition_details_t;

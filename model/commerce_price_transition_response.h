@@ -57,7 +57,7 @@ typedef struct clerk_commerce_price_transition_response {
      * same value.
      *
      * One of clerk_commerce_price_transition_response_object_t (`value`;
-     * unknown strings kept in `raw`). Required.
+     * unknown strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /** Required. */

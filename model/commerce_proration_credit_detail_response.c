@@ -15,16 +15,16 @@ static const clerk__field_t fields[] = {
       offsetof(
           clerk_commerce_proration_credit_detail_response_t,
           cycle_days_remaining),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "cycle_days_total",
       offsetof(
           clerk_commerce_proration_credit_detail_response_t, cycle_days_total),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "cycle_remaining_percent",
       offsetof(
           clerk_commerce_proration_credit_detail_response_t,
           cycle_remaining_percent),
-      &clerk__type_num, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_num, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__commerce_proration_credit_detail_response_model = {

@@ -40,12 +40,12 @@ CLERK_BEGIN_DECL
 typedef struct clerk_commerce_proration_credit_detail_response {
     /** Required. */
     clerk_commerce_money_response_t *amount;
-    /** Required. */
-    int64_t cycle_days_remaining;
-    /** Required. */
-    int64_t cycle_days_total;
-    /** Required. */
-    double cycle_remaining_percent;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_int64_t cycle_days_remaining;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_int64_t cycle_days_total;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_double_t cycle_remaining_percent;
 } clerk_commerce_proration_credit_detail_response_t;
 
 /**

@@ -12,14 +12,14 @@ static const clerk__field_t fields[] = {
       &clerk__commerce_money_response_type, CLERK__F_REQUIRED, 0 },
     { "cycle_days_passed",
       offsetof(clerk_commerce_proration_discount_response_t, cycle_days_passed),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "cycle_days_total",
       offsetof(clerk_commerce_proration_discount_response_t, cycle_days_total),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "cycle_passed_percent",
       offsetof(
           clerk_commerce_proration_discount_response_t, cycle_passed_percent),
-      &clerk__type_num, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_num, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__commerce_proration_discount_response_model = {

@@ -40,12 +40,12 @@ CLERK_BEGIN_DECL
 typedef struct clerk_commerce_proration_discount_response {
     /** Required. */
     clerk_commerce_money_response_t *amount;
-    /** Required. */
-    int64_t cycle_days_passed;
-    /** Required. */
-    int64_t cycle_days_total;
-    /** Required. */
-    double cycle_passed_percent;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_int64_t cycle_days_passed;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_int64_t cycle_days_total;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_double_t cycle_passed_percent;
 } clerk_commerce_proration_discount_response_t;
 
 /**

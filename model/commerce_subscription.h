@@ -77,62 +77,62 @@ typedef struct clerk_commerce_subscription {
      * same value.
      *
      * One of clerk_commerce_subscription_object_t (`value`; unknown strings
-     * kept in `raw`). Required.
+     * kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Unique identifier for the commerce subscription.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * The ID of the instance this subscription belongs to.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *instance_id;
     /**
      * The current status of the subscription.
      *
      * One of clerk_commerce_subscription_status_t (`value`; unknown strings
-     * kept in `raw`). Required.
+     * kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t status;
     /**
      * The ID of the payer for this subscription.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *payer_id;
     /**
      * Unix timestamp (milliseconds) of creation.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp (milliseconds) of last update.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
     /**
      * Unix timestamp (milliseconds) when the subscription became active.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t active_at;
     /**
      * Unix timestamp (milliseconds) when the subscription became past due.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t past_due_at;
     /**
      * Array of subscription items in this subscription.
      *
-     * Array (items, count). Required.
+     * Array (items, count). Required: state CLERK_UNSET = absent.
      */
     clerk_commerce_subscription_item_array_t subscription_items;
     /**

@@ -103,26 +103,26 @@ typedef struct clerk_commerce_subscription_item {
      * same value.
      *
      * One of clerk_commerce_subscription_item_object_t (`value`; unknown
-     * strings kept in `raw`). Required.
+     * strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Unique identifier for the subscription item.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * Unique identifier for the Clerk instance.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *instance_id;
     /**
      * Current status of the subscription item.
      *
      * One of clerk_commerce_subscription_item_status_t (`value`; unknown
-     * strings kept in `raw`). Required.
+     * strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t status;
     /**
@@ -142,9 +142,9 @@ typedef struct clerk_commerce_subscription_item {
     /**
      * Unique identifier for the associated plan.
      *
-     * Required, nullable: NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
-    char *plan_id;
+    clerk_opt_str_t plan_id;
     /**
      * Unique identifier for the associated price
      *
@@ -163,7 +163,7 @@ typedef struct clerk_commerce_subscription_item {
      * The billing period for this subscription item.
      *
      * One of clerk_commerce_subscription_item_plan_period_t (`value`; unknown
-     * strings kept in `raw`). Required.
+     * strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t plan_period;
     /**
@@ -190,7 +190,7 @@ typedef struct clerk_commerce_subscription_item {
     /**
      * Unique identifier for the payer.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *payer_id;
     /**
@@ -202,19 +202,19 @@ typedef struct clerk_commerce_subscription_item {
     /**
      * Whether this subscription item includes a free trial.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool is_free_trial;
+    clerk_opt_bool_t is_free_trial;
     /**
      * Unix timestamp (in milliseconds) when the current period started.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t period_start;
+    clerk_opt_int64_t period_start;
     /**
      * Unix timestamp (in milliseconds) when the current period ends.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t period_end;
     /**
@@ -227,20 +227,20 @@ typedef struct clerk_commerce_subscription_item {
     /**
      * Unix timestamp (in milliseconds) when the subscription item was canceled.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t canceled_at;
     /**
      * Unix timestamp (in milliseconds) when the subscription item became past
      * due.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t past_due_at;
     /**
      * Unix timestamp (in milliseconds) when the subscription item ended.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t ended_at;
     /**

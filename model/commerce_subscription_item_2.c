@@ -111,7 +111,7 @@ static const clerk__field_t fields[] = {
       offsetof(clerk_commerce_subscription_item_2_t, payer_is_null) },
     { "is_free_trial",
       offsetof(clerk_commerce_subscription_item_2_t, is_free_trial),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "period_start",
       offsetof(clerk_commerce_subscription_item_2_t, period_start),
       &clerk__type_opt_int, CLERK__F_NULLABLE, 0 },
@@ -129,9 +129,9 @@ static const clerk__field_t fields[] = {
     { "ended_at", offsetof(clerk_commerce_subscription_item_2_t, ended_at),
       &clerk__type_opt_int, CLERK__F_NULLABLE, 0 },
     { "created_at", offsetof(clerk_commerce_subscription_item_2_t, created_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "updated_at", offsetof(clerk_commerce_subscription_item_2_t, updated_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__commerce_subscription_item_2_model = {

@@ -96,26 +96,26 @@ typedef struct clerk_commerce_subscription_item_2 {
      * same value.
      *
      * One of clerk_commerce_subscription_item_2_object_t (`value`; unknown
-     * strings kept in `raw`). Required.
+     * strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Unique identifier for the subscription item.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * Unique identifier for the Clerk instance.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *instance_id;
     /**
      * Current status of the subscription item.
      *
      * One of clerk_commerce_subscription_item_2_status_t (`value`; unknown
-     * strings kept in `raw`). Required.
+     * strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t status;
     /**
@@ -129,7 +129,7 @@ typedef struct clerk_commerce_subscription_item_2 {
     /**
      * Unique identifier for the associated plan.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *plan_id;
     /**
@@ -150,13 +150,13 @@ typedef struct clerk_commerce_subscription_item_2 {
      * The billing period for this subscription.
      *
      * One of clerk_commerce_subscription_item_2_plan_period_t (`value`; unknown
-     * strings kept in `raw`). Required.
+     * strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t plan_period;
     /**
      * Unique identifier for the payment source.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *payment_source_id;
     /**
@@ -206,7 +206,7 @@ typedef struct clerk_commerce_subscription_item_2 {
     /**
      * Unique identifier for the payer.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *payer_id;
     /**
@@ -220,9 +220,9 @@ typedef struct clerk_commerce_subscription_item_2 {
     /**
      * Whether this subscription is currently on a free trial.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool is_free_trial;
+    clerk_opt_bool_t is_free_trial;
     /**
      * Unix timestamp (in milliseconds) when the current period started.
      *
@@ -238,7 +238,7 @@ typedef struct clerk_commerce_subscription_item_2 {
     /**
      * Date used for proration calculations.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *proration_date;
     /**
@@ -262,15 +262,15 @@ typedef struct clerk_commerce_subscription_item_2 {
     /**
      * Unix timestamp (in milliseconds) when the subscription was created.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp (in milliseconds) when the subscription was last updated.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_commerce_subscription_item_2_t;
 
 /**

@@ -41,7 +41,7 @@ typedef struct clerk_commerce_subscription_item_seats_response {
     /**
      * Seat quantity being billed; null means unlimited
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t quantity;
     /**

@@ -9,7 +9,7 @@
 
 static const clerk__field_t fields[] = {
     { "date", offsetof(clerk_commerce_subscription_next_payment_t, date),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "amount", offsetof(clerk_commerce_subscription_next_payment_t, amount),
       &clerk__commerce_money_response_type, CLERK__F_REQUIRED, 0 },
     { "per_unit_totals",

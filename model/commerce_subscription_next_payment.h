@@ -43,9 +43,9 @@ typedef struct clerk_commerce_subscription_next_payment {
     /**
      * Unix timestamp (milliseconds) of the next payment date.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t date;
+    clerk_opt_int64_t date;
     /**
      * The base plan fee for the next payment. Does not include per-unit
      * charges; see `totals.grand_total` for the full amount.

@@ -50,13 +50,13 @@ typedef struct clerk_cookies {
      * same value.
      *
      * One of clerk_cookies_object_t (`value`; unknown strings kept in `raw`).
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Array of cookie directives.
      *
-     * Array (items, count). Required.
+     * Array (items, count). Required: state CLERK_UNSET = absent.
      */
     clerk_str_array_t cookies;
 } clerk_cookies_t;

@@ -54,7 +54,7 @@ typedef struct clerk_create_billing_price_request {
     /**
      * The ID of the plan this price belongs to.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *plan_id;
     /**
@@ -67,7 +67,7 @@ typedef struct clerk_create_billing_price_request {
      * The monthly amount in cents. Use `0` for a complimentary price. Positive
      * amounts must be at least $1 (100 cents).
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t amount;
     /**

@@ -12,8 +12,8 @@ static const clerk__field_t fields[] = {
       CLERK__F_REQUIRED, 0 },
     { "id", offsetof(clerk_deleted_object_t, id), &clerk__type_str, 0, 0 },
     { "slug", offsetof(clerk_deleted_object_t, slug), &clerk__type_str, 0, 0 },
-    { "deleted", offsetof(clerk_deleted_object_t, deleted), &clerk__type_bool,
-      CLERK__F_REQUIRED, 0 },
+    { "deleted", offsetof(clerk_deleted_object_t, deleted),
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "external_id", offsetof(clerk_deleted_object_t, external_id),
       &clerk__type_str, 0, 0 },
 };

@@ -32,14 +32,14 @@ CLERK_BEGIN_DECL
  * free with clerk_deleted_object_free().
  */
 typedef struct clerk_deleted_object {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *object;
     /** Optional: NULL = absent. */
     char *id;
     /** Optional: NULL = absent. */
     char *slug;
-    /** Required. */
-    bool deleted;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t deleted;
     /** Optional: NULL = absent. */
     char *external_id;
 } clerk_deleted_object_t;

@@ -52,7 +52,7 @@ typedef struct clerk_directories_create_group_role_mapping_request {
     /**
      * The ID of the organization role to assign to members of the group.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *role_id;
     /**

@@ -40,7 +40,7 @@ typedef struct clerk_directories_create_request {
     /**
      * The ID of the enterprise connection to associate with this directory.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *enterprise_connection_id;
     /**
@@ -52,7 +52,7 @@ typedef struct clerk_directories_create_request {
     /**
      * The identity provider for this directory.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *provider;
     /**

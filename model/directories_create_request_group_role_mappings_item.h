@@ -66,7 +66,7 @@ typedef struct clerk_directories_create_request_group_role_mappings_item {
     /**
      * The organization role ID to assign to members of the group.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *role_id;
     /**

@@ -42,7 +42,7 @@ typedef struct clerk_directories_replace_group_role_mappings_request {
      * The desired set of mappings. Array order sets precedence (1-indexed). An
      * empty array clears all mappings.
      *
-     * Array (items, count). Required.
+     * Array (items, count). Required: state CLERK_UNSET = absent.
      */
     clerk_directories_replace_group_role_mappings_request_mappings_item_array_t
         mappings;

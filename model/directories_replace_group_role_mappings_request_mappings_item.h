@@ -62,7 +62,7 @@ typedef struct
     /**
      * The ID of the organization role to assign to members of the group.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *role_id;
 } clerk_directories_replace_group_role_mappings_request_mappings_item_t;

@@ -50,11 +50,11 @@ static const clerk__field_t fields[] = {
     { "role", offsetof(clerk_directory_group_role_mapping_t, role),
       &clerk__role_type, 0, 0 },
     { "precedence", offsetof(clerk_directory_group_role_mapping_t, precedence),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "created_at", offsetof(clerk_directory_group_role_mapping_t, created_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "updated_at", offsetof(clerk_directory_group_role_mapping_t, updated_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__directory_group_role_mapping_model = {

@@ -56,50 +56,50 @@ typedef struct clerk_directory_group_role_mapping {
      * "directory_group_role_mapping".
      *
      * One of clerk_directory_group_role_mapping_object_t (`value`; unknown
-     * strings kept in `raw`). Required.
+     * strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Unique identifier for the directory group role mapping.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * The ID of the directory this mapping belongs to.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *directory_id;
     /**
      * The legacy name for `directory_id`. Carries the same value.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *scim_directory_id;
     /**
      * The group ID from the identity provider.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *directory_group_id;
     /**
      * The legacy name for `directory_group_id`. Carries the same value.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *scim_group_id;
     /**
      * The display name of the group, as reported by the identity provider.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *directory_group_display_name;
     /**
      * The legacy name for `directory_group_display_name`. Carries the same
      * value.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *scim_group_display_name;
     /** Optional: NULL = absent. */
@@ -108,21 +108,21 @@ typedef struct clerk_directory_group_role_mapping {
      * Mapping precedence, starting at 1. Lower values take priority when a user
      * belongs to multiple mapped groups.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t precedence;
+    clerk_opt_int64_t precedence;
     /**
      * Unix timestamp (milliseconds) of when the mapping was created.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp (milliseconds) of when the mapping was last updated.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_directory_group_role_mapping_t;
 
 /**

@@ -32,7 +32,7 @@ static const clerk__field_t fields[] = {
       &clerk__type_str, CLERK__F_REQUIRED, 0 },
     { "deleted",
       offsetof(clerk_directory_group_role_mapping_deleted_t, deleted),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__directory_group_role_mapping_deleted_model = {

@@ -12,7 +12,7 @@ static const clerk__field_t fields[] = {
       &clerk__directory_group_role_mapping_array_type, CLERK__F_REQUIRED, 0 },
     { "total_count",
       offsetof(clerk_directory_group_role_mapping_list_t, total_count),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__directory_group_role_mapping_list_model = {

@@ -38,14 +38,14 @@ CLERK_BEGIN_DECL
  * clerk_directory_group_role_mapping_list_free().
  */
 typedef struct clerk_directory_group_role_mapping_list {
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_directory_group_role_mapping_array_t data;
     /**
      * Total number of directory group role mappings in the directory.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_count;
+    clerk_opt_int64_t total_count;
 } clerk_directory_group_role_mapping_list_t;
 
 /**

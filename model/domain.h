@@ -45,16 +45,16 @@ typedef enum clerk_domain_object {
 typedef struct clerk_domain {
     /**
      * One of clerk_domain_object_t (`value`; unknown strings kept in `raw`).
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *name;
-    /** Required. */
-    bool is_satellite;
-    /** Required. */
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t is_satellite;
+    /** Required (NULL = absent). */
     char *frontend_api_url;
     /**
      * Null for satellite domains.
@@ -64,7 +64,7 @@ typedef struct clerk_domain {
     clerk_opt_str_t accounts_portal_url;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t proxy_url;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *development_origin;
     /**
      * Array (items, count). Optional, nullable: state tells absent/null/set.

@@ -35,14 +35,14 @@ CLERK_BEGIN_DECL
  * clerk_domains_free().
  */
 typedef struct clerk_domains {
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_domain_array_t data;
     /**
      * Total number of domains
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_count;
+    clerk_opt_int64_t total_count;
 } clerk_domains_t;
 
 /**

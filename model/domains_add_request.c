@@ -11,7 +11,7 @@ static const clerk__field_t fields[] = {
     { "name", offsetof(clerk_domains_add_request_t, name), &clerk__type_str,
       CLERK__F_REQUIRED, 0 },
     { "is_satellite", offsetof(clerk_domains_add_request_t, is_satellite),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "proxy_url", offsetof(clerk_domains_add_request_t, proxy_url),
       &clerk__type_opt_str, CLERK__F_NULLABLE, 0 },
 };

@@ -36,15 +36,15 @@ typedef struct clerk_domains_add_request {
     /**
      * The new domain name. Can contain the port for development instances.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /**
      * Marks the new domain as satellite. Only `true` is accepted at the moment.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool is_satellite;
+    clerk_opt_bool_t is_satellite;
     /**
      * The full URL of the proxy which will forward requests to the Clerk
      * Frontend API for this domain. Applicable only to production instances.

@@ -29,8 +29,8 @@ static const clerk__field_t fields[] = {
       &clerk__email_address_object_type, CLERK__F_REQUIRED, 0 },
     { "email_address", offsetof(clerk_email_address_t, email_address),
       &clerk__type_str, CLERK__F_REQUIRED, 0 },
-    { "reserved", offsetof(clerk_email_address_t, reserved), &clerk__type_bool,
-      CLERK__F_REQUIRED, 0 },
+    { "reserved", offsetof(clerk_email_address_t, reserved),
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "verification", offsetof(clerk_email_address_t, verification),
       &clerk__email_address_verification_type,
       CLERK__F_REQUIRED | CLERK__F_NULLABLE,
@@ -41,9 +41,9 @@ static const clerk__field_t fields[] = {
       offsetof(clerk_email_address_t, matches_sso_connection),
       &clerk__type_opt_bool, 0, 0 },
     { "created_at", offsetof(clerk_email_address_t, created_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "updated_at", offsetof(clerk_email_address_t, updated_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__email_address_model = {

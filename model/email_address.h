@@ -56,18 +56,18 @@ typedef struct clerk_email_address {
      * same value.
      *
      * One of clerk_email_address_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *email_address;
-    /** Required. */
-    bool reserved;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t reserved;
     /** Required; nullable: verification_is_null is true when null. */
     clerk_email_address_verification_t *verification;
     /** True when `verification` was (or is to be sent as) JSON null. */
     bool verification_is_null;
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_identification_link_array_t linked_to;
     /**
      * Indicates whether this email address domain matches an active enterprise
@@ -79,15 +79,15 @@ typedef struct clerk_email_address {
     /**
      * Unix timestamp of creation
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of creation
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_email_address_t;
 
 /**

@@ -38,14 +38,14 @@ typedef struct clerk_email_addresses_create_request {
     /**
      * The ID representing the user
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *user_id;
     /**
      * The new email address. Must adhere to the RFC 5322 specification for
      * email address format.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *email_address;
     /**

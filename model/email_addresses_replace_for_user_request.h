@@ -67,7 +67,7 @@ typedef struct clerk_email_addresses_replace_for_user_request {
      * The new email address. Must adhere to the RFC 5322 specification for
      * email address format.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *email_address;
     /**

@@ -63,14 +63,14 @@ typedef enum clerk_enterprise_account_protocol {
  * clerk_enterprise_account_parse(); free with clerk_enterprise_account_free().
  */
 typedef struct clerk_enterprise_account {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
     /**
      * String representing the object's type. Objects of the same type share the
      * same value.
      *
      * One of clerk_enterprise_account_object_t (`value`; unknown strings kept
-     * in `raw`). Required.
+     * in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
@@ -80,11 +80,11 @@ typedef struct clerk_enterprise_account {
      * in `raw`). Optional: state CLERK_UNSET = absent.
      */
     clerk_enum_t protocol;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *provider;
-    /** Required. */
-    bool active;
-    /** Required. */
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t active;
+    /** Required (NULL = absent). */
     char *email_address;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t first_name;

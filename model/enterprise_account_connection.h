@@ -34,42 +34,42 @@ CLERK_BEGIN_DECL
  * clerk_enterprise_account_connection_free().
  */
 typedef struct clerk_enterprise_account_connection {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *protocol;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *provider;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *name;
-    /** Required, nullable: NULL = null. */
-    char *logo_public_url;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t logo_public_url;
     /** Deprecated. Optional: NULL = absent. */
     char *domain;
     /** Array (items, count). Optional: state CLERK_UNSET = absent. */
     clerk_str_array_t domains;
-    /** Required. */
-    bool active;
-    /** Required. */
-    bool sync_user_attributes;
-    /** Required. */
-    bool allow_subdomains;
-    /** Required. */
-    bool allow_idp_initiated;
-    /** Required. */
-    bool disable_additional_identifications;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t active;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t sync_user_attributes;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t allow_subdomains;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t allow_idp_initiated;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t disable_additional_identifications;
     /**
      * Unix timestamp of creation.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of last update.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_enterprise_account_connection_t;
 
 /**

@@ -48,35 +48,35 @@ typedef enum clerk_enterprise_connection_object {
 typedef struct clerk_enterprise_connection {
     /**
      * One of clerk_enterprise_connection_object_t (`value`; unknown strings
-     * kept in `raw`). Required.
+     * kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * The enterprise connection ID
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * The display name of the connection
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *provider;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t logo_public_url;
     /**
      * Whether the enterprise connection is active
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool active;
+    clerk_opt_bool_t active;
     /**
      * Domains associated with the enterprise connection
      *
-     * Array (items, count). Required.
+     * Array (items, count). Required: state CLERK_UNSET = absent.
      */
     clerk_str_array_t domains;
     /**
@@ -134,15 +134,15 @@ typedef struct clerk_enterprise_connection {
     /**
      * Unix timestamp in milliseconds when the connection was created
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp in milliseconds when the connection was last updated
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
     /**
      * Required by the schema, which does not define it: kept as any JSON value.
      *

@@ -38,14 +38,14 @@ typedef struct clerk_enterprise_connection_custom_attributes_item {
     /**
      * Display name for the custom attribute
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /**
      * Key used to store the attribute in the user's public/private/unsafe
      * metadata
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *key;
     /**

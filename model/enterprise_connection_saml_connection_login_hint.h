@@ -57,7 +57,8 @@ typedef struct clerk_enterprise_connection_saml_connection_login_hint {
      * Controls the login_hint sent to the IdP on SSO sign-in
      *
      * One of clerk_enterprise_connection_saml_connection_login_hint_mode_t
-     * (`value`; unknown strings kept in `raw`). Required.
+     * (`value`; unknown strings kept in `raw`). Required: state CLERK_UNSET =
+     * absent.
      */
     clerk_enum_t mode;
     /**

@@ -72,7 +72,7 @@ static const clerk__field_t fields[] = {
       offsetof(clerk_enterprise_connection_test_run_t, oauth_is_null) },
     { "created_at",
       offsetof(clerk_enterprise_connection_test_run_t, created_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__enterprise_connection_test_run_model = {

@@ -75,21 +75,21 @@ typedef struct clerk_enterprise_connection_test_run {
     /**
      * The test run ID
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * The status of the test run
      *
      * One of clerk_enterprise_connection_test_run_status_t (`value`; unknown
-     * strings kept in `raw`). Required.
+     * strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t status;
     /**
      * The type of enterprise connection the test run was performed against
      *
      * One of clerk_enterprise_connection_test_run_connection_type_t (`value`;
-     * unknown strings kept in `raw`). Required.
+     * unknown strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t connection_type;
     /**
@@ -126,9 +126,9 @@ typedef struct clerk_enterprise_connection_test_run {
     /**
      * Unix timestamp in milliseconds when the test run was created
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
 } clerk_enterprise_connection_test_run_t;
 
 /**

@@ -35,13 +35,13 @@ CLERK_BEGIN_DECL
  * clerk_enterprise_connection_test_run_logs_item_free().
  */
 typedef struct clerk_enterprise_connection_test_run_logs_item {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *level;
     /** Optional: NULL = absent. */
     char *code;
     /** Optional: NULL = absent. */
     char *short_message;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *message;
 } clerk_enterprise_connection_test_run_logs_item_t;
 

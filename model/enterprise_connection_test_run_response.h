@@ -38,7 +38,7 @@ typedef struct clerk_enterprise_connection_test_run_response {
     /**
      * A short-lived URL that can be used to initiate the test run flow
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *url;
 } clerk_enterprise_connection_test_run_response_t;

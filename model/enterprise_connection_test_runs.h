@@ -38,14 +38,14 @@ CLERK_BEGIN_DECL
  * clerk_enterprise_connection_test_runs_free().
  */
 typedef struct clerk_enterprise_connection_test_runs {
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_enterprise_connection_test_run_array_t data;
     /**
      * Total number of test runs
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_count;
+    clerk_opt_int64_t total_count;
 } clerk_enterprise_connection_test_runs_t;
 
 /**

@@ -36,14 +36,14 @@ CLERK_BEGIN_DECL
  * clerk_enterprise_connections_free().
  */
 typedef struct clerk_enterprise_connections {
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_enterprise_connection_array_t data;
     /**
      * Total number of enterprise connections
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_count;
+    clerk_opt_int64_t total_count;
 } clerk_enterprise_connections_t;
 
 /**

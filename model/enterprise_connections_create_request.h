@@ -69,7 +69,7 @@ typedef struct clerk_enterprise_connections_create_request {
     /**
      * The display name of the connection
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /**
@@ -77,7 +77,7 @@ typedef struct clerk_enterprise_connections_create_request {
      * oidc_github_enterprise, oidc_gitlab)
      *
      * One of clerk_enterprise_connections_create_request_provider_t (`value`;
-     * unknown strings kept in `raw`). Required.
+     * unknown strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t provider;
     /**
@@ -85,7 +85,7 @@ typedef struct clerk_enterprise_connections_create_request {
      * one). Values are normalized to lowercase. Each domain must be a valid
      * fully qualified domain name.
      *
-     * Array (items, count). Required.
+     * Array (items, count). Required: state CLERK_UNSET = absent.
      */
     clerk_str_array_t domains;
     /**

@@ -60,7 +60,8 @@ typedef struct clerk_enterprise_connections_create_request_saml_login_hint {
      * Controls the login_hint sent to the IdP on SSO sign-in
      *
      * One of clerk_enterprise_connections_create_request_saml_login_hint_mode_t
-     * (`value`; unknown strings kept in `raw`). Required.
+     * (`value`; unknown strings kept in `raw`). Required: state CLERK_UNSET =
+     * absent.
      */
     clerk_enum_t mode;
     /**

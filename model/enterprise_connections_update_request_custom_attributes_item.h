@@ -47,13 +47,13 @@ typedef struct
     /**
      * Display name for the custom attribute
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /**
      * Key used to store the attribute in the user's metadata
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *key;
     /**

@@ -38,7 +38,7 @@ typedef struct clerk_extend_free_trial_request {
      * RFC3339 timestamp to extend the free trial to. Must be in the future and
      * not more than 365 days from now.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *extend_to;
 } clerk_extend_free_trial_request_t;

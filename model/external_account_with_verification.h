@@ -60,24 +60,24 @@ typedef struct clerk_external_account_with_verification {
      * same value.
      *
      * One of clerk_external_account_with_verification_object_t (`value`;
-     * unknown strings kept in `raw`). Required.
+     * unknown strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *provider;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *identification_id;
     /**
      * The unique ID of the user in the external provider's system
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *provider_user_id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *approved_scopes;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *email_address;
     /**
      * Whether the email was verified by the OAuth provider at creation time.
@@ -88,9 +88,9 @@ typedef struct clerk_external_account_with_verification {
      * Optional, nullable: state tells absent/null/set.
      */
     clerk_opt_bool_t email_address_verified;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *first_name;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *last_name;
     /**
      * Please use `image_url` instead
@@ -111,15 +111,15 @@ typedef struct clerk_external_account_with_verification {
     /**
      * Unix timestamp of creation
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of creation
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
     /** Required; nullable: verification_is_null is true when null. */
     clerk_external_account_with_verification_verification_t *verification;
     /** True when `verification` was (or is to be sent as) JSON null. */

@@ -31,11 +31,11 @@ static const clerk__field_t fields[] = {
     { "name", offsetof(clerk_feature_response_t, name), &clerk__type_str,
       CLERK__F_REQUIRED, 0 },
     { "description", offsetof(clerk_feature_response_t, description),
-      &clerk__type_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
+      &clerk__type_opt_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
     { "slug", offsetof(clerk_feature_response_t, slug), &clerk__type_str,
       CLERK__F_REQUIRED, 0 },
     { "avatar_url", offsetof(clerk_feature_response_t, avatar_url),
-      &clerk__type_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
+      &clerk__type_opt_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
 };
 
 const clerk__model_t clerk__feature_response_model = {

@@ -50,39 +50,39 @@ typedef struct clerk_feature_response {
      * same value.
      *
      * One of clerk_feature_response_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Unique identifier for the feature.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * The name of the feature.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /**
      * The description of the feature.
      *
-     * Required, nullable: NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
-    char *description;
+    clerk_opt_str_t description;
     /**
      * The URL-friendly slug for the feature.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *slug;
     /**
      * The URL of the feature's avatar image.
      *
-     * Required, nullable: NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
-    char *avatar_url;
+    clerk_opt_str_t avatar_url;
 } clerk_feature_response_t;
 
 /**

@@ -50,37 +50,37 @@ typedef struct clerk_feature_response_2 {
      * same value.
      *
      * One of clerk_feature_response_2_object_t (`value`; unknown strings kept
-     * in `raw`). Required.
+     * in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Unique identifier for the feature.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * The name of the feature.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /**
      * The description of the feature.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *description;
     /**
      * The URL-friendly slug for the feature.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *slug;
     /**
      * The URL of the feature's avatar image.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *avatar_url;
 } clerk_feature_response_2_t;

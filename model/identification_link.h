@@ -33,9 +33,9 @@ CLERK_BEGIN_DECL
  * clerk_identification_link_free().
  */
 typedef struct clerk_identification_link {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *type;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
 } clerk_identification_link_t;
 

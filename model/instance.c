@@ -33,7 +33,7 @@ static const clerk__field_t fields[] = {
     { "allowed_origins", offsetof(clerk_instance_t, allowed_origins),
       &clerk__type_str_array, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
     { "workspace_id", offsetof(clerk_instance_t, workspace_id),
-      &clerk__type_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
+      &clerk__type_opt_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
 };
 
 const clerk__model_t clerk__instance_model = {

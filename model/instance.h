@@ -50,22 +50,25 @@ typedef struct clerk_instance {
      * same value.
      *
      * One of clerk_instance_object_t (`value`; unknown strings kept in `raw`).
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *environment_type;
-    /** Array (items, count). Required, nullable: state CLERK_NULL = null. */
+    /**
+     * Array (items, count). Required, nullable: state CLERK_NULL = null,
+     * CLERK_UNSET = absent.
+     */
     clerk_str_array_t allowed_origins;
     /**
      * The ID of the Clerk workspace that owns the instance's application. It is
      * null when the application has no owner.
      *
-     * Required, nullable: NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
-    char *workspace_id;
+    clerk_opt_str_t workspace_id;
 } clerk_instance_t;
 
 /**

@@ -43,14 +43,14 @@ typedef enum clerk_instance_communication_object {
 typedef struct clerk_instance_communication {
     /**
      * One of clerk_instance_communication_object_t (`value`; unknown strings
-     * kept in `raw`). Required.
+     * kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * ISO 3166-1 alpha-2 country codes that are blocked for SMS delivery on
      * this instance. Codes that aren't recognized are silently dropped.
      *
-     * Array (items, count). Required.
+     * Array (items, count). Required: state CLERK_UNSET = absent.
      */
     clerk_str_array_t blocked_country_codes;
 } clerk_instance_communication_t;

@@ -27,11 +27,11 @@ static const clerk__field_t fields[] = {
     { "object", offsetof(clerk_instance_protect_t, object),
       &clerk__instance_protect_object_type, CLERK__F_REQUIRED, 0 },
     { "rules_enabled", offsetof(clerk_instance_protect_t, rules_enabled),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "specter_enabled", offsetof(clerk_instance_protect_t, specter_enabled),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "checks_bypassed", offsetof(clerk_instance_protect_t, checks_bypassed),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__instance_protect_model = {

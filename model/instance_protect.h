@@ -42,20 +42,20 @@ typedef enum clerk_instance_protect_object {
 typedef struct clerk_instance_protect {
     /**
      * One of clerk_instance_protect_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
-    bool rules_enabled;
-    /** Required. */
-    bool specter_enabled;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t rules_enabled;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t specter_enabled;
     /**
      * Whether the instance has opted out of the Protect prerequisite checks,
      * asserting its setup already meets the requirements.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool checks_bypassed;
+    clerk_opt_bool_t checks_bypassed;
 } clerk_instance_protect_t;
 
 /**

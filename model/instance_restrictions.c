@@ -27,20 +27,20 @@ static const clerk__field_t fields[] = {
     { "object", offsetof(clerk_instance_restrictions_t, object),
       &clerk__instance_restrictions_object_type, CLERK__F_REQUIRED, 0 },
     { "allowlist", offsetof(clerk_instance_restrictions_t, allowlist),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "blocklist", offsetof(clerk_instance_restrictions_t, blocklist),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "allowlist_blocklist_disabled_on_sign_in",
       offsetof(
           clerk_instance_restrictions_t,
           allowlist_blocklist_disabled_on_sign_in),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "block_email_subaddresses",
       offsetof(clerk_instance_restrictions_t, block_email_subaddresses),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "block_disposable_email_domains",
       offsetof(clerk_instance_restrictions_t, block_disposable_email_domains),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__instance_restrictions_model = {

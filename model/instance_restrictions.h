@@ -51,19 +51,19 @@ typedef struct clerk_instance_restrictions {
      * same value.
      *
      * One of clerk_instance_restrictions_object_t (`value`; unknown strings
-     * kept in `raw`). Required.
+     * kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
-    bool allowlist;
-    /** Required. */
-    bool blocklist;
-    /** Required. */
-    bool allowlist_blocklist_disabled_on_sign_in;
-    /** Required. */
-    bool block_email_subaddresses;
-    /** Required. */
-    bool block_disposable_email_domains;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t allowlist;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t blocklist;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t allowlist_blocklist_disabled_on_sign_in;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t block_email_subaddresses;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t block_disposable_email_domains;
 } clerk_instance_restrictions_t;
 
 /**

@@ -42,10 +42,10 @@ static const clerk__field_t fields[] = {
     { "url", offsetof(clerk_invitation_t, url), &clerk__type_str, 0, 0 },
     { "expires_at", offsetof(clerk_invitation_t, expires_at),
       &clerk__type_opt_int, CLERK__F_NULLABLE, 0 },
-    { "created_at", offsetof(clerk_invitation_t, created_at), &clerk__type_int,
-      CLERK__F_REQUIRED, 0 },
-    { "updated_at", offsetof(clerk_invitation_t, updated_at), &clerk__type_int,
-      CLERK__F_REQUIRED, 0 },
+    { "created_at", offsetof(clerk_invitation_t, created_at),
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
+    { "updated_at", offsetof(clerk_invitation_t, updated_at),
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__invitation_model = {

@@ -57,9 +57,9 @@ static const clerk__field_t fields[] = {
     { "expires_at", offsetof(clerk_invitation_revoked_t, expires_at),
       &clerk__type_opt_int, CLERK__F_NULLABLE, 0 },
     { "created_at", offsetof(clerk_invitation_revoked_t, created_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "updated_at", offsetof(clerk_invitation_revoked_t, updated_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__invitation_revoked_model = {

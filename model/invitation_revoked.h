@@ -50,12 +50,12 @@ typedef enum clerk_invitation_revoked_status {
 typedef struct clerk_invitation_revoked {
     /**
      * One of clerk_invitation_revoked_object_t (`value`; unknown strings kept
-     * in `raw`). Required.
+     * in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *email_address;
     /** Required. Free-form JSON, owned by this struct; NULL = absent. */
     cJSON *public_metadata;
@@ -63,7 +63,7 @@ typedef struct clerk_invitation_revoked {
     clerk_opt_bool_t revoked;
     /**
      * One of clerk_invitation_revoked_status_t (`value`; unknown strings kept
-     * in `raw`). Required.
+     * in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t status;
     /** Optional: NULL = absent. */
@@ -77,15 +77,15 @@ typedef struct clerk_invitation_revoked {
     /**
      * Unix timestamp of creation.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of last update.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_invitation_revoked_t;
 
 /**

@@ -53,7 +53,7 @@ typedef struct clerk_invitations_bulk_create_request_item {
     /**
      * The email address the invitation will be sent to
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *email_address;
     /**

@@ -52,7 +52,7 @@ typedef struct clerk_invitations_create_request {
     /**
      * The email address the invitation will be sent to
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *email_address;
     /**

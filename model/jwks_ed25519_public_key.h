@@ -49,23 +49,23 @@ typedef enum clerk_jwks_ed25519_public_key_crv {
  * clerk_jwks_ed25519_public_key_free().
  */
 typedef struct clerk_jwks_ed25519_public_key {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *kid;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *alg;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *use;
     /**
      * One of clerk_jwks_ed25519_public_key_kty_t (`value`; unknown strings kept
-     * in `raw`). Required.
+     * in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t kty;
     /**
      * One of clerk_jwks_ed25519_public_key_crv_t (`value`; unknown strings kept
-     * in `raw`). Required.
+     * in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t crv;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *x;
     /** Array (items, count). Optional: state CLERK_UNSET = absent. */
     clerk_str_array_t x5c;

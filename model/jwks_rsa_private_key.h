@@ -41,26 +41,26 @@ typedef enum clerk_jwks_rsa_private_key_kty {
  * clerk_jwks_rsa_private_key_free().
  */
 typedef struct clerk_jwks_rsa_private_key {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *kid;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *alg;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *use;
     /**
      * One of clerk_jwks_rsa_private_key_kty_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t kty;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *n;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *e;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *d;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *p;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *q;
     /** Optional: NULL = absent. */
     char *dp;

@@ -41,20 +41,20 @@ typedef enum clerk_jwks_rsa_public_key_kty {
  * clerk_jwks_rsa_public_key_free().
  */
 typedef struct clerk_jwks_rsa_public_key {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *kid;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *alg;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *use;
     /**
      * One of clerk_jwks_rsa_public_key_kty_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t kty;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *n;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *e;
     /** Array (items, count). Optional: state CLERK_UNSET = absent. */
     clerk_str_array_t x5c;

@@ -40,18 +40,18 @@ typedef enum clerk_jwks_symmetric_key_kty {
  * clerk_jwks_symmetric_key_parse(); free with clerk_jwks_symmetric_key_free().
  */
 typedef struct clerk_jwks_symmetric_key {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *kid;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *alg;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *use;
     /**
      * One of clerk_jwks_symmetric_key_kty_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t kty;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *k;
     /** Array (items, count). Optional: state CLERK_UNSET = absent. */
     clerk_str_array_t x5c;

@@ -42,35 +42,35 @@ typedef enum clerk_jwt_template_object {
 typedef struct clerk_jwt_template {
     /**
      * One of clerk_jwt_template_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *name;
     /** Required. Free-form JSON, owned by this struct; NULL = absent. */
     cJSON *claims;
-    /** Required. */
-    int64_t lifetime;
-    /** Required. */
-    int64_t allowed_clock_skew;
-    /** Required. */
-    bool custom_signing_key;
-    /** Required. */
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_int64_t lifetime;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_int64_t allowed_clock_skew;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t custom_signing_key;
+    /** Required (NULL = absent). */
     char *signing_algorithm;
     /**
      * Unix timestamp of creation.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of last update.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_jwt_template_t;
 
 /**

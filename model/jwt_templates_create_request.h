@@ -37,7 +37,7 @@ typedef struct clerk_jwt_templates_create_request {
     /**
      * JWT template name
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /**

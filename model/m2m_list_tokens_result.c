@@ -12,7 +12,7 @@ static const clerk__field_t fields[] = {
       &clerk__m2m_list_tokens_result_m2m_tokens_item_array_type,
       CLERK__F_REQUIRED, 0 },
     { "total_count", offsetof(clerk_m2m_list_tokens_result_t, total_count),
-      &clerk__type_num, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_num, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__m2m_list_tokens_result_model = {

@@ -36,10 +36,10 @@ CLERK_BEGIN_DECL
  * clerk_m2m_list_tokens_result_free().
  */
 typedef struct clerk_m2m_list_tokens_result {
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_m2m_list_tokens_result_m2m_tokens_item_array_t m2m_tokens;
-    /** Required. */
-    double total_count;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_double_t total_count;
 } clerk_m2m_list_tokens_result_t;
 
 /**

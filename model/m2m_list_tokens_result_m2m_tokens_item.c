@@ -45,14 +45,14 @@ static const clerk__field_t fields[] = {
       &clerk__type_str_array, 0, 0 },
     { "revoked",
       offsetof(clerk_m2m_list_tokens_result_m2m_tokens_item_t, revoked),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "revocation_reason",
       offsetof(
           clerk_m2m_list_tokens_result_m2m_tokens_item_t, revocation_reason),
-      &clerk__type_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
+      &clerk__type_opt_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
     { "expired",
       offsetof(clerk_m2m_list_tokens_result_m2m_tokens_item_t, expired),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "expiration",
       offsetof(clerk_m2m_list_tokens_result_m2m_tokens_item_t, expiration),
       &clerk__type_opt_num, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
@@ -61,10 +61,10 @@ static const clerk__field_t fields[] = {
       &clerk__type_opt_num, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
     { "created_at",
       offsetof(clerk_m2m_list_tokens_result_m2m_tokens_item_t, created_at),
-      &clerk__type_num, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_num, CLERK__F_REQUIRED, 0 },
     { "updated_at",
       offsetof(clerk_m2m_list_tokens_result_m2m_tokens_item_t, updated_at),
-      &clerk__type_num, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_num, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__m2m_list_tokens_result_m2m_tokens_item_model = {

@@ -47,12 +47,12 @@ typedef enum clerk_m2m_list_tokens_result_m2m_tokens_item_object {
 typedef struct clerk_m2m_list_tokens_result_m2m_tokens_item {
     /**
      * One of clerk_m2m_list_tokens_result_m2m_tokens_item_object_t (`value`;
-     * unknown strings kept in `raw`). Required.
+     * unknown strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *subject;
     /**
      * Optional. Free-form JSON, owned by this struct; NULL = absent. A JSON
@@ -61,36 +61,36 @@ typedef struct clerk_m2m_list_tokens_result_m2m_tokens_item {
     cJSON *claims;
     /** Array (items, count). Optional: state CLERK_UNSET = absent. */
     clerk_str_array_t scopes;
-    /** Required. */
-    bool revoked;
-    /** Required, nullable: NULL = null. */
-    char *revocation_reason;
-    /** Required. */
-    bool expired;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t revoked;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t revocation_reason;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t expired;
     /**
      * The timestamp for when the token will expire, in milliseconds
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_double_t expiration;
     /**
      * The timestamp for when the token was last used, in milliseconds
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_double_t last_used_at;
     /**
      * The timestamp for when the token was created, in milliseconds
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    double created_at;
+    clerk_opt_double_t created_at;
     /**
      * The timestamp for when the token was last updated, in milliseconds
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    double updated_at;
+    clerk_opt_double_t updated_at;
 } clerk_m2m_list_tokens_result_m2m_tokens_item_t;
 
 /**

@@ -33,7 +33,7 @@ CLERK_BEGIN_DECL
  * clerk_m2m_verify_token_request_free().
  */
 typedef struct clerk_m2m_verify_token_request {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *token;
 } clerk_m2m_verify_token_request_t;
 

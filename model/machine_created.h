@@ -45,39 +45,39 @@ typedef enum clerk_machine_created_object {
 typedef struct clerk_machine_created {
     /**
      * One of clerk_machine_created_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Unique identifier for the machine.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * The name of the machine.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /**
      * The ID of the instance this machine belongs to.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *instance_id;
     /**
      * Unix timestamp of creation.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of last update.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
     /**
      * The default time-to-live (TTL) in seconds for tokens created by this
      * machine.
@@ -88,13 +88,13 @@ typedef struct clerk_machine_created {
     /**
      * Array of machines this machine has access to.
      *
-     * Array (items, count). Required.
+     * Array (items, count). Required: state CLERK_UNSET = absent.
      */
     clerk_machine_without_scoped_machines_array_t scoped_machines;
     /**
      * The secret key for the machine, only returned upon creation.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *secret_key;
 } clerk_machine_created_t;

@@ -28,8 +28,8 @@ static const clerk__field_t fields[] = {
       &clerk__machine_deleted_object_type, CLERK__F_REQUIRED, 0 },
     { "id", offsetof(clerk_machine_deleted_t, id), &clerk__type_str,
       CLERK__F_REQUIRED, 0 },
-    { "deleted", offsetof(clerk_machine_deleted_t, deleted), &clerk__type_bool,
-      CLERK__F_REQUIRED, 0 },
+    { "deleted", offsetof(clerk_machine_deleted_t, deleted),
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__machine_deleted_model = {

@@ -48,21 +48,21 @@ typedef struct clerk_machine_deleted {
      * String representing the object's type.
      *
      * One of clerk_machine_deleted_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * The ID of the deleted machine
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * Whether the machine was successfully deleted
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool deleted;
+    clerk_opt_bool_t deleted;
 } clerk_machine_deleted_t;
 
 /**

@@ -35,14 +35,14 @@ CLERK_BEGIN_DECL
  * free with clerk_machine_list_free().
  */
 typedef struct clerk_machine_list {
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_machine_array_t data;
     /**
      * Total number of machines
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_count;
+    clerk_opt_int64_t total_count;
 } clerk_machine_list_t;
 
 /**

@@ -31,7 +31,7 @@ static const clerk__field_t fields[] = {
     { "to_machine_id", offsetof(clerk_machine_scope_t, to_machine_id),
       &clerk__type_str, CLERK__F_REQUIRED, 0 },
     { "created_at", offsetof(clerk_machine_scope_t, created_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__machine_scope_model = {

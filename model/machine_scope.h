@@ -42,27 +42,27 @@ typedef enum clerk_machine_scope_object {
 typedef struct clerk_machine_scope {
     /**
      * One of clerk_machine_scope_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * The ID of the machine that has access to the target machine.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *from_machine_id;
     /**
      * The ID of the machine that is being accessed.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *to_machine_id;
     /**
      * Unix timestamp of creation.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
 } clerk_machine_scope_t;
 
 /**

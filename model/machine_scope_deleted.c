@@ -32,7 +32,7 @@ static const clerk__field_t fields[] = {
     { "to_machine_id", offsetof(clerk_machine_scope_deleted_t, to_machine_id),
       &clerk__type_str, CLERK__F_REQUIRED, 0 },
     { "deleted", offsetof(clerk_machine_scope_deleted_t, deleted),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__machine_scope_deleted_model = {

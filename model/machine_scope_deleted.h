@@ -49,27 +49,27 @@ typedef struct clerk_machine_scope_deleted {
      * String representing the object's type.
      *
      * One of clerk_machine_scope_deleted_object_t (`value`; unknown strings
-     * kept in `raw`). Required.
+     * kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * The ID of the machine that had access to the target machine
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *from_machine_id;
     /**
      * The ID of the machine that was being accessed
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *to_machine_id;
     /**
      * Whether the machine scope was successfully deleted
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool deleted;
+    clerk_opt_bool_t deleted;
 } clerk_machine_scope_deleted_t;
 
 /**

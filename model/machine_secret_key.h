@@ -48,13 +48,13 @@ typedef struct clerk_machine_secret_key {
      * String representing the object's type.
      *
      * One of clerk_machine_secret_key_object_t (`value`; unknown strings kept
-     * in `raw`). Required.
+     * in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * The secret key for the machine.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *secret;
 } clerk_machine_secret_key_t;

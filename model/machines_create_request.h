@@ -36,7 +36,7 @@ typedef struct clerk_machines_create_request {
     /**
      * The name of the machine
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /**

@@ -37,7 +37,7 @@ typedef struct clerk_machines_create_scope_request {
     /**
      * The ID of the machine that will be scoped to the current machine
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *to_machine_id;
 } clerk_machines_create_scope_request_t;

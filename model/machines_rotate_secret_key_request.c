@@ -10,7 +10,7 @@
 static const clerk__field_t fields[] = {
     { "previous_token_ttl",
       offsetof(clerk_machines_rotate_secret_key_request_t, previous_token_ttl),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__machines_rotate_secret_key_request_model = {

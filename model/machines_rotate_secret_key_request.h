@@ -41,9 +41,9 @@ typedef struct clerk_machines_rotate_secret_key_request {
      * applications with the new secret key. Set to 0 to immediately expire the
      * previous key. Maximum value is 8 hours (28800 seconds).
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t previous_token_ttl;
+    clerk_opt_int64_t previous_token_ttl;
 } clerk_machines_rotate_secret_key_request_t;
 
 /**

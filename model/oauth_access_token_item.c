@@ -42,7 +42,7 @@ static const clerk__field_t fields[] = {
       offsetof(clerk_oauth_access_token_item_t, public_metadata),
       &clerk__type_json, CLERK__F_REQUIRED, 0 },
     { "label", offsetof(clerk_oauth_access_token_item_t, label),
-      &clerk__type_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
+      &clerk__type_opt_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
     { "scopes", offsetof(clerk_oauth_access_token_item_t, scopes),
       &clerk__type_str_array, 0, 0 },
     { "id_token", offsetof(clerk_oauth_access_token_item_t, id_token),

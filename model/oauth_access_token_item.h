@@ -43,43 +43,43 @@ typedef enum clerk_oauth_access_token_item_object {
 typedef struct clerk_oauth_access_token_item {
     /**
      * One of clerk_oauth_access_token_item_object_t (`value`; unknown strings
-     * kept in `raw`). Required.
+     * kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * External account ID
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *external_account_id;
     /**
      * The unique ID of the user in the external provider's system
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *provider_user_id;
     /**
      * The access token
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *token;
     /**
      * Unix timestamp of the access token expiration.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t expires_at;
     /**
      * The ID of the provider
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *provider;
     /** Required. Free-form JSON, owned by this struct; NULL = absent. */
     cJSON *public_metadata;
-    /** Required, nullable: NULL = null. */
-    char *label;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t label;
     /**
      * The list of scopes that the token is valid for. Only present for OAuth
      * 2.0 tokens.

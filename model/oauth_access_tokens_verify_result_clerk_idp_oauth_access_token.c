@@ -60,17 +60,17 @@ static const clerk__field_t fields[] = {
       offsetof(
           clerk_oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_t,
           revoked),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "revocation_reason",
       offsetof(
           clerk_oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_t,
           revocation_reason),
-      &clerk__type_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
+      &clerk__type_opt_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
     { "expired",
       offsetof(
           clerk_oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_t,
           expired),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "expiration",
       offsetof(
           clerk_oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_t,
@@ -80,12 +80,12 @@ static const clerk__field_t fields[] = {
       offsetof(
           clerk_oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_t,
           created_at),
-      &clerk__type_num, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_num, CLERK__F_REQUIRED, 0 },
     { "updated_at",
       offsetof(
           clerk_oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_t,
           updated_at),
-      &clerk__type_num, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_num, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t

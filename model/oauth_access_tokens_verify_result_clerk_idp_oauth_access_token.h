@@ -59,29 +59,30 @@ typedef struct
     /**
      * One of
      * clerk_oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_object_t
-     * (`value`; unknown strings kept in `raw`). Required.
+     * (`value`; unknown strings kept in `raw`). Required: state CLERK_UNSET =
+     * absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *client_id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *subject;
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_str_array_t scopes;
-    /** Required. */
-    bool revoked;
-    /** Required, nullable: NULL = null. */
-    char *revocation_reason;
-    /** Required. */
-    bool expired;
-    /** Required, nullable: state CLERK_NULL = null. */
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t revoked;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t revocation_reason;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t expired;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
     clerk_opt_double_t expiration;
-    /** Required. */
-    double created_at;
-    /** Required. */
-    double updated_at;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_double_t created_at;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_double_t updated_at;
 } clerk_oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_t;
 
 /**

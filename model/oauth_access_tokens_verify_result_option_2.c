@@ -10,7 +10,7 @@
 static const clerk__field_t fields[] = {
     { "active",
       offsetof(clerk_oauth_access_tokens_verify_result_option_2_t, active),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__oauth_access_tokens_verify_result_option_2_model = {

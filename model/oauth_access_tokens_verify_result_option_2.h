@@ -38,9 +38,9 @@ typedef struct clerk_oauth_access_tokens_verify_result_option_2 {
     /**
      * Indicates that a JWT access token is not active (expired)
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool active;
+    clerk_opt_bool_t active;
 } clerk_oauth_access_tokens_verify_result_option_2_t;
 
 /**

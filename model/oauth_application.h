@@ -42,61 +42,61 @@ typedef enum clerk_oauth_application_object {
 typedef struct clerk_oauth_application {
     /**
      * One of clerk_oauth_application_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *instance_id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *name;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *client_id;
-    /** Required, nullable: NULL = null. */
-    char *client_uri;
-    /** Required, nullable: NULL = null. */
-    char *client_image_url;
-    /** Required. */
-    bool dynamically_registered;
-    /** Required. */
-    bool consent_screen_enabled;
-    /** Required. */
-    bool pkce_required;
-    /** Required. */
-    bool public_;
-    /** Required. */
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t client_uri;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t client_image_url;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t dynamically_registered;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t consent_screen_enabled;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t pkce_required;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t public_;
+    /** Required (NULL = absent). */
     char *scopes;
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_str_array_t redirect_uris;
     /**
      * Deprecated: Use redirect_uris instead.
      *
-     * Deprecated. Required.
+     * Deprecated. Required (NULL = absent).
      */
     char *callback_url;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *authorize_url;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *token_fetch_url;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *user_info_url;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *discovery_url;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *token_introspection_url;
     /**
      * Unix timestamp of creation.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of last update.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_oauth_application_t;
 
 /**

@@ -30,28 +30,28 @@ static const clerk__field_t fields[] = {
       offsetof(
           clerk_oauth_application_settings_t,
           dynamic_oauth_client_registration),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "default_scopes",
       offsetof(clerk_oauth_application_settings_t, default_scopes),
       &clerk__type_str_array, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
     { "oauth_jwt_access_tokens",
       offsetof(clerk_oauth_application_settings_t, oauth_jwt_access_tokens),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "client_id_metadata_documents_advertised",
       offsetof(
           clerk_oauth_application_settings_t,
           client_id_metadata_documents_advertised),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "client_id_metadata_documents_only_allow_pre_registered_clients",
       offsetof(
           clerk_oauth_application_settings_t,
           client_id_metadata_documents_only_allow_pre_registered_clients),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "client_id_metadata_documents_block_implicitly_allowed_clients",
       offsetof(
           clerk_oauth_application_settings_t,
           client_id_metadata_documents_block_implicitly_allowed_clients),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__oauth_application_settings_model = {

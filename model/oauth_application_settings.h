@@ -52,52 +52,55 @@ typedef struct clerk_oauth_application_settings {
      * same value.
      *
      * One of clerk_oauth_application_settings_object_t (`value`; unknown
-     * strings kept in `raw`). Required.
+     * strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Whether dynamic OAuth client registration is enabled for the instance
      * (RFC 7591).
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool dynamic_oauth_client_registration;
+    clerk_opt_bool_t dynamic_oauth_client_registration;
     /**
      * Default scopes.
      *
-     * Array (items, count). Required, nullable: state CLERK_NULL = null.
+     * Array (items, count). Required, nullable: state CLERK_NULL = null,
+     * CLERK_UNSET = absent.
      */
     clerk_str_array_t default_scopes;
     /**
      * Whether OAuth JWT access tokens are enabled for the instance (disabled
      * indicates opaque access tokens).
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool oauth_jwt_access_tokens;
+    clerk_opt_bool_t oauth_jwt_access_tokens;
     /**
      * Whether the instance advertises support for Client ID Metadata Documents
      * in its OAuth authorization server metadata.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool client_id_metadata_documents_advertised;
+    clerk_opt_bool_t client_id_metadata_documents_advertised;
     /**
      * When true, new unknown CIMD clients are rejected. Previously
      * auto-connected and pre-registered clients remain admitted; deleting a
      * client makes it unknown again.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool client_id_metadata_documents_only_allow_pre_registered_clients;
+    clerk_opt_bool_t
+        client_id_metadata_documents_only_allow_pre_registered_clients;
     /**
      * When true, recorded implicitly allowed CIMD clients are rejected on
      * future client lookups. Explicitly allowed clients remain accepted. This
      * does not revoke previously issued access tokens.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool client_id_metadata_documents_block_implicitly_allowed_clients;
+    clerk_opt_bool_t
+        client_id_metadata_documents_block_implicitly_allowed_clients;
 } clerk_oauth_application_settings_t;
 
 /**

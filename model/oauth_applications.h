@@ -35,14 +35,14 @@ CLERK_BEGIN_DECL
  * clerk_oauth_applications_parse(); free with clerk_oauth_applications_free().
  */
 typedef struct clerk_oauth_applications {
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_oauth_application_array_t data;
     /**
      * Total number of OAuth applications
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_count;
+    clerk_opt_int64_t total_count;
 } clerk_oauth_applications_t;
 
 /**

@@ -38,7 +38,7 @@ typedef struct clerk_oauth_applications_create_request {
     /**
      * The name of the new OAuth application. Max length: 256
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /**

@@ -39,7 +39,7 @@ typedef struct clerk_oauth_applications_revoke_token_request {
      * The opaque OAuth access token or refresh token to revoke. All tokens
      * associated with the same OAuth grant are also revoked.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *token;
 } clerk_oauth_applications_revoke_token_request_t;

@@ -73,40 +73,40 @@ typedef struct clerk_organization_domain {
      * same value. Always `organization_domain`
      *
      * One of clerk_organization_domain_object_t (`value`; unknown strings kept
-     * in `raw`). Required.
+     * in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Unique identifier for the organization domain
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * Unique identifier for the organization
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *organization_id;
     /**
      * Name of the organization domain
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /**
      * Mode of enrollment for the domain
      *
      * One of clerk_organization_domain_enrollment_mode_t (`value`; unknown
-     * strings kept in `raw`). Required.
+     * strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t enrollment_mode;
     /**
      * Affiliation email address for the domain, if available.
      *
-     * Required, nullable: NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
-    char *affiliation_email_address;
+    clerk_opt_str_t affiliation_email_address;
     /**
      * Verification details for the user-facing affiliation between the domain
      * and the organization (e.g. affiliation_email_code).
@@ -141,15 +141,15 @@ typedef struct clerk_organization_domain {
     /**
      * Total number of pending invitations associated with this domain
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_pending_invitations;
+    clerk_opt_int64_t total_pending_invitations;
     /**
      * Total number of pending suggestions associated with this domain
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_pending_suggestions;
+    clerk_opt_int64_t total_pending_suggestions;
     /**
      * Public organization data associated with this domain
      *
@@ -164,15 +164,15 @@ typedef struct clerk_organization_domain {
     /**
      * Unix timestamp when the domain was created
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of the last update to the domain
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_organization_domain_t;
 
 /**

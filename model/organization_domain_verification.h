@@ -39,32 +39,32 @@ typedef struct clerk_organization_domain_verification {
      * Status of the verification. It can be `unverified`, `verified`, `failed`,
      * or `expired`.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *status;
     /**
      * Name of the strategy used to verify the domain
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *strategy;
     /**
      * How many attempts have been made to verify the domain
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t attempts;
     /**
      * Unix timestamp of when the verification will expire
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t expire_at;
     /**
      * Unix timestamp of when ownership was verified. Only populated on
      * `ownership_verification`; null on `affiliation_verification`.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t verified_at;
 } clerk_organization_domain_verification_t;

@@ -36,14 +36,14 @@ CLERK_BEGIN_DECL
  * clerk_organization_domains_free().
  */
 typedef struct clerk_organization_domains {
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_organization_domain_array_t data;
     /**
      * Total number of organization domains
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_count;
+    clerk_opt_int64_t total_count;
 } clerk_organization_domains_t;
 
 /**

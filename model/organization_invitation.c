@@ -38,7 +38,7 @@ static const clerk__field_t fields[] = {
       offsetof(clerk_organization_invitation_t, organization_id),
       &clerk__type_str, 0, 0 },
     { "inviter_id", offsetof(clerk_organization_invitation_t, inviter_id),
-      &clerk__type_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
+      &clerk__type_opt_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
     { "public_inviter_data",
       offsetof(clerk_organization_invitation_t, public_inviter_data),
       &clerk__organization_invitation_public_user_data_type,
@@ -52,14 +52,14 @@ static const clerk__field_t fields[] = {
     { "private_metadata",
       offsetof(clerk_organization_invitation_t, private_metadata),
       &clerk__type_json, 0, 0 },
-    { "url", offsetof(clerk_organization_invitation_t, url), &clerk__type_str,
-      CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
+    { "url", offsetof(clerk_organization_invitation_t, url),
+      &clerk__type_opt_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
     { "expires_at", offsetof(clerk_organization_invitation_t, expires_at),
       &clerk__type_opt_int, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
     { "created_at", offsetof(clerk_organization_invitation_t, created_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "updated_at", offsetof(clerk_organization_invitation_t, updated_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__organization_invitation_model = {

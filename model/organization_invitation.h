@@ -54,21 +54,21 @@ typedef struct clerk_organization_invitation {
      * same value.
      *
      * One of clerk_organization_invitation_object_t (`value`; unknown strings
-     * kept in `raw`). Required.
+     * kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *email_address;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *role;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *role_name;
     /** Optional: NULL = absent. */
     char *organization_id;
-    /** Required, nullable: NULL = null. */
-    char *inviter_id;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t inviter_id;
     /**
      * An organization inviter's public user data
      *
@@ -83,26 +83,26 @@ typedef struct clerk_organization_invitation {
     cJSON *public_metadata;
     /** Optional. Free-form JSON, owned by this struct; NULL = absent. */
     cJSON *private_metadata;
-    /** Required, nullable: NULL = null. */
-    char *url;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t url;
     /**
      * Unix timestamp of expiration.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t expires_at;
     /**
      * Unix timestamp of creation.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of last update.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_organization_invitation_t;
 
 /**

@@ -24,7 +24,7 @@ static const clerk__field_t fields[] = {
     { "has_image",
       offsetof(
           clerk_organization_invitation_public_organization_data_t, has_image),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t

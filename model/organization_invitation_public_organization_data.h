@@ -36,16 +36,16 @@ CLERK_BEGIN_DECL
  * clerk_organization_invitation_public_organization_data_free().
  */
 typedef struct clerk_organization_invitation_public_organization_data {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *name;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *slug;
     /** Optional: NULL = absent. */
     char *image_url;
-    /** Required. */
-    bool has_image;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t has_image;
 } clerk_organization_invitation_public_organization_data_t;
 
 /**

@@ -35,17 +35,17 @@ CLERK_BEGIN_DECL
  * clerk_organization_invitation_public_user_data_free().
  */
 typedef struct clerk_organization_invitation_public_user_data {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *user_id;
-    /** Required, nullable: NULL = null. */
-    char *first_name;
-    /** Required, nullable: NULL = null. */
-    char *last_name;
-    /** Required. */
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t first_name;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t last_name;
+    /** Required (NULL = absent). */
     char *image_url;
-    /** Required. */
-    bool has_image;
-    /** Required. */
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t has_image;
+    /** Required (NULL = absent). */
     char *identifier;
 } clerk_organization_invitation_public_user_data_t;
 

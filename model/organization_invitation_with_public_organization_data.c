@@ -62,7 +62,7 @@ static const clerk__field_t fields[] = {
       offsetof(
           clerk_organization_invitation_with_public_organization_data_t,
           inviter_id),
-      &clerk__type_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
+      &clerk__type_opt_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
     { "public_inviter_data",
       offsetof(
           clerk_organization_invitation_with_public_organization_data_t,
@@ -90,7 +90,7 @@ static const clerk__field_t fields[] = {
     { "url",
       offsetof(
           clerk_organization_invitation_with_public_organization_data_t, url),
-      &clerk__type_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
+      &clerk__type_opt_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
     { "expires_at",
       offsetof(
           clerk_organization_invitation_with_public_organization_data_t,
@@ -100,12 +100,12 @@ static const clerk__field_t fields[] = {
       offsetof(
           clerk_organization_invitation_with_public_organization_data_t,
           created_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "updated_at",
       offsetof(
           clerk_organization_invitation_with_public_organization_data_t,
           updated_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "public_organization_data",
       offsetof(
           clerk_organization_invitation_with_public_organization_data_t,

@@ -40,7 +40,7 @@ typedef struct clerk_organization_invitations_bulk_create_request_item {
      * The email address of the new member that is going to be invited to the
      * organization
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *email_address;
     /**
@@ -53,7 +53,7 @@ typedef struct clerk_organization_invitations_bulk_create_request_item {
     /**
      * The role of the new member in the organization
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *role;
     /**

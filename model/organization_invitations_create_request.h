@@ -39,7 +39,7 @@ typedef struct clerk_organization_invitations_create_request {
      * The email address of the new member that is going to be invited to the
      * organization
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *email_address;
     /**
@@ -52,7 +52,7 @@ typedef struct clerk_organization_invitations_create_request {
     /**
      * The role of the new member in the organization
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *role;
     /**

@@ -17,7 +17,7 @@ static const clerk__field_t fields[] = {
       offsetof(
           clerk_organization_invitations_with_public_organization_data_t,
           total_count),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t

@@ -40,14 +40,14 @@ CLERK_BEGIN_DECL
  * with clerk_organization_invitations_with_public_organization_data_free().
  */
 typedef struct clerk_organization_invitations_with_public_organization_data {
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_organization_invitation_with_public_organization_data_array_t data;
     /**
      * Total number of organization invitations
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_count;
+    clerk_opt_int64_t total_count;
 } clerk_organization_invitations_with_public_organization_data_t;
 
 /**

@@ -46,9 +46,9 @@ static const clerk__field_t fields[] = {
       offsetof(clerk_organization_membership_t, public_user_data),
       &clerk__organization_membership_public_user_data_type, 0, 0 },
     { "created_at", offsetof(clerk_organization_membership_t, created_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "updated_at", offsetof(clerk_organization_membership_t, updated_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__organization_membership_model = {

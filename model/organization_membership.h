@@ -50,21 +50,21 @@ typedef enum clerk_organization_membership_object {
  * clerk_organization_membership_free().
  */
 typedef struct clerk_organization_membership {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
     /**
      * String representing the object's type. Objects of the same type share the
      * same value.
      *
      * One of clerk_organization_membership_object_t (`value`; unknown strings
-     * kept in `raw`). Required.
+     * kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *role;
     /** Optional: NULL = absent. */
     char *role_name;
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_str_array_t permissions;
     /**
      * Metadata saved on the organization membership, accessible from both
@@ -91,15 +91,15 @@ typedef struct clerk_organization_membership {
     /**
      * Unix timestamp of creation.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of last update.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_organization_membership_t;
 
 /**

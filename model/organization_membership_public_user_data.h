@@ -35,18 +35,21 @@ CLERK_BEGIN_DECL
  * clerk_organization_membership_public_user_data_free().
  */
 typedef struct clerk_organization_membership_public_user_data {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *user_id;
-    /** Required, nullable: NULL = null. */
-    char *first_name;
-    /** Required, nullable: NULL = null. */
-    char *last_name;
-    /** Deprecated. Required, nullable: NULL = null. */
-    char *profile_image_url;
-    /** Required. */
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t first_name;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t last_name;
+    /**
+     * Deprecated. Required, nullable: state CLERK_NULL = null, CLERK_UNSET =
+     * absent.
+     */
+    clerk_opt_str_t profile_image_url;
+    /** Required (NULL = absent). */
     char *image_url;
-    /** Required. */
-    bool has_image;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t has_image;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t identifier;
     /** Optional, nullable: state tells absent/null/set. */

@@ -40,13 +40,13 @@ typedef struct clerk_organization_memberships_create_request {
      * The user needs to exist in the same instance as the organization and must
      * not be a member of the given organization already.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *user_id;
     /**
      * The role that the new member will have in the organization.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *role;
     /**

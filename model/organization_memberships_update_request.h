@@ -38,7 +38,7 @@ typedef struct clerk_organization_memberships_update_request {
     /**
      * The new role of the given membership.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *role;
 } clerk_organization_memberships_update_request_t;

@@ -38,7 +38,7 @@ typedef struct clerk_organization_permissions_create_request {
     /**
      * The name of the permission.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /**
@@ -48,7 +48,7 @@ typedef struct clerk_organization_permissions_create_request {
      * "org:team:read". Cannot begin with "org:sys_" as that prefix is reserved
      * for system permissions.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *key;
     /**

@@ -38,14 +38,14 @@ typedef struct clerk_organization_roles_create_request {
     /**
      * The name of the new organization role
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /**
      * A unique key for the organization role. Must start with 'org:' and
      * contain only lowercase alphanumeric characters and underscores.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *key;
     /**

@@ -66,19 +66,19 @@ typedef struct clerk_organization_settings {
      * same value.
      *
      * One of clerk_organization_settings_object_t (`value`; unknown strings
-     * kept in `raw`). Required.
+     * kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
-    bool enabled;
-    /** Required. */
-    int64_t max_allowed_memberships;
-    /** Required. */
-    int64_t max_allowed_roles;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t enabled;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_int64_t max_allowed_memberships;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_int64_t max_allowed_roles;
     /** Optional: state CLERK_UNSET = absent. */
     clerk_opt_int64_t max_role_sets_allowed;
-    /** Required. */
-    int64_t max_allowed_domains;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_int64_t max_allowed_domains;
     /**
      * max_allowed_permissions is now a no-op, as permissions are now unlimited
      *
@@ -88,27 +88,27 @@ typedef struct clerk_organization_settings {
     /**
      * The role key that a user will be assigned after creating an organization.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *creator_role;
     /**
      * The default for whether an admin can delete an organization with the
      * Frontend API.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool admin_delete_enabled;
-    /** Required. */
-    bool domains_enabled;
+    clerk_opt_bool_t admin_delete_enabled;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t domains_enabled;
     /** Optional: state CLERK_UNSET = absent. */
     clerk_opt_bool_t slug_disabled;
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_enum_array_t domains_enrollment_modes;
     /**
      * The role key that it will be used in order to create an organization
      * invitation or suggestion.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *domains_default_role;
     /**

@@ -35,29 +35,29 @@ CLERK_BEGIN_DECL
 typedef struct clerk_organization_with_logo {
     /**
      * One of clerk_organization_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *name;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *slug;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *image_url;
-    /** Required. */
-    bool has_image;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t has_image;
     /** Optional: state CLERK_UNSET = absent. */
     clerk_opt_int64_t members_count;
     /** Optional: state CLERK_UNSET = absent. */
     clerk_opt_bool_t missing_member_with_elevated_permissions;
     /** Optional: state CLERK_UNSET = absent. */
     clerk_opt_int64_t pending_invitations_count;
-    /** Required. */
-    int64_t max_allowed_memberships;
-    /** Required. */
-    bool admin_delete_enabled;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_int64_t max_allowed_memberships;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t admin_delete_enabled;
     /** Required. Free-form JSON, owned by this struct; NULL = absent. */
     cJSON *public_metadata;
     /** Optional. Free-form JSON, owned by this struct; NULL = absent. */
@@ -67,15 +67,15 @@ typedef struct clerk_organization_with_logo {
     /**
      * Unix timestamp of creation.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of last update.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
     /**
      * Unix timestamp of last activity.
      *

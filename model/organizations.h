@@ -35,14 +35,14 @@ CLERK_BEGIN_DECL
  * free with clerk_organizations_free().
  */
 typedef struct clerk_organizations {
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_organization_array_t data;
     /**
      * Total number of organizations
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_count;
+    clerk_opt_int64_t total_count;
 } clerk_organizations_t;
 
 /**

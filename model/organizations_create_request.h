@@ -38,7 +38,7 @@ typedef struct clerk_organizations_create_request {
      * The name of the new organization. May not contain URLs or HTML. Max
      * length: 256
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /**

@@ -12,7 +12,7 @@ static const clerk__field_t fields[] = {
       &clerk__billing_price_response_array_type, CLERK__F_REQUIRED, 0 },
     { "total_count",
       offsetof(clerk_paginated_billing_price_response_t, total_count),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__paginated_billing_price_response_model = {

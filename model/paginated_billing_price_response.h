@@ -41,15 +41,15 @@ typedef struct clerk_paginated_billing_price_response {
     /**
      * Array of prices.
      *
-     * Array (items, count). Required.
+     * Array (items, count). Required: state CLERK_UNSET = absent.
      */
     clerk_billing_price_response_array_t data;
     /**
      * Total number of prices.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_count;
+    clerk_opt_int64_t total_count;
 } clerk_paginated_billing_price_response_t;
 
 /**

@@ -41,15 +41,15 @@ typedef struct clerk_paginated_billing_statement_response {
     /**
      * Array of billing statements.
      *
-     * Array (items, count). Required.
+     * Array (items, count). Required: state CLERK_UNSET = absent.
      */
     clerk_billing_statement_array_t data;
     /**
      * Total number of billing statements.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_count;
+    clerk_opt_int64_t total_count;
 } clerk_paginated_billing_statement_response_t;
 
 /**

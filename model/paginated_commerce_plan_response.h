@@ -41,15 +41,15 @@ typedef struct clerk_paginated_commerce_plan_response {
     /**
      * Array of plans.
      *
-     * Array (items, count). Required.
+     * Array (items, count). Required: state CLERK_UNSET = absent.
      */
     clerk_commerce_plan_array_t data;
     /**
      * Total number of plans.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_count;
+    clerk_opt_int64_t total_count;
 } clerk_paginated_commerce_plan_response_t;
 
 /**

@@ -14,7 +14,7 @@ static const clerk__field_t fields[] = {
     { "total_count",
       offsetof(
           clerk_paginated_commerce_subscription_item_response_t, total_count),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t

@@ -41,15 +41,15 @@ typedef struct clerk_paginated_commerce_subscription_item_response {
     /**
      * Array of subscription items.
      *
-     * Array (items, count). Required.
+     * Array (items, count). Required: state CLERK_UNSET = absent.
      */
     clerk_commerce_subscription_item_array_t data;
     /**
      * Total number of subscription items.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_count;
+    clerk_opt_int64_t total_count;
 } clerk_paginated_commerce_subscription_item_response_t;
 
 /**

@@ -55,17 +55,17 @@ typedef struct clerk_passkey {
      * same value.
      *
      * One of clerk_passkey_object_t (`value`; unknown strings kept in `raw`).
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *name;
     /**
      * Unix timestamp of when the passkey was last used.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t last_used_at;
+    clerk_opt_int64_t last_used_at;
     /** Required; nullable: verification_is_null is true when null. */
     clerk_verification_passkey_t *verification;
     /** True when `verification` was (or is to be sent as) JSON null. */

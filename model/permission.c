@@ -36,10 +36,10 @@ static const clerk__field_t fields[] = {
       &clerk__type_str, CLERK__F_REQUIRED, 0 },
     { "type", offsetof(clerk_permission_t, type), &clerk__type_str,
       CLERK__F_REQUIRED, 0 },
-    { "created_at", offsetof(clerk_permission_t, created_at), &clerk__type_int,
-      CLERK__F_REQUIRED, 0 },
-    { "updated_at", offsetof(clerk_permission_t, updated_at), &clerk__type_int,
-      CLERK__F_REQUIRED, 0 },
+    { "created_at", offsetof(clerk_permission_t, created_at),
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
+    { "updated_at", offsetof(clerk_permission_t, updated_at),
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__permission_model = {

@@ -42,31 +42,31 @@ typedef enum clerk_permission_object {
 typedef struct clerk_permission {
     /**
      * One of clerk_permission_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *name;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *key;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *description;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *type;
     /**
      * Unix timestamp of creation.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of last update.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_permission_t;
 
 /**

@@ -35,14 +35,14 @@ CLERK_BEGIN_DECL
  * with clerk_permissions_free().
  */
 typedef struct clerk_permissions {
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_permission_array_t data;
     /**
      * Total number of permissions
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_count;
+    clerk_opt_int64_t total_count;
 } clerk_permissions_t;
 
 /**

@@ -35,8 +35,8 @@ static const clerk__field_t fields[] = {
     { "default_second_factor",
       offsetof(clerk_phone_number_t, default_second_factor),
       &clerk__type_opt_bool, 0, 0 },
-    { "reserved", offsetof(clerk_phone_number_t, reserved), &clerk__type_bool,
-      CLERK__F_REQUIRED, 0 },
+    { "reserved", offsetof(clerk_phone_number_t, reserved),
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "verification", offsetof(clerk_phone_number_t, verification),
       &clerk__phone_number_verification_type,
       CLERK__F_REQUIRED | CLERK__F_NULLABLE,
@@ -46,9 +46,9 @@ static const clerk__field_t fields[] = {
     { "backup_codes", offsetof(clerk_phone_number_t, backup_codes),
       &clerk__type_str_array, CLERK__F_NULLABLE, 0 },
     { "created_at", offsetof(clerk_phone_number_t, created_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "updated_at", offsetof(clerk_phone_number_t, updated_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__phone_number_model = {

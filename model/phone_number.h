@@ -56,22 +56,22 @@ typedef struct clerk_phone_number {
      * same value.
      *
      * One of clerk_phone_number_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *phone_number;
     /** Optional: state CLERK_UNSET = absent. */
     clerk_opt_bool_t reserved_for_second_factor;
     /** Optional: state CLERK_UNSET = absent. */
     clerk_opt_bool_t default_second_factor;
-    /** Required. */
-    bool reserved;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t reserved;
     /** Required; nullable: verification_is_null is true when null. */
     clerk_phone_number_verification_t *verification;
     /** True when `verification` was (or is to be sent as) JSON null. */
     bool verification_is_null;
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_identification_link_array_t linked_to;
     /**
      * Array (items, count). Optional, nullable: state tells absent/null/set.
@@ -80,15 +80,15 @@ typedef struct clerk_phone_number {
     /**
      * Unix timestamp of creation
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of creation
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_phone_number_t;
 
 /**

@@ -39,13 +39,13 @@ typedef struct clerk_phone_numbers_attempt_verification_request {
      * The ID of the verification to check, such as one returned by
      * prepare_verification
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *verification_id;
     /**
      * The verification code that was sent to the phone number
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *code;
 } clerk_phone_numbers_attempt_verification_request_t;

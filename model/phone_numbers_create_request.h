@@ -37,14 +37,14 @@ typedef struct clerk_phone_numbers_create_request {
     /**
      * The ID representing the user
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *user_id;
     /**
      * The new phone number. Must adhere to the E.164 standard for phone number
      * format.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *phone_number;
     /**

@@ -67,7 +67,7 @@ typedef struct clerk_phone_numbers_replace_for_user_request {
      * The new phone number. Must adhere to the E.164 standard for phone number
      * format.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *phone_number;
     /**

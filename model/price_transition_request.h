@@ -36,13 +36,13 @@ typedef struct clerk_price_transition_request {
     /**
      * The current price ID of the subscription item.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *from_price_id;
     /**
      * The target price ID to transition to.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *to_price_id;
 } clerk_price_transition_request_t;

@@ -35,11 +35,11 @@ static const clerk__field_t fields[] = {
     { "proxy_url", offsetof(clerk_proxy_check_t, proxy_url), &clerk__type_str,
       CLERK__F_REQUIRED, 0 },
     { "successful", offsetof(clerk_proxy_check_t, successful),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
-    { "created_at", offsetof(clerk_proxy_check_t, created_at), &clerk__type_int,
-      CLERK__F_REQUIRED, 0 },
-    { "updated_at", offsetof(clerk_proxy_check_t, updated_at), &clerk__type_int,
-      CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
+    { "created_at", offsetof(clerk_proxy_check_t, created_at),
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
+    { "updated_at", offsetof(clerk_proxy_check_t, updated_at),
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__proxy_check_model = {

@@ -42,35 +42,35 @@ typedef enum clerk_proxy_check_object {
 typedef struct clerk_proxy_check {
     /**
      * One of clerk_proxy_check_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *domain_id;
     /**
      * Unix timestamp of last run.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t last_run_at;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *proxy_url;
-    /** Required. */
-    bool successful;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t successful;
     /**
      * Unix timestamp of creation.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of last update.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_proxy_check_t;
 
 /**

@@ -31,9 +31,9 @@ static const clerk__field_t fields[] = {
     { "url", offsetof(clerk_redirect_url_t, url), &clerk__type_str,
       CLERK__F_REQUIRED, 0 },
     { "created_at", offsetof(clerk_redirect_url_t, created_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "updated_at", offsetof(clerk_redirect_url_t, updated_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__redirect_url_model = {

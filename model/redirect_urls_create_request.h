@@ -38,7 +38,7 @@ typedef struct clerk_redirect_urls_create_request {
      * The full URL value prefixed with `https://` or a custom scheme e.g.
      * `"https://my-app.com/oauth-callback"` or `"my-app://oauth-callback"`
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *url;
 } clerk_redirect_urls_create_request_t;

@@ -45,37 +45,37 @@ typedef enum clerk_role_object {
 typedef struct clerk_role {
     /**
      * One of clerk_role_object_t (`value`; unknown strings kept in `raw`).
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *name;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *key;
-    /** Required, nullable: NULL = null. */
-    char *description;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t description;
     /**
      * Whether this role is eligible to be an organization creator role
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool is_creator_eligible;
-    /** Array (items, count). Required. */
+    clerk_opt_bool_t is_creator_eligible;
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_permission_array_t permissions;
     /**
      * Unix timestamp of creation.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of last update.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_role_t;
 
 /**

@@ -49,8 +49,8 @@ static const clerk__field_t fields[] = {
       CLERK__F_REQUIRED, 0 },
     { "key", offsetof(clerk_role_set_t, key), &clerk__type_str,
       CLERK__F_REQUIRED, 0 },
-    { "description", offsetof(clerk_role_set_t, description), &clerk__type_str,
-      CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
+    { "description", offsetof(clerk_role_set_t, description),
+      &clerk__type_opt_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
     { "roles", offsetof(clerk_role_set_t, roles),
       &clerk__role_set_item_array_type, CLERK__F_REQUIRED, 0 },
     { "default_role", offsetof(clerk_role_set_t, default_role),
@@ -64,10 +64,10 @@ static const clerk__field_t fields[] = {
     { "role_set_migration", offsetof(clerk_role_set_t, role_set_migration),
       &clerk__role_set_migration_type, CLERK__F_NULLABLE,
       offsetof(clerk_role_set_t, role_set_migration_is_null) },
-    { "created_at", offsetof(clerk_role_set_t, created_at), &clerk__type_int,
-      CLERK__F_REQUIRED, 0 },
-    { "updated_at", offsetof(clerk_role_set_t, updated_at), &clerk__type_int,
-      CLERK__F_REQUIRED, 0 },
+    { "created_at", offsetof(clerk_role_set_t, created_at),
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
+    { "updated_at", offsetof(clerk_role_set_t, updated_at),
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__role_set_model = {

@@ -61,37 +61,37 @@ typedef enum clerk_role_set_type {
 typedef struct clerk_role_set {
     /**
      * One of clerk_role_set_object_t (`value`; unknown strings kept in `raw`).
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * The unique identifier of the role set
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * The name of the role set
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /**
      * A unique key for the role set (e.g., "role_set:default")
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *key;
     /**
      * Optional description of the role set
      *
-     * Required, nullable: NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
-    char *description;
+    clerk_opt_str_t description;
     /**
      * The list of roles in this role set
      *
-     * Array (items, count). Required.
+     * Array (items, count). Required: state CLERK_UNSET = absent.
      */
     clerk_role_set_item_array_t roles;
     /**
@@ -116,7 +116,7 @@ typedef struct clerk_role_set {
      * The type of the role set ("initial" or "custom")
      *
      * One of clerk_role_set_type_t (`value`; unknown strings kept in `raw`).
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t type;
     /**
@@ -132,15 +132,15 @@ typedef struct clerk_role_set {
     /**
      * Unix timestamp of role set creation
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of last role set update
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_role_set_t;
 
 /**

@@ -33,15 +33,15 @@ static const clerk__field_t fields[] = {
     { "key", offsetof(clerk_role_set_item_t, key), &clerk__type_str,
       CLERK__F_REQUIRED, 0 },
     { "description", offsetof(clerk_role_set_item_t, description),
-      &clerk__type_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
+      &clerk__type_opt_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
     { "members_count", offsetof(clerk_role_set_item_t, members_count),
       &clerk__type_opt_int, CLERK__F_NULLABLE, 0 },
     { "has_members", offsetof(clerk_role_set_item_t, has_members),
       &clerk__type_opt_bool, CLERK__F_NULLABLE, 0 },
     { "created_at", offsetof(clerk_role_set_item_t, created_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "updated_at", offsetof(clerk_role_set_item_t, updated_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__role_set_item_model = {

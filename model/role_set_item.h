@@ -42,33 +42,33 @@ typedef enum clerk_role_set_item_object {
 typedef struct clerk_role_set_item {
     /**
      * One of clerk_role_set_item_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * The unique identifier of the role
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * The name of the role
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /**
      * The key of the role (e.g., "org:admin", "org:member")
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *key;
     /**
      * Optional description of the role
      *
-     * Required, nullable: NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
-    char *description;
+    clerk_opt_str_t description;
     /**
      * The number of members assigned to this role within the role set
      *
@@ -84,15 +84,15 @@ typedef struct clerk_role_set_item {
     /**
      * Unix timestamp of role creation
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of last role update
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_role_set_item_t;
 
 /**

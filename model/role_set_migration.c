@@ -43,8 +43,8 @@ static const clerk__field_t fields[] = {
     { "status", offsetof(clerk_role_set_migration_t, status), &clerk__type_str,
       CLERK__F_REQUIRED, 0 },
     { "migrated_members",
-      offsetof(clerk_role_set_migration_t, migrated_members), &clerk__type_int,
-      CLERK__F_REQUIRED, 0 },
+      offsetof(clerk_role_set_migration_t, migrated_members),
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "mappings", offsetof(clerk_role_set_migration_t, mappings),
       &clerk__type_json, CLERK__F_NULLABLE, 0 },
     { "started_at", offsetof(clerk_role_set_migration_t, started_at),
@@ -52,9 +52,9 @@ static const clerk__field_t fields[] = {
     { "completed_at", offsetof(clerk_role_set_migration_t, completed_at),
       &clerk__type_opt_int, CLERK__F_NULLABLE, 0 },
     { "created_at", offsetof(clerk_role_set_migration_t, created_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "updated_at", offsetof(clerk_role_set_migration_t, updated_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__role_set_migration_model = {

@@ -42,13 +42,13 @@ typedef enum clerk_role_set_migration_object {
 typedef struct clerk_role_set_migration {
     /**
      * One of clerk_role_set_migration_object_t (`value`; unknown strings kept
-     * in `raw`). Required.
+     * in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * The unique identifier of the migration
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
@@ -60,13 +60,13 @@ typedef struct clerk_role_set_migration {
     /**
      * The instance ID this migration belongs to
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *instance_id;
     /**
      * The ID of the source role set being migrated from
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *source_role_set_id;
     /**
@@ -78,22 +78,22 @@ typedef struct clerk_role_set_migration {
     /**
      * What triggered this migration (e.g., "role_set_deletion", "role_removal")
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *trigger_type;
     /**
      * Current status of the migration (e.g., "enqueued", "in_progress",
      * "completed")
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *status;
     /**
      * Number of members that have been migrated so far
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t migrated_members;
+    clerk_opt_int64_t migrated_members;
     /**
      * Role key mappings from source to destination roles
      *
@@ -116,15 +116,15 @@ typedef struct clerk_role_set_migration {
     /**
      * Unix timestamp of migration creation
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of last migration update
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_role_set_migration_t;
 
 /**

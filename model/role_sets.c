@@ -10,8 +10,8 @@
 static const clerk__field_t fields[] = {
     { "data", offsetof(clerk_role_sets_t, data), &clerk__role_set_array_type,
       CLERK__F_REQUIRED, 0 },
-    { "total_count", offsetof(clerk_role_sets_t, total_count), &clerk__type_int,
-      CLERK__F_REQUIRED, 0 },
+    { "total_count", offsetof(clerk_role_sets_t, total_count),
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__role_sets_model = {

@@ -35,14 +35,14 @@ CLERK_BEGIN_DECL
  * clerk_role_sets_free().
  */
 typedef struct clerk_role_sets {
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_role_set_array_t data;
     /**
      * Total number of role sets
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_count;
+    clerk_opt_int64_t total_count;
 } clerk_role_sets_t;
 
 /**

@@ -38,7 +38,7 @@ typedef struct clerk_role_sets_add_roles_request {
      * Array of role keys to add to the role set. Must contain at least one role
      * and no more than 10 roles.
      *
-     * Array (items, count). Required.
+     * Array (items, count). Required: state CLERK_UNSET = absent.
      */
     clerk_str_array_t role_keys;
     /**

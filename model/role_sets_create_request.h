@@ -51,7 +51,7 @@ typedef struct clerk_role_sets_create_request {
     /**
      * The name of the new role set
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /**
@@ -72,14 +72,14 @@ typedef struct clerk_role_sets_create_request {
      * The key of the role to use as the default role for new organization
      * members. Must be one of the roles in the `roles` array.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *default_role_key;
     /**
      * The key of the role to assign to organization creators. Must be one of
      * the roles in the `roles` array.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *creator_role_key;
     /**
@@ -94,7 +94,7 @@ typedef struct clerk_role_sets_create_request {
      * Array of role keys to include in the role set. Must contain at least one
      * role and no more than 10 roles.
      *
-     * Array (items, count). Required.
+     * Array (items, count). Required: state CLERK_UNSET = absent.
      */
     clerk_str_array_t roles;
 } clerk_role_sets_create_request_t;

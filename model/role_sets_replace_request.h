@@ -37,7 +37,7 @@ typedef struct clerk_role_sets_replace_request {
     /**
      * The key of the destination role set
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *dest_role_set_key;
     /**

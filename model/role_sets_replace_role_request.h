@@ -38,13 +38,13 @@ typedef struct clerk_role_sets_replace_role_request {
     /**
      * The key of the role to remove from the role set
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *role_key;
     /**
      * The key of the role to reassign members to
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *to_role_key;
 } clerk_role_sets_replace_role_request_t;

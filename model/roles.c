@@ -10,7 +10,7 @@
 static const clerk__field_t fields[] = {
     { "data", offsetof(clerk_roles_t, data), &clerk__role_array_type,
       CLERK__F_REQUIRED, 0 },
-    { "total_count", offsetof(clerk_roles_t, total_count), &clerk__type_int,
+    { "total_count", offsetof(clerk_roles_t, total_count), &clerk__type_opt_int,
       CLERK__F_REQUIRED, 0 },
 };
 

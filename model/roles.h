@@ -35,14 +35,14 @@ CLERK_BEGIN_DECL
  * clerk_roles_free().
  */
 typedef struct clerk_roles {
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_role_array_t data;
     /**
      * Total number of roles
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_count;
+    clerk_opt_int64_t total_count;
 } clerk_roles_t;
 
 /**

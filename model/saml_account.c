@@ -30,7 +30,7 @@ static const clerk__field_t fields[] = {
       &clerk__saml_account_object_type, CLERK__F_REQUIRED, 0 },
     { "provider", offsetof(clerk_saml_account_t, provider), &clerk__type_str,
       CLERK__F_REQUIRED, 0 },
-    { "active", offsetof(clerk_saml_account_t, active), &clerk__type_bool,
+    { "active", offsetof(clerk_saml_account_t, active), &clerk__type_opt_bool,
       CLERK__F_REQUIRED, 0 },
     { "email_address", offsetof(clerk_saml_account_t, email_address),
       &clerk__type_str, CLERK__F_REQUIRED, 0 },

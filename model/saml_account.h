@@ -49,21 +49,21 @@ typedef enum clerk_saml_account_object {
  * free with clerk_saml_account_free().
  */
 typedef struct clerk_saml_account {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
     /**
      * String representing the object's type. Objects of the same type share the
      * same value.
      *
      * One of clerk_saml_account_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *provider;
-    /** Required. */
-    bool active;
-    /** Required. */
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t active;
+    /** Required (NULL = absent). */
     char *email_address;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t first_name;

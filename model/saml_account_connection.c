@@ -17,12 +17,12 @@ static const clerk__field_t fields[] = {
     { "domains", offsetof(clerk_saml_account_connection_t, domains),
       &clerk__type_str_array, 0, 0 },
     { "active", offsetof(clerk_saml_account_connection_t, active),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "provider", offsetof(clerk_saml_account_connection_t, provider),
       &clerk__type_str, CLERK__F_REQUIRED, 0 },
     { "sync_user_attributes",
       offsetof(clerk_saml_account_connection_t, sync_user_attributes),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "allow_subdomains",
       offsetof(clerk_saml_account_connection_t, allow_subdomains),
       &clerk__type_opt_bool, 0, 0 },
@@ -34,9 +34,9 @@ static const clerk__field_t fields[] = {
           clerk_saml_account_connection_t, disable_additional_identifications),
       &clerk__type_opt_bool, 0, 0 },
     { "created_at", offsetof(clerk_saml_account_connection_t, created_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "updated_at", offsetof(clerk_saml_account_connection_t, updated_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__saml_account_connection_model = {

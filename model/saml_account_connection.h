@@ -33,20 +33,20 @@ CLERK_BEGIN_DECL
  * clerk_saml_account_connection_free().
  */
 typedef struct clerk_saml_account_connection {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *name;
     /** Deprecated. Optional: NULL = absent. */
     char *domain;
     /** Array (items, count). Optional: state CLERK_UNSET = absent. */
     clerk_str_array_t domains;
-    /** Required. */
-    bool active;
-    /** Required. */
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t active;
+    /** Required (NULL = absent). */
     char *provider;
-    /** Required. */
-    bool sync_user_attributes;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t sync_user_attributes;
     /** Optional: state CLERK_UNSET = absent. */
     clerk_opt_bool_t allow_subdomains;
     /** Optional: state CLERK_UNSET = absent. */
@@ -56,15 +56,15 @@ typedef struct clerk_saml_account_connection {
     /**
      * Unix timestamp of creation.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of last update.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_saml_account_connection_t;
 
 /**

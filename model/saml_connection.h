@@ -46,74 +46,74 @@ typedef enum clerk_saml_connection_object {
 typedef struct clerk_saml_connection {
     /**
      * One of clerk_saml_connection_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *name;
     /** Deprecated. Optional: NULL = absent. */
     char *domain;
     /** Array (items, count). Optional: state CLERK_UNSET = absent. */
     clerk_str_array_t domains;
-    /** Required, nullable: NULL = null. */
-    char *idp_entity_id;
-    /** Required, nullable: NULL = null. */
-    char *idp_sso_url;
-    /** Required, nullable: NULL = null. */
-    char *idp_certificate;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t idp_entity_id;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t idp_sso_url;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t idp_certificate;
     /**
      * Unix timestamp (milliseconds) of the start of the IdP certificate
      * validity window (X.509 NotBefore). Null when no certificate is
      * configured.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t idp_certificate_issued_at;
     /**
      * Unix timestamp (milliseconds) of the end of the IdP certificate validity
      * window (X.509 NotAfter). Null when no certificate is configured.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t idp_certificate_expires_at;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t idp_metadata_url;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t idp_metadata;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *acs_url;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *sp_entity_id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *sp_metadata_url;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t organization_id;
     /** Optional: NULL = absent. */
     clerk_saml_connection_attribute_mapping_t *attribute_mapping;
-    /** Required. */
-    bool active;
-    /** Required. */
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t active;
+    /** Required (NULL = absent). */
     char *provider;
-    /** Required. */
-    int64_t user_count;
-    /** Required. */
-    bool sync_user_attributes;
-    /** Required. */
-    bool allow_subdomains;
-    /** Required. */
-    bool allow_idp_initiated;
-    /** Required. */
-    bool disable_additional_identifications;
-    /** Required. */
-    bool allow_organization_account_linking;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_int64_t user_count;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t sync_user_attributes;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t allow_subdomains;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t allow_idp_initiated;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t disable_additional_identifications;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t allow_organization_account_linking;
     /**
      * Enable or deactivate ForceAuthn
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool force_authn;
+    clerk_opt_bool_t force_authn;
     /**
      * Configuration for the login_hint sent to the IdP on SSO sign-in
      *
@@ -125,15 +125,15 @@ typedef struct clerk_saml_connection {
     /**
      * Unix timestamp of creation.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of last update.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
     /**
      * Required by the schema, which does not define it: kept as any JSON value.
      *

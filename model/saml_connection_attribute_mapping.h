@@ -35,13 +35,13 @@ CLERK_BEGIN_DECL
  * clerk_saml_connection_attribute_mapping_free().
  */
 typedef struct clerk_saml_connection_attribute_mapping {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *user_id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *email_address;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *first_name;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *last_name;
 } clerk_saml_connection_attribute_mapping_t;
 

@@ -54,7 +54,7 @@ typedef struct clerk_saml_connection_login_hint {
      * Controls the login_hint sent to the IdP on SSO sign-in
      *
      * One of clerk_saml_connection_login_hint_mode_t (`value`; unknown strings
-     * kept in `raw`). Required.
+     * kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t mode;
     /**

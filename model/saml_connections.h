@@ -35,14 +35,14 @@ CLERK_BEGIN_DECL
  * clerk_saml_connections_parse(); free with clerk_saml_connections_free().
  */
 typedef struct clerk_saml_connections {
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_saml_connection_array_t data;
     /**
      * Total number of SAML Connections
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_count;
+    clerk_opt_int64_t total_count;
 } clerk_saml_connections_t;
 
 /**

@@ -61,7 +61,7 @@ typedef struct clerk_saml_connections_create_request {
     /**
      * The name to use as a label for this SAML Connection
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /**
@@ -82,7 +82,7 @@ typedef struct clerk_saml_connections_create_request {
      * The IdP provider of the connection.
      *
      * One of clerk_saml_connections_create_request_provider_t (`value`; unknown
-     * strings kept in `raw`). Required.
+     * strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t provider;
     /**

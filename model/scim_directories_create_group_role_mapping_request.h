@@ -39,13 +39,13 @@ typedef struct clerk_scim_directories_create_group_role_mapping_request {
     /**
      * The SCIM group ID from the identity provider.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *scim_group_id;
     /**
      * The ID of the organization role to assign to members of the SCIM group.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *role_id;
     /**

@@ -41,7 +41,7 @@ typedef struct clerk_scim_directories_create_request {
     /**
      * The ID of the enterprise connection to associate with this directory.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *enterprise_connection_id;
     /**
@@ -53,7 +53,7 @@ typedef struct clerk_scim_directories_create_request {
     /**
      * The identity provider for this directory.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *provider;
     /**

@@ -42,7 +42,7 @@ typedef struct clerk_scim_directories_create_request_group_role_mappings_item {
     /**
      * The SCIM group ID from the identity provider.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *scim_group_id;
     /**
@@ -54,7 +54,7 @@ typedef struct clerk_scim_directories_create_request_group_role_mappings_item {
     /**
      * The organization role ID to assign to members of the SCIM group.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *role_id;
     /**

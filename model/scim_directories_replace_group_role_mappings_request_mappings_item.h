@@ -47,13 +47,13 @@ typedef struct
     /**
      * The SCIM group ID from the identity provider.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *scim_group_id;
     /**
      * The ID of the organization role to assign to members of the SCIM group.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *role_id;
 } clerk_scim_directories_replace_group_role_mappings_request_mappings_item_t;

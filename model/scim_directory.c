@@ -37,11 +37,11 @@ static const clerk__field_t fields[] = {
       &clerk__type_str, CLERK__F_REQUIRED, 0 },
     { "provider", offsetof(clerk_scim_directory_t, provider), &clerk__type_str,
       CLERK__F_REQUIRED, 0 },
-    { "enabled", offsetof(clerk_scim_directory_t, enabled), &clerk__type_bool,
-      CLERK__F_REQUIRED, 0 },
+    { "enabled", offsetof(clerk_scim_directory_t, enabled),
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "group_role_mapping_enabled",
       offsetof(clerk_scim_directory_t, group_role_mapping_enabled),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "attribute_mapping", offsetof(clerk_scim_directory_t, attribute_mapping),
       &clerk__type_json, CLERK__F_REQUIRED, 0 },
     { "custom_attributes", offsetof(clerk_scim_directory_t, custom_attributes),
@@ -49,9 +49,9 @@ static const clerk__field_t fields[] = {
     { "api_key", offsetof(clerk_scim_directory_t, api_key),
       &clerk__type_opt_str, CLERK__F_NULLABLE, 0 },
     { "created_at", offsetof(clerk_scim_directory_t, created_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "updated_at", offsetof(clerk_scim_directory_t, updated_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__scim_directory_model = {

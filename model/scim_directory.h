@@ -51,19 +51,19 @@ typedef struct clerk_scim_directory {
      * String representing the object's type. Always "scim_directory".
      *
      * One of clerk_scim_directory_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Unique identifier for the directory.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * A human-friendly name for the directory.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /**
@@ -75,27 +75,27 @@ typedef struct clerk_scim_directory {
     /**
      * The SCIM endpoint URL for this directory.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *endpoint_url;
     /**
      * The identity provider for this directory.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *provider;
     /**
      * Whether the directory is enabled.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool enabled;
+    clerk_opt_bool_t enabled;
     /**
      * Whether group-to-role mapping is enabled for this directory.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool group_role_mapping_enabled;
+    clerk_opt_bool_t group_role_mapping_enabled;
     /**
      * Mapping of user attributes to the SCIM attribute paths they are extracted
      * from.
@@ -121,15 +121,15 @@ typedef struct clerk_scim_directory {
     /**
      * Unix timestamp when the directory was created.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp when the directory was last updated.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_scim_directory_t;
 
 /**

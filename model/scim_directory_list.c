@@ -11,7 +11,7 @@ static const clerk__field_t fields[] = {
     { "data", offsetof(clerk_scim_directory_list_t, data),
       &clerk__scim_directory_array_type, CLERK__F_REQUIRED, 0 },
     { "total_count", offsetof(clerk_scim_directory_list_t, total_count),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__scim_directory_list_model = {

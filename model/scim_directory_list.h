@@ -36,14 +36,14 @@ CLERK_BEGIN_DECL
  * clerk_scim_directory_list_free().
  */
 typedef struct clerk_scim_directory_list {
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_scim_directory_array_t data;
     /**
      * Total number of directories.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_count;
+    clerk_opt_int64_t total_count;
 } clerk_scim_directory_list_t;
 
 /**

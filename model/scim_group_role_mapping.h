@@ -54,51 +54,51 @@ typedef struct clerk_scim_group_role_mapping {
      * String representing the object's type. Always "scim_group_role_mapping".
      *
      * One of clerk_scim_group_role_mapping_object_t (`value`; unknown strings
-     * kept in `raw`). Required.
+     * kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * Unique identifier for the SCIM group role mapping.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * The ID of the directory this mapping belongs to.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *scim_directory_id;
     /**
      * The ID of the directory this mapping belongs to. Same value as
      * `scim_directory_id`.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *directory_id;
     /**
      * The SCIM group ID from the identity provider.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *scim_group_id;
     /**
      * The group ID from the identity provider. Same value as `scim_group_id`.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *directory_group_id;
     /**
      * The display name of the SCIM group, as reported by the identity provider.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *scim_group_display_name;
     /**
      * The display name of the group, as reported by the identity provider. Same
      * value as `scim_group_display_name`.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *directory_group_display_name;
     /** Optional: NULL = absent. */
@@ -107,21 +107,21 @@ typedef struct clerk_scim_group_role_mapping {
      * Mapping precedence, starting at 1. Lower values take priority when a user
      * belongs to multiple mapped groups.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t precedence;
+    clerk_opt_int64_t precedence;
     /**
      * Unix timestamp (milliseconds) of when the mapping was created.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp (milliseconds) of when the mapping was last updated.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_scim_group_role_mapping_t;
 
 /**

@@ -30,7 +30,7 @@ static const clerk__field_t fields[] = {
     { "id", offsetof(clerk_scim_group_role_mapping_deleted_t, id),
       &clerk__type_str, CLERK__F_REQUIRED, 0 },
     { "deleted", offsetof(clerk_scim_group_role_mapping_deleted_t, deleted),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__scim_group_role_mapping_deleted_model = {

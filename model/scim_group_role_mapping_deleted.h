@@ -52,21 +52,21 @@ typedef struct clerk_scim_group_role_mapping_deleted {
      * String representing the object's type.
      *
      * One of clerk_scim_group_role_mapping_deleted_object_t (`value`; unknown
-     * strings kept in `raw`). Required.
+     * strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * The ID of the deleted SCIM group role mapping.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *id;
     /**
      * Whether the SCIM group role mapping was successfully deleted.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool deleted;
+    clerk_opt_bool_t deleted;
 } clerk_scim_group_role_mapping_deleted_t;
 
 /**

@@ -37,14 +37,14 @@ CLERK_BEGIN_DECL
  * clerk_scim_group_role_mapping_list_free().
  */
 typedef struct clerk_scim_group_role_mapping_list {
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_scim_group_role_mapping_array_t data;
     /**
      * Total number of SCIM group role mappings in the directory.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_count;
+    clerk_opt_int64_t total_count;
 } clerk_scim_group_role_mapping_list_t;
 
 /**

@@ -14,7 +14,7 @@ static const clerk__field_t fields[] = {
       offsetof(clerk_scim_user_metadata_t, directory_enabled),
       &clerk__type_opt_bool, 0, 0 },
     { "external_id", offsetof(clerk_scim_user_metadata_t, external_id),
-      &clerk__type_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
+      &clerk__type_opt_str, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
 };
 
 const clerk__model_t clerk__scim_user_metadata_model = {

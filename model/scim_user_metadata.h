@@ -38,7 +38,7 @@ typedef struct clerk_scim_user_metadata {
     /**
      * The ID of the directory the user is provisioned from.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *directory_id;
     /**
@@ -50,9 +50,9 @@ typedef struct clerk_scim_user_metadata {
     /**
      * The user's external ID as reported by the directory, if any.
      *
-     * Required, nullable: NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
-    char *external_id;
+    clerk_opt_str_t external_id;
 } clerk_scim_user_metadata_t;
 
 /**

@@ -76,14 +76,14 @@ typedef struct clerk_session {
      * same value.
      *
      * One of clerk_session_object_t (`value`; unknown strings kept in `raw`).
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *user_id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *client_id;
     /**
      * Optional. Free-form JSON, owned by this struct; NULL = absent. A JSON
@@ -92,13 +92,13 @@ typedef struct clerk_session {
     cJSON *actor;
     /**
      * One of clerk_session_status_t (`value`; unknown strings kept in `raw`).
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t status;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t last_active_organization_id;
-    /** Required. */
-    int64_t last_active_at;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_int64_t last_active_at;
     /**
      * Optional: NULL = absent; nullable: latest_activity_is_null is true when
      * null.
@@ -109,27 +109,27 @@ typedef struct clerk_session {
     /**
      * Unix timestamp of expiration.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t expire_at;
+    clerk_opt_int64_t expire_at;
     /**
      * Unix timestamp of abandonment.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t abandon_at;
+    clerk_opt_int64_t abandon_at;
     /**
      * Unix timestamp of last update.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
     /**
      * Unix timestamp of creation.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Array (items, count). Optional, nullable: state tells absent/null/set.
      */

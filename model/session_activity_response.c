@@ -15,7 +15,7 @@ static const clerk__field_t fields[] = {
     { "device_type", offsetof(clerk_session_activity_response_t, device_type),
       &clerk__type_str, 0, 0 },
     { "is_mobile", offsetof(clerk_session_activity_response_t, is_mobile),
-      &clerk__type_bool, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "browser_name", offsetof(clerk_session_activity_response_t, browser_name),
       &clerk__type_str, 0, 0 },
     { "browser_version",

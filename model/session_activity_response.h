@@ -34,14 +34,14 @@ CLERK_BEGIN_DECL
  * clerk_session_activity_response_free().
  */
 typedef struct clerk_session_activity_response {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
     /** Optional: NULL = absent. */
     char *device_type;
-    /** Required. */
-    bool is_mobile;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t is_mobile;
     /** Optional: NULL = absent. */
     char *browser_name;
     /** Optional: NULL = absent. */

@@ -32,7 +32,7 @@ CLERK_BEGIN_DECL
  * free with clerk_session_task_free().
  */
 typedef struct clerk_session_task {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *key;
 } clerk_session_task_t;
 

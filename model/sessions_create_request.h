@@ -36,7 +36,7 @@ typedef struct clerk_sessions_create_request {
     /**
      * The ID representing the user
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *user_id;
     /**

@@ -51,20 +51,20 @@ typedef struct clerk_sessions_refresh_request {
      * The JWT that is sent via the `__session` cookie from your frontend. Note:
      * this JWT must be associated with the supplied session ID.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *expired_token;
     /**
      * The refresh token from the `__refresh` cookie set via FAPI's handshake
      * flow.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *refresh_token;
     /**
      * The origin of the request.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *request_origin;
     /**

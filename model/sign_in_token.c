@@ -54,9 +54,9 @@ static const clerk__field_t fields[] = {
     { "url", offsetof(clerk_sign_in_token_t, url), &clerk__type_opt_str,
       CLERK__F_NULLABLE, 0 },
     { "created_at", offsetof(clerk_sign_in_token_t, created_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "updated_at", offsetof(clerk_sign_in_token_t, updated_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__sign_in_token_model = {

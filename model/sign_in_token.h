@@ -54,17 +54,17 @@ typedef enum clerk_sign_in_token_status {
 typedef struct clerk_sign_in_token {
     /**
      * One of clerk_sign_in_token_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
     /**
      * One of clerk_sign_in_token_status_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t status;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *user_id;
     /** Optional: NULL = absent. */
     char *token;
@@ -73,15 +73,15 @@ typedef struct clerk_sign_in_token {
     /**
      * Unix timestamp of creation.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of last update.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_sign_in_token_t;
 
 /**

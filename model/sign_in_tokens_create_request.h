@@ -37,7 +37,7 @@ typedef struct clerk_sign_in_tokens_create_request {
     /**
      * The ID of the user that can use the newly created sign in token
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *user_id;
     /**

@@ -57,62 +57,62 @@ typedef enum clerk_sign_up_status {
 typedef struct clerk_sign_up {
     /**
      * One of clerk_sign_up_object_t (`value`; unknown strings kept in `raw`).
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
     /**
      * One of clerk_sign_up_status_t (`value`; unknown strings kept in `raw`).
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t status;
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_str_array_t required_fields;
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_str_array_t optional_fields;
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_str_array_t missing_fields;
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_str_array_t unverified_fields;
     /** Required. */
     clerk_sign_up_verifications_t *verifications;
-    /** Required, nullable: NULL = null. */
-    char *username;
-    /** Required, nullable: NULL = null. */
-    char *email_address;
-    /** Required, nullable: NULL = null. */
-    char *phone_number;
-    /** Required, nullable: NULL = null. */
-    char *web3_wallet;
-    /** Required. */
-    bool password_enabled;
-    /** Required, nullable: NULL = null. */
-    char *first_name;
-    /** Required, nullable: NULL = null. */
-    char *last_name;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t username;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t email_address;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t phone_number;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t web3_wallet;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t password_enabled;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t first_name;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t last_name;
     /** Optional. Free-form JSON, owned by this struct; NULL = absent. */
     cJSON *unsafe_metadata;
     /** Optional. Free-form JSON, owned by this struct; NULL = absent. */
     cJSON *public_metadata;
-    /** Required. */
-    bool custom_action;
-    /** Required, nullable: NULL = null. */
-    char *external_id;
-    /** Required, nullable: NULL = null. */
-    char *created_session_id;
-    /** Required, nullable: NULL = null. */
-    char *created_user_id;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t custom_action;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t external_id;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t created_session_id;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t created_user_id;
     /**
      * Unix timestamp at which the user abandoned the sign up attempt.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t abandon_at;
+    clerk_opt_int64_t abandon_at;
     /**
      * Unix timestamp at which the user accepted the legal requirements.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t legal_accepted_at;
     /**

@@ -32,7 +32,7 @@ CLERK_BEGIN_DECL
  * clerk_svix_url_free().
  */
 typedef struct clerk_svix_url {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *svix_url;
 } clerk_svix_url_t;
 

@@ -29,7 +29,7 @@ static const clerk__field_t fields[] = {
     { "token", offsetof(clerk_testing_token_t, token), &clerk__type_str,
       CLERK__F_REQUIRED, 0 },
     { "expires_at", offsetof(clerk_testing_token_t, expires_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__testing_token_model = {

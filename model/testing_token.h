@@ -42,7 +42,7 @@ typedef enum clerk_testing_token_object {
 typedef struct clerk_testing_token {
     /**
      * One of clerk_testing_token_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
@@ -50,15 +50,15 @@ typedef struct clerk_testing_token {
      * `__clerk_testing_token` query parameter with requests to the Frontend
      * API.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *token;
     /**
      * Unix timestamp of the token's expiration time.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t expires_at;
+    clerk_opt_int64_t expires_at;
 } clerk_testing_token_t;
 
 /**

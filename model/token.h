@@ -50,13 +50,13 @@ typedef struct clerk_token {
      * same value.
      *
      * One of clerk_token_object_t (`value`; unknown strings kept in `raw`).
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
     /**
      * String representing the encoded JSON Web Token (JWT) value.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *jwt;
 } clerk_token_t;

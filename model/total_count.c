@@ -27,7 +27,7 @@ static const clerk__field_t fields[] = {
     { "object", offsetof(clerk_total_count_t, object),
       &clerk__total_count_object_type, CLERK__F_REQUIRED, 0 },
     { "total_count", offsetof(clerk_total_count_t, total_count),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__total_count_model = {

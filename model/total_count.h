@@ -50,11 +50,11 @@ typedef struct clerk_total_count {
      * same value.
      *
      * One of clerk_total_count_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
-    int64_t total_count;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_int64_t total_count;
 } clerk_total_count_t;
 
 /**

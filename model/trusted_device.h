@@ -76,42 +76,42 @@ typedef struct clerk_trusted_device {
      * String representing the object's type.
      *
      * One of clerk_trusted_device_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
     /**
      * One of clerk_trusted_device_platform_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t platform;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *app_identifier;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t name;
     /**
      * One of clerk_trusted_device_algorithm_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t algorithm;
     /**
      * One of clerk_trusted_device_status_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t status;
     /**
      * Unix timestamp of creation in milliseconds.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of the last update in milliseconds.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
     /**
      * Unix timestamp of the last use in milliseconds.
      *

@@ -36,14 +36,14 @@ CLERK_BEGIN_DECL
  * clerk_trusted_device_list_free().
  */
 typedef struct clerk_trusted_device_list {
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_trusted_device_array_t data;
     /**
      * Total number of trusted devices
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_count;
+    clerk_opt_int64_t total_count;
 } clerk_trusted_device_list_t;
 
 /**

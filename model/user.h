@@ -56,38 +56,38 @@ typedef enum clerk_user_object {
  * clerk_user_free().
  */
 typedef struct clerk_user {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
     /**
      * String representing the object's type. Objects of the same type share the
      * same value.
      *
      * One of clerk_user_object_t (`value`; unknown strings kept in `raw`).
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required, nullable: NULL = null. */
-    char *external_id;
-    /** Required, nullable: NULL = null. */
-    char *primary_email_address_id;
-    /** Required, nullable: NULL = null. */
-    char *primary_phone_number_id;
-    /** Required, nullable: NULL = null. */
-    char *primary_web3_wallet_id;
-    /** Required, nullable: NULL = null. */
-    char *username;
-    /** Required, nullable: NULL = null. */
-    char *first_name;
-    /** Required, nullable: NULL = null. */
-    char *last_name;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t external_id;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t primary_email_address_id;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t primary_phone_number_id;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t primary_web3_wallet_id;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t username;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t first_name;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t last_name;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t locale;
     /** Deprecated. Optional: NULL = absent. */
     char *profile_image_url;
     /** Optional: NULL = absent. */
     char *image_url;
-    /** Required. */
-    bool has_image;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t has_image;
     /** Required. Free-form JSON, owned by this struct; NULL = absent. */
     cJSON *public_metadata;
     /**
@@ -97,34 +97,34 @@ typedef struct clerk_user {
     cJSON *private_metadata;
     /** Optional. Free-form JSON, owned by this struct; NULL = absent. */
     cJSON *unsafe_metadata;
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_email_address_array_t email_addresses;
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_phone_number_array_t phone_numbers;
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_web3_wallet_array_t web3_wallets;
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_passkey_array_t passkeys;
-    /** Required. */
-    bool password_enabled;
-    /** Required. */
-    bool two_factor_enabled;
-    /** Required. */
-    bool totp_enabled;
-    /** Required. */
-    bool backup_code_enabled;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t password_enabled;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t two_factor_enabled;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t totp_enabled;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t backup_code_enabled;
     /**
      * Unix timestamp of when MFA was last enabled for this user. It should be
      * noted that this field is not nullified if MFA is disabled.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t mfa_enabled_at;
     /**
      * Unix timestamp of when MFA was last disabled for this user. It should be
      * noted that this field is not nullified if MFA is enabled again.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t mfa_disabled_at;
     /**
@@ -133,33 +133,33 @@ typedef struct clerk_user {
      * Optional, nullable: state tells absent/null/set.
      */
     clerk_opt_int64_t password_last_updated_at;
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_external_account_with_verification_array_t external_accounts;
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_saml_account_array_t saml_accounts;
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_enterprise_account_array_t enterprise_accounts;
     /** Array (items, count). Optional: state CLERK_UNSET = absent. */
     clerk_organization_membership_array_t organization_memberships;
     /**
      * Unix timestamp of last sign-in.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t last_sign_in_at;
     /**
      * Flag to denote whether user is banned or not.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool banned;
+    clerk_opt_bool_t banned;
     /**
      * Flag to denote whether user is currently locked, i.e. restricted from
      * signing in or not.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool locked;
+    clerk_opt_bool_t locked;
     /**
      * Flag to denote whether user has been deprovisioned and is restricted from
      * signing in.
@@ -172,7 +172,7 @@ typedef struct clerk_user {
      * locked user. A null value for a locked user indicates that lockout never
      * expires.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t lockout_expires_in_seconds;
     /**
@@ -181,33 +181,33 @@ typedef struct clerk_user {
      * explicitly via the Backend API, they may still have verification attempts
      * remaining.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t verification_attempts_remaining;
     /**
      * Unix timestamp of last update.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
     /**
      * Unix timestamp of creation.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * If enabled, user can delete themselves via FAPI.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool delete_self_enabled;
+    clerk_opt_bool_t delete_self_enabled;
     /**
      * If enabled, user can create organizations via FAPI.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    bool create_organization_enabled;
+    clerk_opt_bool_t create_organization_enabled;
     /**
      * The maximum number of organizations the user can create. 0 means
      * unlimited.
@@ -218,13 +218,13 @@ typedef struct clerk_user {
     /**
      * Unix timestamp of the latest session activity, with day precision.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t last_active_at;
     /**
      * Unix timestamp of when the user accepted the legal requirements.
      *
-     * Required, nullable: state CLERK_NULL = null.
+     * Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent.
      */
     clerk_opt_int64_t legal_accepted_at;
     /**

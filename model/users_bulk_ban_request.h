@@ -36,7 +36,7 @@ typedef struct clerk_users_bulk_ban_request {
     /**
      * Array of user IDs to ban
      *
-     * Array (items, count). Required.
+     * Array (items, count). Required: state CLERK_UNSET = absent.
      */
     clerk_str_array_t user_ids;
 } clerk_users_bulk_ban_request_t;

@@ -36,7 +36,7 @@ typedef struct clerk_users_bulk_unban_request {
     /**
      * Array of user IDs to unban
      *
-     * Array (items, count). Required.
+     * Array (items, count). Required: state CLERK_UNSET = absent.
      */
     clerk_str_array_t user_ids;
 } clerk_users_bulk_unban_request_t;

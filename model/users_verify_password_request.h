@@ -37,7 +37,7 @@ typedef struct clerk_users_verify_password_request {
     /**
      * The user password to verify
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *password;
 } clerk_users_verify_password_request_t;

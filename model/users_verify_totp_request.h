@@ -37,7 +37,7 @@ typedef struct clerk_users_verify_totp_request {
     /**
      * The TOTP or backup code to verify
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *code;
 } clerk_users_verify_totp_request_t;

@@ -61,18 +61,18 @@ typedef struct clerk_verification_from_oauth {
     clerk_enum_t object;
     /**
      * One of clerk_verification_from_oauth_status_t (`value`; unknown strings
-     * kept in `raw`). Required.
+     * kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t status;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *strategy;
     /** Optional: NULL = absent; nullable: error_is_null is true when null. */
     clerk_clerk_error_t *error;
     /** True when `error` was (or is to be sent as) JSON null. */
     bool error_is_null;
-    /** Required, nullable: state CLERK_NULL = null. */
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
     clerk_opt_int64_t expire_at;
-    /** Required, nullable: state CLERK_NULL = null. */
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
     clerk_opt_int64_t attempts;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t verified_at_client;

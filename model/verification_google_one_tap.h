@@ -70,17 +70,17 @@ typedef struct clerk_verification_google_one_tap {
     clerk_enum_t object;
     /**
      * One of clerk_verification_google_one_tap_status_t (`value`; unknown
-     * strings kept in `raw`). Required.
+     * strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t status;
     /**
      * One of clerk_verification_google_one_tap_strategy_t (`value`; unknown
-     * strings kept in `raw`). Required.
+     * strings kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t strategy;
-    /** Required, nullable: state CLERK_NULL = null. */
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
     clerk_opt_int64_t expire_at;
-    /** Required, nullable: state CLERK_NULL = null. */
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
     clerk_opt_int64_t attempts;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t verified_at_client;

@@ -53,7 +53,7 @@ static const clerk__field_t fields[] = {
       &clerk__clerk_error_type, CLERK__F_NULLABLE,
       offsetof(clerk_verification_oauth_t, error_is_null) },
     { "expire_at", offsetof(clerk_verification_oauth_t, expire_at),
-      &clerk__type_int, CLERK__F_REQUIRED, 0 },
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "attempts", offsetof(clerk_verification_oauth_t, attempts),
       &clerk__type_opt_int, CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
     { "verified_at_client",

@@ -66,10 +66,10 @@ typedef struct clerk_verification_oauth {
     clerk_enum_t object;
     /**
      * One of clerk_verification_oauth_status_t (`value`; unknown strings kept
-     * in `raw`). Required.
+     * in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t status;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *strategy;
     /** Optional: NULL = absent. */
     char *external_verification_redirect_url;
@@ -77,9 +77,9 @@ typedef struct clerk_verification_oauth {
     clerk_clerk_error_t *error;
     /** True when `error` was (or is to be sent as) JSON null. */
     bool error_is_null;
-    /** Required. */
-    int64_t expire_at;
-    /** Required, nullable: state CLERK_NULL = null. */
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_int64_t expire_at;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
     clerk_opt_int64_t attempts;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t verified_at_client;

@@ -73,17 +73,17 @@ typedef struct clerk_verification_otp {
     clerk_enum_t object;
     /**
      * One of clerk_verification_otp_status_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t status;
     /**
      * One of clerk_verification_otp_strategy_t (`value`; unknown strings kept
-     * in `raw`). Required.
+     * in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t strategy;
-    /** Required, nullable: state CLERK_NULL = null. */
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
     clerk_opt_int64_t attempts;
-    /** Required, nullable: state CLERK_NULL = null. */
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
     clerk_opt_int64_t expire_at;
     /**
      * The delivery channel of the code (phone codes only).

@@ -74,12 +74,12 @@ typedef struct clerk_verification_saml {
     clerk_enum_t object;
     /**
      * One of clerk_verification_saml_status_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t status;
     /**
      * One of clerk_verification_saml_strategy_t (`value`; unknown strings kept
-     * in `raw`). Required.
+     * in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t strategy;
     /** Optional, nullable: state tells absent/null/set. */
@@ -90,7 +90,7 @@ typedef struct clerk_verification_saml {
     bool error_is_null;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_int64_t expire_at;
-    /** Required, nullable: state CLERK_NULL = null. */
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
     clerk_opt_int64_t attempts;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t verified_at_client;

@@ -68,17 +68,17 @@ typedef struct clerk_verification_ticket {
     clerk_enum_t object;
     /**
      * One of clerk_verification_ticket_status_t (`value`; unknown strings kept
-     * in `raw`). Required.
+     * in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t status;
     /**
      * One of clerk_verification_ticket_strategy_t (`value`; unknown strings
-     * kept in `raw`). Required.
+     * kept in `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t strategy;
-    /** Required, nullable: state CLERK_NULL = null. */
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
     clerk_opt_int64_t attempts;
-    /** Required, nullable: state CLERK_NULL = null. */
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
     clerk_opt_int64_t expire_at;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t verified_at_client;

@@ -35,14 +35,14 @@ CLERK_BEGIN_DECL
  * clerk_waitlist_entries_parse(); free with clerk_waitlist_entries_free().
  */
 typedef struct clerk_waitlist_entries {
-    /** Array (items, count). Required. */
+    /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_waitlist_entry_array_t data;
     /**
      * Total number of waitlist entries
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t total_count;
+    clerk_opt_int64_t total_count;
 } clerk_waitlist_entries_t;
 
 /**

@@ -38,7 +38,7 @@ typedef struct clerk_waitlist_entries_bulk_create_request_item {
     /**
      * The email address to add to the waitlist
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *email_address;
     /**

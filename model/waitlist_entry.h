@@ -59,16 +59,16 @@ typedef enum clerk_waitlist_entry_status {
 typedef struct clerk_waitlist_entry {
     /**
      * One of clerk_waitlist_entry_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *email_address;
     /**
      * One of clerk_waitlist_entry_status_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t status;
     /**
@@ -81,15 +81,15 @@ typedef struct clerk_waitlist_entry {
     /**
      * Unix timestamp of creation.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of last update.
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
     /**
      * Optional: NULL = absent; nullable: invitation_is_null is true when null.
      */

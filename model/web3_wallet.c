@@ -33,10 +33,10 @@ static const clerk__field_t fields[] = {
       &clerk__web3_wallet_verification_type,
       CLERK__F_REQUIRED | CLERK__F_NULLABLE,
       offsetof(clerk_web3_wallet_t, verification_is_null) },
-    { "created_at", offsetof(clerk_web3_wallet_t, created_at), &clerk__type_int,
-      CLERK__F_REQUIRED, 0 },
-    { "updated_at", offsetof(clerk_web3_wallet_t, updated_at), &clerk__type_int,
-      CLERK__F_REQUIRED, 0 },
+    { "created_at", offsetof(clerk_web3_wallet_t, created_at),
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
+    { "updated_at", offsetof(clerk_web3_wallet_t, updated_at),
+      &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
 };
 
 const clerk__model_t clerk__web3_wallet_model = {

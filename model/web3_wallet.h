@@ -55,10 +55,10 @@ typedef struct clerk_web3_wallet {
      * same value.
      *
      * One of clerk_web3_wallet_object_t (`value`; unknown strings kept in
-     * `raw`). Required.
+     * `raw`). Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t object;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *web3_wallet;
     /** Required; nullable: verification_is_null is true when null. */
     clerk_web3_wallet_verification_t *verification;
@@ -67,15 +67,15 @@ typedef struct clerk_web3_wallet {
     /**
      * Unix timestamp of creation
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t created_at;
+    clerk_opt_int64_t created_at;
     /**
      * Unix timestamp of creation
      *
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
-    int64_t updated_at;
+    clerk_opt_int64_t updated_at;
 } clerk_web3_wallet_t;
 
 /**

@@ -149,6 +149,36 @@ typedef struct clerk_json_error {
     ((type){ (elem[]){ __VA_ARGS__ },                                          \
              sizeof((elem[]){ __VA_ARGS__ }) / sizeof(elem), CLERK_SET })
 
+/*
+ * Reading tri-state values: the value when set, else a fallback (absent and
+ * null alike).  Header-only, no symbol is exported.
+ */
+
+/** The string when set (and non-NULL), else `fallback`. */
+static inline const char *clerk_opt_str_or(
+    clerk_opt_str_t v, const char *fallback)
+{
+    return v.state == CLERK_SET && v.value != NULL ? v.value : fallback;
+}
+
+/** The integer when set, else `fallback`. */
+static inline int64_t clerk_opt_int64_or(clerk_opt_int64_t v, int64_t fallback)
+{
+    return v.state == CLERK_SET ? v.value : fallback;
+}
+
+/** The boolean when set, else `fallback`. */
+static inline bool clerk_opt_bool_or(clerk_opt_bool_t v, bool fallback)
+{
+    return v.state == CLERK_SET ? v.value : fallback;
+}
+
+/** The number when set, else `fallback`. */
+static inline double clerk_opt_double_or(clerk_opt_double_t v, double fallback)
+{
+    return v.state == CLERK_SET ? v.value : fallback;
+}
+
 /**
  * Free memory the library returned as a plain buffer (printed JSON strings).
  *

@@ -217,22 +217,24 @@ class Field:
         self.kind, self.c_type, self.descriptor = self._storage()
 
     def _storage(self):
+        # A value must be able to say "absent" even when the schema
+        # requires it (lenient decoding keeps a response that lacks it; a
+        # request that lacks it is refused), so scalars are always tri-state
+        # and a string is a plain `char *` (NULL = absent) only when it
+        # cannot be null as well.
         t = self.type
-        opt = (not self.required) or self.nullable
-        scalars = {"boolean": ("BOOL", "bool", "bool"),
-                   "integer": ("INT", "int64_t", "int64"),
-                   "number": ("NUM", "double", "double")}
+        scalars = {"boolean": ("BOOL", "bool"),
+                   "integer": ("INT", "int64"),
+                   "number": ("NUM", "double")}
         if t.shape == "string":
-            if not self.required and self.nullable:
+            if self.nullable:
                 return "K_OPT_STR", "clerk_opt_str_t", "&clerk__type_opt_str"
             return "K_STR", "char *", "&clerk__type_str"
         if t.shape in scalars:
-            k, c, o = scalars[t.shape]
+            k, o = scalars[t.shape]
             short = {"BOOL": "bool", "INT": "int", "NUM": "num"}[k]
-            if opt:
-                return ("K_OPT_" + k, "clerk_opt_%s_t" % o,
-                        "&clerk__type_opt_" + short)
-            return "K_" + k, c, "&clerk__type_" + short
+            return ("K_OPT_" + k, "clerk_opt_%s_t" % o,
+                    "&clerk__type_opt_" + short)
         if t.shape == "enum":
             return "K_ENUM", "clerk_enum_t", "&" + t.enum.type_desc
         if t.shape == "json":
@@ -263,17 +265,11 @@ class Field:
     def presence_doc(self):
         t = self.type
         if self.kind == "K_STR":
-            if self.required and self.nullable:
-                return "Required, nullable: NULL = null."
             if self.required:
-                return "Required."
+                return "Required (NULL = absent)."
             return "Optional: NULL = absent."
         if self.kind.startswith("K_OPT_"):
-            if self.required:
-                return "Required, nullable: state CLERK_NULL = null."
-            if self.nullable:
-                return "Optional, nullable: state tells absent/null/set."
-            return "Optional: state CLERK_UNSET = absent."
+            return _state_doc(self.required, self.nullable)
         if self.kind == "K_ENUM":
             base = "One of %s (`value`; unknown strings kept in `raw`)." % (
                 t.enum.c_type)
@@ -310,9 +306,10 @@ class Field:
 
 def _state_doc(required, nullable):
     if required and nullable:
-        return "Required, nullable: state CLERK_NULL = null."
+        return ("Required, nullable: state CLERK_NULL = null, CLERK_UNSET = "
+                "absent.")
     if required:
-        return "Required."
+        return "Required: state CLERK_UNSET = absent."
     if nullable:
         return "Optional, nullable: state tells absent/null/set."
     return "Optional: state CLERK_UNSET = absent."

@@ -66,14 +66,18 @@ static void check_user_fixture(const void *v)
 
     assert_string_equal(u->id, "user_cafebabe");
     assert_int_equal(u->object.value, CLERK_USER_OBJECT_USER);
-    assert_null(u->username);
-    assert_string_equal(u->first_name, "John");
-    assert_false(u->password_enabled);
-    assert_true(u->two_factor_enabled);
+    assert_int_equal(u->username.state, CLERK_NULL);
+    assert_int_equal(u->first_name.state, CLERK_SET);
+    assert_string_equal(u->first_name.value, "John");
+    assert_int_equal(u->password_enabled.state, CLERK_SET);
+    assert_false(u->password_enabled.value);
+    assert_int_equal(u->two_factor_enabled.state, CLERK_SET);
+    assert_true(u->two_factor_enabled.value);
     assert_int_equal(u->email_addresses.count, 1);
     e = &u->email_addresses.items[0];
     assert_string_equal(e->email_address, "john.doe@clerk.test");
-    assert_true(e->reserved);
+    assert_int_equal(e->reserved.state, CLERK_SET);
+    assert_true(e->reserved.value);
     /* No discriminator in this old payload: the member is chosen by the
      * fields and enum values it carries. */
     assert_non_null(e->verification);
@@ -122,7 +126,8 @@ static void check_session(const void *v)
     assert_string_equal(s->id, "sess_oops");
     assert_string_equal(s->user_id, "user_player1");
     assert_int_equal(s->status.value, CLERK_SESSION_STATUS_ACTIVE);
-    assert_true(s->expire_at == 1613593533);
+    assert_int_equal(s->expire_at.state, CLERK_SET);
+    assert_true(s->expire_at.value == 1613593533);
 }
 
 static void check_errors_go(const void *v)
@@ -155,7 +160,8 @@ static void check_total_count(const void *v)
 {
     const clerk_total_count_t *t = v;
 
-    assert_true(t->total_count == 1);
+    assert_int_equal(t->total_count.state, CLERK_SET);
+    assert_true(t->total_count.value == 1);
     assert_int_equal(t->object.value, CLERK_TOTAL_COUNT_OBJECT_TOTAL_COUNT);
 }
 
@@ -165,7 +171,7 @@ static void check_oauth_tokens(const void *v)
 
     assert_int_equal(t->count, 1);
     assert_string_equal(t->items[0].token, "test_token");
-    assert_null(t->items[0].label);
+    assert_int_equal(t->items[0].label.state, CLERK_NULL);
     assert_int_equal(t->items[0].scopes.count, 2);
     assert_string_equal(t->items[0].scopes.items[1], "user:write");
 }

@@ -38,31 +38,31 @@ CLERK_BEGIN_DECL
  * free with clerk_extended_pet_free().
  */
 typedef struct clerk_extended_pet {
-    /** Required. */
+    /** Required (NULL = absent). */
     char *id;
     /** Optional: NULL = absent. */
     char *name;
-    /** Required, nullable: NULL = null. */
-    char *nickname;
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
+    clerk_opt_str_t nickname;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t tag;
-    /** Required. */
-    int64_t age;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_int64_t age;
     /** Optional: state CLERK_UNSET = absent. */
     clerk_opt_int64_t weight;
-    /** Required, nullable: state CLERK_NULL = null. */
+    /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
     clerk_opt_double_t score;
     /** Optional: state CLERK_UNSET = absent. */
     clerk_opt_double_t height;
-    /** Required. */
-    bool vaccinated;
+    /** Required: state CLERK_UNSET = absent. */
+    clerk_opt_bool_t vaccinated;
     /** Optional: state CLERK_UNSET = absent. */
     clerk_opt_bool_t neutered;
     /**
      * Where the pet is.
      *
      * One of clerk_pet_status_t (`value`; unknown strings kept in `raw`).
-     * Required.
+     * Required: state CLERK_UNSET = absent.
      */
     clerk_enum_t status;
     /**
@@ -140,7 +140,7 @@ typedef struct clerk_extended_pet {
     clerk_photo_t *photo;
     /** True when `photo` was (or is to be sent as) JSON null. */
     bool photo_is_null;
-    /** Required. */
+    /** Required (NULL = absent). */
     char *chip_id;
     /**
      * Required by the schema, which does not define it: kept as any JSON value.

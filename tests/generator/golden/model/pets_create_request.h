@@ -38,7 +38,7 @@ typedef struct clerk_pets_create_request {
     /**
      * The name.
      *
-     * Required.
+     * Required (NULL = absent).
      */
     char *name;
     /**
