@@ -1,6 +1,8 @@
 /*
- * The codec engine: built-in types, allocator, deep free and the entry
- * points generated models call (see src/codec_internal.h for the design).
+ * The codec engine: built-in types, allocator, deep free, the entry
+ * points generated models call, and the rules both decoders follow to
+ * choose the member of a union without a usable discriminator (see
+ * src/codec_internal.h for the design).
  */
 #include "codec_internal.h"
 
@@ -175,6 +177,26 @@ void clerk__json_error_set(
     }
 }
 
+void clerk__json_error_vset(
+    clerk_json_error_t *err,
+    const clerk__seg_t *segs,
+    size_t level,
+    const char *fmt,
+    va_list ap)
+{
+    char reason[sizeof(((clerk_json_error_t *)0)->reason)];
+    int n = 0;
+
+    if (err == NULL) {
+        return;
+    }
+    n = vsnprintf(reason, sizeof(reason), fmt, ap);
+    if (n < 0) {
+        reason[0] = '\0';
+    }
+    clerk__json_error_set(err, segs, level, "%s", reason);
+}
+
 static void error_clear(clerk_json_error_t *error)
 {
     if (error != NULL) {
@@ -313,14 +335,37 @@ void clerk__value_free(const clerk__type_t *type, void *value)
 /* Entry points                                                            */
 /* ---------------------------------------------------------------------- */
 
-/* Decode `json` into a fresh top-level block: for K_OBJ types the model
+/* What a value is decoded from: a cJSON tree (the tree walker) or JSON
+ * text (the direct decoder). */
+typedef struct source {
+    cJSON *tree;
+    int take; /* tree: owned by the engine, values may be taken out */
+    const char *text;
+    size_t len;
+    int is_text;
+} source_t;
+
+static clerk_status_t decode_source(
+    const clerk__type_t *type,
+    void *slot,
+    const source_t *src,
+    unsigned flags,
+    clerk_json_error_t *error)
+{
+    if (src->is_text) {
+        return clerk__decode_text(
+            type, slot, src->text, src->len, flags, error);
+    }
+    return clerk__decode_root(type, slot, src->tree, flags, src->take, error);
+}
+
+/* Decode `src` into a fresh top-level block: for K_OBJ types the model
  * struct itself, else a block of type->size bytes. */
 static clerk_status_t decode_block(
     const clerk__type_t *type,
     void **out,
-    cJSON *json,
+    const source_t *src,
     unsigned flags,
-    int take,
     clerk_json_error_t *error)
 {
     clerk_status_t st = CLERK_OK;
@@ -328,7 +373,7 @@ static clerk_status_t decode_block(
     void *block = NULL;
 
     if (type->kind == CLERK__K_OBJ) {
-        st = clerk__decode_root(type, &slot, json, flags, take, error);
+        st = decode_source(type, &slot, src, flags, error);
         if (st != CLERK_OK) {
             clerk__free_value(type, &slot);
             goto done;
@@ -341,7 +386,7 @@ static clerk_status_t decode_block(
         st = CLERK_E_NOMEM;
         goto done;
     }
-    st = clerk__decode_root(type, block, json, flags, take, error);
+    st = decode_source(type, block, src, flags, error);
     if (st != CLERK_OK) {
         clerk__value_free(type, block);
         block = NULL;
@@ -361,6 +406,7 @@ clerk_status_t clerk__model_from_json(
     clerk_json_error_t *error)
 {
     clerk__type_t type = { CLERK__K_OBJ, sizeof(void *), NULL, NULL, NULL };
+    source_t src = { NULL, 0, NULL, 0, 0 };
 
     error_clear(error);
     if (out == NULL) {
@@ -372,7 +418,8 @@ clerk_status_t clerk__model_from_json(
     }
     type.model = model;
     /* The caller's tree is never modified: take = 0. */
-    return decode_block(&type, out, (cJSON *)json, flags, 0, error);
+    src.tree = (cJSON *)json;
+    return decode_block(&type, out, &src, flags, error);
 }
 
 /* Parse exactly `len` bytes as one JSON document (trailing whitespace
@@ -412,6 +459,21 @@ static clerk_status_t parse_text(
     return CLERK_OK;
 }
 
+/* The checks clerk__value_parse*() start with. */
+static clerk_status_t decode_args(
+    const clerk__type_t *type, void **out, clerk_json_error_t *error)
+{
+    error_clear(error);
+    if (out == NULL) {
+        return CLERK_E_INVALID_ARG;
+    }
+    *out = NULL;
+    if (type == NULL || (type->kind == CLERK__K_OBJ && type->model == NULL)) {
+        return CLERK_E_INVALID_ARG;
+    }
+    return CLERK_OK;
+}
+
 /* The reference path: cJSON_ParseWithLengthOpts, then the tree walker
  * (taking strings and free-form values out of the tree).  The direct
  * decoder must be indistinguishable from it (tests/unit). */
@@ -425,21 +487,20 @@ clerk_status_t clerk__value_parse_tree(
 {
     clerk_status_t st = CLERK_OK;
     cJSON *tree = NULL;
+    source_t src = { NULL, 0, NULL, 0, 0 };
 
-    error_clear(error);
-    if (out == NULL) {
-        return CLERK_E_INVALID_ARG;
-    }
-    *out = NULL;
-    if (type == NULL || (type->kind == CLERK__K_OBJ && type->model == NULL)) {
-        return CLERK_E_INVALID_ARG;
+    st = decode_args(type, out, error);
+    if (st != CLERK_OK) {
+        return st;
     }
     st = parse_text(&tree, json, len, error);
     if (st != CLERK_OK) {
         goto done;
     }
     /* The tree is ours: strings and free-form values are taken from it. */
-    st = decode_block(type, out, tree, flags, 1, error);
+    src.tree = tree;
+    src.take = 1;
+    st = decode_block(type, out, &src, flags, error);
 done:
     cJSON_Delete(tree);
     return st;
@@ -454,41 +515,15 @@ clerk_status_t clerk__value_parse(
     clerk_json_error_t *error)
 {
     clerk_status_t st = CLERK_OK;
-    void *slot = NULL; /* K_OBJ: holds the model pointer */
-    void *block = NULL;
+    source_t src = { NULL, 0, NULL, 0, 1 };
 
-    error_clear(error);
-    if (out == NULL) {
-        return CLERK_E_INVALID_ARG;
-    }
-    *out = NULL;
-    if (type == NULL || (type->kind == CLERK__K_OBJ && type->model == NULL)) {
-        return CLERK_E_INVALID_ARG;
-    }
-    if (type->kind == CLERK__K_OBJ) {
-        st = clerk__decode_text(type, &slot, json, len, flags, error);
-        if (st != CLERK_OK) {
-            clerk__free_value(type, &slot);
-            goto done;
-        }
-        *out = slot;
-        goto done;
-    }
-    block = clerk__alloc_zeroed(&clerk__alloc_heap, type->size);
-    if (block == NULL) {
-        st = CLERK_E_NOMEM;
-        goto done;
-    }
-    st = clerk__decode_text(type, block, json, len, flags, error);
+    st = decode_args(type, out, error);
     if (st != CLERK_OK) {
-        clerk__value_free(type, block);
-        block = NULL;
-        goto done;
+        return st;
     }
-    *out = block;
-    block = NULL;
-done:
-    return st;
+    src.text = json;
+    src.len = len;
+    return decode_block(type, out, &src, flags, error);
 }
 
 clerk_status_t clerk__model_parse(
@@ -575,4 +610,151 @@ char *clerk__model_print(const clerk__model_t *model, const void *value)
 done:
     cJSON_Delete(json);
     return text;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Choosing the member of a union without a usable discriminator          */
+/* ---------------------------------------------------------------------- */
+
+void clerk__union_drop(const clerk__model_t *model, clerk__union_t *u)
+{
+    const clerk__type_t *vt = NULL;
+
+    if (u->kind > 0 && u->value != NULL) {
+        vt = model->variants[u->kind - 1].type;
+        clerk__free_model_fields(vt->model, u->value);
+        clerk__alloc_release(&clerk__alloc_heap, u->value);
+    }
+    u->kind = 0;
+    u->value = NULL;
+}
+
+/* How many required fields of a member's model are absent from the
+ * object. */
+static size_t missing_required(
+    const clerk__model_t *model, const clerk__union_obj_t *obj)
+{
+    size_t n = 0;
+    size_t i = 0;
+
+    for (i = 0; i < model->field_count; i++) {
+        if ((model->fields[i].flags & CLERK__F_REQUIRED) != 0 &&
+            !obj->has(obj->obj, model->fields[i].name)) {
+            n++;
+        }
+    }
+    return n;
+}
+
+typedef struct fit {
+    size_t known;     /* keys the member's model knows */
+    size_t bad_enums; /* string values of its enum fields it does not list */
+} fit_t;
+
+static void fit_field(void *arg, const clerk__field_t *f, const char *str)
+{
+    fit_t *fit = arg;
+    const clerk__enum_t *en = f->type->enumeration;
+    size_t i = 0;
+
+    fit->known++;
+    if (f->type->kind != CLERK__K_ENUM || en == NULL || en->count == 0 ||
+        str == NULL) {
+        return;
+    }
+    for (i = 0; i < en->count; i++) {
+        if (strcmp(en->values[i], str) == 0) {
+            return;
+        }
+    }
+    fit->bad_enums++;
+}
+
+/* The member the object comes closest to: fewest missing required fields,
+ * then fewest unknown enum values, then most known keys. */
+static size_t closest_member(
+    const clerk__model_t *model, const clerk__union_obj_t *obj)
+{
+    size_t best = 0;
+    size_t best_miss = (size_t)-1;
+    fit_t best_fit = { 0, 0 };
+    fit_t fit = { 0, 0 };
+    size_t i = 0;
+    size_t miss = 0;
+    const clerk__model_t *m = NULL;
+
+    for (i = 0; i < model->variant_count; i++) {
+        m = model->variants[i].type->model;
+        miss = missing_required(m, obj);
+        fit.known = 0;
+        fit.bad_enums = 0;
+        obj->each_field(obj->obj, m, fit_field, &fit);
+        if (miss < best_miss ||
+            (miss == best_miss && (fit.bad_enums < best_fit.bad_enums ||
+                                   (fit.bad_enums == best_fit.bad_enums &&
+                                    fit.known > best_fit.known)))) {
+            best = i;
+            best_miss = miss;
+            best_fit = fit;
+        }
+    }
+    return best;
+}
+
+/* Try member i; a failed attempt leaves nothing behind. */
+static int tried(
+    const clerk__model_t *model,
+    const clerk__union_obj_t *obj,
+    size_t i,
+    int strict,
+    clerk__union_t *u,
+    clerk_status_t *st)
+{
+    *st = obj->try_member(obj->ctx, i, strict, u);
+    if (*st == CLERK_OK || *st == CLERK_E_NOMEM) {
+        return 1;
+    }
+    clerk__union_drop(model, u);
+    return 0;
+}
+
+clerk_status_t clerk__union_choose(
+    const clerk__model_t *model,
+    const clerk__union_obj_t *obj,
+    unsigned flags,
+    clerk__union_t *u)
+{
+    clerk_status_t st = CLERK_OK;
+    size_t i = 0;
+    size_t want = 0;
+    size_t most = 0;
+    size_t miss = 0;
+
+    for (i = 0; i < model->variant_count; i++) {
+        if (tried(model, obj, i, 1, u, &st)) {
+            return st;
+        }
+    }
+    if ((flags & CLERK_DECODE_STRICT) == 0) {
+        for (i = 0; i < model->variant_count; i++) {
+            miss = missing_required(model->variants[i].type->model, obj);
+            most = miss > most ? miss : most;
+        }
+        /* Rounds by number of missing fields keep the order stable
+         * without sorting; unions have a handful of members. */
+        for (want = 0; want <= most; want++) {
+            for (i = 0; i < model->variant_count; i++) {
+                if (missing_required(model->variants[i].type->model, obj) ==
+                        want &&
+                    tried(model, obj, i, 0, u, &st)) {
+                    return st;
+                }
+            }
+        }
+        return obj->no_member(obj->ctx);
+    }
+    /* Say why the closest member failed rather than just "no match". */
+    st = obj->try_member(obj->ctx, closest_member(model, obj), 1, u);
+    clerk__union_drop(model, u);
+    return st == CLERK_OK ? obj->no_member(obj->ctx) : st;
 }

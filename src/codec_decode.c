@@ -66,18 +66,10 @@ static clerk_status_t decode_model(
 static clerk_status_t fail(dctx_t *c, size_t level, const char *fmt, ...)
 {
     va_list ap;
-    char reason[sizeof(((clerk_json_error_t *)0)->reason)];
-    int n = 0;
 
-    if (c->err != NULL) {
-        va_start(ap, fmt);
-        n = vsnprintf(reason, sizeof(reason), fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            reason[0] = '\0';
-        }
-        clerk__json_error_set(c->err, c->segs, level, "%s", reason);
-    }
+    va_start(ap, fmt);
+    clerk__json_error_vset(c->err, c->segs, level, fmt, ap);
+    va_end(ap);
     return CLERK_E_DECODE;
 }
 
@@ -431,110 +423,61 @@ static clerk_status_t decode_variant(
     return decode_obj(c, vt->model, item, &u->value, level);
 }
 
-static void drop_variant(const clerk__model_t *model, clerk__union_t *u)
-{
-    const clerk__type_t *vt = NULL;
+/* The union chooser's view of a cJSON object (clerk__union_choose). */
+typedef struct pick {
+    dctx_t *c;
+    const clerk__model_t *model;
+    cJSON *item;
+    size_t level;
+    unsigned flags; /* as the caller asked */
+    int exact;
+} pick_t;
 
-    if (u->kind > 0 && u->value != NULL) {
-        vt = model->variants[u->kind - 1].type;
-        clerk__free_model_fields(vt->model, u->value);
-        clerk__alloc_release(&clerk__alloc_heap, u->value);
-    }
-    u->kind = 0;
-    u->value = NULL;
+static int pick_has(const void *obj, const char *key)
+{
+    return cJSON_GetObjectItemCaseSensitive(obj, key) != NULL;
 }
 
-/* How many required fields of a member's model are absent from `item`. */
-static size_t missing_required(const clerk__model_t *model, const cJSON *item)
-{
-    size_t n = 0;
-    size_t i = 0;
-
-    for (i = 0; i < model->field_count; i++) {
-        if ((model->fields[i].flags & CLERK__F_REQUIRED) != 0 &&
-            cJSON_GetObjectItemCaseSensitive(item, model->fields[i].name) ==
-                NULL) {
-            n++;
-        }
-    }
-    return n;
-}
-
-/* How `item` fits `model` at its top level: keys it knows, and string
- * values of its enum fields that the enum does not list. */
-static void fit(
+static void pick_each_field(
+    const void *obj,
     const clerk__model_t *model,
-    const cJSON *item,
-    size_t *known,
-    size_t *bad_enums)
+    void (*fn)(void *arg, const clerk__field_t *f, const char *str),
+    void *arg)
 {
     const cJSON *child = NULL;
     const clerk__field_t *f = NULL;
-    const clerk__enum_t *en = NULL;
     size_t cursor = 0;
-    size_t i = 0;
 
-    *known = 0;
-    *bad_enums = 0;
-    for (child = item->child; child != NULL; child = child->next) {
+    for (child = ((const cJSON *)obj)->child; child != NULL;
+         child = child->next) {
         f = child->string != NULL ? find_field(model, child->string, &cursor)
                                   : NULL;
-        if (f == NULL) {
-            continue;
-        }
-        (*known)++;
-        en = f->type->enumeration;
-        if (f->type->kind != CLERK__K_ENUM || en == NULL || en->count == 0 ||
-            !cJSON_IsString(child) || child->valuestring == NULL) {
-            continue;
-        }
-        for (i = 0; i < en->count; i++) {
-            if (strcmp(en->values[i], child->valuestring) == 0) {
-                break;
-            }
-        }
-        if (i == en->count) {
-            (*bad_enums)++;
+        if (f != NULL) {
+            fn(arg, f, cJSON_IsString(child) ? child->valuestring : NULL);
         }
     }
 }
 
-/* The member an object comes closest to: fewest missing required fields,
- * then fewest unknown enum values, then most known keys. */
-static size_t closest_member(const clerk__model_t *model, const cJSON *item)
+static clerk_status_t pick_try(
+    void *ctx, size_t i, int strict, clerk__union_t *u)
 {
-    size_t best = 0;
-    size_t best_miss = (size_t)-1;
-    size_t best_bad = 0;
-    size_t best_known = 0;
-    size_t i = 0;
-    size_t miss = 0;
-    size_t bad = 0;
-    size_t known = 0;
-    const clerk__model_t *m = NULL;
+    pick_t *p = ctx;
 
-    for (i = 0; i < model->variant_count; i++) {
-        m = model->variants[i].type->model;
-        miss = missing_required(m, item);
-        fit(m, item, &known, &bad);
-        if (miss < best_miss ||
-            (miss == best_miss &&
-             (bad < best_bad || (bad == best_bad && known > best_known)))) {
-            best = i;
-            best_miss = miss;
-            best_bad = bad;
-            best_known = known;
-        }
-    }
-    return best;
+    p->c->flags = strict ? p->flags | CLERK_DECODE_STRICT : p->flags;
+    p->c->exact = strict ? 1 : p->exact;
+    return decode_variant(p->c, p->model, i, p->item, u, p->level);
 }
 
-/* Members without discriminator: the first member that decodes with all
- * its required fields present and only known enum values (checked in
- * nested models too); failing
- * that, in lenient mode, the first that decodes among those missing the
- * fewest required fields at the top.  Trying leaves the tree untouched
- * (take = 0), so a failed attempt costs nothing but its own memory. */
+static clerk_status_t pick_none(void *ctx)
+{
+    pick_t *p = ctx;
+
+    return fail(p->c, p->level, "matches no member of %s", p->model->name);
+}
+
+/* Members without discriminator: clerk__union_choose() applies the rules.
+ * Trying leaves the tree untouched (take = 0), so a failed attempt costs
+ * nothing but its own memory. */
 static clerk_status_t decode_first_match(
     dctx_t *c,
     const clerk__model_t *model,
@@ -543,63 +486,16 @@ static clerk_status_t decode_first_match(
     size_t level)
 {
     clerk_status_t st = CLERK_OK;
-    unsigned saved_flags = c->flags;
+    pick_t p = { c, model, item, level, c->flags, c->exact };
+    clerk__union_obj_t obj = { item,     &p,       pick_has, pick_each_field,
+                               pick_try, pick_none };
     int saved_take = c->take;
-    int saved_exact = c->exact;
-    size_t i = 0;
-    size_t want = 0;
-    size_t most = 0;
-    size_t miss = 0;
 
     c->take = 0;
-    c->exact = 1;
-    c->flags = saved_flags | CLERK_DECODE_STRICT;
-    for (i = 0; i < model->variant_count; i++) {
-        st = decode_variant(c, model, i, item, u, level);
-        if (st == CLERK_OK || st == CLERK_E_NOMEM) {
-            goto done;
-        }
-        drop_variant(model, u);
-    }
-    if ((saved_flags & CLERK_DECODE_STRICT) == 0) {
-        c->flags = saved_flags;
-        c->exact = saved_exact;
-        for (i = 0; i < model->variant_count; i++) {
-            miss = missing_required(model->variants[i].type->model, item);
-            most = miss > most ? miss : most;
-        }
-        /* Rounds by number of missing fields keep the order stable
-         * without sorting; unions have a handful of members. */
-        for (want = 0; want <= most; want++) {
-            for (i = 0; i < model->variant_count; i++) {
-                if (missing_required(model->variants[i].type->model, item) !=
-                    want) {
-                    continue;
-                }
-                st = decode_variant(c, model, i, item, u, level);
-                if (st == CLERK_OK || st == CLERK_E_NOMEM) {
-                    goto done;
-                }
-                drop_variant(model, u);
-            }
-        }
-    }
-    if ((saved_flags & CLERK_DECODE_STRICT) != 0) {
-        /* Say why the closest member failed rather than just "no
-         * match". */
-        i = closest_member(model, item);
-        st = decode_variant(c, model, i, item, u, level);
-        drop_variant(model, u);
-        if (st == CLERK_OK) {
-            st = fail(c, level, "matches no member of %s", model->name);
-        }
-        goto done;
-    }
-    st = fail(c, level, "matches no member of %s", model->name);
-done:
-    c->flags = saved_flags;
+    st = clerk__union_choose(model, &obj, p.flags, u);
+    c->flags = p.flags;
     c->take = saved_take;
-    c->exact = saved_exact;
+    c->exact = p.exact;
     return st;
 }
 

@@ -117,18 +117,10 @@ static clerk_status_t syntax(pctx_t *c, size_t pos)
 static clerk_status_t fail(pctx_t *c, size_t level, const char *fmt, ...)
 {
     va_list ap;
-    char reason[sizeof(((clerk_json_error_t *)0)->reason)];
-    int n = 0;
 
-    if (c->err != NULL) {
-        va_start(ap, fmt);
-        n = vsnprintf(reason, sizeof(reason), fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            reason[0] = '\0';
-        }
-        clerk__json_error_set(c->err, c->segs, level, "%s", reason);
-    }
+    va_start(ap, fmt);
+    clerk__json_error_vset(c->err, c->segs, level, fmt, ap);
+    va_end(ap);
     return CLERK_E_DECODE;
 }
 
@@ -1379,88 +1371,6 @@ static const member_t *summary_get(const summary_t *s, const char *key)
     return NULL;
 }
 
-static size_t missing_required(const clerk__model_t *model, const summary_t *s)
-{
-    size_t n = 0;
-    size_t i = 0;
-
-    for (i = 0; i < model->field_count; i++) {
-        if ((model->fields[i].flags & CLERK__F_REQUIRED) != 0 &&
-            summary_get(s, model->fields[i].name) == NULL) {
-            n++;
-        }
-    }
-    return n;
-}
-
-static void fit(
-    const clerk__model_t *model,
-    const summary_t *s,
-    size_t *known,
-    size_t *bad_enums)
-{
-    const clerk__field_t *f = NULL;
-    const clerk__enum_t *en = NULL;
-    const char *key = NULL;
-    const char *v = NULL;
-    size_t cursor = 0;
-    size_t i = 0;
-    size_t j = 0;
-
-    *known = 0;
-    *bad_enums = 0;
-    for (j = 0; j < s->count; j++) {
-        key = s->text + s->m[j].key;
-        f = find_field(model, key, strlen(key), &cursor);
-        if (f == NULL) {
-            continue;
-        }
-        (*known)++;
-        en = f->type->enumeration;
-        if (f->type->kind != CLERK__K_ENUM || en == NULL || en->count == 0 ||
-            s->m[j].kind != J_STR) {
-            continue;
-        }
-        v = s->text + s->m[j].value;
-        for (i = 0; i < en->count; i++) {
-            if (strcmp(en->values[i], v) == 0) {
-                break;
-            }
-        }
-        if (i == en->count) {
-            (*bad_enums)++;
-        }
-    }
-}
-
-static size_t closest_member(const clerk__model_t *model, const summary_t *s)
-{
-    size_t best = 0;
-    size_t best_miss = (size_t)-1;
-    size_t best_bad = 0;
-    size_t best_known = 0;
-    size_t i = 0;
-    size_t miss = 0;
-    size_t bad = 0;
-    size_t known = 0;
-    const clerk__model_t *m = NULL;
-
-    for (i = 0; i < model->variant_count; i++) {
-        m = model->variants[i].type->model;
-        miss = missing_required(m, s);
-        fit(m, s, &known, &bad);
-        if (miss < best_miss ||
-            (miss == best_miss &&
-             (bad < best_bad || (bad == best_bad && known > best_known)))) {
-            best = i;
-            best_miss = miss;
-            best_bad = bad;
-            best_known = known;
-        }
-    }
-    return best;
-}
-
 /* Decode member i from the object starting at `start`. */
 static clerk_status_t decode_variant(
     pctx_t *c,
@@ -1480,19 +1390,61 @@ static clerk_status_t decode_variant(
     return st;
 }
 
-static void drop_variant(const clerk__model_t *model, clerk__union_t *u)
-{
-    const clerk__type_t *vt = NULL;
+/* The union chooser's view of a summarized object (clerk__union_choose). */
+typedef struct pick {
+    pctx_t *c;
+    const clerk__model_t *model;
+    size_t start;
+    size_t level;
+    unsigned flags; /* as the caller asked */
+    int exact;
+} pick_t;
 
-    if (u->kind > 0 && u->value != NULL) {
-        vt = model->variants[u->kind - 1].type;
-        clerk__free_model_fields(vt->model, u->value);
-        clerk__alloc_release(&clerk__alloc_heap, u->value);
-    }
-    u->kind = 0;
-    u->value = NULL;
+static int pick_has(const void *obj, const char *key)
+{
+    return summary_get(obj, key) != NULL;
 }
 
+static void pick_each_field(
+    const void *obj,
+    const clerk__model_t *model,
+    void (*fn)(void *arg, const clerk__field_t *f, const char *str),
+    void *arg)
+{
+    const summary_t *s = obj;
+    const clerk__field_t *f = NULL;
+    const char *key = NULL;
+    size_t cursor = 0;
+    size_t j = 0;
+
+    for (j = 0; j < s->count; j++) {
+        key = s->text + s->m[j].key;
+        f = find_field(model, key, strlen(key), &cursor);
+        if (f != NULL) {
+            fn(arg, f, s->m[j].kind == J_STR ? s->text + s->m[j].value : NULL);
+        }
+    }
+}
+
+static clerk_status_t pick_try(
+    void *ctx, size_t i, int strict, clerk__union_t *u)
+{
+    pick_t *p = ctx;
+
+    p->c->flags = strict ? p->flags | CLERK_DECODE_STRICT : p->flags;
+    p->c->exact = strict ? 1 : p->exact;
+    return decode_variant(p->c, p->model, i, p->start, u, p->level);
+}
+
+static clerk_status_t pick_none(void *ctx)
+{
+    pick_t *p = ctx;
+
+    return fail(p->c, p->level, "matches no member of %s", p->model->name);
+}
+
+/* Members without discriminator: clerk__union_choose() applies the rules,
+ * re-reading the object from `start` for each member it tries. */
 static clerk_status_t decode_first_match(
     pctx_t *c,
     const clerk__model_t *model,
@@ -1502,56 +1454,13 @@ static clerk_status_t decode_first_match(
     size_t level)
 {
     clerk_status_t st = CLERK_OK;
-    unsigned saved_flags = c->flags;
-    int saved_exact = c->exact;
-    size_t i = 0;
-    size_t want = 0;
-    size_t most = 0;
-    size_t miss = 0;
+    pick_t p = { c, model, start, level, c->flags, c->exact };
+    clerk__union_obj_t obj = { s,        &p,       pick_has, pick_each_field,
+                               pick_try, pick_none };
 
-    c->exact = 1;
-    c->flags = saved_flags | CLERK_DECODE_STRICT;
-    for (i = 0; i < model->variant_count; i++) {
-        st = decode_variant(c, model, i, start, u, level);
-        if (st == CLERK_OK || st == CLERK_E_NOMEM) {
-            goto done;
-        }
-        drop_variant(model, u);
-    }
-    if ((saved_flags & CLERK_DECODE_STRICT) == 0) {
-        c->flags = saved_flags;
-        c->exact = saved_exact;
-        for (i = 0; i < model->variant_count; i++) {
-            miss = missing_required(model->variants[i].type->model, s);
-            most = miss > most ? miss : most;
-        }
-        for (want = 0; want <= most; want++) {
-            for (i = 0; i < model->variant_count; i++) {
-                if (missing_required(model->variants[i].type->model, s) !=
-                    want) {
-                    continue;
-                }
-                st = decode_variant(c, model, i, start, u, level);
-                if (st == CLERK_OK || st == CLERK_E_NOMEM) {
-                    goto done;
-                }
-                drop_variant(model, u);
-            }
-        }
-    }
-    if ((saved_flags & CLERK_DECODE_STRICT) != 0) {
-        i = closest_member(model, s);
-        st = decode_variant(c, model, i, start, u, level);
-        drop_variant(model, u);
-        if (st == CLERK_OK) {
-            st = fail(c, level, "matches no member of %s", model->name);
-        }
-        goto done;
-    }
-    st = fail(c, level, "matches no member of %s", model->name);
-done:
-    c->flags = saved_flags;
-    c->exact = saved_exact;
+    st = clerk__union_choose(model, &obj, p.flags, u);
+    c->flags = p.flags;
+    c->exact = p.exact;
     return st;
 }
 

@@ -6,8 +6,10 @@
  * api/ or model/.
  *
  * Files:
- *   codec.c         built-in type descriptors, the allocator, deep free and
+ *   codec.c         built-in type descriptors, the allocator, deep free,
  *                   the public-facing entry points (from_json, parse, ...)
+ *                   and the choice of a union member, shared by both
+ *                   decoders (clerk__union_choose)
  *   codec_decode.c  cJSON tree -> C structs, driven by the descriptors
  *   codec_direct.c  JSON text -> C structs in one pass (no cJSON tree),
  *                   used by clerk__model_parse / clerk__value_parse
@@ -120,6 +122,15 @@ void clerk__json_error_set(
     const char *fmt,
     ...);
 
+/* clerk__json_error_set() with a va_list; the reason is formatted before
+ * err is written, so the arguments may point into *err. */
+void clerk__json_error_vset(
+    clerk_json_error_t *err,
+    const clerk__seg_t *segs,
+    size_t level,
+    const char *fmt,
+    va_list ap);
+
 /* "string", "number", ... for messages. */
 const char *clerk__json_type_name(const cJSON *item);
 
@@ -183,5 +194,52 @@ void clerk__free_value(const clerk__type_t *type, void *slot);
 
 /* Release everything a model struct owns (not the struct itself). */
 void clerk__free_model_fields(const clerk__model_t *model, void *base);
+
+/* ---------------------------------------------------------------------- */
+/* Unions without a usable discriminator (both decoders)                  */
+/* ---------------------------------------------------------------------- */
+
+/* The JSON object being decoded as a union, as the decoder sees it, and
+ * how to decode it as one of the members. */
+typedef struct clerk__union_obj {
+    const void *obj; /* the decoder's view of the object */
+    void *ctx;       /* the decoder's state, for try_member / no_member */
+    /* Whether the object has a member named `key`. */
+    int (*has)(const void *obj, const char *key);
+    /* Call fn() for each member of the object, in document order, whose
+     * key names a field of `model`: with that field, and the member's
+     * value if it is a string (else NULL). */
+    void (*each_field)(
+        const void *obj,
+        const clerk__model_t *model,
+        void (*fn)(void *arg, const clerk__field_t *f, const char *str),
+        void *arg);
+    /* Decode member i into `u` (setting u->kind): strict != 0 with
+     * CLERK_DECODE_STRICT and unknown enum values failing, else with the
+     * flags the caller asked for.  Partial data is left in `u`. */
+    clerk_status_t (*try_member)(
+        void *ctx, size_t i, int strict, clerk__union_t *u);
+    /* Report that the object matches no member; returns the status. */
+    clerk_status_t (*no_member)(void *ctx);
+} clerk__union_obj_t;
+
+/* Decode the object as the member the rules choose: the first member that
+ * decodes strictly (all required fields present, only known enum values,
+ * in nested models too); failing that, without CLERK_DECODE_STRICT in
+ * `flags`, the first that decodes among those missing the fewest required
+ * fields at the top; with it, the error of the member the object comes
+ * closest to (fewest missing required fields, then fewest unknown enum
+ * values, then most known keys), or no_member() if that one decodes.
+ * A failure leaves `u` empty, except CLERK_E_NOMEM from a member tried
+ * first or leniently, which leaves its partial data for the caller's
+ * cleanup (as the discriminated path does). */
+clerk_status_t clerk__union_choose(
+    const clerk__model_t *model,
+    const clerk__union_obj_t *obj,
+    unsigned flags,
+    clerk__union_t *u);
+
+/* Release the member held by `u` and empty it. */
+void clerk__union_drop(const clerk__model_t *model, clerk__union_t *u);
 
 #endif /* CLERK_CODEC_INTERNAL_H */
