@@ -254,12 +254,8 @@ class Field:
 
     @property
     def flags(self):
-        parts = []
-        if self.required:
-            parts.append("CLERK__F_REQUIRED")
-        if self.nullable:
-            parts.append("CLERK__F_NULLABLE")
-        return " | ".join(parts) or "0"
+        return flag_expr((("CLERK__F_REQUIRED", self.required),
+                          ("CLERK__F_NULLABLE", self.nullable)))
 
     @property
     def presence_doc(self):
@@ -313,6 +309,11 @@ def _state_doc(required, nullable):
     if nullable:
         return "Optional, nullable: state tells absent/null/set."
     return "Optional: state CLERK_UNSET = absent."
+
+
+def flag_expr(flags):
+    """`CLERK__F_A | CLERK__F_B` from (name, wanted) pairs, or `0`."""
+    return " | ".join(name for name, wanted in flags if wanted) or "0"
 
 
 def declare(c_type, name):

@@ -4,7 +4,7 @@ import re
 
 from . import docs
 from .models import (COMMENT_WIDTH_MEMBER, COMMENT_WIDTH_TOP, GeneratorError,
-                     Type, c_string, declare)
+                     Type, c_string, declare, flag_expr)
 from .naming import Registry, ident, snake, words
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch",
@@ -98,12 +98,8 @@ class QueryParam:
 
     @property
     def flags(self):
-        parts = []
-        if self.required:
-            parts.append("CLERK__F_REQUIRED")
-        if self.csv:
-            parts.append("CLERK__F_CSV")
-        return " | ".join(parts) or "0"
+        return flag_expr((("CLERK__F_REQUIRED", self.required),
+                          ("CLERK__F_CSV", self.csv)))
 
     @property
     def doc_lines(self):
