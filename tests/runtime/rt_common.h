@@ -226,6 +226,20 @@ static inline clerk_status_t rt_call(
     return clerk__op_detailed(out, client, op, path_args, params, body);
 }
 
+/* One list call through a fresh client for `tag`; client and response
+ * freed.  Returns the call's status. */
+static inline clerk_status_t rt_list_once(
+    const char *tag, bool tls, const clerk_client_options_t *o)
+{
+    clerk_client_t *c = rt_client(tag, tls, o);
+    json_response_t *r = NULL;
+    clerk_status_t st = rt_call((void **)&r, c, &op_list, NULL, NULL, NULL);
+
+    clerk__op_response_free(&op_list, r);
+    clerk_client_free(c);
+    return st;
+}
+
 static inline int rt_setup(void **state)
 {
     (void)state;

@@ -758,12 +758,7 @@ static void test_curl_setup_callback(void **state)
     clerk_client_free(c);
 
     o.curl_setup_payload = &fail;
-    c = rt_client(tag, false, &o);
-    assert_int_equal(
-        rt_call((void **)&r, c, &op_list, NULL, NULL, NULL),
-        CLERK_E_INVALID_ARG);
-    clerk__op_response_free(&op_list, r);
-    clerk_client_free(c);
+    assert_int_equal(rt_list_once(tag, false, &o), CLERK_E_INVALID_ARG);
     assert_int_equal(fault_request_count(tag), 5);
 }
 

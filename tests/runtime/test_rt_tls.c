@@ -56,16 +56,10 @@ static void test_insecure_switch(void **state)
 {
     const char *tag = "tls_insecure";
     clerk_client_options_t o = { 0 };
-    clerk_client_t *c;
-    json_response_t *r = NULL;
 
     (void)state;
     o.tls.insecure_skip_verify = true;
-    c = rt_client(tag, true, &o);
-    assert_int_equal(
-        rt_call((void **)&r, c, &op_list, NULL, NULL, NULL), CLERK_OK);
-    clerk__op_response_free(&op_list, r);
-    clerk_client_free(c);
+    assert_int_equal(rt_list_once(tag, true, &o), CLERK_OK);
     assert_int_equal(fault_request_count(tag), 1);
 }
 
@@ -73,34 +67,22 @@ static void test_bad_ca_file(void **state)
 {
     const char *tag = "tls_badca";
     clerk_client_options_t o = { 0 };
-    clerk_client_t *c;
-    json_response_t *r = NULL;
 
     (void)state;
     o.tls.ca_file = "/nonexistent/ca.pem";
-    c = rt_client(tag, true, &o);
-    assert_int_equal(
-        rt_call((void **)&r, c, &op_list, NULL, NULL, NULL), CLERK_E_TLS);
-    clerk__op_response_free(&op_list, r);
-    clerk_client_free(c);
+    assert_int_equal(rt_list_once(tag, true, &o), CLERK_E_TLS);
 }
 
 static void test_ca_path(void **state)
 {
     const char *tag = "tls_capath";
     clerk_client_options_t o = { 0 };
-    clerk_client_t *c;
-    json_response_t *r = NULL;
 
     (void)state;
     /* The hashed directory; the system bundle (still in use) cannot
      * verify the test CA, so success shows ca_path is used. */
     o.tls.ca_path = fault_ca_path();
-    c = rt_client(tag, true, &o);
-    assert_int_equal(
-        rt_call((void **)&r, c, &op_list, NULL, NULL, NULL), CLERK_OK);
-    clerk__op_response_free(&op_list, r);
-    clerk_client_free(c);
+    assert_int_equal(rt_list_once(tag, true, &o), CLERK_OK);
     assert_int_equal(fault_request_count(tag), 1);
 }
 
