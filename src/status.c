@@ -18,6 +18,7 @@ static const char *const status_texts[] = {
     "response body could not be decoded",
     "response body exceeds the size limit",
     "cancelled by a callback",
+    "token, request or webhook signature refused",
 };
 
 const char *clerk_status_str(clerk_status_t status)

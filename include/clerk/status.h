@@ -26,6 +26,8 @@ typedef enum clerk_status {
     CLERK_E_DECODE = 7,      /**< The body is not valid JSON for its schema. */
     CLERK_E_TOO_LARGE = 8,   /**< The body exceeded the response size limit. */
     CLERK_E_CANCELLED = 9,   /**< A hook or callback cancelled the call. */
+    CLERK_E_UNAUTHORIZED = 10, /**< A token, request or webhook was refused
+                                    (clerk/auth.h; the reason says why). */
 } clerk_status_t;
 
 /**
