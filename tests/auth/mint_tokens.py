@@ -295,6 +295,16 @@ def main():
         source="pem+jwks")
     add("negative_skew", valid, "unexpected-error", "invalid_arg", skew=-5)
 
+    # For examples/verify_token, which reads the real clock.
+    import time
+    live_now = int(time.time())
+    live = token(c=claims(exp=live_now + 3600, iat=live_now - 10,
+                          nbf=live_now - 20))
+    with open(os.path.join(out, "live_token.txt"), "w") as f:
+        f.write(live)
+    with open(os.path.join(out, "main.pub.pem"), "w") as f:
+        f.write(main_key.pem)
+
     doc = {
         "now": NOW,
         "pem": main_key.pem,
