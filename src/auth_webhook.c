@@ -121,6 +121,7 @@ static bool decode_secret(const char *secret, unsigned char *key, size_t *len)
     char text[SECRET_MAX_TEXT + 3];
     size_t n;
     size_t prefix = sizeof(SECRET_PREFIX) - 1;
+    bool ok;
 
     if (strncmp(secret, SECRET_PREFIX, prefix) == 0) {
         secret += prefix;
@@ -135,10 +136,10 @@ static bool decode_secret(const char *secret, unsigned char *key, size_t *len)
             text[n++] = '=';
         }
     }
-    if (!clerk__b64_decode(text, n, CLERK__B64_STD, key, len)) {
-        return false;
-    }
-    return *len >= SECRET_MIN_BYTES && *len <= SECRET_MAX_BYTES;
+    ok = clerk__b64_decode(text, n, CLERK__B64_STD, key, len) &&
+         *len >= SECRET_MIN_BYTES && *len <= SECRET_MAX_BYTES;
+    OPENSSL_cleanse(text, sizeof(text));
+    return ok;
 }
 
 /* 1 to 19 decimal digits, no sign, no space, no overflow. */
@@ -487,7 +488,7 @@ clerk_status_t clerk_webhook_verify(
     const clerk_webhook_options_t *options,
     clerk_auth_error_t *error)
 {
-    unsigned char key[SECRET_MAX_TEXT + 3];
+    unsigned char key[SECRET_MAX_TEXT]; /* >= decoded_max(88) = 69 */
     size_t key_len = 0;
     char expected[SIG_B64_LEN + 1];
     const char *values[3];
@@ -522,8 +523,8 @@ clerk_status_t clerk_webhook_verify(
         st = CLERK_E_INVALID_ARG;
         clerk__auth_fail(
             error, CLERK_AUTH_WEBHOOK_INVALID_SECRET,
-            "the webhook secret is not \"whsec_\" followed by "
-            "base64 of %d to %d bytes",
+            "the webhook secret is not base64 (after an optional "
+            "\"whsec_\") of %d to %d bytes",
             SECRET_MIN_BYTES, SECRET_MAX_BYTES);
         goto done;
     }
