@@ -50,6 +50,12 @@
  *   the token's `alg`.
  * - A webhook's `svix-*` headers may also be given under their Standard
  *   Webhooks names (`webhook-id`, ...); @clerk/backend accepts only `svix-*`.
+ * - A webhook secret must be canonical base64 of 24 to 64 bytes, as the
+ *   Standard Webhooks specification sets them (the svix libraries take any
+ *   length and decode loosely); its `=` padding may be left out.
+ * - A webhook timestamp must be 1 to 19 decimal digits (no sign, space or
+ *   fraction); the svix libraries parse it loosely.  Headers are bounded
+ *   (CLERK_WEBHOOK_MAX_HEADER_LEN, CLERK_WEBHOOK_MAX_SIGNATURES).
  *
  * Out of scope: browser handshakes (the `__clerk_handshake` redirects of
  * @clerk/backend's authenticateRequest), satellite domains, `__client_uat`
@@ -118,19 +124,22 @@ typedef enum clerk_auth_reason {
     /** Out of memory, transport error or an unexpected API answer while
        verifying ("unexpected-error"). */
     CLERK_AUTH_UNEXPECTED_ERROR = 19,
-    /** svix-id, svix-timestamp or svix-signature missing
+    /** svix-id, svix-timestamp or svix-signature missing, empty, or (id,
+       signature) longer than CLERK_WEBHOOK_MAX_HEADER_LEN
        ("webhook-missing-header"). */
     CLERK_AUTH_WEBHOOK_MISSING_HEADER = 20,
-    /** Not a decimal integer ("webhook-invalid-timestamp"). */
+    /** Not 1 to 19 decimal digits, or beyond INT64_MAX
+       ("webhook-invalid-timestamp"). */
     CLERK_AUTH_WEBHOOK_INVALID_TIMESTAMP = 21,
     /** More than the tolerance before now ("webhook-timestamp-too-old"). */
     CLERK_AUTH_WEBHOOK_TIMESTAMP_TOO_OLD = 22,
     /** More than the tolerance after now ("webhook-timestamp-too-new"). */
     CLERK_AUTH_WEBHOOK_TIMESTAMP_TOO_NEW = 23,
-    /** No v1 signature matches ("webhook-no-matching-signature"). */
+    /** No v1 signature among the first CLERK_WEBHOOK_MAX_SIGNATURES
+       entries matches ("webhook-no-matching-signature"). */
     CLERK_AUTH_WEBHOOK_NO_MATCHING_SIGNATURE = 24,
-    /** The secret is not `whsec_<base64>` or base64 ("webhook-invalid-secret").
-     */
+    /** The secret is not `whsec_<base64>` or base64 of 24 to 64 bytes
+       ("webhook-invalid-secret"). */
     CLERK_AUTH_WEBHOOK_INVALID_SECRET = 25,
     /** Signed, but the body is not a Clerk event ("webhook-invalid-payload").
      */
@@ -508,10 +517,18 @@ CLERK_EXTERN void clerk_auth_free(clerk_auth_t *auth);
 /** Default webhook timestamp tolerance, both ways: 300 s. */
 #define CLERK_WEBHOOK_TOLERANCE_S 300
 
+/** Longest `svix-id` and `svix-signature` value examined, in bytes; a longer
+ *  one is refused as CLERK_AUTH_WEBHOOK_MISSING_HEADER without being read
+ *  further (Svix sends ids of about 30 bytes and one to three signatures). */
+#define CLERK_WEBHOOK_MAX_HEADER_LEN 4096
+
+/** Most entries of `svix-signature` examined; later entries are ignored. */
+#define CLERK_WEBHOOK_MAX_SIGNATURES 32
+
 /**
  * The signature headers of a webhook request: the values of `svix-id`,
  * `svix-timestamp` and `svix-signature` (or `webhook-id`,
- * `webhook-timestamp`, `webhook-signature`).
+ * `webhook-timestamp`, `webhook-signature`).  NULL or "": missing.
  */
 typedef struct clerk_webhook_headers {
     const char *id;        /**< svix-id / webhook-id. */
@@ -521,12 +538,14 @@ typedef struct clerk_webhook_headers {
 
 /**
  * Collect the three signature headers from a list of name/value pairs,
- * matching names without regard to case; `svix-*` names win over
- * `webhook-*` ones.  Values are borrowed.
+ * matching names without regard to (ASCII) case; `svix-*` names win over
+ * `webhook-*` ones, and of a name given twice the first is taken.  Pairs
+ * with a NULL name or value are skipped.  Values are borrowed.
  *
- * @param[out] out   Receives the values found (NULL for those missing).
- * @param names      Header names, `count` of them.
- * @param values     Header values, `count` of them.
+ * @param[out] out   Receives the values found (NULL for those missing);
+ *                   nothing happens when out is NULL.
+ * @param names      Header names, `count` of them (NULL: none).
+ * @param values     Header values, `count` of them (NULL: none).
  * @param count      Number of headers.
  */
 CLERK_EXTERN void clerk_webhook_headers_collect(
@@ -538,45 +557,77 @@ CLERK_EXTERN void clerk_webhook_headers_collect(
 /** How to verify a webhook. */
 typedef struct clerk_webhook_options {
     /** The endpoint's signing secret, "whsec_<base64>" (the prefix may be
-     *  left out). */
+     *  left out): RFC 4648 base64 ("+/" alphabet) of 24 to 64 bytes, as the
+     *  Standard Webhooks specification sets them, with or without its `=`
+     *  padding (padding given must be right); no whitespace, no non-zero
+     *  trailing bits.  Clerk's secrets are 24 bytes ("whsec_" and 32
+     *  characters). */
     const char *secret;
-    /** The current time, Unix seconds; 0: the system clock. */
+    /** The current time, Unix seconds; 0: the system clock.  Negative:
+     *  CLERK_E_INVALID_ARG. */
     int64_t now;
     /** Allowed distance between svix-timestamp and now, both ways, in
-     *  seconds; 0: CLERK_WEBHOOK_TOLERANCE_S. */
+     *  seconds (a distance equal to it is accepted); 0:
+     *  CLERK_WEBHOOK_TOLERANCE_S.  Negative: CLERK_E_INVALID_ARG. */
     int64_t tolerance_s;
 } clerk_webhook_options_t;
 
-/** The kind of `data` a Clerk webhook event carries. */
+/**
+ * The kind of `data` a Clerk webhook event carries, from the event type's
+ * resource (the part before the first '.').  Values are explicit and only
+ * ever appended.
+ *
+ * A `*.deleted` event whose data is a DeletedObject (a JSON object with a
+ * boolean `deleted` member: user.deleted, organization.deleted,
+ * organizationDomain.deleted) is CLERK_WEBHOOK_DATA_DELETED whatever its
+ * resource; organizationMembership.deleted, role.deleted and
+ * permission.deleted carry the whole object and keep their resource's kind.
+ */
 typedef enum clerk_webhook_data_kind {
-    CLERK_WEBHOOK_DATA_JSON = 0,     /**< No spec schema (unknown types,
-                                          email.created, sms.created, ...):
-                                          `data` as cJSON only. */
-    CLERK_WEBHOOK_DATA_USER,         /**< user.* (clerk_user_t). */
-    CLERK_WEBHOOK_DATA_DELETED,      /**< *.deleted (clerk_deleted_object_t). */
-    CLERK_WEBHOOK_DATA_ORGANIZATION, /**< organization.* */
-    CLERK_WEBHOOK_DATA_ORGANIZATION_MEMBERSHIP, /**< organizationMembership.* */
-    CLERK_WEBHOOK_DATA_ORGANIZATION_INVITATION, /**< organizationInvitation.* */
-    CLERK_WEBHOOK_DATA_SESSION,    /**< session.* (clerk_session_t). */
-    CLERK_WEBHOOK_DATA_ROLE,       /**< role.* (clerk_role_t). */
-    CLERK_WEBHOOK_DATA_PERMISSION, /**< permission.* (clerk_permission_t). */
-    CLERK_WEBHOOK_DATA_INVITATION, /**< invitation.* (clerk_invitation_t). */
-    CLERK_WEBHOOK_DATA_WAITLIST_ENTRY, /**< waitlistEntry.* */
+    /** No spec schema: unknown types and email.created, sms.created,
+     *  subscription.*, subscriptionItem.*, paymentAttempt.* (their payloads
+     *  are not Backend API schemas); `data` as cJSON only. */
+    CLERK_WEBHOOK_DATA_JSON = 0,
+    /** user.created, user.updated (clerk_user_t). */
+    CLERK_WEBHOOK_DATA_USER = 1,
+    /** user.deleted and other DeletedObject payloads
+     *  (clerk_deleted_object_t). */
+    CLERK_WEBHOOK_DATA_DELETED = 2,
+    /** organization.* (clerk_organization_t). */
+    CLERK_WEBHOOK_DATA_ORGANIZATION = 3,
+    /** organizationMembership.* (clerk_organization_membership_t). */
+    CLERK_WEBHOOK_DATA_ORGANIZATION_MEMBERSHIP = 4,
+    /** organizationInvitation.* (clerk_organization_invitation_t). */
+    CLERK_WEBHOOK_DATA_ORGANIZATION_INVITATION = 5,
+    /** organizationDomain.* (clerk_organization_domain_t). */
+    CLERK_WEBHOOK_DATA_ORGANIZATION_DOMAIN = 6,
+    /** session.* (clerk_session_t). */
+    CLERK_WEBHOOK_DATA_SESSION = 7,
+    /** role.* (clerk_role_t). */
+    CLERK_WEBHOOK_DATA_ROLE = 8,
+    /** permission.* (clerk_permission_t). */
+    CLERK_WEBHOOK_DATA_PERMISSION = 9,
+    /** waitlistEntry.* (clerk_waitlist_entry_t). */
+    CLERK_WEBHOOK_DATA_WAITLIST_ENTRY = 10,
 } clerk_webhook_data_kind_t;
 
 /**
- * A verified Clerk webhook event.  Free with clerk_webhook_event_free().
+ * A verified Clerk webhook event.  Free with clerk_webhook_event_free();
+ * every pointer in it lives as long as the event.
  */
 typedef struct clerk_webhook_event {
     const char *type;        /**< e.g. "user.created"; never NULL. */
-    const char *object;      /**< "event". */
+    const char *object;      /**< "event", or NULL when absent. */
     int64_t timestamp;       /**< Event time, Unix milliseconds (0: absent). */
     const char *instance_id; /**< "ins_...", or NULL. */
-    const cJSON *data;       /**< The event's data as JSON; never NULL. */
+    const cJSON *data;       /**< The event's data (an object); never NULL. */
     const cJSON *json;       /**< The whole body. */
     /** The typed data for known types: `kind` says which member of `as`
-     *  is set (NULL when the data did not decode as its model, then
-     *  `data` still holds it). */
+     *  is set.  When the data does not decode as its model (decoding is
+     *  lenient: unknown fields ignored, missing ones left absent, but a
+     *  wrong JSON type fails), `kind` stays set, the member is NULL and
+     *  `data` still holds it: clerk_<model>_from_json() on `data` says
+     *  why.  Always NULL for CLERK_WEBHOOK_DATA_JSON. */
     clerk_webhook_data_kind_t kind;
 
     union {
@@ -586,10 +637,10 @@ typedef struct clerk_webhook_event {
         struct clerk_organization *organization;
         struct clerk_organization_membership *organization_membership;
         struct clerk_organization_invitation *organization_invitation;
+        struct clerk_organization_domain *organization_domain;
         struct clerk_session *session;
         struct clerk_role *role;
         struct clerk_permission *permission;
-        struct clerk_invitation *invitation;
         struct clerk_waitlist_entry *waitlist_entry;
     } as;
 } clerk_webhook_event_t;
@@ -597,24 +648,38 @@ typedef struct clerk_webhook_event {
 /**
  * Verify a webhook's signature, then decode its event.
  *
- * The signed content is "<id>.<timestamp>.<body>"; its HMAC-SHA256 under
- * the base64-decoded secret must equal one of the `v1,<base64>` entries of
- * the signature header (entries of other versions are ignored); the
- * comparison is constant-time.  The timestamp must be within the tolerance
- * of now, both ways.  Only then is the body parsed.
+ * The checks, in the svix libraries' order: the secret; the three headers
+ * present (not empty, id and signature at most
+ * CLERK_WEBHOOK_MAX_HEADER_LEN bytes); the timestamp 1 to 19 decimal
+ * digits and within the tolerance of now, both ways; then the signature:
+ * the HMAC-SHA256 of "<id>.<timestamp>.<body>" under the base64-decoded
+ * secret, in base64 with padding, must equal one of the `v1,<base64>`
+ * entries of the space-separated signature header (entries of other
+ * versions, such as `v1a`, are ignored; only the first
+ * CLERK_WEBHOOK_MAX_SIGNATURES entries are examined).  The comparison
+ * is constant-time and every entry is compared.  Only then is the body
+ * parsed: a JSON object (nothing but whitespace after it) with a
+ * non-empty string `type` and an object `data`; `object` and
+ * `instance_id`, when present and not null, strings; `timestamp` an
+ * integer.  The body's length is not limited: bound it where the request
+ * is read.
  *
  * @param[out] out   Receives the event; NULL on failure.  Pass NULL to
- *                   check the signature only.
+ *                   check the signature only (the body is then not
+ *                   parsed).
  * @param headers    The three header values.
- * @param body       The raw request body, exactly as received.
+ * @param body       The raw request body, exactly as received (may be
+ *                   NULL when body_len is 0).
  * @param body_len   Its length in bytes.
  * @param options    Secret, clock and tolerance; must not be NULL.
  * @param[out] error The reason and a message, or NULL.
  * @return CLERK_OK; CLERK_E_UNAUTHORIZED (signature, header or timestamp
- *         refused: see the reason); CLERK_E_INVALID_ARG (NULL argument, a
- *         secret that is not base64: reason webhook-invalid-secret);
- *         CLERK_E_DECODE (signed, but not a Clerk event: reason
- *         webhook-invalid-payload); CLERK_E_NOMEM.
+ *         refused: see the reason); CLERK_E_INVALID_ARG (an invalid
+ *         secret: reason webhook-invalid-secret; a NULL headers or
+ *         options, NULL body with a length, negative now or tolerance:
+ *         reason unexpected-error); CLERK_E_DECODE (signed, but not a Clerk
+ *         event: reason webhook-invalid-payload); CLERK_E_NOMEM (reason
+ *         unexpected-error).
  */
 CLERK_EXTERN clerk_status_t clerk_webhook_verify(
     clerk_webhook_event_t **out,
@@ -625,7 +690,7 @@ CLERK_EXTERN clerk_status_t clerk_webhook_verify(
     clerk_auth_error_t *error);
 
 /**
- * Free a webhook event.
+ * Free a webhook event, with its JSON and its typed data.
  *
  * @param event The event, or NULL (no-op).
  */

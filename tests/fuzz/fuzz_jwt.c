@@ -8,7 +8,7 @@
  *      made at start-up, then verified, so the claim checks see
  *      arbitrary payloads behind a valid signature.
  * Built by tests/auth/CMakeLists.txt with clang -fsanitize=fuzzer,address,
- * undefined (sources compiled in: auth_common.c, auth_keys.c, auth_jwt.c);
+ * undefined (instrumented: auth_common.c, auth_keys.c, auth_jwt.c);
  * ctest runs a short deterministic session (auth.fuzz_jwt).  By hand:
  *   build/tests/auth/fuzz_jwt -max_total_time=600 CORPUS_DIR
  */
@@ -23,23 +23,6 @@
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* The client key source needs the whole library; this target never gives
- * a client, so the cache is never reached. */
-clerk_status_t clerk__jwks_cache_get(
-    clerk_client_t *client,
-    const char *kid,
-    int64_t now_ms,
-    clerk_jwt_keys_t **out,
-    clerk_auth_error_t *error)
-{
-    (void)client;
-    (void)kid;
-    (void)now_ms;
-    (void)error;
-    *out = NULL;
-    return CLERK_E_INVALID_ARG;
-}
 
 static EVP_PKEY *signer;
 static clerk_jwt_keys_t *keys;
