@@ -117,7 +117,12 @@ static clerk_status_t fetch_keys(
         clerk__auth_fail(error, CLERK_AUTH_UNEXPECTED_ERROR, "out of memory");
         return CLERK_E_NOMEM;
     }
-    if (res->meta.http_status == 200 && res->meta.body != NULL) {
+    /* The body is a key set only when it arrived whole: a 200 cut short
+     * (CLERK_E_TRANSPORT) or over the size limit keeps its transfer
+     * status.  CLERK_E_DECODE (the typed model refused it) still has the
+     * whole body, which is parsed below with the JWKS rules. */
+    if (res->meta.http_status == 200 && res->meta.body != NULL &&
+        (st == CLERK_OK || st == CLERK_E_DECODE)) {
         st = clerk_jwt_keys_from_jwks(
             out, res->meta.body, res->meta.body_len, error);
         if (st == CLERK_E_INVALID_ARG) {

@@ -166,7 +166,11 @@ static clerk_status_t call_verify(
     }
     if (meta != NULL) {
         *http_status = meta->http_status;
-        if (meta->http_status == 200 && meta->body != NULL) {
+        /* Only a 200 that arrived whole is an answer (CLERK_E_DECODE: the
+         * typed model refused it, the body is still complete); one cut
+         * short keeps its transfer status, even if what came parses. */
+        if (meta->http_status == 200 && meta->body != NULL &&
+            (st == CLERK_OK || st == CLERK_E_DECODE)) {
             *body = strdup(meta->body);
             st = *body != NULL ? CLERK_OK : CLERK_E_NOMEM;
         } else if (st == CLERK_OK) {
