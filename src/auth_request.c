@@ -86,12 +86,8 @@ static clerk_status_t machine_from_json(
     t->id = string_member(json, "id");
     t->subject = string_member(json, "subject");
     t->name = string_member(json, "name");
-    if (!cJSON_IsObject(json) || t->subject == NULL) {
-        clerk__auth_fail(
-            error, CLERK_AUTH_UNEXPECTED_ERROR,
-            "the verify answer has no subject");
-        return CLERK_E_DECODE;
-    }
+    /* Refusals first: the OAuth verify operation's 200 for an inactive
+     * token is {"active": false}, with no subject. */
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(json, "revoked")) ||
         cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(json, "expired")) ||
         cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(json, "active"))) {
@@ -99,6 +95,12 @@ static clerk_status_t machine_from_json(
             error, CLERK_AUTH_TOKEN_INVALID,
             "the token is revoked, expired or inactive");
         return CLERK_E_UNAUTHORIZED;
+    }
+    if (!cJSON_IsObject(json) || t->subject == NULL) {
+        clerk__auth_fail(
+            error, CLERK_AUTH_UNEXPECTED_ERROR,
+            "the verify answer has no subject");
+        return CLERK_E_DECODE;
     }
     t->claims = cJSON_IsObject(claims) ? claims : NULL;
     if (cJSON_IsNumber(exp) && exp->valuedouble >= 0 &&
