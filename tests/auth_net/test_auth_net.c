@@ -465,6 +465,8 @@ static void test_jwks_forged_kid_storm(void **state)
 typedef struct worker {
     clerk_client_t *client;
     pthread_barrier_t *start;
+    const char *token;
+    int64_t now;
     clerk_status_t status;
     clerk_auth_reason_t reason;
     bool subject_ok;
@@ -480,35 +482,37 @@ static void *verify_worker(void *arg)
 
     memset(&o, 0, sizeof(o));
     o.client = w->client;
-    o.now = t0;
+    o.now = w->now;
     pthread_barrier_wait(w->start);
-    w->status = clerk_verify_token(&claims, token_a, &o, &err);
+    w->status = clerk_verify_token(&claims, w->token, &o, &err);
     w->reason = err.reason;
     w->subject_ok = claims != NULL && strcmp(claims->subject, subject) == 0;
     clerk_session_claims_free(claims);
     return NULL;
 }
 
-static void test_jwks_single_flight_16_threads(void **state)
+/* THREADS threads verify `token` at `now` at once; each must end with
+ * `expect` and `reason`. */
+static void verify_in_threads(
+    clerk_client_t *c,
+    const char *token,
+    int64_t now,
+    clerk_status_t expect,
+    clerk_auth_reason_t reason)
 {
-    const char *tag = "authnet-threads";
-    clerk_client_t *c = net_client(tag, true);
     pthread_barrier_t start;
     pthread_t threads[THREADS];
     worker_t workers[THREADS];
     int i;
 
-    (void)state;
-    /* One slow answer keeps the fetch in flight while the others arrive;
-     * more answers are queued so that a second fetch would succeed and
-     * only the count would catch it. */
-    script_answer(tag, 200, jwks_a, 1, ANSWER_SLOW);
-    script_jwks(tag, jwks_a, THREADS);
     assert_int_equal(pthread_barrier_init(&start, NULL, THREADS), 0);
     for (i = 0; i < THREADS; i++) {
         workers[i].client = c;
         workers[i].start = &start;
+        workers[i].token = token;
+        workers[i].now = now;
         workers[i].status = CLERK_E_CANCELLED;
+        workers[i].reason = CLERK_AUTH_OK;
         workers[i].subject_ok = false;
         assert_int_equal(
             pthread_create(&threads[i], NULL, verify_worker, &workers[i]), 0);
@@ -518,10 +522,73 @@ static void test_jwks_single_flight_16_threads(void **state)
     }
     pthread_barrier_destroy(&start);
     for (i = 0; i < THREADS; i++) {
-        assert_int_equal(workers[i].status, CLERK_OK);
-        assert_int_equal(workers[i].reason, CLERK_AUTH_OK);
-        assert_true(workers[i].subject_ok);
+        assert_int_equal(workers[i].status, expect);
+        assert_string_equal(
+            clerk_auth_reason_str(workers[i].reason),
+            clerk_auth_reason_str(reason));
+        assert_int_equal(workers[i].subject_ok, expect == CLERK_OK);
     }
+}
+
+/* In each case one slow answer keeps the fetch in flight while the other
+ * threads arrive, and more good answers are queued, so that a second
+ * fetch would succeed and only the request count catches it. */
+
+static void test_jwks_single_flight_16_threads(void **state)
+{
+    const char *tag = "authnet-threads";
+    clerk_client_t *c = net_client(tag, true);
+
+    (void)state;
+    script_answer(tag, 200, jwks_a, 1, ANSWER_SLOW);
+    script_jwks(tag, jwks_a, THREADS);
+    verify_in_threads(c, token_a, t0, CLERK_OK, CLERK_AUTH_OK);
+    assert_int_equal(jwks_fetches(tag), 1);
+    clerk_client_free(c);
+}
+
+static void test_jwks_single_flight_expired(void **state)
+{
+    const char *tag = "authnet-threads-ttl";
+    clerk_client_t *c = net_client(tag, true);
+
+    (void)state;
+    script_jwks(tag, jwks_a, 1);
+    script_answer(tag, 200, jwks_a, 1, ANSWER_SLOW);
+    script_jwks(tag, jwks_a, THREADS);
+    verify_ok(c, token_a, t0);
+    verify_in_threads(c, token_a, t0 + TTL_S, CLERK_OK, CLERK_AUTH_OK);
+    assert_int_equal(jwks_fetches(tag), 2);
+    clerk_client_free(c);
+}
+
+static void test_jwks_single_flight_unknown_kid(void **state)
+{
+    const char *tag = "authnet-threads-kid";
+    clerk_client_t *c = net_client(tag, true);
+
+    (void)state;
+    script_jwks(tag, jwks_a, 1);
+    script_answer(tag, 200, jwks_ab, 1, ANSWER_SLOW);
+    script_jwks(tag, jwks_ab, THREADS);
+    verify_ok(c, token_a, t0);
+    verify_in_threads(c, token_b, t0 + 20, CLERK_OK, CLERK_AUTH_OK);
+    assert_int_equal(jwks_fetches(tag), 2);
+    clerk_client_free(c);
+}
+
+static void test_jwks_single_flight_failure(void **state)
+{
+    const char *tag = "authnet-threads-fail";
+    clerk_client_t *c = net_client(tag, true);
+
+    (void)state;
+    script_answer(tag, 500, "{\"errors\":[]}", 1, ANSWER_SLOW);
+    script_jwks(tag, jwks_a, THREADS);
+    /* All 16 share the one failed fetch (those arriving after it get its
+     * verdict for a second), so all fail the same way. */
+    verify_in_threads(
+        c, token_a, t0, CLERK_E_HTTP, CLERK_AUTH_JWK_REMOTE_FAILED_TO_LOAD);
     assert_int_equal(jwks_fetches(tag), 1);
     clerk_client_free(c);
 }
@@ -1387,6 +1454,9 @@ int main(void)
         cmocka_unit_test(test_jwks_unknown_kid_refresh),
         cmocka_unit_test(test_jwks_forged_kid_storm),
         cmocka_unit_test(test_jwks_single_flight_16_threads),
+        cmocka_unit_test(test_jwks_single_flight_expired),
+        cmocka_unit_test(test_jwks_single_flight_unknown_kid),
+        cmocka_unit_test(test_jwks_single_flight_failure),
         cmocka_unit_test(test_jwks_refresh_500_keeps_keys),
         cmocka_unit_test(test_jwks_refresh_reset_keeps_keys),
         cmocka_unit_test(test_jwks_unknown_kid_refresh_failure),
