@@ -1446,7 +1446,72 @@ static void test_request_machine_tokens(void **state)
     clerk_client_free(c);
 }
 
-int main(void)
+/* ------------------------------------------------------------------ */
+/* Against Prism (optional: `test_auth_net prism <state file>`)        */
+/* ------------------------------------------------------------------ */
+
+static const char *prism_state;
+static char prism_url[256];
+
+/* Line 1 of the contract tests' Prism state file is its base URL. */
+static int prism_setup(void **state)
+{
+    char *text = slurp(prism_state);
+    size_t n;
+
+    (void)state;
+    if (text == NULL) {
+        return -1;
+    }
+    n = strcspn(text, "\r\n");
+    if (n == 0 || n >= sizeof(prism_url)) {
+        free(text);
+        return -1;
+    }
+    memcpy(prism_url, text, n);
+    prism_url[n] = '\0';
+    free(text);
+    return 0;
+}
+
+/* Prism (static mode) checks the request against the spec (path, body
+ * schema with additionalProperties false, bearer auth) and answers the
+ * spec's example, so this pins the generated operations and the verdict
+ * on the spec's own answer. */
+static void test_machine_prism(void **state)
+{
+    clerk_client_options_t o;
+    clerk_client_t *c = NULL;
+    clerk_machine_token_t *t = NULL;
+    clerk_auth_error_t err;
+    size_t k;
+
+    (void)state;
+    memset(&o, 0, sizeof(o));
+    o.base_url = prism_url;
+    o.secret_key = TEST_SECRET;
+    o.retry.disable = true;
+    assert_int_equal(clerk_client_new(&c, &o), CLERK_OK);
+    for (k = 0; k < sizeof(machine_cases) / sizeof(machine_cases[0]); k++) {
+        assert_int_equal(
+            verify_machine(c, machine_cases[k].token, &t, &err), CLERK_OK);
+        assert_int_equal(t->type, machine_cases[k].type);
+        /* The spec's example ids carry the kind's prefix. */
+        assert_non_null(t->id);
+        assert_memory_equal(
+            t->id, machine_cases[k].token,
+            strcspn(machine_cases[k].token, "_") + 1);
+        assert_true(
+            strncmp(t->subject, "mch_", 4) == 0 ||
+            strncmp(t->subject, "user_", 5) == 0);
+        assert_int_equal(t->expires_at.state, CLERK_SET);
+        clerk_machine_token_free(t);
+        t = NULL;
+    }
+    clerk_client_free(c);
+}
+
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jwks_first_fetch_then_cached),
@@ -1480,5 +1545,13 @@ int main(void)
         cmocka_unit_test(test_request_machine_tokens),
     };
 
+    const struct CMUnitTest prism_tests[] = {
+        cmocka_unit_test(test_machine_prism),
+    };
+
+    if (argc == 3 && strcmp(argv[1], "prism") == 0) {
+        prism_state = argv[2];
+        return cmocka_run_group_tests(prism_tests, prism_setup, NULL);
+    }
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
