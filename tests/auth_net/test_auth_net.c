@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define TEST_SECRET "sk_test_authnet_s3cr3t"
 
@@ -816,6 +817,71 @@ static void test_jwks_cache_clear(void **state)
     clerk_client_free(c);
 }
 
+static void *verify_a_worker(void *arg)
+{
+    worker_t *w = arg;
+    clerk_verify_options_t o;
+    clerk_session_claims_t *claims = NULL;
+    clerk_auth_error_t err;
+
+    memset(&o, 0, sizeof(o));
+    o.client = w->client;
+    o.now = w->now;
+    w->status = clerk_verify_token(&claims, w->token, &o, &err);
+    w->reason = err.reason;
+    clerk_session_claims_free(claims);
+    return NULL;
+}
+
+/* Key A compromised: the instance drops it (JWKS with key B only) and the
+ * application clears the cache while a fetch from before the rotation is
+ * in flight.  What that fetch brings must not be cached, or tokens signed
+ * with key A would verify for another TTL. */
+static void test_jwks_cache_clear_during_fetch(void **state)
+{
+    const char *tag = "authnet-clear-race";
+    clerk_client_t *c = net_client(tag, true);
+    cJSON *doc = cJSON_Parse(jwks_ab);
+    char *jwks_b;
+    worker_t w;
+    pthread_t thread;
+    int polls;
+
+    (void)state;
+    assert_non_null(doc);
+    cJSON_DeleteItemFromArray(cJSON_GetObjectItem(doc, "keys"), 0);
+    jwks_b = cJSON_PrintUnformatted(doc);
+    cJSON_Delete(doc);
+    assert_non_null(jwks_b);
+    script_answer(tag, 200, jwks_ab, 1, ANSWER_SLOW);
+    script_jwks(tag, jwks_b, 5);
+    memset(&w, 0, sizeof(w));
+    w.client = c;
+    w.token = token_a;
+    w.now = t0;
+    assert_int_equal(pthread_create(&thread, NULL, verify_a_worker, &w), 0);
+    /* The server logs the request before its 0.5 s delay: once it is
+     * there, the fetch is in flight.  (A bounded wait for an event, not a
+     * timing check; were the clear to come after the fetch, the test
+     * would still hold.) */
+    for (polls = 0; polls < 2000 && fault_request_count(tag) < 1; polls++) {
+        usleep(5000);
+    }
+    assert_int_equal(fault_request_count(tag), 1);
+    clerk_jwks_cache_clear(c);
+    assert_int_equal(pthread_join(thread, NULL), 0);
+    /* The call that was in flight may use what it fetched... */
+    assert_int_equal(w.status, CLERK_OK);
+    /* ...but the next one fetches the rotated set, without key A. */
+    verify_fails(
+        c, token_a, t0 + 1, CLERK_E_UNAUTHORIZED, CLERK_AUTH_JWK_KID_MISMATCH);
+    assert_int_equal(jwks_fetches(tag), 2);
+    verify_ok(c, token_b, t0 + 2);
+    assert_int_equal(jwks_fetches(tag), 2);
+    cJSON_free(jwks_b);
+    clerk_client_free(c);
+}
+
 /* ------------------------------------------------------------------ */
 /* 2. clerk_authenticate_request                                       */
 /* ------------------------------------------------------------------ */
@@ -1530,6 +1596,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_jwks_secret_key_invalid),
         cmocka_unit_test(test_jwks_not_a_jwks),
         cmocka_unit_test(test_jwks_cache_clear),
+        cmocka_unit_test(test_jwks_cache_clear_during_fetch),
         cmocka_unit_test(test_request_bearer_header),
         cmocka_unit_test(test_request_session_cookie),
         cmocka_unit_test(test_request_header_wins),
