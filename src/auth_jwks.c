@@ -26,6 +26,7 @@ struct clerk__jwks_cache {
     int64_t attempt_at_ms; /* when the last fetch started */
     bool fetching;
     unsigned long generation; /* fetches finished */
+    unsigned long epoch;      /* clerk_jwks_cache_clear() calls */
     clerk_status_t last_status;
     clerk_auth_error_t last_error;
 };
@@ -73,6 +74,7 @@ void clerk_jwks_cache_clear(clerk_client_t *client)
     old = cache->keys;
     cache->keys = NULL;
     cache->attempted = false;
+    cache->epoch++; /* a fetch in flight must not refill the cache */
     pthread_mutex_unlock(&cache->lock);
     clerk_jwt_keys_free(old);
 }
@@ -117,7 +119,12 @@ static clerk_status_t fetch_keys(
         clerk__auth_fail(error, CLERK_AUTH_UNEXPECTED_ERROR, "out of memory");
         return CLERK_E_NOMEM;
     }
-    if (res->meta.http_status == 200 && res->meta.body != NULL) {
+    /* The body is a key set only when it arrived whole: a 200 cut short
+     * (CLERK_E_TRANSPORT) or over the size limit keeps its transfer
+     * status.  CLERK_E_DECODE (the typed model refused it) still has the
+     * whole body, which is parsed below with the JWKS rules. */
+    if (res->meta.http_status == 200 && res->meta.body != NULL &&
+        (st == CLERK_OK || st == CLERK_E_DECODE)) {
         st = clerk_jwt_keys_from_jwks(
             out, res->meta.body, res->meta.body_len, error);
         if (st == CLERK_E_INVALID_ARG) {
@@ -157,6 +164,7 @@ clerk_status_t clerk__jwks_cache_get(
     clerk_auth_error_t fetch_error = { CLERK_AUTH_OK, "" };
     clerk_status_t st;
     unsigned long seen;
+    unsigned long epoch;
     bool have;
     bool current;
 
@@ -180,6 +188,9 @@ clerk_status_t clerk__jwks_cache_get(
         }
         if (cache->keys != NULL) {
             goto use_cached;
+        }
+        if (cache->last_status == CLERK_OK) {
+            continue; /* cleared during that fetch: fetch anew */
         }
         st = cache->last_status;
         if (error != NULL) {
@@ -214,6 +225,7 @@ clerk_status_t clerk__jwks_cache_get(
     cache->fetching = true;
     cache->attempted = true;
     cache->attempt_at_ms = now_ms;
+    epoch = cache->epoch;
     pthread_mutex_unlock(&cache->lock);
 
     st = fetch_keys(client, &fresh, &fetch_error);
@@ -223,12 +235,20 @@ clerk_status_t clerk__jwks_cache_get(
     cache->generation++;
     cache->last_status = st;
     cache->last_error = fetch_error;
-    if (st == CLERK_OK) {
+    if (st == CLERK_OK && cache->epoch == epoch) {
         old = cache->keys;
         cache->keys = fresh;
+        fresh = NULL;
         cache->fetched_at_ms = now_ms;
     }
     pthread_cond_broadcast(&cache->done);
+    if (fresh != NULL) {
+        /* Cleared while fetching: the keys may predate the rotation the
+         * clear was for, so only this call uses them. */
+        pthread_mutex_unlock(&cache->lock);
+        *out = fresh;
+        return CLERK_OK;
+    }
     if (cache->keys == NULL) {
         if (error != NULL) {
             *error = fetch_error;

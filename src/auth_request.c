@@ -86,12 +86,8 @@ static clerk_status_t machine_from_json(
     t->id = string_member(json, "id");
     t->subject = string_member(json, "subject");
     t->name = string_member(json, "name");
-    if (!cJSON_IsObject(json) || t->subject == NULL) {
-        clerk__auth_fail(
-            error, CLERK_AUTH_UNEXPECTED_ERROR,
-            "the verify answer has no subject");
-        return CLERK_E_DECODE;
-    }
+    /* Refusals first: the OAuth verify operation's 200 for an inactive
+     * token is {"active": false}, with no subject. */
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(json, "revoked")) ||
         cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(json, "expired")) ||
         cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(json, "active"))) {
@@ -99,6 +95,12 @@ static clerk_status_t machine_from_json(
             error, CLERK_AUTH_TOKEN_INVALID,
             "the token is revoked, expired or inactive");
         return CLERK_E_UNAUTHORIZED;
+    }
+    if (!cJSON_IsObject(json) || t->subject == NULL) {
+        clerk__auth_fail(
+            error, CLERK_AUTH_UNEXPECTED_ERROR,
+            "the verify answer has no subject");
+        return CLERK_E_DECODE;
     }
     t->claims = cJSON_IsObject(claims) ? claims : NULL;
     if (cJSON_IsNumber(exp) && exp->valuedouble >= 0 &&
@@ -166,7 +168,11 @@ static clerk_status_t call_verify(
     }
     if (meta != NULL) {
         *http_status = meta->http_status;
-        if (meta->http_status == 200 && meta->body != NULL) {
+        /* Only a 200 that arrived whole is an answer (CLERK_E_DECODE: the
+         * typed model refused it, the body is still complete); one cut
+         * short keeps its transfer status, even if what came parses. */
+        if (meta->http_status == 200 && meta->body != NULL &&
+            (st == CLERK_OK || st == CLERK_E_DECODE)) {
             *body = strdup(meta->body);
             st = *body != NULL ? CLERK_OK : CLERK_E_NOMEM;
         } else if (st == CLERK_OK) {

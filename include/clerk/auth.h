@@ -361,7 +361,9 @@ CLERK_EXTERN void clerk_session_claims_free(clerk_session_claims_t *claims);
 
 /**
  * Drop a client's cached JWKS, so the next verification with that client
- * fetches it again (e.g. after rotating keys in the Dashboard).
+ * fetches it again (e.g. after rotating keys in the Dashboard).  A fetch
+ * already in flight does not refill the cache: its keys may predate the
+ * rotation, so only the call that made it uses them.
  *
  * @param client The client, or NULL (no-op).
  */
