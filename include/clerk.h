@@ -2,7 +2,7 @@
  * @file clerk.h
  * @brief libclerk: a C client for Clerk's Backend API.  Umbrella header.
  *
- * Include this for the runtime; include <clerk/api/<tag>.h> for the
+ * Include this for the runtime and authentication (clerk/auth.h); include <clerk/api/<tag>.h> for the
  * endpoints of one tag, or <clerk/api/all.h> for all of them (and
  * <clerk/model/all.h> for every model).  Anything not
  * declared in these headers is not part of the API.
@@ -10,6 +10,7 @@
 #ifndef CLERK_H
 #define CLERK_H
 
+#include <clerk/auth.h>
 #include <clerk/client.h>
 #include <clerk/common.h>
 #include <clerk/response.h>
