@@ -75,6 +75,25 @@ void clerk__auth_ok(clerk_auth_error_t *error)
     }
 }
 
+bool clerk__ascii_prefix_nocase(const char *s, const char *prefix)
+{
+    for (; *prefix != '\0'; s++, prefix++) {
+        unsigned char a = (unsigned char)*s;
+        unsigned char b = (unsigned char)*prefix;
+
+        if (a >= 'A' && a <= 'Z') {
+            a = (unsigned char)(a - 'A' + 'a');
+        }
+        if (b >= 'A' && b <= 'Z') {
+            b = (unsigned char)(b - 'A' + 'a');
+        }
+        if (a != b) {
+            return false;
+        }
+    }
+    return true;
+}
+
 int64_t clerk__auth_now_ms(void)
 {
     struct timespec ts;

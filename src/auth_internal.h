@@ -49,7 +49,61 @@ size_t clerk__b64_decoded_max(size_t len);
  * hold 4 * ((len + 2) / 3) + 1 bytes; NUL-terminated.  Returns the length. */
 size_t clerk__b64_encode(const unsigned char *in, size_t len, char *out);
 
+/* `s` starts with `prefix`, ASCII letters compared without case. */
+bool clerk__ascii_prefix_nocase(const char *s, const char *prefix);
+
 /* The current time in milliseconds since the epoch (CLOCK_REALTIME). */
 int64_t clerk__auth_now_ms(void);
+
+/* ------------------------------------------------------------------ */
+/* Key sets (src/auth_keys.c)                                          */
+/* ------------------------------------------------------------------ */
+
+typedef struct evp_pkey_st clerk__pkey_t; /* OpenSSL's EVP_PKEY */
+
+/* One key of a set.  `pkey` is NULL for a key that can sign nothing we
+ * accept (not RSA, `use` not "sig", an `alg` we do not allow); it is kept
+ * so that a token naming it gets token-invalid-algorithm, not a kid
+ * mismatch. */
+typedef struct clerk__jwt_key {
+    char *kid;           /* NULL for a PEM key */
+    clerk__pkey_t *pkey; /* RSA public key, or NULL */
+    unsigned algs;       /* CLERK_ALG_* the key allows */
+    size_t sig_len;      /* modulus size in bytes */
+} clerk__jwt_key_t;
+
+/* The key for a token's kid (NULL: none).  A PEM set answers every kid,
+ * NULL included. */
+const clerk__jwt_key_t *clerk__jwt_keys_find(
+    const clerk_jwt_keys_t *keys, const char *kid);
+
+/* Take one more reference (sets are reference-counted so that a cache can
+ * replace its set while other threads still verify with the old one);
+ * clerk_jwt_keys_free() drops one. */
+clerk_jwt_keys_t *clerk__jwt_keys_ref(const clerk_jwt_keys_t *keys);
+
+/* ------------------------------------------------------------------ */
+/* The client's JWKS cache (src/auth_jwks.c)                           */
+/* ------------------------------------------------------------------ */
+
+typedef struct clerk__jwks_cache clerk__jwks_cache_t;
+
+/* Created with the client, freed with it. */
+clerk__jwks_cache_t *clerk__jwks_cache_new(void);
+void clerk__jwks_cache_free(clerk__jwks_cache_t *cache);
+
+/* A key set holding `kid` (a new reference, free with
+ * clerk_jwt_keys_free()), fetching GET /jwks when the cache is empty,
+ * expired, or lacks the kid (at most one fetch at a time per client, and
+ * at most one per CLERK__JWKS_MIN_REFRESH_MS for unknown kids).  On a
+ * failed fetch the old keys are kept and returned when they hold the kid;
+ * otherwise the fetch's status is returned with `error` filled. */
+#define CLERK__JWKS_MIN_REFRESH_MS 10000
+clerk_status_t clerk__jwks_cache_get(
+    clerk_client_t *client,
+    const char *kid,
+    int64_t now_ms,
+    clerk_jwt_keys_t **out,
+    clerk_auth_error_t *error);
 
 #endif /* CLERK_AUTH_INTERNAL_H */

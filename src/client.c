@@ -22,6 +22,7 @@
  * <threads.h>: glibc's C11 wrappers are invisible to ThreadSanitizer, which
  * then cannot check the pool's locking.
  */
+#include "auth_internal.h"
 #include "runtime_internal.h"
 
 #include <clerk/version.h>
@@ -496,6 +497,11 @@ clerk_status_t clerk_client_new(
     if (st != CLERK_OK) {
         goto done;
     }
+    st = CLERK_E_NOMEM;
+    client->jwks = clerk__jwks_cache_new();
+    if (client->jwks == NULL) {
+        goto done;
+    }
     *out = client;
     client = NULL;
     st = CLERK_OK;
@@ -542,6 +548,7 @@ void clerk_client_free(clerk_client_t *client)
         handle_free(client->idle[i]);
     }
     free(client->idle);
+    clerk__jwks_cache_free(client->jwks);
     /* The share goes after every handle that used it. */
     if (client->share != NULL) {
         curl_share_cleanup(client->share);

@@ -108,6 +108,9 @@ struct clerk_client {
     pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
     bool share_locks_ok;
 
+    /* Session-token keys fetched with GET /jwks (src/auth_jwks.c). */
+    struct clerk__jwks_cache *jwks;
+
     /* Idle easy handles (LIFO, so a single thread keeps one connection). */
     pthread_mutex_t pool_lock;
     bool pool_lock_ok;

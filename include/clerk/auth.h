@@ -233,6 +233,14 @@ CLERK_EXTERN void clerk_jwt_keys_free(clerk_jwt_keys_t *keys);
 /** clerk_verify_options_t.clock_skew_ms value for no tolerance at all. */
 #define CLERK_CLOCK_SKEW_NONE (-1L)
 
+/** Signature algorithms, for clerk_verify_options_t.algorithms. */
+#define CLERK_ALG_RS256 0x1u
+#define CLERK_ALG_RS384 0x2u
+#define CLERK_ALG_RS512 0x4u
+
+/** Longest token accepted, in bytes; longer ones are `token-invalid`. */
+#define CLERK_TOKEN_MAX_BYTES 32768
+
 /** Default JWKS cache lifetime of a client source: 5 minutes. */
 #define CLERK_JWKS_CACHE_TTL_MS 300000L
 
@@ -271,6 +279,8 @@ typedef struct clerk_verify_options {
     size_t audience_count;
     /** Required `iss` value; NULL: any `https://` URL. */
     const char *issuer;
+    /** Accepted algorithms (CLERK_ALG_* bits); 0: all three RS*. */
+    unsigned algorithms;
 } clerk_verify_options_t;
 
 /**
@@ -371,18 +381,21 @@ typedef enum clerk_token_type {
 #define CLERK_ACCEPT_ANY (CLERK_ACCEPT_SESSION | CLERK_ACCEPT_MACHINE)
 
 /**
- * A verified machine token.  Free with clerk_machine_token_free().
+ * A verified machine token.  Strings point into `json` and live as long as
+ * the token; free with clerk_machine_token_free().
  */
 typedef struct clerk_machine_token {
-    clerk_token_type_t type; /**< M2M, API_KEY or OAUTH. */
-    char *id;                /**< The token's id (e.g. "mt_..."/"ak_..."). */
-    char *subject;           /**< Who it acts for ("mch_...", "user_...",
-                                  "org_..."); never NULL. */
-    char *name;              /**< API key name, or NULL. */
-    char **scopes;           /**< Scopes, `scope_count` of them. */
+    clerk_token_type_t type;   /**< M2M, API_KEY or OAUTH. */
+    const char *id;            /**< The token's id ("mt_...", "ak_...",
+                                    "oat_..."), or NULL. */
+    const char *subject;       /**< Who it acts for ("mch_...", "user_...",
+                                    "org_..."); never NULL. */
+    const char *name;          /**< API key name, or NULL. */
+    const char *const *scopes; /**< Scopes, `scope_count` of them. */
     size_t scope_count;
-    cJSON *claims;                /**< Custom claims, or NULL. */
-    clerk_opt_int64_t expires_at; /**< Unix seconds, when it expires. */
+    const cJSON *claims;          /**< Custom claims, or NULL. */
+    clerk_opt_int64_t expires_at; /**< Unix milliseconds; unset: never. */
+    const cJSON *json;            /**< The API's whole answer. */
 } clerk_machine_token_t;
 
 /**
@@ -463,17 +476,17 @@ typedef struct clerk_auth {
  * CLERK_AUTH_SESSION_TOKEN_MISSING.  Browser handshakes are out of scope
  * (see the top of this header).
  *
- * @param[out] out      Receives the verdict (signed in or out) whenever
- *                      the function returns CLERK_OK or
- *                      CLERK_E_UNAUTHORIZED; NULL otherwise.
+ * @param[out] out      Receives the verdict (signed in, or signed out
+ *                      with the reason) for every return but
+ *                      CLERK_E_NOMEM and a NULL out or options.
  * @param authorization The `Authorization` header value, or NULL.
  * @param cookie        The `Cookie` header value, or NULL.
  * @param options       Key source and checks; must not be NULL.
  * @return CLERK_OK (signed in); CLERK_E_UNAUTHORIZED (signed out: see
- *         (*out)->reason); CLERK_E_INVALID_ARG (NULL out or options, no key
- *         source); CLERK_E_NOMEM; or, with a client key source or a machine
- *         token, the status of a failed API call (then *out is still
- *         filled, signed out, for the reason).
+ *         (*out)->reason); CLERK_E_INVALID_ARG (NULL out or options, no
+ *         key source or several, no client for a machine token);
+ *         CLERK_E_NOMEM; or, with a client key source or a machine token,
+ *         the status of a failed API call.
  */
 CLERK_EXTERN clerk_status_t clerk_authenticate_request(
     clerk_auth_t **out,
