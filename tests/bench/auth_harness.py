@@ -17,8 +17,9 @@ Reported per verification, median of --runs runs:
     counter;
   - CPU microseconds (user + system, getrusage / process.cpuUsage) and
     wall microseconds.
-Ratios: (l)/(a) (issue 8 target: at most 1.15) and (n)/(l), the throughput
-of libclerk over @clerk/backend's (target: at least 10).
+Ratios: (l)/(a) (issue 8 target: at most 1.15), (n)/(l), the throughput
+of libclerk over @clerk/backend's (target: at least 10), and (n)/(a), the
+most any verifier built on OpenSSL's RSA could reach.
 
 --smoke is the CI check (ctest): callgrind counts of (a) and (l) only,
 small N, and exit status 1 when (l)/(a) exceeds --budget.  No timing.
@@ -246,7 +247,7 @@ def med_ratio(res, num, den):
 def report(results, args, meta, node_label):
     failed = False
     header = ["metric (per verification)", "(a) OpenSSL", "(l) libclerk",
-              "(n) @clerk/backend", "(l)/(a)", "(n)/(l)"]
+              "(n) @clerk/backend", "(l)/(a)", "(n)/(l)", "(n)/(a)"]
     rows = []
     verdicts = []
     for metric, label, fmt in METRICS:
@@ -259,8 +260,10 @@ def report(results, args, meta, node_label):
                        else "-")
         la = med_ratio(res, "l", "a")
         nl = med_ratio(res, "n", "l")
+        na = med_ratio(res, "n", "a")
         row.append("%.3f" % la if la is not None else "-")
         row.append("%.1f" % nl if nl is not None else "-")
+        row.append("%.1f" % na if na is not None else "-")
         rows.append(row)
         if metric == "ir" and la is not None and la > args.budget:
             failed = True
