@@ -237,11 +237,16 @@ METRICS = [("ir", "instructions (callgrind)", "%.0f"),
 
 
 def med_ratio(res, num, den):
-    """Median over runs of the per-run ratio num/den."""
-    pairs = list(zip(res.get(num, []), res.get(den, [])))
-    if not pairs:
+    """(a) and (l) run in one process, interleaved: the median of the
+    per-run ratios.  Node.js runs in another process, at another moment:
+    the ratio of the medians, which one slow run moves less."""
+    if num not in res or den not in res:
         return None
-    return statistics.median(x / y if y else float("inf") for x, y in pairs)
+    if "n" in (num, den):
+        x, y = statistics.median(res[num]), statistics.median(res[den])
+        return x / y if y else float("inf")
+    return statistics.median(x / y if y else float("inf")
+                             for x, y in zip(res[num], res[den]))
 
 
 def report(results, args, meta, node_label):
