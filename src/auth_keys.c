@@ -46,6 +46,7 @@ static clerk_jwt_keys_t *keys_alloc(size_t count)
 void clerk_jwt_keys_free(clerk_jwt_keys_t *keys)
 {
     size_t i;
+    size_t j;
 
     if (keys == NULL || atomic_fetch_sub(&keys->refs, 1) != 1) {
         return;
@@ -53,6 +54,9 @@ void clerk_jwt_keys_free(clerk_jwt_keys_t *keys)
     for (i = 0; i < keys->count; i++) {
         free(keys->items[i].kid);
         EVP_PKEY_free(keys->items[i].pkey);
+        for (j = 0; j < 3; j++) {
+            EVP_MD_CTX_free(keys->items[i].verify_init[j]);
+        }
     }
     free(keys);
 }
@@ -97,7 +101,12 @@ const clerk__jwt_key_t *clerk__jwt_keys_find(
 /* Size limits and type of a parsed key; fills sig_len. */
 static bool rsa_key_acceptable(EVP_PKEY *pkey, clerk__jwt_key_t *key)
 {
+    /* The order of algs[] in auth_jwt.c: RS256, RS384, RS512. */
+    static const EVP_MD *(*const mds[3])(void) = { EVP_sha256, EVP_sha384,
+                                                   EVP_sha512 };
     int bits;
+    size_t i;
+    size_t j;
 
     if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_RSA) {
         return false;
@@ -107,6 +116,18 @@ static bool rsa_key_acceptable(EVP_PKEY *pkey, clerk__jwt_key_t *key)
         return false;
     }
     key->sig_len = (size_t)EVP_PKEY_get_size(pkey);
+    for (i = 0; i < 3; i++) {
+        key->verify_init[i] = EVP_MD_CTX_new();
+        if (key->verify_init[i] == NULL ||
+            EVP_DigestVerifyInit(
+                key->verify_init[i], NULL, mds[i](), NULL, pkey) != 1) {
+            for (j = 0; j <= i; j++) {
+                EVP_MD_CTX_free(key->verify_init[j]);
+                key->verify_init[j] = NULL;
+            }
+            return false;
+        }
+    }
     return true;
 }
 
