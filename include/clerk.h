@@ -2,10 +2,10 @@
  * @file clerk.h
  * @brief libclerk: a C client for Clerk's Backend API.  Umbrella header.
  *
- * Include this for the runtime and authentication (clerk/auth.h); include <clerk/api/<tag>.h> for the
- * endpoints of one tag, or <clerk/api/all.h> for all of them (and
- * <clerk/model/all.h> for every model).  Anything not
- * declared in these headers is not part of the API.
+ * Include this for the runtime and for authentication (clerk/auth.h);
+ * include <clerk/api/<tag>.h> for the endpoints of one tag, or
+ * <clerk/api/all.h> for all of them (and <clerk/model/all.h> for every
+ * model).  Anything not declared in these headers is not part of the API.
  */
 #ifndef CLERK_H
 #define CLERK_H
