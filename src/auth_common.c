@@ -75,6 +75,13 @@ void clerk__auth_ok(clerk_auth_error_t *error)
     }
 }
 
+const char *clerk__json_string(const cJSON *obj, const char *name)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+    return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
 bool clerk__ascii_prefix_nocase(const char *s, const char *prefix)
 {
     for (; *prefix != '\0'; s++, prefix++) {

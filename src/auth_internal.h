@@ -14,6 +14,8 @@
 
 #include <clerk/auth.h>
 
+#include <cjson/cJSON.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,6 +50,10 @@ size_t clerk__b64_decoded_max(size_t len);
 /* Standard base64 (with padding) of `len` bytes into `out`, which must
  * hold 4 * ((len + 2) / 3) + 1 bytes; NUL-terminated.  Returns the length. */
 size_t clerk__b64_encode(const unsigned char *in, size_t len, char *out);
+
+/* The string value of an object member, or NULL (absent or not a
+ * string); borrowed from the tree. */
+const char *clerk__json_string(const cJSON *obj, const char *name);
 
 /* `s` starts with `prefix`, ASCII letters compared without case. */
 bool clerk__ascii_prefix_nocase(const char *s, const char *prefix);

@@ -561,13 +561,6 @@ static clerk_status_t check_claims(
 /* Organization claims                                                 */
 /* ------------------------------------------------------------------ */
 
-static const char *string_member(const cJSON *obj, const char *name)
-{
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
-
-    return cJSON_IsString(item) ? item->valuestring : NULL;
-}
-
 /* The next comma-separated element of *list, trimmed of spaces; false at
  * the end. */
 static bool next_element(const char **list, const char **start, size_t *len)
@@ -669,7 +662,7 @@ static bool org_claims_v2(claims_owner_t *owner, const cJSON *payload)
 {
     clerk_session_claims_t *c = &owner->pub;
     const cJSON *o = cJSON_GetObjectItemCaseSensitive(payload, "o");
-    const char *features = string_member(payload, "fea");
+    const char *features = clerk__json_string(payload, "fea");
     const char *per;
     const char *fpm;
     const char *role;
@@ -681,9 +674,9 @@ static bool org_claims_v2(claims_owner_t *owner, const cJSON *payload)
     if (!cJSON_IsObject(o)) {
         return true;
     }
-    c->org_id = string_member(o, "id");
-    c->org_slug = string_member(o, "slg");
-    role = string_member(o, "rol");
+    c->org_id = clerk__json_string(o, "id");
+    c->org_slug = clerk__json_string(o, "slg");
+    role = clerk__json_string(o, "rol");
     if (role != NULL) {
         owner->role = malloc(4 + strlen(role) + 1);
         if (owner->role == NULL) {
@@ -693,8 +686,8 @@ static bool org_claims_v2(claims_owner_t *owner, const cJSON *payload)
         memcpy(owner->role + 4, role, strlen(role) + 1);
         c->org_role = owner->role;
     }
-    per = string_member(o, "per");
-    fpm = string_member(o, "fpm");
+    per = clerk__json_string(o, "per");
+    fpm = clerk__json_string(o, "fpm");
     while (per != NULL && fpm != NULL && next_element(&features, &f, &f_len)) {
         const char *perms = per;
         const char *p;
@@ -736,9 +729,9 @@ static bool org_claims(claims_owner_t *owner, const cJSON *payload)
     if (c->version == 2) {
         return org_claims_v2(owner, payload);
     }
-    c->org_id = string_member(payload, "org_id");
-    c->org_slug = string_member(payload, "org_slug");
-    c->org_role = string_member(payload, "org_role");
+    c->org_id = clerk__json_string(payload, "org_id");
+    c->org_slug = clerk__json_string(payload, "org_slug");
+    c->org_role = clerk__json_string(payload, "org_role");
     perms = cJSON_GetObjectItemCaseSensitive(payload, "org_permissions");
     if (!cJSON_IsArray(perms) || cJSON_GetArraySize(perms) == 0) {
         return true;
@@ -797,8 +790,8 @@ static bool fill_claims(claims_owner_t *owner)
     c->header = owner->header;
     c->payload = payload;
     c->version = cJSON_IsNumber(v) && v->valuedouble == 2 ? 2 : 1;
-    c->session_id = string_member(payload, "sid");
-    c->session_status = string_member(payload, "sts");
+    c->session_id = clerk__json_string(payload, "sid");
+    c->session_status = clerk__json_string(payload, "sts");
     c->actor = cJSON_IsObject(act) ? act : NULL;
     if (cJSON_IsArray(fva) && cJSON_GetArraySize(fva) == 2) {
         const cJSON *a = cJSON_GetArrayItem(fva, 0);
@@ -912,7 +905,7 @@ clerk_status_t clerk_verify_token(
     if (alg == NULL) {
         goto done;
     }
-    kid = string_member(jwt.header, "kid");
+    kid = clerk__json_string(jwt.header, "kid");
     st = resolve_keys(options, kid, now_ms, &keys, error);
     if (st != CLERK_OK) {
         goto done;

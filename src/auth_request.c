@@ -62,13 +62,6 @@ void clerk_machine_token_free(clerk_machine_token_t *token)
     free(owner);
 }
 
-static const char *string_member(const cJSON *obj, const char *name)
-{
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
-
-    return cJSON_IsString(item) ? item->valuestring : NULL;
-}
-
 /* The verified token from the API's 200 answer; false when the answer is
  * not one (no subject), or says revoked or expired (reason set). */
 static clerk_status_t machine_from_json(
@@ -83,9 +76,9 @@ static clerk_status_t machine_from_json(
     size_t n = 0;
 
     t->json = json;
-    t->id = string_member(json, "id");
-    t->subject = string_member(json, "subject");
-    t->name = string_member(json, "name");
+    t->id = clerk__json_string(json, "id");
+    t->subject = clerk__json_string(json, "subject");
+    t->name = clerk__json_string(json, "name");
     /* Refusals first: the OAuth verify operation's 200 for an inactive
      * token is {"active": false}, with no subject. */
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(json, "revoked")) ||

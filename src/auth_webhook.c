@@ -11,6 +11,7 @@
  * must read whole, is as long as the caller's.
  */
 #include "auth_internal.h"
+#include "runtime_internal.h"
 
 #include "../model/internal/descriptors.h"
 
@@ -51,28 +52,6 @@ static const char *const standard_names[3] = {
     "webhook-signature",
 };
 
-/* ASCII case-insensitive equality, independent of the locale. */
-static bool name_equals(const char *a, const char *b)
-{
-    for (;; a++, b++) {
-        unsigned char ca = (unsigned char)*a;
-        unsigned char cb = (unsigned char)*b;
-
-        if (ca >= 'A' && ca <= 'Z') {
-            ca = (unsigned char)(ca - 'A' + 'a');
-        }
-        if (cb >= 'A' && cb <= 'Z') {
-            cb = (unsigned char)(cb - 'A' + 'a');
-        }
-        if (ca != cb) {
-            return false;
-        }
-        if (ca == '\0') {
-            return true;
-        }
-    }
-}
-
 void clerk_webhook_headers_collect(
     clerk_webhook_headers_t *out,
     const char *const *names,
@@ -92,12 +71,12 @@ void clerk_webhook_headers_collect(
             continue;
         }
         for (k = 0; k < 3; k++) {
-            if (name_equals(names[i], svix_names[k])) {
+            if (clerk__str_eq_nocase(names[i], svix_names[k])) {
                 if (!from_svix[k]) {
                     found[k] = values[i];
                     from_svix[k] = true;
                 }
-            } else if (name_equals(names[i], standard_names[k])) {
+            } else if (clerk__str_eq_nocase(names[i], standard_names[k])) {
                 if (found[k] == NULL) {
                     found[k] = values[i];
                 }
