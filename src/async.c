@@ -55,13 +55,18 @@
 
 typedef enum call_state {
     CALL_NEW = 0, /* being started */
+    CALL_QUEUED,  /* waiting for its origin to admit another transfer */
     CALL_ACTIVE,  /* the easy handle is in the multi */
     CALL_WAITING, /* between attempts: a retry timer runs */
     CALL_READY    /* outcome known; in the ready queue */
 } call_state_t;
 
+typedef struct origin origin_t;
+
 typedef struct call {
     clerk_loop_t *loop;
+    origin_t *origin;
+    struct call *queue_next; /* CALL_QUEUED: the origin's queue */
     clerk_call_id_t id;
     call_state_t state;
     struct call *prev; /* the loop's calls in flight */
@@ -96,6 +101,22 @@ typedef struct call {
     void *payload;
 } call_t;
 
+/* Where calls go ("https://host:port"), and how many transfers to it the
+ * loop lets into the multi at once: one connection's worth of streams
+ * once the server is known to multiplex (HTTP/2), else one per connection
+ * of the pool.  Without this, libcurl opens a new connection for each call
+ * that finds the first connection's streams taken, and calls waiting for a
+ * pooled HTTP/1.1 connection inside libcurl have their timeout running. */
+struct origin {
+    struct origin *next;
+    char *key;
+    size_t active; /* transfers in the multi */
+    int multiplex; /* 1: HTTP/2 seen; 0: HTTP/1.x seen; -1: not known */
+    bool tls;      /* https: may multiplex (ALPN) */
+    call_t *queue_head;
+    call_t *queue_tail;
+};
+
 /* A socket libcurl asked to watch. */
 typedef struct sock {
     curl_socket_t fd;
@@ -111,6 +132,9 @@ struct clerk_loop {
     void *payload;
     long deadline_ms;
     bool multiplex;
+    size_t max_streams; /* admitted per multiplexing origin */
+    size_t max_hosts;   /* admitted per other origin */
+    origin_t *origins;
 
     uint64_t next_id;
     call_t *calls; /* every call whose callback has not run */
@@ -361,11 +385,47 @@ static void ready_remove(clerk_loop_t *loop, call_t *call)
     call->ready_next = NULL;
 }
 
-/* Take the call out of the multi and the heap and give its handle back. */
+static void admit(clerk_loop_t *loop, origin_t *origin);
+
+static void queue_remove(origin_t *origin, call_t *call)
+{
+    call_t **link = &origin->queue_head;
+    call_t *prev = NULL;
+
+    while (*link != NULL && *link != call) {
+        prev = *link;
+        link = &(*link)->queue_next;
+    }
+    if (*link == NULL) {
+        return;
+    }
+    *link = call->queue_next;
+    if (origin->queue_tail == call) {
+        origin->queue_tail = prev;
+    }
+    call->queue_next = NULL;
+}
+
+/* The call's transfer leaves the multi: let a queued one in. */
+static void leave_multi(clerk_loop_t *loop, call_t *call)
+{
+    (void)curl_multi_remove_handle(loop->multi, call->handle->curl);
+    call->origin->active--;
+    if (!loop->closing) {
+        admit(loop, call->origin);
+    }
+}
+
+/* Take the call out of the multi (or its queue) and the heap and give its
+ * handle back. */
 static void detach(clerk_loop_t *loop, call_t *call)
 {
-    if (call->state == CALL_ACTIVE && call->handle != NULL) {
-        (void)curl_multi_remove_handle(loop->multi, call->handle->curl);
+    if (call->state == CALL_ACTIVE) {
+        call->state = CALL_NEW;
+        leave_multi(loop, call);
+    } else if (call->state == CALL_QUEUED) {
+        call->state = CALL_NEW;
+        queue_remove(call->origin, call);
     }
     heap_remove(loop, call);
     if (call->mime != NULL) {
@@ -476,7 +536,14 @@ static clerk_status_t hook_status(const clerk__reply_t *reply)
     return reply->status;
 }
 
-static void attempt_start(clerk_loop_t *loop, call_t *call)
+static size_t origin_limit(const clerk_loop_t *loop, const origin_t *o)
+{
+    bool may = o->multiplex == 1 || (o->multiplex == -1 && o->tls);
+
+    return loop->multiplex && may ? loop->max_streams : loop->max_hosts;
+}
+
+static void attempt_begin(clerk_loop_t *loop, call_t *call)
 {
     clerk_client_t *client = call->client;
     clerk__reply_t *r = &call->reply;
@@ -518,8 +585,43 @@ static void attempt_start(clerk_loop_t *loop, call_t *call)
         return;
     }
     call->state = CALL_ACTIVE;
+    call->origin->active++;
     if (!heap_update(loop, call)) {
         fail_call(loop, call, CLERK_E_NOMEM, "out of memory");
+    }
+}
+
+/* Start the next attempt now, or queue it until the origin admits it. */
+static void attempt_start(clerk_loop_t *loop, call_t *call)
+{
+    origin_t *o = call->origin;
+
+    if (o->active < origin_limit(loop, o) && o->queue_head == NULL) {
+        attempt_begin(loop, call);
+        return;
+    }
+    call->state = CALL_QUEUED;
+    call->queue_next = NULL;
+    if (o->queue_tail != NULL) {
+        o->queue_tail->queue_next = call;
+    } else {
+        o->queue_head = call;
+    }
+    o->queue_tail = call;
+}
+
+static void admit(clerk_loop_t *loop, origin_t *o)
+{
+    call_t *call;
+
+    while (o->queue_head != NULL && o->active < origin_limit(loop, o)) {
+        call = o->queue_head;
+        o->queue_head = call->queue_next;
+        if (o->queue_head == NULL) {
+            o->queue_tail = NULL;
+        }
+        call->queue_next = NULL;
+        attempt_begin(loop, call);
     }
 }
 
@@ -531,10 +633,16 @@ static void attempt_done(clerk_loop_t *loop, call_t *call, CURLcode rc)
     clerk_hook_info_t info;
     unsigned wait;
     double now;
+    long version = 0;
 
-    (void)curl_multi_remove_handle(loop->multi, call->handle->curl);
-    call->state = CALL_WAITING;
     clerk__attempt_finish(call->handle, rc, r);
+    /* What the server speaks decides how many calls go to it at once. */
+    if (r->http_status > 0 &&
+        curl_easy_getinfo(
+            call->handle->curl, CURLINFO_HTTP_VERSION, &version) == CURLE_OK &&
+        version != 0) {
+        call->origin->multiplex = version >= CURL_HTTP_VERSION_2_0 ? 1 : 0;
+    }
     if (client->hooks.on_response != NULL) {
         hook_info(call, &info);
         info.http_status = r->http_status;
@@ -542,6 +650,10 @@ static void attempt_done(clerk_loop_t *loop, call_t *call, CURLcode rc)
         info.elapsed_ms = clerk__now_ms() - call->attempt_t0;
         (void)client->hooks.on_response(&info, client->hooks.payload);
     }
+    /* Only now may the next queued call begin (after this one's response
+     * hook, so hooks see no more calls at once than the limits allow). */
+    call->state = CALL_WAITING;
+    leave_multi(loop, call);
     if (call->attempt >= client->max_attempts ||
         r->status == CLERK_E_TOO_LARGE || r->status == CLERK_E_NOMEM ||
         !clerk__retry_allowed(call->req.idempotent, rc, r->http_status)) {
@@ -903,6 +1015,15 @@ clerk_status_t clerk_loop_new(
     loop->payload = o->payload;
     loop->deadline_ms = o->deadline_ms;
     loop->multiplex = !o->no_multiplex;
+    loop->max_hosts = o->max_host_connections == 0
+                          ? (size_t)DEFAULT_HOST_CONNECTIONS
+                      : o->max_host_connections == CLERK_LOOP_UNLIMITED
+                          ? SIZE_MAX
+                          : (size_t)o->max_host_connections;
+    loop->max_streams = o->max_concurrent_streams == 0 ? (size_t)DEFAULT_STREAMS
+                        : o->max_concurrent_streams == CLERK_LOOP_UNLIMITED
+                            ? SIZE_MAX
+                            : (size_t)o->max_concurrent_streams;
     loop->curl_due = -1.0;
     loop->told_due = -2.0;
     loop->multi = curl_multi_init();
@@ -992,6 +1113,13 @@ void clerk_loop_free(clerk_loop_t *loop)
     }
     for (i = 0; i < loop->sock_count; i++) {
         free(loop->socks[i]);
+    }
+    while (loop->origins != NULL) {
+        origin_t *next = loop->origins->next;
+
+        free(loop->origins->key);
+        free(loop->origins);
+        loop->origins = next;
     }
     free(loop->socks);
     free(loop->heap);
@@ -1148,6 +1276,43 @@ static bool is_https(const char *url)
     return true;
 }
 
+/* The origin of a URL built by clerk__request_build(): everything before
+ * the first '/' after "://" (there always is one: the path). */
+static origin_t *origin_of(clerk_loop_t *loop, const char *url)
+{
+    const char *scheme_end = strstr(url, "://");
+    const char *path;
+    size_t n;
+    origin_t *o;
+
+    if (scheme_end == NULL) {
+        return NULL;
+    }
+    path = strchr(scheme_end + 3, '/');
+    n = path != NULL ? (size_t)(path - url) : strlen(url);
+    for (o = loop->origins; o != NULL; o = o->next) {
+        if (strncmp(o->key, url, n) == 0 && o->key[n] == '\0') {
+            return o;
+        }
+    }
+    o = calloc(1, sizeof(*o));
+    if (o == NULL) {
+        return NULL;
+    }
+    o->key = malloc(n + 1);
+    if (o->key == NULL) {
+        free(o);
+        return NULL;
+    }
+    memcpy(o->key, url, n);
+    o->key[n] = '\0';
+    o->multiplex = -1;
+    o->tls = is_https(o->key);
+    o->next = loop->origins;
+    loop->origins = o;
+    return o;
+}
+
 /* Options only async calls need; set on every start because the handle
  * comes from the client's pool, shared with synchronous calls. */
 static clerk_status_t async_setup(const clerk_loop_t *loop, call_t *call)
@@ -1240,6 +1405,11 @@ clerk_call_id_t clerk__op_async(
         sizeof(message));
     if (st != CLERK_OK) {
         fail_call(loop, call, st, message);
+        goto done;
+    }
+    call->origin = origin_of(loop, call->req.url);
+    if (call->origin == NULL) {
+        fail_call(loop, call, CLERK_E_NOMEM, "out of memory");
         goto done;
     }
     st = clerk__handle_acquire(client, &call->handle);

@@ -137,16 +137,20 @@ typedef void (*clerk_loop_timer_fn)(long timeout_ms, void *payload);
  */
 typedef struct clerk_loop_options {
     /**
-     * Connections per host at most (HTTP/1.1 runs one call per connection
-     * at a time; calls beyond the limit wait for a free connection, and that
-     * wait counts against their timeouts).  0: 16; CLERK_LOOP_UNLIMITED.
+     * Connections per host at most: the HTTP/1.1 connection pool (one call
+     * per connection at a time).  Calls beyond it wait in the loop, in
+     * order, until a connection is free; their per-attempt timeouts start
+     * when they are sent (deadlines count from the start).  0: 16;
+     * CLERK_LOOP_UNLIMITED.
      */
     long max_host_connections;
     /** Connections in total at most.  0 or CLERK_LOOP_UNLIMITED: no limit. */
     long max_total_connections;
     /**
-     * HTTP/2 streams per connection at most (calls multiplexed on one
-     * connection; the server's own limit applies too).  0: 100.
+     * Calls in flight at once to a host that speaks HTTP/2 (learnt from
+     * ALPN over TLS): they share one connection as concurrent streams, and
+     * calls beyond the cap wait in the loop as above (the server's own
+     * stream limit applies too).  0: 100; CLERK_LOOP_UNLIMITED.
      */
     long max_concurrent_streams;
     /**
