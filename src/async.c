@@ -621,6 +621,7 @@ static void admit(clerk_loop_t *loop, origin_t *o)
             o->queue_tail = NULL;
         }
         call->queue_next = NULL;
+        call->state = CALL_NEW;
         attempt_begin(loop, call);
     }
 }
