@@ -155,9 +155,11 @@ struct clerk_loop {
     struct pollfd *pfds;
     size_t pfd_cap;
 
-    unsigned busy; /* > 0: a driver or a callback is running */
-    bool closing;  /* clerk_loop_free() has begun: no new calls */
-    bool silent;   /* socket_fn was told to stop watching everything */
+    unsigned busy;    /* > 0: a driver or a callback is running */
+    unsigned callout; /* > 0: inside a hook, socket_fn or timer_fn, where
+                         no loop function may be called */
+    bool closing;     /* clerk_loop_free() has begun: no new calls */
+    bool silent;      /* socket_fn was told to stop watching everything */
 };
 
 /* ------------------------------------------------------------------ */
@@ -332,7 +334,9 @@ static void sync_timer(clerk_loop_t *loop)
         return;
     }
     loop->told_due = due;
+    loop->callout++;
     loop->timer_fn(due_to_ms(due, clerk__now_ms()), loop->payload);
+    loop->callout--;
 }
 
 /* ------------------------------------------------------------------ */
@@ -549,6 +553,7 @@ static void attempt_begin(clerk_loop_t *loop, call_t *call)
     clerk__reply_t *r = &call->reply;
     clerk_hook_info_t info;
     CURLMcode mc;
+    int refused;
 
     r->body.len = 0;
     if (r->body.data != NULL) {
@@ -563,7 +568,10 @@ static void attempt_begin(clerk_loop_t *loop, call_t *call)
     call->attempt++;
     if (client->hooks.on_request != NULL) {
         hook_info(call, &info);
-        if (client->hooks.on_request(&info, client->hooks.payload) != 0) {
+        loop->callout++;
+        refused = client->hooks.on_request(&info, client->hooks.payload);
+        loop->callout--;
+        if (refused != 0) {
             fail_call(
                 loop, call, CLERK_E_CANCELLED, "cancelled by the request hook");
             return;
@@ -649,7 +657,9 @@ static void attempt_done(clerk_loop_t *loop, call_t *call, CURLcode rc)
         info.http_status = r->http_status;
         info.status = hook_status(r);
         info.elapsed_ms = clerk__now_ms() - call->attempt_t0;
+        loop->callout++;
         (void)client->hooks.on_response(&info, client->hooks.payload);
+        loop->callout--;
     }
     /* Only now may the next queued call begin (after this one's response
      * hook, so hooks see no more calls at once than the limits allow). */
@@ -775,13 +785,16 @@ static int on_socket(
     clerk_loop_t *loop = userp;
     sock_t *sk = socketp;
     bool tell = loop->socket_fn != NULL && !loop->silent;
+    int refused;
 
     if (what == CURL_POLL_REMOVE) {
         if (sk != NULL) {
             if (tell) {
+                loop->callout++;
                 (void)loop->socket_fn(
                     (clerk_socket_t)fd, CLERK_POLL_REMOVE, &sk->user,
                     loop->payload);
+                loop->callout--;
             }
             sock_remove(loop, sk);
         }
@@ -799,9 +812,14 @@ static int on_socket(
     }
     sk->events = ((what & CURL_POLL_IN) != 0 ? CLERK_POLL_IN : 0u) |
                  ((what & CURL_POLL_OUT) != 0 ? CLERK_POLL_OUT : 0u);
-    if (tell &&
-        loop->socket_fn(
-            (clerk_socket_t)fd, sk->events, &sk->user, loop->payload) != 0) {
+    if (!tell) {
+        return 0;
+    }
+    loop->callout++;
+    refused = loop->socket_fn(
+        (clerk_socket_t)fd, sk->events, &sk->user, loop->payload);
+    loop->callout--;
+    if (refused != 0) {
         abort_soon(
             loop, easy, CLERK_E_TRANSPORT,
             "transport error: the event loop could not watch a socket");
@@ -939,7 +957,7 @@ static clerk_status_t run(clerk_loop_t *loop, long timeout_ms, run_mode_t mode)
     long wait = 0;
     clerk_status_t st;
 
-    if (loop == NULL || loop->busy > 0 || loop->closing) {
+    if (loop == NULL || loop->busy > 0 || loop->callout > 0 || loop->closing) {
         return CLERK_E_INVALID_ARG;
     }
     loop->busy++;
@@ -1100,14 +1118,18 @@ void clerk_loop_free(clerk_loop_t *loop)
      * libcurl closes them below. */
     loop->silent = true;
     if (loop->socket_fn != NULL) {
+        loop->callout++;
         for (i = 0; i < loop->sock_count; i++) {
             (void)loop->socket_fn(
                 (clerk_socket_t)loop->socks[i]->fd, CLERK_POLL_REMOVE,
                 &loop->socks[i]->user, loop->payload);
         }
+        loop->callout--;
     }
     if (loop->timer_fn != NULL && loop->told_due != -1.0) {
+        loop->callout++;
         loop->timer_fn(-1, loop->payload);
+        loop->callout--;
     }
     if (loop->multi != NULL) {
         curl_multi_cleanup(loop->multi);
@@ -1137,7 +1159,7 @@ clerk_status_t clerk_loop_cancel(clerk_loop_t *loop, clerk_call_id_t id)
 {
     call_t *call;
 
-    if (loop == NULL || id == 0) {
+    if (loop == NULL || id == 0 || loop->callout > 0) {
         return CLERK_E_INVALID_ARG;
     }
     call = find_call(loop, id);
@@ -1154,7 +1176,7 @@ clerk_status_t clerk_loop_set_deadline(
 {
     call_t *call;
 
-    if (loop == NULL || id == 0 || timeout_ms < 0) {
+    if (loop == NULL || id == 0 || timeout_ms < 0 || loop->callout > 0) {
         return CLERK_E_INVALID_ARG;
     }
     call = find_call(loop, id);
@@ -1191,7 +1213,7 @@ clerk_status_t clerk_loop_run_one(clerk_loop_t *loop, long timeout_ms)
 clerk_status_t clerk_loop_socket_action(
     clerk_loop_t *loop, clerk_socket_t fd, unsigned events)
 {
-    if (loop == NULL || loop->busy > 0 || loop->closing) {
+    if (loop == NULL || loop->busy > 0 || loop->callout > 0 || loop->closing) {
         return CLERK_E_INVALID_ARG;
     }
     loop->busy++;
@@ -1205,7 +1227,7 @@ clerk_status_t clerk_loop_socket_action(
 
 clerk_status_t clerk_loop_timeout(clerk_loop_t *loop)
 {
-    if (loop == NULL || loop->busy > 0 || loop->closing) {
+    if (loop == NULL || loop->busy > 0 || loop->callout > 0 || loop->closing) {
         return CLERK_E_INVALID_ARG;
     }
     loop->busy++;
@@ -1245,7 +1267,7 @@ clerk_status_t clerk_loop_perform(clerk_loop_t *loop)
 {
     clerk_status_t st;
 
-    if (loop == NULL || loop->busy > 0 || loop->closing) {
+    if (loop == NULL || loop->busy > 0 || loop->callout > 0 || loop->closing) {
         return CLERK_E_INVALID_ARG;
     }
     loop->busy++;
@@ -1353,7 +1375,7 @@ clerk_call_id_t clerk__op_async(
     clerk_status_t st;
 
     if (loop == NULL || client == NULL || op == NULL || deliver == NULL ||
-        cb == NULL || loop->closing) {
+        cb == NULL || loop->closing || loop->callout > 0) {
         return 0;
     }
     call = calloc(1, sizeof(*call));

@@ -41,11 +41,18 @@
  * Completion callbacks run only from inside those driving functions (and
  * from clerk_loop_cancel() and clerk_loop_free() for the calls they
  * cancel), never from inside an `_async` function.  Every call that was
- * started (a non-zero id was returned) gets exactly one callback.
+ * started (a non-zero id was returned) gets exactly one callback.  A
+ * callback may start and cancel calls and set deadlines; it may not drive
+ * or free its loop.  The client's hooks, socket_fn and timer_fn may not
+ * use the loop at all: every loop function refuses to run from inside
+ * them (CLERK_E_INVALID_ARG, or 0 from an `_async` function).
  *
  * Retries follow the client's retry policy; the waits between attempts,
  * Retry-After included, are timers of the loop: no thread ever sleeps and no
- * other call is held up.
+ * other call is held up.  Async calls share the client's pool of curl easy
+ * handles with its synchronous calls; the loop sets CURLOPT_PRIVATE and
+ * CURLOPT_PIPEWAIT on a handle while it uses it (leave those two alone in
+ * a curl_setup callback).
  *
  * Threading: a loop is not thread-safe.  One thread at a time may use it
  * (start, cancel, drive, free); hand it over between threads only with your
@@ -98,8 +105,8 @@ typedef int clerk_socket_t;
  *
  * Called from inside the library's functions whenever a socket's interest
  * changes.  The event loop then calls clerk_loop_socket_action() with the
- * socket when it becomes ready as asked.  Do not call any clerk_loop_
- * function from inside this callback.
+ * socket when it becomes ready as asked.  Loop functions refuse to run from
+ * inside this callback.
  *
  * @param fd          The socket.
  * @param events      CLERK_POLL_IN and/or CLERK_POLL_OUT to watch for (0:
@@ -109,7 +116,8 @@ typedef int clerk_socket_t;
  * @param socket_data A slot the event loop may use for its own per-socket
  *                    state (e.g. a uv_poll_t *): NULL the first time a
  *                    socket is seen, then whatever was stored; free it and
- *                    set it to NULL on CLERK_POLL_REMOVE.
+ *                    set it to NULL on CLERK_POLL_REMOVE (which also comes
+ *                    for a socket this callback refused).
  * @param payload     clerk_loop_options_t::payload.
  * @return 0; non-zero when the socket cannot be watched: the call that
  *         asked for it then fails with CLERK_E_TRANSPORT.
@@ -122,8 +130,8 @@ typedef int (*clerk_loop_socket_fn)(
  * driver).
  *
  * The timer is one-shot and every call replaces the previous setting.  When
- * it fires, call clerk_loop_timeout() from the event loop (never from
- * inside this callback).
+ * it fires, call clerk_loop_timeout() from the event loop (loop functions
+ * refuse to run from inside this callback).
  *
  * @param timeout_ms Milliseconds from now (0: as soon as possible, on the
  *                   next turn of the event loop), or -1: stop the timer.

@@ -643,6 +643,41 @@ static void test_free_cancels_everything(void **state)
     clerk_client_free(c);
 }
 
+static clerk_loop_t *hook_loop;
+static clerk_status_t hook_cancel_st;
+
+/* A response hook that tries to cancel the call it reports on. */
+static int cancel_in_hook(const clerk_hook_info_t *info, void *payload)
+{
+    (void)info;
+    (void)payload;
+    hook_cancel_st = clerk_loop_cancel(hook_loop, 1);
+    return 0;
+}
+
+static void test_hooks_cannot_reenter(void **state)
+{
+    const char *tag = "a_hookre";
+    clerk_client_options_t o = { 0 };
+    clerk_client_t *c;
+    clerk_loop_t *loop = new_loop(NULL);
+    slot_t s = { 0 };
+
+    (void)state;
+    o.hooks.on_response = cancel_in_hook;
+    c = rt_client(tag, false, &o);
+    hook_loop = loop;
+    hook_cancel_st = CLERK_OK;
+    assert_int_equal(start(loop, c, &op_list, NULL, NULL, NULL, &s), 1);
+    assert_int_equal(clerk_loop_run(loop, 10000), CLERK_OK);
+    assert_int_equal(hook_cancel_st, CLERK_E_INVALID_ARG);
+    assert_int_equal(s.calls, 1);
+    assert_int_equal(meta_of(&s)->status, CLERK_OK);
+    slot_free(&s);
+    clerk_loop_free(loop);
+    clerk_client_free(c);
+}
+
 static int refuse(const clerk_hook_info_t *info, void *payload)
 {
     (void)info;
@@ -877,6 +912,8 @@ typedef struct evloop {
     int removes;
     int timer_calls;
     bool refuse_sockets;
+    clerk_loop_t *loop;     /* to try re-entering it from the callbacks */
+    clerk_status_t reentry; /* what that returned */
 } evloop_t;
 
 static double mono_ms(void)
@@ -932,6 +969,9 @@ static void ev_timer(long timeout_ms, void *payload)
 
     ev->timer_calls++;
     ev->timer_ms = timeout_ms;
+    if (ev->loop != NULL) {
+        ev->reentry = clerk_loop_timeout(ev->loop); /* refused */
+    }
     ev->timer_set_at = mono_ms();
 }
 
@@ -1002,6 +1042,8 @@ static void test_event_driver(void **state)
     lo.payload = &ev;
     lo.max_host_connections = 8;
     loop = new_loop(&lo);
+    ev.loop = loop;
+    ev.reentry = CLERK_OK;
     assert_int_equal(
         fault_script(
             tag, "[{\"match\":\"/retry\",\"status\":503,"
@@ -1021,6 +1063,9 @@ static void test_event_driver(void **state)
         ev_turn(&ev, loop);
     }
     assert_int_equal(clerk_loop_in_flight(loop), 0);
+    /* The timer callback may not drive the loop. */
+    assert_int_equal(ev.reentry, CLERK_E_INVALID_ARG);
+    ev.loop = NULL;
     for (i = 0; i < 50; i++) {
         char want[64];
         const cJSON *target;
@@ -1164,6 +1209,7 @@ int main(void)
         cmocka_unit_test(test_cancel_from_callback),
         cmocka_unit_test(test_free_cancels_everything),
         cmocka_unit_test(test_request_hook_cancels),
+        cmocka_unit_test(test_hooks_cannot_reenter),
         cmocka_unit_test(test_deadlines),
         cmocka_unit_test(test_run_limits),
         cmocka_unit_test(test_poll_driver),
