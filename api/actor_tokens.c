@@ -3,6 +3,7 @@
 #include <clerk/api/actor_tokens.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -32,6 +33,24 @@ clerk_status_t clerk_actor_tokens_create_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &actor_tokens_create_op, NULL, NULL, body);
+}
+
+static void actor_tokens_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_actor_tokens_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_actor_tokens_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_actor_tokens_create_request_t *body,
+    clerk_actor_tokens_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &actor_tokens_create_op, NULL, NULL, body,
+        actor_tokens_create_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_actor_tokens_create_response_free(
@@ -67,6 +86,26 @@ clerk_status_t clerk_actor_tokens_revoke_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &actor_tokens_revoke_op, path_args, NULL, NULL);
+}
+
+static void actor_tokens_revoke_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_actor_tokens_revoke_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_actor_tokens_revoke_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *actor_token_id,
+    clerk_actor_tokens_revoke_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { actor_token_id };
+
+    return clerk__op_async(
+        loop, client, &actor_tokens_revoke_op, path_args, NULL, NULL,
+        actor_tokens_revoke_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_actor_tokens_revoke_response_free(

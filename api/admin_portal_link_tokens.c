@@ -3,6 +3,7 @@
 #include <clerk/api/admin_portal_link_tokens.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -36,6 +37,25 @@ clerk_status_t clerk_admin_portal_link_tokens_create_detailed(
     return clerk__op_detailed(
         (void **)out, client, &admin_portal_link_tokens_create_op, NULL, NULL,
         body);
+}
+
+static void admin_portal_link_tokens_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_admin_portal_link_tokens_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_admin_portal_link_tokens_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_admin_portal_link_tokens_create_request_t *body,
+    clerk_admin_portal_link_tokens_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &admin_portal_link_tokens_create_op, NULL, NULL, body,
+        admin_portal_link_tokens_create_deliver, (clerk__async_cb_t)cb,
+        payload);
 }
 
 void clerk_admin_portal_link_tokens_create_response_free(
@@ -79,6 +99,28 @@ clerk_status_t clerk_admin_portal_link_tokens_revoke_detailed(
     return clerk__op_detailed(
         (void **)out, client, &admin_portal_link_tokens_revoke_op, path_args,
         NULL, body);
+}
+
+static void admin_portal_link_tokens_revoke_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_admin_portal_link_tokens_revoke_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_admin_portal_link_tokens_revoke_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *admin_portal_link_token_id,
+    const clerk_admin_portal_link_tokens_revoke_request_t *body,
+    clerk_admin_portal_link_tokens_revoke_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { admin_portal_link_token_id };
+
+    return clerk__op_async(
+        loop, client, &admin_portal_link_tokens_revoke_op, path_args, NULL,
+        body, admin_portal_link_tokens_revoke_deliver, (clerk__async_cb_t)cb,
+        payload);
 }
 
 void clerk_admin_portal_link_tokens_revoke_response_free(

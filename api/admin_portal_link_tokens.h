@@ -7,6 +7,7 @@
 #ifndef CLERK_API_ADMIN_PORTAL_LINK_TOKENS_H
 #define CLERK_API_ADMIN_PORTAL_LINK_TOKENS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -68,6 +69,45 @@ CLERK_EXTERN clerk_status_t clerk_admin_portal_link_tokens_create_detailed(
     clerk_admin_portal_link_tokens_create_response_t **out,
     clerk_client_t *client,
     const clerk_admin_portal_link_tokens_create_request_t *body);
+
+/**
+ * Completion callback of clerk_admin_portal_link_tokens_create_async().
+ *
+ * @param response What clerk_admin_portal_link_tokens_create_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_admin_portal_link_tokens_create_response_free()).
+ * @param payload  The payload given to
+ *         clerk_admin_portal_link_tokens_create_async().
+ */
+typedef void (*clerk_admin_portal_link_tokens_create_async_fn)(
+    clerk_admin_portal_link_tokens_create_response_t *response, void *payload);
+
+/**
+ * clerk_admin_portal_link_tokens_create() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `POST /admin_portal_link_tokens` (operationId `createAdminPortalLinkToken`);
+ * see clerk_admin_portal_link_tokens_create() for the details and clerk/async.h
+ * for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_admin_portal_link_tokens_create_request_t); copied before this
+ *         function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_admin_portal_link_tokens_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_admin_portal_link_tokens_create_request_t *body,
+    clerk_admin_portal_link_tokens_create_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_admin_portal_link_tokens_create_detailed(), data
@@ -136,6 +176,47 @@ CLERK_EXTERN clerk_status_t clerk_admin_portal_link_tokens_revoke_detailed(
     const clerk_admin_portal_link_tokens_revoke_request_t *body);
 
 /**
+ * Completion callback of clerk_admin_portal_link_tokens_revoke_async().
+ *
+ * @param response What clerk_admin_portal_link_tokens_revoke_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_admin_portal_link_tokens_revoke_response_free()).
+ * @param payload  The payload given to
+ *         clerk_admin_portal_link_tokens_revoke_async().
+ */
+typedef void (*clerk_admin_portal_link_tokens_revoke_async_fn)(
+    clerk_admin_portal_link_tokens_revoke_response_t *response, void *payload);
+
+/**
+ * clerk_admin_portal_link_tokens_revoke() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke` (operationId
+ * `revokeAdminPortalLinkToken`); see clerk_admin_portal_link_tokens_revoke()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param admin_portal_link_token_id Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_admin_portal_link_tokens_revoke_request_t); copied before this
+ *         function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_admin_portal_link_tokens_revoke_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *admin_portal_link_token_id,
+    const clerk_admin_portal_link_tokens_revoke_request_t *body,
+    clerk_admin_portal_link_tokens_revoke_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_admin_portal_link_tokens_revoke_detailed(), data
  * included.
  *
@@ -149,10 +230,14 @@ CLERK_EXTERN void clerk_admin_portal_link_tokens_revoke_response_free(
     clerk_admin_portal_link_tokens_create(__VA_ARGS__)
 #define admin_portal_link_tokens_create_detailed(...)                          \
     clerk_admin_portal_link_tokens_create_detailed(__VA_ARGS__)
+#define admin_portal_link_tokens_create_async(...)                             \
+    clerk_admin_portal_link_tokens_create_async(__VA_ARGS__)
 #define admin_portal_link_tokens_revoke(...)                                   \
     clerk_admin_portal_link_tokens_revoke(__VA_ARGS__)
 #define admin_portal_link_tokens_revoke_detailed(...)                          \
     clerk_admin_portal_link_tokens_revoke_detailed(__VA_ARGS__)
+#define admin_portal_link_tokens_revoke_async(...)                             \
+    clerk_admin_portal_link_tokens_revoke_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/agent_tasks.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -32,6 +33,24 @@ clerk_status_t clerk_agent_tasks_create_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &agent_tasks_create_op, NULL, NULL, body);
+}
+
+static void agent_tasks_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_agent_tasks_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_agent_tasks_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_agent_tasks_create_request_t *body,
+    clerk_agent_tasks_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &agent_tasks_create_op, NULL, NULL, body,
+        agent_tasks_create_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_agent_tasks_create_response_free(
@@ -67,6 +86,26 @@ clerk_status_t clerk_agent_tasks_revoke_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &agent_tasks_revoke_op, path_args, NULL, NULL);
+}
+
+static void agent_tasks_revoke_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_agent_tasks_revoke_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_agent_tasks_revoke_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *agent_task_id,
+    clerk_agent_tasks_revoke_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { agent_task_id };
+
+    return clerk__op_async(
+        loop, client, &agent_tasks_revoke_op, path_args, NULL, NULL,
+        agent_tasks_revoke_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_agent_tasks_revoke_response_free(

@@ -9,6 +9,7 @@
 #ifndef CLERK_API_AGENT_TASKS_H
 #define CLERK_API_AGENT_TASKS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -67,6 +68,43 @@ CLERK_EXTERN clerk_status_t clerk_agent_tasks_create_detailed(
     const clerk_agent_tasks_create_request_t *body);
 
 /**
+ * Completion callback of clerk_agent_tasks_create_async().
+ *
+ * @param response What clerk_agent_tasks_create_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_agent_tasks_create_response_free()).
+ * @param payload  The payload given to clerk_agent_tasks_create_async().
+ */
+typedef void (*clerk_agent_tasks_create_async_fn)(
+    clerk_agent_tasks_create_response_t *response, void *payload);
+
+/**
+ * clerk_agent_tasks_create() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /agents/tasks` (operationId `CreateAgentTask`); see
+ * clerk_agent_tasks_create() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_agent_tasks_create_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_agent_tasks_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_agent_tasks_create_request_t *body,
+    clerk_agent_tasks_create_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_agent_tasks_create_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -121,6 +159,43 @@ CLERK_EXTERN clerk_status_t clerk_agent_tasks_revoke_detailed(
     const char *agent_task_id);
 
 /**
+ * Completion callback of clerk_agent_tasks_revoke_async().
+ *
+ * @param response What clerk_agent_tasks_revoke_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_agent_tasks_revoke_response_free()).
+ * @param payload  The payload given to clerk_agent_tasks_revoke_async().
+ */
+typedef void (*clerk_agent_tasks_revoke_async_fn)(
+    clerk_agent_tasks_revoke_response_t *response, void *payload);
+
+/**
+ * clerk_agent_tasks_revoke() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /agents/tasks/{agent_task_id}/revoke` (operationId `RevokeAgentTask`);
+ * see clerk_agent_tasks_revoke() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param agent_task_id The ID of the agent task to be revoked. Percent-encoded
+ *         by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_agent_tasks_revoke_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *agent_task_id,
+    clerk_agent_tasks_revoke_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_agent_tasks_revoke_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -132,9 +207,13 @@ CLERK_EXTERN void clerk_agent_tasks_revoke_response_free(
 #define agent_tasks_create(...) clerk_agent_tasks_create(__VA_ARGS__)
 #define agent_tasks_create_detailed(...)                                       \
     clerk_agent_tasks_create_detailed(__VA_ARGS__)
+#define agent_tasks_create_async(...)                                          \
+    clerk_agent_tasks_create_async(__VA_ARGS__)
 #define agent_tasks_revoke(...) clerk_agent_tasks_revoke(__VA_ARGS__)
 #define agent_tasks_revoke_detailed(...)                                       \
     clerk_agent_tasks_revoke_detailed(__VA_ARGS__)
+#define agent_tasks_revoke_async(...)                                          \
+    clerk_agent_tasks_revoke_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/allow_list_block_list.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -47,6 +48,24 @@ clerk_status_t clerk_allowlist_identifiers_list_detailed(
         NULL);
 }
 
+static void allowlist_identifiers_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_allowlist_identifiers_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_allowlist_identifiers_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_allowlist_identifiers_list_params_t *params,
+    clerk_allowlist_identifiers_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &allowlist_identifiers_list_op, NULL, params, NULL,
+        allowlist_identifiers_list_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_allowlist_identifiers_list_response_free(
     clerk_allowlist_identifiers_list_response_t *response)
 {
@@ -81,6 +100,24 @@ clerk_status_t clerk_allowlist_identifiers_create_detailed(
     return clerk__op_detailed(
         (void **)out, client, &allowlist_identifiers_create_op, NULL, NULL,
         body);
+}
+
+static void allowlist_identifiers_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_allowlist_identifiers_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_allowlist_identifiers_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_allowlist_identifiers_create_request_t *body,
+    clerk_allowlist_identifiers_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &allowlist_identifiers_create_op, NULL, NULL, body,
+        allowlist_identifiers_create_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_allowlist_identifiers_create_response_free(
@@ -119,6 +156,26 @@ clerk_status_t clerk_allowlist_identifiers_delete_detailed(
         NULL);
 }
 
+static void allowlist_identifiers_delete_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_allowlist_identifiers_delete_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_allowlist_identifiers_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *identifier_id,
+    clerk_allowlist_identifiers_delete_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { identifier_id };
+
+    return clerk__op_async(
+        loop, client, &allowlist_identifiers_delete_op, path_args, NULL, NULL,
+        allowlist_identifiers_delete_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_allowlist_identifiers_delete_response_free(
     clerk_allowlist_identifiers_delete_response_t *response)
 {
@@ -146,6 +203,23 @@ clerk_status_t clerk_blocklist_identifiers_list_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &blocklist_identifiers_list_op, NULL, NULL, NULL);
+}
+
+static void blocklist_identifiers_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_blocklist_identifiers_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_blocklist_identifiers_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_blocklist_identifiers_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &blocklist_identifiers_list_op, NULL, NULL, NULL,
+        blocklist_identifiers_list_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_blocklist_identifiers_list_response_free(
@@ -184,6 +258,24 @@ clerk_status_t clerk_blocklist_identifiers_create_detailed(
         body);
 }
 
+static void blocklist_identifiers_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_blocklist_identifiers_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_blocklist_identifiers_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_blocklist_identifiers_create_request_t *body,
+    clerk_blocklist_identifiers_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &blocklist_identifiers_create_op, NULL, NULL, body,
+        blocklist_identifiers_create_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_blocklist_identifiers_create_response_free(
     clerk_blocklist_identifiers_create_response_t *response)
 {
@@ -218,6 +310,26 @@ clerk_status_t clerk_blocklist_identifiers_delete_detailed(
     return clerk__op_detailed(
         (void **)out, client, &blocklist_identifiers_delete_op, path_args, NULL,
         NULL);
+}
+
+static void blocklist_identifiers_delete_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_blocklist_identifiers_delete_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_blocklist_identifiers_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *identifier_id,
+    clerk_blocklist_identifiers_delete_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { identifier_id };
+
+    return clerk__op_async(
+        loop, client, &blocklist_identifiers_delete_op, path_args, NULL, NULL,
+        blocklist_identifiers_delete_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_blocklist_identifiers_delete_response_free(

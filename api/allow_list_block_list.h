@@ -11,6 +11,7 @@
 #ifndef CLERK_API_ALLOW_LIST_BLOCK_LIST_H
 #define CLERK_API_ALLOW_LIST_BLOCK_LIST_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -104,6 +105,44 @@ CLERK_EXTERN clerk_status_t clerk_allowlist_identifiers_list_detailed(
     const clerk_allowlist_identifiers_list_params_t *params);
 
 /**
+ * Completion callback of clerk_allowlist_identifiers_list_async().
+ *
+ * @param response What clerk_allowlist_identifiers_list_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_allowlist_identifiers_list_response_free()).
+ * @param payload  The payload given to
+ *         clerk_allowlist_identifiers_list_async().
+ */
+typedef void (*clerk_allowlist_identifiers_list_async_fn)(
+    clerk_allowlist_identifiers_list_response_t *response, void *payload);
+
+/**
+ * clerk_allowlist_identifiers_list() without blocking: runs on a loop, ends in
+ * a callback.
+ *
+ * `GET /allowlist_identifiers` (operationId `ListAllowlistIdentifiers`); see
+ * clerk_allowlist_identifiers_list() for the details and clerk/async.h for
+ * loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_allowlist_identifiers_list_params_t);
+ *         NULL for none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_allowlist_identifiers_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_allowlist_identifiers_list_params_t *params,
+    clerk_allowlist_identifiers_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_allowlist_identifiers_list_detailed(), data
  * included.
  *
@@ -162,6 +201,45 @@ CLERK_EXTERN clerk_status_t clerk_allowlist_identifiers_create_detailed(
     clerk_allowlist_identifiers_create_response_t **out,
     clerk_client_t *client,
     const clerk_allowlist_identifiers_create_request_t *body);
+
+/**
+ * Completion callback of clerk_allowlist_identifiers_create_async().
+ *
+ * @param response What clerk_allowlist_identifiers_create_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_allowlist_identifiers_create_response_free()).
+ * @param payload  The payload given to
+ *         clerk_allowlist_identifiers_create_async().
+ */
+typedef void (*clerk_allowlist_identifiers_create_async_fn)(
+    clerk_allowlist_identifiers_create_response_t *response, void *payload);
+
+/**
+ * clerk_allowlist_identifiers_create() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `POST /allowlist_identifiers` (operationId `CreateAllowlistIdentifier`); see
+ * clerk_allowlist_identifiers_create() for the details and clerk/async.h for
+ * loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_allowlist_identifiers_create_request_t); copied before this
+ *         function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_allowlist_identifiers_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_allowlist_identifiers_create_request_t *body,
+    clerk_allowlist_identifiers_create_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_allowlist_identifiers_create_detailed(), data
@@ -223,6 +301,44 @@ CLERK_EXTERN clerk_status_t clerk_allowlist_identifiers_delete_detailed(
     const char *identifier_id);
 
 /**
+ * Completion callback of clerk_allowlist_identifiers_delete_async().
+ *
+ * @param response What clerk_allowlist_identifiers_delete_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_allowlist_identifiers_delete_response_free()).
+ * @param payload  The payload given to
+ *         clerk_allowlist_identifiers_delete_async().
+ */
+typedef void (*clerk_allowlist_identifiers_delete_async_fn)(
+    clerk_allowlist_identifiers_delete_response_t *response, void *payload);
+
+/**
+ * clerk_allowlist_identifiers_delete() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `DELETE /allowlist_identifiers/{identifier_id}` (operationId
+ * `DeleteAllowlistIdentifier`); see clerk_allowlist_identifiers_delete() for
+ * the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param identifier_id The ID of the identifier to delete from the allow-list.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_allowlist_identifiers_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *identifier_id,
+    clerk_allowlist_identifiers_delete_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_allowlist_identifiers_delete_detailed(), data
  * included.
  *
@@ -271,6 +387,41 @@ CLERK_EXTERN clerk_blocklist_identifiers_t *clerk_blocklist_identifiers_list(
  */
 CLERK_EXTERN clerk_status_t clerk_blocklist_identifiers_list_detailed(
     clerk_blocklist_identifiers_list_response_t **out, clerk_client_t *client);
+
+/**
+ * Completion callback of clerk_blocklist_identifiers_list_async().
+ *
+ * @param response What clerk_blocklist_identifiers_list_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_blocklist_identifiers_list_response_free()).
+ * @param payload  The payload given to
+ *         clerk_blocklist_identifiers_list_async().
+ */
+typedef void (*clerk_blocklist_identifiers_list_async_fn)(
+    clerk_blocklist_identifiers_list_response_t *response, void *payload);
+
+/**
+ * clerk_blocklist_identifiers_list() without blocking: runs on a loop, ends in
+ * a callback.
+ *
+ * `GET /blocklist_identifiers` (operationId `ListBlocklistIdentifiers`); see
+ * clerk_blocklist_identifiers_list() for the details and clerk/async.h for
+ * loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_blocklist_identifiers_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_blocklist_identifiers_list_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_blocklist_identifiers_list_detailed(), data
@@ -333,6 +484,45 @@ CLERK_EXTERN clerk_status_t clerk_blocklist_identifiers_create_detailed(
     const clerk_blocklist_identifiers_create_request_t *body);
 
 /**
+ * Completion callback of clerk_blocklist_identifiers_create_async().
+ *
+ * @param response What clerk_blocklist_identifiers_create_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_blocklist_identifiers_create_response_free()).
+ * @param payload  The payload given to
+ *         clerk_blocklist_identifiers_create_async().
+ */
+typedef void (*clerk_blocklist_identifiers_create_async_fn)(
+    clerk_blocklist_identifiers_create_response_t *response, void *payload);
+
+/**
+ * clerk_blocklist_identifiers_create() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `POST /blocklist_identifiers` (operationId `CreateBlocklistIdentifier`); see
+ * clerk_blocklist_identifiers_create() for the details and clerk/async.h for
+ * loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_blocklist_identifiers_create_request_t); copied before this
+ *         function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_blocklist_identifiers_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_blocklist_identifiers_create_request_t *body,
+    clerk_blocklist_identifiers_create_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_blocklist_identifiers_create_detailed(), data
  * included.
  *
@@ -392,6 +582,44 @@ CLERK_EXTERN clerk_status_t clerk_blocklist_identifiers_delete_detailed(
     const char *identifier_id);
 
 /**
+ * Completion callback of clerk_blocklist_identifiers_delete_async().
+ *
+ * @param response What clerk_blocklist_identifiers_delete_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_blocklist_identifiers_delete_response_free()).
+ * @param payload  The payload given to
+ *         clerk_blocklist_identifiers_delete_async().
+ */
+typedef void (*clerk_blocklist_identifiers_delete_async_fn)(
+    clerk_blocklist_identifiers_delete_response_t *response, void *payload);
+
+/**
+ * clerk_blocklist_identifiers_delete() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `DELETE /blocklist_identifiers/{identifier_id}` (operationId
+ * `DeleteBlocklistIdentifier`); see clerk_blocklist_identifiers_delete() for
+ * the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param identifier_id The ID of the identifier to delete from the block-list.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_blocklist_identifiers_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *identifier_id,
+    clerk_blocklist_identifiers_delete_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_blocklist_identifiers_delete_detailed(), data
  * included.
  *
@@ -405,26 +633,38 @@ CLERK_EXTERN void clerk_blocklist_identifiers_delete_response_free(
     clerk_allowlist_identifiers_list(__VA_ARGS__)
 #define allowlist_identifiers_list_detailed(...)                               \
     clerk_allowlist_identifiers_list_detailed(__VA_ARGS__)
+#define allowlist_identifiers_list_async(...)                                  \
+    clerk_allowlist_identifiers_list_async(__VA_ARGS__)
 #define allowlist_identifiers_create(...)                                      \
     clerk_allowlist_identifiers_create(__VA_ARGS__)
 #define allowlist_identifiers_create_detailed(...)                             \
     clerk_allowlist_identifiers_create_detailed(__VA_ARGS__)
+#define allowlist_identifiers_create_async(...)                                \
+    clerk_allowlist_identifiers_create_async(__VA_ARGS__)
 #define allowlist_identifiers_delete(...)                                      \
     clerk_allowlist_identifiers_delete(__VA_ARGS__)
 #define allowlist_identifiers_delete_detailed(...)                             \
     clerk_allowlist_identifiers_delete_detailed(__VA_ARGS__)
+#define allowlist_identifiers_delete_async(...)                                \
+    clerk_allowlist_identifiers_delete_async(__VA_ARGS__)
 #define blocklist_identifiers_list(...)                                        \
     clerk_blocklist_identifiers_list(__VA_ARGS__)
 #define blocklist_identifiers_list_detailed(...)                               \
     clerk_blocklist_identifiers_list_detailed(__VA_ARGS__)
+#define blocklist_identifiers_list_async(...)                                  \
+    clerk_blocklist_identifiers_list_async(__VA_ARGS__)
 #define blocklist_identifiers_create(...)                                      \
     clerk_blocklist_identifiers_create(__VA_ARGS__)
 #define blocklist_identifiers_create_detailed(...)                             \
     clerk_blocklist_identifiers_create_detailed(__VA_ARGS__)
+#define blocklist_identifiers_create_async(...)                                \
+    clerk_blocklist_identifiers_create_async(__VA_ARGS__)
 #define blocklist_identifiers_delete(...)                                      \
     clerk_blocklist_identifiers_delete(__VA_ARGS__)
 #define blocklist_identifiers_delete_detailed(...)                             \
     clerk_blocklist_identifiers_delete_detailed(__VA_ARGS__)
+#define blocklist_identifiers_delete_async(...)                                \
+    clerk_blocklist_identifiers_delete_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

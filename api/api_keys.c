@@ -3,6 +3,7 @@
 #include <clerk/api/api_keys.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -66,6 +67,24 @@ clerk_status_t clerk_api_keys_list_detailed(
         (void **)out, client, &api_keys_list_op, NULL, params, NULL);
 }
 
+static void api_keys_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_api_keys_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_api_keys_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_api_keys_list_params_t *params,
+    clerk_api_keys_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &api_keys_list_op, NULL, params, NULL,
+        api_keys_list_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_api_keys_list_response_free(clerk_api_keys_list_response_t *response)
 {
     clerk__op_response_free(&api_keys_list_op, response);
@@ -96,6 +115,24 @@ clerk_status_t clerk_api_keys_create_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &api_keys_create_op, NULL, NULL, body);
+}
+
+static void api_keys_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_api_keys_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_api_keys_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_api_keys_create_request_t *body,
+    clerk_api_keys_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &api_keys_create_op, NULL, NULL, body,
+        api_keys_create_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_api_keys_create_response_free(
@@ -132,6 +169,26 @@ clerk_status_t clerk_api_keys_get_detailed(
         (void **)out, client, &api_keys_get_op, path_args, NULL, NULL);
 }
 
+static void api_keys_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_api_keys_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_api_keys_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *api_key_id,
+    clerk_api_keys_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { api_key_id };
+
+    return clerk__op_async(
+        loop, client, &api_keys_get_op, path_args, NULL, NULL,
+        api_keys_get_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_api_keys_get_response_free(clerk_api_keys_get_response_t *response)
 {
     clerk__op_response_free(&api_keys_get_op, response);
@@ -163,6 +220,26 @@ clerk_status_t clerk_api_keys_delete_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &api_keys_delete_op, path_args, NULL, NULL);
+}
+
+static void api_keys_delete_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_api_keys_delete_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_api_keys_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *api_key_id,
+    clerk_api_keys_delete_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { api_key_id };
+
+    return clerk__op_async(
+        loop, client, &api_keys_delete_op, path_args, NULL, NULL,
+        api_keys_delete_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_api_keys_delete_response_free(
@@ -205,6 +282,27 @@ clerk_status_t clerk_api_keys_update_detailed(
         (void **)out, client, &api_keys_update_op, path_args, NULL, body);
 }
 
+static void api_keys_update_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_api_keys_update_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_api_keys_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *api_key_id,
+    const clerk_api_keys_update_request_t *body,
+    clerk_api_keys_update_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { api_key_id };
+
+    return clerk__op_async(
+        loop, client, &api_keys_update_op, path_args, NULL, body,
+        api_keys_update_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_api_keys_update_response_free(
     clerk_api_keys_update_response_t *response)
 {
@@ -238,6 +336,26 @@ clerk_status_t clerk_api_keys_get_secret_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &api_keys_get_secret_op, path_args, NULL, NULL);
+}
+
+static void api_keys_get_secret_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_api_keys_get_secret_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_api_keys_get_secret_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *api_key_id,
+    clerk_api_keys_get_secret_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { api_key_id };
+
+    return clerk__op_async(
+        loop, client, &api_keys_get_secret_op, path_args, NULL, NULL,
+        api_keys_get_secret_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_api_keys_get_secret_response_free(
@@ -280,6 +398,27 @@ clerk_status_t clerk_api_keys_revoke_detailed(
         (void **)out, client, &api_keys_revoke_op, path_args, NULL, body);
 }
 
+static void api_keys_revoke_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_api_keys_revoke_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_api_keys_revoke_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *api_key_id,
+    const clerk_api_keys_revoke_request_t *body,
+    clerk_api_keys_revoke_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { api_key_id };
+
+    return clerk__op_async(
+        loop, client, &api_keys_revoke_op, path_args, NULL, body,
+        api_keys_revoke_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_api_keys_revoke_response_free(
     clerk_api_keys_revoke_response_t *response)
 {
@@ -311,6 +450,24 @@ clerk_status_t clerk_api_keys_verify_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &api_keys_verify_op, NULL, NULL, body);
+}
+
+static void api_keys_verify_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_api_keys_verify_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_api_keys_verify_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_api_keys_verify_request_t *body,
+    clerk_api_keys_verify_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &api_keys_verify_op, NULL, NULL, body,
+        api_keys_verify_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_api_keys_verify_response_free(

@@ -9,6 +9,7 @@
 #ifndef CLERK_API_API_KEYS_H
 #define CLERK_API_API_KEYS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -107,6 +108,41 @@ CLERK_EXTERN clerk_status_t clerk_api_keys_list_detailed(
     const clerk_api_keys_list_params_t *params);
 
 /**
+ * Completion callback of clerk_api_keys_list_async().
+ *
+ * @param response What clerk_api_keys_list_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_api_keys_list_response_free()).
+ * @param payload  The payload given to clerk_api_keys_list_async().
+ */
+typedef void (*clerk_api_keys_list_async_fn)(
+    clerk_api_keys_list_response_t *response, void *payload);
+
+/**
+ * clerk_api_keys_list() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /api_keys` (operationId `getApiKeys`); see clerk_api_keys_list() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_api_keys_list_params_t); required: it
+ *         has required members; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_api_keys_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_api_keys_list_params_t *params,
+    clerk_api_keys_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_api_keys_list_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -159,6 +195,41 @@ CLERK_EXTERN clerk_status_t clerk_api_keys_create_detailed(
     const clerk_api_keys_create_request_t *body);
 
 /**
+ * Completion callback of clerk_api_keys_create_async().
+ *
+ * @param response What clerk_api_keys_create_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_api_keys_create_response_free()).
+ * @param payload  The payload given to clerk_api_keys_create_async().
+ */
+typedef void (*clerk_api_keys_create_async_fn)(
+    clerk_api_keys_create_response_t *response, void *payload);
+
+/**
+ * clerk_api_keys_create() without blocking: runs on a loop, ends in a callback.
+ *
+ * `POST /api_keys` (operationId `createApiKey`); see clerk_api_keys_create()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_api_keys_create_request_t);
+ *         copied before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_api_keys_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_api_keys_create_request_t *body,
+    clerk_api_keys_create_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_api_keys_create_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -209,6 +280,40 @@ CLERK_EXTERN clerk_status_t clerk_api_keys_get_detailed(
     const char *api_key_id);
 
 /**
+ * Completion callback of clerk_api_keys_get_async().
+ *
+ * @param response What clerk_api_keys_get_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_api_keys_get_response_free()).
+ * @param payload  The payload given to clerk_api_keys_get_async().
+ */
+typedef void (*clerk_api_keys_get_async_fn)(
+    clerk_api_keys_get_response_t *response, void *payload);
+
+/**
+ * clerk_api_keys_get() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /api_keys/{apiKeyID}` (operationId `getApiKey`); see
+ * clerk_api_keys_get() for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param api_key_id Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_api_keys_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *api_key_id,
+    clerk_api_keys_get_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_api_keys_get_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -257,6 +362,41 @@ CLERK_EXTERN clerk_status_t clerk_api_keys_delete_detailed(
     clerk_api_keys_delete_response_t **out,
     clerk_client_t *client,
     const char *api_key_id);
+
+/**
+ * Completion callback of clerk_api_keys_delete_async().
+ *
+ * @param response What clerk_api_keys_delete_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_api_keys_delete_response_free()).
+ * @param payload  The payload given to clerk_api_keys_delete_async().
+ */
+typedef void (*clerk_api_keys_delete_async_fn)(
+    clerk_api_keys_delete_response_t *response, void *payload);
+
+/**
+ * clerk_api_keys_delete() without blocking: runs on a loop, ends in a callback.
+ *
+ * `DELETE /api_keys/{apiKeyID}` (operationId `deleteApiKey`); see
+ * clerk_api_keys_delete() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param api_key_id Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_api_keys_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *api_key_id,
+    clerk_api_keys_delete_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_api_keys_delete_detailed(), data included.
@@ -316,6 +456,44 @@ CLERK_EXTERN clerk_status_t clerk_api_keys_update_detailed(
     const clerk_api_keys_update_request_t *body);
 
 /**
+ * Completion callback of clerk_api_keys_update_async().
+ *
+ * @param response What clerk_api_keys_update_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_api_keys_update_response_free()).
+ * @param payload  The payload given to clerk_api_keys_update_async().
+ */
+typedef void (*clerk_api_keys_update_async_fn)(
+    clerk_api_keys_update_response_t *response, void *payload);
+
+/**
+ * clerk_api_keys_update() without blocking: runs on a loop, ends in a callback.
+ *
+ * `PATCH /api_keys/{apiKeyID}` (operationId `updateApiKey`); see
+ * clerk_api_keys_update() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param api_key_id Percent-encoded by the library.
+ * @param body    The JSON request body (clerk_api_keys_update_request_t);
+ *         copied before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_api_keys_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *api_key_id,
+    const clerk_api_keys_update_request_t *body,
+    clerk_api_keys_update_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_api_keys_update_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -364,6 +542,42 @@ CLERK_EXTERN clerk_status_t clerk_api_keys_get_secret_detailed(
     clerk_api_keys_get_secret_response_t **out,
     clerk_client_t *client,
     const char *api_key_id);
+
+/**
+ * Completion callback of clerk_api_keys_get_secret_async().
+ *
+ * @param response What clerk_api_keys_get_secret_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_api_keys_get_secret_response_free()).
+ * @param payload  The payload given to clerk_api_keys_get_secret_async().
+ */
+typedef void (*clerk_api_keys_get_secret_async_fn)(
+    clerk_api_keys_get_secret_response_t *response, void *payload);
+
+/**
+ * clerk_api_keys_get_secret() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /api_keys/{apiKeyID}/secret` (operationId `getApiKeySecret`); see
+ * clerk_api_keys_get_secret() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param api_key_id Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_api_keys_get_secret_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *api_key_id,
+    clerk_api_keys_get_secret_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_api_keys_get_secret_detailed(), data included.
@@ -423,6 +637,44 @@ CLERK_EXTERN clerk_status_t clerk_api_keys_revoke_detailed(
     const clerk_api_keys_revoke_request_t *body);
 
 /**
+ * Completion callback of clerk_api_keys_revoke_async().
+ *
+ * @param response What clerk_api_keys_revoke_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_api_keys_revoke_response_free()).
+ * @param payload  The payload given to clerk_api_keys_revoke_async().
+ */
+typedef void (*clerk_api_keys_revoke_async_fn)(
+    clerk_api_keys_revoke_response_t *response, void *payload);
+
+/**
+ * clerk_api_keys_revoke() without blocking: runs on a loop, ends in a callback.
+ *
+ * `POST /api_keys/{apiKeyID}/revoke` (operationId `revokeApiKey`); see
+ * clerk_api_keys_revoke() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param api_key_id Percent-encoded by the library.
+ * @param body    The JSON request body (clerk_api_keys_revoke_request_t);
+ *         copied before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_api_keys_revoke_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *api_key_id,
+    const clerk_api_keys_revoke_request_t *body,
+    clerk_api_keys_revoke_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_api_keys_revoke_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -475,6 +727,42 @@ CLERK_EXTERN clerk_status_t clerk_api_keys_verify_detailed(
     const clerk_api_keys_verify_request_t *body);
 
 /**
+ * Completion callback of clerk_api_keys_verify_async().
+ *
+ * @param response What clerk_api_keys_verify_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_api_keys_verify_response_free()).
+ * @param payload  The payload given to clerk_api_keys_verify_async().
+ */
+typedef void (*clerk_api_keys_verify_async_fn)(
+    clerk_api_keys_verify_response_t *response, void *payload);
+
+/**
+ * clerk_api_keys_verify() without blocking: runs on a loop, ends in a callback.
+ *
+ * `POST /api_keys/verify` (operationId `verifyApiKey`); see
+ * clerk_api_keys_verify() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_api_keys_verify_request_t);
+ *         copied before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_api_keys_verify_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_api_keys_verify_request_t *body,
+    clerk_api_keys_verify_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_api_keys_verify_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -485,26 +773,35 @@ CLERK_EXTERN void clerk_api_keys_verify_response_free(
 #ifndef CLERK_NO_SHORT_NAMES
 #define api_keys_list(...)          clerk_api_keys_list(__VA_ARGS__)
 #define api_keys_list_detailed(...) clerk_api_keys_list_detailed(__VA_ARGS__)
+#define api_keys_list_async(...)    clerk_api_keys_list_async(__VA_ARGS__)
 #define api_keys_create(...)        clerk_api_keys_create(__VA_ARGS__)
 #define api_keys_create_detailed(...)                                          \
     clerk_api_keys_create_detailed(__VA_ARGS__)
+#define api_keys_create_async(...) clerk_api_keys_create_async(__VA_ARGS__)
 #define api_keys_get(...)          clerk_api_keys_get(__VA_ARGS__)
 #define api_keys_get_detailed(...) clerk_api_keys_get_detailed(__VA_ARGS__)
+#define api_keys_get_async(...)    clerk_api_keys_get_async(__VA_ARGS__)
 #define api_keys_delete(...)       clerk_api_keys_delete(__VA_ARGS__)
 #define api_keys_delete_detailed(...)                                          \
     clerk_api_keys_delete_detailed(__VA_ARGS__)
-#define api_keys_update(...) clerk_api_keys_update(__VA_ARGS__)
+#define api_keys_delete_async(...) clerk_api_keys_delete_async(__VA_ARGS__)
+#define api_keys_update(...)       clerk_api_keys_update(__VA_ARGS__)
 #define api_keys_update_detailed(...)                                          \
     clerk_api_keys_update_detailed(__VA_ARGS__)
-#define api_keys_get_secret(...) clerk_api_keys_get_secret(__VA_ARGS__)
+#define api_keys_update_async(...) clerk_api_keys_update_async(__VA_ARGS__)
+#define api_keys_get_secret(...)   clerk_api_keys_get_secret(__VA_ARGS__)
 #define api_keys_get_secret_detailed(...)                                      \
     clerk_api_keys_get_secret_detailed(__VA_ARGS__)
+#define api_keys_get_secret_async(...)                                         \
+    clerk_api_keys_get_secret_async(__VA_ARGS__)
 #define api_keys_revoke(...) clerk_api_keys_revoke(__VA_ARGS__)
 #define api_keys_revoke_detailed(...)                                          \
     clerk_api_keys_revoke_detailed(__VA_ARGS__)
-#define api_keys_verify(...) clerk_api_keys_verify(__VA_ARGS__)
+#define api_keys_revoke_async(...) clerk_api_keys_revoke_async(__VA_ARGS__)
+#define api_keys_verify(...)       clerk_api_keys_verify(__VA_ARGS__)
 #define api_keys_verify_detailed(...)                                          \
     clerk_api_keys_verify_detailed(__VA_ARGS__)
+#define api_keys_verify_async(...) clerk_api_keys_verify_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/beta_features.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -35,6 +36,26 @@ clerk_status_t clerk_beta_features_update_instance_settings_detailed(
     return clerk__op_detailed(
         (void **)out, client, &beta_features_update_instance_settings_op, NULL,
         NULL, body);
+}
+
+static void beta_features_update_instance_settings_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_beta_features_update_instance_settings_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_beta_features_update_instance_settings_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_beta_features_update_instance_settings_request_t *body,
+    clerk_beta_features_update_instance_settings_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &beta_features_update_instance_settings_op, NULL, NULL,
+        body, beta_features_update_instance_settings_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_beta_features_update_instance_settings_response_free(
@@ -75,6 +96,26 @@ clerk_status_t clerk_beta_features_update_production_instance_domain_detailed(
         &beta_features_update_production_instance_domain_op, NULL, NULL, body);
 }
 
+static void beta_features_update_production_instance_domain_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_beta_features_update_production_instance_domain_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_beta_features_update_production_instance_domain_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_beta_features_update_production_instance_domain_request_t *body,
+    clerk_beta_features_update_production_instance_domain_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &beta_features_update_production_instance_domain_op, NULL,
+        NULL, body, beta_features_update_production_instance_domain_deliver,
+        (clerk__async_cb_t)cb, payload);
+}
+
 static const clerk__op_t instance_settings_change_domain_op = {
     .method = "POST",
     .path = "/instance/change_domain",
@@ -102,4 +143,23 @@ clerk_status_t clerk_instance_settings_change_domain_detailed(
     return clerk__op_detailed(
         (void **)out, client, &instance_settings_change_domain_op, NULL, NULL,
         body);
+}
+
+static void instance_settings_change_domain_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_instance_settings_change_domain_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_instance_settings_change_domain_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_instance_settings_change_domain_request_t *body,
+    clerk_instance_settings_change_domain_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &instance_settings_change_domain_op, NULL, NULL, body,
+        instance_settings_change_domain_deliver, (clerk__async_cb_t)cb,
+        payload);
 }

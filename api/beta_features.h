@@ -9,6 +9,7 @@
 #ifndef CLERK_API_BETA_FEATURES_H
 #define CLERK_API_BETA_FEATURES_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -74,6 +75,47 @@ clerk_beta_features_update_instance_settings_detailed(
     clerk_beta_features_update_instance_settings_response_t **out,
     clerk_client_t *client,
     const clerk_beta_features_update_instance_settings_request_t *body);
+
+/**
+ * Completion callback of clerk_beta_features_update_instance_settings_async().
+ *
+ * @param response What clerk_beta_features_update_instance_settings_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_beta_features_update_instance_settings_response_free()).
+ * @param payload  The payload given to
+ *         clerk_beta_features_update_instance_settings_async().
+ */
+typedef void (*clerk_beta_features_update_instance_settings_async_fn)(
+    clerk_beta_features_update_instance_settings_response_t *response,
+    void *payload);
+
+/**
+ * clerk_beta_features_update_instance_settings() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `PATCH /beta_features/instance_settings` (operationId
+ * `UpdateInstanceAuthConfig`); see
+ * clerk_beta_features_update_instance_settings() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_beta_features_update_instance_settings_request_t); copied
+ *         before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_beta_features_update_instance_settings_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_beta_features_update_instance_settings_request_t *body,
+    clerk_beta_features_update_instance_settings_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_beta_features_update_instance_settings_detailed(),
@@ -146,6 +188,50 @@ clerk_beta_features_update_production_instance_domain_detailed(
         *body);
 
 /**
+ * Completion callback of
+ * clerk_beta_features_update_production_instance_domain_async().
+ *
+ * @param response What
+ *         clerk_beta_features_update_production_instance_domain_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_response_free()).
+ * @param payload  The payload given to
+ *         clerk_beta_features_update_production_instance_domain_async().
+ */
+typedef void (*clerk_beta_features_update_production_instance_domain_async_fn)(
+    clerk_response_t *response, void *payload);
+
+/**
+ * clerk_beta_features_update_production_instance_domain() without blocking:
+ * runs on a loop, ends in a callback.
+ *
+ * `PUT /beta_features/domain` (operationId `UpdateProductionInstanceDomain`);
+ * see clerk_beta_features_update_production_instance_domain() for the details
+ * and clerk/async.h for loops and drivers.
+ *
+ * @deprecated The spec marks this operation deprecated.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_beta_features_update_production_instance_domain_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN CLERK_DEPRECATED clerk_call_id_t
+clerk_beta_features_update_production_instance_domain_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_beta_features_update_production_instance_domain_request_t *body,
+    clerk_beta_features_update_production_instance_domain_async_fn cb,
+    void *payload);
+
+/**
  * Update production instance domain.
  *
  * Change the domain of a production instance.
@@ -198,19 +284,65 @@ CLERK_EXTERN clerk_status_t clerk_instance_settings_change_domain_detailed(
     clerk_client_t *client,
     const clerk_instance_settings_change_domain_request_t *body);
 
+/**
+ * Completion callback of clerk_instance_settings_change_domain_async().
+ *
+ * @param response What clerk_instance_settings_change_domain_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_response_free()).
+ * @param payload  The payload given to
+ *         clerk_instance_settings_change_domain_async().
+ */
+typedef void (*clerk_instance_settings_change_domain_async_fn)(
+    clerk_response_t *response, void *payload);
+
+/**
+ * clerk_instance_settings_change_domain() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `POST /instance/change_domain` (operationId
+ * `ChangeProductionInstanceDomain`); see
+ * clerk_instance_settings_change_domain() for the details and clerk/async.h for
+ * loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_instance_settings_change_domain_request_t); copied before this
+ *         function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_instance_settings_change_domain_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_instance_settings_change_domain_request_t *body,
+    clerk_instance_settings_change_domain_async_fn cb,
+    void *payload);
+
 #ifndef CLERK_NO_SHORT_NAMES
 #define beta_features_update_instance_settings(...)                            \
     clerk_beta_features_update_instance_settings(__VA_ARGS__)
 #define beta_features_update_instance_settings_detailed(...)                   \
     clerk_beta_features_update_instance_settings_detailed(__VA_ARGS__)
+#define beta_features_update_instance_settings_async(...)                      \
+    clerk_beta_features_update_instance_settings_async(__VA_ARGS__)
 #define beta_features_update_production_instance_domain(...)                   \
     clerk_beta_features_update_production_instance_domain(__VA_ARGS__)
 #define beta_features_update_production_instance_domain_detailed(...)          \
     clerk_beta_features_update_production_instance_domain_detailed(__VA_ARGS__)
+#define beta_features_update_production_instance_domain_async(...)             \
+    clerk_beta_features_update_production_instance_domain_async(__VA_ARGS__)
 #define instance_settings_change_domain(...)                                   \
     clerk_instance_settings_change_domain(__VA_ARGS__)
 #define instance_settings_change_domain_detailed(...)                          \
     clerk_instance_settings_change_domain_detailed(__VA_ARGS__)
+#define instance_settings_change_domain_async(...)                             \
+    clerk_instance_settings_change_domain_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/billing.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -95,6 +96,24 @@ clerk_status_t clerk_billing_list_plans_detailed(
         (void **)out, client, &billing_list_plans_op, NULL, params, NULL);
 }
 
+static void billing_list_plans_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_billing_list_plans_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_billing_list_plans_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_billing_list_plans_params_t *params,
+    clerk_billing_list_plans_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &billing_list_plans_op, NULL, params, NULL,
+        billing_list_plans_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_billing_list_plans_response_free(
     clerk_billing_list_plans_response_t *response)
 {
@@ -139,6 +158,24 @@ clerk_status_t clerk_billing_list_prices_detailed(
         (void **)out, client, &billing_list_prices_op, NULL, params, NULL);
 }
 
+static void billing_list_prices_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_billing_list_prices_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_billing_list_prices_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_billing_list_prices_params_t *params,
+    clerk_billing_list_prices_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &billing_list_prices_op, NULL, params, NULL,
+        billing_list_prices_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_billing_list_prices_response_free(
     clerk_billing_list_prices_response_t *response)
 {
@@ -170,6 +207,24 @@ clerk_status_t clerk_billing_create_price_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &billing_create_price_op, NULL, NULL, body);
+}
+
+static void billing_create_price_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_billing_create_price_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_billing_create_price_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_create_billing_price_request_t *body,
+    clerk_billing_create_price_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &billing_create_price_op, NULL, NULL, body,
+        billing_create_price_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_billing_create_price_response_free(
@@ -234,6 +289,25 @@ clerk_status_t clerk_billing_list_subscription_items_detailed(
         NULL);
 }
 
+static void billing_list_subscription_items_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_billing_list_subscription_items_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_billing_list_subscription_items_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_billing_list_subscription_items_params_t *params,
+    clerk_billing_list_subscription_items_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &billing_list_subscription_items_op, NULL, params, NULL,
+        billing_list_subscription_items_deliver, (clerk__async_cb_t)cb,
+        payload);
+}
+
 void clerk_billing_list_subscription_items_response_free(
     clerk_billing_list_subscription_items_response_t *response)
 {
@@ -282,6 +356,28 @@ clerk_status_t clerk_billing_cancel_subscription_item_detailed(
         params, NULL);
 }
 
+static void billing_cancel_subscription_item_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_billing_cancel_subscription_item_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_billing_cancel_subscription_item_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *subscription_item_id,
+    const clerk_billing_cancel_subscription_item_params_t *params,
+    clerk_billing_cancel_subscription_item_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { subscription_item_id };
+
+    return clerk__op_async(
+        loop, client, &billing_cancel_subscription_item_op, path_args, params,
+        NULL, billing_cancel_subscription_item_deliver, (clerk__async_cb_t)cb,
+        payload);
+}
+
 void clerk_billing_cancel_subscription_item_response_free(
     clerk_billing_cancel_subscription_item_response_t *response)
 {
@@ -325,6 +421,30 @@ clerk_status_t clerk_billing_extend_subscription_item_free_trial_detailed(
     return clerk__op_detailed(
         (void **)out, client, &billing_extend_subscription_item_free_trial_op,
         path_args, NULL, body);
+}
+
+static void billing_extend_subscription_item_free_trial_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_billing_extend_subscription_item_free_trial_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_billing_extend_subscription_item_free_trial_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *subscription_item_id,
+    const clerk_extend_free_trial_request_t *body,
+    clerk_billing_extend_subscription_item_free_trial_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { subscription_item_id };
+
+    return clerk__op_async(
+        loop, client, &billing_extend_subscription_item_free_trial_op,
+        path_args, NULL, body,
+        billing_extend_subscription_item_free_trial_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_billing_extend_subscription_item_free_trial_response_free(
@@ -372,6 +492,28 @@ clerk_status_t clerk_billing_create_price_transition_detailed(
         NULL, body);
 }
 
+static void billing_create_price_transition_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_billing_create_price_transition_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_billing_create_price_transition_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *subscription_item_id,
+    const clerk_price_transition_request_t *body,
+    clerk_billing_create_price_transition_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { subscription_item_id };
+
+    return clerk__op_async(
+        loop, client, &billing_create_price_transition_op, path_args, NULL,
+        body, billing_create_price_transition_deliver, (clerk__async_cb_t)cb,
+        payload);
+}
+
 void clerk_billing_create_price_transition_response_free(
     clerk_billing_create_price_transition_response_t *response)
 {
@@ -416,6 +558,29 @@ clerk_status_t clerk_billing_apply_subscription_item_discount_detailed(
         path_args, NULL, body);
 }
 
+static void billing_apply_subscription_item_discount_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_billing_apply_subscription_item_discount_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_billing_apply_subscription_item_discount_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *subscription_item_id,
+    const clerk_apply_commerce_discount_request_t *body,
+    clerk_billing_apply_subscription_item_discount_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { subscription_item_id };
+
+    return clerk__op_async(
+        loop, client, &billing_apply_subscription_item_discount_op, path_args,
+        NULL, body, billing_apply_subscription_item_discount_deliver,
+        (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_billing_apply_subscription_item_discount_response_free(
     clerk_billing_apply_subscription_item_discount_response_t *response)
 {
@@ -457,6 +622,29 @@ clerk_status_t clerk_billing_remove_subscription_item_discount_detailed(
     return clerk__op_detailed(
         (void **)out, client, &billing_remove_subscription_item_discount_op,
         path_args, NULL, NULL);
+}
+
+static void billing_remove_subscription_item_discount_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_billing_remove_subscription_item_discount_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_billing_remove_subscription_item_discount_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *subscription_item_id,
+    const char *discount_id,
+    clerk_billing_remove_subscription_item_discount_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { subscription_item_id, discount_id };
+
+    return clerk__op_async(
+        loop, client, &billing_remove_subscription_item_discount_op, path_args,
+        NULL, NULL, billing_remove_subscription_item_discount_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_billing_remove_subscription_item_discount_response_free(
@@ -504,6 +692,24 @@ clerk_status_t clerk_billing_list_statements_detailed(
         (void **)out, client, &billing_list_statements_op, NULL, params, NULL);
 }
 
+static void billing_list_statements_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_billing_list_statements_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_billing_list_statements_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_billing_list_statements_params_t *params,
+    clerk_billing_list_statements_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &billing_list_statements_op, NULL, params, NULL,
+        billing_list_statements_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_billing_list_statements_response_free(
     clerk_billing_list_statements_response_t *response)
 {
@@ -537,6 +743,26 @@ clerk_status_t clerk_billing_get_statement_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &billing_get_statement_op, path_args, NULL, NULL);
+}
+
+static void billing_get_statement_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_billing_get_statement_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_billing_get_statement_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *statement_id,
+    clerk_billing_get_statement_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { statement_id };
+
+    return clerk__op_async(
+        loop, client, &billing_get_statement_op, path_args, NULL, NULL,
+        billing_get_statement_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_billing_get_statement_response_free(
@@ -594,6 +820,29 @@ clerk_status_t clerk_billing_get_statement_payment_attempts_detailed(
     return clerk__op_detailed(
         (void **)out, client, &billing_get_statement_payment_attempts_op,
         path_args, params, NULL);
+}
+
+static void billing_get_statement_payment_attempts_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_billing_get_statement_payment_attempts_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_billing_get_statement_payment_attempts_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *statement_id,
+    const clerk_billing_get_statement_payment_attempts_params_t *params,
+    clerk_billing_get_statement_payment_attempts_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { statement_id };
+
+    return clerk__op_async(
+        loop, client, &billing_get_statement_payment_attempts_op, path_args,
+        params, NULL, billing_get_statement_payment_attempts_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_billing_get_statement_payment_attempts_response_free(

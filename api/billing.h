@@ -9,6 +9,7 @@
 #ifndef CLERK_API_BILLING_H
 #define CLERK_API_BILLING_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -162,6 +163,43 @@ CLERK_EXTERN clerk_status_t clerk_billing_list_plans_detailed(
     const clerk_billing_list_plans_params_t *params);
 
 /**
+ * Completion callback of clerk_billing_list_plans_async().
+ *
+ * @param response What clerk_billing_list_plans_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_billing_list_plans_response_free()).
+ * @param payload  The payload given to clerk_billing_list_plans_async().
+ */
+typedef void (*clerk_billing_list_plans_async_fn)(
+    clerk_billing_list_plans_response_t *response, void *payload);
+
+/**
+ * clerk_billing_list_plans() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /billing/plans` (operationId `GetCommercePlanList`); see
+ * clerk_billing_list_plans() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_billing_list_plans_params_t); NULL for
+ *         none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_billing_list_plans_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_billing_list_plans_params_t *params,
+    clerk_billing_list_plans_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_billing_list_plans_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -256,6 +294,43 @@ CLERK_EXTERN clerk_status_t clerk_billing_list_prices_detailed(
     const clerk_billing_list_prices_params_t *params);
 
 /**
+ * Completion callback of clerk_billing_list_prices_async().
+ *
+ * @param response What clerk_billing_list_prices_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_billing_list_prices_response_free()).
+ * @param payload  The payload given to clerk_billing_list_prices_async().
+ */
+typedef void (*clerk_billing_list_prices_async_fn)(
+    clerk_billing_list_prices_response_t *response, void *payload);
+
+/**
+ * clerk_billing_list_prices() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /billing/prices` (operationId `GetBillingPriceList`); see
+ * clerk_billing_list_prices() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_billing_list_prices_params_t); NULL
+ *         for none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_billing_list_prices_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_billing_list_prices_params_t *params,
+    clerk_billing_list_prices_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_billing_list_prices_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -311,6 +386,43 @@ CLERK_EXTERN clerk_status_t clerk_billing_create_price_detailed(
     clerk_billing_create_price_response_t **out,
     clerk_client_t *client,
     const clerk_create_billing_price_request_t *body);
+
+/**
+ * Completion callback of clerk_billing_create_price_async().
+ *
+ * @param response What clerk_billing_create_price_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_billing_create_price_response_free()).
+ * @param payload  The payload given to clerk_billing_create_price_async().
+ */
+typedef void (*clerk_billing_create_price_async_fn)(
+    clerk_billing_create_price_response_t *response, void *payload);
+
+/**
+ * clerk_billing_create_price() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /billing/prices` (operationId `CreateBillingPrice`); see
+ * clerk_billing_create_price() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_create_billing_price_request_t);
+ *         copied before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_billing_create_price_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_create_billing_price_request_t *body,
+    clerk_billing_create_price_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_billing_create_price_detailed(), data included.
@@ -441,6 +553,46 @@ CLERK_EXTERN clerk_status_t clerk_billing_list_subscription_items_detailed(
     const clerk_billing_list_subscription_items_params_t *params);
 
 /**
+ * Completion callback of clerk_billing_list_subscription_items_async().
+ *
+ * @param response What clerk_billing_list_subscription_items_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_billing_list_subscription_items_response_free()).
+ * @param payload  The payload given to
+ *         clerk_billing_list_subscription_items_async().
+ */
+typedef void (*clerk_billing_list_subscription_items_async_fn)(
+    clerk_billing_list_subscription_items_response_t *response, void *payload);
+
+/**
+ * clerk_billing_list_subscription_items() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `GET /billing/subscription_items` (operationId
+ * `GetCommerceSubscriptionItemList`); see
+ * clerk_billing_list_subscription_items() for the details and clerk/async.h for
+ * loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters
+ *         (clerk_billing_list_subscription_items_params_t); NULL for none;
+ *         copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_billing_list_subscription_items_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_billing_list_subscription_items_params_t *params,
+    clerk_billing_list_subscription_items_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_billing_list_subscription_items_detailed(), data
  * included.
  *
@@ -528,6 +680,49 @@ CLERK_EXTERN clerk_status_t clerk_billing_cancel_subscription_item_detailed(
     const clerk_billing_cancel_subscription_item_params_t *params);
 
 /**
+ * Completion callback of clerk_billing_cancel_subscription_item_async().
+ *
+ * @param response What clerk_billing_cancel_subscription_item_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_billing_cancel_subscription_item_response_free()).
+ * @param payload  The payload given to
+ *         clerk_billing_cancel_subscription_item_async().
+ */
+typedef void (*clerk_billing_cancel_subscription_item_async_fn)(
+    clerk_billing_cancel_subscription_item_response_t *response, void *payload);
+
+/**
+ * clerk_billing_cancel_subscription_item() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `DELETE /billing/subscription_items/{subscription_item_id}` (operationId
+ * `CancelCommerceSubscriptionItem`); see
+ * clerk_billing_cancel_subscription_item() for the details and clerk/async.h
+ * for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param subscription_item_id The ID of the subscription item to cancel.
+ *         Percent-encoded by the library.
+ * @param params  Query parameters
+ *         (clerk_billing_cancel_subscription_item_params_t); NULL for none;
+ *         copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_billing_cancel_subscription_item_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *subscription_item_id,
+    const clerk_billing_cancel_subscription_item_params_t *params,
+    clerk_billing_cancel_subscription_item_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_billing_cancel_subscription_item_detailed(), data
  * included.
  *
@@ -605,6 +800,52 @@ clerk_billing_extend_subscription_item_free_trial_detailed(
     const clerk_extend_free_trial_request_t *body);
 
 /**
+ * Completion callback of
+ * clerk_billing_extend_subscription_item_free_trial_async().
+ *
+ * @param response What
+ *         clerk_billing_extend_subscription_item_free_trial_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_billing_extend_subscription_item_free_trial_response_free()).
+ * @param payload  The payload given to
+ *         clerk_billing_extend_subscription_item_free_trial_async().
+ */
+typedef void (*clerk_billing_extend_subscription_item_free_trial_async_fn)(
+    clerk_billing_extend_subscription_item_free_trial_response_t *response,
+    void *payload);
+
+/**
+ * clerk_billing_extend_subscription_item_free_trial() without blocking: runs on
+ * a loop, ends in a callback.
+ *
+ * `POST /billing/subscription_items/{subscription_item_id}/extend_free_trial`
+ * (operationId `ExtendBillingSubscriptionItemFreeTrial`); see
+ * clerk_billing_extend_subscription_item_free_trial() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param subscription_item_id The ID of the subscription item to extend the
+ *         free trial for. Percent-encoded by the library.
+ * @param body    The JSON request body (clerk_extend_free_trial_request_t);
+ *         copied before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t
+clerk_billing_extend_subscription_item_free_trial_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *subscription_item_id,
+    const clerk_extend_free_trial_request_t *body,
+    clerk_billing_extend_subscription_item_free_trial_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of
  * clerk_billing_extend_subscription_item_free_trial_detailed(), data included.
  *
@@ -676,6 +917,48 @@ CLERK_EXTERN clerk_status_t clerk_billing_create_price_transition_detailed(
     clerk_client_t *client,
     const char *subscription_item_id,
     const clerk_price_transition_request_t *body);
+
+/**
+ * Completion callback of clerk_billing_create_price_transition_async().
+ *
+ * @param response What clerk_billing_create_price_transition_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_billing_create_price_transition_response_free()).
+ * @param payload  The payload given to
+ *         clerk_billing_create_price_transition_async().
+ */
+typedef void (*clerk_billing_create_price_transition_async_fn)(
+    clerk_billing_create_price_transition_response_t *response, void *payload);
+
+/**
+ * clerk_billing_create_price_transition() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `POST /billing/subscription_items/{subscription_item_id}/price_transition`
+ * (operationId `CreateBillingPriceTransition`); see
+ * clerk_billing_create_price_transition() for the details and clerk/async.h for
+ * loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param subscription_item_id The ID of the subscription item to transition.
+ *         Percent-encoded by the library.
+ * @param body    The JSON request body (clerk_price_transition_request_t);
+ *         copied before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_billing_create_price_transition_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *subscription_item_id,
+    const clerk_price_transition_request_t *body,
+    clerk_billing_create_price_transition_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_billing_create_price_transition_detailed(), data
@@ -756,6 +1039,53 @@ clerk_billing_apply_subscription_item_discount_detailed(
     const clerk_apply_commerce_discount_request_t *body);
 
 /**
+ * Completion callback of
+ * clerk_billing_apply_subscription_item_discount_async().
+ *
+ * @param response What
+ *         clerk_billing_apply_subscription_item_discount_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_billing_apply_subscription_item_discount_response_free()).
+ * @param payload  The payload given to
+ *         clerk_billing_apply_subscription_item_discount_async().
+ */
+typedef void (*clerk_billing_apply_subscription_item_discount_async_fn)(
+    clerk_billing_apply_subscription_item_discount_response_t *response,
+    void *payload);
+
+/**
+ * clerk_billing_apply_subscription_item_discount() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `POST /billing/subscription_items/{subscription_item_id}/discounts`
+ * (operationId `ApplyBillingSubscriptionItemDiscount`); see
+ * clerk_billing_apply_subscription_item_discount() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param subscription_item_id The ID of the subscription item to apply the
+ *         discount to. Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_apply_commerce_discount_request_t); copied before this
+ *         function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t
+clerk_billing_apply_subscription_item_discount_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *subscription_item_id,
+    const clerk_apply_commerce_discount_request_t *body,
+    clerk_billing_apply_subscription_item_discount_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_billing_apply_subscription_item_discount_detailed(),
  * data included.
  *
@@ -829,6 +1159,53 @@ clerk_billing_remove_subscription_item_discount_detailed(
     clerk_client_t *client,
     const char *subscription_item_id,
     const char *discount_id);
+
+/**
+ * Completion callback of
+ * clerk_billing_remove_subscription_item_discount_async().
+ *
+ * @param response What
+ *         clerk_billing_remove_subscription_item_discount_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_billing_remove_subscription_item_discount_response_free()).
+ * @param payload  The payload given to
+ *         clerk_billing_remove_subscription_item_discount_async().
+ */
+typedef void (*clerk_billing_remove_subscription_item_discount_async_fn)(
+    clerk_billing_remove_subscription_item_discount_response_t *response,
+    void *payload);
+
+/**
+ * clerk_billing_remove_subscription_item_discount() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `DELETE
+ * /billing/subscription_items/{subscription_item_id}/discounts/{discount_id}`
+ * (operationId `RemoveBillingSubscriptionItemDiscount`); see
+ * clerk_billing_remove_subscription_item_discount() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param subscription_item_id The ID of the subscription item to remove the
+ *         discount from. Percent-encoded by the library.
+ * @param discount_id The ID of the discount to remove. Percent-encoded by the
+ *         library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t
+clerk_billing_remove_subscription_item_discount_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *subscription_item_id,
+    const char *discount_id,
+    clerk_billing_remove_subscription_item_discount_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of
@@ -923,6 +1300,43 @@ CLERK_EXTERN clerk_status_t clerk_billing_list_statements_detailed(
     const clerk_billing_list_statements_params_t *params);
 
 /**
+ * Completion callback of clerk_billing_list_statements_async().
+ *
+ * @param response What clerk_billing_list_statements_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_billing_list_statements_response_free()).
+ * @param payload  The payload given to clerk_billing_list_statements_async().
+ */
+typedef void (*clerk_billing_list_statements_async_fn)(
+    clerk_billing_list_statements_response_t *response, void *payload);
+
+/**
+ * clerk_billing_list_statements() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /billing/statements` (operationId `GetBillingStatementList`); see
+ * clerk_billing_list_statements() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_billing_list_statements_params_t);
+ *         NULL for none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_billing_list_statements_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_billing_list_statements_params_t *params,
+    clerk_billing_list_statements_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_billing_list_statements_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -976,6 +1390,43 @@ CLERK_EXTERN clerk_status_t clerk_billing_get_statement_detailed(
     clerk_billing_get_statement_response_t **out,
     clerk_client_t *client,
     const char *statement_id);
+
+/**
+ * Completion callback of clerk_billing_get_statement_async().
+ *
+ * @param response What clerk_billing_get_statement_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_billing_get_statement_response_free()).
+ * @param payload  The payload given to clerk_billing_get_statement_async().
+ */
+typedef void (*clerk_billing_get_statement_async_fn)(
+    clerk_billing_get_statement_response_t *response, void *payload);
+
+/**
+ * clerk_billing_get_statement() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /billing/statements/{statementID}` (operationId `GetBillingStatement`);
+ * see clerk_billing_get_statement() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param statement_id The ID of the statement to retrieve. Percent-encoded by
+ *         the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_billing_get_statement_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *statement_id,
+    clerk_billing_get_statement_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_billing_get_statement_detailed(), data included.
@@ -1082,6 +1533,50 @@ clerk_billing_get_statement_payment_attempts_detailed(
     const clerk_billing_get_statement_payment_attempts_params_t *params);
 
 /**
+ * Completion callback of clerk_billing_get_statement_payment_attempts_async().
+ *
+ * @param response What clerk_billing_get_statement_payment_attempts_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_billing_get_statement_payment_attempts_response_free()).
+ * @param payload  The payload given to
+ *         clerk_billing_get_statement_payment_attempts_async().
+ */
+typedef void (*clerk_billing_get_statement_payment_attempts_async_fn)(
+    clerk_billing_get_statement_payment_attempts_response_t *response,
+    void *payload);
+
+/**
+ * clerk_billing_get_statement_payment_attempts() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `GET /billing/statements/{statementID}/payment_attempts` (operationId
+ * `GetBillingStatementPaymentAttempts`); see
+ * clerk_billing_get_statement_payment_attempts() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param statement_id The ID of the statement to retrieve payment attempts for.
+ *         Percent-encoded by the library.
+ * @param params  Query parameters
+ *         (clerk_billing_get_statement_payment_attempts_params_t); NULL for
+ *         none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_billing_get_statement_payment_attempts_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *statement_id,
+    const clerk_billing_get_statement_payment_attempts_params_t *params,
+    clerk_billing_get_statement_payment_attempts_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_billing_get_statement_payment_attempts_detailed(),
  * data included.
  *
@@ -1094,46 +1589,70 @@ CLERK_EXTERN void clerk_billing_get_statement_payment_attempts_response_free(
 #define billing_list_plans(...) clerk_billing_list_plans(__VA_ARGS__)
 #define billing_list_plans_detailed(...)                                       \
     clerk_billing_list_plans_detailed(__VA_ARGS__)
+#define billing_list_plans_async(...)                                          \
+    clerk_billing_list_plans_async(__VA_ARGS__)
 #define billing_list_prices(...) clerk_billing_list_prices(__VA_ARGS__)
 #define billing_list_prices_detailed(...)                                      \
     clerk_billing_list_prices_detailed(__VA_ARGS__)
+#define billing_list_prices_async(...)                                         \
+    clerk_billing_list_prices_async(__VA_ARGS__)
 #define billing_create_price(...) clerk_billing_create_price(__VA_ARGS__)
 #define billing_create_price_detailed(...)                                     \
     clerk_billing_create_price_detailed(__VA_ARGS__)
+#define billing_create_price_async(...)                                        \
+    clerk_billing_create_price_async(__VA_ARGS__)
 #define billing_list_subscription_items(...)                                   \
     clerk_billing_list_subscription_items(__VA_ARGS__)
 #define billing_list_subscription_items_detailed(...)                          \
     clerk_billing_list_subscription_items_detailed(__VA_ARGS__)
+#define billing_list_subscription_items_async(...)                             \
+    clerk_billing_list_subscription_items_async(__VA_ARGS__)
 #define billing_cancel_subscription_item(...)                                  \
     clerk_billing_cancel_subscription_item(__VA_ARGS__)
 #define billing_cancel_subscription_item_detailed(...)                         \
     clerk_billing_cancel_subscription_item_detailed(__VA_ARGS__)
+#define billing_cancel_subscription_item_async(...)                            \
+    clerk_billing_cancel_subscription_item_async(__VA_ARGS__)
 #define billing_extend_subscription_item_free_trial(...)                       \
     clerk_billing_extend_subscription_item_free_trial(__VA_ARGS__)
 #define billing_extend_subscription_item_free_trial_detailed(...)              \
     clerk_billing_extend_subscription_item_free_trial_detailed(__VA_ARGS__)
+#define billing_extend_subscription_item_free_trial_async(...)                 \
+    clerk_billing_extend_subscription_item_free_trial_async(__VA_ARGS__)
 #define billing_create_price_transition(...)                                   \
     clerk_billing_create_price_transition(__VA_ARGS__)
 #define billing_create_price_transition_detailed(...)                          \
     clerk_billing_create_price_transition_detailed(__VA_ARGS__)
+#define billing_create_price_transition_async(...)                             \
+    clerk_billing_create_price_transition_async(__VA_ARGS__)
 #define billing_apply_subscription_item_discount(...)                          \
     clerk_billing_apply_subscription_item_discount(__VA_ARGS__)
 #define billing_apply_subscription_item_discount_detailed(...)                 \
     clerk_billing_apply_subscription_item_discount_detailed(__VA_ARGS__)
+#define billing_apply_subscription_item_discount_async(...)                    \
+    clerk_billing_apply_subscription_item_discount_async(__VA_ARGS__)
 #define billing_remove_subscription_item_discount(...)                         \
     clerk_billing_remove_subscription_item_discount(__VA_ARGS__)
 #define billing_remove_subscription_item_discount_detailed(...)                \
     clerk_billing_remove_subscription_item_discount_detailed(__VA_ARGS__)
+#define billing_remove_subscription_item_discount_async(...)                   \
+    clerk_billing_remove_subscription_item_discount_async(__VA_ARGS__)
 #define billing_list_statements(...) clerk_billing_list_statements(__VA_ARGS__)
 #define billing_list_statements_detailed(...)                                  \
     clerk_billing_list_statements_detailed(__VA_ARGS__)
+#define billing_list_statements_async(...)                                     \
+    clerk_billing_list_statements_async(__VA_ARGS__)
 #define billing_get_statement(...) clerk_billing_get_statement(__VA_ARGS__)
 #define billing_get_statement_detailed(...)                                    \
     clerk_billing_get_statement_detailed(__VA_ARGS__)
+#define billing_get_statement_async(...)                                       \
+    clerk_billing_get_statement_async(__VA_ARGS__)
 #define billing_get_statement_payment_attempts(...)                            \
     clerk_billing_get_statement_payment_attempts(__VA_ARGS__)
 #define billing_get_statement_payment_attempts_detailed(...)                   \
     clerk_billing_get_statement_payment_attempts_detailed(__VA_ARGS__)
+#define billing_get_statement_payment_attempts_async(...)                      \
+    clerk_billing_get_statement_payment_attempts_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

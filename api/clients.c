@@ -3,6 +3,7 @@
 #include <clerk/api/clients.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -42,6 +43,24 @@ clerk_status_t clerk_clients_list_detailed(
         (void **)out, client, &clients_list_op, NULL, params, NULL);
 }
 
+static void clients_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_clients_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_clients_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_clients_list_params_t *params,
+    clerk_clients_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &clients_list_op, NULL, params, NULL,
+        clients_list_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_clients_list_response_free(clerk_clients_list_response_t *response)
 {
     clerk__op_response_free(&clients_list_op, response);
@@ -72,6 +91,24 @@ clerk_status_t clerk_clients_verify_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &clients_verify_op, NULL, NULL, body);
+}
+
+static void clients_verify_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_clients_verify_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_clients_verify_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_clients_verify_request_t *body,
+    clerk_clients_verify_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &clients_verify_op, NULL, NULL, body,
+        clients_verify_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_clients_verify_response_free(
@@ -106,6 +143,26 @@ clerk_status_t clerk_clients_get_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &clients_get_op, path_args, NULL, NULL);
+}
+
+static void clients_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_clients_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_clients_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *client_id,
+    clerk_clients_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { client_id };
+
+    return clerk__op_async(
+        loop, client, &clients_get_op, path_args, NULL, NULL,
+        clients_get_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_clients_get_response_free(clerk_clients_get_response_t *response)

@@ -10,6 +10,7 @@
 #ifndef CLERK_API_CLIENTS_H
 #define CLERK_API_CLIENTS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -102,6 +103,43 @@ CLERK_EXTERN CLERK_DEPRECATED clerk_status_t clerk_clients_list_detailed(
     const clerk_clients_list_params_t *params);
 
 /**
+ * Completion callback of clerk_clients_list_async().
+ *
+ * @param response What clerk_clients_list_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_clients_list_response_free()).
+ * @param payload  The payload given to clerk_clients_list_async().
+ */
+typedef void (*clerk_clients_list_async_fn)(
+    clerk_clients_list_response_t *response, void *payload);
+
+/**
+ * clerk_clients_list() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /clients` (operationId `GetClientList`); see clerk_clients_list() for
+ * the details and clerk/async.h for loops and drivers.
+ *
+ * @deprecated The spec marks this operation deprecated.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_clients_list_params_t); NULL for none;
+ *         copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN CLERK_DEPRECATED clerk_call_id_t clerk_clients_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_clients_list_params_t *params,
+    clerk_clients_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_clients_list_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -156,6 +194,42 @@ CLERK_EXTERN clerk_status_t clerk_clients_verify_detailed(
     const clerk_clients_verify_request_t *body);
 
 /**
+ * Completion callback of clerk_clients_verify_async().
+ *
+ * @param response What clerk_clients_verify_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_clients_verify_response_free()).
+ * @param payload  The payload given to clerk_clients_verify_async().
+ */
+typedef void (*clerk_clients_verify_async_fn)(
+    clerk_clients_verify_response_t *response, void *payload);
+
+/**
+ * clerk_clients_verify() without blocking: runs on a loop, ends in a callback.
+ *
+ * `POST /clients/verify` (operationId `VerifyClient`); see
+ * clerk_clients_verify() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_clients_verify_request_t); copied
+ *         before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_clients_verify_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_clients_verify_request_t *body,
+    clerk_clients_verify_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_clients_verify_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -208,6 +282,40 @@ CLERK_EXTERN clerk_status_t clerk_clients_get_detailed(
     const char *client_id);
 
 /**
+ * Completion callback of clerk_clients_get_async().
+ *
+ * @param response What clerk_clients_get_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_clients_get_response_free()).
+ * @param payload  The payload given to clerk_clients_get_async().
+ */
+typedef void (*clerk_clients_get_async_fn)(
+    clerk_clients_get_response_t *response, void *payload);
+
+/**
+ * clerk_clients_get() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /clients/{client_id}` (operationId `GetClient`); see clerk_clients_get()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param client_id Client ID. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_clients_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *client_id,
+    clerk_clients_get_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_clients_get_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -218,10 +326,13 @@ CLERK_EXTERN void clerk_clients_get_response_free(
 #ifndef CLERK_NO_SHORT_NAMES
 #define clients_list(...)            clerk_clients_list(__VA_ARGS__)
 #define clients_list_detailed(...)   clerk_clients_list_detailed(__VA_ARGS__)
+#define clients_list_async(...)      clerk_clients_list_async(__VA_ARGS__)
 #define clients_verify(...)          clerk_clients_verify(__VA_ARGS__)
 #define clients_verify_detailed(...) clerk_clients_verify_detailed(__VA_ARGS__)
+#define clients_verify_async(...)    clerk_clients_verify_async(__VA_ARGS__)
 #define clients_get(...)             clerk_clients_get(__VA_ARGS__)
 #define clients_get_detailed(...)    clerk_clients_get_detailed(__VA_ARGS__)
+#define clients_get_async(...)       clerk_clients_get_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

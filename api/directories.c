@@ -3,6 +3,7 @@
 #include <clerk/api/directories.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -41,6 +42,24 @@ clerk_status_t clerk_directories_list_detailed(
         (void **)out, client, &directories_list_op, NULL, params, NULL);
 }
 
+static void directories_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_directories_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_directories_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_directories_list_params_t *params,
+    clerk_directories_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &directories_list_op, NULL, params, NULL,
+        directories_list_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_directories_list_response_free(
     clerk_directories_list_response_t *response)
 {
@@ -72,6 +91,24 @@ clerk_status_t clerk_directories_create_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &directories_create_op, NULL, NULL, body);
+}
+
+static void directories_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_directories_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_directories_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_directories_create_request_t *body,
+    clerk_directories_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &directories_create_op, NULL, NULL, body,
+        directories_create_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_directories_create_response_free(
@@ -108,6 +145,26 @@ clerk_status_t clerk_directories_get_detailed(
         (void **)out, client, &directories_get_op, path_args, NULL, NULL);
 }
 
+static void directories_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_directories_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_directories_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *directory_id,
+    clerk_directories_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { directory_id };
+
+    return clerk__op_async(
+        loop, client, &directories_get_op, path_args, NULL, NULL,
+        directories_get_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_directories_get_response_free(
     clerk_directories_get_response_t *response)
 {
@@ -141,6 +198,26 @@ clerk_status_t clerk_directories_delete_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &directories_delete_op, path_args, NULL, NULL);
+}
+
+static void directories_delete_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_directories_delete_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_directories_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *directory_id,
+    clerk_directories_delete_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { directory_id };
+
+    return clerk__op_async(
+        loop, client, &directories_delete_op, path_args, NULL, NULL,
+        directories_delete_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_directories_delete_response_free(
@@ -184,6 +261,27 @@ clerk_status_t clerk_directories_update_detailed(
         (void **)out, client, &directories_update_op, path_args, NULL, body);
 }
 
+static void directories_update_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_directories_update_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_directories_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *directory_id,
+    const clerk_directories_update_request_t *body,
+    clerk_directories_update_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { directory_id };
+
+    return clerk__op_async(
+        loop, client, &directories_update_op, path_args, NULL, body,
+        directories_update_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_directories_update_response_free(
     clerk_directories_update_response_t *response)
 {
@@ -218,6 +316,26 @@ clerk_status_t clerk_directories_rotate_api_key_detailed(
     return clerk__op_detailed(
         (void **)out, client, &directories_rotate_api_key_op, path_args, NULL,
         NULL);
+}
+
+static void directories_rotate_api_key_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_directories_rotate_api_key_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_directories_rotate_api_key_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *directory_id,
+    clerk_directories_rotate_api_key_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { directory_id };
+
+    return clerk__op_async(
+        loop, client, &directories_rotate_api_key_op, path_args, NULL, NULL,
+        directories_rotate_api_key_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_directories_rotate_api_key_response_free(
@@ -256,6 +374,28 @@ clerk_status_t clerk_directories_list_group_role_mappings_detailed(
     return clerk__op_detailed(
         (void **)out, client, &directories_list_group_role_mappings_op,
         path_args, NULL, NULL);
+}
+
+static void directories_list_group_role_mappings_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_directories_list_group_role_mappings_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_directories_list_group_role_mappings_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *directory_id,
+    clerk_directories_list_group_role_mappings_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { directory_id };
+
+    return clerk__op_async(
+        loop, client, &directories_list_group_role_mappings_op, path_args, NULL,
+        NULL, directories_list_group_role_mappings_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_directories_list_group_role_mappings_response_free(
@@ -300,6 +440,29 @@ clerk_status_t clerk_directories_replace_group_role_mappings_detailed(
     return clerk__op_detailed(
         (void **)out, client, &directories_replace_group_role_mappings_op,
         path_args, NULL, body);
+}
+
+static void directories_replace_group_role_mappings_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_directories_replace_group_role_mappings_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_directories_replace_group_role_mappings_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *directory_id,
+    const clerk_directories_replace_group_role_mappings_request_t *body,
+    clerk_directories_replace_group_role_mappings_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { directory_id };
+
+    return clerk__op_async(
+        loop, client, &directories_replace_group_role_mappings_op, path_args,
+        NULL, body, directories_replace_group_role_mappings_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_directories_replace_group_role_mappings_response_free(
@@ -347,6 +510,29 @@ clerk_status_t clerk_directories_create_group_role_mapping_detailed(
         path_args, NULL, body);
 }
 
+static void directories_create_group_role_mapping_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_directories_create_group_role_mapping_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_directories_create_group_role_mapping_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *directory_id,
+    const clerk_directories_create_group_role_mapping_request_t *body,
+    clerk_directories_create_group_role_mapping_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { directory_id };
+
+    return clerk__op_async(
+        loop, client, &directories_create_group_role_mapping_op, path_args,
+        NULL, body, directories_create_group_role_mapping_deliver,
+        (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_directories_create_group_role_mapping_response_free(
     clerk_directories_create_group_role_mapping_response_t *response)
 {
@@ -385,6 +571,29 @@ clerk_status_t clerk_directories_delete_group_role_mapping_detailed(
     return clerk__op_detailed(
         (void **)out, client, &directories_delete_group_role_mapping_op,
         path_args, NULL, NULL);
+}
+
+static void directories_delete_group_role_mapping_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_directories_delete_group_role_mapping_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_directories_delete_group_role_mapping_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *directory_id,
+    const char *mapping_id,
+    clerk_directories_delete_group_role_mapping_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { directory_id, mapping_id };
+
+    return clerk__op_async(
+        loop, client, &directories_delete_group_role_mapping_op, path_args,
+        NULL, NULL, directories_delete_group_role_mapping_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_directories_delete_group_role_mapping_response_free(

@@ -7,6 +7,7 @@
 #ifndef CLERK_API_DIRECTORIES_H
 #define CLERK_API_DIRECTORIES_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -94,6 +95,43 @@ CLERK_EXTERN clerk_status_t clerk_directories_list_detailed(
     const clerk_directories_list_params_t *params);
 
 /**
+ * Completion callback of clerk_directories_list_async().
+ *
+ * @param response What clerk_directories_list_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_directories_list_response_free()).
+ * @param payload  The payload given to clerk_directories_list_async().
+ */
+typedef void (*clerk_directories_list_async_fn)(
+    clerk_directories_list_response_t *response, void *payload);
+
+/**
+ * clerk_directories_list() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /directories` (operationId `ListDirectories`); see
+ * clerk_directories_list() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_directories_list_params_t); NULL for
+ *         none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_directories_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_directories_list_params_t *params,
+    clerk_directories_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_directories_list_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -147,6 +185,43 @@ CLERK_EXTERN clerk_status_t clerk_directories_create_detailed(
     clerk_directories_create_response_t **out,
     clerk_client_t *client,
     const clerk_directories_create_request_t *body);
+
+/**
+ * Completion callback of clerk_directories_create_async().
+ *
+ * @param response What clerk_directories_create_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_directories_create_response_free()).
+ * @param payload  The payload given to clerk_directories_create_async().
+ */
+typedef void (*clerk_directories_create_async_fn)(
+    clerk_directories_create_response_t *response, void *payload);
+
+/**
+ * clerk_directories_create() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /directories` (operationId `CreateDirectory`); see
+ * clerk_directories_create() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_directories_create_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_directories_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_directories_create_request_t *body,
+    clerk_directories_create_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_directories_create_detailed(), data included.
@@ -204,6 +279,42 @@ CLERK_EXTERN clerk_status_t clerk_directories_get_detailed(
     const char *directory_id);
 
 /**
+ * Completion callback of clerk_directories_get_async().
+ *
+ * @param response What clerk_directories_get_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_directories_get_response_free()).
+ * @param payload  The payload given to clerk_directories_get_async().
+ */
+typedef void (*clerk_directories_get_async_fn)(
+    clerk_directories_get_response_t *response, void *payload);
+
+/**
+ * clerk_directories_get() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /directories/{directory_id}` (operationId `GetDirectory`); see
+ * clerk_directories_get() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param directory_id The ID of the directory to retrieve. Percent-encoded by
+ *         the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_directories_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *directory_id,
+    clerk_directories_get_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_directories_get_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -258,6 +369,43 @@ CLERK_EXTERN clerk_status_t clerk_directories_delete_detailed(
     clerk_directories_delete_response_t **out,
     clerk_client_t *client,
     const char *directory_id);
+
+/**
+ * Completion callback of clerk_directories_delete_async().
+ *
+ * @param response What clerk_directories_delete_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_directories_delete_response_free()).
+ * @param payload  The payload given to clerk_directories_delete_async().
+ */
+typedef void (*clerk_directories_delete_async_fn)(
+    clerk_directories_delete_response_t *response, void *payload);
+
+/**
+ * clerk_directories_delete() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `DELETE /directories/{directory_id}` (operationId `DeleteDirectory`); see
+ * clerk_directories_delete() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param directory_id The ID of the directory to delete. Percent-encoded by the
+ *         library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_directories_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *directory_id,
+    clerk_directories_delete_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_directories_delete_detailed(), data included.
@@ -322,6 +470,46 @@ CLERK_EXTERN clerk_status_t clerk_directories_update_detailed(
     const clerk_directories_update_request_t *body);
 
 /**
+ * Completion callback of clerk_directories_update_async().
+ *
+ * @param response What clerk_directories_update_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_directories_update_response_free()).
+ * @param payload  The payload given to clerk_directories_update_async().
+ */
+typedef void (*clerk_directories_update_async_fn)(
+    clerk_directories_update_response_t *response, void *payload);
+
+/**
+ * clerk_directories_update() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `PATCH /directories/{directory_id}` (operationId `UpdateDirectory`); see
+ * clerk_directories_update() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param directory_id The ID of the directory to update. Percent-encoded by the
+ *         library.
+ * @param body    The JSON request body (clerk_directories_update_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_directories_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *directory_id,
+    const clerk_directories_update_request_t *body,
+    clerk_directories_update_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_directories_update_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -381,6 +569,44 @@ CLERK_EXTERN clerk_status_t clerk_directories_rotate_api_key_detailed(
     clerk_directories_rotate_api_key_response_t **out,
     clerk_client_t *client,
     const char *directory_id);
+
+/**
+ * Completion callback of clerk_directories_rotate_api_key_async().
+ *
+ * @param response What clerk_directories_rotate_api_key_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_directories_rotate_api_key_response_free()).
+ * @param payload  The payload given to
+ *         clerk_directories_rotate_api_key_async().
+ */
+typedef void (*clerk_directories_rotate_api_key_async_fn)(
+    clerk_directories_rotate_api_key_response_t *response, void *payload);
+
+/**
+ * clerk_directories_rotate_api_key() without blocking: runs on a loop, ends in
+ * a callback.
+ *
+ * `POST /directories/{directory_id}/rotate_api_key` (operationId
+ * `RotateDirectoryAPIKey`); see clerk_directories_rotate_api_key() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param directory_id The ID of the directory whose API key to rotate.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_directories_rotate_api_key_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *directory_id,
+    clerk_directories_rotate_api_key_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_directories_rotate_api_key_detailed(), data
@@ -443,6 +669,45 @@ CLERK_EXTERN clerk_status_t clerk_directories_list_group_role_mappings_detailed(
     clerk_directories_list_group_role_mappings_response_t **out,
     clerk_client_t *client,
     const char *directory_id);
+
+/**
+ * Completion callback of clerk_directories_list_group_role_mappings_async().
+ *
+ * @param response What clerk_directories_list_group_role_mappings_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_directories_list_group_role_mappings_response_free()).
+ * @param payload  The payload given to
+ *         clerk_directories_list_group_role_mappings_async().
+ */
+typedef void (*clerk_directories_list_group_role_mappings_async_fn)(
+    clerk_directories_list_group_role_mappings_response_t *response,
+    void *payload);
+
+/**
+ * clerk_directories_list_group_role_mappings() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `GET /directories/{directory_id}/group_role_mappings` (operationId
+ * `ListDirectoryGroupRoleMappings`); see
+ * clerk_directories_list_group_role_mappings() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param directory_id The ID of the directory. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_directories_list_group_role_mappings_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *directory_id,
+    clerk_directories_list_group_role_mappings_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_directories_list_group_role_mappings_detailed(),
@@ -519,6 +784,50 @@ clerk_directories_replace_group_role_mappings_detailed(
     const clerk_directories_replace_group_role_mappings_request_t *body);
 
 /**
+ * Completion callback of clerk_directories_replace_group_role_mappings_async().
+ *
+ * @param response What clerk_directories_replace_group_role_mappings_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_directories_replace_group_role_mappings_response_free()).
+ * @param payload  The payload given to
+ *         clerk_directories_replace_group_role_mappings_async().
+ */
+typedef void (*clerk_directories_replace_group_role_mappings_async_fn)(
+    clerk_directories_replace_group_role_mappings_response_t *response,
+    void *payload);
+
+/**
+ * clerk_directories_replace_group_role_mappings() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `PUT /directories/{directory_id}/group_role_mappings` (operationId
+ * `ReplaceDirectoryGroupRoleMappings`); see
+ * clerk_directories_replace_group_role_mappings() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param directory_id The ID of the directory. Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_directories_replace_group_role_mappings_request_t); copied
+ *         before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t
+clerk_directories_replace_group_role_mappings_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *directory_id,
+    const clerk_directories_replace_group_role_mappings_request_t *body,
+    clerk_directories_replace_group_role_mappings_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_directories_replace_group_role_mappings_detailed(),
  * data included.
  *
@@ -590,6 +899,49 @@ clerk_directories_create_group_role_mapping_detailed(
     const clerk_directories_create_group_role_mapping_request_t *body);
 
 /**
+ * Completion callback of clerk_directories_create_group_role_mapping_async().
+ *
+ * @param response What clerk_directories_create_group_role_mapping_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_directories_create_group_role_mapping_response_free()).
+ * @param payload  The payload given to
+ *         clerk_directories_create_group_role_mapping_async().
+ */
+typedef void (*clerk_directories_create_group_role_mapping_async_fn)(
+    clerk_directories_create_group_role_mapping_response_t *response,
+    void *payload);
+
+/**
+ * clerk_directories_create_group_role_mapping() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `POST /directories/{directory_id}/group_role_mappings` (operationId
+ * `CreateDirectoryGroupRoleMapping`); see
+ * clerk_directories_create_group_role_mapping() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param directory_id The ID of the directory. Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_directories_create_group_role_mapping_request_t); copied
+ *         before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_directories_create_group_role_mapping_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *directory_id,
+    const clerk_directories_create_group_role_mapping_request_t *body,
+    clerk_directories_create_group_role_mapping_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_directories_create_group_role_mapping_detailed(),
  * data included.
  *
@@ -658,6 +1010,48 @@ clerk_directories_delete_group_role_mapping_detailed(
     const char *mapping_id);
 
 /**
+ * Completion callback of clerk_directories_delete_group_role_mapping_async().
+ *
+ * @param response What clerk_directories_delete_group_role_mapping_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_directories_delete_group_role_mapping_response_free()).
+ * @param payload  The payload given to
+ *         clerk_directories_delete_group_role_mapping_async().
+ */
+typedef void (*clerk_directories_delete_group_role_mapping_async_fn)(
+    clerk_directories_delete_group_role_mapping_response_t *response,
+    void *payload);
+
+/**
+ * clerk_directories_delete_group_role_mapping() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `DELETE /directories/{directory_id}/group_role_mappings/{mapping_id}`
+ * (operationId `DeleteDirectoryGroupRoleMapping`); see
+ * clerk_directories_delete_group_role_mapping() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param directory_id The ID of the directory. Percent-encoded by the library.
+ * @param mapping_id The ID of the directory group role mapping to delete.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_directories_delete_group_role_mapping_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *directory_id,
+    const char *mapping_id,
+    clerk_directories_delete_group_role_mapping_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_directories_delete_group_role_mapping_detailed(),
  * data included.
  *
@@ -670,38 +1064,56 @@ CLERK_EXTERN void clerk_directories_delete_group_role_mapping_response_free(
 #define directories_list(...) clerk_directories_list(__VA_ARGS__)
 #define directories_list_detailed(...)                                         \
     clerk_directories_list_detailed(__VA_ARGS__)
-#define directories_create(...) clerk_directories_create(__VA_ARGS__)
+#define directories_list_async(...) clerk_directories_list_async(__VA_ARGS__)
+#define directories_create(...)     clerk_directories_create(__VA_ARGS__)
 #define directories_create_detailed(...)                                       \
     clerk_directories_create_detailed(__VA_ARGS__)
+#define directories_create_async(...)                                          \
+    clerk_directories_create_async(__VA_ARGS__)
 #define directories_get(...) clerk_directories_get(__VA_ARGS__)
 #define directories_get_detailed(...)                                          \
     clerk_directories_get_detailed(__VA_ARGS__)
-#define directories_delete(...) clerk_directories_delete(__VA_ARGS__)
+#define directories_get_async(...) clerk_directories_get_async(__VA_ARGS__)
+#define directories_delete(...)    clerk_directories_delete(__VA_ARGS__)
 #define directories_delete_detailed(...)                                       \
     clerk_directories_delete_detailed(__VA_ARGS__)
+#define directories_delete_async(...)                                          \
+    clerk_directories_delete_async(__VA_ARGS__)
 #define directories_update(...) clerk_directories_update(__VA_ARGS__)
 #define directories_update_detailed(...)                                       \
     clerk_directories_update_detailed(__VA_ARGS__)
+#define directories_update_async(...)                                          \
+    clerk_directories_update_async(__VA_ARGS__)
 #define directories_rotate_api_key(...)                                        \
     clerk_directories_rotate_api_key(__VA_ARGS__)
 #define directories_rotate_api_key_detailed(...)                               \
     clerk_directories_rotate_api_key_detailed(__VA_ARGS__)
+#define directories_rotate_api_key_async(...)                                  \
+    clerk_directories_rotate_api_key_async(__VA_ARGS__)
 #define directories_list_group_role_mappings(...)                              \
     clerk_directories_list_group_role_mappings(__VA_ARGS__)
 #define directories_list_group_role_mappings_detailed(...)                     \
     clerk_directories_list_group_role_mappings_detailed(__VA_ARGS__)
+#define directories_list_group_role_mappings_async(...)                        \
+    clerk_directories_list_group_role_mappings_async(__VA_ARGS__)
 #define directories_replace_group_role_mappings(...)                           \
     clerk_directories_replace_group_role_mappings(__VA_ARGS__)
 #define directories_replace_group_role_mappings_detailed(...)                  \
     clerk_directories_replace_group_role_mappings_detailed(__VA_ARGS__)
+#define directories_replace_group_role_mappings_async(...)                     \
+    clerk_directories_replace_group_role_mappings_async(__VA_ARGS__)
 #define directories_create_group_role_mapping(...)                             \
     clerk_directories_create_group_role_mapping(__VA_ARGS__)
 #define directories_create_group_role_mapping_detailed(...)                    \
     clerk_directories_create_group_role_mapping_detailed(__VA_ARGS__)
+#define directories_create_group_role_mapping_async(...)                       \
+    clerk_directories_create_group_role_mapping_async(__VA_ARGS__)
 #define directories_delete_group_role_mapping(...)                             \
     clerk_directories_delete_group_role_mapping(__VA_ARGS__)
 #define directories_delete_group_role_mapping_detailed(...)                    \
     clerk_directories_delete_group_role_mapping_detailed(__VA_ARGS__)
+#define directories_delete_group_role_mapping_async(...)                       \
+    clerk_directories_delete_group_role_mapping_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

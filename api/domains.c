@@ -3,6 +3,7 @@
 #include <clerk/api/domains.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -26,6 +27,23 @@ clerk_status_t clerk_domains_list_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &domains_list_op, NULL, NULL, NULL);
+}
+
+static void domains_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_domains_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_domains_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_domains_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &domains_list_op, NULL, NULL, NULL, domains_list_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_domains_list_response_free(clerk_domains_list_response_t *response)
@@ -60,6 +78,24 @@ clerk_status_t clerk_domains_add_detailed(
         (void **)out, client, &domains_add_op, NULL, NULL, body);
 }
 
+static void domains_add_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_domains_add_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_domains_add_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_domains_add_request_t *body,
+    clerk_domains_add_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &domains_add_op, NULL, NULL, body, domains_add_deliver,
+        (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_domains_add_response_free(clerk_domains_add_response_t *response)
 {
     clerk__op_response_free(&domains_add_op, response);
@@ -91,6 +127,26 @@ clerk_status_t clerk_domains_delete_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &domains_delete_op, path_args, NULL, NULL);
+}
+
+static void domains_delete_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_domains_delete_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_domains_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *domain_id,
+    clerk_domains_delete_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { domain_id };
+
+    return clerk__op_async(
+        loop, client, &domains_delete_op, path_args, NULL, NULL,
+        domains_delete_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_domains_delete_response_free(
@@ -131,6 +187,27 @@ clerk_status_t clerk_domains_update_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &domains_update_op, path_args, NULL, body);
+}
+
+static void domains_update_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_domains_update_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_domains_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *domain_id,
+    const clerk_domains_update_request_t *body,
+    clerk_domains_update_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { domain_id };
+
+    return clerk__op_async(
+        loop, client, &domains_update_op, path_args, NULL, body,
+        domains_update_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_domains_update_response_free(

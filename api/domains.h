@@ -9,6 +9,7 @@
 #ifndef CLERK_API_DOMAINS_H
 #define CLERK_API_DOMAINS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -59,6 +60,38 @@ CLERK_EXTERN clerk_domains_t *clerk_domains_list(clerk_client_t *client);
  */
 CLERK_EXTERN clerk_status_t clerk_domains_list_detailed(
     clerk_domains_list_response_t **out, clerk_client_t *client);
+
+/**
+ * Completion callback of clerk_domains_list_async().
+ *
+ * @param response What clerk_domains_list_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_domains_list_response_free()).
+ * @param payload  The payload given to clerk_domains_list_async().
+ */
+typedef void (*clerk_domains_list_async_fn)(
+    clerk_domains_list_response_t *response, void *payload);
+
+/**
+ * clerk_domains_list() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /domains` (operationId `ListDomains`); see clerk_domains_list() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_domains_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_domains_list_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_domains_list_detailed(), data included.
@@ -122,6 +155,41 @@ CLERK_EXTERN clerk_status_t clerk_domains_add_detailed(
     const clerk_domains_add_request_t *body);
 
 /**
+ * Completion callback of clerk_domains_add_async().
+ *
+ * @param response What clerk_domains_add_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_domains_add_response_free()).
+ * @param payload  The payload given to clerk_domains_add_async().
+ */
+typedef void (*clerk_domains_add_async_fn)(
+    clerk_domains_add_response_t *response, void *payload);
+
+/**
+ * clerk_domains_add() without blocking: runs on a loop, ends in a callback.
+ *
+ * `POST /domains` (operationId `AddDomain`); see clerk_domains_add() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_domains_add_request_t); copied
+ *         before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_domains_add_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_domains_add_request_t *body,
+    clerk_domains_add_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_domains_add_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -175,6 +243,42 @@ CLERK_EXTERN clerk_status_t clerk_domains_delete_detailed(
     clerk_domains_delete_response_t **out,
     clerk_client_t *client,
     const char *domain_id);
+
+/**
+ * Completion callback of clerk_domains_delete_async().
+ *
+ * @param response What clerk_domains_delete_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_domains_delete_response_free()).
+ * @param payload  The payload given to clerk_domains_delete_async().
+ */
+typedef void (*clerk_domains_delete_async_fn)(
+    clerk_domains_delete_response_t *response, void *payload);
+
+/**
+ * clerk_domains_delete() without blocking: runs on a loop, ends in a callback.
+ *
+ * `DELETE /domains/{domain_id}` (operationId `DeleteDomain`); see
+ * clerk_domains_delete() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param domain_id The ID of the domain that will be deleted. Must be a
+ *         satellite domain. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_domains_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *domain_id,
+    clerk_domains_delete_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_domains_delete_detailed(), data included.
@@ -246,6 +350,45 @@ CLERK_EXTERN clerk_status_t clerk_domains_update_detailed(
     const clerk_domains_update_request_t *body);
 
 /**
+ * Completion callback of clerk_domains_update_async().
+ *
+ * @param response What clerk_domains_update_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_domains_update_response_free()).
+ * @param payload  The payload given to clerk_domains_update_async().
+ */
+typedef void (*clerk_domains_update_async_fn)(
+    clerk_domains_update_response_t *response, void *payload);
+
+/**
+ * clerk_domains_update() without blocking: runs on a loop, ends in a callback.
+ *
+ * `PATCH /domains/{domain_id}` (operationId `UpdateDomain`); see
+ * clerk_domains_update() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param domain_id The ID of the domain that will be updated. Percent-encoded
+ *         by the library.
+ * @param body    The JSON request body (clerk_domains_update_request_t); copied
+ *         before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_domains_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *domain_id,
+    const clerk_domains_update_request_t *body,
+    clerk_domains_update_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_domains_update_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -256,12 +399,16 @@ CLERK_EXTERN void clerk_domains_update_response_free(
 #ifndef CLERK_NO_SHORT_NAMES
 #define domains_list(...)            clerk_domains_list(__VA_ARGS__)
 #define domains_list_detailed(...)   clerk_domains_list_detailed(__VA_ARGS__)
+#define domains_list_async(...)      clerk_domains_list_async(__VA_ARGS__)
 #define domains_add(...)             clerk_domains_add(__VA_ARGS__)
 #define domains_add_detailed(...)    clerk_domains_add_detailed(__VA_ARGS__)
+#define domains_add_async(...)       clerk_domains_add_async(__VA_ARGS__)
 #define domains_delete(...)          clerk_domains_delete(__VA_ARGS__)
 #define domains_delete_detailed(...) clerk_domains_delete_detailed(__VA_ARGS__)
+#define domains_delete_async(...)    clerk_domains_delete_async(__VA_ARGS__)
 #define domains_update(...)          clerk_domains_update(__VA_ARGS__)
 #define domains_update_detailed(...) clerk_domains_update_detailed(__VA_ARGS__)
+#define domains_update_async(...)    clerk_domains_update_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/email_addresses.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -33,6 +34,24 @@ clerk_status_t clerk_email_addresses_create_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &email_addresses_create_op, NULL, NULL, body);
+}
+
+static void email_addresses_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_email_addresses_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_email_addresses_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_email_addresses_create_request_t *body,
+    clerk_email_addresses_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &email_addresses_create_op, NULL, NULL, body,
+        email_addresses_create_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_email_addresses_create_response_free(
@@ -70,6 +89,26 @@ clerk_status_t clerk_email_addresses_get_detailed(
         (void **)out, client, &email_addresses_get_op, path_args, NULL, NULL);
 }
 
+static void email_addresses_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_email_addresses_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_email_addresses_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *email_address_id,
+    clerk_email_addresses_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { email_address_id };
+
+    return clerk__op_async(
+        loop, client, &email_addresses_get_op, path_args, NULL, NULL,
+        email_addresses_get_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_email_addresses_get_response_free(
     clerk_email_addresses_get_response_t *response)
 {
@@ -104,6 +143,26 @@ clerk_status_t clerk_email_addresses_delete_detailed(
     return clerk__op_detailed(
         (void **)out, client, &email_addresses_delete_op, path_args, NULL,
         NULL);
+}
+
+static void email_addresses_delete_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_email_addresses_delete_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_email_addresses_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *email_address_id,
+    clerk_email_addresses_delete_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { email_address_id };
+
+    return clerk__op_async(
+        loop, client, &email_addresses_delete_op, path_args, NULL, NULL,
+        email_addresses_delete_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_email_addresses_delete_response_free(
@@ -148,6 +207,27 @@ clerk_status_t clerk_email_addresses_update_detailed(
         body);
 }
 
+static void email_addresses_update_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_email_addresses_update_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_email_addresses_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *email_address_id,
+    const clerk_email_addresses_update_request_t *body,
+    clerk_email_addresses_update_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { email_address_id };
+
+    return clerk__op_async(
+        loop, client, &email_addresses_update_op, path_args, NULL, body,
+        email_addresses_update_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_email_addresses_update_response_free(
     clerk_email_addresses_update_response_t *response)
 {
@@ -183,6 +263,28 @@ clerk_status_t clerk_email_addresses_prepare_verification_detailed(
     return clerk__op_detailed(
         (void **)out, client, &email_addresses_prepare_verification_op,
         path_args, NULL, NULL);
+}
+
+static void email_addresses_prepare_verification_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_email_addresses_prepare_verification_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_email_addresses_prepare_verification_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *email_address_id,
+    clerk_email_addresses_prepare_verification_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { email_address_id };
+
+    return clerk__op_async(
+        loop, client, &email_addresses_prepare_verification_op, path_args, NULL,
+        NULL, email_addresses_prepare_verification_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_email_addresses_prepare_verification_response_free(
@@ -228,6 +330,29 @@ clerk_status_t clerk_email_addresses_attempt_verification_detailed(
         path_args, NULL, body);
 }
 
+static void email_addresses_attempt_verification_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_email_addresses_attempt_verification_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_email_addresses_attempt_verification_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *email_address_id,
+    const clerk_email_addresses_attempt_verification_request_t *body,
+    clerk_email_addresses_attempt_verification_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { email_address_id };
+
+    return clerk__op_async(
+        loop, client, &email_addresses_attempt_verification_op, path_args, NULL,
+        body, email_addresses_attempt_verification_deliver,
+        (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_email_addresses_attempt_verification_response_free(
     clerk_email_addresses_attempt_verification_response_t *response)
 {
@@ -268,6 +393,28 @@ clerk_status_t clerk_email_addresses_replace_for_user_detailed(
     return clerk__op_detailed(
         (void **)out, client, &email_addresses_replace_for_user_op, path_args,
         NULL, body);
+}
+
+static void email_addresses_replace_for_user_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_email_addresses_replace_for_user_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_email_addresses_replace_for_user_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_email_addresses_replace_for_user_request_t *body,
+    clerk_email_addresses_replace_for_user_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &email_addresses_replace_for_user_op, path_args, NULL,
+        body, email_addresses_replace_for_user_deliver, (clerk__async_cb_t)cb,
+        payload);
 }
 
 void clerk_email_addresses_replace_for_user_response_free(

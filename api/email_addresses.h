@@ -10,6 +10,7 @@
 #ifndef CLERK_API_EMAIL_ADDRESSES_H
 #define CLERK_API_EMAIL_ADDRESSES_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -75,6 +76,44 @@ CLERK_EXTERN clerk_status_t clerk_email_addresses_create_detailed(
     const clerk_email_addresses_create_request_t *body);
 
 /**
+ * Completion callback of clerk_email_addresses_create_async().
+ *
+ * @param response What clerk_email_addresses_create_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_email_addresses_create_response_free()).
+ * @param payload  The payload given to clerk_email_addresses_create_async().
+ */
+typedef void (*clerk_email_addresses_create_async_fn)(
+    clerk_email_addresses_create_response_t *response, void *payload);
+
+/**
+ * clerk_email_addresses_create() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /email_addresses` (operationId `CreateEmailAddress`); see
+ * clerk_email_addresses_create() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_email_addresses_create_request_t); copied before this function
+ *         returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_email_addresses_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_email_addresses_create_request_t *body,
+    clerk_email_addresses_create_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_email_addresses_create_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -128,6 +167,43 @@ CLERK_EXTERN clerk_status_t clerk_email_addresses_get_detailed(
     clerk_email_addresses_get_response_t **out,
     clerk_client_t *client,
     const char *email_address_id);
+
+/**
+ * Completion callback of clerk_email_addresses_get_async().
+ *
+ * @param response What clerk_email_addresses_get_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_email_addresses_get_response_free()).
+ * @param payload  The payload given to clerk_email_addresses_get_async().
+ */
+typedef void (*clerk_email_addresses_get_async_fn)(
+    clerk_email_addresses_get_response_t *response, void *payload);
+
+/**
+ * clerk_email_addresses_get() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /email_addresses/{email_address_id}` (operationId `GetEmailAddress`);
+ * see clerk_email_addresses_get() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param email_address_id The ID of the email address to retrieve.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_email_addresses_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *email_address_id,
+    clerk_email_addresses_get_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_email_addresses_get_detailed(), data included.
@@ -185,6 +261,43 @@ CLERK_EXTERN clerk_status_t clerk_email_addresses_delete_detailed(
     clerk_email_addresses_delete_response_t **out,
     clerk_client_t *client,
     const char *email_address_id);
+
+/**
+ * Completion callback of clerk_email_addresses_delete_async().
+ *
+ * @param response What clerk_email_addresses_delete_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_email_addresses_delete_response_free()).
+ * @param payload  The payload given to clerk_email_addresses_delete_async().
+ */
+typedef void (*clerk_email_addresses_delete_async_fn)(
+    clerk_email_addresses_delete_response_t *response, void *payload);
+
+/**
+ * clerk_email_addresses_delete() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `DELETE /email_addresses/{email_address_id}` (operationId
+ * `DeleteEmailAddress`); see clerk_email_addresses_delete() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param email_address_id The ID of the email address to delete.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_email_addresses_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *email_address_id,
+    clerk_email_addresses_delete_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_email_addresses_delete_detailed(), data included.
@@ -253,6 +366,47 @@ CLERK_EXTERN clerk_status_t clerk_email_addresses_update_detailed(
     const clerk_email_addresses_update_request_t *body);
 
 /**
+ * Completion callback of clerk_email_addresses_update_async().
+ *
+ * @param response What clerk_email_addresses_update_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_email_addresses_update_response_free()).
+ * @param payload  The payload given to clerk_email_addresses_update_async().
+ */
+typedef void (*clerk_email_addresses_update_async_fn)(
+    clerk_email_addresses_update_response_t *response, void *payload);
+
+/**
+ * clerk_email_addresses_update() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `PATCH /email_addresses/{email_address_id}` (operationId
+ * `UpdateEmailAddress`); see clerk_email_addresses_update() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param email_address_id The ID of the email address to update.
+ *         Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_email_addresses_update_request_t); copied before this function
+ *         returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_email_addresses_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *email_address_id,
+    const clerk_email_addresses_update_request_t *body,
+    clerk_email_addresses_update_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_email_addresses_update_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -315,6 +469,46 @@ CLERK_EXTERN clerk_status_t clerk_email_addresses_prepare_verification_detailed(
     clerk_email_addresses_prepare_verification_response_t **out,
     clerk_client_t *client,
     const char *email_address_id);
+
+/**
+ * Completion callback of clerk_email_addresses_prepare_verification_async().
+ *
+ * @param response What clerk_email_addresses_prepare_verification_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_email_addresses_prepare_verification_response_free()).
+ * @param payload  The payload given to
+ *         clerk_email_addresses_prepare_verification_async().
+ */
+typedef void (*clerk_email_addresses_prepare_verification_async_fn)(
+    clerk_email_addresses_prepare_verification_response_t *response,
+    void *payload);
+
+/**
+ * clerk_email_addresses_prepare_verification() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `POST /email_addresses/{email_address_id}/prepare_verification` (operationId
+ * `PrepareEmailAddressVerification`); see
+ * clerk_email_addresses_prepare_verification() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param email_address_id The ID of the email address to send the verification
+ *         code to. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_email_addresses_prepare_verification_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *email_address_id,
+    clerk_email_addresses_prepare_verification_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_email_addresses_prepare_verification_detailed(),
@@ -398,6 +592,50 @@ CLERK_EXTERN clerk_status_t clerk_email_addresses_attempt_verification_detailed(
     const clerk_email_addresses_attempt_verification_request_t *body);
 
 /**
+ * Completion callback of clerk_email_addresses_attempt_verification_async().
+ *
+ * @param response What clerk_email_addresses_attempt_verification_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_email_addresses_attempt_verification_response_free()).
+ * @param payload  The payload given to
+ *         clerk_email_addresses_attempt_verification_async().
+ */
+typedef void (*clerk_email_addresses_attempt_verification_async_fn)(
+    clerk_email_addresses_attempt_verification_response_t *response,
+    void *payload);
+
+/**
+ * clerk_email_addresses_attempt_verification() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `POST /email_addresses/{email_address_id}/attempt_verification` (operationId
+ * `AttemptEmailAddressVerification`); see
+ * clerk_email_addresses_attempt_verification() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param email_address_id The ID of the email address whose code is being
+ *         verified. Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_email_addresses_attempt_verification_request_t); copied before
+ *         this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_email_addresses_attempt_verification_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *email_address_id,
+    const clerk_email_addresses_attempt_verification_request_t *body,
+    clerk_email_addresses_attempt_verification_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_email_addresses_attempt_verification_detailed(),
  * data included.
  *
@@ -479,6 +717,48 @@ CLERK_EXTERN clerk_status_t clerk_email_addresses_replace_for_user_detailed(
     const clerk_email_addresses_replace_for_user_request_t *body);
 
 /**
+ * Completion callback of clerk_email_addresses_replace_for_user_async().
+ *
+ * @param response What clerk_email_addresses_replace_for_user_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_email_addresses_replace_for_user_response_free()).
+ * @param payload  The payload given to
+ *         clerk_email_addresses_replace_for_user_async().
+ */
+typedef void (*clerk_email_addresses_replace_for_user_async_fn)(
+    clerk_email_addresses_replace_for_user_response_t *response, void *payload);
+
+/**
+ * clerk_email_addresses_replace_for_user() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `PUT /users/{user_id}/email_address` (operationId `ReplaceUserEmailAddress`);
+ * see clerk_email_addresses_replace_for_user() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user whose email address to replace.
+ *         Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_email_addresses_replace_for_user_request_t); copied before
+ *         this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_email_addresses_replace_for_user_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_email_addresses_replace_for_user_request_t *body,
+    clerk_email_addresses_replace_for_user_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_email_addresses_replace_for_user_detailed(), data
  * included.
  *
@@ -491,27 +771,41 @@ CLERK_EXTERN void clerk_email_addresses_replace_for_user_response_free(
 #define email_addresses_create(...) clerk_email_addresses_create(__VA_ARGS__)
 #define email_addresses_create_detailed(...)                                   \
     clerk_email_addresses_create_detailed(__VA_ARGS__)
+#define email_addresses_create_async(...)                                      \
+    clerk_email_addresses_create_async(__VA_ARGS__)
 #define email_addresses_get(...) clerk_email_addresses_get(__VA_ARGS__)
 #define email_addresses_get_detailed(...)                                      \
     clerk_email_addresses_get_detailed(__VA_ARGS__)
+#define email_addresses_get_async(...)                                         \
+    clerk_email_addresses_get_async(__VA_ARGS__)
 #define email_addresses_delete(...) clerk_email_addresses_delete(__VA_ARGS__)
 #define email_addresses_delete_detailed(...)                                   \
     clerk_email_addresses_delete_detailed(__VA_ARGS__)
+#define email_addresses_delete_async(...)                                      \
+    clerk_email_addresses_delete_async(__VA_ARGS__)
 #define email_addresses_update(...) clerk_email_addresses_update(__VA_ARGS__)
 #define email_addresses_update_detailed(...)                                   \
     clerk_email_addresses_update_detailed(__VA_ARGS__)
+#define email_addresses_update_async(...)                                      \
+    clerk_email_addresses_update_async(__VA_ARGS__)
 #define email_addresses_prepare_verification(...)                              \
     clerk_email_addresses_prepare_verification(__VA_ARGS__)
 #define email_addresses_prepare_verification_detailed(...)                     \
     clerk_email_addresses_prepare_verification_detailed(__VA_ARGS__)
+#define email_addresses_prepare_verification_async(...)                        \
+    clerk_email_addresses_prepare_verification_async(__VA_ARGS__)
 #define email_addresses_attempt_verification(...)                              \
     clerk_email_addresses_attempt_verification(__VA_ARGS__)
 #define email_addresses_attempt_verification_detailed(...)                     \
     clerk_email_addresses_attempt_verification_detailed(__VA_ARGS__)
+#define email_addresses_attempt_verification_async(...)                        \
+    clerk_email_addresses_attempt_verification_async(__VA_ARGS__)
 #define email_addresses_replace_for_user(...)                                  \
     clerk_email_addresses_replace_for_user(__VA_ARGS__)
 #define email_addresses_replace_for_user_detailed(...)                         \
     clerk_email_addresses_replace_for_user_detailed(__VA_ARGS__)
+#define email_addresses_replace_for_user_async(...)                            \
+    clerk_email_addresses_replace_for_user_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/email_sms_templates.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -52,6 +53,27 @@ clerk_status_t clerk_email_sms_templates_list_detailed(
         NULL);
 }
 
+static void email_sms_templates_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_email_sms_templates_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_email_sms_templates_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *template_type,
+    const clerk_email_sms_templates_list_params_t *params,
+    clerk_email_sms_templates_list_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { template_type };
+
+    return clerk__op_async(
+        loop, client, &email_sms_templates_list_op, path_args, params, NULL,
+        email_sms_templates_list_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_email_sms_templates_list_response_free(
     clerk_email_sms_templates_list_response_t *response)
 {
@@ -87,6 +109,27 @@ clerk_status_t clerk_email_sms_templates_get_detailed(
     return clerk__op_detailed(
         (void **)out, client, &email_sms_templates_get_op, path_args, NULL,
         NULL);
+}
+
+static void email_sms_templates_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_email_sms_templates_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_email_sms_templates_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *template_type,
+    const char *slug,
+    clerk_email_sms_templates_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { template_type, slug };
+
+    return clerk__op_async(
+        loop, client, &email_sms_templates_get_op, path_args, NULL, NULL,
+        email_sms_templates_get_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_email_sms_templates_get_response_free(
@@ -133,6 +176,28 @@ clerk_status_t clerk_email_and_sms_templates_upsert_detailed(
         NULL, body);
 }
 
+static void email_and_sms_templates_upsert_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_email_and_sms_templates_upsert_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_email_and_sms_templates_upsert_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *template_type,
+    const char *slug,
+    const clerk_email_and_sms_templates_upsert_request_t *body,
+    clerk_email_and_sms_templates_upsert_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { template_type, slug };
+
+    return clerk__op_async(
+        loop, client, &email_and_sms_templates_upsert_op, path_args, NULL, body,
+        email_and_sms_templates_upsert_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_email_and_sms_templates_upsert_response_free(
     clerk_email_and_sms_templates_upsert_response_t *response)
 {
@@ -168,6 +233,27 @@ clerk_status_t clerk_email_sms_templates_revert_detailed(
     return clerk__op_detailed(
         (void **)out, client, &email_sms_templates_revert_op, path_args, NULL,
         NULL);
+}
+
+static void email_sms_templates_revert_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_email_sms_templates_revert_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_email_sms_templates_revert_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *template_type,
+    const char *slug,
+    clerk_email_sms_templates_revert_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { template_type, slug };
+
+    return clerk__op_async(
+        loop, client, &email_sms_templates_revert_op, path_args, NULL, NULL,
+        email_sms_templates_revert_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_email_sms_templates_revert_response_free(
@@ -211,6 +297,28 @@ clerk_status_t clerk_templates_preview_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &templates_preview_op, path_args, NULL, body);
+}
+
+static void templates_preview_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_templates_preview_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_templates_preview_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *template_type,
+    const char *slug,
+    const clerk_templates_preview_request_t *body,
+    clerk_templates_preview_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { template_type, slug };
+
+    return clerk__op_async(
+        loop, client, &templates_preview_op, path_args, NULL, body,
+        templates_preview_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_templates_preview_response_free(
@@ -262,6 +370,31 @@ clerk_status_t clerk_email_sms_templates_toggle_template_delivery_detailed(
     return clerk__op_detailed(
         (void **)out, client, &email_sms_templates_toggle_template_delivery_op,
         path_args, NULL, body);
+}
+
+static void email_sms_templates_toggle_template_delivery_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_email_sms_templates_toggle_template_delivery_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_email_sms_templates_toggle_template_delivery_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *template_type,
+    const char *slug,
+    const clerk_email_sms_templates_toggle_template_delivery_request_t *body,
+    clerk_email_sms_templates_toggle_template_delivery_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { template_type, slug };
+
+    return clerk__op_async(
+        loop, client, &email_sms_templates_toggle_template_delivery_op,
+        path_args, NULL, body,
+        email_sms_templates_toggle_template_delivery_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_email_sms_templates_toggle_template_delivery_response_free(

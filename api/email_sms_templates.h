@@ -10,6 +10,7 @@
 #ifndef CLERK_API_EMAIL_SMS_TEMPLATES_H
 #define CLERK_API_EMAIL_SMS_TEMPLATES_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -114,6 +115,49 @@ clerk_email_sms_templates_list_detailed(
     const clerk_email_sms_templates_list_params_t *params);
 
 /**
+ * Completion callback of clerk_email_sms_templates_list_async().
+ *
+ * @param response What clerk_email_sms_templates_list_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_email_sms_templates_list_response_free()).
+ * @param payload  The payload given to clerk_email_sms_templates_list_async().
+ */
+typedef void (*clerk_email_sms_templates_list_async_fn)(
+    clerk_email_sms_templates_list_response_t *response, void *payload);
+
+/**
+ * clerk_email_sms_templates_list() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /templates/{template_type}` (operationId `GetTemplateList`); see
+ * clerk_email_sms_templates_list() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @deprecated The spec marks this operation deprecated.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param template_type The type of templates to list (email or SMS).
+ *         Percent-encoded by the library.
+ * @param params  Query parameters (clerk_email_sms_templates_list_params_t);
+ *         NULL for none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN CLERK_DEPRECATED clerk_call_id_t
+clerk_email_sms_templates_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *template_type,
+    const clerk_email_sms_templates_list_params_t *params,
+    clerk_email_sms_templates_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_email_sms_templates_list_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -177,6 +221,49 @@ clerk_email_sms_templates_get_detailed(
     clerk_client_t *client,
     const char *template_type,
     const char *slug);
+
+/**
+ * Completion callback of clerk_email_sms_templates_get_async().
+ *
+ * @param response What clerk_email_sms_templates_get_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_email_sms_templates_get_response_free()).
+ * @param payload  The payload given to clerk_email_sms_templates_get_async().
+ */
+typedef void (*clerk_email_sms_templates_get_async_fn)(
+    clerk_email_sms_templates_get_response_t *response, void *payload);
+
+/**
+ * clerk_email_sms_templates_get() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /templates/{template_type}/{slug}` (operationId `GetTemplate`); see
+ * clerk_email_sms_templates_get() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @deprecated The spec marks this operation deprecated.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param template_type The type of templates to retrieve (email or SMS).
+ *         Percent-encoded by the library.
+ * @param slug The slug (i.e. machine-friendly name) of the template to
+ *         retrieve. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN CLERK_DEPRECATED clerk_call_id_t
+clerk_email_sms_templates_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *template_type,
+    const char *slug,
+    clerk_email_sms_templates_get_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_email_sms_templates_get_detailed(), data included.
@@ -258,6 +345,54 @@ clerk_email_and_sms_templates_upsert_detailed(
     const clerk_email_and_sms_templates_upsert_request_t *body);
 
 /**
+ * Completion callback of clerk_email_and_sms_templates_upsert_async().
+ *
+ * @param response What clerk_email_and_sms_templates_upsert_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_email_and_sms_templates_upsert_response_free()).
+ * @param payload  The payload given to
+ *         clerk_email_and_sms_templates_upsert_async().
+ */
+typedef void (*clerk_email_and_sms_templates_upsert_async_fn)(
+    clerk_email_and_sms_templates_upsert_response_t *response, void *payload);
+
+/**
+ * clerk_email_and_sms_templates_upsert() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `PUT /templates/{template_type}/{slug}` (operationId `UpsertTemplate`); see
+ * clerk_email_and_sms_templates_upsert() for the details and clerk/async.h for
+ * loops and drivers.
+ *
+ * @deprecated The spec marks this operation deprecated.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param template_type The type of template to update. Percent-encoded by the
+ *         library.
+ * @param slug The slug of the template to update. Percent-encoded by the
+ *         library.
+ * @param body    The JSON request body
+ *         (clerk_email_and_sms_templates_upsert_request_t); copied before this
+ *         function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN CLERK_DEPRECATED clerk_call_id_t
+clerk_email_and_sms_templates_upsert_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *template_type,
+    const char *slug,
+    const clerk_email_and_sms_templates_upsert_request_t *body,
+    clerk_email_and_sms_templates_upsert_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_email_and_sms_templates_upsert_detailed(), data
  * included.
  *
@@ -325,6 +460,50 @@ clerk_email_sms_templates_revert_detailed(
     clerk_client_t *client,
     const char *template_type,
     const char *slug);
+
+/**
+ * Completion callback of clerk_email_sms_templates_revert_async().
+ *
+ * @param response What clerk_email_sms_templates_revert_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_email_sms_templates_revert_response_free()).
+ * @param payload  The payload given to
+ *         clerk_email_sms_templates_revert_async().
+ */
+typedef void (*clerk_email_sms_templates_revert_async_fn)(
+    clerk_email_sms_templates_revert_response_t *response, void *payload);
+
+/**
+ * clerk_email_sms_templates_revert() without blocking: runs on a loop, ends in
+ * a callback.
+ *
+ * `POST /templates/{template_type}/{slug}/revert` (operationId
+ * `RevertTemplate`); see clerk_email_sms_templates_revert() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @deprecated The spec marks this operation deprecated.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param template_type The type of template to revert. Percent-encoded by the
+ *         library.
+ * @param slug The slug of the template to revert. Percent-encoded by the
+ *         library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN CLERK_DEPRECATED clerk_call_id_t
+clerk_email_sms_templates_revert_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *template_type,
+    const char *slug,
+    clerk_email_sms_templates_revert_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_email_sms_templates_revert_detailed(), data
@@ -399,6 +578,51 @@ CLERK_EXTERN CLERK_DEPRECATED clerk_status_t clerk_templates_preview_detailed(
     const char *template_type,
     const char *slug,
     const clerk_templates_preview_request_t *body);
+
+/**
+ * Completion callback of clerk_templates_preview_async().
+ *
+ * @param response What clerk_templates_preview_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_templates_preview_response_free()).
+ * @param payload  The payload given to clerk_templates_preview_async().
+ */
+typedef void (*clerk_templates_preview_async_fn)(
+    clerk_templates_preview_response_t *response, void *payload);
+
+/**
+ * clerk_templates_preview() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /templates/{template_type}/{slug}/preview` (operationId
+ * `PreviewTemplate`); see clerk_templates_preview() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @deprecated The spec marks this operation deprecated.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param template_type The type of template to preview. Percent-encoded by the
+ *         library.
+ * @param slug The slug of the template to preview. Percent-encoded by the
+ *         library.
+ * @param body    The JSON request body (clerk_templates_preview_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN CLERK_DEPRECATED clerk_call_id_t clerk_templates_preview_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *template_type,
+    const char *slug,
+    const clerk_templates_preview_request_t *body,
+    clerk_templates_preview_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_templates_preview_detailed(), data included.
@@ -493,6 +717,58 @@ clerk_email_sms_templates_toggle_template_delivery_detailed(
     const clerk_email_sms_templates_toggle_template_delivery_request_t *body);
 
 /**
+ * Completion callback of
+ * clerk_email_sms_templates_toggle_template_delivery_async().
+ *
+ * @param response What
+ *         clerk_email_sms_templates_toggle_template_delivery_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_email_sms_templates_toggle_template_delivery_response_free()).
+ * @param payload  The payload given to
+ *         clerk_email_sms_templates_toggle_template_delivery_async().
+ */
+typedef void (*clerk_email_sms_templates_toggle_template_delivery_async_fn)(
+    clerk_email_sms_templates_toggle_template_delivery_response_t *response,
+    void *payload);
+
+/**
+ * clerk_email_sms_templates_toggle_template_delivery() without blocking: runs
+ * on a loop, ends in a callback.
+ *
+ * `POST /templates/{template_type}/{slug}/toggle_delivery` (operationId
+ * `ToggleTemplateDelivery`); see
+ * clerk_email_sms_templates_toggle_template_delivery() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @deprecated The spec marks this operation deprecated.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param template_type The type of template to toggle delivery for.
+ *         Percent-encoded by the library.
+ * @param slug The slug of the template for which to toggle delivery.
+ *         Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_email_sms_templates_toggle_template_delivery_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN CLERK_DEPRECATED clerk_call_id_t
+clerk_email_sms_templates_toggle_template_delivery_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *template_type,
+    const char *slug,
+    const clerk_email_sms_templates_toggle_template_delivery_request_t *body,
+    clerk_email_sms_templates_toggle_template_delivery_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of
  * clerk_email_sms_templates_toggle_template_delivery_detailed(), data included.
  *
@@ -507,24 +783,35 @@ clerk_email_sms_templates_toggle_template_delivery_response_free(
     clerk_email_sms_templates_list(__VA_ARGS__)
 #define email_sms_templates_list_detailed(...)                                 \
     clerk_email_sms_templates_list_detailed(__VA_ARGS__)
+#define email_sms_templates_list_async(...)                                    \
+    clerk_email_sms_templates_list_async(__VA_ARGS__)
 #define email_sms_templates_get(...) clerk_email_sms_templates_get(__VA_ARGS__)
 #define email_sms_templates_get_detailed(...)                                  \
     clerk_email_sms_templates_get_detailed(__VA_ARGS__)
+#define email_sms_templates_get_async(...)                                     \
+    clerk_email_sms_templates_get_async(__VA_ARGS__)
 #define email_and_sms_templates_upsert(...)                                    \
     clerk_email_and_sms_templates_upsert(__VA_ARGS__)
 #define email_and_sms_templates_upsert_detailed(...)                           \
     clerk_email_and_sms_templates_upsert_detailed(__VA_ARGS__)
+#define email_and_sms_templates_upsert_async(...)                              \
+    clerk_email_and_sms_templates_upsert_async(__VA_ARGS__)
 #define email_sms_templates_revert(...)                                        \
     clerk_email_sms_templates_revert(__VA_ARGS__)
 #define email_sms_templates_revert_detailed(...)                               \
     clerk_email_sms_templates_revert_detailed(__VA_ARGS__)
+#define email_sms_templates_revert_async(...)                                  \
+    clerk_email_sms_templates_revert_async(__VA_ARGS__)
 #define templates_preview(...) clerk_templates_preview(__VA_ARGS__)
 #define templates_preview_detailed(...)                                        \
     clerk_templates_preview_detailed(__VA_ARGS__)
+#define templates_preview_async(...) clerk_templates_preview_async(__VA_ARGS__)
 #define email_sms_templates_toggle_template_delivery(...)                      \
     clerk_email_sms_templates_toggle_template_delivery(__VA_ARGS__)
 #define email_sms_templates_toggle_template_delivery_detailed(...)             \
     clerk_email_sms_templates_toggle_template_delivery_detailed(__VA_ARGS__)
+#define email_sms_templates_toggle_template_delivery_async(...)                \
+    clerk_email_sms_templates_toggle_template_delivery_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

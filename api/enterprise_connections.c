@@ -3,6 +3,7 @@
 #include <clerk/api/enterprise_connections.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -77,6 +78,24 @@ clerk_status_t clerk_enterprise_connections_list_detailed(
         NULL);
 }
 
+static void enterprise_connections_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_enterprise_connections_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_enterprise_connections_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_enterprise_connections_list_params_t *params,
+    clerk_enterprise_connections_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &enterprise_connections_list_op, NULL, params, NULL,
+        enterprise_connections_list_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_enterprise_connections_list_response_free(
     clerk_enterprise_connections_list_response_t *response)
 {
@@ -111,6 +130,24 @@ clerk_status_t clerk_enterprise_connections_create_detailed(
     return clerk__op_detailed(
         (void **)out, client, &enterprise_connections_create_op, NULL, NULL,
         body);
+}
+
+static void enterprise_connections_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_enterprise_connections_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_enterprise_connections_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_enterprise_connections_create_request_t *body,
+    clerk_enterprise_connections_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &enterprise_connections_create_op, NULL, NULL, body,
+        enterprise_connections_create_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_enterprise_connections_create_response_free(
@@ -149,6 +186,26 @@ clerk_status_t clerk_enterprise_connections_get_detailed(
         NULL);
 }
 
+static void enterprise_connections_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_enterprise_connections_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_enterprise_connections_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *enterprise_connection_id,
+    clerk_enterprise_connections_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { enterprise_connection_id };
+
+    return clerk__op_async(
+        loop, client, &enterprise_connections_get_op, path_args, NULL, NULL,
+        enterprise_connections_get_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_enterprise_connections_get_response_free(
     clerk_enterprise_connections_get_response_t *response)
 {
@@ -183,6 +240,26 @@ clerk_status_t clerk_enterprise_connections_delete_detailed(
     return clerk__op_detailed(
         (void **)out, client, &enterprise_connections_delete_op, path_args,
         NULL, NULL);
+}
+
+static void enterprise_connections_delete_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_enterprise_connections_delete_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_enterprise_connections_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *enterprise_connection_id,
+    clerk_enterprise_connections_delete_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { enterprise_connection_id };
+
+    return clerk__op_async(
+        loop, client, &enterprise_connections_delete_op, path_args, NULL, NULL,
+        enterprise_connections_delete_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_enterprise_connections_delete_response_free(
@@ -225,6 +302,27 @@ clerk_status_t clerk_enterprise_connections_update_detailed(
     return clerk__op_detailed(
         (void **)out, client, &enterprise_connections_update_op, path_args,
         NULL, body);
+}
+
+static void enterprise_connections_update_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_enterprise_connections_update_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_enterprise_connections_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *enterprise_connection_id,
+    const clerk_enterprise_connections_update_request_t *body,
+    clerk_enterprise_connections_update_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { enterprise_connection_id };
+
+    return clerk__op_async(
+        loop, client, &enterprise_connections_update_op, path_args, NULL, body,
+        enterprise_connections_update_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_enterprise_connections_update_response_free(
@@ -283,6 +381,29 @@ clerk_status_t clerk_enterprise_connections_list_test_runs_detailed(
         path_args, params, NULL);
 }
 
+static void enterprise_connections_list_test_runs_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_enterprise_connections_list_test_runs_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_enterprise_connections_list_test_runs_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *enterprise_connection_id,
+    const clerk_enterprise_connections_list_test_runs_params_t *params,
+    clerk_enterprise_connections_list_test_runs_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { enterprise_connection_id };
+
+    return clerk__op_async(
+        loop, client, &enterprise_connections_list_test_runs_op, path_args,
+        params, NULL, enterprise_connections_list_test_runs_deliver,
+        (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_enterprise_connections_list_test_runs_response_free(
     clerk_enterprise_connections_list_test_runs_response_t *response)
 {
@@ -320,6 +441,28 @@ clerk_status_t clerk_enterprise_connections_create_test_run_detailed(
     return clerk__op_detailed(
         (void **)out, client, &enterprise_connections_create_test_run_op,
         path_args, NULL, NULL);
+}
+
+static void enterprise_connections_create_test_run_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_enterprise_connections_create_test_run_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_enterprise_connections_create_test_run_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *enterprise_connection_id,
+    clerk_enterprise_connections_create_test_run_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { enterprise_connection_id };
+
+    return clerk__op_async(
+        loop, client, &enterprise_connections_create_test_run_op, path_args,
+        NULL, NULL, enterprise_connections_create_test_run_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_enterprise_connections_create_test_run_response_free(

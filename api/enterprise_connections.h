@@ -10,6 +10,7 @@
 #ifndef CLERK_API_ENTERPRISE_CONNECTIONS_H
 #define CLERK_API_ENTERPRISE_CONNECTIONS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -126,6 +127,44 @@ CLERK_EXTERN clerk_status_t clerk_enterprise_connections_list_detailed(
     const clerk_enterprise_connections_list_params_t *params);
 
 /**
+ * Completion callback of clerk_enterprise_connections_list_async().
+ *
+ * @param response What clerk_enterprise_connections_list_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_enterprise_connections_list_response_free()).
+ * @param payload  The payload given to
+ *         clerk_enterprise_connections_list_async().
+ */
+typedef void (*clerk_enterprise_connections_list_async_fn)(
+    clerk_enterprise_connections_list_response_t *response, void *payload);
+
+/**
+ * clerk_enterprise_connections_list() without blocking: runs on a loop, ends in
+ * a callback.
+ *
+ * `GET /enterprise_connections` (operationId `ListEnterpriseConnections`); see
+ * clerk_enterprise_connections_list() for the details and clerk/async.h for
+ * loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_enterprise_connections_list_params_t);
+ *         NULL for none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_enterprise_connections_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_enterprise_connections_list_params_t *params,
+    clerk_enterprise_connections_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_enterprise_connections_list_detailed(), data
  * included.
  *
@@ -187,6 +226,45 @@ CLERK_EXTERN clerk_status_t clerk_enterprise_connections_create_detailed(
     const clerk_enterprise_connections_create_request_t *body);
 
 /**
+ * Completion callback of clerk_enterprise_connections_create_async().
+ *
+ * @param response What clerk_enterprise_connections_create_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_enterprise_connections_create_response_free()).
+ * @param payload  The payload given to
+ *         clerk_enterprise_connections_create_async().
+ */
+typedef void (*clerk_enterprise_connections_create_async_fn)(
+    clerk_enterprise_connections_create_response_t *response, void *payload);
+
+/**
+ * clerk_enterprise_connections_create() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `POST /enterprise_connections` (operationId `CreateEnterpriseConnection`);
+ * see clerk_enterprise_connections_create() for the details and clerk/async.h
+ * for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_enterprise_connections_create_request_t); copied before this
+ *         function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_enterprise_connections_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_enterprise_connections_create_request_t *body,
+    clerk_enterprise_connections_create_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_enterprise_connections_create_detailed(), data
  * included.
  *
@@ -244,6 +322,44 @@ CLERK_EXTERN clerk_status_t clerk_enterprise_connections_get_detailed(
     clerk_enterprise_connections_get_response_t **out,
     clerk_client_t *client,
     const char *enterprise_connection_id);
+
+/**
+ * Completion callback of clerk_enterprise_connections_get_async().
+ *
+ * @param response What clerk_enterprise_connections_get_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_enterprise_connections_get_response_free()).
+ * @param payload  The payload given to
+ *         clerk_enterprise_connections_get_async().
+ */
+typedef void (*clerk_enterprise_connections_get_async_fn)(
+    clerk_enterprise_connections_get_response_t *response, void *payload);
+
+/**
+ * clerk_enterprise_connections_get() without blocking: runs on a loop, ends in
+ * a callback.
+ *
+ * `GET /enterprise_connections/{enterprise_connection_id}` (operationId
+ * `GetEnterpriseConnection`); see clerk_enterprise_connections_get() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param enterprise_connection_id The ID of the enterprise connection.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_enterprise_connections_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *enterprise_connection_id,
+    clerk_enterprise_connections_get_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_enterprise_connections_get_detailed(), data
@@ -304,6 +420,44 @@ CLERK_EXTERN clerk_status_t clerk_enterprise_connections_delete_detailed(
     clerk_enterprise_connections_delete_response_t **out,
     clerk_client_t *client,
     const char *enterprise_connection_id);
+
+/**
+ * Completion callback of clerk_enterprise_connections_delete_async().
+ *
+ * @param response What clerk_enterprise_connections_delete_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_enterprise_connections_delete_response_free()).
+ * @param payload  The payload given to
+ *         clerk_enterprise_connections_delete_async().
+ */
+typedef void (*clerk_enterprise_connections_delete_async_fn)(
+    clerk_enterprise_connections_delete_response_t *response, void *payload);
+
+/**
+ * clerk_enterprise_connections_delete() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `DELETE /enterprise_connections/{enterprise_connection_id}` (operationId
+ * `DeleteEnterpriseConnection`); see clerk_enterprise_connections_delete() for
+ * the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param enterprise_connection_id The ID of the enterprise connection to
+ *         delete. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_enterprise_connections_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *enterprise_connection_id,
+    clerk_enterprise_connections_delete_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_enterprise_connections_delete_detailed(), data
@@ -377,6 +531,48 @@ CLERK_EXTERN clerk_status_t clerk_enterprise_connections_update_detailed(
     clerk_client_t *client,
     const char *enterprise_connection_id,
     const clerk_enterprise_connections_update_request_t *body);
+
+/**
+ * Completion callback of clerk_enterprise_connections_update_async().
+ *
+ * @param response What clerk_enterprise_connections_update_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_enterprise_connections_update_response_free()).
+ * @param payload  The payload given to
+ *         clerk_enterprise_connections_update_async().
+ */
+typedef void (*clerk_enterprise_connections_update_async_fn)(
+    clerk_enterprise_connections_update_response_t *response, void *payload);
+
+/**
+ * clerk_enterprise_connections_update() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `PATCH /enterprise_connections/{enterprise_connection_id}` (operationId
+ * `UpdateEnterpriseConnection`); see clerk_enterprise_connections_update() for
+ * the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param enterprise_connection_id The ID of the enterprise connection to
+ *         update. Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_enterprise_connections_update_request_t); copied before this
+ *         function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_enterprise_connections_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *enterprise_connection_id,
+    const clerk_enterprise_connections_update_request_t *body,
+    clerk_enterprise_connections_update_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_enterprise_connections_update_detailed(), data
@@ -483,6 +679,50 @@ clerk_enterprise_connections_list_test_runs_detailed(
     const clerk_enterprise_connections_list_test_runs_params_t *params);
 
 /**
+ * Completion callback of clerk_enterprise_connections_list_test_runs_async().
+ *
+ * @param response What clerk_enterprise_connections_list_test_runs_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_enterprise_connections_list_test_runs_response_free()).
+ * @param payload  The payload given to
+ *         clerk_enterprise_connections_list_test_runs_async().
+ */
+typedef void (*clerk_enterprise_connections_list_test_runs_async_fn)(
+    clerk_enterprise_connections_list_test_runs_response_t *response,
+    void *payload);
+
+/**
+ * clerk_enterprise_connections_list_test_runs() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `GET /enterprise_connections/{enterprise_connection_id}/test_runs`
+ * (operationId `ListEnterpriseConnectionTestRuns`); see
+ * clerk_enterprise_connections_list_test_runs() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param enterprise_connection_id The ID of the enterprise connection.
+ *         Percent-encoded by the library.
+ * @param params  Query parameters
+ *         (clerk_enterprise_connections_list_test_runs_params_t); NULL for
+ *         none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_enterprise_connections_list_test_runs_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *enterprise_connection_id,
+    const clerk_enterprise_connections_list_test_runs_params_t *params,
+    clerk_enterprise_connections_list_test_runs_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_enterprise_connections_list_test_runs_detailed(),
  * data included.
  *
@@ -546,6 +786,46 @@ clerk_enterprise_connections_create_test_run_detailed(
     const char *enterprise_connection_id);
 
 /**
+ * Completion callback of clerk_enterprise_connections_create_test_run_async().
+ *
+ * @param response What clerk_enterprise_connections_create_test_run_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_enterprise_connections_create_test_run_response_free()).
+ * @param payload  The payload given to
+ *         clerk_enterprise_connections_create_test_run_async().
+ */
+typedef void (*clerk_enterprise_connections_create_test_run_async_fn)(
+    clerk_enterprise_connections_create_test_run_response_t *response,
+    void *payload);
+
+/**
+ * clerk_enterprise_connections_create_test_run() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `POST /enterprise_connections/{enterprise_connection_id}/test_runs`
+ * (operationId `CreateEnterpriseConnectionTestRun`); see
+ * clerk_enterprise_connections_create_test_run() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param enterprise_connection_id The ID of the enterprise connection.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_enterprise_connections_create_test_run_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *enterprise_connection_id,
+    clerk_enterprise_connections_create_test_run_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_enterprise_connections_create_test_run_detailed(),
  * data included.
  *
@@ -559,30 +839,44 @@ CLERK_EXTERN void clerk_enterprise_connections_create_test_run_response_free(
     clerk_enterprise_connections_list(__VA_ARGS__)
 #define enterprise_connections_list_detailed(...)                              \
     clerk_enterprise_connections_list_detailed(__VA_ARGS__)
+#define enterprise_connections_list_async(...)                                 \
+    clerk_enterprise_connections_list_async(__VA_ARGS__)
 #define enterprise_connections_create(...)                                     \
     clerk_enterprise_connections_create(__VA_ARGS__)
 #define enterprise_connections_create_detailed(...)                            \
     clerk_enterprise_connections_create_detailed(__VA_ARGS__)
+#define enterprise_connections_create_async(...)                               \
+    clerk_enterprise_connections_create_async(__VA_ARGS__)
 #define enterprise_connections_get(...)                                        \
     clerk_enterprise_connections_get(__VA_ARGS__)
 #define enterprise_connections_get_detailed(...)                               \
     clerk_enterprise_connections_get_detailed(__VA_ARGS__)
+#define enterprise_connections_get_async(...)                                  \
+    clerk_enterprise_connections_get_async(__VA_ARGS__)
 #define enterprise_connections_delete(...)                                     \
     clerk_enterprise_connections_delete(__VA_ARGS__)
 #define enterprise_connections_delete_detailed(...)                            \
     clerk_enterprise_connections_delete_detailed(__VA_ARGS__)
+#define enterprise_connections_delete_async(...)                               \
+    clerk_enterprise_connections_delete_async(__VA_ARGS__)
 #define enterprise_connections_update(...)                                     \
     clerk_enterprise_connections_update(__VA_ARGS__)
 #define enterprise_connections_update_detailed(...)                            \
     clerk_enterprise_connections_update_detailed(__VA_ARGS__)
+#define enterprise_connections_update_async(...)                               \
+    clerk_enterprise_connections_update_async(__VA_ARGS__)
 #define enterprise_connections_list_test_runs(...)                             \
     clerk_enterprise_connections_list_test_runs(__VA_ARGS__)
 #define enterprise_connections_list_test_runs_detailed(...)                    \
     clerk_enterprise_connections_list_test_runs_detailed(__VA_ARGS__)
+#define enterprise_connections_list_test_runs_async(...)                       \
+    clerk_enterprise_connections_list_test_runs_async(__VA_ARGS__)
 #define enterprise_connections_create_test_run(...)                            \
     clerk_enterprise_connections_create_test_run(__VA_ARGS__)
 #define enterprise_connections_create_test_run_detailed(...)                   \
     clerk_enterprise_connections_create_test_run_detailed(__VA_ARGS__)
+#define enterprise_connections_create_test_run_async(...)                      \
+    clerk_enterprise_connections_create_test_run_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

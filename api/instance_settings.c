@@ -3,6 +3,7 @@
 #include <clerk/api/instance_settings.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -26,6 +27,23 @@ clerk_status_t clerk_instance_settings_get_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &instance_settings_get_op, NULL, NULL, NULL);
+}
+
+static void instance_settings_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_instance_settings_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_instance_settings_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_instance_settings_get_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &instance_settings_get_op, NULL, NULL, NULL,
+        instance_settings_get_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_instance_settings_get_response_free(
@@ -62,6 +80,24 @@ clerk_status_t clerk_instance_settings_update_detailed(
         (void **)out, client, &instance_settings_update_op, NULL, NULL, body);
 }
 
+static void instance_settings_update_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_instance_settings_update_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_instance_settings_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_instance_settings_update_request_t *body,
+    clerk_instance_settings_update_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &instance_settings_update_op, NULL, NULL, body,
+        instance_settings_update_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 static const clerk__op_t instance_settings_update_restrictions_op = {
     .method = "PATCH",
     .path = "/instance/restrictions",
@@ -90,6 +126,26 @@ clerk_status_t clerk_instance_settings_update_restrictions_detailed(
     return clerk__op_detailed(
         (void **)out, client, &instance_settings_update_restrictions_op, NULL,
         NULL, body);
+}
+
+static void instance_settings_update_restrictions_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_instance_settings_update_restrictions_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_instance_settings_update_restrictions_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_instance_settings_update_restrictions_request_t *body,
+    clerk_instance_settings_update_restrictions_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &instance_settings_update_restrictions_op, NULL, NULL,
+        body, instance_settings_update_restrictions_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_instance_settings_update_restrictions_response_free(
@@ -122,6 +178,25 @@ clerk_status_t clerk_instance_settings_get_instance_protect_detailed(
     return clerk__op_detailed(
         (void **)out, client, &instance_settings_get_instance_protect_op, NULL,
         NULL, NULL);
+}
+
+static void instance_settings_get_instance_protect_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_instance_settings_get_instance_protect_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_instance_settings_get_instance_protect_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_instance_settings_get_instance_protect_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &instance_settings_get_instance_protect_op, NULL, NULL,
+        NULL, instance_settings_get_instance_protect_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_instance_settings_get_instance_protect_response_free(
@@ -162,6 +237,26 @@ clerk_status_t clerk_instance_settings_update_instance_protect_detailed(
         NULL, NULL, body);
 }
 
+static void instance_settings_update_instance_protect_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_instance_settings_update_instance_protect_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_instance_settings_update_instance_protect_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_instance_settings_update_instance_protect_request_t *body,
+    clerk_instance_settings_update_instance_protect_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &instance_settings_update_instance_protect_op, NULL, NULL,
+        body, instance_settings_update_instance_protect_deliver,
+        (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_instance_settings_update_instance_protect_response_free(
     clerk_instance_settings_update_instance_protect_response_t *response)
 {
@@ -192,6 +287,24 @@ clerk_status_t clerk_instance_settings_get_communication_detailed(
     return clerk__op_detailed(
         (void **)out, client, &instance_settings_get_communication_op, NULL,
         NULL, NULL);
+}
+
+static void instance_settings_get_communication_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_instance_settings_get_communication_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_instance_settings_get_communication_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_instance_settings_get_communication_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &instance_settings_get_communication_op, NULL, NULL, NULL,
+        instance_settings_get_communication_deliver, (clerk__async_cb_t)cb,
+        payload);
 }
 
 void clerk_instance_settings_get_communication_response_free(
@@ -230,6 +343,26 @@ clerk_status_t clerk_instance_settings_update_communication_detailed(
         NULL, body);
 }
 
+static void instance_settings_update_communication_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_instance_settings_update_communication_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_instance_settings_update_communication_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_instance_settings_update_communication_request_t *body,
+    clerk_instance_settings_update_communication_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &instance_settings_update_communication_op, NULL, NULL,
+        body, instance_settings_update_communication_deliver,
+        (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_instance_settings_update_communication_response_free(
     clerk_instance_settings_update_communication_response_t *response)
 {
@@ -261,6 +394,26 @@ clerk_status_t clerk_instance_settings_get_oauth_application_settings_detailed(
     return clerk__op_detailed(
         (void **)out, client,
         &instance_settings_get_oauth_application_settings_op, NULL, NULL, NULL);
+}
+
+static void instance_settings_get_oauth_application_settings_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_instance_settings_get_oauth_application_settings_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_instance_settings_get_oauth_application_settings_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_instance_settings_get_oauth_application_settings_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &instance_settings_get_oauth_application_settings_op,
+        NULL, NULL, NULL,
+        instance_settings_get_oauth_application_settings_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_instance_settings_get_oauth_application_settings_response_free(
@@ -307,6 +460,28 @@ clerk_instance_settings_update_oauth_application_settings_detailed(
         body);
 }
 
+static void instance_settings_update_oauth_application_settings_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_instance_settings_update_oauth_application_settings_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_instance_settings_update_oauth_application_settings_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_instance_settings_update_oauth_application_settings_request_t
+        *body,
+    clerk_instance_settings_update_oauth_application_settings_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &instance_settings_update_oauth_application_settings_op,
+        NULL, NULL, body,
+        instance_settings_update_oauth_application_settings_deliver,
+        (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_instance_settings_update_oauth_application_settings_response_free(
     clerk_instance_settings_update_oauth_application_settings_response_t
         *response)
@@ -339,6 +514,25 @@ clerk_status_t clerk_instance_settings_get_organization_settings_detailed(
     return clerk__op_detailed(
         (void **)out, client, &instance_settings_get_organization_settings_op,
         NULL, NULL, NULL);
+}
+
+static void instance_settings_get_organization_settings_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_instance_settings_get_organization_settings_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_instance_settings_get_organization_settings_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_instance_settings_get_organization_settings_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &instance_settings_get_organization_settings_op, NULL,
+        NULL, NULL, instance_settings_get_organization_settings_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_instance_settings_get_organization_settings_response_free(
@@ -379,6 +573,26 @@ clerk_status_t clerk_instance_settings_update_organization_settings_detailed(
     return clerk__op_detailed(
         (void **)out, client,
         &instance_settings_update_organization_settings_op, NULL, NULL, body);
+}
+
+static void instance_settings_update_organization_settings_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_instance_settings_update_organization_settings_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_instance_settings_update_organization_settings_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_instance_settings_update_organization_settings_request_t *body,
+    clerk_instance_settings_update_organization_settings_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &instance_settings_update_organization_settings_op, NULL,
+        NULL, body, instance_settings_update_organization_settings_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_instance_settings_update_organization_settings_response_free(

@@ -9,6 +9,7 @@
 #ifndef CLERK_API_INSTANCE_SETTINGS_H
 #define CLERK_API_INSTANCE_SETTINGS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -66,6 +67,40 @@ CLERK_EXTERN clerk_status_t clerk_instance_settings_get_detailed(
     clerk_instance_settings_get_response_t **out, clerk_client_t *client);
 
 /**
+ * Completion callback of clerk_instance_settings_get_async().
+ *
+ * @param response What clerk_instance_settings_get_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_instance_settings_get_response_free()).
+ * @param payload  The payload given to clerk_instance_settings_get_async().
+ */
+typedef void (*clerk_instance_settings_get_async_fn)(
+    clerk_instance_settings_get_response_t *response, void *payload);
+
+/**
+ * clerk_instance_settings_get() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /instance` (operationId `GetInstance`); see
+ * clerk_instance_settings_get() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_instance_settings_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_instance_settings_get_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_instance_settings_get_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -112,6 +147,44 @@ CLERK_EXTERN clerk_status_t clerk_instance_settings_update_detailed(
     clerk_response_t **out,
     clerk_client_t *client,
     const clerk_instance_settings_update_request_t *body);
+
+/**
+ * Completion callback of clerk_instance_settings_update_async().
+ *
+ * @param response What clerk_instance_settings_update_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_response_free()).
+ * @param payload  The payload given to clerk_instance_settings_update_async().
+ */
+typedef void (*clerk_instance_settings_update_async_fn)(
+    clerk_response_t *response, void *payload);
+
+/**
+ * clerk_instance_settings_update() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `PATCH /instance` (operationId `UpdateInstance`); see
+ * clerk_instance_settings_update() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_instance_settings_update_request_t); copied before this
+ *         function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_instance_settings_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_instance_settings_update_request_t *body,
+    clerk_instance_settings_update_async_fn cb,
+    void *payload);
 
 /** Detailed response of clerk_instance_settings_update_restrictions(); see
  * clerk/response.h. */
@@ -168,6 +241,46 @@ clerk_instance_settings_update_restrictions_detailed(
     const clerk_instance_settings_update_restrictions_request_t *body);
 
 /**
+ * Completion callback of clerk_instance_settings_update_restrictions_async().
+ *
+ * @param response What clerk_instance_settings_update_restrictions_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_instance_settings_update_restrictions_response_free()).
+ * @param payload  The payload given to
+ *         clerk_instance_settings_update_restrictions_async().
+ */
+typedef void (*clerk_instance_settings_update_restrictions_async_fn)(
+    clerk_instance_settings_update_restrictions_response_t *response,
+    void *payload);
+
+/**
+ * clerk_instance_settings_update_restrictions() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `PATCH /instance/restrictions` (operationId `UpdateInstanceRestrictions`);
+ * see clerk_instance_settings_update_restrictions() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_instance_settings_update_restrictions_request_t); copied
+ *         before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_instance_settings_update_restrictions_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_instance_settings_update_restrictions_request_t *body,
+    clerk_instance_settings_update_restrictions_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_instance_settings_update_restrictions_detailed(),
  * data included.
  *
@@ -214,6 +327,42 @@ CLERK_EXTERN clerk_status_t
 clerk_instance_settings_get_instance_protect_detailed(
     clerk_instance_settings_get_instance_protect_response_t **out,
     clerk_client_t *client);
+
+/**
+ * Completion callback of clerk_instance_settings_get_instance_protect_async().
+ *
+ * @param response What clerk_instance_settings_get_instance_protect_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_instance_settings_get_instance_protect_response_free()).
+ * @param payload  The payload given to
+ *         clerk_instance_settings_get_instance_protect_async().
+ */
+typedef void (*clerk_instance_settings_get_instance_protect_async_fn)(
+    clerk_instance_settings_get_instance_protect_response_t *response,
+    void *payload);
+
+/**
+ * clerk_instance_settings_get_instance_protect() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `GET /instance/protect` (operationId `GetInstanceProtect`); see
+ * clerk_instance_settings_get_instance_protect() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_instance_settings_get_instance_protect_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_instance_settings_get_instance_protect_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_instance_settings_get_instance_protect_detailed(),
@@ -276,6 +425,49 @@ clerk_instance_settings_update_instance_protect_detailed(
     const clerk_instance_settings_update_instance_protect_request_t *body);
 
 /**
+ * Completion callback of
+ * clerk_instance_settings_update_instance_protect_async().
+ *
+ * @param response What
+ *         clerk_instance_settings_update_instance_protect_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_instance_settings_update_instance_protect_response_free()).
+ * @param payload  The payload given to
+ *         clerk_instance_settings_update_instance_protect_async().
+ */
+typedef void (*clerk_instance_settings_update_instance_protect_async_fn)(
+    clerk_instance_settings_update_instance_protect_response_t *response,
+    void *payload);
+
+/**
+ * clerk_instance_settings_update_instance_protect() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `PATCH /instance/protect` (operationId `UpdateInstanceProtect`); see
+ * clerk_instance_settings_update_instance_protect() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_instance_settings_update_instance_protect_request_t); copied
+ *         before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t
+clerk_instance_settings_update_instance_protect_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_instance_settings_update_instance_protect_request_t *body,
+    clerk_instance_settings_update_instance_protect_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of
  * clerk_instance_settings_update_instance_protect_detailed(), data included.
  *
@@ -325,6 +517,42 @@ clerk_instance_settings_get_communication(clerk_client_t *client);
 CLERK_EXTERN clerk_status_t clerk_instance_settings_get_communication_detailed(
     clerk_instance_settings_get_communication_response_t **out,
     clerk_client_t *client);
+
+/**
+ * Completion callback of clerk_instance_settings_get_communication_async().
+ *
+ * @param response What clerk_instance_settings_get_communication_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_instance_settings_get_communication_response_free()).
+ * @param payload  The payload given to
+ *         clerk_instance_settings_get_communication_async().
+ */
+typedef void (*clerk_instance_settings_get_communication_async_fn)(
+    clerk_instance_settings_get_communication_response_t *response,
+    void *payload);
+
+/**
+ * clerk_instance_settings_get_communication() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `GET /instance/communication` (operationId `GetInstanceCommunication`); see
+ * clerk_instance_settings_get_communication() for the details and clerk/async.h
+ * for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_instance_settings_get_communication_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_instance_settings_get_communication_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_instance_settings_get_communication_detailed(), data
@@ -393,6 +621,46 @@ clerk_instance_settings_update_communication_detailed(
     const clerk_instance_settings_update_communication_request_t *body);
 
 /**
+ * Completion callback of clerk_instance_settings_update_communication_async().
+ *
+ * @param response What clerk_instance_settings_update_communication_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_instance_settings_update_communication_response_free()).
+ * @param payload  The payload given to
+ *         clerk_instance_settings_update_communication_async().
+ */
+typedef void (*clerk_instance_settings_update_communication_async_fn)(
+    clerk_instance_settings_update_communication_response_t *response,
+    void *payload);
+
+/**
+ * clerk_instance_settings_update_communication() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `PATCH /instance/communication` (operationId `UpdateInstanceCommunication`);
+ * see clerk_instance_settings_update_communication() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_instance_settings_update_communication_request_t); copied
+ *         before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_instance_settings_update_communication_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_instance_settings_update_communication_request_t *body,
+    clerk_instance_settings_update_communication_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_instance_settings_update_communication_detailed(),
  * data included.
  *
@@ -448,6 +716,46 @@ CLERK_EXTERN clerk_status_t
 clerk_instance_settings_get_oauth_application_settings_detailed(
     clerk_instance_settings_get_oauth_application_settings_response_t **out,
     clerk_client_t *client);
+
+/**
+ * Completion callback of
+ * clerk_instance_settings_get_oauth_application_settings_async().
+ *
+ * @param response What
+ *         clerk_instance_settings_get_oauth_application_settings_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_instance_settings_get_oauth_application_settings_response_free()).
+ * @param payload  The payload given to
+ *         clerk_instance_settings_get_oauth_application_settings_async().
+ */
+typedef void (*clerk_instance_settings_get_oauth_application_settings_async_fn)(
+    clerk_instance_settings_get_oauth_application_settings_response_t *response,
+    void *payload);
+
+/**
+ * clerk_instance_settings_get_oauth_application_settings() without blocking:
+ * runs on a loop, ends in a callback.
+ *
+ * `GET /instance/oauth_application_settings` (operationId
+ * `GetInstanceOAuthApplicationSettings`); see
+ * clerk_instance_settings_get_oauth_application_settings() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t
+clerk_instance_settings_get_oauth_application_settings_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_instance_settings_get_oauth_application_settings_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of
@@ -524,6 +832,53 @@ clerk_instance_settings_update_oauth_application_settings_detailed(
         *body);
 
 /**
+ * Completion callback of
+ * clerk_instance_settings_update_oauth_application_settings_async().
+ *
+ * @param response What
+ *         clerk_instance_settings_update_oauth_application_settings_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_instance_settings_update_oauth_application_settings_response_free()).
+ * @param payload  The payload given to
+ *         clerk_instance_settings_update_oauth_application_settings_async().
+ */
+typedef void (
+    *clerk_instance_settings_update_oauth_application_settings_async_fn)(
+    clerk_instance_settings_update_oauth_application_settings_response_t
+        *response,
+    void *payload);
+
+/**
+ * clerk_instance_settings_update_oauth_application_settings() without blocking:
+ * runs on a loop, ends in a callback.
+ *
+ * `PATCH /instance/oauth_application_settings` (operationId
+ * `UpdateInstanceOAuthApplicationSettings`); see
+ * clerk_instance_settings_update_oauth_application_settings() for the details
+ * and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_instance_settings_update_oauth_application_settings_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t
+clerk_instance_settings_update_oauth_application_settings_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_instance_settings_update_oauth_application_settings_request_t
+        *body,
+    clerk_instance_settings_update_oauth_application_settings_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of
  * clerk_instance_settings_update_oauth_application_settings_detailed(), data
  * included.
@@ -581,6 +936,46 @@ CLERK_EXTERN clerk_status_t
 clerk_instance_settings_get_organization_settings_detailed(
     clerk_instance_settings_get_organization_settings_response_t **out,
     clerk_client_t *client);
+
+/**
+ * Completion callback of
+ * clerk_instance_settings_get_organization_settings_async().
+ *
+ * @param response What
+ *         clerk_instance_settings_get_organization_settings_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_instance_settings_get_organization_settings_response_free()).
+ * @param payload  The payload given to
+ *         clerk_instance_settings_get_organization_settings_async().
+ */
+typedef void (*clerk_instance_settings_get_organization_settings_async_fn)(
+    clerk_instance_settings_get_organization_settings_response_t *response,
+    void *payload);
+
+/**
+ * clerk_instance_settings_get_organization_settings() without blocking: runs on
+ * a loop, ends in a callback.
+ *
+ * `GET /instance/organization_settings` (operationId
+ * `GetInstanceOrganizationSettings`); see
+ * clerk_instance_settings_get_organization_settings() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t
+clerk_instance_settings_get_organization_settings_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_instance_settings_get_organization_settings_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of
@@ -652,6 +1047,50 @@ clerk_instance_settings_update_organization_settings_detailed(
     const clerk_instance_settings_update_organization_settings_request_t *body);
 
 /**
+ * Completion callback of
+ * clerk_instance_settings_update_organization_settings_async().
+ *
+ * @param response What
+ *         clerk_instance_settings_update_organization_settings_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_instance_settings_update_organization_settings_response_free()).
+ * @param payload  The payload given to
+ *         clerk_instance_settings_update_organization_settings_async().
+ */
+typedef void (*clerk_instance_settings_update_organization_settings_async_fn)(
+    clerk_instance_settings_update_organization_settings_response_t *response,
+    void *payload);
+
+/**
+ * clerk_instance_settings_update_organization_settings() without blocking: runs
+ * on a loop, ends in a callback.
+ *
+ * `PATCH /instance/organization_settings` (operationId
+ * `UpdateInstanceOrganizationSettings`); see
+ * clerk_instance_settings_update_organization_settings() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_instance_settings_update_organization_settings_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t
+clerk_instance_settings_update_organization_settings_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_instance_settings_update_organization_settings_request_t *body,
+    clerk_instance_settings_update_organization_settings_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of
  * clerk_instance_settings_update_organization_settings_detailed(), data
  * included.
@@ -666,47 +1105,69 @@ clerk_instance_settings_update_organization_settings_response_free(
 #define instance_settings_get(...) clerk_instance_settings_get(__VA_ARGS__)
 #define instance_settings_get_detailed(...)                                    \
     clerk_instance_settings_get_detailed(__VA_ARGS__)
+#define instance_settings_get_async(...)                                       \
+    clerk_instance_settings_get_async(__VA_ARGS__)
 #define instance_settings_update(...)                                          \
     clerk_instance_settings_update(__VA_ARGS__)
 #define instance_settings_update_detailed(...)                                 \
     clerk_instance_settings_update_detailed(__VA_ARGS__)
+#define instance_settings_update_async(...)                                    \
+    clerk_instance_settings_update_async(__VA_ARGS__)
 #define instance_settings_update_restrictions(...)                             \
     clerk_instance_settings_update_restrictions(__VA_ARGS__)
 #define instance_settings_update_restrictions_detailed(...)                    \
     clerk_instance_settings_update_restrictions_detailed(__VA_ARGS__)
+#define instance_settings_update_restrictions_async(...)                       \
+    clerk_instance_settings_update_restrictions_async(__VA_ARGS__)
 #define instance_settings_get_instance_protect(...)                            \
     clerk_instance_settings_get_instance_protect(__VA_ARGS__)
 #define instance_settings_get_instance_protect_detailed(...)                   \
     clerk_instance_settings_get_instance_protect_detailed(__VA_ARGS__)
+#define instance_settings_get_instance_protect_async(...)                      \
+    clerk_instance_settings_get_instance_protect_async(__VA_ARGS__)
 #define instance_settings_update_instance_protect(...)                         \
     clerk_instance_settings_update_instance_protect(__VA_ARGS__)
 #define instance_settings_update_instance_protect_detailed(...)                \
     clerk_instance_settings_update_instance_protect_detailed(__VA_ARGS__)
+#define instance_settings_update_instance_protect_async(...)                   \
+    clerk_instance_settings_update_instance_protect_async(__VA_ARGS__)
 #define instance_settings_get_communication(...)                               \
     clerk_instance_settings_get_communication(__VA_ARGS__)
 #define instance_settings_get_communication_detailed(...)                      \
     clerk_instance_settings_get_communication_detailed(__VA_ARGS__)
+#define instance_settings_get_communication_async(...)                         \
+    clerk_instance_settings_get_communication_async(__VA_ARGS__)
 #define instance_settings_update_communication(...)                            \
     clerk_instance_settings_update_communication(__VA_ARGS__)
 #define instance_settings_update_communication_detailed(...)                   \
     clerk_instance_settings_update_communication_detailed(__VA_ARGS__)
+#define instance_settings_update_communication_async(...)                      \
+    clerk_instance_settings_update_communication_async(__VA_ARGS__)
 #define instance_settings_get_oauth_application_settings(...)                  \
     clerk_instance_settings_get_oauth_application_settings(__VA_ARGS__)
 #define instance_settings_get_oauth_application_settings_detailed(...)         \
     clerk_instance_settings_get_oauth_application_settings_detailed(__VA_ARGS__)
+#define instance_settings_get_oauth_application_settings_async(...)            \
+    clerk_instance_settings_get_oauth_application_settings_async(__VA_ARGS__)
 #define instance_settings_update_oauth_application_settings(...)               \
     clerk_instance_settings_update_oauth_application_settings(__VA_ARGS__)
 #define instance_settings_update_oauth_application_settings_detailed(...)      \
     clerk_instance_settings_update_oauth_application_settings_detailed(        \
         __VA_ARGS__)
+#define instance_settings_update_oauth_application_settings_async(...)         \
+    clerk_instance_settings_update_oauth_application_settings_async(__VA_ARGS__)
 #define instance_settings_get_organization_settings(...)                       \
     clerk_instance_settings_get_organization_settings(__VA_ARGS__)
 #define instance_settings_get_organization_settings_detailed(...)              \
     clerk_instance_settings_get_organization_settings_detailed(__VA_ARGS__)
+#define instance_settings_get_organization_settings_async(...)                 \
+    clerk_instance_settings_get_organization_settings_async(__VA_ARGS__)
 #define instance_settings_update_organization_settings(...)                    \
     clerk_instance_settings_update_organization_settings(__VA_ARGS__)
 #define instance_settings_update_organization_settings_detailed(...)           \
     clerk_instance_settings_update_organization_settings_detailed(__VA_ARGS__)
+#define instance_settings_update_organization_settings_async(...)              \
+    clerk_instance_settings_update_organization_settings_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/invitations.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -68,6 +69,24 @@ clerk_status_t clerk_invitations_list_detailed(
         (void **)out, client, &invitations_list_op, NULL, params, NULL);
 }
 
+static void invitations_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_invitations_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_invitations_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_invitations_list_params_t *params,
+    clerk_invitations_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &invitations_list_op, NULL, params, NULL,
+        invitations_list_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_invitations_list_response_free(
     clerk_invitations_list_response_t *response)
 {
@@ -99,6 +118,24 @@ clerk_status_t clerk_invitations_create_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &invitations_create_op, NULL, NULL, body);
+}
+
+static void invitations_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_invitations_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_invitations_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_invitations_create_request_t *body,
+    clerk_invitations_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &invitations_create_op, NULL, NULL, body,
+        invitations_create_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_invitations_create_response_free(
@@ -136,6 +173,24 @@ clerk_status_t clerk_invitations_bulk_create_detailed(
         (void **)out, client, &invitations_bulk_create_op, NULL, NULL, body);
 }
 
+static void invitations_bulk_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_invitations_bulk_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_invitations_bulk_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_invitations_bulk_create_request_item_array_t *body,
+    clerk_invitations_bulk_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &invitations_bulk_create_op, NULL, NULL, body,
+        invitations_bulk_create_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_invitations_bulk_create_response_free(
     clerk_invitations_bulk_create_response_t *response)
 {
@@ -169,6 +224,26 @@ clerk_status_t clerk_invitations_revoke_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &invitations_revoke_op, path_args, NULL, NULL);
+}
+
+static void invitations_revoke_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_invitations_revoke_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_invitations_revoke_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *invitation_id,
+    clerk_invitations_revoke_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { invitation_id };
+
+    return clerk__op_async(
+        loop, client, &invitations_revoke_op, path_args, NULL, NULL,
+        invitations_revoke_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_invitations_revoke_response_free(

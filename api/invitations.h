@@ -10,6 +10,7 @@
 #ifndef CLERK_API_INVITATIONS_H
 #define CLERK_API_INVITATIONS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -135,6 +136,43 @@ CLERK_EXTERN clerk_status_t clerk_invitations_list_detailed(
     const clerk_invitations_list_params_t *params);
 
 /**
+ * Completion callback of clerk_invitations_list_async().
+ *
+ * @param response What clerk_invitations_list_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_invitations_list_response_free()).
+ * @param payload  The payload given to clerk_invitations_list_async().
+ */
+typedef void (*clerk_invitations_list_async_fn)(
+    clerk_invitations_list_response_t *response, void *payload);
+
+/**
+ * clerk_invitations_list() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /invitations` (operationId `ListInvitations`); see
+ * clerk_invitations_list() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_invitations_list_params_t); NULL for
+ *         none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_invitations_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_invitations_list_params_t *params,
+    clerk_invitations_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_invitations_list_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -191,6 +229,43 @@ CLERK_EXTERN clerk_status_t clerk_invitations_create_detailed(
     clerk_invitations_create_response_t **out,
     clerk_client_t *client,
     const clerk_invitations_create_request_t *body);
+
+/**
+ * Completion callback of clerk_invitations_create_async().
+ *
+ * @param response What clerk_invitations_create_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_invitations_create_response_free()).
+ * @param payload  The payload given to clerk_invitations_create_async().
+ */
+typedef void (*clerk_invitations_create_async_fn)(
+    clerk_invitations_create_response_t *response, void *payload);
+
+/**
+ * clerk_invitations_create() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /invitations` (operationId `CreateInvitation`); see
+ * clerk_invitations_create() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_invitations_create_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_invitations_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_invitations_create_request_t *body,
+    clerk_invitations_create_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_invitations_create_detailed(), data included.
@@ -259,6 +334,44 @@ CLERK_EXTERN clerk_status_t clerk_invitations_bulk_create_detailed(
     const clerk_invitations_bulk_create_request_item_array_t *body);
 
 /**
+ * Completion callback of clerk_invitations_bulk_create_async().
+ *
+ * @param response What clerk_invitations_bulk_create_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_invitations_bulk_create_response_free()).
+ * @param payload  The payload given to clerk_invitations_bulk_create_async().
+ */
+typedef void (*clerk_invitations_bulk_create_async_fn)(
+    clerk_invitations_bulk_create_response_t *response, void *payload);
+
+/**
+ * clerk_invitations_bulk_create() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /invitations/bulk` (operationId `CreateBulkInvitations`); see
+ * clerk_invitations_bulk_create() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_invitations_bulk_create_request_item_array_t); copied before
+ *         this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_invitations_bulk_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_invitations_bulk_create_request_item_array_t *body,
+    clerk_invitations_bulk_create_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_invitations_bulk_create_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -316,6 +429,43 @@ CLERK_EXTERN clerk_status_t clerk_invitations_revoke_detailed(
     const char *invitation_id);
 
 /**
+ * Completion callback of clerk_invitations_revoke_async().
+ *
+ * @param response What clerk_invitations_revoke_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_invitations_revoke_response_free()).
+ * @param payload  The payload given to clerk_invitations_revoke_async().
+ */
+typedef void (*clerk_invitations_revoke_async_fn)(
+    clerk_invitations_revoke_response_t *response, void *payload);
+
+/**
+ * clerk_invitations_revoke() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /invitations/{invitation_id}/revoke` (operationId `RevokeInvitation`);
+ * see clerk_invitations_revoke() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param invitation_id The ID of the invitation to be revoked. Percent-encoded
+ *         by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_invitations_revoke_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *invitation_id,
+    clerk_invitations_revoke_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_invitations_revoke_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -327,15 +477,22 @@ CLERK_EXTERN void clerk_invitations_revoke_response_free(
 #define invitations_list(...) clerk_invitations_list(__VA_ARGS__)
 #define invitations_list_detailed(...)                                         \
     clerk_invitations_list_detailed(__VA_ARGS__)
-#define invitations_create(...) clerk_invitations_create(__VA_ARGS__)
+#define invitations_list_async(...) clerk_invitations_list_async(__VA_ARGS__)
+#define invitations_create(...)     clerk_invitations_create(__VA_ARGS__)
 #define invitations_create_detailed(...)                                       \
     clerk_invitations_create_detailed(__VA_ARGS__)
+#define invitations_create_async(...)                                          \
+    clerk_invitations_create_async(__VA_ARGS__)
 #define invitations_bulk_create(...) clerk_invitations_bulk_create(__VA_ARGS__)
 #define invitations_bulk_create_detailed(...)                                  \
     clerk_invitations_bulk_create_detailed(__VA_ARGS__)
+#define invitations_bulk_create_async(...)                                     \
+    clerk_invitations_bulk_create_async(__VA_ARGS__)
 #define invitations_revoke(...) clerk_invitations_revoke(__VA_ARGS__)
 #define invitations_revoke_detailed(...)                                       \
     clerk_invitations_revoke_detailed(__VA_ARGS__)
+#define invitations_revoke_async(...)                                          \
+    clerk_invitations_revoke_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/jwks.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -26,6 +27,23 @@ clerk_status_t clerk_jwks_get_jwks_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &jwks_get_jwks_op, NULL, NULL, NULL);
+}
+
+static void jwks_get_jwks_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_jwks_get_jwks_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_jwks_get_jwks_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_jwks_get_jwks_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &jwks_get_jwks_op, NULL, NULL, NULL,
+        jwks_get_jwks_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_jwks_get_jwks_response_free(clerk_jwks_get_jwks_response_t *response)

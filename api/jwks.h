@@ -10,6 +10,7 @@
 #ifndef CLERK_API_JWKS_H
 #define CLERK_API_JWKS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -53,6 +54,38 @@ CLERK_EXTERN clerk_status_t clerk_jwks_get_jwks_detailed(
     clerk_jwks_get_jwks_response_t **out, clerk_client_t *client);
 
 /**
+ * Completion callback of clerk_jwks_get_jwks_async().
+ *
+ * @param response What clerk_jwks_get_jwks_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_jwks_get_jwks_response_free()).
+ * @param payload  The payload given to clerk_jwks_get_jwks_async().
+ */
+typedef void (*clerk_jwks_get_jwks_async_fn)(
+    clerk_jwks_get_jwks_response_t *response, void *payload);
+
+/**
+ * clerk_jwks_get_jwks() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /jwks` (operationId `GetJWKS`); see clerk_jwks_get_jwks() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_jwks_get_jwks_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_jwks_get_jwks_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_jwks_get_jwks_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -63,6 +96,7 @@ CLERK_EXTERN void clerk_jwks_get_jwks_response_free(
 #ifndef CLERK_NO_SHORT_NAMES
 #define jwks_get_jwks(...)          clerk_jwks_get_jwks(__VA_ARGS__)
 #define jwks_get_jwks_detailed(...) clerk_jwks_get_jwks_detailed(__VA_ARGS__)
+#define jwks_get_jwks_async(...)    clerk_jwks_get_jwks_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/jwt_templates.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -43,6 +44,24 @@ clerk_status_t clerk_jwt_templates_list_detailed(
         (void **)out, client, &jwt_templates_list_op, NULL, params, NULL);
 }
 
+static void jwt_templates_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_jwt_templates_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_jwt_templates_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_jwt_templates_list_params_t *params,
+    clerk_jwt_templates_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &jwt_templates_list_op, NULL, params, NULL,
+        jwt_templates_list_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_jwt_templates_list_response_free(
     clerk_jwt_templates_list_response_t *response)
 {
@@ -74,6 +93,24 @@ clerk_status_t clerk_jwt_templates_create_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &jwt_templates_create_op, NULL, NULL, body);
+}
+
+static void jwt_templates_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_jwt_templates_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_jwt_templates_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_jwt_templates_create_request_t *body,
+    clerk_jwt_templates_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &jwt_templates_create_op, NULL, NULL, body,
+        jwt_templates_create_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_jwt_templates_create_response_free(
@@ -111,6 +148,26 @@ clerk_status_t clerk_jwt_templates_get_detailed(
         (void **)out, client, &jwt_templates_get_op, path_args, NULL, NULL);
 }
 
+static void jwt_templates_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_jwt_templates_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_jwt_templates_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *template_id,
+    clerk_jwt_templates_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { template_id };
+
+    return clerk__op_async(
+        loop, client, &jwt_templates_get_op, path_args, NULL, NULL,
+        jwt_templates_get_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_jwt_templates_get_response_free(
     clerk_jwt_templates_get_response_t *response)
 {
@@ -144,6 +201,26 @@ clerk_status_t clerk_jwt_templates_delete_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &jwt_templates_delete_op, path_args, NULL, NULL);
+}
+
+static void jwt_templates_delete_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_jwt_templates_delete_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_jwt_templates_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *template_id,
+    clerk_jwt_templates_delete_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { template_id };
+
+    return clerk__op_async(
+        loop, client, &jwt_templates_delete_op, path_args, NULL, NULL,
+        jwt_templates_delete_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_jwt_templates_delete_response_free(
@@ -185,6 +262,27 @@ clerk_status_t clerk_jwt_templates_update_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &jwt_templates_update_op, path_args, NULL, body);
+}
+
+static void jwt_templates_update_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_jwt_templates_update_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_jwt_templates_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *template_id,
+    const clerk_jwt_templates_update_request_t *body,
+    clerk_jwt_templates_update_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { template_id };
+
+    return clerk__op_async(
+        loop, client, &jwt_templates_update_op, path_args, NULL, body,
+        jwt_templates_update_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_jwt_templates_update_response_free(

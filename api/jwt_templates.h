@@ -10,6 +10,7 @@
 #ifndef CLERK_API_JWT_TEMPLATES_H
 #define CLERK_API_JWT_TEMPLATES_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -93,6 +94,43 @@ CLERK_EXTERN clerk_status_t clerk_jwt_templates_list_detailed(
     const clerk_jwt_templates_list_params_t *params);
 
 /**
+ * Completion callback of clerk_jwt_templates_list_async().
+ *
+ * @param response What clerk_jwt_templates_list_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_jwt_templates_list_response_free()).
+ * @param payload  The payload given to clerk_jwt_templates_list_async().
+ */
+typedef void (*clerk_jwt_templates_list_async_fn)(
+    clerk_jwt_templates_list_response_t *response, void *payload);
+
+/**
+ * clerk_jwt_templates_list() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /jwt_templates` (operationId `ListJWTTemplates`); see
+ * clerk_jwt_templates_list() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_jwt_templates_list_params_t); NULL for
+ *         none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_jwt_templates_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_jwt_templates_list_params_t *params,
+    clerk_jwt_templates_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_jwt_templates_list_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -147,6 +185,43 @@ CLERK_EXTERN clerk_status_t clerk_jwt_templates_create_detailed(
     const clerk_jwt_templates_create_request_t *body);
 
 /**
+ * Completion callback of clerk_jwt_templates_create_async().
+ *
+ * @param response What clerk_jwt_templates_create_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_jwt_templates_create_response_free()).
+ * @param payload  The payload given to clerk_jwt_templates_create_async().
+ */
+typedef void (*clerk_jwt_templates_create_async_fn)(
+    clerk_jwt_templates_create_response_t *response, void *payload);
+
+/**
+ * clerk_jwt_templates_create() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /jwt_templates` (operationId `CreateJWTTemplate`); see
+ * clerk_jwt_templates_create() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_jwt_templates_create_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_jwt_templates_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_jwt_templates_create_request_t *body,
+    clerk_jwt_templates_create_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_jwt_templates_create_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -199,6 +274,42 @@ CLERK_EXTERN clerk_status_t clerk_jwt_templates_get_detailed(
     const char *template_id);
 
 /**
+ * Completion callback of clerk_jwt_templates_get_async().
+ *
+ * @param response What clerk_jwt_templates_get_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_jwt_templates_get_response_free()).
+ * @param payload  The payload given to clerk_jwt_templates_get_async().
+ */
+typedef void (*clerk_jwt_templates_get_async_fn)(
+    clerk_jwt_templates_get_response_t *response, void *payload);
+
+/**
+ * clerk_jwt_templates_get() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /jwt_templates/{template_id}` (operationId `GetJWTTemplate`); see
+ * clerk_jwt_templates_get() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param template_id JWT Template ID. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_jwt_templates_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *template_id,
+    clerk_jwt_templates_get_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_jwt_templates_get_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -247,6 +358,42 @@ CLERK_EXTERN clerk_status_t clerk_jwt_templates_delete_detailed(
     clerk_jwt_templates_delete_response_t **out,
     clerk_client_t *client,
     const char *template_id);
+
+/**
+ * Completion callback of clerk_jwt_templates_delete_async().
+ *
+ * @param response What clerk_jwt_templates_delete_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_jwt_templates_delete_response_free()).
+ * @param payload  The payload given to clerk_jwt_templates_delete_async().
+ */
+typedef void (*clerk_jwt_templates_delete_async_fn)(
+    clerk_jwt_templates_delete_response_t *response, void *payload);
+
+/**
+ * clerk_jwt_templates_delete() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `DELETE /jwt_templates/{template_id}` (operationId `DeleteJWTTemplate`); see
+ * clerk_jwt_templates_delete() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param template_id JWT Template ID. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_jwt_templates_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *template_id,
+    clerk_jwt_templates_delete_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_jwt_templates_delete_detailed(), data included.
@@ -310,6 +457,46 @@ CLERK_EXTERN clerk_status_t clerk_jwt_templates_update_detailed(
     const clerk_jwt_templates_update_request_t *body);
 
 /**
+ * Completion callback of clerk_jwt_templates_update_async().
+ *
+ * @param response What clerk_jwt_templates_update_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_jwt_templates_update_response_free()).
+ * @param payload  The payload given to clerk_jwt_templates_update_async().
+ */
+typedef void (*clerk_jwt_templates_update_async_fn)(
+    clerk_jwt_templates_update_response_t *response, void *payload);
+
+/**
+ * clerk_jwt_templates_update() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `PATCH /jwt_templates/{template_id}` (operationId `UpdateJWTTemplate`); see
+ * clerk_jwt_templates_update() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param template_id The ID of the JWT template to update. Percent-encoded by
+ *         the library.
+ * @param body    The JSON request body (clerk_jwt_templates_update_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_jwt_templates_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *template_id,
+    const clerk_jwt_templates_update_request_t *body,
+    clerk_jwt_templates_update_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_jwt_templates_update_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -321,18 +508,27 @@ CLERK_EXTERN void clerk_jwt_templates_update_response_free(
 #define jwt_templates_list(...) clerk_jwt_templates_list(__VA_ARGS__)
 #define jwt_templates_list_detailed(...)                                       \
     clerk_jwt_templates_list_detailed(__VA_ARGS__)
+#define jwt_templates_list_async(...)                                          \
+    clerk_jwt_templates_list_async(__VA_ARGS__)
 #define jwt_templates_create(...) clerk_jwt_templates_create(__VA_ARGS__)
 #define jwt_templates_create_detailed(...)                                     \
     clerk_jwt_templates_create_detailed(__VA_ARGS__)
+#define jwt_templates_create_async(...)                                        \
+    clerk_jwt_templates_create_async(__VA_ARGS__)
 #define jwt_templates_get(...) clerk_jwt_templates_get(__VA_ARGS__)
 #define jwt_templates_get_detailed(...)                                        \
     clerk_jwt_templates_get_detailed(__VA_ARGS__)
-#define jwt_templates_delete(...) clerk_jwt_templates_delete(__VA_ARGS__)
+#define jwt_templates_get_async(...) clerk_jwt_templates_get_async(__VA_ARGS__)
+#define jwt_templates_delete(...)    clerk_jwt_templates_delete(__VA_ARGS__)
 #define jwt_templates_delete_detailed(...)                                     \
     clerk_jwt_templates_delete_detailed(__VA_ARGS__)
+#define jwt_templates_delete_async(...)                                        \
+    clerk_jwt_templates_delete_async(__VA_ARGS__)
 #define jwt_templates_update(...) clerk_jwt_templates_update(__VA_ARGS__)
 #define jwt_templates_update_detailed(...)                                     \
     clerk_jwt_templates_update_detailed(__VA_ARGS__)
+#define jwt_templates_update_async(...)                                        \
+    clerk_jwt_templates_update_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/m2m_tokens.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -47,6 +48,24 @@ clerk_status_t clerk_m2m_list_tokens_detailed(
         (void **)out, client, &m2m_list_tokens_op, NULL, params, NULL);
 }
 
+static void m2m_list_tokens_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_m2m_list_tokens_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_m2m_list_tokens_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_m2m_list_tokens_params_t *params,
+    clerk_m2m_list_tokens_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &m2m_list_tokens_op, NULL, params, NULL,
+        m2m_list_tokens_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_m2m_list_tokens_response_free(
     clerk_m2m_list_tokens_response_t *response)
 {
@@ -78,6 +97,24 @@ clerk_status_t clerk_m2m_create_token_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &m2m_create_token_op, NULL, NULL, body);
+}
+
+static void m2m_create_token_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_m2m_create_token_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_m2m_create_token_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_m2m_create_token_request_t *body,
+    clerk_m2m_create_token_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &m2m_create_token_op, NULL, NULL, body,
+        m2m_create_token_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_m2m_create_token_response_free(
@@ -120,6 +157,27 @@ clerk_status_t clerk_m2m_revoke_token_detailed(
         (void **)out, client, &m2m_revoke_token_op, path_args, NULL, body);
 }
 
+static void m2m_revoke_token_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_m2m_revoke_token_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_m2m_revoke_token_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *m2m_token_id,
+    const clerk_m2m_revoke_token_request_t *body,
+    clerk_m2m_revoke_token_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { m2m_token_id };
+
+    return clerk__op_async(
+        loop, client, &m2m_revoke_token_op, path_args, NULL, body,
+        m2m_revoke_token_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_m2m_revoke_token_response_free(
     clerk_m2m_revoke_token_response_t *response)
 {
@@ -151,6 +209,24 @@ clerk_status_t clerk_m2m_verify_token_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &m2m_verify_token_op, NULL, NULL, body);
+}
+
+static void m2m_verify_token_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_m2m_verify_token_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_m2m_verify_token_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_m2m_verify_token_request_t *body,
+    clerk_m2m_verify_token_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &m2m_verify_token_op, NULL, NULL, body,
+        m2m_verify_token_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_m2m_verify_token_response_free(

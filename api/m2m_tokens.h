@@ -9,6 +9,7 @@
 #ifndef CLERK_API_M2M_TOKENS_H
 #define CLERK_API_M2M_TOKENS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -100,6 +101,41 @@ CLERK_EXTERN clerk_status_t clerk_m2m_list_tokens_detailed(
     const clerk_m2m_list_tokens_params_t *params);
 
 /**
+ * Completion callback of clerk_m2m_list_tokens_async().
+ *
+ * @param response What clerk_m2m_list_tokens_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_m2m_list_tokens_response_free()).
+ * @param payload  The payload given to clerk_m2m_list_tokens_async().
+ */
+typedef void (*clerk_m2m_list_tokens_async_fn)(
+    clerk_m2m_list_tokens_response_t *response, void *payload);
+
+/**
+ * clerk_m2m_list_tokens() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /m2m_tokens` (operationId `getM2MTokens`); see clerk_m2m_list_tokens()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_m2m_list_tokens_params_t); required:
+ *         it has required members; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_m2m_list_tokens_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_m2m_list_tokens_params_t *params,
+    clerk_m2m_list_tokens_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_m2m_list_tokens_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -152,6 +188,43 @@ CLERK_EXTERN clerk_status_t clerk_m2m_create_token_detailed(
     clerk_m2m_create_token_response_t **out,
     clerk_client_t *client,
     const clerk_m2m_create_token_request_t *body);
+
+/**
+ * Completion callback of clerk_m2m_create_token_async().
+ *
+ * @param response What clerk_m2m_create_token_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_m2m_create_token_response_free()).
+ * @param payload  The payload given to clerk_m2m_create_token_async().
+ */
+typedef void (*clerk_m2m_create_token_async_fn)(
+    clerk_m2m_create_token_response_t *response, void *payload);
+
+/**
+ * clerk_m2m_create_token() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /m2m_tokens` (operationId `createM2MToken`); see
+ * clerk_m2m_create_token() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_m2m_create_token_request_t);
+ *         copied before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_m2m_create_token_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_m2m_create_token_request_t *body,
+    clerk_m2m_create_token_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_m2m_create_token_detailed(), data included.
@@ -224,6 +297,45 @@ CLERK_EXTERN clerk_status_t clerk_m2m_revoke_token_detailed(
     const clerk_m2m_revoke_token_request_t *body);
 
 /**
+ * Completion callback of clerk_m2m_revoke_token_async().
+ *
+ * @param response What clerk_m2m_revoke_token_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_m2m_revoke_token_response_free()).
+ * @param payload  The payload given to clerk_m2m_revoke_token_async().
+ */
+typedef void (*clerk_m2m_revoke_token_async_fn)(
+    clerk_m2m_revoke_token_response_t *response, void *payload);
+
+/**
+ * clerk_m2m_revoke_token() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /m2m_tokens/{m2m_token_id}/revoke` (operationId `revokeM2MToken`); see
+ * clerk_m2m_revoke_token() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param m2m_token_id Percent-encoded by the library.
+ * @param body    The JSON request body (clerk_m2m_revoke_token_request_t);
+ *         copied before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_m2m_revoke_token_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *m2m_token_id,
+    const clerk_m2m_revoke_token_request_t *body,
+    clerk_m2m_revoke_token_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_m2m_revoke_token_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -286,6 +398,43 @@ CLERK_EXTERN clerk_status_t clerk_m2m_verify_token_detailed(
     const clerk_m2m_verify_token_request_t *body);
 
 /**
+ * Completion callback of clerk_m2m_verify_token_async().
+ *
+ * @param response What clerk_m2m_verify_token_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_m2m_verify_token_response_free()).
+ * @param payload  The payload given to clerk_m2m_verify_token_async().
+ */
+typedef void (*clerk_m2m_verify_token_async_fn)(
+    clerk_m2m_verify_token_response_t *response, void *payload);
+
+/**
+ * clerk_m2m_verify_token() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /m2m_tokens/verify` (operationId `verifyM2MToken`); see
+ * clerk_m2m_verify_token() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_m2m_verify_token_request_t);
+ *         copied before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_m2m_verify_token_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_m2m_verify_token_request_t *body,
+    clerk_m2m_verify_token_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_m2m_verify_token_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -297,15 +446,19 @@ CLERK_EXTERN void clerk_m2m_verify_token_response_free(
 #define m2m_list_tokens(...) clerk_m2m_list_tokens(__VA_ARGS__)
 #define m2m_list_tokens_detailed(...)                                          \
     clerk_m2m_list_tokens_detailed(__VA_ARGS__)
-#define m2m_create_token(...) clerk_m2m_create_token(__VA_ARGS__)
+#define m2m_list_tokens_async(...) clerk_m2m_list_tokens_async(__VA_ARGS__)
+#define m2m_create_token(...)      clerk_m2m_create_token(__VA_ARGS__)
 #define m2m_create_token_detailed(...)                                         \
     clerk_m2m_create_token_detailed(__VA_ARGS__)
-#define m2m_revoke_token(...) clerk_m2m_revoke_token(__VA_ARGS__)
+#define m2m_create_token_async(...) clerk_m2m_create_token_async(__VA_ARGS__)
+#define m2m_revoke_token(...)       clerk_m2m_revoke_token(__VA_ARGS__)
 #define m2m_revoke_token_detailed(...)                                         \
     clerk_m2m_revoke_token_detailed(__VA_ARGS__)
-#define m2m_verify_token(...) clerk_m2m_verify_token(__VA_ARGS__)
+#define m2m_revoke_token_async(...) clerk_m2m_revoke_token_async(__VA_ARGS__)
+#define m2m_verify_token(...)       clerk_m2m_verify_token(__VA_ARGS__)
 #define m2m_verify_token_detailed(...)                                         \
     clerk_m2m_verify_token_detailed(__VA_ARGS__)
+#define m2m_verify_token_async(...) clerk_m2m_verify_token_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/machines.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -44,6 +45,24 @@ clerk_status_t clerk_machines_list_detailed(
         (void **)out, client, &machines_list_op, NULL, params, NULL);
 }
 
+static void machines_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_machines_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_machines_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_machines_list_params_t *params,
+    clerk_machines_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &machines_list_op, NULL, params, NULL,
+        machines_list_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_machines_list_response_free(clerk_machines_list_response_t *response)
 {
     clerk__op_response_free(&machines_list_op, response);
@@ -74,6 +93,24 @@ clerk_status_t clerk_machines_create_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &machines_create_op, NULL, NULL, body);
+}
+
+static void machines_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_machines_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_machines_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_machines_create_request_t *body,
+    clerk_machines_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &machines_create_op, NULL, NULL, body,
+        machines_create_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_machines_create_response_free(
@@ -110,6 +147,26 @@ clerk_status_t clerk_machines_get_detailed(
         (void **)out, client, &machines_get_op, path_args, NULL, NULL);
 }
 
+static void machines_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_machines_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_machines_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *machine_id,
+    clerk_machines_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { machine_id };
+
+    return clerk__op_async(
+        loop, client, &machines_get_op, path_args, NULL, NULL,
+        machines_get_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_machines_get_response_free(clerk_machines_get_response_t *response)
 {
     clerk__op_response_free(&machines_get_op, response);
@@ -141,6 +198,26 @@ clerk_status_t clerk_machines_delete_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &machines_delete_op, path_args, NULL, NULL);
+}
+
+static void machines_delete_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_machines_delete_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_machines_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *machine_id,
+    clerk_machines_delete_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { machine_id };
+
+    return clerk__op_async(
+        loop, client, &machines_delete_op, path_args, NULL, NULL,
+        machines_delete_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_machines_delete_response_free(
@@ -183,6 +260,27 @@ clerk_status_t clerk_machines_update_detailed(
         (void **)out, client, &machines_update_op, path_args, NULL, body);
 }
 
+static void machines_update_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_machines_update_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_machines_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *machine_id,
+    const clerk_machines_update_request_t *body,
+    clerk_machines_update_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { machine_id };
+
+    return clerk__op_async(
+        loop, client, &machines_update_op, path_args, NULL, body,
+        machines_update_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_machines_update_response_free(
     clerk_machines_update_response_t *response)
 {
@@ -217,6 +315,26 @@ clerk_status_t clerk_machines_get_secret_key_detailed(
     return clerk__op_detailed(
         (void **)out, client, &machines_get_secret_key_op, path_args, NULL,
         NULL);
+}
+
+static void machines_get_secret_key_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_machines_get_secret_key_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_machines_get_secret_key_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *machine_id,
+    clerk_machines_get_secret_key_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { machine_id };
+
+    return clerk__op_async(
+        loop, client, &machines_get_secret_key_op, path_args, NULL, NULL,
+        machines_get_secret_key_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_machines_get_secret_key_response_free(
@@ -261,6 +379,27 @@ clerk_status_t clerk_machines_rotate_secret_key_detailed(
         body);
 }
 
+static void machines_rotate_secret_key_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_machines_rotate_secret_key_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_machines_rotate_secret_key_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *machine_id,
+    const clerk_machines_rotate_secret_key_request_t *body,
+    clerk_machines_rotate_secret_key_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { machine_id };
+
+    return clerk__op_async(
+        loop, client, &machines_rotate_secret_key_op, path_args, NULL, body,
+        machines_rotate_secret_key_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_machines_rotate_secret_key_response_free(
     clerk_machines_rotate_secret_key_response_t *response)
 {
@@ -302,6 +441,27 @@ clerk_status_t clerk_machines_create_scope_detailed(
         (void **)out, client, &machines_create_scope_op, path_args, NULL, body);
 }
 
+static void machines_create_scope_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_machines_create_scope_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_machines_create_scope_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *machine_id,
+    const clerk_machines_create_scope_request_t *body,
+    clerk_machines_create_scope_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { machine_id };
+
+    return clerk__op_async(
+        loop, client, &machines_create_scope_op, path_args, NULL, body,
+        machines_create_scope_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_machines_create_scope_response_free(
     clerk_machines_create_scope_response_t *response)
 {
@@ -338,6 +498,27 @@ clerk_status_t clerk_machines_delete_scope_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &machines_delete_scope_op, path_args, NULL, NULL);
+}
+
+static void machines_delete_scope_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_machines_delete_scope_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_machines_delete_scope_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *machine_id,
+    const char *other_machine_id,
+    clerk_machines_delete_scope_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { machine_id, other_machine_id };
+
+    return clerk__op_async(
+        loop, client, &machines_delete_scope_op, path_args, NULL, NULL,
+        machines_delete_scope_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_machines_delete_scope_response_free(

@@ -10,6 +10,7 @@
 #ifndef CLERK_API_MACHINES_H
 #define CLERK_API_MACHINES_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -119,6 +120,41 @@ CLERK_EXTERN clerk_status_t clerk_machines_list_detailed(
     const clerk_machines_list_params_t *params);
 
 /**
+ * Completion callback of clerk_machines_list_async().
+ *
+ * @param response What clerk_machines_list_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_machines_list_response_free()).
+ * @param payload  The payload given to clerk_machines_list_async().
+ */
+typedef void (*clerk_machines_list_async_fn)(
+    clerk_machines_list_response_t *response, void *payload);
+
+/**
+ * clerk_machines_list() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /machines` (operationId `ListMachines`); see clerk_machines_list() for
+ * the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_machines_list_params_t); NULL for
+ *         none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_machines_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_machines_list_params_t *params,
+    clerk_machines_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_machines_list_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -172,6 +208,41 @@ CLERK_EXTERN clerk_status_t clerk_machines_create_detailed(
     clerk_machines_create_response_t **out,
     clerk_client_t *client,
     const clerk_machines_create_request_t *body);
+
+/**
+ * Completion callback of clerk_machines_create_async().
+ *
+ * @param response What clerk_machines_create_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_machines_create_response_free()).
+ * @param payload  The payload given to clerk_machines_create_async().
+ */
+typedef void (*clerk_machines_create_async_fn)(
+    clerk_machines_create_response_t *response, void *payload);
+
+/**
+ * clerk_machines_create() without blocking: runs on a loop, ends in a callback.
+ *
+ * `POST /machines` (operationId `CreateMachine`); see clerk_machines_create()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_machines_create_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_machines_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_machines_create_request_t *body,
+    clerk_machines_create_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_machines_create_detailed(), data included.
@@ -229,6 +300,41 @@ CLERK_EXTERN clerk_status_t clerk_machines_get_detailed(
     const char *machine_id);
 
 /**
+ * Completion callback of clerk_machines_get_async().
+ *
+ * @param response What clerk_machines_get_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_machines_get_response_free()).
+ * @param payload  The payload given to clerk_machines_get_async().
+ */
+typedef void (*clerk_machines_get_async_fn)(
+    clerk_machines_get_response_t *response, void *payload);
+
+/**
+ * clerk_machines_get() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /machines/{machine_id}` (operationId `GetMachine`); see
+ * clerk_machines_get() for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param machine_id The ID of the machine to retrieve. Percent-encoded by the
+ *         library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_machines_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *machine_id,
+    clerk_machines_get_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_machines_get_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -282,6 +388,42 @@ CLERK_EXTERN clerk_status_t clerk_machines_delete_detailed(
     clerk_machines_delete_response_t **out,
     clerk_client_t *client,
     const char *machine_id);
+
+/**
+ * Completion callback of clerk_machines_delete_async().
+ *
+ * @param response What clerk_machines_delete_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_machines_delete_response_free()).
+ * @param payload  The payload given to clerk_machines_delete_async().
+ */
+typedef void (*clerk_machines_delete_async_fn)(
+    clerk_machines_delete_response_t *response, void *payload);
+
+/**
+ * clerk_machines_delete() without blocking: runs on a loop, ends in a callback.
+ *
+ * `DELETE /machines/{machine_id}` (operationId `DeleteMachine`); see
+ * clerk_machines_delete() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param machine_id The ID of the machine to delete. Percent-encoded by the
+ *         library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_machines_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *machine_id,
+    clerk_machines_delete_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_machines_delete_detailed(), data included.
@@ -346,6 +488,45 @@ CLERK_EXTERN clerk_status_t clerk_machines_update_detailed(
     const clerk_machines_update_request_t *body);
 
 /**
+ * Completion callback of clerk_machines_update_async().
+ *
+ * @param response What clerk_machines_update_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_machines_update_response_free()).
+ * @param payload  The payload given to clerk_machines_update_async().
+ */
+typedef void (*clerk_machines_update_async_fn)(
+    clerk_machines_update_response_t *response, void *payload);
+
+/**
+ * clerk_machines_update() without blocking: runs on a loop, ends in a callback.
+ *
+ * `PATCH /machines/{machine_id}` (operationId `UpdateMachine`); see
+ * clerk_machines_update() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param machine_id The ID of the machine to update. Percent-encoded by the
+ *         library.
+ * @param body    The JSON request body (clerk_machines_update_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_machines_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *machine_id,
+    const clerk_machines_update_request_t *body,
+    clerk_machines_update_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_machines_update_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -400,6 +581,43 @@ CLERK_EXTERN clerk_status_t clerk_machines_get_secret_key_detailed(
     clerk_machines_get_secret_key_response_t **out,
     clerk_client_t *client,
     const char *machine_id);
+
+/**
+ * Completion callback of clerk_machines_get_secret_key_async().
+ *
+ * @param response What clerk_machines_get_secret_key_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_machines_get_secret_key_response_free()).
+ * @param payload  The payload given to clerk_machines_get_secret_key_async().
+ */
+typedef void (*clerk_machines_get_secret_key_async_fn)(
+    clerk_machines_get_secret_key_response_t *response, void *payload);
+
+/**
+ * clerk_machines_get_secret_key() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /machines/{machine_id}/secret_key` (operationId `GetMachineSecretKey`);
+ * see clerk_machines_get_secret_key() for the details and clerk/async.h for
+ * loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param machine_id The ID of the machine to retrieve the secret key for.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_machines_get_secret_key_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *machine_id,
+    clerk_machines_get_secret_key_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_machines_get_secret_key_detailed(), data included.
@@ -471,6 +689,48 @@ CLERK_EXTERN clerk_status_t clerk_machines_rotate_secret_key_detailed(
     const clerk_machines_rotate_secret_key_request_t *body);
 
 /**
+ * Completion callback of clerk_machines_rotate_secret_key_async().
+ *
+ * @param response What clerk_machines_rotate_secret_key_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_machines_rotate_secret_key_response_free()).
+ * @param payload  The payload given to
+ *         clerk_machines_rotate_secret_key_async().
+ */
+typedef void (*clerk_machines_rotate_secret_key_async_fn)(
+    clerk_machines_rotate_secret_key_response_t *response, void *payload);
+
+/**
+ * clerk_machines_rotate_secret_key() without blocking: runs on a loop, ends in
+ * a callback.
+ *
+ * `POST /machines/{machine_id}/secret_key/rotate` (operationId
+ * `RotateMachineSecretKey`); see clerk_machines_rotate_secret_key() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param machine_id The ID of the machine to rotate the secret key for.
+ *         Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_machines_rotate_secret_key_request_t); copied before this
+ *         function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_machines_rotate_secret_key_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *machine_id,
+    const clerk_machines_rotate_secret_key_request_t *body,
+    clerk_machines_rotate_secret_key_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_machines_rotate_secret_key_detailed(), data
  * included.
  *
@@ -533,6 +793,46 @@ CLERK_EXTERN clerk_status_t clerk_machines_create_scope_detailed(
     clerk_client_t *client,
     const char *machine_id,
     const clerk_machines_create_scope_request_t *body);
+
+/**
+ * Completion callback of clerk_machines_create_scope_async().
+ *
+ * @param response What clerk_machines_create_scope_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_machines_create_scope_response_free()).
+ * @param payload  The payload given to clerk_machines_create_scope_async().
+ */
+typedef void (*clerk_machines_create_scope_async_fn)(
+    clerk_machines_create_scope_response_t *response, void *payload);
+
+/**
+ * clerk_machines_create_scope() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /machines/{machine_id}/scopes` (operationId `CreateMachineScope`); see
+ * clerk_machines_create_scope() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param machine_id The ID of the machine that will have access to another
+ *         machine. Percent-encoded by the library.
+ * @param body    The JSON request body (clerk_machines_create_scope_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_machines_create_scope_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *machine_id,
+    const clerk_machines_create_scope_request_t *body,
+    clerk_machines_create_scope_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_machines_create_scope_detailed(), data included.
@@ -598,6 +898,46 @@ CLERK_EXTERN clerk_status_t clerk_machines_delete_scope_detailed(
     const char *other_machine_id);
 
 /**
+ * Completion callback of clerk_machines_delete_scope_async().
+ *
+ * @param response What clerk_machines_delete_scope_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_machines_delete_scope_response_free()).
+ * @param payload  The payload given to clerk_machines_delete_scope_async().
+ */
+typedef void (*clerk_machines_delete_scope_async_fn)(
+    clerk_machines_delete_scope_response_t *response, void *payload);
+
+/**
+ * clerk_machines_delete_scope() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `DELETE /machines/{machine_id}/scopes/{other_machine_id}` (operationId
+ * `DeleteMachineScope`); see clerk_machines_delete_scope() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param machine_id The ID of the machine that has access to another machine.
+ *         Percent-encoded by the library.
+ * @param other_machine_id The ID of the machine that is being accessed.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_machines_delete_scope_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *machine_id,
+    const char *other_machine_id,
+    clerk_machines_delete_scope_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_machines_delete_scope_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -608,30 +948,43 @@ CLERK_EXTERN void clerk_machines_delete_scope_response_free(
 #ifndef CLERK_NO_SHORT_NAMES
 #define machines_list(...)          clerk_machines_list(__VA_ARGS__)
 #define machines_list_detailed(...) clerk_machines_list_detailed(__VA_ARGS__)
+#define machines_list_async(...)    clerk_machines_list_async(__VA_ARGS__)
 #define machines_create(...)        clerk_machines_create(__VA_ARGS__)
 #define machines_create_detailed(...)                                          \
     clerk_machines_create_detailed(__VA_ARGS__)
+#define machines_create_async(...) clerk_machines_create_async(__VA_ARGS__)
 #define machines_get(...)          clerk_machines_get(__VA_ARGS__)
 #define machines_get_detailed(...) clerk_machines_get_detailed(__VA_ARGS__)
+#define machines_get_async(...)    clerk_machines_get_async(__VA_ARGS__)
 #define machines_delete(...)       clerk_machines_delete(__VA_ARGS__)
 #define machines_delete_detailed(...)                                          \
     clerk_machines_delete_detailed(__VA_ARGS__)
-#define machines_update(...) clerk_machines_update(__VA_ARGS__)
+#define machines_delete_async(...) clerk_machines_delete_async(__VA_ARGS__)
+#define machines_update(...)       clerk_machines_update(__VA_ARGS__)
 #define machines_update_detailed(...)                                          \
     clerk_machines_update_detailed(__VA_ARGS__)
+#define machines_update_async(...)   clerk_machines_update_async(__VA_ARGS__)
 #define machines_get_secret_key(...) clerk_machines_get_secret_key(__VA_ARGS__)
 #define machines_get_secret_key_detailed(...)                                  \
     clerk_machines_get_secret_key_detailed(__VA_ARGS__)
+#define machines_get_secret_key_async(...)                                     \
+    clerk_machines_get_secret_key_async(__VA_ARGS__)
 #define machines_rotate_secret_key(...)                                        \
     clerk_machines_rotate_secret_key(__VA_ARGS__)
 #define machines_rotate_secret_key_detailed(...)                               \
     clerk_machines_rotate_secret_key_detailed(__VA_ARGS__)
+#define machines_rotate_secret_key_async(...)                                  \
+    clerk_machines_rotate_secret_key_async(__VA_ARGS__)
 #define machines_create_scope(...) clerk_machines_create_scope(__VA_ARGS__)
 #define machines_create_scope_detailed(...)                                    \
     clerk_machines_create_scope_detailed(__VA_ARGS__)
+#define machines_create_scope_async(...)                                       \
+    clerk_machines_create_scope_async(__VA_ARGS__)
 #define machines_delete_scope(...) clerk_machines_delete_scope(__VA_ARGS__)
 #define machines_delete_scope_detailed(...)                                    \
     clerk_machines_delete_scope_detailed(__VA_ARGS__)
+#define machines_delete_scope_async(...)                                       \
+    clerk_machines_delete_scope_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

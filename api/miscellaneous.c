@@ -3,6 +3,7 @@
 #include <clerk/api/miscellaneous.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -65,4 +66,24 @@ clerk_status_t clerk_miscellaneous_get_public_interstitial_detailed(
     return clerk__op_detailed(
         (void **)out, client, &miscellaneous_get_public_interstitial_op, NULL,
         params, NULL);
+}
+
+static void miscellaneous_get_public_interstitial_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_miscellaneous_get_public_interstitial_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_miscellaneous_get_public_interstitial_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_miscellaneous_get_public_interstitial_params_t *params,
+    clerk_miscellaneous_get_public_interstitial_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &miscellaneous_get_public_interstitial_op, NULL, params,
+        NULL, miscellaneous_get_public_interstitial_deliver,
+        (clerk__async_cb_t)cb, payload);
 }

@@ -9,6 +9,7 @@
 #ifndef CLERK_API_MISCELLANEOUS_H
 #define CLERK_API_MISCELLANEOUS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -110,11 +111,52 @@ clerk_miscellaneous_get_public_interstitial_detailed(
     clerk_client_t *client,
     const clerk_miscellaneous_get_public_interstitial_params_t *params);
 
+/**
+ * Completion callback of clerk_miscellaneous_get_public_interstitial_async().
+ *
+ * @param response What clerk_miscellaneous_get_public_interstitial_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_response_free()).
+ * @param payload  The payload given to
+ *         clerk_miscellaneous_get_public_interstitial_async().
+ */
+typedef void (*clerk_miscellaneous_get_public_interstitial_async_fn)(
+    clerk_response_t *response, void *payload);
+
+/**
+ * clerk_miscellaneous_get_public_interstitial() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `GET /public/interstitial` (operationId `GetPublicInterstitial`); see
+ * clerk_miscellaneous_get_public_interstitial() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters
+ *         (clerk_miscellaneous_get_public_interstitial_params_t); NULL for
+ *         none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_miscellaneous_get_public_interstitial_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_miscellaneous_get_public_interstitial_params_t *params,
+    clerk_miscellaneous_get_public_interstitial_async_fn cb,
+    void *payload);
+
 #ifndef CLERK_NO_SHORT_NAMES
 #define miscellaneous_get_public_interstitial(...)                             \
     clerk_miscellaneous_get_public_interstitial(__VA_ARGS__)
 #define miscellaneous_get_public_interstitial_detailed(...)                    \
     clerk_miscellaneous_get_public_interstitial_detailed(__VA_ARGS__)
+#define miscellaneous_get_public_interstitial_async(...)                       \
+    clerk_miscellaneous_get_public_interstitial_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/oauth_access_tokens.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -34,6 +35,24 @@ clerk_status_t clerk_oauth_access_tokens_verify_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &oauth_access_tokens_verify_op, NULL, NULL, body);
+}
+
+static void oauth_access_tokens_verify_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_oauth_access_tokens_verify_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_oauth_access_tokens_verify_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_oauth_access_tokens_verify_request_t *body,
+    clerk_oauth_access_tokens_verify_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &oauth_access_tokens_verify_op, NULL, NULL, body,
+        oauth_access_tokens_verify_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_oauth_access_tokens_verify_response_free(

@@ -10,6 +10,7 @@
 #ifndef CLERK_API_OAUTH_ACCESS_TOKENS_H
 #define CLERK_API_OAUTH_ACCESS_TOKENS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -72,6 +73,45 @@ CLERK_EXTERN clerk_status_t clerk_oauth_access_tokens_verify_detailed(
     const clerk_oauth_access_tokens_verify_request_t *body);
 
 /**
+ * Completion callback of clerk_oauth_access_tokens_verify_async().
+ *
+ * @param response What clerk_oauth_access_tokens_verify_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_oauth_access_tokens_verify_response_free()).
+ * @param payload  The payload given to
+ *         clerk_oauth_access_tokens_verify_async().
+ */
+typedef void (*clerk_oauth_access_tokens_verify_async_fn)(
+    clerk_oauth_access_tokens_verify_response_t *response, void *payload);
+
+/**
+ * clerk_oauth_access_tokens_verify() without blocking: runs on a loop, ends in
+ * a callback.
+ *
+ * `POST /oauth_applications/access_tokens/verify` (operationId
+ * `verifyOAuthAccessToken`); see clerk_oauth_access_tokens_verify() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_oauth_access_tokens_verify_request_t); copied before this
+ *         function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_oauth_access_tokens_verify_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_oauth_access_tokens_verify_request_t *body,
+    clerk_oauth_access_tokens_verify_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_oauth_access_tokens_verify_detailed(), data
  * included.
  *
@@ -85,6 +125,8 @@ CLERK_EXTERN void clerk_oauth_access_tokens_verify_response_free(
     clerk_oauth_access_tokens_verify(__VA_ARGS__)
 #define oauth_access_tokens_verify_detailed(...)                               \
     clerk_oauth_access_tokens_verify_detailed(__VA_ARGS__)
+#define oauth_access_tokens_verify_async(...)                                  \
+    clerk_oauth_access_tokens_verify_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

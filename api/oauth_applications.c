@@ -3,6 +3,7 @@
 #include <clerk/api/oauth_applications.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -48,6 +49,24 @@ clerk_status_t clerk_oauth_applications_list_detailed(
         (void **)out, client, &oauth_applications_list_op, NULL, params, NULL);
 }
 
+static void oauth_applications_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_oauth_applications_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_oauth_applications_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_oauth_applications_list_params_t *params,
+    clerk_oauth_applications_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &oauth_applications_list_op, NULL, params, NULL,
+        oauth_applications_list_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_oauth_applications_list_response_free(
     clerk_oauth_applications_list_response_t *response)
 {
@@ -81,6 +100,24 @@ clerk_status_t clerk_oauth_applications_create_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &oauth_applications_create_op, NULL, NULL, body);
+}
+
+static void oauth_applications_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_oauth_applications_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_oauth_applications_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_oauth_applications_create_request_t *body,
+    clerk_oauth_applications_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &oauth_applications_create_op, NULL, NULL, body,
+        oauth_applications_create_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_oauth_applications_create_response_free(
@@ -119,6 +156,26 @@ clerk_status_t clerk_oauth_applications_get_detailed(
         NULL);
 }
 
+static void oauth_applications_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_oauth_applications_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_oauth_applications_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *oauth_application_id,
+    clerk_oauth_applications_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { oauth_application_id };
+
+    return clerk__op_async(
+        loop, client, &oauth_applications_get_op, path_args, NULL, NULL,
+        oauth_applications_get_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_oauth_applications_get_response_free(
     clerk_oauth_applications_get_response_t *response)
 {
@@ -153,6 +210,26 @@ clerk_status_t clerk_oauth_applications_delete_detailed(
     return clerk__op_detailed(
         (void **)out, client, &oauth_applications_delete_op, path_args, NULL,
         NULL);
+}
+
+static void oauth_applications_delete_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_oauth_applications_delete_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_oauth_applications_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *oauth_application_id,
+    clerk_oauth_applications_delete_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { oauth_application_id };
+
+    return clerk__op_async(
+        loop, client, &oauth_applications_delete_op, path_args, NULL, NULL,
+        oauth_applications_delete_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_oauth_applications_delete_response_free(
@@ -197,6 +274,27 @@ clerk_status_t clerk_oauth_applications_update_detailed(
         body);
 }
 
+static void oauth_applications_update_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_oauth_applications_update_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_oauth_applications_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *oauth_application_id,
+    const clerk_oauth_applications_update_request_t *body,
+    clerk_oauth_applications_update_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { oauth_application_id };
+
+    return clerk__op_async(
+        loop, client, &oauth_applications_update_op, path_args, NULL, body,
+        oauth_applications_update_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_oauth_applications_update_response_free(
     clerk_oauth_applications_update_response_t *response)
 {
@@ -239,6 +337,27 @@ clerk_status_t clerk_oauth_applications_upload_logo_detailed(
         NULL, body);
 }
 
+static void oauth_applications_upload_logo_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_oauth_applications_upload_logo_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_oauth_applications_upload_logo_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *oauth_application_id,
+    const clerk_oauth_applications_upload_logo_request_t *body,
+    clerk_oauth_applications_upload_logo_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { oauth_application_id };
+
+    return clerk__op_async(
+        loop, client, &oauth_applications_upload_logo_op, path_args, NULL, body,
+        oauth_applications_upload_logo_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_oauth_applications_upload_logo_response_free(
     clerk_oauth_applications_upload_logo_response_t *response)
 {
@@ -273,6 +392,27 @@ clerk_status_t clerk_oauth_applications_rotate_secret_detailed(
     return clerk__op_detailed(
         (void **)out, client, &oauth_applications_rotate_secret_op, path_args,
         NULL, NULL);
+}
+
+static void oauth_applications_rotate_secret_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_oauth_applications_rotate_secret_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_oauth_applications_rotate_secret_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *oauth_application_id,
+    clerk_oauth_applications_rotate_secret_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { oauth_application_id };
+
+    return clerk__op_async(
+        loop, client, &oauth_applications_rotate_secret_op, path_args, NULL,
+        NULL, oauth_applications_rotate_secret_deliver, (clerk__async_cb_t)cb,
+        payload);
 }
 
 void clerk_oauth_applications_rotate_secret_response_free(
@@ -314,4 +454,26 @@ clerk_status_t clerk_oauth_applications_revoke_token_detailed(
     return clerk__op_detailed(
         (void **)out, client, &oauth_applications_revoke_token_op, path_args,
         NULL, body);
+}
+
+static void oauth_applications_revoke_token_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_oauth_applications_revoke_token_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_oauth_applications_revoke_token_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *oauth_application_id,
+    const clerk_oauth_applications_revoke_token_request_t *body,
+    clerk_oauth_applications_revoke_token_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { oauth_application_id };
+
+    return clerk__op_async(
+        loop, client, &oauth_applications_revoke_token_op, path_args, NULL,
+        body, oauth_applications_revoke_token_deliver, (clerk__async_cb_t)cb,
+        payload);
 }

@@ -10,6 +10,7 @@
 #ifndef CLERK_API_OAUTH_APPLICATIONS_H
 #define CLERK_API_OAUTH_APPLICATIONS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -127,6 +128,43 @@ CLERK_EXTERN clerk_status_t clerk_oauth_applications_list_detailed(
     const clerk_oauth_applications_list_params_t *params);
 
 /**
+ * Completion callback of clerk_oauth_applications_list_async().
+ *
+ * @param response What clerk_oauth_applications_list_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_oauth_applications_list_response_free()).
+ * @param payload  The payload given to clerk_oauth_applications_list_async().
+ */
+typedef void (*clerk_oauth_applications_list_async_fn)(
+    clerk_oauth_applications_list_response_t *response, void *payload);
+
+/**
+ * clerk_oauth_applications_list() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /oauth_applications` (operationId `ListOAuthApplications`); see
+ * clerk_oauth_applications_list() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_oauth_applications_list_params_t);
+ *         NULL for none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_oauth_applications_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_oauth_applications_list_params_t *params,
+    clerk_oauth_applications_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_oauth_applications_list_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -190,6 +228,44 @@ CLERK_EXTERN clerk_status_t clerk_oauth_applications_create_detailed(
     const clerk_oauth_applications_create_request_t *body);
 
 /**
+ * Completion callback of clerk_oauth_applications_create_async().
+ *
+ * @param response What clerk_oauth_applications_create_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_oauth_applications_create_response_free()).
+ * @param payload  The payload given to clerk_oauth_applications_create_async().
+ */
+typedef void (*clerk_oauth_applications_create_async_fn)(
+    clerk_oauth_applications_create_response_t *response, void *payload);
+
+/**
+ * clerk_oauth_applications_create() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /oauth_applications` (operationId `CreateOAuthApplication`); see
+ * clerk_oauth_applications_create() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_oauth_applications_create_request_t); copied before this
+ *         function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_oauth_applications_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_oauth_applications_create_request_t *body,
+    clerk_oauth_applications_create_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_oauth_applications_create_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -244,6 +320,43 @@ CLERK_EXTERN clerk_status_t clerk_oauth_applications_get_detailed(
     clerk_oauth_applications_get_response_t **out,
     clerk_client_t *client,
     const char *oauth_application_id);
+
+/**
+ * Completion callback of clerk_oauth_applications_get_async().
+ *
+ * @param response What clerk_oauth_applications_get_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_oauth_applications_get_response_free()).
+ * @param payload  The payload given to clerk_oauth_applications_get_async().
+ */
+typedef void (*clerk_oauth_applications_get_async_fn)(
+    clerk_oauth_applications_get_response_t *response, void *payload);
+
+/**
+ * clerk_oauth_applications_get() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /oauth_applications/{oauth_application_id}` (operationId
+ * `GetOAuthApplication`); see clerk_oauth_applications_get() for the details
+ * and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param oauth_application_id The ID of the OAuth application. Percent-encoded
+ *         by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_oauth_applications_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *oauth_application_id,
+    clerk_oauth_applications_get_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_oauth_applications_get_detailed(), data included.
@@ -301,6 +414,43 @@ CLERK_EXTERN clerk_status_t clerk_oauth_applications_delete_detailed(
     clerk_oauth_applications_delete_response_t **out,
     clerk_client_t *client,
     const char *oauth_application_id);
+
+/**
+ * Completion callback of clerk_oauth_applications_delete_async().
+ *
+ * @param response What clerk_oauth_applications_delete_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_oauth_applications_delete_response_free()).
+ * @param payload  The payload given to clerk_oauth_applications_delete_async().
+ */
+typedef void (*clerk_oauth_applications_delete_async_fn)(
+    clerk_oauth_applications_delete_response_t *response, void *payload);
+
+/**
+ * clerk_oauth_applications_delete() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `DELETE /oauth_applications/{oauth_application_id}` (operationId
+ * `DeleteOAuthApplication`); see clerk_oauth_applications_delete() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param oauth_application_id The ID of the OAuth application to delete.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_oauth_applications_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *oauth_application_id,
+    clerk_oauth_applications_delete_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_oauth_applications_delete_detailed(), data included.
@@ -368,6 +518,47 @@ CLERK_EXTERN clerk_status_t clerk_oauth_applications_update_detailed(
     clerk_client_t *client,
     const char *oauth_application_id,
     const clerk_oauth_applications_update_request_t *body);
+
+/**
+ * Completion callback of clerk_oauth_applications_update_async().
+ *
+ * @param response What clerk_oauth_applications_update_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_oauth_applications_update_response_free()).
+ * @param payload  The payload given to clerk_oauth_applications_update_async().
+ */
+typedef void (*clerk_oauth_applications_update_async_fn)(
+    clerk_oauth_applications_update_response_t *response, void *payload);
+
+/**
+ * clerk_oauth_applications_update() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `PATCH /oauth_applications/{oauth_application_id}` (operationId
+ * `UpdateOAuthApplication`); see clerk_oauth_applications_update() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param oauth_application_id The ID of the OAuth application to update.
+ *         Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_oauth_applications_update_request_t); copied before this
+ *         function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_oauth_applications_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *oauth_application_id,
+    const clerk_oauth_applications_update_request_t *body,
+    clerk_oauth_applications_update_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_oauth_applications_update_detailed(), data included.
@@ -442,6 +633,48 @@ CLERK_EXTERN clerk_status_t clerk_oauth_applications_upload_logo_detailed(
     const clerk_oauth_applications_upload_logo_request_t *body);
 
 /**
+ * Completion callback of clerk_oauth_applications_upload_logo_async().
+ *
+ * @param response What clerk_oauth_applications_upload_logo_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_oauth_applications_upload_logo_response_free()).
+ * @param payload  The payload given to
+ *         clerk_oauth_applications_upload_logo_async().
+ */
+typedef void (*clerk_oauth_applications_upload_logo_async_fn)(
+    clerk_oauth_applications_upload_logo_response_t *response, void *payload);
+
+/**
+ * clerk_oauth_applications_upload_logo() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `PUT /oauth_applications/{oauth_application_id}/logo` (operationId
+ * `UploadOAuthApplicationLogo`); see clerk_oauth_applications_upload_logo() for
+ * the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param oauth_application_id The ID of the OAuth application for which to
+ *         upload a logo. Percent-encoded by the library.
+ * @param body    The multipart request body
+ *         (clerk_oauth_applications_upload_logo_request_t); copied before this
+ *         function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_oauth_applications_upload_logo_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *oauth_application_id,
+    const clerk_oauth_applications_upload_logo_request_t *body,
+    clerk_oauth_applications_upload_logo_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_oauth_applications_upload_logo_detailed(), data
  * included.
  *
@@ -504,6 +737,44 @@ CLERK_EXTERN clerk_status_t clerk_oauth_applications_rotate_secret_detailed(
     const char *oauth_application_id);
 
 /**
+ * Completion callback of clerk_oauth_applications_rotate_secret_async().
+ *
+ * @param response What clerk_oauth_applications_rotate_secret_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_oauth_applications_rotate_secret_response_free()).
+ * @param payload  The payload given to
+ *         clerk_oauth_applications_rotate_secret_async().
+ */
+typedef void (*clerk_oauth_applications_rotate_secret_async_fn)(
+    clerk_oauth_applications_rotate_secret_response_t *response, void *payload);
+
+/**
+ * clerk_oauth_applications_rotate_secret() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `POST /oauth_applications/{oauth_application_id}/rotate_secret` (operationId
+ * `RotateOAuthApplicationSecret`); see clerk_oauth_applications_rotate_secret()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param oauth_application_id The ID of the OAuth application for which to
+ *         rotate the client secret. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_oauth_applications_rotate_secret_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *oauth_application_id,
+    clerk_oauth_applications_rotate_secret_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_oauth_applications_rotate_secret_detailed(), data
  * included.
  *
@@ -563,37 +834,95 @@ CLERK_EXTERN clerk_status_t clerk_oauth_applications_revoke_token_detailed(
     const char *oauth_application_id,
     const clerk_oauth_applications_revoke_token_request_t *body);
 
+/**
+ * Completion callback of clerk_oauth_applications_revoke_token_async().
+ *
+ * @param response What clerk_oauth_applications_revoke_token_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_response_free()).
+ * @param payload  The payload given to
+ *         clerk_oauth_applications_revoke_token_async().
+ */
+typedef void (*clerk_oauth_applications_revoke_token_async_fn)(
+    clerk_response_t *response, void *payload);
+
+/**
+ * clerk_oauth_applications_revoke_token() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `POST /oauth_applications/{oauth_application_id}/revoke_token` (operationId
+ * `RevokeOAuthApplicationToken`); see clerk_oauth_applications_revoke_token()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param oauth_application_id The ID of the OAuth application for which to
+ *         revoke the token. Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_oauth_applications_revoke_token_request_t); copied before this
+ *         function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_oauth_applications_revoke_token_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *oauth_application_id,
+    const clerk_oauth_applications_revoke_token_request_t *body,
+    clerk_oauth_applications_revoke_token_async_fn cb,
+    void *payload);
+
 #ifndef CLERK_NO_SHORT_NAMES
 #define oauth_applications_list(...) clerk_oauth_applications_list(__VA_ARGS__)
 #define oauth_applications_list_detailed(...)                                  \
     clerk_oauth_applications_list_detailed(__VA_ARGS__)
+#define oauth_applications_list_async(...)                                     \
+    clerk_oauth_applications_list_async(__VA_ARGS__)
 #define oauth_applications_create(...)                                         \
     clerk_oauth_applications_create(__VA_ARGS__)
 #define oauth_applications_create_detailed(...)                                \
     clerk_oauth_applications_create_detailed(__VA_ARGS__)
+#define oauth_applications_create_async(...)                                   \
+    clerk_oauth_applications_create_async(__VA_ARGS__)
 #define oauth_applications_get(...) clerk_oauth_applications_get(__VA_ARGS__)
 #define oauth_applications_get_detailed(...)                                   \
     clerk_oauth_applications_get_detailed(__VA_ARGS__)
+#define oauth_applications_get_async(...)                                      \
+    clerk_oauth_applications_get_async(__VA_ARGS__)
 #define oauth_applications_delete(...)                                         \
     clerk_oauth_applications_delete(__VA_ARGS__)
 #define oauth_applications_delete_detailed(...)                                \
     clerk_oauth_applications_delete_detailed(__VA_ARGS__)
+#define oauth_applications_delete_async(...)                                   \
+    clerk_oauth_applications_delete_async(__VA_ARGS__)
 #define oauth_applications_update(...)                                         \
     clerk_oauth_applications_update(__VA_ARGS__)
 #define oauth_applications_update_detailed(...)                                \
     clerk_oauth_applications_update_detailed(__VA_ARGS__)
+#define oauth_applications_update_async(...)                                   \
+    clerk_oauth_applications_update_async(__VA_ARGS__)
 #define oauth_applications_upload_logo(...)                                    \
     clerk_oauth_applications_upload_logo(__VA_ARGS__)
 #define oauth_applications_upload_logo_detailed(...)                           \
     clerk_oauth_applications_upload_logo_detailed(__VA_ARGS__)
+#define oauth_applications_upload_logo_async(...)                              \
+    clerk_oauth_applications_upload_logo_async(__VA_ARGS__)
 #define oauth_applications_rotate_secret(...)                                  \
     clerk_oauth_applications_rotate_secret(__VA_ARGS__)
 #define oauth_applications_rotate_secret_detailed(...)                         \
     clerk_oauth_applications_rotate_secret_detailed(__VA_ARGS__)
+#define oauth_applications_rotate_secret_async(...)                            \
+    clerk_oauth_applications_rotate_secret_async(__VA_ARGS__)
 #define oauth_applications_revoke_token(...)                                   \
     clerk_oauth_applications_revoke_token(__VA_ARGS__)
 #define oauth_applications_revoke_token_detailed(...)                          \
     clerk_oauth_applications_revoke_token_detailed(__VA_ARGS__)
+#define oauth_applications_revoke_token_async(...)                             \
+    clerk_oauth_applications_revoke_token_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/organization_domains.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -101,6 +102,27 @@ clerk_status_t clerk_organization_domains_list_detailed(
         NULL);
 }
 
+static void organization_domains_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_domains_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_domains_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organization_domains_list_params_t *params,
+    clerk_organization_domains_list_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id };
+
+    return clerk__op_async(
+        loop, client, &organization_domains_list_op, path_args, params, NULL,
+        organization_domains_list_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_organization_domains_list_response_free(
     clerk_organization_domains_list_response_t *response)
 {
@@ -143,6 +165,27 @@ clerk_status_t clerk_organization_domains_create_detailed(
         body);
 }
 
+static void organization_domains_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_domains_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_domains_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organization_domains_create_request_t *body,
+    clerk_organization_domains_create_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id };
+
+    return clerk__op_async(
+        loop, client, &organization_domains_create_op, path_args, NULL, body,
+        organization_domains_create_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_organization_domains_create_response_free(
     clerk_organization_domains_create_response_t *response)
 {
@@ -178,6 +221,27 @@ clerk_status_t clerk_organization_domains_delete_detailed(
     return clerk__op_detailed(
         (void **)out, client, &organization_domains_delete_op, path_args, NULL,
         NULL);
+}
+
+static void organization_domains_delete_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_domains_delete_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_domains_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const char *domain_id,
+    clerk_organization_domains_delete_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id, domain_id };
+
+    return clerk__op_async(
+        loop, client, &organization_domains_delete_op, path_args, NULL, NULL,
+        organization_domains_delete_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_organization_domains_delete_response_free(
@@ -224,6 +288,28 @@ clerk_status_t clerk_organization_domains_update_detailed(
         body);
 }
 
+static void organization_domains_update_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_domains_update_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_domains_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const char *domain_id,
+    const clerk_organization_domains_update_request_t *body,
+    clerk_organization_domains_update_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id, domain_id };
+
+    return clerk__op_async(
+        loop, client, &organization_domains_update_op, path_args, NULL, body,
+        organization_domains_update_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_organization_domains_update_response_free(
     clerk_organization_domains_update_response_t *response)
 {
@@ -261,6 +347,29 @@ clerk_status_t clerk_organization_domains_verify_ownership_detailed(
     return clerk__op_detailed(
         (void **)out, client, &organization_domains_verify_ownership_op,
         path_args, NULL, NULL);
+}
+
+static void organization_domains_verify_ownership_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_domains_verify_ownership_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_organization_domains_verify_ownership_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const char *domain_id,
+    clerk_organization_domains_verify_ownership_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id, domain_id };
+
+    return clerk__op_async(
+        loop, client, &organization_domains_verify_ownership_op, path_args,
+        NULL, NULL, organization_domains_verify_ownership_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_organization_domains_verify_ownership_response_free(
@@ -323,6 +432,24 @@ clerk_status_t clerk_organization_domains_list_all_detailed(
     return clerk__op_detailed(
         (void **)out, client, &organization_domains_list_all_op, NULL, params,
         NULL);
+}
+
+static void organization_domains_list_all_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_domains_list_all_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_domains_list_all_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_organization_domains_list_all_params_t *params,
+    clerk_organization_domains_list_all_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &organization_domains_list_all_op, NULL, params, NULL,
+        organization_domains_list_all_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_organization_domains_list_all_response_free(

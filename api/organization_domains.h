@@ -9,6 +9,7 @@
 #ifndef CLERK_API_ORGANIZATION_DOMAINS_H
 #define CLERK_API_ORGANIZATION_DOMAINS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -150,6 +151,45 @@ CLERK_EXTERN clerk_status_t clerk_organization_domains_list_detailed(
     const clerk_organization_domains_list_params_t *params);
 
 /**
+ * Completion callback of clerk_organization_domains_list_async().
+ *
+ * @param response What clerk_organization_domains_list_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_organization_domains_list_response_free()).
+ * @param payload  The payload given to clerk_organization_domains_list_async().
+ */
+typedef void (*clerk_organization_domains_list_async_fn)(
+    clerk_organization_domains_list_response_t *response, void *payload);
+
+/**
+ * clerk_organization_domains_list() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /organizations/{organization_id}/domains` (operationId
+ * `ListOrganizationDomains`); see clerk_organization_domains_list() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The organization ID. Percent-encoded by the library.
+ * @param params  Query parameters (clerk_organization_domains_list_params_t);
+ *         NULL for none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_domains_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organization_domains_list_params_t *params,
+    clerk_organization_domains_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_organization_domains_list_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -218,6 +258,48 @@ CLERK_EXTERN clerk_status_t clerk_organization_domains_create_detailed(
     const clerk_organization_domains_create_request_t *body);
 
 /**
+ * Completion callback of clerk_organization_domains_create_async().
+ *
+ * @param response What clerk_organization_domains_create_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_organization_domains_create_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_domains_create_async().
+ */
+typedef void (*clerk_organization_domains_create_async_fn)(
+    clerk_organization_domains_create_response_t *response, void *payload);
+
+/**
+ * clerk_organization_domains_create() without blocking: runs on a loop, ends in
+ * a callback.
+ *
+ * `POST /organizations/{organization_id}/domains` (operationId
+ * `CreateOrganizationDomain`); see clerk_organization_domains_create() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The ID of the organization where the new domain will
+ *         be created. Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_organization_domains_create_request_t); copied before this
+ *         function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_domains_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organization_domains_create_request_t *body,
+    clerk_organization_domains_create_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_organization_domains_create_detailed(), data
  * included.
  *
@@ -278,6 +360,46 @@ CLERK_EXTERN clerk_status_t clerk_organization_domains_delete_detailed(
     clerk_client_t *client,
     const char *organization_id,
     const char *domain_id);
+
+/**
+ * Completion callback of clerk_organization_domains_delete_async().
+ *
+ * @param response What clerk_organization_domains_delete_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_organization_domains_delete_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_domains_delete_async().
+ */
+typedef void (*clerk_organization_domains_delete_async_fn)(
+    clerk_organization_domains_delete_response_t *response, void *payload);
+
+/**
+ * clerk_organization_domains_delete() without blocking: runs on a loop, ends in
+ * a callback.
+ *
+ * `DELETE /organizations/{organization_id}/domains/{domain_id}` (operationId
+ * `DeleteOrganizationDomain`); see clerk_organization_domains_delete() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The ID of the organization to which the domain
+ *         belongs. Percent-encoded by the library.
+ * @param domain_id The ID of the domain. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_domains_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const char *domain_id,
+    clerk_organization_domains_delete_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_organization_domains_delete_detailed(), data
@@ -352,6 +474,50 @@ CLERK_EXTERN clerk_status_t clerk_organization_domains_update_detailed(
     const clerk_organization_domains_update_request_t *body);
 
 /**
+ * Completion callback of clerk_organization_domains_update_async().
+ *
+ * @param response What clerk_organization_domains_update_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_organization_domains_update_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_domains_update_async().
+ */
+typedef void (*clerk_organization_domains_update_async_fn)(
+    clerk_organization_domains_update_response_t *response, void *payload);
+
+/**
+ * clerk_organization_domains_update() without blocking: runs on a loop, ends in
+ * a callback.
+ *
+ * `PATCH /organizations/{organization_id}/domains/{domain_id}` (operationId
+ * `UpdateOrganizationDomain`); see clerk_organization_domains_update() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The ID of the organization to which the domain
+ *         belongs. Percent-encoded by the library.
+ * @param domain_id The ID of the domain. Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_organization_domains_update_request_t); copied before this
+ *         function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_domains_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const char *domain_id,
+    const clerk_organization_domains_update_request_t *body,
+    clerk_organization_domains_update_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_organization_domains_update_detailed(), data
  * included.
  *
@@ -422,6 +588,48 @@ clerk_organization_domains_verify_ownership_detailed(
     clerk_client_t *client,
     const char *organization_id,
     const char *domain_id);
+
+/**
+ * Completion callback of clerk_organization_domains_verify_ownership_async().
+ *
+ * @param response What clerk_organization_domains_verify_ownership_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_organization_domains_verify_ownership_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_domains_verify_ownership_async().
+ */
+typedef void (*clerk_organization_domains_verify_ownership_async_fn)(
+    clerk_organization_domains_verify_ownership_response_t *response,
+    void *payload);
+
+/**
+ * clerk_organization_domains_verify_ownership() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `POST /organizations/{organization_id}/domains/{domain_id}/verify_ownership`
+ * (operationId `VerifyOrganizationDomainOwnership`); see
+ * clerk_organization_domains_verify_ownership() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The ID of the organization to which the domain
+ *         belongs. Percent-encoded by the library.
+ * @param domain_id The ID of the domain. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_domains_verify_ownership_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const char *domain_id,
+    clerk_organization_domains_verify_ownership_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_organization_domains_verify_ownership_detailed(),
@@ -565,6 +773,45 @@ CLERK_EXTERN clerk_status_t clerk_organization_domains_list_all_detailed(
     const clerk_organization_domains_list_all_params_t *params);
 
 /**
+ * Completion callback of clerk_organization_domains_list_all_async().
+ *
+ * @param response What clerk_organization_domains_list_all_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_organization_domains_list_all_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_domains_list_all_async().
+ */
+typedef void (*clerk_organization_domains_list_all_async_fn)(
+    clerk_organization_domains_list_all_response_t *response, void *payload);
+
+/**
+ * clerk_organization_domains_list_all() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `GET /organization_domains` (operationId `ListAllOrganizationDomains`); see
+ * clerk_organization_domains_list_all() for the details and clerk/async.h for
+ * loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters
+ *         (clerk_organization_domains_list_all_params_t); NULL for none; copied
+ *         before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_domains_list_all_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_organization_domains_list_all_params_t *params,
+    clerk_organization_domains_list_all_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_organization_domains_list_all_detailed(), data
  * included.
  *
@@ -578,26 +825,38 @@ CLERK_EXTERN void clerk_organization_domains_list_all_response_free(
     clerk_organization_domains_list(__VA_ARGS__)
 #define organization_domains_list_detailed(...)                                \
     clerk_organization_domains_list_detailed(__VA_ARGS__)
+#define organization_domains_list_async(...)                                   \
+    clerk_organization_domains_list_async(__VA_ARGS__)
 #define organization_domains_create(...)                                       \
     clerk_organization_domains_create(__VA_ARGS__)
 #define organization_domains_create_detailed(...)                              \
     clerk_organization_domains_create_detailed(__VA_ARGS__)
+#define organization_domains_create_async(...)                                 \
+    clerk_organization_domains_create_async(__VA_ARGS__)
 #define organization_domains_delete(...)                                       \
     clerk_organization_domains_delete(__VA_ARGS__)
 #define organization_domains_delete_detailed(...)                              \
     clerk_organization_domains_delete_detailed(__VA_ARGS__)
+#define organization_domains_delete_async(...)                                 \
+    clerk_organization_domains_delete_async(__VA_ARGS__)
 #define organization_domains_update(...)                                       \
     clerk_organization_domains_update(__VA_ARGS__)
 #define organization_domains_update_detailed(...)                              \
     clerk_organization_domains_update_detailed(__VA_ARGS__)
+#define organization_domains_update_async(...)                                 \
+    clerk_organization_domains_update_async(__VA_ARGS__)
 #define organization_domains_verify_ownership(...)                             \
     clerk_organization_domains_verify_ownership(__VA_ARGS__)
 #define organization_domains_verify_ownership_detailed(...)                    \
     clerk_organization_domains_verify_ownership_detailed(__VA_ARGS__)
+#define organization_domains_verify_ownership_async(...)                       \
+    clerk_organization_domains_verify_ownership_async(__VA_ARGS__)
 #define organization_domains_list_all(...)                                     \
     clerk_organization_domains_list_all(__VA_ARGS__)
 #define organization_domains_list_all_detailed(...)                            \
     clerk_organization_domains_list_all_detailed(__VA_ARGS__)
+#define organization_domains_list_all_async(...)                               \
+    clerk_organization_domains_list_all_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/organization_invitations.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -93,6 +94,25 @@ clerk_status_t clerk_organization_invitations_get_all_detailed(
         params, NULL);
 }
 
+static void organization_invitations_get_all_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_invitations_get_all_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_invitations_get_all_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_organization_invitations_get_all_params_t *params,
+    clerk_organization_invitations_get_all_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &organization_invitations_get_all_op, NULL, params, NULL,
+        organization_invitations_get_all_deliver, (clerk__async_cb_t)cb,
+        payload);
+}
+
 void clerk_organization_invitations_get_all_response_free(
     clerk_organization_invitations_get_all_response_t *response)
 {
@@ -150,6 +170,28 @@ clerk_status_t clerk_organization_invitations_list_detailed(
         params, NULL);
 }
 
+static void organization_invitations_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_invitations_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_invitations_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organization_invitations_list_params_t *params,
+    clerk_organization_invitations_list_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id };
+
+    return clerk__op_async(
+        loop, client, &organization_invitations_list_op, path_args, params,
+        NULL, organization_invitations_list_deliver, (clerk__async_cb_t)cb,
+        payload);
+}
+
 void clerk_organization_invitations_list_response_free(
     clerk_organization_invitations_list_response_t *response)
 {
@@ -190,6 +232,28 @@ clerk_status_t clerk_organization_invitations_create_detailed(
     return clerk__op_detailed(
         (void **)out, client, &organization_invitations_create_op, path_args,
         NULL, body);
+}
+
+static void organization_invitations_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_invitations_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_invitations_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organization_invitations_create_request_t *body,
+    clerk_organization_invitations_create_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id };
+
+    return clerk__op_async(
+        loop, client, &organization_invitations_create_op, path_args, NULL,
+        body, organization_invitations_create_deliver, (clerk__async_cb_t)cb,
+        payload);
 }
 
 void clerk_organization_invitations_create_response_free(
@@ -234,6 +298,29 @@ clerk_status_t clerk_organization_invitations_bulk_create_detailed(
     return clerk__op_detailed(
         (void **)out, client, &organization_invitations_bulk_create_op,
         path_args, NULL, body);
+}
+
+static void organization_invitations_bulk_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_invitations_bulk_create_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_organization_invitations_bulk_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organization_invitations_bulk_create_request_item_array_t *body,
+    clerk_organization_invitations_bulk_create_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id };
+
+    return clerk__op_async(
+        loop, client, &organization_invitations_bulk_create_op, path_args, NULL,
+        body, organization_invitations_bulk_create_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_organization_invitations_bulk_create_response_free(
@@ -288,6 +375,29 @@ clerk_status_t clerk_organization_invitations_list_pending_detailed(
         path_args, params, NULL);
 }
 
+static void organization_invitations_list_pending_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_invitations_list_pending_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_organization_invitations_list_pending_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organization_invitations_list_pending_params_t *params,
+    clerk_organization_invitations_list_pending_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id };
+
+    return clerk__op_async(
+        loop, client, &organization_invitations_list_pending_op, path_args,
+        params, NULL, organization_invitations_list_pending_deliver,
+        (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_organization_invitations_list_pending_response_free(
     clerk_organization_invitations_list_pending_response_t *response)
 {
@@ -326,6 +436,27 @@ clerk_status_t clerk_organization_invitations_get_detailed(
     return clerk__op_detailed(
         (void **)out, client, &organization_invitations_get_op, path_args, NULL,
         NULL);
+}
+
+static void organization_invitations_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_invitations_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_invitations_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const char *invitation_id,
+    clerk_organization_invitations_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id, invitation_id };
+
+    return clerk__op_async(
+        loop, client, &organization_invitations_get_op, path_args, NULL, NULL,
+        organization_invitations_get_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_organization_invitations_get_response_free(
@@ -371,6 +502,29 @@ clerk_status_t clerk_organization_invitations_revoke_detailed(
     return clerk__op_detailed(
         (void **)out, client, &organization_invitations_revoke_op, path_args,
         NULL, body);
+}
+
+static void organization_invitations_revoke_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_invitations_revoke_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_invitations_revoke_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const char *invitation_id,
+    const clerk_organization_invitations_revoke_request_t *body,
+    clerk_organization_invitations_revoke_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id, invitation_id };
+
+    return clerk__op_async(
+        loop, client, &organization_invitations_revoke_op, path_args, NULL,
+        body, organization_invitations_revoke_deliver, (clerk__async_cb_t)cb,
+        payload);
 }
 
 void clerk_organization_invitations_revoke_response_free(

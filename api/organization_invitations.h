@@ -9,6 +9,7 @@
 #ifndef CLERK_API_ORGANIZATION_INVITATIONS_H
 #define CLERK_API_ORGANIZATION_INVITATIONS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -168,6 +169,46 @@ CLERK_EXTERN clerk_status_t clerk_organization_invitations_get_all_detailed(
     const clerk_organization_invitations_get_all_params_t *params);
 
 /**
+ * Completion callback of clerk_organization_invitations_get_all_async().
+ *
+ * @param response What clerk_organization_invitations_get_all_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_organization_invitations_get_all_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_invitations_get_all_async().
+ */
+typedef void (*clerk_organization_invitations_get_all_async_fn)(
+    clerk_organization_invitations_get_all_response_t *response, void *payload);
+
+/**
+ * clerk_organization_invitations_get_all() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `GET /organization_invitations` (operationId
+ * `ListInstanceOrganizationInvitations`); see
+ * clerk_organization_invitations_get_all() for the details and clerk/async.h
+ * for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters
+ *         (clerk_organization_invitations_get_all_params_t); NULL for none;
+ *         copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_invitations_get_all_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_organization_invitations_get_all_params_t *params,
+    clerk_organization_invitations_get_all_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_organization_invitations_get_all_detailed(), data
  * included.
  *
@@ -286,6 +327,47 @@ CLERK_EXTERN clerk_status_t clerk_organization_invitations_list_detailed(
     const clerk_organization_invitations_list_params_t *params);
 
 /**
+ * Completion callback of clerk_organization_invitations_list_async().
+ *
+ * @param response What clerk_organization_invitations_list_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_organization_invitations_list_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_invitations_list_async().
+ */
+typedef void (*clerk_organization_invitations_list_async_fn)(
+    clerk_organization_invitations_list_response_t *response, void *payload);
+
+/**
+ * clerk_organization_invitations_list() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `GET /organizations/{organization_id}/invitations` (operationId
+ * `ListOrganizationInvitations`); see clerk_organization_invitations_list() for
+ * the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The organization ID. Percent-encoded by the library.
+ * @param params  Query parameters
+ *         (clerk_organization_invitations_list_params_t); NULL for none; copied
+ *         before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_invitations_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organization_invitations_list_params_t *params,
+    clerk_organization_invitations_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_organization_invitations_list_detailed(), data
  * included.
  *
@@ -375,6 +457,48 @@ CLERK_EXTERN clerk_status_t clerk_organization_invitations_create_detailed(
     clerk_client_t *client,
     const char *organization_id,
     const clerk_organization_invitations_create_request_t *body);
+
+/**
+ * Completion callback of clerk_organization_invitations_create_async().
+ *
+ * @param response What clerk_organization_invitations_create_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_organization_invitations_create_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_invitations_create_async().
+ */
+typedef void (*clerk_organization_invitations_create_async_fn)(
+    clerk_organization_invitations_create_response_t *response, void *payload);
+
+/**
+ * clerk_organization_invitations_create() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `POST /organizations/{organization_id}/invitations` (operationId
+ * `CreateOrganizationInvitation`); see clerk_organization_invitations_create()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The ID of the organization for which to send the
+ *         invitation. Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_organization_invitations_create_request_t); copied before this
+ *         function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_invitations_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organization_invitations_create_request_t *body,
+    clerk_organization_invitations_create_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_organization_invitations_create_detailed(), data
@@ -467,6 +591,49 @@ CLERK_EXTERN clerk_status_t clerk_organization_invitations_bulk_create_detailed(
     const char *organization_id,
     const clerk_organization_invitations_bulk_create_request_item_array_t
         *body);
+
+/**
+ * Completion callback of clerk_organization_invitations_bulk_create_async().
+ *
+ * @param response What clerk_organization_invitations_bulk_create_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_organization_invitations_bulk_create_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_invitations_bulk_create_async().
+ */
+typedef void (*clerk_organization_invitations_bulk_create_async_fn)(
+    clerk_organization_invitations_bulk_create_response_t *response,
+    void *payload);
+
+/**
+ * clerk_organization_invitations_bulk_create() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `POST /organizations/{organization_id}/invitations/bulk` (operationId
+ * `CreateOrganizationInvitationBulk`); see
+ * clerk_organization_invitations_bulk_create() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The organization ID. Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_organization_invitations_bulk_create_request_item_array_t);
+ *         copied before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_invitations_bulk_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organization_invitations_bulk_create_request_item_array_t *body,
+    clerk_organization_invitations_bulk_create_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_organization_invitations_bulk_create_detailed(),
@@ -571,6 +738,52 @@ clerk_organization_invitations_list_pending_detailed(
     const clerk_organization_invitations_list_pending_params_t *params);
 
 /**
+ * Completion callback of clerk_organization_invitations_list_pending_async().
+ *
+ * @param response What clerk_organization_invitations_list_pending_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_organization_invitations_list_pending_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_invitations_list_pending_async().
+ */
+typedef void (*clerk_organization_invitations_list_pending_async_fn)(
+    clerk_organization_invitations_list_pending_response_t *response,
+    void *payload);
+
+/**
+ * clerk_organization_invitations_list_pending() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `GET /organizations/{organization_id}/invitations/pending` (operationId
+ * `ListPendingOrganizationInvitations`); see
+ * clerk_organization_invitations_list_pending() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @deprecated The spec marks this operation deprecated.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The organization ID. Percent-encoded by the library.
+ * @param params  Query parameters
+ *         (clerk_organization_invitations_list_pending_params_t); NULL for
+ *         none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN CLERK_DEPRECATED clerk_call_id_t
+clerk_organization_invitations_list_pending_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organization_invitations_list_pending_params_t *params,
+    clerk_organization_invitations_list_pending_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_organization_invitations_list_pending_detailed(),
  * data included.
  *
@@ -634,6 +847,47 @@ CLERK_EXTERN clerk_status_t clerk_organization_invitations_get_detailed(
     clerk_client_t *client,
     const char *organization_id,
     const char *invitation_id);
+
+/**
+ * Completion callback of clerk_organization_invitations_get_async().
+ *
+ * @param response What clerk_organization_invitations_get_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_organization_invitations_get_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_invitations_get_async().
+ */
+typedef void (*clerk_organization_invitations_get_async_fn)(
+    clerk_organization_invitations_get_response_t *response, void *payload);
+
+/**
+ * clerk_organization_invitations_get() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `GET /organizations/{organization_id}/invitations/{invitation_id}`
+ * (operationId `GetOrganizationInvitation`); see
+ * clerk_organization_invitations_get() for the details and clerk/async.h for
+ * loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The organization ID. Percent-encoded by the library.
+ * @param invitation_id The organization invitation ID. Percent-encoded by the
+ *         library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_invitations_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const char *invitation_id,
+    clerk_organization_invitations_get_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_organization_invitations_get_detailed(), data
@@ -714,6 +968,51 @@ CLERK_EXTERN clerk_status_t clerk_organization_invitations_revoke_detailed(
     const clerk_organization_invitations_revoke_request_t *body);
 
 /**
+ * Completion callback of clerk_organization_invitations_revoke_async().
+ *
+ * @param response What clerk_organization_invitations_revoke_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_organization_invitations_revoke_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_invitations_revoke_async().
+ */
+typedef void (*clerk_organization_invitations_revoke_async_fn)(
+    clerk_organization_invitations_revoke_response_t *response, void *payload);
+
+/**
+ * clerk_organization_invitations_revoke() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `POST /organizations/{organization_id}/invitations/{invitation_id}/revoke`
+ * (operationId `RevokeOrganizationInvitation`); see
+ * clerk_organization_invitations_revoke() for the details and clerk/async.h for
+ * loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The organization ID. Percent-encoded by the library.
+ * @param invitation_id The organization invitation ID. Percent-encoded by the
+ *         library.
+ * @param body    The JSON request body
+ *         (clerk_organization_invitations_revoke_request_t); copied before this
+ *         function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_invitations_revoke_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const char *invitation_id,
+    const clerk_organization_invitations_revoke_request_t *body,
+    clerk_organization_invitations_revoke_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_organization_invitations_revoke_detailed(), data
  * included.
  *
@@ -727,30 +1026,44 @@ CLERK_EXTERN void clerk_organization_invitations_revoke_response_free(
     clerk_organization_invitations_get_all(__VA_ARGS__)
 #define organization_invitations_get_all_detailed(...)                         \
     clerk_organization_invitations_get_all_detailed(__VA_ARGS__)
+#define organization_invitations_get_all_async(...)                            \
+    clerk_organization_invitations_get_all_async(__VA_ARGS__)
 #define organization_invitations_list(...)                                     \
     clerk_organization_invitations_list(__VA_ARGS__)
 #define organization_invitations_list_detailed(...)                            \
     clerk_organization_invitations_list_detailed(__VA_ARGS__)
+#define organization_invitations_list_async(...)                               \
+    clerk_organization_invitations_list_async(__VA_ARGS__)
 #define organization_invitations_create(...)                                   \
     clerk_organization_invitations_create(__VA_ARGS__)
 #define organization_invitations_create_detailed(...)                          \
     clerk_organization_invitations_create_detailed(__VA_ARGS__)
+#define organization_invitations_create_async(...)                             \
+    clerk_organization_invitations_create_async(__VA_ARGS__)
 #define organization_invitations_bulk_create(...)                              \
     clerk_organization_invitations_bulk_create(__VA_ARGS__)
 #define organization_invitations_bulk_create_detailed(...)                     \
     clerk_organization_invitations_bulk_create_detailed(__VA_ARGS__)
+#define organization_invitations_bulk_create_async(...)                        \
+    clerk_organization_invitations_bulk_create_async(__VA_ARGS__)
 #define organization_invitations_list_pending(...)                             \
     clerk_organization_invitations_list_pending(__VA_ARGS__)
 #define organization_invitations_list_pending_detailed(...)                    \
     clerk_organization_invitations_list_pending_detailed(__VA_ARGS__)
+#define organization_invitations_list_pending_async(...)                       \
+    clerk_organization_invitations_list_pending_async(__VA_ARGS__)
 #define organization_invitations_get(...)                                      \
     clerk_organization_invitations_get(__VA_ARGS__)
 #define organization_invitations_get_detailed(...)                             \
     clerk_organization_invitations_get_detailed(__VA_ARGS__)
+#define organization_invitations_get_async(...)                                \
+    clerk_organization_invitations_get_async(__VA_ARGS__)
 #define organization_invitations_revoke(...)                                   \
     clerk_organization_invitations_revoke(__VA_ARGS__)
 #define organization_invitations_revoke_detailed(...)                          \
     clerk_organization_invitations_revoke_detailed(__VA_ARGS__)
+#define organization_invitations_revoke_async(...)                             \
+    clerk_organization_invitations_revoke_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

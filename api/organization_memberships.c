@@ -3,6 +3,7 @@
 #include <clerk/api/organization_memberships.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -100,6 +101,28 @@ clerk_status_t clerk_organization_memberships_list_detailed(
         params, NULL);
 }
 
+static void organization_memberships_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_memberships_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_memberships_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organization_memberships_list_params_t *params,
+    clerk_organization_memberships_list_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id };
+
+    return clerk__op_async(
+        loop, client, &organization_memberships_list_op, path_args, params,
+        NULL, organization_memberships_list_deliver, (clerk__async_cb_t)cb,
+        payload);
+}
+
 void clerk_organization_memberships_list_response_free(
     clerk_organization_memberships_list_response_t *response)
 {
@@ -142,6 +165,28 @@ clerk_status_t clerk_organization_memberships_create_detailed(
         NULL, body);
 }
 
+static void organization_memberships_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_memberships_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_memberships_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organization_memberships_create_request_t *body,
+    clerk_organization_memberships_create_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id };
+
+    return clerk__op_async(
+        loop, client, &organization_memberships_create_op, path_args, NULL,
+        body, organization_memberships_create_deliver, (clerk__async_cb_t)cb,
+        payload);
+}
+
 void clerk_organization_memberships_create_response_free(
     clerk_organization_memberships_create_response_t *response)
 {
@@ -177,6 +222,28 @@ clerk_status_t clerk_organization_memberships_delete_detailed(
     return clerk__op_detailed(
         (void **)out, client, &organization_memberships_delete_op, path_args,
         NULL, NULL);
+}
+
+static void organization_memberships_delete_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_memberships_delete_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_memberships_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const char *user_id,
+    clerk_organization_memberships_delete_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id, user_id };
+
+    return clerk__op_async(
+        loop, client, &organization_memberships_delete_op, path_args, NULL,
+        NULL, organization_memberships_delete_deliver, (clerk__async_cb_t)cb,
+        payload);
 }
 
 void clerk_organization_memberships_delete_response_free(
@@ -223,6 +290,29 @@ clerk_status_t clerk_organization_memberships_update_detailed(
         NULL, body);
 }
 
+static void organization_memberships_update_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_memberships_update_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_memberships_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const char *user_id,
+    const clerk_organization_memberships_update_request_t *body,
+    clerk_organization_memberships_update_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id, user_id };
+
+    return clerk__op_async(
+        loop, client, &organization_memberships_update_op, path_args, NULL,
+        body, organization_memberships_update_deliver, (clerk__async_cb_t)cb,
+        payload);
+}
+
 void clerk_organization_memberships_update_response_free(
     clerk_organization_memberships_update_response_t *response)
 {
@@ -266,6 +356,30 @@ clerk_status_t clerk_organization_memberships_update_metadata_detailed(
     return clerk__op_detailed(
         (void **)out, client, &organization_memberships_update_metadata_op,
         path_args, NULL, body);
+}
+
+static void organization_memberships_update_metadata_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_memberships_update_metadata_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_organization_memberships_update_metadata_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const char *user_id,
+    const clerk_organization_memberships_update_metadata_request_t *body,
+    clerk_organization_memberships_update_metadata_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id, user_id };
+
+    return clerk__op_async(
+        loop, client, &organization_memberships_update_metadata_op, path_args,
+        NULL, body, organization_memberships_update_metadata_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_organization_memberships_update_metadata_response_free(
@@ -324,6 +438,26 @@ clerk_status_t clerk_users_get_instance_organization_memberships_detailed(
     return clerk__op_detailed(
         (void **)out, client, &users_get_instance_organization_memberships_op,
         NULL, params, NULL);
+}
+
+static void users_get_instance_organization_memberships_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_get_instance_organization_memberships_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_users_get_instance_organization_memberships_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_users_get_instance_organization_memberships_params_t *params,
+    clerk_users_get_instance_organization_memberships_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &users_get_instance_organization_memberships_op, NULL,
+        params, NULL, users_get_instance_organization_memberships_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_users_get_instance_organization_memberships_response_free(

@@ -9,6 +9,7 @@
 #ifndef CLERK_API_ORGANIZATION_MEMBERSHIPS_H
 #define CLERK_API_ORGANIZATION_MEMBERSHIPS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -226,6 +227,47 @@ CLERK_EXTERN clerk_status_t clerk_organization_memberships_list_detailed(
     const clerk_organization_memberships_list_params_t *params);
 
 /**
+ * Completion callback of clerk_organization_memberships_list_async().
+ *
+ * @param response What clerk_organization_memberships_list_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_organization_memberships_list_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_memberships_list_async().
+ */
+typedef void (*clerk_organization_memberships_list_async_fn)(
+    clerk_organization_memberships_list_response_t *response, void *payload);
+
+/**
+ * clerk_organization_memberships_list() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `GET /organizations/{organization_id}/memberships` (operationId
+ * `ListOrganizationMemberships`); see clerk_organization_memberships_list() for
+ * the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The organization ID. Percent-encoded by the library.
+ * @param params  Query parameters
+ *         (clerk_organization_memberships_list_params_t); NULL for none; copied
+ *         before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_memberships_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organization_memberships_list_params_t *params,
+    clerk_organization_memberships_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_organization_memberships_list_detailed(), data
  * included.
  *
@@ -302,6 +344,48 @@ CLERK_EXTERN clerk_status_t clerk_organization_memberships_create_detailed(
     const clerk_organization_memberships_create_request_t *body);
 
 /**
+ * Completion callback of clerk_organization_memberships_create_async().
+ *
+ * @param response What clerk_organization_memberships_create_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_organization_memberships_create_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_memberships_create_async().
+ */
+typedef void (*clerk_organization_memberships_create_async_fn)(
+    clerk_organization_memberships_create_response_t *response, void *payload);
+
+/**
+ * clerk_organization_memberships_create() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `POST /organizations/{organization_id}/memberships` (operationId
+ * `CreateOrganizationMembership`); see clerk_organization_memberships_create()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The ID of the organization where the new membership
+ *         will be created. Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_organization_memberships_create_request_t); copied before this
+ *         function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_memberships_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organization_memberships_create_request_t *body,
+    clerk_organization_memberships_create_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_organization_memberships_create_detailed(), data
  * included.
  *
@@ -366,6 +450,47 @@ CLERK_EXTERN clerk_status_t clerk_organization_memberships_delete_detailed(
     clerk_client_t *client,
     const char *organization_id,
     const char *user_id);
+
+/**
+ * Completion callback of clerk_organization_memberships_delete_async().
+ *
+ * @param response What clerk_organization_memberships_delete_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_organization_memberships_delete_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_memberships_delete_async().
+ */
+typedef void (*clerk_organization_memberships_delete_async_fn)(
+    clerk_organization_memberships_delete_response_t *response, void *payload);
+
+/**
+ * clerk_organization_memberships_delete() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `DELETE /organizations/{organization_id}/memberships/{user_id}` (operationId
+ * `DeleteOrganizationMembership`); see clerk_organization_memberships_delete()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The ID of the organization to which this membership
+ *         belongs. Percent-encoded by the library.
+ * @param user_id The ID of the user to which this membership belongs.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_memberships_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const char *user_id,
+    clerk_organization_memberships_delete_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_organization_memberships_delete_detailed(), data
@@ -441,6 +566,51 @@ CLERK_EXTERN clerk_status_t clerk_organization_memberships_update_detailed(
     const char *organization_id,
     const char *user_id,
     const clerk_organization_memberships_update_request_t *body);
+
+/**
+ * Completion callback of clerk_organization_memberships_update_async().
+ *
+ * @param response What clerk_organization_memberships_update_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_organization_memberships_update_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_memberships_update_async().
+ */
+typedef void (*clerk_organization_memberships_update_async_fn)(
+    clerk_organization_memberships_update_response_t *response, void *payload);
+
+/**
+ * clerk_organization_memberships_update() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `PATCH /organizations/{organization_id}/memberships/{user_id}` (operationId
+ * `UpdateOrganizationMembership`); see clerk_organization_memberships_update()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The ID of the organization to which this membership
+ *         belongs. Percent-encoded by the library.
+ * @param user_id The ID of the user to which this membership belongs.
+ *         Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_organization_memberships_update_request_t); copied before this
+ *         function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_memberships_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const char *user_id,
+    const clerk_organization_memberships_update_request_t *body,
+    clerk_organization_memberships_update_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_organization_memberships_update_detailed(), data
@@ -521,6 +691,56 @@ clerk_organization_memberships_update_metadata_detailed(
     const char *organization_id,
     const char *user_id,
     const clerk_organization_memberships_update_metadata_request_t *body);
+
+/**
+ * Completion callback of
+ * clerk_organization_memberships_update_metadata_async().
+ *
+ * @param response What
+ *         clerk_organization_memberships_update_metadata_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_organization_memberships_update_metadata_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_memberships_update_metadata_async().
+ */
+typedef void (*clerk_organization_memberships_update_metadata_async_fn)(
+    clerk_organization_memberships_update_metadata_response_t *response,
+    void *payload);
+
+/**
+ * clerk_organization_memberships_update_metadata() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `PATCH /organizations/{organization_id}/memberships/{user_id}/metadata`
+ * (operationId `UpdateOrganizationMembershipMetadata`); see
+ * clerk_organization_memberships_update_metadata() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The ID of the organization to which this membership
+ *         belongs. Percent-encoded by the library.
+ * @param user_id The ID of the user to which this membership belongs.
+ *         Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_organization_memberships_update_metadata_request_t); copied
+ *         before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t
+clerk_organization_memberships_update_metadata_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const char *user_id,
+    const clerk_organization_memberships_update_metadata_request_t *body,
+    clerk_organization_memberships_update_metadata_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_organization_memberships_update_metadata_detailed(),
@@ -621,6 +841,50 @@ clerk_users_get_instance_organization_memberships_detailed(
     const clerk_users_get_instance_organization_memberships_params_t *params);
 
 /**
+ * Completion callback of
+ * clerk_users_get_instance_organization_memberships_async().
+ *
+ * @param response What
+ *         clerk_users_get_instance_organization_memberships_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_users_get_instance_organization_memberships_response_free()).
+ * @param payload  The payload given to
+ *         clerk_users_get_instance_organization_memberships_async().
+ */
+typedef void (*clerk_users_get_instance_organization_memberships_async_fn)(
+    clerk_users_get_instance_organization_memberships_response_t *response,
+    void *payload);
+
+/**
+ * clerk_users_get_instance_organization_memberships() without blocking: runs on
+ * a loop, ends in a callback.
+ *
+ * `GET /organization_memberships` (operationId
+ * `InstanceGetOrganizationMemberships`); see
+ * clerk_users_get_instance_organization_memberships() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters
+ *         (clerk_users_get_instance_organization_memberships_params_t); NULL
+ *         for none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t
+clerk_users_get_instance_organization_memberships_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_users_get_instance_organization_memberships_params_t *params,
+    clerk_users_get_instance_organization_memberships_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of
  * clerk_users_get_instance_organization_memberships_detailed(), data included.
  *
@@ -635,26 +899,38 @@ clerk_users_get_instance_organization_memberships_response_free(
     clerk_organization_memberships_list(__VA_ARGS__)
 #define organization_memberships_list_detailed(...)                            \
     clerk_organization_memberships_list_detailed(__VA_ARGS__)
+#define organization_memberships_list_async(...)                               \
+    clerk_organization_memberships_list_async(__VA_ARGS__)
 #define organization_memberships_create(...)                                   \
     clerk_organization_memberships_create(__VA_ARGS__)
 #define organization_memberships_create_detailed(...)                          \
     clerk_organization_memberships_create_detailed(__VA_ARGS__)
+#define organization_memberships_create_async(...)                             \
+    clerk_organization_memberships_create_async(__VA_ARGS__)
 #define organization_memberships_delete(...)                                   \
     clerk_organization_memberships_delete(__VA_ARGS__)
 #define organization_memberships_delete_detailed(...)                          \
     clerk_organization_memberships_delete_detailed(__VA_ARGS__)
+#define organization_memberships_delete_async(...)                             \
+    clerk_organization_memberships_delete_async(__VA_ARGS__)
 #define organization_memberships_update(...)                                   \
     clerk_organization_memberships_update(__VA_ARGS__)
 #define organization_memberships_update_detailed(...)                          \
     clerk_organization_memberships_update_detailed(__VA_ARGS__)
+#define organization_memberships_update_async(...)                             \
+    clerk_organization_memberships_update_async(__VA_ARGS__)
 #define organization_memberships_update_metadata(...)                          \
     clerk_organization_memberships_update_metadata(__VA_ARGS__)
 #define organization_memberships_update_metadata_detailed(...)                 \
     clerk_organization_memberships_update_metadata_detailed(__VA_ARGS__)
+#define organization_memberships_update_metadata_async(...)                    \
+    clerk_organization_memberships_update_metadata_async(__VA_ARGS__)
 #define users_get_instance_organization_memberships(...)                       \
     clerk_users_get_instance_organization_memberships(__VA_ARGS__)
 #define users_get_instance_organization_memberships_detailed(...)              \
     clerk_users_get_instance_organization_memberships_detailed(__VA_ARGS__)
+#define users_get_instance_organization_memberships_async(...)                 \
+    clerk_users_get_instance_organization_memberships_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/organization_permissions.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -49,6 +50,24 @@ clerk_status_t clerk_organization_permissions_list_detailed(
         NULL);
 }
 
+static void organization_permissions_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_permissions_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_permissions_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_organization_permissions_list_params_t *params,
+    clerk_organization_permissions_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &organization_permissions_list_op, NULL, params, NULL,
+        organization_permissions_list_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_organization_permissions_list_response_free(
     clerk_organization_permissions_list_response_t *response)
 {
@@ -83,6 +102,25 @@ clerk_status_t clerk_organization_permissions_create_detailed(
     return clerk__op_detailed(
         (void **)out, client, &organization_permissions_create_op, NULL, NULL,
         body);
+}
+
+static void organization_permissions_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_permissions_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_permissions_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_organization_permissions_create_request_t *body,
+    clerk_organization_permissions_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &organization_permissions_create_op, NULL, NULL, body,
+        organization_permissions_create_deliver, (clerk__async_cb_t)cb,
+        payload);
 }
 
 void clerk_organization_permissions_create_response_free(
@@ -121,6 +159,26 @@ clerk_status_t clerk_organization_permissions_get_detailed(
         NULL);
 }
 
+static void organization_permissions_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_permissions_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_permissions_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *permission_id,
+    clerk_organization_permissions_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { permission_id };
+
+    return clerk__op_async(
+        loop, client, &organization_permissions_get_op, path_args, NULL, NULL,
+        organization_permissions_get_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_organization_permissions_get_response_free(
     clerk_organization_permissions_get_response_t *response)
 {
@@ -155,6 +213,27 @@ clerk_status_t clerk_organization_permissions_delete_detailed(
     return clerk__op_detailed(
         (void **)out, client, &organization_permissions_delete_op, path_args,
         NULL, NULL);
+}
+
+static void organization_permissions_delete_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_permissions_delete_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_permissions_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *permission_id,
+    clerk_organization_permissions_delete_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { permission_id };
+
+    return clerk__op_async(
+        loop, client, &organization_permissions_delete_op, path_args, NULL,
+        NULL, organization_permissions_delete_deliver, (clerk__async_cb_t)cb,
+        payload);
 }
 
 void clerk_organization_permissions_delete_response_free(
@@ -197,6 +276,28 @@ clerk_status_t clerk_organization_permissions_update_detailed(
     return clerk__op_detailed(
         (void **)out, client, &organization_permissions_update_op, path_args,
         NULL, body);
+}
+
+static void organization_permissions_update_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_permissions_update_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_permissions_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *permission_id,
+    const clerk_organization_permissions_update_request_t *body,
+    clerk_organization_permissions_update_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { permission_id };
+
+    return clerk__op_async(
+        loop, client, &organization_permissions_update_op, path_args, NULL,
+        body, organization_permissions_update_deliver, (clerk__async_cb_t)cb,
+        payload);
 }
 
 void clerk_organization_permissions_update_response_free(

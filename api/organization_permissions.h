@@ -10,6 +10,7 @@
 #ifndef CLERK_API_ORGANIZATION_PERMISSIONS_H
 #define CLERK_API_ORGANIZATION_PERMISSIONS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -114,6 +115,45 @@ CLERK_EXTERN clerk_status_t clerk_organization_permissions_list_detailed(
     const clerk_organization_permissions_list_params_t *params);
 
 /**
+ * Completion callback of clerk_organization_permissions_list_async().
+ *
+ * @param response What clerk_organization_permissions_list_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_organization_permissions_list_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_permissions_list_async().
+ */
+typedef void (*clerk_organization_permissions_list_async_fn)(
+    clerk_organization_permissions_list_response_t *response, void *payload);
+
+/**
+ * clerk_organization_permissions_list() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `GET /organization_permissions` (operationId `ListOrganizationPermissions`);
+ * see clerk_organization_permissions_list() for the details and clerk/async.h
+ * for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters
+ *         (clerk_organization_permissions_list_params_t); NULL for none; copied
+ *         before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_permissions_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_organization_permissions_list_params_t *params,
+    clerk_organization_permissions_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_organization_permissions_list_detailed(), data
  * included.
  *
@@ -177,6 +217,45 @@ CLERK_EXTERN clerk_status_t clerk_organization_permissions_create_detailed(
     const clerk_organization_permissions_create_request_t *body);
 
 /**
+ * Completion callback of clerk_organization_permissions_create_async().
+ *
+ * @param response What clerk_organization_permissions_create_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_organization_permissions_create_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_permissions_create_async().
+ */
+typedef void (*clerk_organization_permissions_create_async_fn)(
+    clerk_organization_permissions_create_response_t *response, void *payload);
+
+/**
+ * clerk_organization_permissions_create() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `POST /organization_permissions` (operationId
+ * `CreateOrganizationPermission`); see clerk_organization_permissions_create()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_organization_permissions_create_request_t); copied before this
+ *         function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_permissions_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_organization_permissions_create_request_t *body,
+    clerk_organization_permissions_create_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_organization_permissions_create_detailed(), data
  * included.
  *
@@ -234,6 +313,44 @@ CLERK_EXTERN clerk_status_t clerk_organization_permissions_get_detailed(
     clerk_organization_permissions_get_response_t **out,
     clerk_client_t *client,
     const char *permission_id);
+
+/**
+ * Completion callback of clerk_organization_permissions_get_async().
+ *
+ * @param response What clerk_organization_permissions_get_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_organization_permissions_get_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_permissions_get_async().
+ */
+typedef void (*clerk_organization_permissions_get_async_fn)(
+    clerk_organization_permissions_get_response_t *response, void *payload);
+
+/**
+ * clerk_organization_permissions_get() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `GET /organization_permissions/{permission_id}` (operationId
+ * `GetOrganizationPermission`); see clerk_organization_permissions_get() for
+ * the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param permission_id The ID of the permission to retrieve. Percent-encoded by
+ *         the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_permissions_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *permission_id,
+    clerk_organization_permissions_get_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_organization_permissions_get_detailed(), data
@@ -294,6 +411,44 @@ CLERK_EXTERN clerk_status_t clerk_organization_permissions_delete_detailed(
     clerk_organization_permissions_delete_response_t **out,
     clerk_client_t *client,
     const char *permission_id);
+
+/**
+ * Completion callback of clerk_organization_permissions_delete_async().
+ *
+ * @param response What clerk_organization_permissions_delete_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_organization_permissions_delete_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_permissions_delete_async().
+ */
+typedef void (*clerk_organization_permissions_delete_async_fn)(
+    clerk_organization_permissions_delete_response_t *response, void *payload);
+
+/**
+ * clerk_organization_permissions_delete() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `DELETE /organization_permissions/{permission_id}` (operationId
+ * `DeleteOrganizationPermission`); see clerk_organization_permissions_delete()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param permission_id The ID of the permission to delete. Percent-encoded by
+ *         the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_permissions_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *permission_id,
+    clerk_organization_permissions_delete_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_organization_permissions_delete_detailed(), data
@@ -366,6 +521,48 @@ CLERK_EXTERN clerk_status_t clerk_organization_permissions_update_detailed(
     const clerk_organization_permissions_update_request_t *body);
 
 /**
+ * Completion callback of clerk_organization_permissions_update_async().
+ *
+ * @param response What clerk_organization_permissions_update_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_organization_permissions_update_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_permissions_update_async().
+ */
+typedef void (*clerk_organization_permissions_update_async_fn)(
+    clerk_organization_permissions_update_response_t *response, void *payload);
+
+/**
+ * clerk_organization_permissions_update() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `PATCH /organization_permissions/{permission_id}` (operationId
+ * `UpdateOrganizationPermission`); see clerk_organization_permissions_update()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param permission_id The ID of the permission to update. Percent-encoded by
+ *         the library.
+ * @param body    The JSON request body
+ *         (clerk_organization_permissions_update_request_t); copied before this
+ *         function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_permissions_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *permission_id,
+    const clerk_organization_permissions_update_request_t *body,
+    clerk_organization_permissions_update_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_organization_permissions_update_detailed(), data
  * included.
  *
@@ -379,22 +576,32 @@ CLERK_EXTERN void clerk_organization_permissions_update_response_free(
     clerk_organization_permissions_list(__VA_ARGS__)
 #define organization_permissions_list_detailed(...)                            \
     clerk_organization_permissions_list_detailed(__VA_ARGS__)
+#define organization_permissions_list_async(...)                               \
+    clerk_organization_permissions_list_async(__VA_ARGS__)
 #define organization_permissions_create(...)                                   \
     clerk_organization_permissions_create(__VA_ARGS__)
 #define organization_permissions_create_detailed(...)                          \
     clerk_organization_permissions_create_detailed(__VA_ARGS__)
+#define organization_permissions_create_async(...)                             \
+    clerk_organization_permissions_create_async(__VA_ARGS__)
 #define organization_permissions_get(...)                                      \
     clerk_organization_permissions_get(__VA_ARGS__)
 #define organization_permissions_get_detailed(...)                             \
     clerk_organization_permissions_get_detailed(__VA_ARGS__)
+#define organization_permissions_get_async(...)                                \
+    clerk_organization_permissions_get_async(__VA_ARGS__)
 #define organization_permissions_delete(...)                                   \
     clerk_organization_permissions_delete(__VA_ARGS__)
 #define organization_permissions_delete_detailed(...)                          \
     clerk_organization_permissions_delete_detailed(__VA_ARGS__)
+#define organization_permissions_delete_async(...)                             \
+    clerk_organization_permissions_delete_async(__VA_ARGS__)
 #define organization_permissions_update(...)                                   \
     clerk_organization_permissions_update(__VA_ARGS__)
 #define organization_permissions_update_detailed(...)                          \
     clerk_organization_permissions_update_detailed(__VA_ARGS__)
+#define organization_permissions_update_async(...)                             \
+    clerk_organization_permissions_update_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

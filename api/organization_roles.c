@@ -3,6 +3,7 @@
 #include <clerk/api/organization_roles.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -47,6 +48,24 @@ clerk_status_t clerk_organization_roles_list_detailed(
         (void **)out, client, &organization_roles_list_op, NULL, params, NULL);
 }
 
+static void organization_roles_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_roles_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_roles_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_organization_roles_list_params_t *params,
+    clerk_organization_roles_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &organization_roles_list_op, NULL, params, NULL,
+        organization_roles_list_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_organization_roles_list_response_free(
     clerk_organization_roles_list_response_t *response)
 {
@@ -80,6 +99,24 @@ clerk_status_t clerk_organization_roles_create_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &organization_roles_create_op, NULL, NULL, body);
+}
+
+static void organization_roles_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_roles_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_roles_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_organization_roles_create_request_t *body,
+    clerk_organization_roles_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &organization_roles_create_op, NULL, NULL, body,
+        organization_roles_create_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_organization_roles_create_response_free(
@@ -118,6 +155,26 @@ clerk_status_t clerk_organization_roles_get_detailed(
         NULL);
 }
 
+static void organization_roles_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_roles_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_roles_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_role_id,
+    clerk_organization_roles_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_role_id };
+
+    return clerk__op_async(
+        loop, client, &organization_roles_get_op, path_args, NULL, NULL,
+        organization_roles_get_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_organization_roles_get_response_free(
     clerk_organization_roles_get_response_t *response)
 {
@@ -152,6 +209,26 @@ clerk_status_t clerk_organization_roles_delete_detailed(
     return clerk__op_detailed(
         (void **)out, client, &organization_roles_delete_op, path_args, NULL,
         NULL);
+}
+
+static void organization_roles_delete_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_roles_delete_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_roles_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_role_id,
+    clerk_organization_roles_delete_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_role_id };
+
+    return clerk__op_async(
+        loop, client, &organization_roles_delete_op, path_args, NULL, NULL,
+        organization_roles_delete_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_organization_roles_delete_response_free(
@@ -196,6 +273,27 @@ clerk_status_t clerk_organization_roles_update_detailed(
         body);
 }
 
+static void organization_roles_update_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_roles_update_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organization_roles_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_role_id,
+    const clerk_organization_roles_update_request_t *body,
+    clerk_organization_roles_update_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_role_id };
+
+    return clerk__op_async(
+        loop, client, &organization_roles_update_op, path_args, NULL, body,
+        organization_roles_update_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_organization_roles_update_response_free(
     clerk_organization_roles_update_response_t *response)
 {
@@ -237,6 +335,29 @@ clerk_status_t clerk_organization_roles_assign_permission_detailed(
         path_args, NULL, NULL);
 }
 
+static void organization_roles_assign_permission_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_roles_assign_permission_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_organization_roles_assign_permission_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_role_id,
+    const char *permission_id,
+    clerk_organization_roles_assign_permission_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_role_id, permission_id };
+
+    return clerk__op_async(
+        loop, client, &organization_roles_assign_permission_op, path_args, NULL,
+        NULL, organization_roles_assign_permission_deliver,
+        (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_organization_roles_assign_permission_response_free(
     clerk_organization_roles_assign_permission_response_t *response)
 {
@@ -276,6 +397,29 @@ clerk_status_t clerk_organization_roles_remove_permission_detailed(
     return clerk__op_detailed(
         (void **)out, client, &organization_roles_remove_permission_op,
         path_args, NULL, NULL);
+}
+
+static void organization_roles_remove_permission_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organization_roles_remove_permission_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_organization_roles_remove_permission_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_role_id,
+    const char *permission_id,
+    clerk_organization_roles_remove_permission_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_role_id, permission_id };
+
+    return clerk__op_async(
+        loop, client, &organization_roles_remove_permission_op, path_args, NULL,
+        NULL, organization_roles_remove_permission_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_organization_roles_remove_permission_response_free(

@@ -9,6 +9,7 @@
 #ifndef CLERK_API_ORGANIZATION_ROLES_H
 #define CLERK_API_ORGANIZATION_ROLES_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -117,6 +118,43 @@ CLERK_EXTERN clerk_status_t clerk_organization_roles_list_detailed(
     const clerk_organization_roles_list_params_t *params);
 
 /**
+ * Completion callback of clerk_organization_roles_list_async().
+ *
+ * @param response What clerk_organization_roles_list_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_organization_roles_list_response_free()).
+ * @param payload  The payload given to clerk_organization_roles_list_async().
+ */
+typedef void (*clerk_organization_roles_list_async_fn)(
+    clerk_organization_roles_list_response_t *response, void *payload);
+
+/**
+ * clerk_organization_roles_list() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /organization_roles` (operationId `ListOrganizationRoles`); see
+ * clerk_organization_roles_list() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_organization_roles_list_params_t);
+ *         NULL for none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_roles_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_organization_roles_list_params_t *params,
+    clerk_organization_roles_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_organization_roles_list_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -182,6 +220,44 @@ CLERK_EXTERN clerk_status_t clerk_organization_roles_create_detailed(
     const clerk_organization_roles_create_request_t *body);
 
 /**
+ * Completion callback of clerk_organization_roles_create_async().
+ *
+ * @param response What clerk_organization_roles_create_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_organization_roles_create_response_free()).
+ * @param payload  The payload given to clerk_organization_roles_create_async().
+ */
+typedef void (*clerk_organization_roles_create_async_fn)(
+    clerk_organization_roles_create_response_t *response, void *payload);
+
+/**
+ * clerk_organization_roles_create() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /organization_roles` (operationId `CreateOrganizationRole`); see
+ * clerk_organization_roles_create() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_organization_roles_create_request_t); copied before this
+ *         function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_roles_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_organization_roles_create_request_t *body,
+    clerk_organization_roles_create_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_organization_roles_create_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -237,6 +313,43 @@ CLERK_EXTERN clerk_status_t clerk_organization_roles_get_detailed(
     clerk_organization_roles_get_response_t **out,
     clerk_client_t *client,
     const char *organization_role_id);
+
+/**
+ * Completion callback of clerk_organization_roles_get_async().
+ *
+ * @param response What clerk_organization_roles_get_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_organization_roles_get_response_free()).
+ * @param payload  The payload given to clerk_organization_roles_get_async().
+ */
+typedef void (*clerk_organization_roles_get_async_fn)(
+    clerk_organization_roles_get_response_t *response, void *payload);
+
+/**
+ * clerk_organization_roles_get() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /organization_roles/{organization_role_id}` (operationId
+ * `GetOrganizationRole`); see clerk_organization_roles_get() for the details
+ * and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_role_id The ID of the organization role. Percent-encoded
+ *         by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_roles_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_role_id,
+    clerk_organization_roles_get_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_organization_roles_get_detailed(), data included.
@@ -297,6 +410,43 @@ CLERK_EXTERN clerk_status_t clerk_organization_roles_delete_detailed(
     clerk_organization_roles_delete_response_t **out,
     clerk_client_t *client,
     const char *organization_role_id);
+
+/**
+ * Completion callback of clerk_organization_roles_delete_async().
+ *
+ * @param response What clerk_organization_roles_delete_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_organization_roles_delete_response_free()).
+ * @param payload  The payload given to clerk_organization_roles_delete_async().
+ */
+typedef void (*clerk_organization_roles_delete_async_fn)(
+    clerk_organization_roles_delete_response_t *response, void *payload);
+
+/**
+ * clerk_organization_roles_delete() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `DELETE /organization_roles/{organization_role_id}` (operationId
+ * `DeleteOrganizationRole`); see clerk_organization_roles_delete() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_role_id The ID of the organization role to delete.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_roles_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_role_id,
+    clerk_organization_roles_delete_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_organization_roles_delete_detailed(), data included.
@@ -370,6 +520,47 @@ CLERK_EXTERN clerk_status_t clerk_organization_roles_update_detailed(
     const clerk_organization_roles_update_request_t *body);
 
 /**
+ * Completion callback of clerk_organization_roles_update_async().
+ *
+ * @param response What clerk_organization_roles_update_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_organization_roles_update_response_free()).
+ * @param payload  The payload given to clerk_organization_roles_update_async().
+ */
+typedef void (*clerk_organization_roles_update_async_fn)(
+    clerk_organization_roles_update_response_t *response, void *payload);
+
+/**
+ * clerk_organization_roles_update() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `PATCH /organization_roles/{organization_role_id}` (operationId
+ * `UpdateOrganizationRole`); see clerk_organization_roles_update() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_role_id The ID of the organization role to update.
+ *         Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_organization_roles_update_request_t); copied before this
+ *         function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_roles_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_role_id,
+    const clerk_organization_roles_update_request_t *body,
+    clerk_organization_roles_update_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_organization_roles_update_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -434,6 +625,49 @@ CLERK_EXTERN clerk_status_t clerk_organization_roles_assign_permission_detailed(
     clerk_client_t *client,
     const char *organization_role_id,
     const char *permission_id);
+
+/**
+ * Completion callback of clerk_organization_roles_assign_permission_async().
+ *
+ * @param response What clerk_organization_roles_assign_permission_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_organization_roles_assign_permission_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_roles_assign_permission_async().
+ */
+typedef void (*clerk_organization_roles_assign_permission_async_fn)(
+    clerk_organization_roles_assign_permission_response_t *response,
+    void *payload);
+
+/**
+ * clerk_organization_roles_assign_permission() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `POST /organization_roles/{organization_role_id}/permissions/{permission_id}`
+ * (operationId `AssignPermissionToOrganizationRole`); see
+ * clerk_organization_roles_assign_permission() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_role_id The ID of the organization role. Percent-encoded
+ *         by the library.
+ * @param permission_id The ID of the permission to assign. Percent-encoded by
+ *         the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_roles_assign_permission_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_role_id,
+    const char *permission_id,
+    clerk_organization_roles_assign_permission_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_organization_roles_assign_permission_detailed(),
@@ -505,6 +739,50 @@ CLERK_EXTERN clerk_status_t clerk_organization_roles_remove_permission_detailed(
     const char *permission_id);
 
 /**
+ * Completion callback of clerk_organization_roles_remove_permission_async().
+ *
+ * @param response What clerk_organization_roles_remove_permission_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_organization_roles_remove_permission_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organization_roles_remove_permission_async().
+ */
+typedef void (*clerk_organization_roles_remove_permission_async_fn)(
+    clerk_organization_roles_remove_permission_response_t *response,
+    void *payload);
+
+/**
+ * clerk_organization_roles_remove_permission() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `DELETE
+ * /organization_roles/{organization_role_id}/permissions/{permission_id}`
+ * (operationId `RemovePermissionFromOrganizationRole`); see
+ * clerk_organization_roles_remove_permission() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_role_id The ID of the organization role. Percent-encoded
+ *         by the library.
+ * @param permission_id The ID of the permission to remove. Percent-encoded by
+ *         the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organization_roles_remove_permission_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_role_id,
+    const char *permission_id,
+    clerk_organization_roles_remove_permission_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_organization_roles_remove_permission_detailed(),
  * data included.
  *
@@ -517,29 +795,43 @@ CLERK_EXTERN void clerk_organization_roles_remove_permission_response_free(
 #define organization_roles_list(...) clerk_organization_roles_list(__VA_ARGS__)
 #define organization_roles_list_detailed(...)                                  \
     clerk_organization_roles_list_detailed(__VA_ARGS__)
+#define organization_roles_list_async(...)                                     \
+    clerk_organization_roles_list_async(__VA_ARGS__)
 #define organization_roles_create(...)                                         \
     clerk_organization_roles_create(__VA_ARGS__)
 #define organization_roles_create_detailed(...)                                \
     clerk_organization_roles_create_detailed(__VA_ARGS__)
+#define organization_roles_create_async(...)                                   \
+    clerk_organization_roles_create_async(__VA_ARGS__)
 #define organization_roles_get(...) clerk_organization_roles_get(__VA_ARGS__)
 #define organization_roles_get_detailed(...)                                   \
     clerk_organization_roles_get_detailed(__VA_ARGS__)
+#define organization_roles_get_async(...)                                      \
+    clerk_organization_roles_get_async(__VA_ARGS__)
 #define organization_roles_delete(...)                                         \
     clerk_organization_roles_delete(__VA_ARGS__)
 #define organization_roles_delete_detailed(...)                                \
     clerk_organization_roles_delete_detailed(__VA_ARGS__)
+#define organization_roles_delete_async(...)                                   \
+    clerk_organization_roles_delete_async(__VA_ARGS__)
 #define organization_roles_update(...)                                         \
     clerk_organization_roles_update(__VA_ARGS__)
 #define organization_roles_update_detailed(...)                                \
     clerk_organization_roles_update_detailed(__VA_ARGS__)
+#define organization_roles_update_async(...)                                   \
+    clerk_organization_roles_update_async(__VA_ARGS__)
 #define organization_roles_assign_permission(...)                              \
     clerk_organization_roles_assign_permission(__VA_ARGS__)
 #define organization_roles_assign_permission_detailed(...)                     \
     clerk_organization_roles_assign_permission_detailed(__VA_ARGS__)
+#define organization_roles_assign_permission_async(...)                        \
+    clerk_organization_roles_assign_permission_async(__VA_ARGS__)
 #define organization_roles_remove_permission(...)                              \
     clerk_organization_roles_remove_permission(__VA_ARGS__)
 #define organization_roles_remove_permission_detailed(...)                     \
     clerk_organization_roles_remove_permission_detailed(__VA_ARGS__)
+#define organization_roles_remove_permission_async(...)                        \
+    clerk_organization_roles_remove_permission_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/organizations.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -58,6 +59,24 @@ clerk_status_t clerk_organizations_list_detailed(
         (void **)out, client, &organizations_list_op, NULL, params, NULL);
 }
 
+static void organizations_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organizations_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organizations_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_organizations_list_params_t *params,
+    clerk_organizations_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &organizations_list_op, NULL, params, NULL,
+        organizations_list_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_organizations_list_response_free(
     clerk_organizations_list_response_t *response)
 {
@@ -89,6 +108,24 @@ clerk_status_t clerk_organizations_create_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &organizations_create_op, NULL, NULL, body);
+}
+
+static void organizations_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organizations_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organizations_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_organizations_create_request_t *body,
+    clerk_organizations_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &organizations_create_op, NULL, NULL, body,
+        organizations_create_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_organizations_create_response_free(
@@ -143,6 +180,27 @@ clerk_status_t clerk_organizations_get_detailed(
         (void **)out, client, &organizations_get_op, path_args, params, NULL);
 }
 
+static void organizations_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organizations_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organizations_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organizations_get_params_t *params,
+    clerk_organizations_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id };
+
+    return clerk__op_async(
+        loop, client, &organizations_get_op, path_args, params, NULL,
+        organizations_get_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_organizations_get_response_free(
     clerk_organizations_get_response_t *response)
 {
@@ -176,6 +234,26 @@ clerk_status_t clerk_organizations_delete_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &organizations_delete_op, path_args, NULL, NULL);
+}
+
+static void organizations_delete_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organizations_delete_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organizations_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    clerk_organizations_delete_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id };
+
+    return clerk__op_async(
+        loop, client, &organizations_delete_op, path_args, NULL, NULL,
+        organizations_delete_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_organizations_delete_response_free(
@@ -217,6 +295,27 @@ clerk_status_t clerk_organizations_update_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &organizations_update_op, path_args, NULL, body);
+}
+
+static void organizations_update_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organizations_update_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organizations_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organizations_update_request_t *body,
+    clerk_organizations_update_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id };
+
+    return clerk__op_async(
+        loop, client, &organizations_update_op, path_args, NULL, body,
+        organizations_update_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_organizations_update_response_free(
@@ -261,6 +360,27 @@ clerk_status_t clerk_organizations_replace_metadata_detailed(
         NULL, body);
 }
 
+static void organizations_replace_metadata_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organizations_replace_metadata_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organizations_replace_metadata_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organizations_replace_metadata_request_t *body,
+    clerk_organizations_replace_metadata_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id };
+
+    return clerk__op_async(
+        loop, client, &organizations_replace_metadata_op, path_args, NULL, body,
+        organizations_replace_metadata_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_organizations_replace_metadata_response_free(
     clerk_organizations_replace_metadata_response_t *response)
 {
@@ -301,6 +421,27 @@ clerk_status_t clerk_organizations_merge_metadata_detailed(
     return clerk__op_detailed(
         (void **)out, client, &organizations_merge_metadata_op, path_args, NULL,
         body);
+}
+
+static void organizations_merge_metadata_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organizations_merge_metadata_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organizations_merge_metadata_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organizations_merge_metadata_request_t *body,
+    clerk_organizations_merge_metadata_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id };
+
+    return clerk__op_async(
+        loop, client, &organizations_merge_metadata_op, path_args, NULL, body,
+        organizations_merge_metadata_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_organizations_merge_metadata_response_free(
@@ -345,6 +486,27 @@ clerk_status_t clerk_organizations_upload_logo_detailed(
         body);
 }
 
+static void organizations_upload_logo_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organizations_upload_logo_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organizations_upload_logo_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organizations_upload_logo_request_t *body,
+    clerk_organizations_upload_logo_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id };
+
+    return clerk__op_async(
+        loop, client, &organizations_upload_logo_op, path_args, NULL, body,
+        organizations_upload_logo_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_organizations_upload_logo_response_free(
     clerk_organizations_upload_logo_response_t *response)
 {
@@ -379,6 +541,26 @@ clerk_status_t clerk_organizations_delete_logo_detailed(
     return clerk__op_detailed(
         (void **)out, client, &organizations_delete_logo_op, path_args, NULL,
         NULL);
+}
+
+static void organizations_delete_logo_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organizations_delete_logo_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_organizations_delete_logo_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    clerk_organizations_delete_logo_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id };
+
+    return clerk__op_async(
+        loop, client, &organizations_delete_logo_op, path_args, NULL, NULL,
+        organizations_delete_logo_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_organizations_delete_logo_response_free(
@@ -418,6 +600,28 @@ clerk_status_t clerk_organizations_get_billing_subscription_detailed(
         path_args, NULL, NULL);
 }
 
+static void organizations_get_billing_subscription_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organizations_get_billing_subscription_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_organizations_get_billing_subscription_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    clerk_organizations_get_billing_subscription_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id };
+
+    return clerk__op_async(
+        loop, client, &organizations_get_billing_subscription_op, path_args,
+        NULL, NULL, organizations_get_billing_subscription_deliver,
+        (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_organizations_get_billing_subscription_response_free(
     clerk_organizations_get_billing_subscription_response_t *response)
 {
@@ -455,6 +659,28 @@ clerk_status_t clerk_organizations_get_billing_credit_balance_detailed(
     return clerk__op_detailed(
         (void **)out, client, &organizations_get_billing_credit_balance_op,
         path_args, NULL, NULL);
+}
+
+static void organizations_get_billing_credit_balance_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organizations_get_billing_credit_balance_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_organizations_get_billing_credit_balance_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    clerk_organizations_get_billing_credit_balance_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id };
+
+    return clerk__op_async(
+        loop, client, &organizations_get_billing_credit_balance_op, path_args,
+        NULL, NULL, organizations_get_billing_credit_balance_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_organizations_get_billing_credit_balance_response_free(
@@ -500,6 +726,30 @@ clerk_status_t clerk_organizations_adjust_billing_credit_balance_detailed(
     return clerk__op_detailed(
         (void **)out, client, &organizations_adjust_billing_credit_balance_op,
         path_args, NULL, body);
+}
+
+static void organizations_adjust_billing_credit_balance_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_organizations_adjust_billing_credit_balance_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_organizations_adjust_billing_credit_balance_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_adjust_credit_balance_request_t *body,
+    clerk_organizations_adjust_billing_credit_balance_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { organization_id };
+
+    return clerk__op_async(
+        loop, client, &organizations_adjust_billing_credit_balance_op,
+        path_args, NULL, body,
+        organizations_adjust_billing_credit_balance_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_organizations_adjust_billing_credit_balance_response_free(

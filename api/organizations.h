@@ -10,6 +10,7 @@
 #ifndef CLERK_API_ORGANIZATIONS_H
 #define CLERK_API_ORGANIZATIONS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -157,6 +158,43 @@ CLERK_EXTERN clerk_status_t clerk_organizations_list_detailed(
     const clerk_organizations_list_params_t *params);
 
 /**
+ * Completion callback of clerk_organizations_list_async().
+ *
+ * @param response What clerk_organizations_list_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_organizations_list_response_free()).
+ * @param payload  The payload given to clerk_organizations_list_async().
+ */
+typedef void (*clerk_organizations_list_async_fn)(
+    clerk_organizations_list_response_t *response, void *payload);
+
+/**
+ * clerk_organizations_list() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /organizations` (operationId `ListOrganizations`); see
+ * clerk_organizations_list() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_organizations_list_params_t); NULL for
+ *         none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organizations_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_organizations_list_params_t *params,
+    clerk_organizations_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_organizations_list_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -221,6 +259,43 @@ CLERK_EXTERN clerk_status_t clerk_organizations_create_detailed(
     clerk_organizations_create_response_t **out,
     clerk_client_t *client,
     const clerk_organizations_create_request_t *body);
+
+/**
+ * Completion callback of clerk_organizations_create_async().
+ *
+ * @param response What clerk_organizations_create_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_organizations_create_response_free()).
+ * @param payload  The payload given to clerk_organizations_create_async().
+ */
+typedef void (*clerk_organizations_create_async_fn)(
+    clerk_organizations_create_response_t *response, void *payload);
+
+/**
+ * clerk_organizations_create() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /organizations` (operationId `CreateOrganization`); see
+ * clerk_organizations_create() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_organizations_create_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organizations_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_organizations_create_request_t *body,
+    clerk_organizations_create_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_organizations_create_detailed(), data included.
@@ -308,6 +383,46 @@ CLERK_EXTERN clerk_status_t clerk_organizations_get_detailed(
     const clerk_organizations_get_params_t *params);
 
 /**
+ * Completion callback of clerk_organizations_get_async().
+ *
+ * @param response What clerk_organizations_get_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_organizations_get_response_free()).
+ * @param payload  The payload given to clerk_organizations_get_async().
+ */
+typedef void (*clerk_organizations_get_async_fn)(
+    clerk_organizations_get_response_t *response, void *payload);
+
+/**
+ * clerk_organizations_get() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /organizations/{organization_id}` (operationId `GetOrganization`); see
+ * clerk_organizations_get() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The ID or slug of the organization. Percent-encoded by
+ *         the library.
+ * @param params  Query parameters (clerk_organizations_get_params_t); NULL for
+ *         none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organizations_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organizations_get_params_t *params,
+    clerk_organizations_get_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_organizations_get_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -364,6 +479,43 @@ CLERK_EXTERN clerk_status_t clerk_organizations_delete_detailed(
     clerk_organizations_delete_response_t **out,
     clerk_client_t *client,
     const char *organization_id);
+
+/**
+ * Completion callback of clerk_organizations_delete_async().
+ *
+ * @param response What clerk_organizations_delete_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_organizations_delete_response_free()).
+ * @param payload  The payload given to clerk_organizations_delete_async().
+ */
+typedef void (*clerk_organizations_delete_async_fn)(
+    clerk_organizations_delete_response_t *response, void *payload);
+
+/**
+ * clerk_organizations_delete() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `DELETE /organizations/{organization_id}` (operationId `DeleteOrganization`);
+ * see clerk_organizations_delete() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The ID of the organization to delete. Percent-encoded
+ *         by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organizations_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    clerk_organizations_delete_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_organizations_delete_detailed(), data included.
@@ -432,6 +584,46 @@ CLERK_EXTERN clerk_status_t clerk_organizations_update_detailed(
     clerk_client_t *client,
     const char *organization_id,
     const clerk_organizations_update_request_t *body);
+
+/**
+ * Completion callback of clerk_organizations_update_async().
+ *
+ * @param response What clerk_organizations_update_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_organizations_update_response_free()).
+ * @param payload  The payload given to clerk_organizations_update_async().
+ */
+typedef void (*clerk_organizations_update_async_fn)(
+    clerk_organizations_update_response_t *response, void *payload);
+
+/**
+ * clerk_organizations_update() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `PATCH /organizations/{organization_id}` (operationId `UpdateOrganization`);
+ * see clerk_organizations_update() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The ID of the organization to update. Percent-encoded
+ *         by the library.
+ * @param body    The JSON request body (clerk_organizations_update_request_t);
+ *         copied before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organizations_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organizations_update_request_t *body,
+    clerk_organizations_update_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_organizations_update_detailed(), data included.
@@ -508,6 +700,48 @@ CLERK_EXTERN clerk_status_t clerk_organizations_replace_metadata_detailed(
     const clerk_organizations_replace_metadata_request_t *body);
 
 /**
+ * Completion callback of clerk_organizations_replace_metadata_async().
+ *
+ * @param response What clerk_organizations_replace_metadata_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_organizations_replace_metadata_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organizations_replace_metadata_async().
+ */
+typedef void (*clerk_organizations_replace_metadata_async_fn)(
+    clerk_organizations_replace_metadata_response_t *response, void *payload);
+
+/**
+ * clerk_organizations_replace_metadata() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `PUT /organizations/{organization_id}/metadata` (operationId
+ * `ReplaceOrganizationMetadata`); see clerk_organizations_replace_metadata()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The ID of the organization whose metadata will be
+ *         replaced. Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_organizations_replace_metadata_request_t); copied before this
+ *         function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organizations_replace_metadata_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organizations_replace_metadata_request_t *body,
+    clerk_organizations_replace_metadata_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_organizations_replace_metadata_detailed(), data
  * included.
  *
@@ -578,6 +812,48 @@ CLERK_EXTERN clerk_status_t clerk_organizations_merge_metadata_detailed(
     clerk_client_t *client,
     const char *organization_id,
     const clerk_organizations_merge_metadata_request_t *body);
+
+/**
+ * Completion callback of clerk_organizations_merge_metadata_async().
+ *
+ * @param response What clerk_organizations_merge_metadata_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_organizations_merge_metadata_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organizations_merge_metadata_async().
+ */
+typedef void (*clerk_organizations_merge_metadata_async_fn)(
+    clerk_organizations_merge_metadata_response_t *response, void *payload);
+
+/**
+ * clerk_organizations_merge_metadata() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `PATCH /organizations/{organization_id}/metadata` (operationId
+ * `MergeOrganizationMetadata`); see clerk_organizations_merge_metadata() for
+ * the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The ID of the organization for which metadata will be
+ *         merged or updated. Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_organizations_merge_metadata_request_t); copied before this
+ *         function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organizations_merge_metadata_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organizations_merge_metadata_request_t *body,
+    clerk_organizations_merge_metadata_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_organizations_merge_metadata_detailed(), data
@@ -652,6 +928,47 @@ CLERK_EXTERN clerk_status_t clerk_organizations_upload_logo_detailed(
     const clerk_organizations_upload_logo_request_t *body);
 
 /**
+ * Completion callback of clerk_organizations_upload_logo_async().
+ *
+ * @param response What clerk_organizations_upload_logo_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_organizations_upload_logo_response_free()).
+ * @param payload  The payload given to clerk_organizations_upload_logo_async().
+ */
+typedef void (*clerk_organizations_upload_logo_async_fn)(
+    clerk_organizations_upload_logo_response_t *response, void *payload);
+
+/**
+ * clerk_organizations_upload_logo() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `PUT /organizations/{organization_id}/logo` (operationId
+ * `UploadOrganizationLogo`); see clerk_organizations_upload_logo() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The ID of the organization for which to upload a logo.
+ *         Percent-encoded by the library.
+ * @param body    The multipart request body
+ *         (clerk_organizations_upload_logo_request_t); copied before this
+ *         function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organizations_upload_logo_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organizations_upload_logo_request_t *body,
+    clerk_organizations_upload_logo_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_organizations_upload_logo_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -705,6 +1022,43 @@ CLERK_EXTERN clerk_status_t clerk_organizations_delete_logo_detailed(
     clerk_organizations_delete_logo_response_t **out,
     clerk_client_t *client,
     const char *organization_id);
+
+/**
+ * Completion callback of clerk_organizations_delete_logo_async().
+ *
+ * @param response What clerk_organizations_delete_logo_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_organizations_delete_logo_response_free()).
+ * @param payload  The payload given to clerk_organizations_delete_logo_async().
+ */
+typedef void (*clerk_organizations_delete_logo_async_fn)(
+    clerk_organizations_delete_logo_response_t *response, void *payload);
+
+/**
+ * clerk_organizations_delete_logo() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `DELETE /organizations/{organization_id}/logo` (operationId
+ * `DeleteOrganizationLogo`); see clerk_organizations_delete_logo() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The ID of the organization for which the logo will be
+ *         deleted. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organizations_delete_logo_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    clerk_organizations_delete_logo_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_organizations_delete_logo_detailed(), data included.
@@ -773,6 +1127,46 @@ clerk_organizations_get_billing_subscription_detailed(
     const char *organization_id);
 
 /**
+ * Completion callback of clerk_organizations_get_billing_subscription_async().
+ *
+ * @param response What clerk_organizations_get_billing_subscription_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_organizations_get_billing_subscription_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organizations_get_billing_subscription_async().
+ */
+typedef void (*clerk_organizations_get_billing_subscription_async_fn)(
+    clerk_organizations_get_billing_subscription_response_t *response,
+    void *payload);
+
+/**
+ * clerk_organizations_get_billing_subscription() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `GET /organizations/{organization_id}/billing/subscription` (operationId
+ * `GetOrganizationBillingSubscription`); see
+ * clerk_organizations_get_billing_subscription() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The ID of the organization whose subscription to
+ *         retrieve. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_organizations_get_billing_subscription_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    clerk_organizations_get_billing_subscription_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_organizations_get_billing_subscription_detailed(),
  * data included.
  *
@@ -837,6 +1231,49 @@ clerk_organizations_get_billing_credit_balance_detailed(
     clerk_organizations_get_billing_credit_balance_response_t **out,
     clerk_client_t *client,
     const char *organization_id);
+
+/**
+ * Completion callback of
+ * clerk_organizations_get_billing_credit_balance_async().
+ *
+ * @param response What
+ *         clerk_organizations_get_billing_credit_balance_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_organizations_get_billing_credit_balance_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organizations_get_billing_credit_balance_async().
+ */
+typedef void (*clerk_organizations_get_billing_credit_balance_async_fn)(
+    clerk_organizations_get_billing_credit_balance_response_t *response,
+    void *payload);
+
+/**
+ * clerk_organizations_get_billing_credit_balance() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `GET /organizations/{organization_id}/billing/credits` (operationId
+ * `GetOrganizationBillingCreditBalance`); see
+ * clerk_organizations_get_billing_credit_balance() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The ID of the organization whose credit balance to
+ *         retrieve. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t
+clerk_organizations_get_billing_credit_balance_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    clerk_organizations_get_billing_credit_balance_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_organizations_get_billing_credit_balance_detailed(),
@@ -913,6 +1350,52 @@ clerk_organizations_adjust_billing_credit_balance_detailed(
     const clerk_adjust_credit_balance_request_t *body);
 
 /**
+ * Completion callback of
+ * clerk_organizations_adjust_billing_credit_balance_async().
+ *
+ * @param response What
+ *         clerk_organizations_adjust_billing_credit_balance_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_organizations_adjust_billing_credit_balance_response_free()).
+ * @param payload  The payload given to
+ *         clerk_organizations_adjust_billing_credit_balance_async().
+ */
+typedef void (*clerk_organizations_adjust_billing_credit_balance_async_fn)(
+    clerk_organizations_adjust_billing_credit_balance_response_t *response,
+    void *payload);
+
+/**
+ * clerk_organizations_adjust_billing_credit_balance() without blocking: runs on
+ * a loop, ends in a callback.
+ *
+ * `POST /organizations/{organization_id}/billing/credits` (operationId
+ * `AdjustOrganizationBillingCreditBalance`); see
+ * clerk_organizations_adjust_billing_credit_balance() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param organization_id The ID of the organization whose credit balance to
+ *         adjust. Percent-encoded by the library.
+ * @param body    The JSON request body (clerk_adjust_credit_balance_request_t);
+ *         copied before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t
+clerk_organizations_adjust_billing_credit_balance_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_adjust_credit_balance_request_t *body,
+    clerk_organizations_adjust_billing_credit_balance_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of
  * clerk_organizations_adjust_billing_credit_balance_detailed(), data included.
  *
@@ -926,46 +1409,69 @@ clerk_organizations_adjust_billing_credit_balance_response_free(
 #define organizations_list(...) clerk_organizations_list(__VA_ARGS__)
 #define organizations_list_detailed(...)                                       \
     clerk_organizations_list_detailed(__VA_ARGS__)
+#define organizations_list_async(...)                                          \
+    clerk_organizations_list_async(__VA_ARGS__)
 #define organizations_create(...) clerk_organizations_create(__VA_ARGS__)
 #define organizations_create_detailed(...)                                     \
     clerk_organizations_create_detailed(__VA_ARGS__)
+#define organizations_create_async(...)                                        \
+    clerk_organizations_create_async(__VA_ARGS__)
 #define organizations_get(...) clerk_organizations_get(__VA_ARGS__)
 #define organizations_get_detailed(...)                                        \
     clerk_organizations_get_detailed(__VA_ARGS__)
-#define organizations_delete(...) clerk_organizations_delete(__VA_ARGS__)
+#define organizations_get_async(...) clerk_organizations_get_async(__VA_ARGS__)
+#define organizations_delete(...)    clerk_organizations_delete(__VA_ARGS__)
 #define organizations_delete_detailed(...)                                     \
     clerk_organizations_delete_detailed(__VA_ARGS__)
+#define organizations_delete_async(...)                                        \
+    clerk_organizations_delete_async(__VA_ARGS__)
 #define organizations_update(...) clerk_organizations_update(__VA_ARGS__)
 #define organizations_update_detailed(...)                                     \
     clerk_organizations_update_detailed(__VA_ARGS__)
+#define organizations_update_async(...)                                        \
+    clerk_organizations_update_async(__VA_ARGS__)
 #define organizations_replace_metadata(...)                                    \
     clerk_organizations_replace_metadata(__VA_ARGS__)
 #define organizations_replace_metadata_detailed(...)                           \
     clerk_organizations_replace_metadata_detailed(__VA_ARGS__)
+#define organizations_replace_metadata_async(...)                              \
+    clerk_organizations_replace_metadata_async(__VA_ARGS__)
 #define organizations_merge_metadata(...)                                      \
     clerk_organizations_merge_metadata(__VA_ARGS__)
 #define organizations_merge_metadata_detailed(...)                             \
     clerk_organizations_merge_metadata_detailed(__VA_ARGS__)
+#define organizations_merge_metadata_async(...)                                \
+    clerk_organizations_merge_metadata_async(__VA_ARGS__)
 #define organizations_upload_logo(...)                                         \
     clerk_organizations_upload_logo(__VA_ARGS__)
 #define organizations_upload_logo_detailed(...)                                \
     clerk_organizations_upload_logo_detailed(__VA_ARGS__)
+#define organizations_upload_logo_async(...)                                   \
+    clerk_organizations_upload_logo_async(__VA_ARGS__)
 #define organizations_delete_logo(...)                                         \
     clerk_organizations_delete_logo(__VA_ARGS__)
 #define organizations_delete_logo_detailed(...)                                \
     clerk_organizations_delete_logo_detailed(__VA_ARGS__)
+#define organizations_delete_logo_async(...)                                   \
+    clerk_organizations_delete_logo_async(__VA_ARGS__)
 #define organizations_get_billing_subscription(...)                            \
     clerk_organizations_get_billing_subscription(__VA_ARGS__)
 #define organizations_get_billing_subscription_detailed(...)                   \
     clerk_organizations_get_billing_subscription_detailed(__VA_ARGS__)
+#define organizations_get_billing_subscription_async(...)                      \
+    clerk_organizations_get_billing_subscription_async(__VA_ARGS__)
 #define organizations_get_billing_credit_balance(...)                          \
     clerk_organizations_get_billing_credit_balance(__VA_ARGS__)
 #define organizations_get_billing_credit_balance_detailed(...)                 \
     clerk_organizations_get_billing_credit_balance_detailed(__VA_ARGS__)
+#define organizations_get_billing_credit_balance_async(...)                    \
+    clerk_organizations_get_billing_credit_balance_async(__VA_ARGS__)
 #define organizations_adjust_billing_credit_balance(...)                       \
     clerk_organizations_adjust_billing_credit_balance(__VA_ARGS__)
 #define organizations_adjust_billing_credit_balance_detailed(...)              \
     clerk_organizations_adjust_billing_credit_balance_detailed(__VA_ARGS__)
+#define organizations_adjust_billing_credit_balance_async(...)                 \
+    clerk_organizations_adjust_billing_credit_balance_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/phone_numbers.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -32,6 +33,24 @@ clerk_status_t clerk_phone_numbers_create_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &phone_numbers_create_op, NULL, NULL, body);
+}
+
+static void phone_numbers_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_phone_numbers_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_phone_numbers_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_phone_numbers_create_request_t *body,
+    clerk_phone_numbers_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &phone_numbers_create_op, NULL, NULL, body,
+        phone_numbers_create_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_phone_numbers_create_response_free(
@@ -69,6 +88,26 @@ clerk_status_t clerk_phone_numbers_get_detailed(
         (void **)out, client, &phone_numbers_get_op, path_args, NULL, NULL);
 }
 
+static void phone_numbers_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_phone_numbers_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_phone_numbers_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *phone_number_id,
+    clerk_phone_numbers_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { phone_number_id };
+
+    return clerk__op_async(
+        loop, client, &phone_numbers_get_op, path_args, NULL, NULL,
+        phone_numbers_get_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_phone_numbers_get_response_free(
     clerk_phone_numbers_get_response_t *response)
 {
@@ -102,6 +141,26 @@ clerk_status_t clerk_phone_numbers_delete_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &phone_numbers_delete_op, path_args, NULL, NULL);
+}
+
+static void phone_numbers_delete_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_phone_numbers_delete_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_phone_numbers_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *phone_number_id,
+    clerk_phone_numbers_delete_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { phone_number_id };
+
+    return clerk__op_async(
+        loop, client, &phone_numbers_delete_op, path_args, NULL, NULL,
+        phone_numbers_delete_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_phone_numbers_delete_response_free(
@@ -145,6 +204,27 @@ clerk_status_t clerk_phone_numbers_update_detailed(
         (void **)out, client, &phone_numbers_update_op, path_args, NULL, body);
 }
 
+static void phone_numbers_update_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_phone_numbers_update_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_phone_numbers_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *phone_number_id,
+    const clerk_phone_numbers_update_request_t *body,
+    clerk_phone_numbers_update_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { phone_number_id };
+
+    return clerk__op_async(
+        loop, client, &phone_numbers_update_op, path_args, NULL, body,
+        phone_numbers_update_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_phone_numbers_update_response_free(
     clerk_phone_numbers_update_response_t *response)
 {
@@ -179,6 +259,27 @@ clerk_status_t clerk_phone_numbers_prepare_verification_detailed(
     return clerk__op_detailed(
         (void **)out, client, &phone_numbers_prepare_verification_op, path_args,
         NULL, NULL);
+}
+
+static void phone_numbers_prepare_verification_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_phone_numbers_prepare_verification_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_phone_numbers_prepare_verification_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *phone_number_id,
+    clerk_phone_numbers_prepare_verification_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { phone_number_id };
+
+    return clerk__op_async(
+        loop, client, &phone_numbers_prepare_verification_op, path_args, NULL,
+        NULL, phone_numbers_prepare_verification_deliver, (clerk__async_cb_t)cb,
+        payload);
 }
 
 void clerk_phone_numbers_prepare_verification_response_free(
@@ -223,6 +324,28 @@ clerk_status_t clerk_phone_numbers_attempt_verification_detailed(
         NULL, body);
 }
 
+static void phone_numbers_attempt_verification_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_phone_numbers_attempt_verification_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_phone_numbers_attempt_verification_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *phone_number_id,
+    const clerk_phone_numbers_attempt_verification_request_t *body,
+    clerk_phone_numbers_attempt_verification_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { phone_number_id };
+
+    return clerk__op_async(
+        loop, client, &phone_numbers_attempt_verification_op, path_args, NULL,
+        body, phone_numbers_attempt_verification_deliver, (clerk__async_cb_t)cb,
+        payload);
+}
+
 void clerk_phone_numbers_attempt_verification_response_free(
     clerk_phone_numbers_attempt_verification_response_t *response)
 {
@@ -263,6 +386,27 @@ clerk_status_t clerk_phone_numbers_replace_for_user_detailed(
     return clerk__op_detailed(
         (void **)out, client, &phone_numbers_replace_for_user_op, path_args,
         NULL, body);
+}
+
+static void phone_numbers_replace_for_user_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_phone_numbers_replace_for_user_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_phone_numbers_replace_for_user_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_phone_numbers_replace_for_user_request_t *body,
+    clerk_phone_numbers_replace_for_user_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &phone_numbers_replace_for_user_op, path_args, NULL, body,
+        phone_numbers_replace_for_user_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_phone_numbers_replace_for_user_response_free(

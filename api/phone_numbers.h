@@ -10,6 +10,7 @@
 #ifndef CLERK_API_PHONE_NUMBERS_H
 #define CLERK_API_PHONE_NUMBERS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -72,6 +73,43 @@ CLERK_EXTERN clerk_status_t clerk_phone_numbers_create_detailed(
     const clerk_phone_numbers_create_request_t *body);
 
 /**
+ * Completion callback of clerk_phone_numbers_create_async().
+ *
+ * @param response What clerk_phone_numbers_create_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_phone_numbers_create_response_free()).
+ * @param payload  The payload given to clerk_phone_numbers_create_async().
+ */
+typedef void (*clerk_phone_numbers_create_async_fn)(
+    clerk_phone_numbers_create_response_t *response, void *payload);
+
+/**
+ * clerk_phone_numbers_create() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /phone_numbers` (operationId `CreatePhoneNumber`); see
+ * clerk_phone_numbers_create() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_phone_numbers_create_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_phone_numbers_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_phone_numbers_create_request_t *body,
+    clerk_phone_numbers_create_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_phone_numbers_create_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -127,6 +165,43 @@ CLERK_EXTERN clerk_status_t clerk_phone_numbers_get_detailed(
     const char *phone_number_id);
 
 /**
+ * Completion callback of clerk_phone_numbers_get_async().
+ *
+ * @param response What clerk_phone_numbers_get_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_phone_numbers_get_response_free()).
+ * @param payload  The payload given to clerk_phone_numbers_get_async().
+ */
+typedef void (*clerk_phone_numbers_get_async_fn)(
+    clerk_phone_numbers_get_response_t *response, void *payload);
+
+/**
+ * clerk_phone_numbers_get() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /phone_numbers/{phone_number_id}` (operationId `GetPhoneNumber`); see
+ * clerk_phone_numbers_get() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param phone_number_id The ID of the phone number to retrieve.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_phone_numbers_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *phone_number_id,
+    clerk_phone_numbers_get_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_phone_numbers_get_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -180,6 +255,43 @@ CLERK_EXTERN clerk_status_t clerk_phone_numbers_delete_detailed(
     clerk_phone_numbers_delete_response_t **out,
     clerk_client_t *client,
     const char *phone_number_id);
+
+/**
+ * Completion callback of clerk_phone_numbers_delete_async().
+ *
+ * @param response What clerk_phone_numbers_delete_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_phone_numbers_delete_response_free()).
+ * @param payload  The payload given to clerk_phone_numbers_delete_async().
+ */
+typedef void (*clerk_phone_numbers_delete_async_fn)(
+    clerk_phone_numbers_delete_response_t *response, void *payload);
+
+/**
+ * clerk_phone_numbers_delete() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `DELETE /phone_numbers/{phone_number_id}` (operationId `DeletePhoneNumber`);
+ * see clerk_phone_numbers_delete() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param phone_number_id The ID of the phone number to delete. Percent-encoded
+ *         by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_phone_numbers_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *phone_number_id,
+    clerk_phone_numbers_delete_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_phone_numbers_delete_detailed(), data included.
@@ -242,6 +354,46 @@ CLERK_EXTERN clerk_status_t clerk_phone_numbers_update_detailed(
     clerk_client_t *client,
     const char *phone_number_id,
     const clerk_phone_numbers_update_request_t *body);
+
+/**
+ * Completion callback of clerk_phone_numbers_update_async().
+ *
+ * @param response What clerk_phone_numbers_update_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_phone_numbers_update_response_free()).
+ * @param payload  The payload given to clerk_phone_numbers_update_async().
+ */
+typedef void (*clerk_phone_numbers_update_async_fn)(
+    clerk_phone_numbers_update_response_t *response, void *payload);
+
+/**
+ * clerk_phone_numbers_update() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `PATCH /phone_numbers/{phone_number_id}` (operationId `UpdatePhoneNumber`);
+ * see clerk_phone_numbers_update() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param phone_number_id The ID of the phone number to update. Percent-encoded
+ *         by the library.
+ * @param body    The JSON request body (clerk_phone_numbers_update_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_phone_numbers_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *phone_number_id,
+    const clerk_phone_numbers_update_request_t *body,
+    clerk_phone_numbers_update_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_phone_numbers_update_detailed(), data included.
@@ -307,6 +459,46 @@ CLERK_EXTERN clerk_status_t clerk_phone_numbers_prepare_verification_detailed(
     clerk_phone_numbers_prepare_verification_response_t **out,
     clerk_client_t *client,
     const char *phone_number_id);
+
+/**
+ * Completion callback of clerk_phone_numbers_prepare_verification_async().
+ *
+ * @param response What clerk_phone_numbers_prepare_verification_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_phone_numbers_prepare_verification_response_free()).
+ * @param payload  The payload given to
+ *         clerk_phone_numbers_prepare_verification_async().
+ */
+typedef void (*clerk_phone_numbers_prepare_verification_async_fn)(
+    clerk_phone_numbers_prepare_verification_response_t *response,
+    void *payload);
+
+/**
+ * clerk_phone_numbers_prepare_verification() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `POST /phone_numbers/{phone_number_id}/prepare_verification` (operationId
+ * `PreparePhoneNumberVerification`); see
+ * clerk_phone_numbers_prepare_verification() for the details and clerk/async.h
+ * for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param phone_number_id The ID of the phone number to send the verification
+ *         code to. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_phone_numbers_prepare_verification_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *phone_number_id,
+    clerk_phone_numbers_prepare_verification_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_phone_numbers_prepare_verification_detailed(), data
@@ -390,6 +582,50 @@ CLERK_EXTERN clerk_status_t clerk_phone_numbers_attempt_verification_detailed(
     const clerk_phone_numbers_attempt_verification_request_t *body);
 
 /**
+ * Completion callback of clerk_phone_numbers_attempt_verification_async().
+ *
+ * @param response What clerk_phone_numbers_attempt_verification_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_phone_numbers_attempt_verification_response_free()).
+ * @param payload  The payload given to
+ *         clerk_phone_numbers_attempt_verification_async().
+ */
+typedef void (*clerk_phone_numbers_attempt_verification_async_fn)(
+    clerk_phone_numbers_attempt_verification_response_t *response,
+    void *payload);
+
+/**
+ * clerk_phone_numbers_attempt_verification() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `POST /phone_numbers/{phone_number_id}/attempt_verification` (operationId
+ * `AttemptPhoneNumberVerification`); see
+ * clerk_phone_numbers_attempt_verification() for the details and clerk/async.h
+ * for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param phone_number_id The ID of the phone number whose code is being
+ *         verified. Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_phone_numbers_attempt_verification_request_t); copied before
+ *         this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_phone_numbers_attempt_verification_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *phone_number_id,
+    const clerk_phone_numbers_attempt_verification_request_t *body,
+    clerk_phone_numbers_attempt_verification_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_phone_numbers_attempt_verification_detailed(), data
  * included.
  *
@@ -471,6 +707,48 @@ CLERK_EXTERN clerk_status_t clerk_phone_numbers_replace_for_user_detailed(
     const clerk_phone_numbers_replace_for_user_request_t *body);
 
 /**
+ * Completion callback of clerk_phone_numbers_replace_for_user_async().
+ *
+ * @param response What clerk_phone_numbers_replace_for_user_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_phone_numbers_replace_for_user_response_free()).
+ * @param payload  The payload given to
+ *         clerk_phone_numbers_replace_for_user_async().
+ */
+typedef void (*clerk_phone_numbers_replace_for_user_async_fn)(
+    clerk_phone_numbers_replace_for_user_response_t *response, void *payload);
+
+/**
+ * clerk_phone_numbers_replace_for_user() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `PUT /users/{user_id}/phone_number` (operationId `ReplaceUserPhoneNumber`);
+ * see clerk_phone_numbers_replace_for_user() for the details and clerk/async.h
+ * for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user whose phone number to replace.
+ *         Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_phone_numbers_replace_for_user_request_t); copied before this
+ *         function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_phone_numbers_replace_for_user_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_phone_numbers_replace_for_user_request_t *body,
+    clerk_phone_numbers_replace_for_user_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_phone_numbers_replace_for_user_detailed(), data
  * included.
  *
@@ -483,27 +761,40 @@ CLERK_EXTERN void clerk_phone_numbers_replace_for_user_response_free(
 #define phone_numbers_create(...) clerk_phone_numbers_create(__VA_ARGS__)
 #define phone_numbers_create_detailed(...)                                     \
     clerk_phone_numbers_create_detailed(__VA_ARGS__)
+#define phone_numbers_create_async(...)                                        \
+    clerk_phone_numbers_create_async(__VA_ARGS__)
 #define phone_numbers_get(...) clerk_phone_numbers_get(__VA_ARGS__)
 #define phone_numbers_get_detailed(...)                                        \
     clerk_phone_numbers_get_detailed(__VA_ARGS__)
-#define phone_numbers_delete(...) clerk_phone_numbers_delete(__VA_ARGS__)
+#define phone_numbers_get_async(...) clerk_phone_numbers_get_async(__VA_ARGS__)
+#define phone_numbers_delete(...)    clerk_phone_numbers_delete(__VA_ARGS__)
 #define phone_numbers_delete_detailed(...)                                     \
     clerk_phone_numbers_delete_detailed(__VA_ARGS__)
+#define phone_numbers_delete_async(...)                                        \
+    clerk_phone_numbers_delete_async(__VA_ARGS__)
 #define phone_numbers_update(...) clerk_phone_numbers_update(__VA_ARGS__)
 #define phone_numbers_update_detailed(...)                                     \
     clerk_phone_numbers_update_detailed(__VA_ARGS__)
+#define phone_numbers_update_async(...)                                        \
+    clerk_phone_numbers_update_async(__VA_ARGS__)
 #define phone_numbers_prepare_verification(...)                                \
     clerk_phone_numbers_prepare_verification(__VA_ARGS__)
 #define phone_numbers_prepare_verification_detailed(...)                       \
     clerk_phone_numbers_prepare_verification_detailed(__VA_ARGS__)
+#define phone_numbers_prepare_verification_async(...)                          \
+    clerk_phone_numbers_prepare_verification_async(__VA_ARGS__)
 #define phone_numbers_attempt_verification(...)                                \
     clerk_phone_numbers_attempt_verification(__VA_ARGS__)
 #define phone_numbers_attempt_verification_detailed(...)                       \
     clerk_phone_numbers_attempt_verification_detailed(__VA_ARGS__)
+#define phone_numbers_attempt_verification_async(...)                          \
+    clerk_phone_numbers_attempt_verification_async(__VA_ARGS__)
 #define phone_numbers_replace_for_user(...)                                    \
     clerk_phone_numbers_replace_for_user(__VA_ARGS__)
 #define phone_numbers_replace_for_user_detailed(...)                           \
     clerk_phone_numbers_replace_for_user_detailed(__VA_ARGS__)
+#define phone_numbers_replace_for_user_async(...)                              \
+    clerk_phone_numbers_replace_for_user_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/proxy_checks.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -32,6 +33,24 @@ clerk_status_t clerk_proxy_checks_verify_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &proxy_checks_verify_op, NULL, NULL, body);
+}
+
+static void proxy_checks_verify_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_proxy_checks_verify_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_proxy_checks_verify_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_proxy_checks_verify_request_t *body,
+    clerk_proxy_checks_verify_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &proxy_checks_verify_op, NULL, NULL, body,
+        proxy_checks_verify_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_proxy_checks_verify_response_free(

@@ -9,6 +9,7 @@
 #ifndef CLERK_API_PROXY_CHECKS_H
 #define CLERK_API_PROXY_CHECKS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -76,6 +77,43 @@ CLERK_EXTERN clerk_status_t clerk_proxy_checks_verify_detailed(
     const clerk_proxy_checks_verify_request_t *body);
 
 /**
+ * Completion callback of clerk_proxy_checks_verify_async().
+ *
+ * @param response What clerk_proxy_checks_verify_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_proxy_checks_verify_response_free()).
+ * @param payload  The payload given to clerk_proxy_checks_verify_async().
+ */
+typedef void (*clerk_proxy_checks_verify_async_fn)(
+    clerk_proxy_checks_verify_response_t *response, void *payload);
+
+/**
+ * clerk_proxy_checks_verify() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /proxy_checks` (operationId `VerifyDomainProxy`); see
+ * clerk_proxy_checks_verify() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_proxy_checks_verify_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_proxy_checks_verify_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_proxy_checks_verify_request_t *body,
+    clerk_proxy_checks_verify_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_proxy_checks_verify_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -87,6 +125,8 @@ CLERK_EXTERN void clerk_proxy_checks_verify_response_free(
 #define proxy_checks_verify(...) clerk_proxy_checks_verify(__VA_ARGS__)
 #define proxy_checks_verify_detailed(...)                                      \
     clerk_proxy_checks_verify_detailed(__VA_ARGS__)
+#define proxy_checks_verify_async(...)                                         \
+    clerk_proxy_checks_verify_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/redirect_urls.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -43,6 +44,24 @@ clerk_status_t clerk_redirect_urls_list_detailed(
         (void **)out, client, &redirect_urls_list_op, NULL, params, NULL);
 }
 
+static void redirect_urls_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_redirect_urls_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_redirect_urls_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_redirect_urls_list_params_t *params,
+    clerk_redirect_urls_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &redirect_urls_list_op, NULL, params, NULL,
+        redirect_urls_list_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_redirect_urls_list_response_free(
     clerk_redirect_urls_list_response_t *response)
 {
@@ -74,6 +93,24 @@ clerk_status_t clerk_redirect_urls_create_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &redirect_urls_create_op, NULL, NULL, body);
+}
+
+static void redirect_urls_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_redirect_urls_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_redirect_urls_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_redirect_urls_create_request_t *body,
+    clerk_redirect_urls_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &redirect_urls_create_op, NULL, NULL, body,
+        redirect_urls_create_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_redirect_urls_create_response_free(
@@ -111,6 +148,26 @@ clerk_status_t clerk_redirect_urls_get_detailed(
         (void **)out, client, &redirect_urls_get_op, path_args, NULL, NULL);
 }
 
+static void redirect_urls_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_redirect_urls_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_redirect_urls_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *id,
+    clerk_redirect_urls_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { id };
+
+    return clerk__op_async(
+        loop, client, &redirect_urls_get_op, path_args, NULL, NULL,
+        redirect_urls_get_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_redirect_urls_get_response_free(
     clerk_redirect_urls_get_response_t *response)
 {
@@ -144,6 +201,26 @@ clerk_status_t clerk_redirect_urls_delete_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &redirect_urls_delete_op, path_args, NULL, NULL);
+}
+
+static void redirect_urls_delete_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_redirect_urls_delete_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_redirect_urls_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *id,
+    clerk_redirect_urls_delete_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { id };
+
+    return clerk__op_async(
+        loop, client, &redirect_urls_delete_op, path_args, NULL, NULL,
+        redirect_urls_delete_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_redirect_urls_delete_response_free(

@@ -12,6 +12,7 @@
 #ifndef CLERK_API_REDIRECT_URLS_H
 #define CLERK_API_REDIRECT_URLS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -96,6 +97,43 @@ CLERK_EXTERN clerk_status_t clerk_redirect_urls_list_detailed(
     const clerk_redirect_urls_list_params_t *params);
 
 /**
+ * Completion callback of clerk_redirect_urls_list_async().
+ *
+ * @param response What clerk_redirect_urls_list_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_redirect_urls_list_response_free()).
+ * @param payload  The payload given to clerk_redirect_urls_list_async().
+ */
+typedef void (*clerk_redirect_urls_list_async_fn)(
+    clerk_redirect_urls_list_response_t *response, void *payload);
+
+/**
+ * clerk_redirect_urls_list() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /redirect_urls` (operationId `ListRedirectURLs`); see
+ * clerk_redirect_urls_list() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_redirect_urls_list_params_t); NULL for
+ *         none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_redirect_urls_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_redirect_urls_list_params_t *params,
+    clerk_redirect_urls_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_redirect_urls_list_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -146,6 +184,43 @@ CLERK_EXTERN clerk_status_t clerk_redirect_urls_create_detailed(
     clerk_redirect_urls_create_response_t **out,
     clerk_client_t *client,
     const clerk_redirect_urls_create_request_t *body);
+
+/**
+ * Completion callback of clerk_redirect_urls_create_async().
+ *
+ * @param response What clerk_redirect_urls_create_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_redirect_urls_create_response_free()).
+ * @param payload  The payload given to clerk_redirect_urls_create_async().
+ */
+typedef void (*clerk_redirect_urls_create_async_fn)(
+    clerk_redirect_urls_create_response_t *response, void *payload);
+
+/**
+ * clerk_redirect_urls_create() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /redirect_urls` (operationId `CreateRedirectURL`); see
+ * clerk_redirect_urls_create() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_redirect_urls_create_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_redirect_urls_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_redirect_urls_create_request_t *body,
+    clerk_redirect_urls_create_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_redirect_urls_create_detailed(), data included.
@@ -200,6 +275,42 @@ CLERK_EXTERN clerk_status_t clerk_redirect_urls_get_detailed(
     const char *id);
 
 /**
+ * Completion callback of clerk_redirect_urls_get_async().
+ *
+ * @param response What clerk_redirect_urls_get_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_redirect_urls_get_response_free()).
+ * @param payload  The payload given to clerk_redirect_urls_get_async().
+ */
+typedef void (*clerk_redirect_urls_get_async_fn)(
+    clerk_redirect_urls_get_response_t *response, void *payload);
+
+/**
+ * clerk_redirect_urls_get() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /redirect_urls/{id}` (operationId `GetRedirectURL`); see
+ * clerk_redirect_urls_get() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param id The ID of the redirect URL. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_redirect_urls_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *id,
+    clerk_redirect_urls_get_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_redirect_urls_get_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -252,6 +363,42 @@ CLERK_EXTERN clerk_status_t clerk_redirect_urls_delete_detailed(
     const char *id);
 
 /**
+ * Completion callback of clerk_redirect_urls_delete_async().
+ *
+ * @param response What clerk_redirect_urls_delete_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_redirect_urls_delete_response_free()).
+ * @param payload  The payload given to clerk_redirect_urls_delete_async().
+ */
+typedef void (*clerk_redirect_urls_delete_async_fn)(
+    clerk_redirect_urls_delete_response_t *response, void *payload);
+
+/**
+ * clerk_redirect_urls_delete() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `DELETE /redirect_urls/{id}` (operationId `DeleteRedirectURL`); see
+ * clerk_redirect_urls_delete() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param id The ID of the redirect URL. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_redirect_urls_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *id,
+    clerk_redirect_urls_delete_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_redirect_urls_delete_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -263,15 +410,22 @@ CLERK_EXTERN void clerk_redirect_urls_delete_response_free(
 #define redirect_urls_list(...) clerk_redirect_urls_list(__VA_ARGS__)
 #define redirect_urls_list_detailed(...)                                       \
     clerk_redirect_urls_list_detailed(__VA_ARGS__)
+#define redirect_urls_list_async(...)                                          \
+    clerk_redirect_urls_list_async(__VA_ARGS__)
 #define redirect_urls_create(...) clerk_redirect_urls_create(__VA_ARGS__)
 #define redirect_urls_create_detailed(...)                                     \
     clerk_redirect_urls_create_detailed(__VA_ARGS__)
+#define redirect_urls_create_async(...)                                        \
+    clerk_redirect_urls_create_async(__VA_ARGS__)
 #define redirect_urls_get(...) clerk_redirect_urls_get(__VA_ARGS__)
 #define redirect_urls_get_detailed(...)                                        \
     clerk_redirect_urls_get_detailed(__VA_ARGS__)
-#define redirect_urls_delete(...) clerk_redirect_urls_delete(__VA_ARGS__)
+#define redirect_urls_get_async(...) clerk_redirect_urls_get_async(__VA_ARGS__)
+#define redirect_urls_delete(...)    clerk_redirect_urls_delete(__VA_ARGS__)
 #define redirect_urls_delete_detailed(...)                                     \
     clerk_redirect_urls_delete_detailed(__VA_ARGS__)
+#define redirect_urls_delete_async(...)                                        \
+    clerk_redirect_urls_delete_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

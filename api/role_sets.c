@@ -3,6 +3,7 @@
 #include <clerk/api/role_sets.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -45,6 +46,24 @@ clerk_status_t clerk_role_sets_list_detailed(
         (void **)out, client, &role_sets_list_op, NULL, params, NULL);
 }
 
+static void role_sets_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_role_sets_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_role_sets_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_role_sets_list_params_t *params,
+    clerk_role_sets_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &role_sets_list_op, NULL, params, NULL,
+        role_sets_list_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_role_sets_list_response_free(
     clerk_role_sets_list_response_t *response)
 {
@@ -76,6 +95,24 @@ clerk_status_t clerk_role_sets_create_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &role_sets_create_op, NULL, NULL, body);
+}
+
+static void role_sets_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_role_sets_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_role_sets_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_role_sets_create_request_t *body,
+    clerk_role_sets_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &role_sets_create_op, NULL, NULL, body,
+        role_sets_create_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_role_sets_create_response_free(
@@ -110,6 +147,26 @@ clerk_status_t clerk_role_sets_get_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &role_sets_get_op, path_args, NULL, NULL);
+}
+
+static void role_sets_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_role_sets_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_role_sets_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *role_set_key_or_id,
+    clerk_role_sets_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { role_set_key_or_id };
+
+    return clerk__op_async(
+        loop, client, &role_sets_get_op, path_args, NULL, NULL,
+        role_sets_get_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_role_sets_get_response_free(clerk_role_sets_get_response_t *response)
@@ -149,6 +206,27 @@ clerk_status_t clerk_role_sets_update_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &role_sets_update_op, path_args, NULL, body);
+}
+
+static void role_sets_update_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_role_sets_update_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_role_sets_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *role_set_key_or_id,
+    const clerk_role_sets_update_request_t *body,
+    clerk_role_sets_update_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { role_set_key_or_id };
+
+    return clerk__op_async(
+        loop, client, &role_sets_update_op, path_args, NULL, body,
+        role_sets_update_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_role_sets_update_response_free(
@@ -192,6 +270,27 @@ clerk_status_t clerk_role_sets_replace_detailed(
         (void **)out, client, &role_sets_replace_op, path_args, NULL, body);
 }
 
+static void role_sets_replace_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_role_sets_replace_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_role_sets_replace_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *role_set_key_or_id,
+    const clerk_role_sets_replace_request_t *body,
+    clerk_role_sets_replace_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { role_set_key_or_id };
+
+    return clerk__op_async(
+        loop, client, &role_sets_replace_op, path_args, NULL, body,
+        role_sets_replace_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_role_sets_replace_response_free(
     clerk_role_sets_replace_response_t *response)
 {
@@ -231,6 +330,27 @@ clerk_status_t clerk_role_sets_add_roles_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &role_sets_add_roles_op, path_args, NULL, body);
+}
+
+static void role_sets_add_roles_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_role_sets_add_roles_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_role_sets_add_roles_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *role_set_key_or_id,
+    const clerk_role_sets_add_roles_request_t *body,
+    clerk_role_sets_add_roles_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { role_set_key_or_id };
+
+    return clerk__op_async(
+        loop, client, &role_sets_add_roles_op, path_args, NULL, body,
+        role_sets_add_roles_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_role_sets_add_roles_response_free(
@@ -273,6 +393,27 @@ clerk_status_t clerk_role_sets_replace_role_detailed(
     return clerk__op_detailed(
         (void **)out, client, &role_sets_replace_role_op, path_args, NULL,
         body);
+}
+
+static void role_sets_replace_role_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_role_sets_replace_role_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_role_sets_replace_role_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *role_set_key_or_id,
+    const clerk_role_sets_replace_role_request_t *body,
+    clerk_role_sets_replace_role_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { role_set_key_or_id };
+
+    return clerk__op_async(
+        loop, client, &role_sets_replace_role_op, path_args, NULL, body,
+        role_sets_replace_role_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_role_sets_replace_role_response_free(

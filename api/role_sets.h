@@ -12,6 +12,7 @@
 #ifndef CLERK_API_ROLE_SETS_H
 #define CLERK_API_ROLE_SETS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -119,6 +120,41 @@ CLERK_EXTERN clerk_status_t clerk_role_sets_list_detailed(
     const clerk_role_sets_list_params_t *params);
 
 /**
+ * Completion callback of clerk_role_sets_list_async().
+ *
+ * @param response What clerk_role_sets_list_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_role_sets_list_response_free()).
+ * @param payload  The payload given to clerk_role_sets_list_async().
+ */
+typedef void (*clerk_role_sets_list_async_fn)(
+    clerk_role_sets_list_response_t *response, void *payload);
+
+/**
+ * clerk_role_sets_list() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /role_sets` (operationId `ListRoleSets`); see clerk_role_sets_list() for
+ * the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_role_sets_list_params_t); NULL for
+ *         none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_role_sets_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_role_sets_list_params_t *params,
+    clerk_role_sets_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_role_sets_list_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -178,6 +214,42 @@ CLERK_EXTERN clerk_status_t clerk_role_sets_create_detailed(
     const clerk_role_sets_create_request_t *body);
 
 /**
+ * Completion callback of clerk_role_sets_create_async().
+ *
+ * @param response What clerk_role_sets_create_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_role_sets_create_response_free()).
+ * @param payload  The payload given to clerk_role_sets_create_async().
+ */
+typedef void (*clerk_role_sets_create_async_fn)(
+    clerk_role_sets_create_response_t *response, void *payload);
+
+/**
+ * clerk_role_sets_create() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /role_sets` (operationId `CreateRoleSet`); see clerk_role_sets_create()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_role_sets_create_request_t);
+ *         copied before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_role_sets_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_role_sets_create_request_t *body,
+    clerk_role_sets_create_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_role_sets_create_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -231,6 +303,42 @@ CLERK_EXTERN clerk_status_t clerk_role_sets_get_detailed(
     clerk_role_sets_get_response_t **out,
     clerk_client_t *client,
     const char *role_set_key_or_id);
+
+/**
+ * Completion callback of clerk_role_sets_get_async().
+ *
+ * @param response What clerk_role_sets_get_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_role_sets_get_response_free()).
+ * @param payload  The payload given to clerk_role_sets_get_async().
+ */
+typedef void (*clerk_role_sets_get_async_fn)(
+    clerk_role_sets_get_response_t *response, void *payload);
+
+/**
+ * clerk_role_sets_get() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /role_sets/{role_set_key_or_id}` (operationId `GetRoleSet`); see
+ * clerk_role_sets_get() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param role_set_key_or_id The key or ID of the role set. Percent-encoded by
+ *         the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_role_sets_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *role_set_key_or_id,
+    clerk_role_sets_get_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_role_sets_get_detailed(), data included.
@@ -295,6 +403,46 @@ CLERK_EXTERN clerk_status_t clerk_role_sets_update_detailed(
     clerk_client_t *client,
     const char *role_set_key_or_id,
     const clerk_role_sets_update_request_t *body);
+
+/**
+ * Completion callback of clerk_role_sets_update_async().
+ *
+ * @param response What clerk_role_sets_update_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_role_sets_update_response_free()).
+ * @param payload  The payload given to clerk_role_sets_update_async().
+ */
+typedef void (*clerk_role_sets_update_async_fn)(
+    clerk_role_sets_update_response_t *response, void *payload);
+
+/**
+ * clerk_role_sets_update() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `PATCH /role_sets/{role_set_key_or_id}` (operationId `UpdateRoleSet`); see
+ * clerk_role_sets_update() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param role_set_key_or_id The key or ID of the role set to update.
+ *         Percent-encoded by the library.
+ * @param body    The JSON request body (clerk_role_sets_update_request_t);
+ *         copied before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_role_sets_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *role_set_key_or_id,
+    const clerk_role_sets_update_request_t *body,
+    clerk_role_sets_update_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_role_sets_update_detailed(), data included.
@@ -363,6 +511,46 @@ CLERK_EXTERN clerk_status_t clerk_role_sets_replace_detailed(
     const clerk_role_sets_replace_request_t *body);
 
 /**
+ * Completion callback of clerk_role_sets_replace_async().
+ *
+ * @param response What clerk_role_sets_replace_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_role_sets_replace_response_free()).
+ * @param payload  The payload given to clerk_role_sets_replace_async().
+ */
+typedef void (*clerk_role_sets_replace_async_fn)(
+    clerk_role_sets_replace_response_t *response, void *payload);
+
+/**
+ * clerk_role_sets_replace() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /role_sets/{role_set_key_or_id}/replace` (operationId
+ * `ReplaceRoleSet`); see clerk_role_sets_replace() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param role_set_key_or_id The key or ID of the role set to replace.
+ *         Percent-encoded by the library.
+ * @param body    The JSON request body (clerk_role_sets_replace_request_t);
+ *         copied before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_role_sets_replace_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *role_set_key_or_id,
+    const clerk_role_sets_replace_request_t *body,
+    clerk_role_sets_replace_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_role_sets_replace_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -425,6 +613,46 @@ CLERK_EXTERN clerk_status_t clerk_role_sets_add_roles_detailed(
     clerk_client_t *client,
     const char *role_set_key_or_id,
     const clerk_role_sets_add_roles_request_t *body);
+
+/**
+ * Completion callback of clerk_role_sets_add_roles_async().
+ *
+ * @param response What clerk_role_sets_add_roles_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_role_sets_add_roles_response_free()).
+ * @param payload  The payload given to clerk_role_sets_add_roles_async().
+ */
+typedef void (*clerk_role_sets_add_roles_async_fn)(
+    clerk_role_sets_add_roles_response_t *response, void *payload);
+
+/**
+ * clerk_role_sets_add_roles() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /role_sets/{role_set_key_or_id}/roles` (operationId
+ * `AddRolesToRoleSet`); see clerk_role_sets_add_roles() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param role_set_key_or_id The key or ID of the role set. Percent-encoded by
+ *         the library.
+ * @param body    The JSON request body (clerk_role_sets_add_roles_request_t);
+ *         copied before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_role_sets_add_roles_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *role_set_key_or_id,
+    const clerk_role_sets_add_roles_request_t *body,
+    clerk_role_sets_add_roles_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_role_sets_add_roles_detailed(), data included.
@@ -494,6 +722,47 @@ CLERK_EXTERN clerk_status_t clerk_role_sets_replace_role_detailed(
     const clerk_role_sets_replace_role_request_t *body);
 
 /**
+ * Completion callback of clerk_role_sets_replace_role_async().
+ *
+ * @param response What clerk_role_sets_replace_role_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_role_sets_replace_role_response_free()).
+ * @param payload  The payload given to clerk_role_sets_replace_role_async().
+ */
+typedef void (*clerk_role_sets_replace_role_async_fn)(
+    clerk_role_sets_replace_role_response_t *response, void *payload);
+
+/**
+ * clerk_role_sets_replace_role() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /role_sets/{role_set_key_or_id}/roles/replace` (operationId
+ * `ReplaceRoleInRoleSet`); see clerk_role_sets_replace_role() for the details
+ * and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param role_set_key_or_id The key or ID of the role set. Percent-encoded by
+ *         the library.
+ * @param body    The JSON request body
+ *         (clerk_role_sets_replace_role_request_t); copied before this function
+ *         returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_role_sets_replace_role_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *role_set_key_or_id,
+    const clerk_role_sets_replace_role_request_t *body,
+    clerk_role_sets_replace_role_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_role_sets_replace_role_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -504,23 +773,32 @@ CLERK_EXTERN void clerk_role_sets_replace_role_response_free(
 #ifndef CLERK_NO_SHORT_NAMES
 #define role_sets_list(...)          clerk_role_sets_list(__VA_ARGS__)
 #define role_sets_list_detailed(...) clerk_role_sets_list_detailed(__VA_ARGS__)
+#define role_sets_list_async(...)    clerk_role_sets_list_async(__VA_ARGS__)
 #define role_sets_create(...)        clerk_role_sets_create(__VA_ARGS__)
 #define role_sets_create_detailed(...)                                         \
     clerk_role_sets_create_detailed(__VA_ARGS__)
+#define role_sets_create_async(...) clerk_role_sets_create_async(__VA_ARGS__)
 #define role_sets_get(...)          clerk_role_sets_get(__VA_ARGS__)
 #define role_sets_get_detailed(...) clerk_role_sets_get_detailed(__VA_ARGS__)
+#define role_sets_get_async(...)    clerk_role_sets_get_async(__VA_ARGS__)
 #define role_sets_update(...)       clerk_role_sets_update(__VA_ARGS__)
 #define role_sets_update_detailed(...)                                         \
     clerk_role_sets_update_detailed(__VA_ARGS__)
-#define role_sets_replace(...) clerk_role_sets_replace(__VA_ARGS__)
+#define role_sets_update_async(...) clerk_role_sets_update_async(__VA_ARGS__)
+#define role_sets_replace(...)      clerk_role_sets_replace(__VA_ARGS__)
 #define role_sets_replace_detailed(...)                                        \
     clerk_role_sets_replace_detailed(__VA_ARGS__)
-#define role_sets_add_roles(...) clerk_role_sets_add_roles(__VA_ARGS__)
+#define role_sets_replace_async(...) clerk_role_sets_replace_async(__VA_ARGS__)
+#define role_sets_add_roles(...)     clerk_role_sets_add_roles(__VA_ARGS__)
 #define role_sets_add_roles_detailed(...)                                      \
     clerk_role_sets_add_roles_detailed(__VA_ARGS__)
+#define role_sets_add_roles_async(...)                                         \
+    clerk_role_sets_add_roles_async(__VA_ARGS__)
 #define role_sets_replace_role(...) clerk_role_sets_replace_role(__VA_ARGS__)
 #define role_sets_replace_role_detailed(...)                                   \
     clerk_role_sets_replace_role_detailed(__VA_ARGS__)
+#define role_sets_replace_role_async(...)                                      \
+    clerk_role_sets_replace_role_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

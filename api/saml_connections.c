@@ -3,6 +3,7 @@
 #include <clerk/api/saml_connections.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -49,6 +50,24 @@ clerk_status_t clerk_saml_connections_list_detailed(
         (void **)out, client, &saml_connections_list_op, NULL, params, NULL);
 }
 
+static void saml_connections_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_saml_connections_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_saml_connections_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_saml_connections_list_params_t *params,
+    clerk_saml_connections_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &saml_connections_list_op, NULL, params, NULL,
+        saml_connections_list_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_saml_connections_list_response_free(
     clerk_saml_connections_list_response_t *response)
 {
@@ -81,6 +100,24 @@ clerk_status_t clerk_saml_connections_create_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &saml_connections_create_op, NULL, NULL, body);
+}
+
+static void saml_connections_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_saml_connections_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_saml_connections_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_saml_connections_create_request_t *body,
+    clerk_saml_connections_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &saml_connections_create_op, NULL, NULL, body,
+        saml_connections_create_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_saml_connections_create_response_free(
@@ -118,6 +155,26 @@ clerk_status_t clerk_saml_connections_get_detailed(
         (void **)out, client, &saml_connections_get_op, path_args, NULL, NULL);
 }
 
+static void saml_connections_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_saml_connections_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_saml_connections_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *saml_connection_id,
+    clerk_saml_connections_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { saml_connection_id };
+
+    return clerk__op_async(
+        loop, client, &saml_connections_get_op, path_args, NULL, NULL,
+        saml_connections_get_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_saml_connections_get_response_free(
     clerk_saml_connections_get_response_t *response)
 {
@@ -152,6 +209,26 @@ clerk_status_t clerk_saml_connections_delete_detailed(
     return clerk__op_detailed(
         (void **)out, client, &saml_connections_delete_op, path_args, NULL,
         NULL);
+}
+
+static void saml_connections_delete_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_saml_connections_delete_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_saml_connections_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *saml_connection_id,
+    clerk_saml_connections_delete_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { saml_connection_id };
+
+    return clerk__op_async(
+        loop, client, &saml_connections_delete_op, path_args, NULL, NULL,
+        saml_connections_delete_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_saml_connections_delete_response_free(
@@ -194,6 +271,27 @@ clerk_status_t clerk_saml_connections_update_detailed(
     return clerk__op_detailed(
         (void **)out, client, &saml_connections_update_op, path_args, NULL,
         body);
+}
+
+static void saml_connections_update_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_saml_connections_update_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_saml_connections_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *saml_connection_id,
+    const clerk_saml_connections_update_request_t *body,
+    clerk_saml_connections_update_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { saml_connection_id };
+
+    return clerk__op_async(
+        loop, client, &saml_connections_update_op, path_args, NULL, body,
+        saml_connections_update_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_saml_connections_update_response_free(

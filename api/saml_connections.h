@@ -10,6 +10,7 @@
 #ifndef CLERK_API_SAML_CONNECTIONS_H
 #define CLERK_API_SAML_CONNECTIONS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -128,6 +129,45 @@ clerk_saml_connections_list_detailed(
     const clerk_saml_connections_list_params_t *params);
 
 /**
+ * Completion callback of clerk_saml_connections_list_async().
+ *
+ * @param response What clerk_saml_connections_list_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_saml_connections_list_response_free()).
+ * @param payload  The payload given to clerk_saml_connections_list_async().
+ */
+typedef void (*clerk_saml_connections_list_async_fn)(
+    clerk_saml_connections_list_response_t *response, void *payload);
+
+/**
+ * clerk_saml_connections_list() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /saml_connections` (operationId `ListSAMLConnections`); see
+ * clerk_saml_connections_list() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @deprecated The spec marks this operation deprecated.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_saml_connections_list_params_t); NULL
+ *         for none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN CLERK_DEPRECATED clerk_call_id_t clerk_saml_connections_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_saml_connections_list_params_t *params,
+    clerk_saml_connections_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_saml_connections_list_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -194,6 +234,47 @@ clerk_saml_connections_create_detailed(
     const clerk_saml_connections_create_request_t *body);
 
 /**
+ * Completion callback of clerk_saml_connections_create_async().
+ *
+ * @param response What clerk_saml_connections_create_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_saml_connections_create_response_free()).
+ * @param payload  The payload given to clerk_saml_connections_create_async().
+ */
+typedef void (*clerk_saml_connections_create_async_fn)(
+    clerk_saml_connections_create_response_t *response, void *payload);
+
+/**
+ * clerk_saml_connections_create() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /saml_connections` (operationId `CreateSAMLConnection`); see
+ * clerk_saml_connections_create() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @deprecated The spec marks this operation deprecated.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_saml_connections_create_request_t); copied before this
+ *         function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN CLERK_DEPRECATED clerk_call_id_t
+clerk_saml_connections_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_saml_connections_create_request_t *body,
+    clerk_saml_connections_create_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_saml_connections_create_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -255,6 +336,45 @@ clerk_saml_connections_get_detailed(
     clerk_saml_connections_get_response_t **out,
     clerk_client_t *client,
     const char *saml_connection_id);
+
+/**
+ * Completion callback of clerk_saml_connections_get_async().
+ *
+ * @param response What clerk_saml_connections_get_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_saml_connections_get_response_free()).
+ * @param payload  The payload given to clerk_saml_connections_get_async().
+ */
+typedef void (*clerk_saml_connections_get_async_fn)(
+    clerk_saml_connections_get_response_t *response, void *payload);
+
+/**
+ * clerk_saml_connections_get() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /saml_connections/{saml_connection_id}` (operationId
+ * `GetSAMLConnection`); see clerk_saml_connections_get() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @deprecated The spec marks this operation deprecated.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param saml_connection_id The ID of the SAML Connection. Percent-encoded by
+ *         the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN CLERK_DEPRECATED clerk_call_id_t clerk_saml_connections_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *saml_connection_id,
+    clerk_saml_connections_get_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_saml_connections_get_detailed(), data included.
@@ -319,6 +439,46 @@ clerk_saml_connections_delete_detailed(
     clerk_saml_connections_delete_response_t **out,
     clerk_client_t *client,
     const char *saml_connection_id);
+
+/**
+ * Completion callback of clerk_saml_connections_delete_async().
+ *
+ * @param response What clerk_saml_connections_delete_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_saml_connections_delete_response_free()).
+ * @param payload  The payload given to clerk_saml_connections_delete_async().
+ */
+typedef void (*clerk_saml_connections_delete_async_fn)(
+    clerk_saml_connections_delete_response_t *response, void *payload);
+
+/**
+ * clerk_saml_connections_delete() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `DELETE /saml_connections/{saml_connection_id}` (operationId
+ * `DeleteSAMLConnection`); see clerk_saml_connections_delete() for the details
+ * and clerk/async.h for loops and drivers.
+ *
+ * @deprecated The spec marks this operation deprecated.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param saml_connection_id The ID of the SAML Connection to delete.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN CLERK_DEPRECATED clerk_call_id_t
+clerk_saml_connections_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *saml_connection_id,
+    clerk_saml_connections_delete_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_saml_connections_delete_detailed(), data included.
@@ -395,6 +555,50 @@ clerk_saml_connections_update_detailed(
     const clerk_saml_connections_update_request_t *body);
 
 /**
+ * Completion callback of clerk_saml_connections_update_async().
+ *
+ * @param response What clerk_saml_connections_update_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_saml_connections_update_response_free()).
+ * @param payload  The payload given to clerk_saml_connections_update_async().
+ */
+typedef void (*clerk_saml_connections_update_async_fn)(
+    clerk_saml_connections_update_response_t *response, void *payload);
+
+/**
+ * clerk_saml_connections_update() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `PATCH /saml_connections/{saml_connection_id}` (operationId
+ * `UpdateSAMLConnection`); see clerk_saml_connections_update() for the details
+ * and clerk/async.h for loops and drivers.
+ *
+ * @deprecated The spec marks this operation deprecated.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param saml_connection_id The ID of the SAML Connection to update.
+ *         Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_saml_connections_update_request_t); copied before this
+ *         function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN CLERK_DEPRECATED clerk_call_id_t
+clerk_saml_connections_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *saml_connection_id,
+    const clerk_saml_connections_update_request_t *body,
+    clerk_saml_connections_update_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_saml_connections_update_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -406,18 +610,28 @@ CLERK_EXTERN void clerk_saml_connections_update_response_free(
 #define saml_connections_list(...) clerk_saml_connections_list(__VA_ARGS__)
 #define saml_connections_list_detailed(...)                                    \
     clerk_saml_connections_list_detailed(__VA_ARGS__)
+#define saml_connections_list_async(...)                                       \
+    clerk_saml_connections_list_async(__VA_ARGS__)
 #define saml_connections_create(...) clerk_saml_connections_create(__VA_ARGS__)
 #define saml_connections_create_detailed(...)                                  \
     clerk_saml_connections_create_detailed(__VA_ARGS__)
+#define saml_connections_create_async(...)                                     \
+    clerk_saml_connections_create_async(__VA_ARGS__)
 #define saml_connections_get(...) clerk_saml_connections_get(__VA_ARGS__)
 #define saml_connections_get_detailed(...)                                     \
     clerk_saml_connections_get_detailed(__VA_ARGS__)
+#define saml_connections_get_async(...)                                        \
+    clerk_saml_connections_get_async(__VA_ARGS__)
 #define saml_connections_delete(...) clerk_saml_connections_delete(__VA_ARGS__)
 #define saml_connections_delete_detailed(...)                                  \
     clerk_saml_connections_delete_detailed(__VA_ARGS__)
+#define saml_connections_delete_async(...)                                     \
+    clerk_saml_connections_delete_async(__VA_ARGS__)
 #define saml_connections_update(...) clerk_saml_connections_update(__VA_ARGS__)
 #define saml_connections_update_detailed(...)                                  \
     clerk_saml_connections_update_detailed(__VA_ARGS__)
+#define saml_connections_update_async(...)                                     \
+    clerk_saml_connections_update_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/scim_directories.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -42,6 +43,24 @@ clerk_status_t clerk_scim_directories_list_detailed(
         (void **)out, client, &scim_directories_list_op, NULL, params, NULL);
 }
 
+static void scim_directories_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_scim_directories_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_scim_directories_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_scim_directories_list_params_t *params,
+    clerk_scim_directories_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &scim_directories_list_op, NULL, params, NULL,
+        scim_directories_list_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_scim_directories_list_response_free(
     clerk_scim_directories_list_response_t *response)
 {
@@ -74,6 +93,24 @@ clerk_status_t clerk_scim_directories_create_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &scim_directories_create_op, NULL, NULL, body);
+}
+
+static void scim_directories_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_scim_directories_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_scim_directories_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_scim_directories_create_request_t *body,
+    clerk_scim_directories_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &scim_directories_create_op, NULL, NULL, body,
+        scim_directories_create_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_scim_directories_create_response_free(
@@ -111,6 +148,26 @@ clerk_status_t clerk_scim_directories_get_detailed(
         (void **)out, client, &scim_directories_get_op, path_args, NULL, NULL);
 }
 
+static void scim_directories_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_scim_directories_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_scim_directories_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *scim_directory_id,
+    clerk_scim_directories_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { scim_directory_id };
+
+    return clerk__op_async(
+        loop, client, &scim_directories_get_op, path_args, NULL, NULL,
+        scim_directories_get_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_scim_directories_get_response_free(
     clerk_scim_directories_get_response_t *response)
 {
@@ -145,6 +202,26 @@ clerk_status_t clerk_scim_directories_delete_detailed(
     return clerk__op_detailed(
         (void **)out, client, &scim_directories_delete_op, path_args, NULL,
         NULL);
+}
+
+static void scim_directories_delete_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_scim_directories_delete_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_scim_directories_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *scim_directory_id,
+    clerk_scim_directories_delete_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { scim_directory_id };
+
+    return clerk__op_async(
+        loop, client, &scim_directories_delete_op, path_args, NULL, NULL,
+        scim_directories_delete_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_scim_directories_delete_response_free(
@@ -189,6 +266,27 @@ clerk_status_t clerk_scim_directories_update_detailed(
         body);
 }
 
+static void scim_directories_update_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_scim_directories_update_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_scim_directories_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *scim_directory_id,
+    const clerk_scim_directories_update_request_t *body,
+    clerk_scim_directories_update_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { scim_directory_id };
+
+    return clerk__op_async(
+        loop, client, &scim_directories_update_op, path_args, NULL, body,
+        scim_directories_update_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_scim_directories_update_response_free(
     clerk_scim_directories_update_response_t *response)
 {
@@ -223,6 +321,27 @@ clerk_status_t clerk_scim_directories_rotate_api_key_detailed(
     return clerk__op_detailed(
         (void **)out, client, &scim_directories_rotate_api_key_op, path_args,
         NULL, NULL);
+}
+
+static void scim_directories_rotate_api_key_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_scim_directories_rotate_api_key_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_scim_directories_rotate_api_key_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *scim_directory_id,
+    clerk_scim_directories_rotate_api_key_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { scim_directory_id };
+
+    return clerk__op_async(
+        loop, client, &scim_directories_rotate_api_key_op, path_args, NULL,
+        NULL, scim_directories_rotate_api_key_deliver, (clerk__async_cb_t)cb,
+        payload);
 }
 
 void clerk_scim_directories_rotate_api_key_response_free(
@@ -261,6 +380,28 @@ clerk_status_t clerk_scim_directories_list_group_role_mappings_detailed(
     return clerk__op_detailed(
         (void **)out, client, &scim_directories_list_group_role_mappings_op,
         path_args, NULL, NULL);
+}
+
+static void scim_directories_list_group_role_mappings_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_scim_directories_list_group_role_mappings_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_scim_directories_list_group_role_mappings_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *scim_directory_id,
+    clerk_scim_directories_list_group_role_mappings_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { scim_directory_id };
+
+    return clerk__op_async(
+        loop, client, &scim_directories_list_group_role_mappings_op, path_args,
+        NULL, NULL, scim_directories_list_group_role_mappings_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_scim_directories_list_group_role_mappings_response_free(
@@ -309,6 +450,30 @@ clerk_status_t clerk_scim_directories_replace_group_role_mappings_detailed(
         path_args, NULL, body);
 }
 
+static void scim_directories_replace_group_role_mappings_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_scim_directories_replace_group_role_mappings_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_scim_directories_replace_group_role_mappings_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *scim_directory_id,
+    const clerk_scim_directories_replace_group_role_mappings_request_t *body,
+    clerk_scim_directories_replace_group_role_mappings_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { scim_directory_id };
+
+    return clerk__op_async(
+        loop, client, &scim_directories_replace_group_role_mappings_op,
+        path_args, NULL, body,
+        scim_directories_replace_group_role_mappings_deliver,
+        (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_scim_directories_replace_group_role_mappings_response_free(
     clerk_scim_directories_replace_group_role_mappings_response_t *response)
 {
@@ -355,6 +520,29 @@ clerk_status_t clerk_scim_directories_create_group_role_mapping_detailed(
         path_args, NULL, body);
 }
 
+static void scim_directories_create_group_role_mapping_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_scim_directories_create_group_role_mapping_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_scim_directories_create_group_role_mapping_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *scim_directory_id,
+    const clerk_scim_directories_create_group_role_mapping_request_t *body,
+    clerk_scim_directories_create_group_role_mapping_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { scim_directory_id };
+
+    return clerk__op_async(
+        loop, client, &scim_directories_create_group_role_mapping_op, path_args,
+        NULL, body, scim_directories_create_group_role_mapping_deliver,
+        (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_scim_directories_create_group_role_mapping_response_free(
     clerk_scim_directories_create_group_role_mapping_response_t *response)
 {
@@ -396,6 +584,29 @@ clerk_status_t clerk_scim_directories_delete_group_role_mapping_detailed(
     return clerk__op_detailed(
         (void **)out, client, &scim_directories_delete_group_role_mapping_op,
         path_args, NULL, NULL);
+}
+
+static void scim_directories_delete_group_role_mapping_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_scim_directories_delete_group_role_mapping_async_fn)cb)(
+        response, payload);
+}
+
+clerk_call_id_t clerk_scim_directories_delete_group_role_mapping_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *scim_directory_id,
+    const char *mapping_id,
+    clerk_scim_directories_delete_group_role_mapping_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { scim_directory_id, mapping_id };
+
+    return clerk__op_async(
+        loop, client, &scim_directories_delete_group_role_mapping_op, path_args,
+        NULL, NULL, scim_directories_delete_group_role_mapping_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_scim_directories_delete_group_role_mapping_response_free(

@@ -7,6 +7,7 @@
 #ifndef CLERK_API_SCIM_DIRECTORIES_H
 #define CLERK_API_SCIM_DIRECTORIES_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -94,6 +95,43 @@ CLERK_EXTERN clerk_status_t clerk_scim_directories_list_detailed(
     const clerk_scim_directories_list_params_t *params);
 
 /**
+ * Completion callback of clerk_scim_directories_list_async().
+ *
+ * @param response What clerk_scim_directories_list_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_scim_directories_list_response_free()).
+ * @param payload  The payload given to clerk_scim_directories_list_async().
+ */
+typedef void (*clerk_scim_directories_list_async_fn)(
+    clerk_scim_directories_list_response_t *response, void *payload);
+
+/**
+ * clerk_scim_directories_list() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /scim_directories` (operationId `ListSCIMDirectories`); see
+ * clerk_scim_directories_list() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_scim_directories_list_params_t); NULL
+ *         for none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_scim_directories_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_scim_directories_list_params_t *params,
+    clerk_scim_directories_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_scim_directories_list_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -153,6 +191,44 @@ CLERK_EXTERN clerk_status_t clerk_scim_directories_create_detailed(
     const clerk_scim_directories_create_request_t *body);
 
 /**
+ * Completion callback of clerk_scim_directories_create_async().
+ *
+ * @param response What clerk_scim_directories_create_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_scim_directories_create_response_free()).
+ * @param payload  The payload given to clerk_scim_directories_create_async().
+ */
+typedef void (*clerk_scim_directories_create_async_fn)(
+    clerk_scim_directories_create_response_t *response, void *payload);
+
+/**
+ * clerk_scim_directories_create() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /scim_directories` (operationId `CreateSCIMDirectory`); see
+ * clerk_scim_directories_create() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_scim_directories_create_request_t); copied before this
+ *         function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_scim_directories_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_scim_directories_create_request_t *body,
+    clerk_scim_directories_create_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_scim_directories_create_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -206,6 +282,43 @@ CLERK_EXTERN clerk_status_t clerk_scim_directories_get_detailed(
     clerk_scim_directories_get_response_t **out,
     clerk_client_t *client,
     const char *scim_directory_id);
+
+/**
+ * Completion callback of clerk_scim_directories_get_async().
+ *
+ * @param response What clerk_scim_directories_get_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_scim_directories_get_response_free()).
+ * @param payload  The payload given to clerk_scim_directories_get_async().
+ */
+typedef void (*clerk_scim_directories_get_async_fn)(
+    clerk_scim_directories_get_response_t *response, void *payload);
+
+/**
+ * clerk_scim_directories_get() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /scim_directories/{scim_directory_id}` (operationId `GetSCIMDirectory`);
+ * see clerk_scim_directories_get() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param scim_directory_id The ID of the directory to retrieve. Percent-encoded
+ *         by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_scim_directories_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *scim_directory_id,
+    clerk_scim_directories_get_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_scim_directories_get_detailed(), data included.
@@ -264,6 +377,43 @@ CLERK_EXTERN clerk_status_t clerk_scim_directories_delete_detailed(
     clerk_scim_directories_delete_response_t **out,
     clerk_client_t *client,
     const char *scim_directory_id);
+
+/**
+ * Completion callback of clerk_scim_directories_delete_async().
+ *
+ * @param response What clerk_scim_directories_delete_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_scim_directories_delete_response_free()).
+ * @param payload  The payload given to clerk_scim_directories_delete_async().
+ */
+typedef void (*clerk_scim_directories_delete_async_fn)(
+    clerk_scim_directories_delete_response_t *response, void *payload);
+
+/**
+ * clerk_scim_directories_delete() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `DELETE /scim_directories/{scim_directory_id}` (operationId
+ * `DeleteSCIMDirectory`); see clerk_scim_directories_delete() for the details
+ * and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param scim_directory_id The ID of the directory to delete. Percent-encoded
+ *         by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_scim_directories_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *scim_directory_id,
+    clerk_scim_directories_delete_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_scim_directories_delete_detailed(), data included.
@@ -332,6 +482,47 @@ CLERK_EXTERN clerk_status_t clerk_scim_directories_update_detailed(
     const clerk_scim_directories_update_request_t *body);
 
 /**
+ * Completion callback of clerk_scim_directories_update_async().
+ *
+ * @param response What clerk_scim_directories_update_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_scim_directories_update_response_free()).
+ * @param payload  The payload given to clerk_scim_directories_update_async().
+ */
+typedef void (*clerk_scim_directories_update_async_fn)(
+    clerk_scim_directories_update_response_t *response, void *payload);
+
+/**
+ * clerk_scim_directories_update() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `PATCH /scim_directories/{scim_directory_id}` (operationId
+ * `UpdateSCIMDirectory`); see clerk_scim_directories_update() for the details
+ * and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param scim_directory_id The ID of the directory to update. Percent-encoded
+ *         by the library.
+ * @param body    The JSON request body
+ *         (clerk_scim_directories_update_request_t); copied before this
+ *         function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_scim_directories_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *scim_directory_id,
+    const clerk_scim_directories_update_request_t *body,
+    clerk_scim_directories_update_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_scim_directories_update_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -392,6 +583,44 @@ CLERK_EXTERN clerk_status_t clerk_scim_directories_rotate_api_key_detailed(
     clerk_scim_directories_rotate_api_key_response_t **out,
     clerk_client_t *client,
     const char *scim_directory_id);
+
+/**
+ * Completion callback of clerk_scim_directories_rotate_api_key_async().
+ *
+ * @param response What clerk_scim_directories_rotate_api_key_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_scim_directories_rotate_api_key_response_free()).
+ * @param payload  The payload given to
+ *         clerk_scim_directories_rotate_api_key_async().
+ */
+typedef void (*clerk_scim_directories_rotate_api_key_async_fn)(
+    clerk_scim_directories_rotate_api_key_response_t *response, void *payload);
+
+/**
+ * clerk_scim_directories_rotate_api_key() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `POST /scim_directories/{scim_directory_id}/rotate_api_key` (operationId
+ * `RotateSCIMDirectoryAPIKey`); see clerk_scim_directories_rotate_api_key() for
+ * the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param scim_directory_id The ID of the directory whose API key to rotate.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_scim_directories_rotate_api_key_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *scim_directory_id,
+    clerk_scim_directories_rotate_api_key_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_scim_directories_rotate_api_key_detailed(), data
@@ -456,6 +685,49 @@ clerk_scim_directories_list_group_role_mappings_detailed(
     clerk_scim_directories_list_group_role_mappings_response_t **out,
     clerk_client_t *client,
     const char *scim_directory_id);
+
+/**
+ * Completion callback of
+ * clerk_scim_directories_list_group_role_mappings_async().
+ *
+ * @param response What
+ *         clerk_scim_directories_list_group_role_mappings_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_scim_directories_list_group_role_mappings_response_free()).
+ * @param payload  The payload given to
+ *         clerk_scim_directories_list_group_role_mappings_async().
+ */
+typedef void (*clerk_scim_directories_list_group_role_mappings_async_fn)(
+    clerk_scim_directories_list_group_role_mappings_response_t *response,
+    void *payload);
+
+/**
+ * clerk_scim_directories_list_group_role_mappings() without blocking: runs on a
+ * loop, ends in a callback.
+ *
+ * `GET /scim_directories/{scim_directory_id}/group_role_mappings` (operationId
+ * `ListSCIMGroupRoleMappings`); see
+ * clerk_scim_directories_list_group_role_mappings() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param scim_directory_id The ID of the directory. Percent-encoded by the
+ *         library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t
+clerk_scim_directories_list_group_role_mappings_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *scim_directory_id,
+    clerk_scim_directories_list_group_role_mappings_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of
@@ -534,6 +806,53 @@ clerk_scim_directories_replace_group_role_mappings_detailed(
     const clerk_scim_directories_replace_group_role_mappings_request_t *body);
 
 /**
+ * Completion callback of
+ * clerk_scim_directories_replace_group_role_mappings_async().
+ *
+ * @param response What
+ *         clerk_scim_directories_replace_group_role_mappings_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_scim_directories_replace_group_role_mappings_response_free()).
+ * @param payload  The payload given to
+ *         clerk_scim_directories_replace_group_role_mappings_async().
+ */
+typedef void (*clerk_scim_directories_replace_group_role_mappings_async_fn)(
+    clerk_scim_directories_replace_group_role_mappings_response_t *response,
+    void *payload);
+
+/**
+ * clerk_scim_directories_replace_group_role_mappings() without blocking: runs
+ * on a loop, ends in a callback.
+ *
+ * `PUT /scim_directories/{scim_directory_id}/group_role_mappings` (operationId
+ * `ReplaceSCIMGroupRoleMappings`); see
+ * clerk_scim_directories_replace_group_role_mappings() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param scim_directory_id The ID of the directory. Percent-encoded by the
+ *         library.
+ * @param body    The JSON request body
+ *         (clerk_scim_directories_replace_group_role_mappings_request_t);
+ *         copied before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t
+clerk_scim_directories_replace_group_role_mappings_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *scim_directory_id,
+    const clerk_scim_directories_replace_group_role_mappings_request_t *body,
+    clerk_scim_directories_replace_group_role_mappings_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of
  * clerk_scim_directories_replace_group_role_mappings_detailed(), data included.
  *
@@ -606,6 +925,53 @@ clerk_scim_directories_create_group_role_mapping_detailed(
     clerk_client_t *client,
     const char *scim_directory_id,
     const clerk_scim_directories_create_group_role_mapping_request_t *body);
+
+/**
+ * Completion callback of
+ * clerk_scim_directories_create_group_role_mapping_async().
+ *
+ * @param response What
+ *         clerk_scim_directories_create_group_role_mapping_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_scim_directories_create_group_role_mapping_response_free()).
+ * @param payload  The payload given to
+ *         clerk_scim_directories_create_group_role_mapping_async().
+ */
+typedef void (*clerk_scim_directories_create_group_role_mapping_async_fn)(
+    clerk_scim_directories_create_group_role_mapping_response_t *response,
+    void *payload);
+
+/**
+ * clerk_scim_directories_create_group_role_mapping() without blocking: runs on
+ * a loop, ends in a callback.
+ *
+ * `POST /scim_directories/{scim_directory_id}/group_role_mappings` (operationId
+ * `CreateSCIMGroupRoleMapping`); see
+ * clerk_scim_directories_create_group_role_mapping() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param scim_directory_id The ID of the directory. Percent-encoded by the
+ *         library.
+ * @param body    The JSON request body
+ *         (clerk_scim_directories_create_group_role_mapping_request_t); copied
+ *         before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t
+clerk_scim_directories_create_group_role_mapping_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *scim_directory_id,
+    const clerk_scim_directories_create_group_role_mapping_request_t *body,
+    clerk_scim_directories_create_group_role_mapping_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of
@@ -682,6 +1048,53 @@ clerk_scim_directories_delete_group_role_mapping_detailed(
     const char *mapping_id);
 
 /**
+ * Completion callback of
+ * clerk_scim_directories_delete_group_role_mapping_async().
+ *
+ * @param response What
+ *         clerk_scim_directories_delete_group_role_mapping_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_scim_directories_delete_group_role_mapping_response_free()).
+ * @param payload  The payload given to
+ *         clerk_scim_directories_delete_group_role_mapping_async().
+ */
+typedef void (*clerk_scim_directories_delete_group_role_mapping_async_fn)(
+    clerk_scim_directories_delete_group_role_mapping_response_t *response,
+    void *payload);
+
+/**
+ * clerk_scim_directories_delete_group_role_mapping() without blocking: runs on
+ * a loop, ends in a callback.
+ *
+ * `DELETE
+ * /scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}`
+ * (operationId `DeleteSCIMGroupRoleMapping`); see
+ * clerk_scim_directories_delete_group_role_mapping() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param scim_directory_id The ID of the directory. Percent-encoded by the
+ *         library.
+ * @param mapping_id The ID of the SCIM group role mapping to delete.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t
+clerk_scim_directories_delete_group_role_mapping_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *scim_directory_id,
+    const char *mapping_id,
+    clerk_scim_directories_delete_group_role_mapping_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of
  * clerk_scim_directories_delete_group_role_mapping_detailed(), data included.
  *
@@ -695,38 +1108,58 @@ clerk_scim_directories_delete_group_role_mapping_response_free(
 #define scim_directories_list(...) clerk_scim_directories_list(__VA_ARGS__)
 #define scim_directories_list_detailed(...)                                    \
     clerk_scim_directories_list_detailed(__VA_ARGS__)
+#define scim_directories_list_async(...)                                       \
+    clerk_scim_directories_list_async(__VA_ARGS__)
 #define scim_directories_create(...) clerk_scim_directories_create(__VA_ARGS__)
 #define scim_directories_create_detailed(...)                                  \
     clerk_scim_directories_create_detailed(__VA_ARGS__)
+#define scim_directories_create_async(...)                                     \
+    clerk_scim_directories_create_async(__VA_ARGS__)
 #define scim_directories_get(...) clerk_scim_directories_get(__VA_ARGS__)
 #define scim_directories_get_detailed(...)                                     \
     clerk_scim_directories_get_detailed(__VA_ARGS__)
+#define scim_directories_get_async(...)                                        \
+    clerk_scim_directories_get_async(__VA_ARGS__)
 #define scim_directories_delete(...) clerk_scim_directories_delete(__VA_ARGS__)
 #define scim_directories_delete_detailed(...)                                  \
     clerk_scim_directories_delete_detailed(__VA_ARGS__)
+#define scim_directories_delete_async(...)                                     \
+    clerk_scim_directories_delete_async(__VA_ARGS__)
 #define scim_directories_update(...) clerk_scim_directories_update(__VA_ARGS__)
 #define scim_directories_update_detailed(...)                                  \
     clerk_scim_directories_update_detailed(__VA_ARGS__)
+#define scim_directories_update_async(...)                                     \
+    clerk_scim_directories_update_async(__VA_ARGS__)
 #define scim_directories_rotate_api_key(...)                                   \
     clerk_scim_directories_rotate_api_key(__VA_ARGS__)
 #define scim_directories_rotate_api_key_detailed(...)                          \
     clerk_scim_directories_rotate_api_key_detailed(__VA_ARGS__)
+#define scim_directories_rotate_api_key_async(...)                             \
+    clerk_scim_directories_rotate_api_key_async(__VA_ARGS__)
 #define scim_directories_list_group_role_mappings(...)                         \
     clerk_scim_directories_list_group_role_mappings(__VA_ARGS__)
 #define scim_directories_list_group_role_mappings_detailed(...)                \
     clerk_scim_directories_list_group_role_mappings_detailed(__VA_ARGS__)
+#define scim_directories_list_group_role_mappings_async(...)                   \
+    clerk_scim_directories_list_group_role_mappings_async(__VA_ARGS__)
 #define scim_directories_replace_group_role_mappings(...)                      \
     clerk_scim_directories_replace_group_role_mappings(__VA_ARGS__)
 #define scim_directories_replace_group_role_mappings_detailed(...)             \
     clerk_scim_directories_replace_group_role_mappings_detailed(__VA_ARGS__)
+#define scim_directories_replace_group_role_mappings_async(...)                \
+    clerk_scim_directories_replace_group_role_mappings_async(__VA_ARGS__)
 #define scim_directories_create_group_role_mapping(...)                        \
     clerk_scim_directories_create_group_role_mapping(__VA_ARGS__)
 #define scim_directories_create_group_role_mapping_detailed(...)               \
     clerk_scim_directories_create_group_role_mapping_detailed(__VA_ARGS__)
+#define scim_directories_create_group_role_mapping_async(...)                  \
+    clerk_scim_directories_create_group_role_mapping_async(__VA_ARGS__)
 #define scim_directories_delete_group_role_mapping(...)                        \
     clerk_scim_directories_delete_group_role_mapping(__VA_ARGS__)
 #define scim_directories_delete_group_role_mapping_detailed(...)               \
     clerk_scim_directories_delete_group_role_mapping_detailed(__VA_ARGS__)
+#define scim_directories_delete_group_role_mapping_async(...)                  \
+    clerk_scim_directories_delete_group_role_mapping_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/sessions.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -64,6 +65,24 @@ clerk_status_t clerk_sessions_list_detailed(
         (void **)out, client, &sessions_list_op, NULL, params, NULL);
 }
 
+static void sessions_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_sessions_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_sessions_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_sessions_list_params_t *params,
+    clerk_sessions_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &sessions_list_op, NULL, params, NULL,
+        sessions_list_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_sessions_list_response_free(clerk_sessions_list_response_t *response)
 {
     clerk__op_response_free(&sessions_list_op, response);
@@ -94,6 +113,24 @@ clerk_status_t clerk_sessions_create_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &sessions_create_op, NULL, NULL, body);
+}
+
+static void sessions_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_sessions_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_sessions_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_sessions_create_request_t *body,
+    clerk_sessions_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &sessions_create_op, NULL, NULL, body,
+        sessions_create_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_sessions_create_response_free(
@@ -128,6 +165,26 @@ clerk_status_t clerk_sessions_get_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &sessions_get_op, path_args, NULL, NULL);
+}
+
+static void sessions_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_sessions_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_sessions_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *session_id,
+    clerk_sessions_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { session_id };
+
+    return clerk__op_async(
+        loop, client, &sessions_get_op, path_args, NULL, NULL,
+        sessions_get_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_sessions_get_response_free(clerk_sessions_get_response_t *response)
@@ -169,6 +226,27 @@ clerk_status_t clerk_sessions_refresh_detailed(
         (void **)out, client, &sessions_refresh_op, path_args, NULL, body);
 }
 
+static void sessions_refresh_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_sessions_refresh_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_sessions_refresh_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *session_id,
+    const clerk_sessions_refresh_request_t *body,
+    clerk_sessions_refresh_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { session_id };
+
+    return clerk__op_async(
+        loop, client, &sessions_refresh_op, path_args, NULL, body,
+        sessions_refresh_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_sessions_refresh_response_free(
     clerk_sessions_refresh_response_t *response)
 {
@@ -201,6 +279,26 @@ clerk_status_t clerk_sessions_revoke_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &sessions_revoke_op, path_args, NULL, NULL);
+}
+
+static void sessions_revoke_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_sessions_revoke_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_sessions_revoke_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *session_id,
+    clerk_sessions_revoke_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { session_id };
+
+    return clerk__op_async(
+        loop, client, &sessions_revoke_op, path_args, NULL, NULL,
+        sessions_revoke_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_sessions_revoke_response_free(
@@ -242,6 +340,27 @@ clerk_status_t clerk_sessions_create_token_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &sessions_create_token_op, path_args, NULL, body);
+}
+
+static void sessions_create_token_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_sessions_create_token_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_sessions_create_token_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *session_id,
+    const clerk_sessions_create_token_request_t *body,
+    clerk_sessions_create_token_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { session_id };
+
+    return clerk__op_async(
+        loop, client, &sessions_create_token_op, path_args, NULL, body,
+        sessions_create_token_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_sessions_create_token_response_free(
@@ -287,6 +406,29 @@ clerk_status_t clerk_sessions_create_token_from_template_detailed(
     return clerk__op_detailed(
         (void **)out, client, &sessions_create_token_from_template_op,
         path_args, NULL, body);
+}
+
+static void sessions_create_token_from_template_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_sessions_create_token_from_template_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_sessions_create_token_from_template_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *session_id,
+    const char *template_name,
+    const clerk_sessions_create_token_from_template_request_t *body,
+    clerk_sessions_create_token_from_template_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { session_id, template_name };
+
+    return clerk__op_async(
+        loop, client, &sessions_create_token_from_template_op, path_args, NULL,
+        body, sessions_create_token_from_template_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_sessions_create_token_from_template_response_free(

@@ -11,6 +11,7 @@
 #ifndef CLERK_API_SESSIONS_H
 #define CLERK_API_SESSIONS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -151,6 +152,41 @@ CLERK_EXTERN clerk_status_t clerk_sessions_list_detailed(
     const clerk_sessions_list_params_t *params);
 
 /**
+ * Completion callback of clerk_sessions_list_async().
+ *
+ * @param response What clerk_sessions_list_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_sessions_list_response_free()).
+ * @param payload  The payload given to clerk_sessions_list_async().
+ */
+typedef void (*clerk_sessions_list_async_fn)(
+    clerk_sessions_list_response_t *response, void *payload);
+
+/**
+ * clerk_sessions_list() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /sessions` (operationId `GetSessionList`); see clerk_sessions_list() for
+ * the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_sessions_list_params_t); NULL for
+ *         none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_sessions_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_sessions_list_params_t *params,
+    clerk_sessions_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_sessions_list_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -212,6 +248,41 @@ CLERK_EXTERN clerk_status_t clerk_sessions_create_detailed(
     const clerk_sessions_create_request_t *body);
 
 /**
+ * Completion callback of clerk_sessions_create_async().
+ *
+ * @param response What clerk_sessions_create_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_sessions_create_response_free()).
+ * @param payload  The payload given to clerk_sessions_create_async().
+ */
+typedef void (*clerk_sessions_create_async_fn)(
+    clerk_sessions_create_response_t *response, void *payload);
+
+/**
+ * clerk_sessions_create() without blocking: runs on a loop, ends in a callback.
+ *
+ * `POST /sessions` (operationId `createSession`); see clerk_sessions_create()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_sessions_create_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_sessions_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_sessions_create_request_t *body,
+    clerk_sessions_create_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_sessions_create_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -262,6 +333,40 @@ CLERK_EXTERN clerk_status_t clerk_sessions_get_detailed(
     clerk_sessions_get_response_t **out,
     clerk_client_t *client,
     const char *session_id);
+
+/**
+ * Completion callback of clerk_sessions_get_async().
+ *
+ * @param response What clerk_sessions_get_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_sessions_get_response_free()).
+ * @param payload  The payload given to clerk_sessions_get_async().
+ */
+typedef void (*clerk_sessions_get_async_fn)(
+    clerk_sessions_get_response_t *response, void *payload);
+
+/**
+ * clerk_sessions_get() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /sessions/{session_id}` (operationId `GetSession`); see
+ * clerk_sessions_get() for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param session_id The ID of the session. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_sessions_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *session_id,
+    clerk_sessions_get_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_sessions_get_detailed(), data included.
@@ -325,6 +430,45 @@ CLERK_EXTERN clerk_status_t clerk_sessions_refresh_detailed(
     const clerk_sessions_refresh_request_t *body);
 
 /**
+ * Completion callback of clerk_sessions_refresh_async().
+ *
+ * @param response What clerk_sessions_refresh_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_sessions_refresh_response_free()).
+ * @param payload  The payload given to clerk_sessions_refresh_async().
+ */
+typedef void (*clerk_sessions_refresh_async_fn)(
+    clerk_sessions_refresh_response_t *response, void *payload);
+
+/**
+ * clerk_sessions_refresh() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /sessions/{session_id}/refresh` (operationId `RefreshSession`); see
+ * clerk_sessions_refresh() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param session_id The ID of the session. Percent-encoded by the library.
+ * @param body    The JSON request body (clerk_sessions_refresh_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_sessions_refresh_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *session_id,
+    const clerk_sessions_refresh_request_t *body,
+    clerk_sessions_refresh_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_sessions_refresh_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -377,6 +521,41 @@ CLERK_EXTERN clerk_status_t clerk_sessions_revoke_detailed(
     clerk_sessions_revoke_response_t **out,
     clerk_client_t *client,
     const char *session_id);
+
+/**
+ * Completion callback of clerk_sessions_revoke_async().
+ *
+ * @param response What clerk_sessions_revoke_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_sessions_revoke_response_free()).
+ * @param payload  The payload given to clerk_sessions_revoke_async().
+ */
+typedef void (*clerk_sessions_revoke_async_fn)(
+    clerk_sessions_revoke_response_t *response, void *payload);
+
+/**
+ * clerk_sessions_revoke() without blocking: runs on a loop, ends in a callback.
+ *
+ * `POST /sessions/{session_id}/revoke` (operationId `RevokeSession`); see
+ * clerk_sessions_revoke() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param session_id The ID of the session. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_sessions_revoke_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *session_id,
+    clerk_sessions_revoke_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_sessions_revoke_detailed(), data included.
@@ -436,6 +615,45 @@ CLERK_EXTERN clerk_status_t clerk_sessions_create_token_detailed(
     clerk_client_t *client,
     const char *session_id,
     const clerk_sessions_create_token_request_t *body);
+
+/**
+ * Completion callback of clerk_sessions_create_token_async().
+ *
+ * @param response What clerk_sessions_create_token_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_sessions_create_token_response_free()).
+ * @param payload  The payload given to clerk_sessions_create_token_async().
+ */
+typedef void (*clerk_sessions_create_token_async_fn)(
+    clerk_sessions_create_token_response_t *response, void *payload);
+
+/**
+ * clerk_sessions_create_token() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /sessions/{session_id}/tokens` (operationId `CreateSessionToken`); see
+ * clerk_sessions_create_token() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param session_id The ID of the session. Percent-encoded by the library.
+ * @param body    The JSON request body (clerk_sessions_create_token_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_sessions_create_token_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *session_id,
+    const clerk_sessions_create_token_request_t *body,
+    clerk_sessions_create_token_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_sessions_create_token_detailed(), data included.
@@ -513,6 +731,52 @@ CLERK_EXTERN clerk_status_t clerk_sessions_create_token_from_template_detailed(
     const clerk_sessions_create_token_from_template_request_t *body);
 
 /**
+ * Completion callback of clerk_sessions_create_token_from_template_async().
+ *
+ * @param response What clerk_sessions_create_token_from_template_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_sessions_create_token_from_template_response_free()).
+ * @param payload  The payload given to
+ *         clerk_sessions_create_token_from_template_async().
+ */
+typedef void (*clerk_sessions_create_token_from_template_async_fn)(
+    clerk_sessions_create_token_from_template_response_t *response,
+    void *payload);
+
+/**
+ * clerk_sessions_create_token_from_template() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `POST /sessions/{session_id}/tokens/{template_name}` (operationId
+ * `CreateSessionTokenFromTemplate`); see
+ * clerk_sessions_create_token_from_template() for the details and clerk/async.h
+ * for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param session_id The ID of the session. Percent-encoded by the library.
+ * @param template_name The name of the JWT template defined in your instance
+ *         (e.g. `custom_hasura`). Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_sessions_create_token_from_template_request_t); copied before
+ *         this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_sessions_create_token_from_template_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *session_id,
+    const char *template_name,
+    const clerk_sessions_create_token_from_template_request_t *body,
+    clerk_sessions_create_token_from_template_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_sessions_create_token_from_template_detailed(), data
  * included.
  *
@@ -524,24 +788,33 @@ CLERK_EXTERN void clerk_sessions_create_token_from_template_response_free(
 #ifndef CLERK_NO_SHORT_NAMES
 #define sessions_list(...)          clerk_sessions_list(__VA_ARGS__)
 #define sessions_list_detailed(...) clerk_sessions_list_detailed(__VA_ARGS__)
+#define sessions_list_async(...)    clerk_sessions_list_async(__VA_ARGS__)
 #define sessions_create(...)        clerk_sessions_create(__VA_ARGS__)
 #define sessions_create_detailed(...)                                          \
     clerk_sessions_create_detailed(__VA_ARGS__)
+#define sessions_create_async(...) clerk_sessions_create_async(__VA_ARGS__)
 #define sessions_get(...)          clerk_sessions_get(__VA_ARGS__)
 #define sessions_get_detailed(...) clerk_sessions_get_detailed(__VA_ARGS__)
+#define sessions_get_async(...)    clerk_sessions_get_async(__VA_ARGS__)
 #define sessions_refresh(...)      clerk_sessions_refresh(__VA_ARGS__)
 #define sessions_refresh_detailed(...)                                         \
     clerk_sessions_refresh_detailed(__VA_ARGS__)
-#define sessions_revoke(...) clerk_sessions_revoke(__VA_ARGS__)
+#define sessions_refresh_async(...) clerk_sessions_refresh_async(__VA_ARGS__)
+#define sessions_revoke(...)        clerk_sessions_revoke(__VA_ARGS__)
 #define sessions_revoke_detailed(...)                                          \
     clerk_sessions_revoke_detailed(__VA_ARGS__)
+#define sessions_revoke_async(...) clerk_sessions_revoke_async(__VA_ARGS__)
 #define sessions_create_token(...) clerk_sessions_create_token(__VA_ARGS__)
 #define sessions_create_token_detailed(...)                                    \
     clerk_sessions_create_token_detailed(__VA_ARGS__)
+#define sessions_create_token_async(...)                                       \
+    clerk_sessions_create_token_async(__VA_ARGS__)
 #define sessions_create_token_from_template(...)                               \
     clerk_sessions_create_token_from_template(__VA_ARGS__)
 #define sessions_create_token_from_template_detailed(...)                      \
     clerk_sessions_create_token_from_template_detailed(__VA_ARGS__)
+#define sessions_create_token_from_template_async(...)                         \
+    clerk_sessions_create_token_from_template_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/sign_ups.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -30,6 +31,26 @@ clerk_status_t clerk_sign_ups_get_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &sign_ups_get_op, path_args, NULL, NULL);
+}
+
+static void sign_ups_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_sign_ups_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_sign_ups_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *id,
+    clerk_sign_ups_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { id };
+
+    return clerk__op_async(
+        loop, client, &sign_ups_get_op, path_args, NULL, NULL,
+        sign_ups_get_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_sign_ups_get_response_free(clerk_sign_ups_get_response_t *response)
@@ -69,6 +90,27 @@ clerk_status_t clerk_sign_ups_update_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &sign_ups_update_op, path_args, NULL, body);
+}
+
+static void sign_ups_update_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_sign_ups_update_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_sign_ups_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *id,
+    const clerk_sign_ups_update_request_t *body,
+    clerk_sign_ups_update_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { id };
+
+    return clerk__op_async(
+        loop, client, &sign_ups_update_op, path_args, NULL, body,
+        sign_ups_update_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_sign_ups_update_response_free(

@@ -10,6 +10,7 @@
 #ifndef CLERK_API_SIGN_UPS_H
 #define CLERK_API_SIGN_UPS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -62,6 +63,40 @@ CLERK_EXTERN clerk_status_t clerk_sign_ups_get_detailed(
     clerk_sign_ups_get_response_t **out,
     clerk_client_t *client,
     const char *id);
+
+/**
+ * Completion callback of clerk_sign_ups_get_async().
+ *
+ * @param response What clerk_sign_ups_get_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_sign_ups_get_response_free()).
+ * @param payload  The payload given to clerk_sign_ups_get_async().
+ */
+typedef void (*clerk_sign_ups_get_async_fn)(
+    clerk_sign_ups_get_response_t *response, void *payload);
+
+/**
+ * clerk_sign_ups_get() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /sign_ups/{id}` (operationId `GetSignUp`); see clerk_sign_ups_get() for
+ * the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param id The ID of the sign-up to retrieve. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_sign_ups_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *id,
+    clerk_sign_ups_get_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_sign_ups_get_detailed(), data included.
@@ -123,6 +158,44 @@ CLERK_EXTERN clerk_status_t clerk_sign_ups_update_detailed(
     const clerk_sign_ups_update_request_t *body);
 
 /**
+ * Completion callback of clerk_sign_ups_update_async().
+ *
+ * @param response What clerk_sign_ups_update_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_sign_ups_update_response_free()).
+ * @param payload  The payload given to clerk_sign_ups_update_async().
+ */
+typedef void (*clerk_sign_ups_update_async_fn)(
+    clerk_sign_ups_update_response_t *response, void *payload);
+
+/**
+ * clerk_sign_ups_update() without blocking: runs on a loop, ends in a callback.
+ *
+ * `PATCH /sign_ups/{id}` (operationId `UpdateSignUp`); see
+ * clerk_sign_ups_update() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param id The ID of the sign-up to update. Percent-encoded by the library.
+ * @param body    The JSON request body (clerk_sign_ups_update_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_sign_ups_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *id,
+    const clerk_sign_ups_update_request_t *body,
+    clerk_sign_ups_update_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_sign_ups_update_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -133,9 +206,11 @@ CLERK_EXTERN void clerk_sign_ups_update_response_free(
 #ifndef CLERK_NO_SHORT_NAMES
 #define sign_ups_get(...)          clerk_sign_ups_get(__VA_ARGS__)
 #define sign_ups_get_detailed(...) clerk_sign_ups_get_detailed(__VA_ARGS__)
+#define sign_ups_get_async(...)    clerk_sign_ups_get_async(__VA_ARGS__)
 #define sign_ups_update(...)       clerk_sign_ups_update(__VA_ARGS__)
 #define sign_ups_update_detailed(...)                                          \
     clerk_sign_ups_update_detailed(__VA_ARGS__)
+#define sign_ups_update_async(...) clerk_sign_ups_update_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

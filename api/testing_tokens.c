@@ -3,6 +3,7 @@
 #include <clerk/api/testing_tokens.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -26,6 +27,23 @@ clerk_status_t clerk_testing_tokens_create_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &testing_tokens_create_op, NULL, NULL, NULL);
+}
+
+static void testing_tokens_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_testing_tokens_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_testing_tokens_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_testing_tokens_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &testing_tokens_create_op, NULL, NULL, NULL,
+        testing_tokens_create_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_testing_tokens_create_response_free(

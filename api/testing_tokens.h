@@ -10,6 +10,7 @@
 #ifndef CLERK_API_TESTING_TOKENS_H
 #define CLERK_API_TESTING_TOKENS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -56,6 +57,40 @@ CLERK_EXTERN clerk_status_t clerk_testing_tokens_create_detailed(
     clerk_testing_tokens_create_response_t **out, clerk_client_t *client);
 
 /**
+ * Completion callback of clerk_testing_tokens_create_async().
+ *
+ * @param response What clerk_testing_tokens_create_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_testing_tokens_create_response_free()).
+ * @param payload  The payload given to clerk_testing_tokens_create_async().
+ */
+typedef void (*clerk_testing_tokens_create_async_fn)(
+    clerk_testing_tokens_create_response_t *response, void *payload);
+
+/**
+ * clerk_testing_tokens_create() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /testing_tokens` (operationId `CreateTestingToken`); see
+ * clerk_testing_tokens_create() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_testing_tokens_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_testing_tokens_create_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_testing_tokens_create_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -67,6 +102,8 @@ CLERK_EXTERN void clerk_testing_tokens_create_response_free(
 #define testing_tokens_create(...) clerk_testing_tokens_create(__VA_ARGS__)
 #define testing_tokens_create_detailed(...)                                    \
     clerk_testing_tokens_create_detailed(__VA_ARGS__)
+#define testing_tokens_create_async(...)                                       \
+    clerk_testing_tokens_create_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/users.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -115,6 +116,24 @@ clerk_status_t clerk_users_list_detailed(
         (void **)out, client, &users_list_op, NULL, params, NULL);
 }
 
+static void users_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_users_list_params_t *params,
+    clerk_users_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &users_list_op, NULL, params, NULL, users_list_deliver,
+        (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_users_list_response_free(clerk_users_list_response_t *response)
 {
     clerk__op_response_free(&users_list_op, response);
@@ -145,6 +164,24 @@ clerk_status_t clerk_users_create_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &users_create_op, NULL, NULL, body);
+}
+
+static void users_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_users_create_request_t *body,
+    clerk_users_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &users_create_op, NULL, NULL, body, users_create_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_users_create_response_free(clerk_users_create_response_t *response)
@@ -235,6 +272,24 @@ clerk_status_t clerk_users_count_detailed(
         (void **)out, client, &users_count_op, NULL, params, NULL);
 }
 
+static void users_count_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_count_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_count_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_users_count_params_t *params,
+    clerk_users_count_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &users_count_op, NULL, params, NULL, users_count_deliver,
+        (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_users_count_response_free(clerk_users_count_response_t *response)
 {
     clerk__op_response_free(&users_count_op, response);
@@ -265,6 +320,26 @@ clerk_status_t clerk_users_get_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &users_get_op, path_args, NULL, NULL);
+}
+
+static void users_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_get_op, path_args, NULL, NULL, users_get_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_users_get_response_free(clerk_users_get_response_t *response)
@@ -298,6 +373,26 @@ clerk_status_t clerk_users_delete_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &users_delete_op, path_args, NULL, NULL);
+}
+
+static void users_delete_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_delete_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_delete_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_delete_op, path_args, NULL, NULL,
+        users_delete_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_users_delete_response_free(clerk_users_delete_response_t *response)
@@ -339,6 +434,27 @@ clerk_status_t clerk_users_update_detailed(
         (void **)out, client, &users_update_op, path_args, NULL, body);
 }
 
+static void users_update_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_update_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_update_request_t *body,
+    clerk_users_update_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_update_op, path_args, NULL, body,
+        users_update_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_users_update_response_free(clerk_users_update_response_t *response)
 {
     clerk__op_response_free(&users_update_op, response);
@@ -369,6 +485,26 @@ clerk_status_t clerk_users_ban_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &users_ban_op, path_args, NULL, NULL);
+}
+
+static void users_ban_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_ban_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_ban_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_ban_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_ban_op, path_args, NULL, NULL, users_ban_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_users_ban_response_free(clerk_users_ban_response_t *response)
@@ -403,6 +539,26 @@ clerk_status_t clerk_users_unban_detailed(
         (void **)out, client, &users_unban_op, path_args, NULL, NULL);
 }
 
+static void users_unban_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_unban_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_unban_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_unban_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_unban_op, path_args, NULL, NULL,
+        users_unban_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_users_unban_response_free(clerk_users_unban_response_t *response)
 {
     clerk__op_response_free(&users_unban_op, response);
@@ -433,6 +589,24 @@ clerk_status_t clerk_users_bulk_ban_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &users_bulk_ban_op, NULL, NULL, body);
+}
+
+static void users_bulk_ban_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_bulk_ban_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_bulk_ban_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_users_bulk_ban_request_t *body,
+    clerk_users_bulk_ban_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &users_bulk_ban_op, NULL, NULL, body,
+        users_bulk_ban_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_users_bulk_ban_response_free(
@@ -468,6 +642,24 @@ clerk_status_t clerk_users_bulk_unban_detailed(
         (void **)out, client, &users_bulk_unban_op, NULL, NULL, body);
 }
 
+static void users_bulk_unban_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_bulk_unban_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_bulk_unban_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_users_bulk_unban_request_t *body,
+    clerk_users_bulk_unban_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &users_bulk_unban_op, NULL, NULL, body,
+        users_bulk_unban_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_users_bulk_unban_response_free(
     clerk_users_bulk_unban_response_t *response)
 {
@@ -501,6 +693,26 @@ clerk_status_t clerk_users_lock_detailed(
         (void **)out, client, &users_lock_op, path_args, NULL, NULL);
 }
 
+static void users_lock_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_lock_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_lock_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_lock_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_lock_op, path_args, NULL, NULL, users_lock_deliver,
+        (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_users_lock_response_free(clerk_users_lock_response_t *response)
 {
     clerk__op_response_free(&users_lock_op, response);
@@ -531,6 +743,26 @@ clerk_status_t clerk_users_unlock_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &users_unlock_op, path_args, NULL, NULL);
+}
+
+static void users_unlock_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_unlock_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_unlock_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_unlock_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_unlock_op, path_args, NULL, NULL,
+        users_unlock_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_users_unlock_response_free(clerk_users_unlock_response_t *response)
@@ -574,6 +806,27 @@ clerk_status_t clerk_users_set_profile_image_detailed(
         body);
 }
 
+static void users_set_profile_image_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_set_profile_image_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_set_profile_image_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_set_profile_image_request_t *body,
+    clerk_users_set_profile_image_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_set_profile_image_op, path_args, NULL, body,
+        users_set_profile_image_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_users_set_profile_image_response_free(
     clerk_users_set_profile_image_response_t *response)
 {
@@ -608,6 +861,26 @@ clerk_status_t clerk_users_delete_profile_image_detailed(
     return clerk__op_detailed(
         (void **)out, client, &users_delete_profile_image_op, path_args, NULL,
         NULL);
+}
+
+static void users_delete_profile_image_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_delete_profile_image_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_delete_profile_image_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_delete_profile_image_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_delete_profile_image_op, path_args, NULL, NULL,
+        users_delete_profile_image_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_users_delete_profile_image_response_free(
@@ -652,6 +925,27 @@ clerk_status_t clerk_users_replace_metadata_detailed(
         body);
 }
 
+static void users_replace_metadata_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_replace_metadata_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_replace_metadata_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_replace_metadata_request_t *body,
+    clerk_users_replace_metadata_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_replace_metadata_op, path_args, NULL, body,
+        users_replace_metadata_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_users_replace_metadata_response_free(
     clerk_users_replace_metadata_response_t *response)
 {
@@ -693,6 +987,27 @@ clerk_status_t clerk_users_update_metadata_detailed(
         (void **)out, client, &users_update_metadata_op, path_args, NULL, body);
 }
 
+static void users_update_metadata_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_update_metadata_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_update_metadata_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_update_metadata_request_t *body,
+    clerk_users_update_metadata_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_update_metadata_op, path_args, NULL, body,
+        users_update_metadata_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_users_update_metadata_response_free(
     clerk_users_update_metadata_response_t *response)
 {
@@ -727,6 +1042,26 @@ clerk_status_t clerk_users_get_billing_subscription_detailed(
     return clerk__op_detailed(
         (void **)out, client, &users_get_billing_subscription_op, path_args,
         NULL, NULL);
+}
+
+static void users_get_billing_subscription_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_get_billing_subscription_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_get_billing_subscription_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_get_billing_subscription_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_get_billing_subscription_op, path_args, NULL, NULL,
+        users_get_billing_subscription_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_users_get_billing_subscription_response_free(
@@ -764,6 +1099,27 @@ clerk_status_t clerk_users_get_billing_credit_balance_detailed(
     return clerk__op_detailed(
         (void **)out, client, &users_get_billing_credit_balance_op, path_args,
         NULL, NULL);
+}
+
+static void users_get_billing_credit_balance_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_get_billing_credit_balance_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_get_billing_credit_balance_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_get_billing_credit_balance_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_get_billing_credit_balance_op, path_args, NULL,
+        NULL, users_get_billing_credit_balance_deliver, (clerk__async_cb_t)cb,
+        payload);
 }
 
 void clerk_users_get_billing_credit_balance_response_free(
@@ -807,6 +1163,28 @@ clerk_status_t clerk_users_adjust_billing_credit_balance_detailed(
     return clerk__op_detailed(
         (void **)out, client, &users_adjust_billing_credit_balance_op,
         path_args, NULL, body);
+}
+
+static void users_adjust_billing_credit_balance_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_adjust_billing_credit_balance_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_adjust_billing_credit_balance_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_adjust_credit_balance_request_t *body,
+    clerk_users_adjust_billing_credit_balance_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_adjust_billing_credit_balance_op, path_args, NULL,
+        body, users_adjust_billing_credit_balance_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_users_adjust_billing_credit_balance_response_free(
@@ -863,6 +1241,28 @@ clerk_status_t clerk_users_get_oauth_access_token_detailed(
         params, NULL);
 }
 
+static void users_get_oauth_access_token_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_get_oauth_access_token_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_get_oauth_access_token_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const char *provider,
+    const clerk_users_get_oauth_access_token_params_t *params,
+    clerk_users_get_oauth_access_token_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id, provider };
+
+    return clerk__op_async(
+        loop, client, &users_get_oauth_access_token_op, path_args, params, NULL,
+        users_get_oauth_access_token_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_users_get_oauth_access_token_response_free(
     clerk_users_get_oauth_access_token_response_t *response)
 {
@@ -913,6 +1313,28 @@ clerk_status_t clerk_users_get_organization_memberships_detailed(
     return clerk__op_detailed(
         (void **)out, client, &users_get_organization_memberships_op, path_args,
         params, NULL);
+}
+
+static void users_get_organization_memberships_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_get_organization_memberships_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_get_organization_memberships_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_get_organization_memberships_params_t *params,
+    clerk_users_get_organization_memberships_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_get_organization_memberships_op, path_args, params,
+        NULL, users_get_organization_memberships_deliver, (clerk__async_cb_t)cb,
+        payload);
 }
 
 void clerk_users_get_organization_memberships_response_free(
@@ -972,6 +1394,28 @@ clerk_status_t clerk_users_get_organization_invitations_detailed(
         params, NULL);
 }
 
+static void users_get_organization_invitations_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_get_organization_invitations_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_get_organization_invitations_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_get_organization_invitations_params_t *params,
+    clerk_users_get_organization_invitations_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_get_organization_invitations_op, path_args, params,
+        NULL, users_get_organization_invitations_deliver, (clerk__async_cb_t)cb,
+        payload);
+}
+
 void clerk_users_get_organization_invitations_response_free(
     clerk_users_get_organization_invitations_response_t *response)
 {
@@ -1011,6 +1455,27 @@ clerk_status_t clerk_users_remove_password_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &users_remove_password_op, path_args, NULL, body);
+}
+
+static void users_remove_password_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_remove_password_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_remove_password_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_remove_password_request_t *body,
+    clerk_users_remove_password_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_remove_password_op, path_args, NULL, body,
+        users_remove_password_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_users_remove_password_response_free(
@@ -1054,6 +1519,27 @@ clerk_status_t clerk_users_verify_password_detailed(
         (void **)out, client, &users_verify_password_op, path_args, NULL, body);
 }
 
+static void users_verify_password_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_verify_password_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_verify_password_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_verify_password_request_t *body,
+    clerk_users_verify_password_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_verify_password_op, path_args, NULL, body,
+        users_verify_password_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_users_verify_password_response_free(
     clerk_users_verify_password_response_t *response)
 {
@@ -1095,6 +1581,27 @@ clerk_status_t clerk_users_verify_totp_detailed(
         (void **)out, client, &users_verify_totp_op, path_args, NULL, body);
 }
 
+static void users_verify_totp_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_verify_totp_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_verify_totp_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_verify_totp_request_t *body,
+    clerk_users_verify_totp_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_verify_totp_op, path_args, NULL, body,
+        users_verify_totp_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_users_verify_totp_response_free(
     clerk_users_verify_totp_response_t *response)
 {
@@ -1128,6 +1635,26 @@ clerk_status_t clerk_users_disable_mfa_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &users_disable_mfa_op, path_args, NULL, NULL);
+}
+
+static void users_disable_mfa_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_disable_mfa_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_disable_mfa_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_disable_mfa_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_disable_mfa_op, path_args, NULL, NULL,
+        users_disable_mfa_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_users_disable_mfa_response_free(
@@ -1164,6 +1691,26 @@ clerk_status_t clerk_users_delete_backup_codes_detailed(
     return clerk__op_detailed(
         (void **)out, client, &users_delete_backup_codes_op, path_args, NULL,
         NULL);
+}
+
+static void users_delete_backup_codes_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_delete_backup_codes_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_delete_backup_codes_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_delete_backup_codes_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_delete_backup_codes_op, path_args, NULL, NULL,
+        users_delete_backup_codes_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_users_delete_backup_codes_response_free(
@@ -1204,6 +1751,27 @@ clerk_status_t clerk_users_delete_passkey_detailed(
         (void **)out, client, &users_delete_passkey_op, path_args, NULL, NULL);
 }
 
+static void users_delete_passkey_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_delete_passkey_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_delete_passkey_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const char *passkey_identification_id,
+    clerk_users_delete_passkey_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id, passkey_identification_id };
+
+    return clerk__op_async(
+        loop, client, &users_delete_passkey_op, path_args, NULL, NULL,
+        users_delete_passkey_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_users_delete_passkey_response_free(
     clerk_users_delete_passkey_response_t *response)
 {
@@ -1238,6 +1806,26 @@ clerk_status_t clerk_users_list_trusted_devices_detailed(
     return clerk__op_detailed(
         (void **)out, client, &users_list_trusted_devices_op, path_args, NULL,
         NULL);
+}
+
+static void users_list_trusted_devices_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_list_trusted_devices_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_list_trusted_devices_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_list_trusted_devices_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_list_trusted_devices_op, path_args, NULL, NULL,
+        users_list_trusted_devices_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_users_list_trusted_devices_response_free(
@@ -1275,6 +1863,27 @@ clerk_status_t clerk_users_revoke_trusted_device_detailed(
     return clerk__op_detailed(
         (void **)out, client, &users_revoke_trusted_device_op, path_args, NULL,
         NULL);
+}
+
+static void users_revoke_trusted_device_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_revoke_trusted_device_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_revoke_trusted_device_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const char *trusted_device_id,
+    clerk_users_revoke_trusted_device_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id, trusted_device_id };
+
+    return clerk__op_async(
+        loop, client, &users_revoke_trusted_device_op, path_args, NULL, NULL,
+        users_revoke_trusted_device_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_users_revoke_trusted_device_response_free(
@@ -1316,6 +1925,27 @@ clerk_status_t clerk_users_delete_web3_wallet_detailed(
         NULL);
 }
 
+static void users_delete_web3_wallet_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_delete_web3_wallet_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_delete_web3_wallet_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const char *web3_wallet_identification_id,
+    clerk_users_delete_web3_wallet_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id, web3_wallet_identification_id };
+
+    return clerk__op_async(
+        loop, client, &users_delete_web3_wallet_op, path_args, NULL, NULL,
+        users_delete_web3_wallet_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_users_delete_web3_wallet_response_free(
     clerk_users_delete_web3_wallet_response_t *response)
 {
@@ -1349,6 +1979,26 @@ clerk_status_t clerk_users_delete_totp_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &users_delete_totp_op, path_args, NULL, NULL);
+}
+
+static void users_delete_totp_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_delete_totp_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_delete_totp_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_delete_totp_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_delete_totp_op, path_args, NULL, NULL,
+        users_delete_totp_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_users_delete_totp_response_free(
@@ -1388,6 +2038,27 @@ clerk_status_t clerk_users_delete_external_account_detailed(
     return clerk__op_detailed(
         (void **)out, client, &users_delete_external_account_op, path_args,
         NULL, NULL);
+}
+
+static void users_delete_external_account_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_delete_external_account_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_delete_external_account_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const char *external_account_id,
+    clerk_users_delete_external_account_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id, external_account_id };
+
+    return clerk__op_async(
+        loop, client, &users_delete_external_account_op, path_args, NULL, NULL,
+        users_delete_external_account_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_users_delete_external_account_response_free(
@@ -1432,6 +2103,27 @@ clerk_status_t clerk_users_set_password_compromised_detailed(
         NULL, body);
 }
 
+static void users_set_password_compromised_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_set_password_compromised_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_set_password_compromised_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_set_password_compromised_request_t *body,
+    clerk_users_set_password_compromised_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_set_password_compromised_op, path_args, NULL, body,
+        users_set_password_compromised_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_users_set_password_compromised_response_free(
     clerk_users_set_password_compromised_response_t *response)
 {
@@ -1466,6 +2158,27 @@ clerk_status_t clerk_users_unset_password_compromised_detailed(
     return clerk__op_detailed(
         (void **)out, client, &users_unset_password_compromised_op, path_args,
         NULL, NULL);
+}
+
+static void users_unset_password_compromised_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_users_unset_password_compromised_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_users_unset_password_compromised_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_unset_password_compromised_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__op_async(
+        loop, client, &users_unset_password_compromised_op, path_args, NULL,
+        NULL, users_unset_password_compromised_deliver, (clerk__async_cb_t)cb,
+        payload);
 }
 
 void clerk_users_unset_password_compromised_response_free(

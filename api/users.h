@@ -10,6 +10,7 @@
 #ifndef CLERK_API_USERS_H
 #define CLERK_API_USERS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -353,6 +354,41 @@ CLERK_EXTERN clerk_status_t clerk_users_list_detailed(
     const clerk_users_list_params_t *params);
 
 /**
+ * Completion callback of clerk_users_list_async().
+ *
+ * @param response What clerk_users_list_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_users_list_response_free()).
+ * @param payload  The payload given to clerk_users_list_async().
+ */
+typedef void (*clerk_users_list_async_fn)(
+    clerk_users_list_response_t *response, void *payload);
+
+/**
+ * clerk_users_list() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /users` (operationId `GetUserList`); see clerk_users_list() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_users_list_params_t); NULL for none;
+ *         copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_users_list_params_t *params,
+    clerk_users_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_users_list_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -420,6 +456,41 @@ CLERK_EXTERN clerk_status_t clerk_users_create_detailed(
     clerk_users_create_response_t **out,
     clerk_client_t *client,
     const clerk_users_create_request_t *body);
+
+/**
+ * Completion callback of clerk_users_create_async().
+ *
+ * @param response What clerk_users_create_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_users_create_response_free()).
+ * @param payload  The payload given to clerk_users_create_async().
+ */
+typedef void (*clerk_users_create_async_fn)(
+    clerk_users_create_response_t *response, void *payload);
+
+/**
+ * clerk_users_create() without blocking: runs on a loop, ends in a callback.
+ *
+ * `POST /users` (operationId `CreateUser`); see clerk_users_create() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_users_create_request_t); copied
+ *         before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_users_create_request_t *body,
+    clerk_users_create_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_users_create_detailed(), data included.
@@ -660,6 +731,41 @@ CLERK_EXTERN clerk_status_t clerk_users_count_detailed(
     const clerk_users_count_params_t *params);
 
 /**
+ * Completion callback of clerk_users_count_async().
+ *
+ * @param response What clerk_users_count_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_users_count_response_free()).
+ * @param payload  The payload given to clerk_users_count_async().
+ */
+typedef void (*clerk_users_count_async_fn)(
+    clerk_users_count_response_t *response, void *payload);
+
+/**
+ * clerk_users_count() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /users/count` (operationId `GetUsersCount`); see clerk_users_count() for
+ * the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_users_count_params_t); NULL for none;
+ *         copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_count_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_users_count_params_t *params,
+    clerk_users_count_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_users_count_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -714,6 +820,41 @@ CLERK_EXTERN clerk_status_t clerk_users_get_detailed(
     const char *user_id);
 
 /**
+ * Completion callback of clerk_users_get_async().
+ *
+ * @param response What clerk_users_get_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_users_get_response_free()).
+ * @param payload  The payload given to clerk_users_get_async().
+ */
+typedef void (*clerk_users_get_async_fn)(
+    clerk_users_get_response_t *response, void *payload);
+
+/**
+ * clerk_users_get() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /users/{user_id}` (operationId `GetUser`); see clerk_users_get() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user to retrieve. Percent-encoded by the
+ *         library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_get_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_users_get_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -764,6 +905,40 @@ CLERK_EXTERN clerk_status_t clerk_users_delete_detailed(
     clerk_users_delete_response_t **out,
     clerk_client_t *client,
     const char *user_id);
+
+/**
+ * Completion callback of clerk_users_delete_async().
+ *
+ * @param response What clerk_users_delete_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_users_delete_response_free()).
+ * @param payload  The payload given to clerk_users_delete_async().
+ */
+typedef void (*clerk_users_delete_async_fn)(
+    clerk_users_delete_response_t *response, void *payload);
+
+/**
+ * clerk_users_delete() without blocking: runs on a loop, ends in a callback.
+ *
+ * `DELETE /users/{user_id}` (operationId `DeleteUser`); see
+ * clerk_users_delete() for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user to delete. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_delete_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_users_delete_detailed(), data included.
@@ -839,6 +1014,43 @@ CLERK_EXTERN clerk_status_t clerk_users_update_detailed(
     const clerk_users_update_request_t *body);
 
 /**
+ * Completion callback of clerk_users_update_async().
+ *
+ * @param response What clerk_users_update_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_users_update_response_free()).
+ * @param payload  The payload given to clerk_users_update_async().
+ */
+typedef void (*clerk_users_update_async_fn)(
+    clerk_users_update_response_t *response, void *payload);
+
+/**
+ * clerk_users_update() without blocking: runs on a loop, ends in a callback.
+ *
+ * `PATCH /users/{user_id}` (operationId `UpdateUser`); see clerk_users_update()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user to update. Percent-encoded by the library.
+ * @param body    The JSON request body (clerk_users_update_request_t); copied
+ *         before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_update_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_update_request_t *body,
+    clerk_users_update_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_users_update_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -892,6 +1104,40 @@ CLERK_EXTERN clerk_status_t clerk_users_ban_detailed(
     const char *user_id);
 
 /**
+ * Completion callback of clerk_users_ban_async().
+ *
+ * @param response What clerk_users_ban_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_users_ban_response_free()).
+ * @param payload  The payload given to clerk_users_ban_async().
+ */
+typedef void (*clerk_users_ban_async_fn)(
+    clerk_users_ban_response_t *response, void *payload);
+
+/**
+ * clerk_users_ban() without blocking: runs on a loop, ends in a callback.
+ *
+ * `POST /users/{user_id}/ban` (operationId `BanUser`); see clerk_users_ban()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user to ban. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_ban_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_ban_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_users_ban_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -942,6 +1188,40 @@ CLERK_EXTERN clerk_status_t clerk_users_unban_detailed(
     clerk_users_unban_response_t **out,
     clerk_client_t *client,
     const char *user_id);
+
+/**
+ * Completion callback of clerk_users_unban_async().
+ *
+ * @param response What clerk_users_unban_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_users_unban_response_free()).
+ * @param payload  The payload given to clerk_users_unban_async().
+ */
+typedef void (*clerk_users_unban_async_fn)(
+    clerk_users_unban_response_t *response, void *payload);
+
+/**
+ * clerk_users_unban() without blocking: runs on a loop, ends in a callback.
+ *
+ * `POST /users/{user_id}/unban` (operationId `UnbanUser`); see
+ * clerk_users_unban() for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user to unban. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_unban_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_unban_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_users_unban_detailed(), data included.
@@ -999,6 +1279,41 @@ CLERK_EXTERN clerk_status_t clerk_users_bulk_ban_detailed(
     const clerk_users_bulk_ban_request_t *body);
 
 /**
+ * Completion callback of clerk_users_bulk_ban_async().
+ *
+ * @param response What clerk_users_bulk_ban_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_users_bulk_ban_response_free()).
+ * @param payload  The payload given to clerk_users_bulk_ban_async().
+ */
+typedef void (*clerk_users_bulk_ban_async_fn)(
+    clerk_users_bulk_ban_response_t *response, void *payload);
+
+/**
+ * clerk_users_bulk_ban() without blocking: runs on a loop, ends in a callback.
+ *
+ * `POST /users/ban` (operationId `UsersBan`); see clerk_users_bulk_ban() for
+ * the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_users_bulk_ban_request_t); copied
+ *         before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_bulk_ban_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_users_bulk_ban_request_t *body,
+    clerk_users_bulk_ban_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_users_bulk_ban_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -1051,6 +1366,42 @@ CLERK_EXTERN clerk_status_t clerk_users_bulk_unban_detailed(
     clerk_users_bulk_unban_response_t **out,
     clerk_client_t *client,
     const clerk_users_bulk_unban_request_t *body);
+
+/**
+ * Completion callback of clerk_users_bulk_unban_async().
+ *
+ * @param response What clerk_users_bulk_unban_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_users_bulk_unban_response_free()).
+ * @param payload  The payload given to clerk_users_bulk_unban_async().
+ */
+typedef void (*clerk_users_bulk_unban_async_fn)(
+    clerk_users_bulk_unban_response_t *response, void *payload);
+
+/**
+ * clerk_users_bulk_unban() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /users/unban` (operationId `UsersUnban`); see clerk_users_bulk_unban()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_users_bulk_unban_request_t);
+ *         copied before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_bulk_unban_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_users_bulk_unban_request_t *body,
+    clerk_users_bulk_unban_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_users_bulk_unban_detailed(), data included.
@@ -1107,6 +1458,40 @@ CLERK_EXTERN clerk_status_t clerk_users_lock_detailed(
     const char *user_id);
 
 /**
+ * Completion callback of clerk_users_lock_async().
+ *
+ * @param response What clerk_users_lock_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_users_lock_response_free()).
+ * @param payload  The payload given to clerk_users_lock_async().
+ */
+typedef void (*clerk_users_lock_async_fn)(
+    clerk_users_lock_response_t *response, void *payload);
+
+/**
+ * clerk_users_lock() without blocking: runs on a loop, ends in a callback.
+ *
+ * `POST /users/{user_id}/lock` (operationId `LockUser`); see clerk_users_lock()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user to lock. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_lock_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_lock_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_users_lock_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -1157,6 +1542,40 @@ CLERK_EXTERN clerk_status_t clerk_users_unlock_detailed(
     clerk_users_unlock_response_t **out,
     clerk_client_t *client,
     const char *user_id);
+
+/**
+ * Completion callback of clerk_users_unlock_async().
+ *
+ * @param response What clerk_users_unlock_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_users_unlock_response_free()).
+ * @param payload  The payload given to clerk_users_unlock_async().
+ */
+typedef void (*clerk_users_unlock_async_fn)(
+    clerk_users_unlock_response_t *response, void *payload);
+
+/**
+ * clerk_users_unlock() without blocking: runs on a loop, ends in a callback.
+ *
+ * `POST /users/{user_id}/unlock` (operationId `UnlockUser`); see
+ * clerk_users_unlock() for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user to unlock. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_unlock_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_unlock_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_users_unlock_detailed(), data included.
@@ -1224,6 +1643,47 @@ CLERK_EXTERN clerk_status_t clerk_users_set_profile_image_detailed(
     const clerk_users_set_profile_image_request_t *body);
 
 /**
+ * Completion callback of clerk_users_set_profile_image_async().
+ *
+ * @param response What clerk_users_set_profile_image_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_users_set_profile_image_response_free()).
+ * @param payload  The payload given to clerk_users_set_profile_image_async().
+ */
+typedef void (*clerk_users_set_profile_image_async_fn)(
+    clerk_users_set_profile_image_response_t *response, void *payload);
+
+/**
+ * clerk_users_set_profile_image() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /users/{user_id}/profile_image` (operationId `SetUserProfileImage`);
+ * see clerk_users_set_profile_image() for the details and clerk/async.h for
+ * loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user to update the profile image for.
+ *         Percent-encoded by the library.
+ * @param body    The multipart request body
+ *         (clerk_users_set_profile_image_request_t); copied before this
+ *         function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_set_profile_image_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_set_profile_image_request_t *body,
+    clerk_users_set_profile_image_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_users_set_profile_image_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -1279,6 +1739,44 @@ CLERK_EXTERN clerk_status_t clerk_users_delete_profile_image_detailed(
     clerk_users_delete_profile_image_response_t **out,
     clerk_client_t *client,
     const char *user_id);
+
+/**
+ * Completion callback of clerk_users_delete_profile_image_async().
+ *
+ * @param response What clerk_users_delete_profile_image_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_users_delete_profile_image_response_free()).
+ * @param payload  The payload given to
+ *         clerk_users_delete_profile_image_async().
+ */
+typedef void (*clerk_users_delete_profile_image_async_fn)(
+    clerk_users_delete_profile_image_response_t *response, void *payload);
+
+/**
+ * clerk_users_delete_profile_image() without blocking: runs on a loop, ends in
+ * a callback.
+ *
+ * `DELETE /users/{user_id}/profile_image` (operationId
+ * `DeleteUserProfileImage`); see clerk_users_delete_profile_image() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user to delete the profile image for.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_delete_profile_image_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_delete_profile_image_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_users_delete_profile_image_detailed(), data
@@ -1355,6 +1853,47 @@ CLERK_EXTERN clerk_status_t clerk_users_replace_metadata_detailed(
     const clerk_users_replace_metadata_request_t *body);
 
 /**
+ * Completion callback of clerk_users_replace_metadata_async().
+ *
+ * @param response What clerk_users_replace_metadata_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_users_replace_metadata_response_free()).
+ * @param payload  The payload given to clerk_users_replace_metadata_async().
+ */
+typedef void (*clerk_users_replace_metadata_async_fn)(
+    clerk_users_replace_metadata_response_t *response, void *payload);
+
+/**
+ * clerk_users_replace_metadata() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `PUT /users/{user_id}/metadata` (operationId `ReplaceUserMetadata`); see
+ * clerk_users_replace_metadata() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user whose metadata will be replaced.
+ *         Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_users_replace_metadata_request_t); copied before this function
+ *         returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_replace_metadata_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_replace_metadata_request_t *body,
+    clerk_users_replace_metadata_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_users_replace_metadata_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -1424,6 +1963,46 @@ CLERK_EXTERN clerk_status_t clerk_users_update_metadata_detailed(
     const clerk_users_update_metadata_request_t *body);
 
 /**
+ * Completion callback of clerk_users_update_metadata_async().
+ *
+ * @param response What clerk_users_update_metadata_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_users_update_metadata_response_free()).
+ * @param payload  The payload given to clerk_users_update_metadata_async().
+ */
+typedef void (*clerk_users_update_metadata_async_fn)(
+    clerk_users_update_metadata_response_t *response, void *payload);
+
+/**
+ * clerk_users_update_metadata() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `PATCH /users/{user_id}/metadata` (operationId `UpdateUserMetadata`); see
+ * clerk_users_update_metadata() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user whose metadata will be updated and merged.
+ *         Percent-encoded by the library.
+ * @param body    The JSON request body (clerk_users_update_metadata_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_update_metadata_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_update_metadata_request_t *body,
+    clerk_users_update_metadata_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_users_update_metadata_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -1486,6 +2065,44 @@ CLERK_EXTERN clerk_status_t clerk_users_get_billing_subscription_detailed(
     clerk_users_get_billing_subscription_response_t **out,
     clerk_client_t *client,
     const char *user_id);
+
+/**
+ * Completion callback of clerk_users_get_billing_subscription_async().
+ *
+ * @param response What clerk_users_get_billing_subscription_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_users_get_billing_subscription_response_free()).
+ * @param payload  The payload given to
+ *         clerk_users_get_billing_subscription_async().
+ */
+typedef void (*clerk_users_get_billing_subscription_async_fn)(
+    clerk_users_get_billing_subscription_response_t *response, void *payload);
+
+/**
+ * clerk_users_get_billing_subscription() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `GET /users/{user_id}/billing/subscription` (operationId
+ * `GetUserBillingSubscription`); see clerk_users_get_billing_subscription() for
+ * the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user whose subscription to retrieve.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_get_billing_subscription_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_get_billing_subscription_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_users_get_billing_subscription_detailed(), data
@@ -1551,6 +2168,44 @@ CLERK_EXTERN clerk_status_t clerk_users_get_billing_credit_balance_detailed(
     clerk_users_get_billing_credit_balance_response_t **out,
     clerk_client_t *client,
     const char *user_id);
+
+/**
+ * Completion callback of clerk_users_get_billing_credit_balance_async().
+ *
+ * @param response What clerk_users_get_billing_credit_balance_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_users_get_billing_credit_balance_response_free()).
+ * @param payload  The payload given to
+ *         clerk_users_get_billing_credit_balance_async().
+ */
+typedef void (*clerk_users_get_billing_credit_balance_async_fn)(
+    clerk_users_get_billing_credit_balance_response_t *response, void *payload);
+
+/**
+ * clerk_users_get_billing_credit_balance() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `GET /users/{user_id}/billing/credits` (operationId
+ * `GetUserBillingCreditBalance`); see clerk_users_get_billing_credit_balance()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user whose credit balance to retrieve.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_get_billing_credit_balance_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_get_billing_credit_balance_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_users_get_billing_credit_balance_detailed(), data
@@ -1623,6 +2278,49 @@ CLERK_EXTERN clerk_status_t clerk_users_adjust_billing_credit_balance_detailed(
     clerk_client_t *client,
     const char *user_id,
     const clerk_adjust_credit_balance_request_t *body);
+
+/**
+ * Completion callback of clerk_users_adjust_billing_credit_balance_async().
+ *
+ * @param response What clerk_users_adjust_billing_credit_balance_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_users_adjust_billing_credit_balance_response_free()).
+ * @param payload  The payload given to
+ *         clerk_users_adjust_billing_credit_balance_async().
+ */
+typedef void (*clerk_users_adjust_billing_credit_balance_async_fn)(
+    clerk_users_adjust_billing_credit_balance_response_t *response,
+    void *payload);
+
+/**
+ * clerk_users_adjust_billing_credit_balance() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `POST /users/{user_id}/billing/credits` (operationId
+ * `AdjustUserBillingCreditBalance`); see
+ * clerk_users_adjust_billing_credit_balance() for the details and clerk/async.h
+ * for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user whose credit balance to adjust.
+ *         Percent-encoded by the library.
+ * @param body    The JSON request body (clerk_adjust_credit_balance_request_t);
+ *         copied before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_adjust_billing_credit_balance_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_adjust_credit_balance_request_t *body,
+    clerk_users_adjust_billing_credit_balance_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_users_adjust_billing_credit_balance_detailed(), data
@@ -1732,6 +2430,51 @@ CLERK_EXTERN clerk_status_t clerk_users_get_oauth_access_token_detailed(
     const clerk_users_get_oauth_access_token_params_t *params);
 
 /**
+ * Completion callback of clerk_users_get_oauth_access_token_async().
+ *
+ * @param response What clerk_users_get_oauth_access_token_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_users_get_oauth_access_token_response_free()).
+ * @param payload  The payload given to
+ *         clerk_users_get_oauth_access_token_async().
+ */
+typedef void (*clerk_users_get_oauth_access_token_async_fn)(
+    clerk_users_get_oauth_access_token_response_t *response, void *payload);
+
+/**
+ * clerk_users_get_oauth_access_token() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `GET /users/{user_id}/oauth_access_tokens/{provider}` (operationId
+ * `GetOAuthAccessToken`); see clerk_users_get_oauth_access_token() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user for which to retrieve the OAuth access
+ *         token. Percent-encoded by the library.
+ * @param provider The ID of the OAuth provider (e.g. `oauth_google`).
+ *         Percent-encoded by the library.
+ * @param params  Query parameters
+ *         (clerk_users_get_oauth_access_token_params_t); NULL for none; copied
+ *         before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_get_oauth_access_token_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const char *provider,
+    const clerk_users_get_oauth_access_token_params_t *params,
+    clerk_users_get_oauth_access_token_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_users_get_oauth_access_token_detailed(), data
  * included.
  *
@@ -1821,6 +2564,50 @@ CLERK_EXTERN clerk_status_t clerk_users_get_organization_memberships_detailed(
     clerk_client_t *client,
     const char *user_id,
     const clerk_users_get_organization_memberships_params_t *params);
+
+/**
+ * Completion callback of clerk_users_get_organization_memberships_async().
+ *
+ * @param response What clerk_users_get_organization_memberships_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_users_get_organization_memberships_response_free()).
+ * @param payload  The payload given to
+ *         clerk_users_get_organization_memberships_async().
+ */
+typedef void (*clerk_users_get_organization_memberships_async_fn)(
+    clerk_users_get_organization_memberships_response_t *response,
+    void *payload);
+
+/**
+ * clerk_users_get_organization_memberships() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `GET /users/{user_id}/organization_memberships` (operationId
+ * `UsersGetOrganizationMemberships`); see
+ * clerk_users_get_organization_memberships() for the details and clerk/async.h
+ * for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user whose organization memberships we want to
+ *         retrieve. Percent-encoded by the library.
+ * @param params  Query parameters
+ *         (clerk_users_get_organization_memberships_params_t); NULL for none;
+ *         copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_get_organization_memberships_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_get_organization_memberships_params_t *params,
+    clerk_users_get_organization_memberships_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_users_get_organization_memberships_detailed(), data
@@ -1923,6 +2710,50 @@ CLERK_EXTERN clerk_status_t clerk_users_get_organization_invitations_detailed(
     const clerk_users_get_organization_invitations_params_t *params);
 
 /**
+ * Completion callback of clerk_users_get_organization_invitations_async().
+ *
+ * @param response What clerk_users_get_organization_invitations_detailed()
+ *         would have returned; never NULL; owned by the callback (free with
+ *         clerk_users_get_organization_invitations_response_free()).
+ * @param payload  The payload given to
+ *         clerk_users_get_organization_invitations_async().
+ */
+typedef void (*clerk_users_get_organization_invitations_async_fn)(
+    clerk_users_get_organization_invitations_response_t *response,
+    void *payload);
+
+/**
+ * clerk_users_get_organization_invitations() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `GET /users/{user_id}/organization_invitations` (operationId
+ * `UsersGetOrganizationInvitations`); see
+ * clerk_users_get_organization_invitations() for the details and clerk/async.h
+ * for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user whose organization invitations we want to
+ *         retrieve. Percent-encoded by the library.
+ * @param params  Query parameters
+ *         (clerk_users_get_organization_invitations_params_t); NULL for none;
+ *         copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_get_organization_invitations_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_get_organization_invitations_params_t *params,
+    clerk_users_get_organization_invitations_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_users_get_organization_invitations_detailed(), data
  * included.
  *
@@ -1993,6 +2824,46 @@ CLERK_EXTERN clerk_status_t clerk_users_remove_password_detailed(
     const clerk_users_remove_password_request_t *body);
 
 /**
+ * Completion callback of clerk_users_remove_password_async().
+ *
+ * @param response What clerk_users_remove_password_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_users_remove_password_response_free()).
+ * @param payload  The payload given to clerk_users_remove_password_async().
+ */
+typedef void (*clerk_users_remove_password_async_fn)(
+    clerk_users_remove_password_response_t *response, void *payload);
+
+/**
+ * clerk_users_remove_password() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /users/{user_id}/remove_password` (operationId `RemoveUserPassword`);
+ * see clerk_users_remove_password() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user whose password to remove. Percent-encoded
+ *         by the library.
+ * @param body    The JSON request body (clerk_users_remove_password_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_remove_password_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_remove_password_request_t *body,
+    clerk_users_remove_password_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_users_remove_password_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -2054,6 +2925,46 @@ CLERK_EXTERN clerk_status_t clerk_users_verify_password_detailed(
     clerk_client_t *client,
     const char *user_id,
     const clerk_users_verify_password_request_t *body);
+
+/**
+ * Completion callback of clerk_users_verify_password_async().
+ *
+ * @param response What clerk_users_verify_password_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_users_verify_password_response_free()).
+ * @param payload  The payload given to clerk_users_verify_password_async().
+ */
+typedef void (*clerk_users_verify_password_async_fn)(
+    clerk_users_verify_password_response_t *response, void *payload);
+
+/**
+ * clerk_users_verify_password() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /users/{user_id}/verify_password` (operationId `VerifyPassword`); see
+ * clerk_users_verify_password() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user for whom to verify the password.
+ *         Percent-encoded by the library.
+ * @param body    The JSON request body (clerk_users_verify_password_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_verify_password_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_verify_password_request_t *body,
+    clerk_users_verify_password_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_users_verify_password_detailed(), data included.
@@ -2121,6 +3032,46 @@ CLERK_EXTERN clerk_status_t clerk_users_verify_totp_detailed(
     const clerk_users_verify_totp_request_t *body);
 
 /**
+ * Completion callback of clerk_users_verify_totp_async().
+ *
+ * @param response What clerk_users_verify_totp_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_users_verify_totp_response_free()).
+ * @param payload  The payload given to clerk_users_verify_totp_async().
+ */
+typedef void (*clerk_users_verify_totp_async_fn)(
+    clerk_users_verify_totp_response_t *response, void *payload);
+
+/**
+ * clerk_users_verify_totp() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /users/{user_id}/verify_totp` (operationId `VerifyTOTP`); see
+ * clerk_users_verify_totp() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user for whom to verify the TOTP.
+ *         Percent-encoded by the library.
+ * @param body    The JSON request body (clerk_users_verify_totp_request_t);
+ *         copied before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_verify_totp_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_verify_totp_request_t *body,
+    clerk_users_verify_totp_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_users_verify_totp_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -2174,6 +3125,43 @@ CLERK_EXTERN clerk_status_t clerk_users_disable_mfa_detailed(
     clerk_users_disable_mfa_response_t **out,
     clerk_client_t *client,
     const char *user_id);
+
+/**
+ * Completion callback of clerk_users_disable_mfa_async().
+ *
+ * @param response What clerk_users_disable_mfa_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_users_disable_mfa_response_free()).
+ * @param payload  The payload given to clerk_users_disable_mfa_async().
+ */
+typedef void (*clerk_users_disable_mfa_async_fn)(
+    clerk_users_disable_mfa_response_t *response, void *payload);
+
+/**
+ * clerk_users_disable_mfa() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `DELETE /users/{user_id}/mfa` (operationId `DisableMFA`); see
+ * clerk_users_disable_mfa() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user whose MFA methods are to be disabled.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_disable_mfa_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_disable_mfa_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_users_disable_mfa_detailed(), data included.
@@ -2230,6 +3218,43 @@ CLERK_EXTERN clerk_status_t clerk_users_delete_backup_codes_detailed(
     clerk_users_delete_backup_codes_response_t **out,
     clerk_client_t *client,
     const char *user_id);
+
+/**
+ * Completion callback of clerk_users_delete_backup_codes_async().
+ *
+ * @param response What clerk_users_delete_backup_codes_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_users_delete_backup_codes_response_free()).
+ * @param payload  The payload given to clerk_users_delete_backup_codes_async().
+ */
+typedef void (*clerk_users_delete_backup_codes_async_fn)(
+    clerk_users_delete_backup_codes_response_t *response, void *payload);
+
+/**
+ * clerk_users_delete_backup_codes() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `DELETE /users/{user_id}/backup_code` (operationId `DeleteBackupCode`); see
+ * clerk_users_delete_backup_codes() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user whose backup codes are to be deleted.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_delete_backup_codes_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_delete_backup_codes_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_users_delete_backup_codes_detailed(), data included.
@@ -2296,6 +3321,46 @@ CLERK_EXTERN clerk_status_t clerk_users_delete_passkey_detailed(
     const char *passkey_identification_id);
 
 /**
+ * Completion callback of clerk_users_delete_passkey_async().
+ *
+ * @param response What clerk_users_delete_passkey_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_users_delete_passkey_response_free()).
+ * @param payload  The payload given to clerk_users_delete_passkey_async().
+ */
+typedef void (*clerk_users_delete_passkey_async_fn)(
+    clerk_users_delete_passkey_response_t *response, void *payload);
+
+/**
+ * clerk_users_delete_passkey() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `DELETE /users/{user_id}/passkeys/{passkey_identification_id}` (operationId
+ * `UserPasskeyDelete`); see clerk_users_delete_passkey() for the details and
+ * clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user that owns the passkey identity.
+ *         Percent-encoded by the library.
+ * @param passkey_identification_id The ID of the passkey identity to be
+ *         deleted. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_delete_passkey_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const char *passkey_identification_id,
+    clerk_users_delete_passkey_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_users_delete_passkey_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -2352,6 +3417,44 @@ CLERK_EXTERN clerk_status_t clerk_users_list_trusted_devices_detailed(
     clerk_users_list_trusted_devices_response_t **out,
     clerk_client_t *client,
     const char *user_id);
+
+/**
+ * Completion callback of clerk_users_list_trusted_devices_async().
+ *
+ * @param response What clerk_users_list_trusted_devices_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_users_list_trusted_devices_response_free()).
+ * @param payload  The payload given to
+ *         clerk_users_list_trusted_devices_async().
+ */
+typedef void (*clerk_users_list_trusted_devices_async_fn)(
+    clerk_users_list_trusted_devices_response_t *response, void *payload);
+
+/**
+ * clerk_users_list_trusted_devices() without blocking: runs on a loop, ends in
+ * a callback.
+ *
+ * `GET /users/{user_id}/trusted_devices` (operationId
+ * `ListUserTrustedDevices`); see clerk_users_list_trusted_devices() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user whose trusted devices are returned.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_list_trusted_devices_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_list_trusted_devices_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_users_list_trusted_devices_detailed(), data
@@ -2416,6 +3519,47 @@ CLERK_EXTERN clerk_status_t clerk_users_revoke_trusted_device_detailed(
     clerk_client_t *client,
     const char *user_id,
     const char *trusted_device_id);
+
+/**
+ * Completion callback of clerk_users_revoke_trusted_device_async().
+ *
+ * @param response What clerk_users_revoke_trusted_device_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_users_revoke_trusted_device_response_free()).
+ * @param payload  The payload given to
+ *         clerk_users_revoke_trusted_device_async().
+ */
+typedef void (*clerk_users_revoke_trusted_device_async_fn)(
+    clerk_users_revoke_trusted_device_response_t *response, void *payload);
+
+/**
+ * clerk_users_revoke_trusted_device() without blocking: runs on a loop, ends in
+ * a callback.
+ *
+ * `DELETE /users/{user_id}/trusted_devices/{trusted_device_id}` (operationId
+ * `RevokeUserTrustedDevice`); see clerk_users_revoke_trusted_device() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user that owns the trusted device.
+ *         Percent-encoded by the library.
+ * @param trusted_device_id The ID of the trusted device to revoke.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_revoke_trusted_device_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const char *trusted_device_id,
+    clerk_users_revoke_trusted_device_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_users_revoke_trusted_device_detailed(), data
@@ -2484,6 +3628,46 @@ CLERK_EXTERN clerk_status_t clerk_users_delete_web3_wallet_detailed(
     const char *web3_wallet_identification_id);
 
 /**
+ * Completion callback of clerk_users_delete_web3_wallet_async().
+ *
+ * @param response What clerk_users_delete_web3_wallet_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_users_delete_web3_wallet_response_free()).
+ * @param payload  The payload given to clerk_users_delete_web3_wallet_async().
+ */
+typedef void (*clerk_users_delete_web3_wallet_async_fn)(
+    clerk_users_delete_web3_wallet_response_t *response, void *payload);
+
+/**
+ * clerk_users_delete_web3_wallet() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id}`
+ * (operationId `UserWeb3WalletDelete`); see clerk_users_delete_web3_wallet()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user that owns the web3 wallet. Percent-encoded
+ *         by the library.
+ * @param web3_wallet_identification_id The ID of the web3 wallet identity to be
+ *         deleted. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_delete_web3_wallet_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const char *web3_wallet_identification_id,
+    clerk_users_delete_web3_wallet_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_users_delete_web3_wallet_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -2536,6 +3720,43 @@ CLERK_EXTERN clerk_status_t clerk_users_delete_totp_detailed(
     clerk_users_delete_totp_response_t **out,
     clerk_client_t *client,
     const char *user_id);
+
+/**
+ * Completion callback of clerk_users_delete_totp_async().
+ *
+ * @param response What clerk_users_delete_totp_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_users_delete_totp_response_free()).
+ * @param payload  The payload given to clerk_users_delete_totp_async().
+ */
+typedef void (*clerk_users_delete_totp_async_fn)(
+    clerk_users_delete_totp_response_t *response, void *payload);
+
+/**
+ * clerk_users_delete_totp() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `DELETE /users/{user_id}/totp` (operationId `DeleteTOTP`); see
+ * clerk_users_delete_totp() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user whose TOTPs are to be deleted.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_delete_totp_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_delete_totp_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_users_delete_totp_detailed(), data included.
@@ -2602,6 +3823,48 @@ CLERK_EXTERN clerk_status_t clerk_users_delete_external_account_detailed(
     clerk_client_t *client,
     const char *user_id,
     const char *external_account_id);
+
+/**
+ * Completion callback of clerk_users_delete_external_account_async().
+ *
+ * @param response What clerk_users_delete_external_account_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_users_delete_external_account_response_free()).
+ * @param payload  The payload given to
+ *         clerk_users_delete_external_account_async().
+ */
+typedef void (*clerk_users_delete_external_account_async_fn)(
+    clerk_users_delete_external_account_response_t *response, void *payload);
+
+/**
+ * clerk_users_delete_external_account() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `DELETE /users/{user_id}/external_accounts/{external_account_id}`
+ * (operationId `DeleteExternalAccount`); see
+ * clerk_users_delete_external_account() for the details and clerk/async.h for
+ * loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user's external account. Percent-encoded by the
+ *         library.
+ * @param external_account_id The ID of the external account to delete.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_delete_external_account_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const char *external_account_id,
+    clerk_users_delete_external_account_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_users_delete_external_account_detailed(), data
@@ -2674,6 +3937,48 @@ CLERK_EXTERN clerk_status_t clerk_users_set_password_compromised_detailed(
     const clerk_users_set_password_compromised_request_t *body);
 
 /**
+ * Completion callback of clerk_users_set_password_compromised_async().
+ *
+ * @param response What clerk_users_set_password_compromised_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_users_set_password_compromised_response_free()).
+ * @param payload  The payload given to
+ *         clerk_users_set_password_compromised_async().
+ */
+typedef void (*clerk_users_set_password_compromised_async_fn)(
+    clerk_users_set_password_compromised_response_t *response, void *payload);
+
+/**
+ * clerk_users_set_password_compromised() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `POST /users/{user_id}/password/set_compromised` (operationId
+ * `SetUserPasswordCompromised`); see clerk_users_set_password_compromised() for
+ * the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user to set the password as compromised.
+ *         Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_users_set_password_compromised_request_t); copied before this
+ *         function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_set_password_compromised_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_set_password_compromised_request_t *body,
+    clerk_users_set_password_compromised_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_users_set_password_compromised_detailed(), data
  * included.
  *
@@ -2740,6 +4045,44 @@ CLERK_EXTERN clerk_status_t clerk_users_unset_password_compromised_detailed(
     const char *user_id);
 
 /**
+ * Completion callback of clerk_users_unset_password_compromised_async().
+ *
+ * @param response What clerk_users_unset_password_compromised_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_users_unset_password_compromised_response_free()).
+ * @param payload  The payload given to
+ *         clerk_users_unset_password_compromised_async().
+ */
+typedef void (*clerk_users_unset_password_compromised_async_fn)(
+    clerk_users_unset_password_compromised_response_t *response, void *payload);
+
+/**
+ * clerk_users_unset_password_compromised() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `POST /users/{user_id}/password/unset_compromised` (operationId
+ * `UnsetUserPasswordCompromised`); see clerk_users_unset_password_compromised()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param user_id The ID of the user to unset the compromised status for.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_users_unset_password_compromised_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *user_id,
+    clerk_users_unset_password_compromised_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_users_unset_password_compromised_detailed(), data
  * included.
  *
@@ -2751,112 +4094,167 @@ CLERK_EXTERN void clerk_users_unset_password_compromised_response_free(
 #ifndef CLERK_NO_SHORT_NAMES
 #define users_list(...)              clerk_users_list(__VA_ARGS__)
 #define users_list_detailed(...)     clerk_users_list_detailed(__VA_ARGS__)
+#define users_list_async(...)        clerk_users_list_async(__VA_ARGS__)
 #define users_create(...)            clerk_users_create(__VA_ARGS__)
 #define users_create_detailed(...)   clerk_users_create_detailed(__VA_ARGS__)
+#define users_create_async(...)      clerk_users_create_async(__VA_ARGS__)
 #define users_count(...)             clerk_users_count(__VA_ARGS__)
 #define users_count_detailed(...)    clerk_users_count_detailed(__VA_ARGS__)
+#define users_count_async(...)       clerk_users_count_async(__VA_ARGS__)
 #define users_get(...)               clerk_users_get(__VA_ARGS__)
 #define users_get_detailed(...)      clerk_users_get_detailed(__VA_ARGS__)
+#define users_get_async(...)         clerk_users_get_async(__VA_ARGS__)
 #define users_delete(...)            clerk_users_delete(__VA_ARGS__)
 #define users_delete_detailed(...)   clerk_users_delete_detailed(__VA_ARGS__)
+#define users_delete_async(...)      clerk_users_delete_async(__VA_ARGS__)
 #define users_update(...)            clerk_users_update(__VA_ARGS__)
 #define users_update_detailed(...)   clerk_users_update_detailed(__VA_ARGS__)
+#define users_update_async(...)      clerk_users_update_async(__VA_ARGS__)
 #define users_ban(...)               clerk_users_ban(__VA_ARGS__)
 #define users_ban_detailed(...)      clerk_users_ban_detailed(__VA_ARGS__)
+#define users_ban_async(...)         clerk_users_ban_async(__VA_ARGS__)
 #define users_unban(...)             clerk_users_unban(__VA_ARGS__)
 #define users_unban_detailed(...)    clerk_users_unban_detailed(__VA_ARGS__)
+#define users_unban_async(...)       clerk_users_unban_async(__VA_ARGS__)
 #define users_bulk_ban(...)          clerk_users_bulk_ban(__VA_ARGS__)
 #define users_bulk_ban_detailed(...) clerk_users_bulk_ban_detailed(__VA_ARGS__)
+#define users_bulk_ban_async(...)    clerk_users_bulk_ban_async(__VA_ARGS__)
 #define users_bulk_unban(...)        clerk_users_bulk_unban(__VA_ARGS__)
 #define users_bulk_unban_detailed(...)                                         \
     clerk_users_bulk_unban_detailed(__VA_ARGS__)
+#define users_bulk_unban_async(...)  clerk_users_bulk_unban_async(__VA_ARGS__)
 #define users_lock(...)              clerk_users_lock(__VA_ARGS__)
 #define users_lock_detailed(...)     clerk_users_lock_detailed(__VA_ARGS__)
+#define users_lock_async(...)        clerk_users_lock_async(__VA_ARGS__)
 #define users_unlock(...)            clerk_users_unlock(__VA_ARGS__)
 #define users_unlock_detailed(...)   clerk_users_unlock_detailed(__VA_ARGS__)
+#define users_unlock_async(...)      clerk_users_unlock_async(__VA_ARGS__)
 #define users_set_profile_image(...) clerk_users_set_profile_image(__VA_ARGS__)
 #define users_set_profile_image_detailed(...)                                  \
     clerk_users_set_profile_image_detailed(__VA_ARGS__)
+#define users_set_profile_image_async(...)                                     \
+    clerk_users_set_profile_image_async(__VA_ARGS__)
 #define users_delete_profile_image(...)                                        \
     clerk_users_delete_profile_image(__VA_ARGS__)
 #define users_delete_profile_image_detailed(...)                               \
     clerk_users_delete_profile_image_detailed(__VA_ARGS__)
+#define users_delete_profile_image_async(...)                                  \
+    clerk_users_delete_profile_image_async(__VA_ARGS__)
 #define users_replace_metadata(...) clerk_users_replace_metadata(__VA_ARGS__)
 #define users_replace_metadata_detailed(...)                                   \
     clerk_users_replace_metadata_detailed(__VA_ARGS__)
+#define users_replace_metadata_async(...)                                      \
+    clerk_users_replace_metadata_async(__VA_ARGS__)
 #define users_update_metadata(...) clerk_users_update_metadata(__VA_ARGS__)
 #define users_update_metadata_detailed(...)                                    \
     clerk_users_update_metadata_detailed(__VA_ARGS__)
+#define users_update_metadata_async(...)                                       \
+    clerk_users_update_metadata_async(__VA_ARGS__)
 #define users_get_billing_subscription(...)                                    \
     clerk_users_get_billing_subscription(__VA_ARGS__)
 #define users_get_billing_subscription_detailed(...)                           \
     clerk_users_get_billing_subscription_detailed(__VA_ARGS__)
+#define users_get_billing_subscription_async(...)                              \
+    clerk_users_get_billing_subscription_async(__VA_ARGS__)
 #define users_get_billing_credit_balance(...)                                  \
     clerk_users_get_billing_credit_balance(__VA_ARGS__)
 #define users_get_billing_credit_balance_detailed(...)                         \
     clerk_users_get_billing_credit_balance_detailed(__VA_ARGS__)
+#define users_get_billing_credit_balance_async(...)                            \
+    clerk_users_get_billing_credit_balance_async(__VA_ARGS__)
 #define users_adjust_billing_credit_balance(...)                               \
     clerk_users_adjust_billing_credit_balance(__VA_ARGS__)
 #define users_adjust_billing_credit_balance_detailed(...)                      \
     clerk_users_adjust_billing_credit_balance_detailed(__VA_ARGS__)
+#define users_adjust_billing_credit_balance_async(...)                         \
+    clerk_users_adjust_billing_credit_balance_async(__VA_ARGS__)
 #define users_get_oauth_access_token(...)                                      \
     clerk_users_get_oauth_access_token(__VA_ARGS__)
 #define users_get_oauth_access_token_detailed(...)                             \
     clerk_users_get_oauth_access_token_detailed(__VA_ARGS__)
+#define users_get_oauth_access_token_async(...)                                \
+    clerk_users_get_oauth_access_token_async(__VA_ARGS__)
 #define users_get_organization_memberships(...)                                \
     clerk_users_get_organization_memberships(__VA_ARGS__)
 #define users_get_organization_memberships_detailed(...)                       \
     clerk_users_get_organization_memberships_detailed(__VA_ARGS__)
+#define users_get_organization_memberships_async(...)                          \
+    clerk_users_get_organization_memberships_async(__VA_ARGS__)
 #define users_get_organization_invitations(...)                                \
     clerk_users_get_organization_invitations(__VA_ARGS__)
 #define users_get_organization_invitations_detailed(...)                       \
     clerk_users_get_organization_invitations_detailed(__VA_ARGS__)
+#define users_get_organization_invitations_async(...)                          \
+    clerk_users_get_organization_invitations_async(__VA_ARGS__)
 #define users_remove_password(...) clerk_users_remove_password(__VA_ARGS__)
 #define users_remove_password_detailed(...)                                    \
     clerk_users_remove_password_detailed(__VA_ARGS__)
+#define users_remove_password_async(...)                                       \
+    clerk_users_remove_password_async(__VA_ARGS__)
 #define users_verify_password(...) clerk_users_verify_password(__VA_ARGS__)
 #define users_verify_password_detailed(...)                                    \
     clerk_users_verify_password_detailed(__VA_ARGS__)
+#define users_verify_password_async(...)                                       \
+    clerk_users_verify_password_async(__VA_ARGS__)
 #define users_verify_totp(...) clerk_users_verify_totp(__VA_ARGS__)
 #define users_verify_totp_detailed(...)                                        \
     clerk_users_verify_totp_detailed(__VA_ARGS__)
-#define users_disable_mfa(...) clerk_users_disable_mfa(__VA_ARGS__)
+#define users_verify_totp_async(...) clerk_users_verify_totp_async(__VA_ARGS__)
+#define users_disable_mfa(...)       clerk_users_disable_mfa(__VA_ARGS__)
 #define users_disable_mfa_detailed(...)                                        \
     clerk_users_disable_mfa_detailed(__VA_ARGS__)
+#define users_disable_mfa_async(...) clerk_users_disable_mfa_async(__VA_ARGS__)
 #define users_delete_backup_codes(...)                                         \
     clerk_users_delete_backup_codes(__VA_ARGS__)
 #define users_delete_backup_codes_detailed(...)                                \
     clerk_users_delete_backup_codes_detailed(__VA_ARGS__)
+#define users_delete_backup_codes_async(...)                                   \
+    clerk_users_delete_backup_codes_async(__VA_ARGS__)
 #define users_delete_passkey(...) clerk_users_delete_passkey(__VA_ARGS__)
 #define users_delete_passkey_detailed(...)                                     \
     clerk_users_delete_passkey_detailed(__VA_ARGS__)
+#define users_delete_passkey_async(...)                                        \
+    clerk_users_delete_passkey_async(__VA_ARGS__)
 #define users_list_trusted_devices(...)                                        \
     clerk_users_list_trusted_devices(__VA_ARGS__)
 #define users_list_trusted_devices_detailed(...)                               \
     clerk_users_list_trusted_devices_detailed(__VA_ARGS__)
+#define users_list_trusted_devices_async(...)                                  \
+    clerk_users_list_trusted_devices_async(__VA_ARGS__)
 #define users_revoke_trusted_device(...)                                       \
     clerk_users_revoke_trusted_device(__VA_ARGS__)
 #define users_revoke_trusted_device_detailed(...)                              \
     clerk_users_revoke_trusted_device_detailed(__VA_ARGS__)
+#define users_revoke_trusted_device_async(...)                                 \
+    clerk_users_revoke_trusted_device_async(__VA_ARGS__)
 #define users_delete_web3_wallet(...)                                          \
     clerk_users_delete_web3_wallet(__VA_ARGS__)
 #define users_delete_web3_wallet_detailed(...)                                 \
     clerk_users_delete_web3_wallet_detailed(__VA_ARGS__)
+#define users_delete_web3_wallet_async(...)                                    \
+    clerk_users_delete_web3_wallet_async(__VA_ARGS__)
 #define users_delete_totp(...) clerk_users_delete_totp(__VA_ARGS__)
 #define users_delete_totp_detailed(...)                                        \
     clerk_users_delete_totp_detailed(__VA_ARGS__)
+#define users_delete_totp_async(...) clerk_users_delete_totp_async(__VA_ARGS__)
 #define users_delete_external_account(...)                                     \
     clerk_users_delete_external_account(__VA_ARGS__)
 #define users_delete_external_account_detailed(...)                            \
     clerk_users_delete_external_account_detailed(__VA_ARGS__)
+#define users_delete_external_account_async(...)                               \
+    clerk_users_delete_external_account_async(__VA_ARGS__)
 #define users_set_password_compromised(...)                                    \
     clerk_users_set_password_compromised(__VA_ARGS__)
 #define users_set_password_compromised_detailed(...)                           \
     clerk_users_set_password_compromised_detailed(__VA_ARGS__)
+#define users_set_password_compromised_async(...)                              \
+    clerk_users_set_password_compromised_async(__VA_ARGS__)
 #define users_unset_password_compromised(...)                                  \
     clerk_users_unset_password_compromised(__VA_ARGS__)
 #define users_unset_password_compromised_detailed(...)                         \
     clerk_users_unset_password_compromised_detailed(__VA_ARGS__)
+#define users_unset_password_compromised_async(...)                            \
+    clerk_users_unset_password_compromised_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/waitlist_entries.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -67,6 +68,24 @@ clerk_status_t clerk_waitlist_entries_list_detailed(
         (void **)out, client, &waitlist_entries_list_op, NULL, params, NULL);
 }
 
+static void waitlist_entries_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_waitlist_entries_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_waitlist_entries_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_waitlist_entries_list_params_t *params,
+    clerk_waitlist_entries_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &waitlist_entries_list_op, NULL, params, NULL,
+        waitlist_entries_list_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_waitlist_entries_list_response_free(
     clerk_waitlist_entries_list_response_t *response)
 {
@@ -99,6 +118,24 @@ clerk_status_t clerk_waitlist_entries_create_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &waitlist_entries_create_op, NULL, NULL, body);
+}
+
+static void waitlist_entries_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_waitlist_entries_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_waitlist_entries_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_waitlist_entries_create_request_t *body,
+    clerk_waitlist_entries_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &waitlist_entries_create_op, NULL, NULL, body,
+        waitlist_entries_create_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_waitlist_entries_create_response_free(
@@ -137,6 +174,24 @@ clerk_status_t clerk_waitlist_entries_bulk_create_detailed(
         body);
 }
 
+static void waitlist_entries_bulk_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_waitlist_entries_bulk_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_waitlist_entries_bulk_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_waitlist_entries_bulk_create_request_item_array_t *body,
+    clerk_waitlist_entries_bulk_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &waitlist_entries_bulk_create_op, NULL, NULL, body,
+        waitlist_entries_bulk_create_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_waitlist_entries_bulk_create_response_free(
     clerk_waitlist_entries_bulk_create_response_t *response)
 {
@@ -171,6 +226,26 @@ clerk_status_t clerk_waitlist_entries_delete_detailed(
     return clerk__op_detailed(
         (void **)out, client, &waitlist_entries_delete_op, path_args, NULL,
         NULL);
+}
+
+static void waitlist_entries_delete_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_waitlist_entries_delete_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_waitlist_entries_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *waitlist_entry_id,
+    clerk_waitlist_entries_delete_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { waitlist_entry_id };
+
+    return clerk__op_async(
+        loop, client, &waitlist_entries_delete_op, path_args, NULL, NULL,
+        waitlist_entries_delete_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_waitlist_entries_delete_response_free(
@@ -215,6 +290,27 @@ clerk_status_t clerk_waitlist_entries_invite_detailed(
         body);
 }
 
+static void waitlist_entries_invite_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_waitlist_entries_invite_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_waitlist_entries_invite_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *waitlist_entry_id,
+    const clerk_waitlist_entries_invite_request_t *body,
+    clerk_waitlist_entries_invite_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { waitlist_entry_id };
+
+    return clerk__op_async(
+        loop, client, &waitlist_entries_invite_op, path_args, NULL, body,
+        waitlist_entries_invite_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_waitlist_entries_invite_response_free(
     clerk_waitlist_entries_invite_response_t *response)
 {
@@ -249,6 +345,26 @@ clerk_status_t clerk_waitlist_entries_reject_detailed(
     return clerk__op_detailed(
         (void **)out, client, &waitlist_entries_reject_op, path_args, NULL,
         NULL);
+}
+
+static void waitlist_entries_reject_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_waitlist_entries_reject_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_waitlist_entries_reject_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *waitlist_entry_id,
+    clerk_waitlist_entries_reject_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { waitlist_entry_id };
+
+    return clerk__op_async(
+        loop, client, &waitlist_entries_reject_op, path_args, NULL, NULL,
+        waitlist_entries_reject_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_waitlist_entries_reject_response_free(

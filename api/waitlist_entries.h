@@ -9,6 +9,7 @@
 #ifndef CLERK_API_WAITLIST_ENTRIES_H
 #define CLERK_API_WAITLIST_ENTRIES_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -130,6 +131,43 @@ CLERK_EXTERN clerk_status_t clerk_waitlist_entries_list_detailed(
     const clerk_waitlist_entries_list_params_t *params);
 
 /**
+ * Completion callback of clerk_waitlist_entries_list_async().
+ *
+ * @param response What clerk_waitlist_entries_list_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_waitlist_entries_list_response_free()).
+ * @param payload  The payload given to clerk_waitlist_entries_list_async().
+ */
+typedef void (*clerk_waitlist_entries_list_async_fn)(
+    clerk_waitlist_entries_list_response_t *response, void *payload);
+
+/**
+ * clerk_waitlist_entries_list() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /waitlist_entries` (operationId `ListWaitlistEntries`); see
+ * clerk_waitlist_entries_list() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_waitlist_entries_list_params_t); NULL
+ *         for none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_waitlist_entries_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_waitlist_entries_list_params_t *params,
+    clerk_waitlist_entries_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_waitlist_entries_list_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -188,6 +226,44 @@ CLERK_EXTERN clerk_status_t clerk_waitlist_entries_create_detailed(
     clerk_waitlist_entries_create_response_t **out,
     clerk_client_t *client,
     const clerk_waitlist_entries_create_request_t *body);
+
+/**
+ * Completion callback of clerk_waitlist_entries_create_async().
+ *
+ * @param response What clerk_waitlist_entries_create_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_waitlist_entries_create_response_free()).
+ * @param payload  The payload given to clerk_waitlist_entries_create_async().
+ */
+typedef void (*clerk_waitlist_entries_create_async_fn)(
+    clerk_waitlist_entries_create_response_t *response, void *payload);
+
+/**
+ * clerk_waitlist_entries_create() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /waitlist_entries` (operationId `CreateWaitlistEntry`); see
+ * clerk_waitlist_entries_create() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_waitlist_entries_create_request_t); copied before this
+ *         function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_waitlist_entries_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_waitlist_entries_create_request_t *body,
+    clerk_waitlist_entries_create_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_waitlist_entries_create_detailed(), data included.
@@ -259,6 +335,45 @@ CLERK_EXTERN clerk_status_t clerk_waitlist_entries_bulk_create_detailed(
     const clerk_waitlist_entries_bulk_create_request_item_array_t *body);
 
 /**
+ * Completion callback of clerk_waitlist_entries_bulk_create_async().
+ *
+ * @param response What clerk_waitlist_entries_bulk_create_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_waitlist_entries_bulk_create_response_free()).
+ * @param payload  The payload given to
+ *         clerk_waitlist_entries_bulk_create_async().
+ */
+typedef void (*clerk_waitlist_entries_bulk_create_async_fn)(
+    clerk_waitlist_entries_bulk_create_response_t *response, void *payload);
+
+/**
+ * clerk_waitlist_entries_bulk_create() without blocking: runs on a loop, ends
+ * in a callback.
+ *
+ * `POST /waitlist_entries/bulk` (operationId `CreateBulkWaitlistEntries`); see
+ * clerk_waitlist_entries_bulk_create() for the details and clerk/async.h for
+ * loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body
+ *         (clerk_waitlist_entries_bulk_create_request_item_array_t); copied
+ *         before this function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_waitlist_entries_bulk_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_waitlist_entries_bulk_create_request_item_array_t *body,
+    clerk_waitlist_entries_bulk_create_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_waitlist_entries_bulk_create_detailed(), data
  * included.
  *
@@ -315,6 +430,43 @@ CLERK_EXTERN clerk_status_t clerk_waitlist_entries_delete_detailed(
     clerk_waitlist_entries_delete_response_t **out,
     clerk_client_t *client,
     const char *waitlist_entry_id);
+
+/**
+ * Completion callback of clerk_waitlist_entries_delete_async().
+ *
+ * @param response What clerk_waitlist_entries_delete_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_waitlist_entries_delete_response_free()).
+ * @param payload  The payload given to clerk_waitlist_entries_delete_async().
+ */
+typedef void (*clerk_waitlist_entries_delete_async_fn)(
+    clerk_waitlist_entries_delete_response_t *response, void *payload);
+
+/**
+ * clerk_waitlist_entries_delete() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `DELETE /waitlist_entries/{waitlist_entry_id}` (operationId
+ * `DeleteWaitlistEntry`); see clerk_waitlist_entries_delete() for the details
+ * and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param waitlist_entry_id The ID of the waitlist entry to delete.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_waitlist_entries_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *waitlist_entry_id,
+    clerk_waitlist_entries_delete_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_waitlist_entries_delete_detailed(), data included.
@@ -383,6 +535,47 @@ CLERK_EXTERN clerk_status_t clerk_waitlist_entries_invite_detailed(
     const clerk_waitlist_entries_invite_request_t *body);
 
 /**
+ * Completion callback of clerk_waitlist_entries_invite_async().
+ *
+ * @param response What clerk_waitlist_entries_invite_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_waitlist_entries_invite_response_free()).
+ * @param payload  The payload given to clerk_waitlist_entries_invite_async().
+ */
+typedef void (*clerk_waitlist_entries_invite_async_fn)(
+    clerk_waitlist_entries_invite_response_t *response, void *payload);
+
+/**
+ * clerk_waitlist_entries_invite() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /waitlist_entries/{waitlist_entry_id}/invite` (operationId
+ * `InviteWaitlistEntry`); see clerk_waitlist_entries_invite() for the details
+ * and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param waitlist_entry_id The ID of the waitlist entry to invite.
+ *         Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_waitlist_entries_invite_request_t); copied before this
+ *         function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_waitlist_entries_invite_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *waitlist_entry_id,
+    const clerk_waitlist_entries_invite_request_t *body,
+    clerk_waitlist_entries_invite_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_waitlist_entries_invite_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -440,6 +633,43 @@ CLERK_EXTERN clerk_status_t clerk_waitlist_entries_reject_detailed(
     const char *waitlist_entry_id);
 
 /**
+ * Completion callback of clerk_waitlist_entries_reject_async().
+ *
+ * @param response What clerk_waitlist_entries_reject_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_waitlist_entries_reject_response_free()).
+ * @param payload  The payload given to clerk_waitlist_entries_reject_async().
+ */
+typedef void (*clerk_waitlist_entries_reject_async_fn)(
+    clerk_waitlist_entries_reject_response_t *response, void *payload);
+
+/**
+ * clerk_waitlist_entries_reject() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /waitlist_entries/{waitlist_entry_id}/reject` (operationId
+ * `RejectWaitlistEntry`); see clerk_waitlist_entries_reject() for the details
+ * and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param waitlist_entry_id The ID of the waitlist entry to reject.
+ *         Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_waitlist_entries_reject_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *waitlist_entry_id,
+    clerk_waitlist_entries_reject_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_waitlist_entries_reject_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -451,22 +681,34 @@ CLERK_EXTERN void clerk_waitlist_entries_reject_response_free(
 #define waitlist_entries_list(...) clerk_waitlist_entries_list(__VA_ARGS__)
 #define waitlist_entries_list_detailed(...)                                    \
     clerk_waitlist_entries_list_detailed(__VA_ARGS__)
+#define waitlist_entries_list_async(...)                                       \
+    clerk_waitlist_entries_list_async(__VA_ARGS__)
 #define waitlist_entries_create(...) clerk_waitlist_entries_create(__VA_ARGS__)
 #define waitlist_entries_create_detailed(...)                                  \
     clerk_waitlist_entries_create_detailed(__VA_ARGS__)
+#define waitlist_entries_create_async(...)                                     \
+    clerk_waitlist_entries_create_async(__VA_ARGS__)
 #define waitlist_entries_bulk_create(...)                                      \
     clerk_waitlist_entries_bulk_create(__VA_ARGS__)
 #define waitlist_entries_bulk_create_detailed(...)                             \
     clerk_waitlist_entries_bulk_create_detailed(__VA_ARGS__)
+#define waitlist_entries_bulk_create_async(...)                                \
+    clerk_waitlist_entries_bulk_create_async(__VA_ARGS__)
 #define waitlist_entries_delete(...) clerk_waitlist_entries_delete(__VA_ARGS__)
 #define waitlist_entries_delete_detailed(...)                                  \
     clerk_waitlist_entries_delete_detailed(__VA_ARGS__)
+#define waitlist_entries_delete_async(...)                                     \
+    clerk_waitlist_entries_delete_async(__VA_ARGS__)
 #define waitlist_entries_invite(...) clerk_waitlist_entries_invite(__VA_ARGS__)
 #define waitlist_entries_invite_detailed(...)                                  \
     clerk_waitlist_entries_invite_detailed(__VA_ARGS__)
+#define waitlist_entries_invite_async(...)                                     \
+    clerk_waitlist_entries_invite_async(__VA_ARGS__)
 #define waitlist_entries_reject(...) clerk_waitlist_entries_reject(__VA_ARGS__)
 #define waitlist_entries_reject_detailed(...)                                  \
     clerk_waitlist_entries_reject_detailed(__VA_ARGS__)
+#define waitlist_entries_reject_async(...)                                     \
+    clerk_waitlist_entries_reject_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -3,6 +3,7 @@
 #include <clerk/api/webhooks.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -27,6 +28,23 @@ clerk_status_t clerk_webhooks_create_svix_app_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &webhooks_create_svix_app_op, NULL, NULL, NULL);
+}
+
+static void webhooks_create_svix_app_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_webhooks_create_svix_app_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_webhooks_create_svix_app_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_webhooks_create_svix_app_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &webhooks_create_svix_app_op, NULL, NULL, NULL,
+        webhooks_create_svix_app_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_webhooks_create_svix_app_response_free(
@@ -56,6 +74,23 @@ clerk_status_t clerk_webhooks_delete_svix_app_detailed(
         (void **)out, client, &webhooks_delete_svix_app_op, NULL, NULL, NULL);
 }
 
+static void webhooks_delete_svix_app_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_webhooks_delete_svix_app_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_webhooks_delete_svix_app_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_webhooks_delete_svix_app_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &webhooks_delete_svix_app_op, NULL, NULL, NULL,
+        webhooks_delete_svix_app_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 static const clerk__op_t webhooks_generate_svix_auth_url_op = {
     .method = "POST",
     .path = "/webhooks/svix_url",
@@ -78,6 +113,24 @@ clerk_status_t clerk_webhooks_generate_svix_auth_url_detailed(
     return clerk__op_detailed(
         (void **)out, client, &webhooks_generate_svix_auth_url_op, NULL, NULL,
         NULL);
+}
+
+static void webhooks_generate_svix_auth_url_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_webhooks_generate_svix_auth_url_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_webhooks_generate_svix_auth_url_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_webhooks_generate_svix_auth_url_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &webhooks_generate_svix_auth_url_op, NULL, NULL, NULL,
+        webhooks_generate_svix_auth_url_deliver, (clerk__async_cb_t)cb,
+        payload);
 }
 
 void clerk_webhooks_generate_svix_auth_url_response_free(

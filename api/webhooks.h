@@ -10,6 +10,7 @@
 #ifndef CLERK_API_WEBHOOKS_H
 #define CLERK_API_WEBHOOKS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -60,6 +61,40 @@ CLERK_EXTERN clerk_status_t clerk_webhooks_create_svix_app_detailed(
     clerk_webhooks_create_svix_app_response_t **out, clerk_client_t *client);
 
 /**
+ * Completion callback of clerk_webhooks_create_svix_app_async().
+ *
+ * @param response What clerk_webhooks_create_svix_app_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_webhooks_create_svix_app_response_free()).
+ * @param payload  The payload given to clerk_webhooks_create_svix_app_async().
+ */
+typedef void (*clerk_webhooks_create_svix_app_async_fn)(
+    clerk_webhooks_create_svix_app_response_t *response, void *payload);
+
+/**
+ * clerk_webhooks_create_svix_app() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /webhooks/svix` (operationId `CreateSvixApp`); see
+ * clerk_webhooks_create_svix_app() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_webhooks_create_svix_app_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_webhooks_create_svix_app_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_webhooks_create_svix_app_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -97,6 +132,40 @@ clerk_webhooks_delete_svix_app(clerk_client_t *client);
  */
 CLERK_EXTERN clerk_status_t clerk_webhooks_delete_svix_app_detailed(
     clerk_response_t **out, clerk_client_t *client);
+
+/**
+ * Completion callback of clerk_webhooks_delete_svix_app_async().
+ *
+ * @param response What clerk_webhooks_delete_svix_app_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_response_free()).
+ * @param payload  The payload given to clerk_webhooks_delete_svix_app_async().
+ */
+typedef void (*clerk_webhooks_delete_svix_app_async_fn)(
+    clerk_response_t *response, void *payload);
+
+/**
+ * clerk_webhooks_delete_svix_app() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `DELETE /webhooks/svix` (operationId `DeleteSvixApp`); see
+ * clerk_webhooks_delete_svix_app() for the details and clerk/async.h for loops
+ * and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_webhooks_delete_svix_app_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_webhooks_delete_svix_app_async_fn cb,
+    void *payload);
 
 /** Detailed response of clerk_webhooks_generate_svix_auth_url(); see
  * clerk/response.h. */
@@ -143,6 +212,41 @@ CLERK_EXTERN clerk_status_t clerk_webhooks_generate_svix_auth_url_detailed(
     clerk_client_t *client);
 
 /**
+ * Completion callback of clerk_webhooks_generate_svix_auth_url_async().
+ *
+ * @param response What clerk_webhooks_generate_svix_auth_url_detailed() would
+ *         have returned; never NULL; owned by the callback (free with
+ *         clerk_webhooks_generate_svix_auth_url_response_free()).
+ * @param payload  The payload given to
+ *         clerk_webhooks_generate_svix_auth_url_async().
+ */
+typedef void (*clerk_webhooks_generate_svix_auth_url_async_fn)(
+    clerk_webhooks_generate_svix_auth_url_response_t *response, void *payload);
+
+/**
+ * clerk_webhooks_generate_svix_auth_url() without blocking: runs on a loop,
+ * ends in a callback.
+ *
+ * `POST /webhooks/svix_url` (operationId `GenerateSvixAuthURL`); see
+ * clerk_webhooks_generate_svix_auth_url() for the details and clerk/async.h for
+ * loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_webhooks_generate_svix_auth_url_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_webhooks_generate_svix_auth_url_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_webhooks_generate_svix_auth_url_detailed(), data
  * included.
  *
@@ -156,14 +260,20 @@ CLERK_EXTERN void clerk_webhooks_generate_svix_auth_url_response_free(
     clerk_webhooks_create_svix_app(__VA_ARGS__)
 #define webhooks_create_svix_app_detailed(...)                                 \
     clerk_webhooks_create_svix_app_detailed(__VA_ARGS__)
+#define webhooks_create_svix_app_async(...)                                    \
+    clerk_webhooks_create_svix_app_async(__VA_ARGS__)
 #define webhooks_delete_svix_app(...)                                          \
     clerk_webhooks_delete_svix_app(__VA_ARGS__)
 #define webhooks_delete_svix_app_detailed(...)                                 \
     clerk_webhooks_delete_svix_app_detailed(__VA_ARGS__)
+#define webhooks_delete_svix_app_async(...)                                    \
+    clerk_webhooks_delete_svix_app_async(__VA_ARGS__)
 #define webhooks_generate_svix_auth_url(...)                                   \
     clerk_webhooks_generate_svix_auth_url(__VA_ARGS__)
 #define webhooks_generate_svix_auth_url_detailed(...)                          \
     clerk_webhooks_generate_svix_auth_url_detailed(__VA_ARGS__)
+#define webhooks_generate_svix_auth_url_async(...)                             \
+    clerk_webhooks_generate_svix_auth_url_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

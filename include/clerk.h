@@ -10,6 +10,7 @@
 #ifndef CLERK_H
 #define CLERK_H
 
+#include <clerk/async.h>
 #include <clerk/auth.h>
 #include <clerk/client.h>
 #include <clerk/common.h>

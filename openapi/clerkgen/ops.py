@@ -170,6 +170,9 @@ class Operation:
         self.func = "clerk_" + c_name
         self.short = c_name
         self.detailed = self.func + "_detailed"
+        self.async_func = self.func + "_async"
+        self.async_fn = self.func + "_async_fn"
+        self.deliver = "%s_deliver" % c_name
         self.params_type = "clerk_%s_params_t" % c_name
         self.params_tag = "clerk_%s_params" % c_name
         self.params_table = "%s_query" % c_name
@@ -382,7 +385,7 @@ class OperationBuilder:
                                   op.get("x-speakeasy-name-override"))
             c_name = self.names.claim(base)
             for suffix in ("params", "response", "detailed", "result_free",
-                           "response_free"):
+                           "response_free", "async", "async_fn"):
                 self.names.claim("%s_%s" % (c_name, suffix))
             opm = Operation(path, method, op, module, c_name)
             module.ops.append(opm)
@@ -486,22 +489,23 @@ def _wrap(text, indent="        "):
                          break_long_words=False, break_on_hyphens=False)
 
 
-def _param_docs(op):
+def _param_docs(op, copied=False):
     lines = _wrap("@param client  Client to send with; may be shared "
                   "between threads.")
     for p in op.path_params:
         lines += _wrap("@param %s %s" % (p.name, p.doc))
+    lifetime = ("copied before this function returns" if copied
+                else "borrowed for the call")
     if op.body is not None:
         req = "required" if op.body.required else "may be NULL"
-        lines += _wrap("@param body    The %s request body (%s); borrowed "
-                       "for the call; %s." % (
-                           "multipart" if op.body.kind == "multipart"
-                           else "JSON", op.body.type.describe, req))
+        lines += _wrap("@param body    The %s request body (%s); %s; %s." % (
+            "multipart" if op.body.kind == "multipart" else "JSON",
+            op.body.type.describe, lifetime, req))
     if op.query:
         req = ("required: it has required members" if op.query_required
                else "NULL for none")
-        lines += _wrap("@param params  Query parameters (%s); %s." % (
-            op.params_type, req))
+        lines += _wrap("@param params  Query parameters (%s); %s%s." % (
+            op.params_type, req, "; " + lifetime if copied else ""))
     return lines
 
 
@@ -537,6 +541,48 @@ def _detailed_doc(op):
     return lines
 
 
+def _response_name(op):
+    return op.response_type if op.has_result else "clerk_response_t"
+
+
+def _async_fn_doc(op):
+    free = (op.response_free + "()" if op.has_result
+            else "clerk_response_free()")
+    lines = ["Completion callback of %s()." % op.async_func, ""]
+    lines += _wrap("@param response What %s() would have returned; never "
+                   "NULL; owned by the callback (free with %s)." % (
+                       op.detailed, free))
+    lines += _wrap("@param payload  The payload given to %s()." %
+                   op.async_func)
+    return lines
+
+
+def _async_doc(op):
+    lines = ["%s() without blocking: runs on a loop, ends in a callback."
+             % op.func, ""]
+    lines += docs.reflow(
+        "`%s %s` (operationId `%s`); see %s() for the details and "
+        "clerk/async.h for loops and drivers." % (
+            op.method, op.path, op.operation_id, op.func),
+        COMMENT_WIDTH_TOP)
+    if op.deprecated:
+        lines += ["", "@deprecated The spec marks this operation "
+                  "deprecated."]
+    lines += [""]
+    lines += _wrap("@param loop    Loop to run the call on; used by one "
+                   "thread at a time.")
+    lines += _param_docs(op, copied=True)
+    lines += _wrap("@param cb      Called exactly once, from one of the "
+                   "loop's drivers (never from inside this function), "
+                   "with the response.")
+    lines += _wrap("@param payload Passed to cb.")
+    lines += _wrap("@return The call's id (for clerk_loop_cancel() and "
+                   "clerk_loop_set_deadline()), or 0 when nothing was "
+                   "started (loop, client or cb NULL, or out of memory): "
+                   "cb then never runs.")
+    return lines
+
+
 def _attach(cls, **props):
     for name, fn in props.items():
         setattr(cls, name, property(fn))
@@ -562,6 +608,16 @@ _attach(
     "&%s, %s, %s, %s)" % (
         op.op_desc, "path_args" if op.path_params else "NULL",
         "params" if op.query else "NULL", "body" if op.body else "NULL"),
+    async_fn_doc=_async_fn_doc,
+    async_doc=_async_doc,
+    async_response=_response_name,
+    async_args=lambda op: ["clerk_loop_t *loop", "clerk_client_t *client"]
+    + op.c_args + ["%s cb" % op.async_fn, "void *payload"],
+    async_call=lambda op: "clerk__op_async(loop, client, &%s, %s, %s, %s, "
+    "%s, (clerk__async_cb_t)cb, payload)" % (
+        op.op_desc, "path_args" if op.path_params else "NULL",
+        "params" if op.query else "NULL", "body" if op.body else "NULL",
+        op.deliver),
 )
 _attach(QueryParam, wire_c=lambda p: c_string(p.wire))
 _attach(

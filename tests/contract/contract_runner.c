@@ -9,7 +9,9 @@
  * Per operation (one cmocka test each), both modes:
  *   - the generated call function checks the encoded request body against
  *     the sample JSON it was generated from;
- *   - plain and _detailed calls; Prism's `sl-violations` response header
+ *   - plain, _detailed and _async calls (the async one started on a loop
+ *     after its arguments are built on the call function's stack, and
+ *     run once that function has returned); Prism's `sl-violations` header
  *     is read for both (the detailed one from meta via
  *     clerk_response_header(), the plain one from a curl debug capture)
  *     and any violation whose location starts with "request" fails;
@@ -18,8 +20,8 @@
  *     value by value, walking the type tables: every key the schema knows
  *     must be decoded and re-encoded to an equal value, unknown keys are
  *     ignored, union members must be the ones the raw object fits;
- *   - the plain result equals the detailed data (the mock is
- *     deterministic), and both flavours sent identical requests;
+ *   - the plain result and the async data equal the detailed data (the
+ *     mock is deterministic), and all flavours sent identical requests;
  *   - decode -> encode -> decode -> encode gives the same document.
  * Static mode also forces, with `Prefer: code=N` sent as an extra client
  * header, one operation per tag to each declared 400/401/404/422 and checks
@@ -191,6 +193,7 @@ typedef struct run {
     wire_t wire;
     clerk_client_t *client;        /* lenient, with wire capture */
     clerk_client_t *strict_client; /* strict_decoding */
+    clerk_loop_t *loop;            /* for the _async flavour */
     size_t passed, failed, skipped;
     size_t lossy_unions;     /* expected lossy union choices seen */
     size_t strict_bug_hits;  /* expected strict failures seen */
@@ -666,12 +669,14 @@ static void run_op(void **state)
     const contract_op_t *op = *state;
     contract_call_t plain;
     contract_call_t det;
+    contract_call_t asy;
     char viol[2048];
     char *hdr = NULL;
     char *plain_req = NULL;
     cJSON *raw = NULL;
     cJSON *enc = NULL;
     cJSON *enc_plain = NULL;
+    cJSON *enc_async = NULL;
     cJSON *enc2 = NULL;
     void *again = NULL;
     clerk_json_error_t err;
@@ -684,6 +689,7 @@ static void run_op(void **state)
     msg[0] = '\0';
     memset(&plain, 0, sizeof plain);
     memset(&det, 0, sizeof det);
+    memset(&asy, 0, sizeof asy);
     memset(&cmp, 0, sizeof cmp);
     memset(&err, 0, sizeof err);
     R.failed++; /* until the end is reached */
@@ -760,6 +766,51 @@ static void run_op(void **state)
                  det.meta->http_status, op->success_status);
         goto done;
     }
+
+    /* Async flavour: by the time the loop runs, the call function (and the
+     * arguments it built on its stack) has returned. */
+    buf_reset(&R.wire.in_headers);
+    buf_reset(&R.wire.out);
+    asy.op = op;
+    asy.client = R.client;
+    asy.loop = R.loop;
+    asy.flavour = CONTRACT_ASYNC;
+    op->call(&asy);
+    if (asy.call_id == 0 || asy.async_calls != 0) {
+        snprintf(msg, sizeof msg, "async call %s",
+                 asy.call_id == 0 ? "did not start"
+                                  : "called back from inside the start");
+        goto done;
+    }
+    st = clerk_loop_run(R.loop, 60000);
+    if (st != CLERK_OK || asy.async_calls != 1 || asy.meta == NULL) {
+        snprintf(msg, sizeof msg, "async call: loop %s, %d callbacks",
+                 clerk_status_str(st), asy.async_calls);
+        goto done;
+    }
+    request_violations(
+        clerk_response_header(asy.meta, "sl-violations"), viol, sizeof viol);
+    if (viol[0] != '\0') {
+        snprintf(msg, sizeof msg,
+                 "async call: Prism request violations: %.1900s (HTTP %ld)",
+                 viol, asy.meta->http_status);
+        goto done;
+    }
+    blank_boundary(R.wire.out.data);
+    if (strcmp(plain_req, R.wire.out.data != NULL ? R.wire.out.data : "") !=
+        0) {
+        snprintf(msg, sizeof msg,
+                 "plain and async flavours sent different requests");
+        goto done;
+    }
+    if (asy.status != CLERK_OK ||
+        asy.meta->http_status != det.meta->http_status ||
+        asy.meta->attempts != 1) {
+        snprintf(msg, sizeof msg, "async call: %s: %s (HTTP %ld)",
+                 clerk_status_str(asy.status), asy.meta->message,
+                 asy.meta->http_status);
+        goto done;
+    }
     if (op->result_type == NULL) {
         if (plain.status != CLERK_OK) {
             snprintf(msg, sizeof msg, "plain call: %s",
@@ -793,10 +844,15 @@ static void run_op(void **state)
     lossy = cmp.lossy;
     defaulted = cmp.defaulted;
 
-    /* Plain result == detailed data. */
+    /* Plain result == detailed data == async data. */
     enc_plain = encode_result(op, plain.result);
     if (enc_plain == NULL || !cJSON_Compare(enc_plain, enc, 1)) {
         snprintf(msg, sizeof msg, "plain result differs from detailed data");
+        goto done;
+    }
+    enc_async = asy.data != NULL ? encode_result(op, asy.data) : NULL;
+    if (enc_async == NULL || !cJSON_Compare(enc_async, enc, 1)) {
+        snprintf(msg, sizeof msg, "async data differs from detailed data");
         goto done;
     }
 
@@ -826,6 +882,7 @@ done:
     cJSON_Delete(raw);
     cJSON_Delete(enc);
     cJSON_Delete(enc_plain);
+    cJSON_Delete(enc_async);
     cJSON_Delete(enc2);
     if (again != NULL) {
         clerk__free_value(op->result_type, again);
@@ -833,6 +890,7 @@ done:
     }
     call_free(&plain);
     call_free(&det);
+    call_free(&asy);
     if (msg[0] != '\0') {
         FAILF("%s: %s", op_label(op), msg);
     }
@@ -1038,6 +1096,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "clerk_client_new failed\n");
         return 1;
     }
+    if (clerk_loop_new(&R.loop, NULL) != CLERK_OK) {
+        fprintf(stderr, "clerk_loop_new failed\n");
+        return 1;
+    }
     tests = calloc(contract_op_count + contract_forced_count, sizeof *tests);
     if (tests == NULL) {
         return 1;
@@ -1072,6 +1134,7 @@ int main(int argc, char **argv)
         rc = 1;
     }
     free(tests);
+    clerk_loop_free(R.loop);
     clerk_client_free(R.client);
     clerk_client_free(R.strict_client);
     free(R.wire.in_headers.data);

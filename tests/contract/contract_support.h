@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 /* Which flavour a call function runs. */
-enum { CONTRACT_PLAIN = 1, CONTRACT_DETAILED = 2 };
+enum { CONTRACT_PLAIN = 1, CONTRACT_DETAILED = 2, CONTRACT_ASYNC = 3 };
 
 /* Expectation flags from the spec-bug list in gen_contract.py. */
 #define CONTRACT_X_MISSING_REQUIRED 0x1u  /* strict decode may fail */
@@ -36,7 +36,12 @@ typedef struct contract_call {
     void *result;          /* owned; op->free_result */
     /* both: status (plain bodiless ops return a status) */
     clerk_status_t status;
-    /* detailed flavour */
+    /* async flavour: started on `loop`; the callback fills the detailed
+     * fields below and counts itself in async_calls */
+    clerk_loop_t *loop;
+    clerk_call_id_t call_id;
+    int async_calls;
+    /* detailed flavour (and async) */
     void *response;        /* owned; op->free_response */
     clerk_response_t *meta;
     void *data;

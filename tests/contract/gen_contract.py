@@ -338,8 +338,25 @@ def emit_call(op, sample, e):
     """The C call function of one operation."""
     lines = []
     fn = "call_%s" % op.c_name
+    done = "async_done_%s" % op.c_name
+    rtype = op.response_type if op.has_result else "clerk_response_t"
     lines.append("/* %s: %s %s */" % (op.operation_id, op.method,
                                       op.path.replace("*/", "*\\/")))
+    # The _async flavour's callback: takes the response over.
+    lines.append("static void %s(%s *r, void *payload)" % (done, rtype))
+    lines.append("{")
+    lines.append("    contract_call_t *cc = payload;")
+    lines.append("")
+    lines.append("    cc->async_calls++;")
+    lines.append("    cc->response = r;")
+    if op.has_result:
+        lines.append("    cc->meta = &r->meta;")
+        lines.append("    cc->data = (void *)r->data;")
+    else:
+        lines.append("    cc->meta = r;")
+    lines.append("    cc->status = cc->meta->status;")
+    lines.append("}")
+    lines.append("")
     lines.append("static void %s(contract_call_t *cc)" % fn)
     lines.append("{")
     args = []
@@ -379,6 +396,9 @@ def emit_call(op, sample, e):
     else:
         lines.append("        cc->status = %s(cc->client%s);" % (op.func,
                                                                  argtext))
+    lines.append("    } else if (cc->flavour == CONTRACT_ASYNC) {")
+    lines.append("        cc->call_id = %s(cc->loop, cc->client%s, %s, cc);"
+                 % (op.async_func, argtext, done))
     lines.append("    } else {")
     if op.has_result:
         lines.append("        %s *r = NULL;" % op.response_type)

@@ -4,8 +4,8 @@
 usage: check_names.py --spec SPEC --out DIR [--runtime-include DIR]
 
 DIR holds the generated api/ and model/.  Checks:
-  * each operationId of SPEC has a plain and a _detailed function declared
-    in api/<module>.h and defined in api/<module>.c;
+  * each operationId of SPEC has a plain, a _detailed and an _async function
+    declared in api/<module>.h and defined in api/<module>.c;
   * no identifier (type, struct/enum tag, function, enum constant, macro)
     is defined twice across the generated headers, nor clashes with the
     runtime headers (include/clerk/*.h);
@@ -30,6 +30,7 @@ import clerkgen  # noqa: E402
 DEFS = [
     ("type", re.compile(r"^\}\s*(\w+);", re.M)),
     ("tag", re.compile(r"^typedef (?:struct|enum|union) (\w+) \{", re.M)),
+    ("type", re.compile(r"^typedef [^;{]*?\(\*\s*(\w+)\)\(", re.M)),
     ("function", re.compile(r"CLERK_EXTERN[^;(]*?\b(\w+)\(", re.S)),
     ("constant", re.compile(r"^\s+(CLERK_\w+)(?: = \d+)?,\s*$", re.M)),
     ("macro", re.compile(r"^#define (\w+)", re.M)),
@@ -76,7 +77,7 @@ def main():
             except OSError as e:
                 errors.append("%s: %s" % (op_id, e))
                 continue
-            for fn in (op.func, op.detailed):
+            for fn in (op.func, op.detailed, op.async_func):
                 if not re.search(r"\b%s\(" % re.escape(fn), text):
                     errors.append("%s: %s not in api/%s%s" % (
                         op_id, fn, op.module.file, ext))

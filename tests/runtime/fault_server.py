@@ -35,7 +35,12 @@ An action is a JSON object; every key is optional:
   no_length true: no Content-Length; the body ends when the connection closes
   close    true: answer with "Connection: close" and close
   repeat   use this action n times
-When a tag's queue is empty the answer is 200 {"ok":true,"n":<request no>}.
+  match    only for requests whose target contains this text (the first
+           action in the queue that fits the request is used; actions
+           without `match` fit every request)
+  echo     true: the body is {"ok":true,"n":<request no>,"target":<the
+           request target>}, so a client can tell which request it answers
+When no action fits, the answer is 200 {"ok":true,"n":<request no>}.
 The server exits by itself after --lifetime seconds (default 600).
 """
 
@@ -81,19 +86,19 @@ class State:
             self.records[tag].append(rec)
             return len(self.records[tag])
 
-    def pop(self, tag):
+    def pop(self, tag, target=""):
         with self.lock:
             q = self.scripts[tag]
-            if not q:
-                return None
-            action = q[0]
-            left = int(action.get("repeat", 1)) - 1
-            if left <= 0:
-                q.popleft()
-            else:
-                action = dict(action)
-                q[0] = dict(action, repeat=left)
-            return action
+            for i, action in enumerate(q):
+                if "match" in action and action["match"] not in target:
+                    continue
+                left = int(action.get("repeat", 1)) - 1
+                if left <= 0:
+                    del q[i]
+                else:
+                    q[i] = dict(action, repeat=left)
+                return action
+            return None
 
     def push(self, tag, actions):
         with self.lock:
@@ -192,7 +197,10 @@ def respond(sock, wfile, req, action, n):
         reset_connection(sock)
         return False
     status = int(action.get("status", 200))
-    if "big" in action:
+    if action.get("echo"):
+        body = json.dumps({"ok": True, "n": n,
+                           "target": req.target}).encode("utf-8")
+    elif "big" in action:
         size = int(action["big"])
         body = (b'{"data":"' + b"x" * max(0, size - 11) + b'"}')[:size]
     else:
@@ -264,7 +272,7 @@ class FaultHandler(socketserver.BaseRequestHandler):
                     "tls": isinstance(sock, ssl.SSLSocket),
                     "client_cert": peer,
                 })
-                if not respond(sock, wfile, req, STATE.pop(tag), n):
+                if not respond(sock, wfile, req, STATE.pop(tag, req.target), n):
                     return
         finally:
             for f in (rfile, wfile):
@@ -277,6 +285,9 @@ class FaultHandler(socketserver.BaseRequestHandler):
 class FaultServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # Room for the bursts of connections of the async tests (the default
+    # backlog of 5 makes late SYNs wait for a retransmit).
+    request_queue_size = 256
     tls_context = None
 
     def get_request(self):

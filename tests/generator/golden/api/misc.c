@@ -2,6 +2,7 @@
 #include <clerk/api/misc.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -31,6 +32,24 @@ clerk_status_t clerk_animals_classify_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &animals_classify_op, NULL, NULL, body);
+}
+
+static void animals_classify_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_animals_classify_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_animals_classify_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_shape_t *body,
+    clerk_animals_classify_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &animals_classify_op, NULL, NULL, body,
+        animals_classify_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_animals_classify_response_free(
@@ -72,6 +91,24 @@ clerk_status_t clerk_misc_get_interstitial_detailed(
         (void **)out, client, &misc_get_interstitial_op, NULL, params, NULL);
 }
 
+static void misc_get_interstitial_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_misc_get_interstitial_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_misc_get_interstitial_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_misc_get_interstitial_params_t *params,
+    clerk_misc_get_interstitial_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &misc_get_interstitial_op, NULL, params, NULL,
+        misc_get_interstitial_deliver, (clerk__async_cb_t)cb, payload);
+}
+
 static const clerk__op_t misc_preview_op = {
     .method = "POST",
     .path = "/preview",
@@ -91,6 +128,23 @@ clerk_status_t clerk_misc_preview_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &misc_preview_op, NULL, NULL, NULL);
+}
+
+static void misc_preview_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_misc_preview_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_misc_preview_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_misc_preview_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &misc_preview_op, NULL, NULL, NULL, misc_preview_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_misc_preview_response_free(clerk_misc_preview_response_t *response)
@@ -122,6 +176,23 @@ clerk_status_t clerk_misc_verify_jwt_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &misc_verify_jwt_op, NULL, NULL, NULL);
+}
+
+static void misc_verify_jwt_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_misc_verify_jwt_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_misc_verify_jwt_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_misc_verify_jwt_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &misc_verify_jwt_op, NULL, NULL, NULL,
+        misc_verify_jwt_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_misc_verify_jwt_response_free(

@@ -6,6 +6,7 @@
 #ifndef CLERK_API_MISC_H
 #define CLERK_API_MISC_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -58,6 +59,43 @@ CLERK_EXTERN clerk_status_t clerk_animals_classify_detailed(
     const clerk_shape_t *body);
 
 /**
+ * Completion callback of clerk_animals_classify_async().
+ *
+ * @param response What clerk_animals_classify_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_animals_classify_response_free()).
+ * @param payload  The payload given to clerk_animals_classify_async().
+ */
+typedef void (*clerk_animals_classify_async_fn)(
+    clerk_animals_classify_response_t *response, void *payload);
+
+/**
+ * clerk_animals_classify() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /animals/classify` (operationId `ClassifyAnimal`); see
+ * clerk_animals_classify() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_shape_t); copied before this
+ *         function returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_animals_classify_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_shape_t *body,
+    clerk_animals_classify_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_animals_classify_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -108,6 +146,43 @@ CLERK_EXTERN clerk_status_t clerk_misc_get_interstitial_detailed(
     clerk_client_t *client,
     const clerk_misc_get_interstitial_params_t *params);
 
+/**
+ * Completion callback of clerk_misc_get_interstitial_async().
+ *
+ * @param response What clerk_misc_get_interstitial_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_response_free()).
+ * @param payload  The payload given to clerk_misc_get_interstitial_async().
+ */
+typedef void (*clerk_misc_get_interstitial_async_fn)(
+    clerk_response_t *response, void *payload);
+
+/**
+ * clerk_misc_get_interstitial() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /interstitial` (operationId `GetInterstitial`); see
+ * clerk_misc_get_interstitial() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_misc_get_interstitial_params_t); NULL
+ *         for none; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_misc_get_interstitial_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_misc_get_interstitial_params_t *params,
+    clerk_misc_get_interstitial_async_fn cb,
+    void *payload);
+
 /** Detailed response of clerk_misc_preview(); see clerk/response.h. */
 typedef struct clerk_misc_preview_response {
     /** The 200 body; NULL unless meta.status is CLERK_OK. */
@@ -141,6 +216,38 @@ CLERK_EXTERN cJSON **clerk_misc_preview(clerk_client_t *client);
  */
 CLERK_EXTERN clerk_status_t clerk_misc_preview_detailed(
     clerk_misc_preview_response_t **out, clerk_client_t *client);
+
+/**
+ * Completion callback of clerk_misc_preview_async().
+ *
+ * @param response What clerk_misc_preview_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_misc_preview_response_free()).
+ * @param payload  The payload given to clerk_misc_preview_async().
+ */
+typedef void (*clerk_misc_preview_async_fn)(
+    clerk_misc_preview_response_t *response, void *payload);
+
+/**
+ * clerk_misc_preview() without blocking: runs on a loop, ends in a callback.
+ *
+ * `POST /preview` (operationId `Preview`); see clerk_misc_preview() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_misc_preview_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_misc_preview_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_misc_preview_detailed(), data included.
@@ -193,6 +300,38 @@ CLERK_EXTERN clerk_status_t clerk_misc_verify_jwt_detailed(
     clerk_misc_verify_jwt_response_t **out, clerk_client_t *client);
 
 /**
+ * Completion callback of clerk_misc_verify_jwt_async().
+ *
+ * @param response What clerk_misc_verify_jwt_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_misc_verify_jwt_response_free()).
+ * @param payload  The payload given to clerk_misc_verify_jwt_async().
+ */
+typedef void (*clerk_misc_verify_jwt_async_fn)(
+    clerk_misc_verify_jwt_response_t *response, void *payload);
+
+/**
+ * clerk_misc_verify_jwt() without blocking: runs on a loop, ends in a callback.
+ *
+ * `POST /verify` (operationId `VerifyToken`); see clerk_misc_verify_jwt() for
+ * the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_misc_verify_jwt_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_misc_verify_jwt_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_misc_verify_jwt_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -204,14 +343,19 @@ CLERK_EXTERN void clerk_misc_verify_jwt_response_free(
 #define animals_classify(...) clerk_animals_classify(__VA_ARGS__)
 #define animals_classify_detailed(...)                                         \
     clerk_animals_classify_detailed(__VA_ARGS__)
-#define misc_get_interstitial(...) clerk_misc_get_interstitial(__VA_ARGS__)
+#define animals_classify_async(...) clerk_animals_classify_async(__VA_ARGS__)
+#define misc_get_interstitial(...)  clerk_misc_get_interstitial(__VA_ARGS__)
 #define misc_get_interstitial_detailed(...)                                    \
     clerk_misc_get_interstitial_detailed(__VA_ARGS__)
+#define misc_get_interstitial_async(...)                                       \
+    clerk_misc_get_interstitial_async(__VA_ARGS__)
 #define misc_preview(...)          clerk_misc_preview(__VA_ARGS__)
 #define misc_preview_detailed(...) clerk_misc_preview_detailed(__VA_ARGS__)
+#define misc_preview_async(...)    clerk_misc_preview_async(__VA_ARGS__)
 #define misc_verify_jwt(...)       clerk_misc_verify_jwt(__VA_ARGS__)
 #define misc_verify_jwt_detailed(...)                                          \
     clerk_misc_verify_jwt_detailed(__VA_ARGS__)
+#define misc_verify_jwt_async(...) clerk_misc_verify_jwt_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -2,6 +2,7 @@
 #include <clerk/api/pet_owners.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -25,6 +26,23 @@ clerk_status_t clerk_pet_owners_list_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &pet_owners_list_op, NULL, NULL, NULL);
+}
+
+static void pet_owners_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_pet_owners_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_pet_owners_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_pet_owners_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &pet_owners_list_op, NULL, NULL, NULL,
+        pet_owners_list_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_pet_owners_list_response_free(
@@ -59,6 +77,26 @@ clerk_status_t clerk_pet_owners_get_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &pet_owners_get_op, path_args, NULL, NULL);
+}
+
+static void pet_owners_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_pet_owners_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_pet_owners_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *owner_id,
+    clerk_pet_owners_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { owner_id };
+
+    return clerk__op_async(
+        loop, client, &pet_owners_get_op, path_args, NULL, NULL,
+        pet_owners_get_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_pet_owners_get_response_free(
@@ -99,4 +137,25 @@ clerk_status_t clerk_pet_owners_add_pets_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &pet_owners_add_pets_op, path_args, NULL, body);
+}
+
+static void pet_owners_add_pets_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_pet_owners_add_pets_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_pet_owners_add_pets_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *owner_id,
+    const clerk_pet_owners_add_pets_request_item_array_t *body,
+    clerk_pet_owners_add_pets_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { owner_id };
+
+    return clerk__op_async(
+        loop, client, &pet_owners_add_pets_op, path_args, NULL, body,
+        pet_owners_add_pets_deliver, (clerk__async_cb_t)cb, payload);
 }

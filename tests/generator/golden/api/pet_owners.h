@@ -8,6 +8,7 @@
 #ifndef CLERK_API_PET_OWNERS_H
 #define CLERK_API_PET_OWNERS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -52,6 +53,38 @@ CLERK_EXTERN clerk_pet_owners_list_result_t *clerk_pet_owners_list(
  */
 CLERK_EXTERN clerk_status_t clerk_pet_owners_list_detailed(
     clerk_pet_owners_list_response_t **out, clerk_client_t *client);
+
+/**
+ * Completion callback of clerk_pet_owners_list_async().
+ *
+ * @param response What clerk_pet_owners_list_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_pet_owners_list_response_free()).
+ * @param payload  The payload given to clerk_pet_owners_list_async().
+ */
+typedef void (*clerk_pet_owners_list_async_fn)(
+    clerk_pet_owners_list_response_t *response, void *payload);
+
+/**
+ * clerk_pet_owners_list() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /owners` (operationId `getPetOwners`); see clerk_pet_owners_list() for
+ * the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_pet_owners_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_pet_owners_list_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_pet_owners_list_detailed(), data included.
@@ -101,6 +134,41 @@ CLERK_EXTERN clerk_status_t clerk_pet_owners_get_detailed(
     const char *owner_id);
 
 /**
+ * Completion callback of clerk_pet_owners_get_async().
+ *
+ * @param response What clerk_pet_owners_get_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_pet_owners_get_response_free()).
+ * @param payload  The payload given to clerk_pet_owners_get_async().
+ */
+typedef void (*clerk_pet_owners_get_async_fn)(
+    clerk_pet_owners_get_response_t *response, void *payload);
+
+/**
+ * clerk_pet_owners_get() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /owners/{ownerID}` (operationId `getPetOwner`); see
+ * clerk_pet_owners_get() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param owner_id Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_pet_owners_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *owner_id,
+    clerk_pet_owners_get_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_pet_owners_get_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -147,15 +215,59 @@ CLERK_EXTERN clerk_status_t clerk_pet_owners_add_pets_detailed(
     const char *owner_id,
     const clerk_pet_owners_add_pets_request_item_array_t *body);
 
+/**
+ * Completion callback of clerk_pet_owners_add_pets_async().
+ *
+ * @param response What clerk_pet_owners_add_pets_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_response_free()).
+ * @param payload  The payload given to clerk_pet_owners_add_pets_async().
+ */
+typedef void (*clerk_pet_owners_add_pets_async_fn)(
+    clerk_response_t *response, void *payload);
+
+/**
+ * clerk_pet_owners_add_pets() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /owners/{ownerID}/pets` (operationId `addPetOwnerPets`); see
+ * clerk_pet_owners_add_pets() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param owner_id Percent-encoded by the library.
+ * @param body    The JSON request body
+ *         (clerk_pet_owners_add_pets_request_item_array_t); copied before this
+ *         function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_pet_owners_add_pets_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *owner_id,
+    const clerk_pet_owners_add_pets_request_item_array_t *body,
+    clerk_pet_owners_add_pets_async_fn cb,
+    void *payload);
+
 #ifndef CLERK_NO_SHORT_NAMES
 #define pet_owners_list(...) clerk_pet_owners_list(__VA_ARGS__)
 #define pet_owners_list_detailed(...)                                          \
     clerk_pet_owners_list_detailed(__VA_ARGS__)
+#define pet_owners_list_async(...)   clerk_pet_owners_list_async(__VA_ARGS__)
 #define pet_owners_get(...)          clerk_pet_owners_get(__VA_ARGS__)
 #define pet_owners_get_detailed(...) clerk_pet_owners_get_detailed(__VA_ARGS__)
+#define pet_owners_get_async(...)    clerk_pet_owners_get_async(__VA_ARGS__)
 #define pet_owners_add_pets(...)     clerk_pet_owners_add_pets(__VA_ARGS__)
 #define pet_owners_add_pets_detailed(...)                                      \
     clerk_pet_owners_add_pets_detailed(__VA_ARGS__)
+#define pet_owners_add_pets_async(...)                                         \
+    clerk_pet_owners_add_pets_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

@@ -2,6 +2,7 @@
 #include <clerk/api/pets.h>
 
 #include "../model/internal/descriptors.h"
+#include "async_internal.h"
 #include "clerk_internal.h"
 
 #include <stddef.h>
@@ -95,6 +96,24 @@ clerk_status_t clerk_pets_list_detailed(
         (void **)out, client, &pets_list_op, NULL, params, NULL);
 }
 
+static void pets_list_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_pets_list_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_pets_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_pets_list_params_t *params,
+    clerk_pets_list_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &pets_list_op, NULL, params, NULL, pets_list_deliver,
+        (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_pets_list_response_free(clerk_pets_list_response_t *response)
 {
     clerk__op_response_free(&pets_list_op, response);
@@ -127,6 +146,24 @@ clerk_status_t clerk_pets_create_detailed(
         (void **)out, client, &pets_create_op, NULL, NULL, body);
 }
 
+static void pets_create_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_pets_create_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_pets_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_pets_create_request_t *body,
+    clerk_pets_create_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &pets_create_op, NULL, NULL, body, pets_create_deliver,
+        (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_pets_create_response_free(clerk_pets_create_response_t *response)
 {
     clerk__op_response_free(&pets_create_op, response);
@@ -151,6 +188,23 @@ clerk_status_t clerk_pets_list_2_detailed(
 {
     return clerk__op_detailed(
         (void **)out, client, &pets_list_2_op, NULL, NULL, NULL);
+}
+
+static void pets_list_2_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_pets_list_2_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_pets_list_2_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_pets_list_2_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &pets_list_2_op, NULL, NULL, NULL, pets_list_2_deliver,
+        (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_pets_list_2_response_free(clerk_pets_list_2_response_t *response)
@@ -183,6 +237,26 @@ clerk_status_t clerk_pets_get_detailed(
         (void **)out, client, &pets_get_op, path_args, NULL, NULL);
 }
 
+static void pets_get_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_pets_get_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_pets_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *pet_id,
+    clerk_pets_get_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { pet_id };
+
+    return clerk__op_async(
+        loop, client, &pets_get_op, path_args, NULL, NULL, pets_get_deliver,
+        (clerk__async_cb_t)cb, payload);
+}
+
 void clerk_pets_get_response_free(clerk_pets_get_response_t *response)
 {
     clerk__op_response_free(&pets_get_op, response);
@@ -210,6 +284,26 @@ clerk_status_t clerk_pets_delete_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &pets_delete_op, path_args, NULL, NULL);
+}
+
+static void pets_delete_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_pets_delete_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_pets_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *pet_id,
+    clerk_pets_delete_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { pet_id };
+
+    return clerk__op_async(
+        loop, client, &pets_delete_op, path_args, NULL, NULL,
+        pets_delete_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 static const clerk__op_t pets_upload_photo_op = {
@@ -247,6 +341,28 @@ clerk_status_t clerk_pets_upload_photo_detailed(
 
     return clerk__op_detailed(
         (void **)out, client, &pets_upload_photo_op, path_args, NULL, body);
+}
+
+static void pets_upload_photo_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_pets_upload_photo_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_pets_upload_photo_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *pet_id,
+    const char *photo_id,
+    const clerk_pets_upload_photo_request_t *body,
+    clerk_pets_upload_photo_async_fn cb,
+    void *payload)
+{
+    const char *path_args[] = { pet_id, photo_id };
+
+    return clerk__op_async(
+        loop, client, &pets_upload_photo_op, path_args, NULL, body,
+        pets_upload_photo_deliver, (clerk__async_cb_t)cb, payload);
 }
 
 void clerk_pets_upload_photo_response_free(

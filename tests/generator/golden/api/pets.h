@@ -8,6 +8,7 @@
 #ifndef CLERK_API_PETS_H
 #define CLERK_API_PETS_H
 
+#include <clerk/async.h>
 #include <clerk/client.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
@@ -133,6 +134,41 @@ CLERK_EXTERN clerk_status_t clerk_pets_list_detailed(
     const clerk_pets_list_params_t *params);
 
 /**
+ * Completion callback of clerk_pets_list_async().
+ *
+ * @param response What clerk_pets_list_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_pets_list_response_free()).
+ * @param payload  The payload given to clerk_pets_list_async().
+ */
+typedef void (*clerk_pets_list_async_fn)(
+    clerk_pets_list_response_t *response, void *payload);
+
+/**
+ * clerk_pets_list() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /pets` (operationId `ListPets`); see clerk_pets_list() for the details
+ * and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_pets_list_params_t); required: it has
+ *         required members; copied before this function returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_pets_list_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_pets_list_params_t *params,
+    clerk_pets_list_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_pets_list_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -186,6 +222,41 @@ CLERK_EXTERN clerk_status_t clerk_pets_create_detailed(
     const clerk_pets_create_request_t *body);
 
 /**
+ * Completion callback of clerk_pets_create_async().
+ *
+ * @param response What clerk_pets_create_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_pets_create_response_free()).
+ * @param payload  The payload given to clerk_pets_create_async().
+ */
+typedef void (*clerk_pets_create_async_fn)(
+    clerk_pets_create_response_t *response, void *payload);
+
+/**
+ * clerk_pets_create() without blocking: runs on a loop, ends in a callback.
+ *
+ * `POST /pets` (operationId `createPet`); see clerk_pets_create() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The JSON request body (clerk_pets_create_request_t); copied
+ *         before this function returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_pets_create_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_pets_create_request_t *body,
+    clerk_pets_create_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_pets_create_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -226,6 +297,38 @@ CLERK_EXTERN clerk_pet_array_t *clerk_pets_list_2(clerk_client_t *client);
  */
 CLERK_EXTERN clerk_status_t clerk_pets_list_2_detailed(
     clerk_pets_list_2_response_t **out, clerk_client_t *client);
+
+/**
+ * Completion callback of clerk_pets_list_2_async().
+ *
+ * @param response What clerk_pets_list_2_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_pets_list_2_response_free()).
+ * @param payload  The payload given to clerk_pets_list_2_async().
+ */
+typedef void (*clerk_pets_list_2_async_fn)(
+    clerk_pets_list_2_response_t *response, void *payload);
+
+/**
+ * clerk_pets_list_2() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /pets/search` (operationId `SearchPets`); see clerk_pets_list_2() for
+ * the details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_pets_list_2_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_pets_list_2_async_fn cb,
+    void *payload);
 
 /**
  * Free a response of clerk_pets_list_2_detailed(), data included.
@@ -277,6 +380,40 @@ CLERK_EXTERN clerk_status_t clerk_pets_get_detailed(
     const char *pet_id);
 
 /**
+ * Completion callback of clerk_pets_get_async().
+ *
+ * @param response What clerk_pets_get_detailed() would have returned; never
+ *         NULL; owned by the callback (free with
+ *         clerk_pets_get_response_free()).
+ * @param payload  The payload given to clerk_pets_get_async().
+ */
+typedef void (*clerk_pets_get_async_fn)(
+    clerk_pets_get_response_t *response, void *payload);
+
+/**
+ * clerk_pets_get() without blocking: runs on a loop, ends in a callback.
+ *
+ * `GET /pets/{pet_id}` (operationId `GetPet`); see clerk_pets_get() for the
+ * details and clerk/async.h for loops and drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param pet_id The pet's ID. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_pets_get_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *pet_id,
+    clerk_pets_get_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_pets_get_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -315,6 +452,41 @@ clerk_pets_delete(clerk_client_t *client, const char *pet_id);
  */
 CLERK_EXTERN CLERK_DEPRECATED clerk_status_t clerk_pets_delete_detailed(
     clerk_response_t **out, clerk_client_t *client, const char *pet_id);
+
+/**
+ * Completion callback of clerk_pets_delete_async().
+ *
+ * @param response What clerk_pets_delete_detailed() would have returned; never
+ *         NULL; owned by the callback (free with clerk_response_free()).
+ * @param payload  The payload given to clerk_pets_delete_async().
+ */
+typedef void (*clerk_pets_delete_async_fn)(
+    clerk_response_t *response, void *payload);
+
+/**
+ * clerk_pets_delete() without blocking: runs on a loop, ends in a callback.
+ *
+ * `DELETE /pets/{pet_id}` (operationId `DeletePet`); see clerk_pets_delete()
+ * for the details and clerk/async.h for loops and drivers.
+ *
+ * @deprecated The spec marks this operation deprecated.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param pet_id The pet's ID. Percent-encoded by the library.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN CLERK_DEPRECATED clerk_call_id_t clerk_pets_delete_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *pet_id,
+    clerk_pets_delete_async_fn cb,
+    void *payload);
 
 /** Detailed response of clerk_pets_upload_photo(); see clerk/response.h. */
 typedef struct clerk_pets_upload_photo_response {
@@ -369,6 +541,48 @@ CLERK_EXTERN clerk_status_t clerk_pets_upload_photo_detailed(
     const clerk_pets_upload_photo_request_t *body);
 
 /**
+ * Completion callback of clerk_pets_upload_photo_async().
+ *
+ * @param response What clerk_pets_upload_photo_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_pets_upload_photo_response_free()).
+ * @param payload  The payload given to clerk_pets_upload_photo_async().
+ */
+typedef void (*clerk_pets_upload_photo_async_fn)(
+    clerk_pets_upload_photo_response_t *response, void *payload);
+
+/**
+ * clerk_pets_upload_photo() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `PUT /pets/{pet_id}/photos/{photo_id}` (operationId `UploadPetPhoto`); see
+ * clerk_pets_upload_photo() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param pet_id Percent-encoded by the library.
+ * @param photo_id Percent-encoded by the library.
+ * @param body    The multipart request body
+ *         (clerk_pets_upload_photo_request_t); copied before this function
+ *         returns; may be NULL.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_pets_upload_photo_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const char *pet_id,
+    const char *photo_id,
+    const clerk_pets_upload_photo_request_t *body,
+    clerk_pets_upload_photo_async_fn cb,
+    void *payload);
+
+/**
  * Free a response of clerk_pets_upload_photo_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -388,17 +602,23 @@ CLERK_EXTERN void clerk_pets_upload_photo_result_free(
 #ifndef CLERK_NO_SHORT_NAMES
 #define pets_list(...)            clerk_pets_list(__VA_ARGS__)
 #define pets_list_detailed(...)   clerk_pets_list_detailed(__VA_ARGS__)
+#define pets_list_async(...)      clerk_pets_list_async(__VA_ARGS__)
 #define pets_create(...)          clerk_pets_create(__VA_ARGS__)
 #define pets_create_detailed(...) clerk_pets_create_detailed(__VA_ARGS__)
+#define pets_create_async(...)    clerk_pets_create_async(__VA_ARGS__)
 #define pets_list_2(...)          clerk_pets_list_2(__VA_ARGS__)
 #define pets_list_2_detailed(...) clerk_pets_list_2_detailed(__VA_ARGS__)
+#define pets_list_2_async(...)    clerk_pets_list_2_async(__VA_ARGS__)
 #define pets_get(...)             clerk_pets_get(__VA_ARGS__)
 #define pets_get_detailed(...)    clerk_pets_get_detailed(__VA_ARGS__)
+#define pets_get_async(...)       clerk_pets_get_async(__VA_ARGS__)
 #define pets_delete(...)          clerk_pets_delete(__VA_ARGS__)
 #define pets_delete_detailed(...) clerk_pets_delete_detailed(__VA_ARGS__)
+#define pets_delete_async(...)    clerk_pets_delete_async(__VA_ARGS__)
 #define pets_upload_photo(...)    clerk_pets_upload_photo(__VA_ARGS__)
 #define pets_upload_photo_detailed(...)                                        \
     clerk_pets_upload_photo_detailed(__VA_ARGS__)
+#define pets_upload_photo_async(...) clerk_pets_upload_photo_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL
