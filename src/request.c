@@ -173,8 +173,33 @@ static bool is_array(const clerk__type_t *t)
 /* Path and query                                                      */
 /* ------------------------------------------------------------------ */
 
+/* Whether `base_len` bytes of base URL plus `tail` stay within
+ * CLERK_MAX_URL_LENGTH (an out-of-memory tail is reported elsewhere). */
+static bool url_fits(const clerk__rtbuf_t *tail, size_t base_len)
+{
+    return tail->oom || (base_len <= (size_t)CLERK_MAX_URL_LENGTH &&
+                         tail->len <= (size_t)CLERK_MAX_URL_LENGTH - base_len);
+}
+
+static clerk_status_t url_too_long(
+    char *message,
+    size_t message_size,
+    const char *kind,
+    const char *name,
+    int name_len)
+{
+    if (message != NULL && message_size > 0) {
+        snprintf(
+            message, message_size,
+            "%s parameter %.*s makes the URL longer than %d bytes", kind,
+            name_len, name, CLERK_MAX_URL_LENGTH);
+    }
+    return CLERK_E_INVALID_ARG;
+}
+
 static clerk_status_t build_path(
     clerk__rtbuf_t *tail,
+    size_t base_len,
     const clerk__op_t *op,
     const char *const *path_args,
     char *message,
@@ -212,7 +237,19 @@ static clerk_status_t build_path(
             }
             return CLERK_E_INVALID_ARG;
         }
+        /* Percent-encoding only grows a value: an oversized one is
+         * refused before it is encoded. */
+        if (strlen(arg) > (size_t)CLERK_MAX_URL_LENGTH) {
+            return url_too_long(
+                message, message_size, "path", open + 1,
+                (int)(close - open - 1));
+        }
         clerk__rtbuf_append_escaped(tail, arg, true);
+        if (!url_fits(tail, base_len)) {
+            return url_too_long(
+                message, message_size, "path", open + 1,
+                (int)(close - open - 1));
+        }
         used++;
         p = close + 1;
     }
@@ -235,6 +272,7 @@ static void append_pair(
 
 static clerk_status_t build_query(
     clerk__rtbuf_t *tail,
+    size_t base_len,
     const clerk__op_t *op,
     const void *params,
     char *message,
@@ -290,6 +328,10 @@ static clerk_status_t build_query(
                     sent++;
                 }
             }
+        }
+        if (!url_fits(tail, base_len)) {
+            return url_too_long(
+                message, message_size, "query", p->name, (int)strlen(p->name));
         }
         if (sent == 0 && (p->flags & CLERK__F_REQUIRED) != 0) {
             set_msg(
@@ -547,6 +589,7 @@ clerk_status_t clerk__request_build(
     clerk__rtbuf_t tail = { 0 };
     clerk__rtbuf_t url = { 0 };
     clerk__rtbuf_t display = { 0 };
+    size_t base_len;
     clerk_status_t st = CLERK_E_INVALID_ARG;
 
     memset(req, 0, sizeof(*req));
@@ -562,9 +605,10 @@ clerk_status_t clerk__request_build(
     req->idempotent =
         !method_is(op->method, "POST") && !method_is(op->method, "PATCH");
 
-    st = build_path(&tail, op, path_args, message, message_size);
+    base_len = strlen(client->base_url);
+    st = build_path(&tail, base_len, op, path_args, message, message_size);
     if (st == CLERK_OK) {
-        st = build_query(&tail, op, params, message, message_size);
+        st = build_query(&tail, base_len, op, params, message, message_size);
     }
     if (st != CLERK_OK) {
         goto done;

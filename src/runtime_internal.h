@@ -179,12 +179,22 @@ typedef struct clerk__headers {
     bool oom;
 } clerk__headers_t;
 
+/* Response header bytes accepted per attempt (CLERK_MAX_RESPONSE_HEADER_
+ * BYTES).  Below libcurl's own total (300 KiB in 7.88 and later, reported
+ * as a receive error) by more than its per-line limit (CURL_MAX_HTTP_HEADER,
+ * 100 KiB), so curl's total check can never fire first and the overflow is
+ * always ours to name. */
+#define CLERK__MAX_HEADER_BYTES ((size_t)CLERK_MAX_RESPONSE_HEADER_BYTES)
+
 typedef struct clerk__reply {
     clerk_status_t status; /* OK once an HTTP response was received */
     long http_status;      /* 0: none */
     clerk__rtbuf_t body;
     size_t body_limit;
     bool too_large;
+    size_t header_bytes;    /* header bytes of this attempt so far */
+    bool headers_too_large; /* header_bytes passed CLERK__MAX_HEADER_BYTES */
+    bool headers_done;      /* the final response's header block ended */
     clerk__headers_t headers;
     unsigned attempts;
     double elapsed_ms; /* whole call */

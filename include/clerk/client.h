@@ -103,6 +103,22 @@ typedef struct clerk_tls_options {
 #define CLERK_TIMEOUT_NONE (-1L)
 
 /**
+ * Longest URL a call sends, in bytes, after percent-encoding: base URL,
+ * path and query string.  A call whose path or query parameters would make
+ * it longer fails with CLERK_E_INVALID_ARG and a message naming the
+ * parameter; nothing is sent.  (Servers and proxies commonly refuse URLs
+ * far shorter than this, from 8 KiB.)
+ */
+#define CLERK_MAX_URL_LENGTH 65536
+
+/**
+ * Most response header bytes a call accepts per attempt (status line and
+ * all header lines).  More is CLERK_E_TOO_LARGE, as is a single header
+ * line over libcurl's own limit of 100 KiB; neither is retried.
+ */
+#define CLERK_MAX_RESPONSE_HEADER_BYTES (200 * 1024)
+
+/**
  * Client options.  Every field is optional and its zero value is its
  * default, so `&(clerk_client_options_t){ .secret_key = key }` is a complete
  * call.  All strings are copied by clerk_client_new().  Fields are only ever
