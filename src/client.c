@@ -445,6 +445,9 @@ clerk_status_t clerk_client_new(
     }
     if (secret != NULL && secret[0] != '\0') {
         client->secret = dup_str(secret, &oom);
+        if (!clerk__redact_init(&client->redact, secret)) {
+            oom = true;
+        }
     }
     st = build_headers(&client->headers_none, o, secret, 0);
     if (st == CLERK_OK) {
@@ -485,6 +488,7 @@ clerk_status_t clerk_client_new(
     client->hooks = o->hooks;
     client->curl_setup = o->curl_setup;
     client->curl_setup_payload = o->curl_setup_payload;
+    st = CLERK_E_NOMEM;
     if (oom) {
         goto done;
     }
@@ -560,6 +564,7 @@ void clerk_client_free(clerk_client_t *client)
     free(client->base_url);
     free(client->display_base);
     free_secret_string(client->secret);
+    clerk__redact_free(&client->redact);
     free(client->ca_file);
     free(client->ca_path);
     free(client->client_cert);

@@ -64,6 +64,35 @@ bool clerk__str_eq_nocase(const char *a, const char *b);
     } while (0)
 
 /* ------------------------------------------------------------------ */
+/* Secret masking (src/redact.c)                                       */
+/* ------------------------------------------------------------------ */
+
+/* No run of this many bytes of the key survives in a message. */
+#define CLERK__REDACT_RUN 8u
+
+/* The key's windows of `width` bytes (min(8, key length)), sorted. */
+typedef struct clerk__redact {
+    uint64_t *windows;
+    size_t count;
+    size_t width;
+} clerk__redact_t;
+
+/* Build the table for `secret` (NULL or "": nothing is masked); false on
+ * out-of-memory. */
+bool clerk__redact_init(clerk__redact_t *r, const char *secret);
+void clerk__redact_free(clerk__redact_t *r);
+/* Append text[0..len) with every run it shares with the key replaced by
+ * "[redacted]"; false when out of memory (`out` says so too). */
+bool clerk__redact_append(
+    const clerk__redact_t *r,
+    clerk__rtbuf_t *out,
+    const char *text,
+    size_t len);
+/* Whether text[0..len) holds a run of the key. */
+bool clerk__redact_found(
+    const clerk__redact_t *r, const char *text, size_t len);
+
+/* ------------------------------------------------------------------ */
 /* Client (src/client.c)                                               */
 /* ------------------------------------------------------------------ */
 
@@ -76,7 +105,10 @@ typedef struct clerk__handle {
 struct clerk_client {
     char *base_url;     /* without a trailing '/' */
     char *display_base; /* base_url without any user:password@ */
-    char *secret;       /* only kept to scrub messages; may be NULL */
+    char *secret;       /* may be NULL */
+
+    /* Masks the secret in messages. */
+    clerk__redact_t redact;
 
     /* Prebuilt, immutable header lists (curl only reads them). */
     struct curl_slist *headers_none;      /* no body */
