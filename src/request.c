@@ -17,6 +17,7 @@
  * A required parameter that ends up sending nothing is CLERK_E_INVALID_ARG.
  * Multipart text parts follow the same rules.
  */
+#include "codec_internal.h"
 #include "runtime_internal.h"
 
 #include <inttypes.h>
@@ -42,19 +43,6 @@ static void set_msg(char *message, size_t size, const char *fmt, const char *a)
 static bool method_is(const char *method, const char *name)
 {
     return strcmp(method, name) == 0;
-}
-
-/* Shortest "%.*g" text that reads back as the same double. */
-static void format_double(double v, char *out, size_t size)
-{
-    int prec;
-
-    for (prec = 15; prec <= 17; prec++) {
-        snprintf(out, size, "%.*g", prec, v);
-        if (strtod(out, NULL) == v) {
-            return;
-        }
-    }
 }
 
 /*
@@ -123,7 +111,7 @@ static clerk_status_t scalar_text(
         if (!isfinite(*v)) {
             return CLERK_E_INVALID_ARG;
         }
-        format_double(*v, tmp, tmp_size);
+        clerk__format_double(*v, tmp, tmp_size);
         *text = tmp;
         return CLERK_OK;
     }
@@ -134,7 +122,7 @@ static clerk_status_t scalar_text(
             if (!isfinite(v->value)) {
                 return CLERK_E_INVALID_ARG;
             }
-            format_double(v->value, tmp, tmp_size);
+            clerk__format_double(v->value, tmp, tmp_size);
             *text = tmp;
         }
         return CLERK_OK;
@@ -357,6 +345,7 @@ static clerk_status_t json_text(
     const clerk__type_t *type,
     const void *value,
     char **out,
+    size_t *len,
     char *message,
     size_t message_size)
 {
@@ -376,9 +365,14 @@ static clerk_status_t json_text(
         }
         goto done;
     }
-    /* Freed with cJSON_free(): cJSON allocates through its own hooks. */
-    *out = cJSON_PrintUnformatted(doc);
-    st = *out != NULL ? CLERK_OK : CLERK_E_NOMEM;
+    /* Freed with cJSON_free(): allocated through cJSON's hooks.  The
+     * encoder has refused anything nested too deep to print. */
+    st = clerk__json_print(doc, out, len);
+    if (st == CLERK_E_INVALID_ARG) {
+        set_msg(
+            message, message_size, "request body: %s",
+            "a free-form value cannot be printed as JSON");
+    }
 done:
     cJSON_Delete(doc);
     return st;
@@ -511,7 +505,7 @@ static clerk_status_t multipart_field(
             value = obj;
         }
         if (obj != NULL) {
-            st = json_text(t, value, &json, message, message_size);
+            st = json_text(t, value, &json, NULL, message, message_size);
             if (st == CLERK_OK) {
                 st = text_part(req, cap, f->name, json, "application/json");
                 *sent += st == CLERK_OK;
@@ -637,11 +631,12 @@ clerk_status_t clerk__request_build(
             st = CLERK_E_INVALID_ARG;
             goto done;
         }
-        st = json_text(op->body_type, body, &req->body, message, message_size);
+        st = json_text(
+            op->body_type, body, &req->body, &req->body_len, message,
+            message_size);
         if (st != CLERK_OK) {
             goto done;
         }
-        req->body_len = strlen(req->body);
         req->headers = client->headers_json;
     } else if (op->body_kind == CLERK__BODY_MULTIPART && body != NULL) {
         st = build_multipart(req, op, body, message, message_size);

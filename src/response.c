@@ -8,6 +8,7 @@
  * clerk__typed_block_t, whose first two members have the layout of the
  * generated clerk_<op>_response_t ({ data, meta }).
  */
+#include "codec_internal.h"
 #include "runtime_internal.h"
 
 #include <stddef.h>
@@ -133,13 +134,16 @@ void clerk__response_parse_errors(clerk__meta_block_t *block)
     const cJSON *item;
     clerk_errors_t *errors = NULL;
     clerk_error_t *items = NULL;
+    clerk__locale_t saved;
     size_t count;
     size_t i;
 
     if (block->meta.body_len == 0) {
         return;
     }
+    clerk__c_locale_begin(&saved); /* numbers in `meta` */
     doc = cJSON_ParseWithLength(block->meta.body, block->meta.body_len);
+    clerk__c_locale_end(&saved);
     if (!cJSON_IsObject(doc)) {
         goto done;
     }

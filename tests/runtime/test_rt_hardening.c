@@ -1,7 +1,8 @@
 /*
  * Hardening against a hostile server and hostile input: the secret key
  * never reaches a message, whatever the server echoes and wherever
- * messages are cut.
+ * messages are cut; free-form values of any depth are refused, not
+ * recursed into.
  */
 #include "rt_common.h"
 
@@ -132,11 +133,97 @@ static void test_secret_mask_keeps_the_rest(void **state)
     clerk_client_free(c);
 }
 
+/* ---- POST /meta with a body { metadata (free-form) } */
+typedef struct meta_body {
+    cJSON *metadata;
+} meta_body_t;
+
+static const clerk__field_t meta_fields[] = {
+    { "metadata", offsetof(meta_body_t, metadata), &clerk__type_json, 0, 0 },
+};
+static const clerk__model_t meta_model = {
+    "MetaBody", sizeof(meta_body_t), meta_fields, 1, NULL, 0, NULL
+};
+static const clerk__type_t meta_type = { CLERK__K_OBJ, sizeof(void *),
+                                         &meta_model, NULL, NULL };
+static const clerk__op_t op_meta = {
+    "POST",     "/meta", "SetMeta",         0,  NULL, 0, CLERK__BODY_JSON,
+    &meta_type, true,    &clerk__type_json, 200
+};
+
+/* `depth` nested objects {"a":{"a":...}}, built and freed without
+ * recursion (cJSON_Delete recurses once per level). */
+static cJSON *nested_objects(size_t depth)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *cur = root;
+    cJSON *next;
+    size_t i;
+
+    assert_non_null(root);
+    for (i = 1; i < depth; i++) {
+        next = cJSON_CreateObject();
+        assert_non_null(next);
+        assert_true(cJSON_AddItemToObject(cur, "a", next));
+        cur = next;
+    }
+    return root;
+}
+
+static void delete_nested(cJSON *node)
+{
+    cJSON *child;
+
+    while (node != NULL) {
+        child = node->child;
+        node->child = NULL;
+        cJSON_Delete(node);
+        node = child;
+    }
+}
+
+/* A free-form value nested a million levels deep is refused with its path
+ * before anything is copied, printed or sent (it used to overflow the
+ * stack in cJSON_Duplicate). */
+static void test_deep_free_form_body(void **state)
+{
+    const char *tag = "deep";
+    clerk_client_t *c = rt_client(tag, false, NULL);
+    json_response_t *r = NULL;
+    meta_body_t body;
+    cJSON *reqs;
+
+    (void)state;
+    body.metadata = nested_objects(1000000);
+    assert_int_equal(
+        rt_call((void **)&r, c, &op_meta, NULL, NULL, &body),
+        CLERK_E_INVALID_ARG);
+    assert_non_null(strstr(r->meta.message, "$.metadata"));
+    assert_non_null(strstr(r->meta.message, "nested deeper than 1000"));
+    clerk__op_response_free(&op_meta, r);
+    delete_nested(body.metadata);
+    assert_int_equal(fault_request_count(tag), 0);
+
+    /* As deep as the server's parser (cJSON's limit) reads: sent whole. */
+    body.metadata = nested_objects(CJSON_NESTING_LIMIT - 1);
+    assert_int_equal(
+        rt_call((void **)&r, c, &op_meta, NULL, NULL, &body), CLERK_OK);
+    clerk__op_response_free(&op_meta, r);
+    delete_nested(body.metadata);
+    reqs = fault_requests(tag);
+    assert_int_equal(
+        strlen(fault_req_field(reqs, 0, "body")),
+        strlen("{\"metadata\":") + 6 * (CJSON_NESTING_LIMIT - 2) + 2 + 1);
+    cJSON_Delete(reqs);
+    clerk_client_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_secret_never_in_message),
         cmocka_unit_test(test_secret_mask_keeps_the_rest),
+        cmocka_unit_test(test_deep_free_form_body),
     };
 
     return cmocka_run_group_tests(tests, rt_setup, NULL);
