@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* ------------------------------------------------------------------ */
 /* Growable byte buffer (always NUL-terminated once non-empty)          */
@@ -96,10 +97,27 @@ bool clerk__redact_found(
 /* Client (src/client.c)                                               */
 /* ------------------------------------------------------------------ */
 
+/* Sockets a handle has open at once that it keeps track of (one
+ * connection, two while happy eyeballs races IPv6 and IPv4, one to a
+ * proxy); more and the handle counts as untracked (see src/client.c). */
+#define CLERK__HANDLE_SOCKETS 8
+
+/* A socket a handle opened, and which socket it is (fd numbers are
+ * reused; a socket's device and inode are not while it is open). */
+typedef struct clerk__socket {
+    curl_socket_t fd;
+    dev_t dev;
+    ino_t ino;
+} clerk__socket_t;
+
 /* A pooled easy handle and what belongs to it. */
 typedef struct clerk__handle {
     CURL *curl;
     char errbuf[CURL_ERROR_SIZE];
+    pid_t pid; /* the process that made it */
+    clerk__socket_t sockets[CLERK__HANDLE_SOCKETS];
+    size_t socket_count;
+    bool untracked; /* a socket was not (or could not be) tracked */
 } clerk__handle_t;
 
 struct clerk_client {
@@ -139,6 +157,11 @@ struct clerk_client {
     CURLSH *share;
     pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
     bool share_locks_ok;
+
+    /* The process the pool and the share belong to (see fork() in
+     * src/client.c); read and changed under pool_lock. */
+    pid_t pid;
+    CURLSH *retired_share; /* a previous process's, still referenced */
 
     /* Idle easy handles (LIFO, so a single thread keeps one connection). */
     pthread_mutex_t pool_lock;
