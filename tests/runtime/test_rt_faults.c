@@ -384,6 +384,25 @@ static void test_oversized_url(void **state)
     assert_true(contains(r->meta.message, "query parameter query"));
     clerk__op_response_free(&op_list, r);
 
+    /* A request head over libcurl's 1 MiB (here from an extra header the
+     * client was given) is refused by curl before anything is sent: the
+     * caller's mistake too, not a lack of memory. */
+    {
+        clerk_header_option_t h = { "X-Huge", big };
+        clerk_client_options_t o = { 0 };
+        clerk_client_t *huge;
+
+        o.headers = &h;
+        o.header_count = 1;
+        huge = rt_client(tag, false, &o);
+        assert_int_equal(
+            rt_call((void **)&r, huge, &op_list, NULL, NULL, NULL),
+            CLERK_E_INVALID_ARG);
+        assert_true(contains(r->meta.message, "1 MiB"));
+        clerk__op_response_free(&op_list, r);
+        clerk_client_free(huge);
+    }
+
     /* Just inside the limit is sent. */
     big[CLERK_MAX_URL_LENGTH - strlen(fault_base_url(tag, false)) -
         strlen("/users?query=")] = '\0';
