@@ -21,7 +21,9 @@
  * Numbers: a double is written with the fewest significant digits that
  * read back as exactly the same double (integers below 2^53 as integers;
  * "%.17g" at worst), in queries, paths and JSON bodies alike, whereas
- * cJSON's own printer rounds to 15 digits.  Non-finite numbers are refused.
+ * cJSON's own printer rounds to 15 digits (so print a model with its
+ * clerk_<schema>_print() rather than cJSON_Print() of its _to_json() tree
+ * when every digit matters).  Non-finite numbers are refused.
  *
  * Locale: nothing libclerk prints or parses depends on setlocale().  While
  * it formats or reads numbers (including through cJSON) it switches the
