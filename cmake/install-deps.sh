@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 pkgs="build-essential cmake pkg-config clang libcurl4-openssl-dev libcjson-dev \
 libssl-dev libcmocka-dev python3 python3-jinja2 python3-yaml openssl \
 nginx-light valgrind clang-format libclang-rt-14-dev curl ca-certificates \
-libuv1-dev"
+libuv1-dev locales"
 
 missing=""
 for p in $pkgs; do
@@ -25,6 +25,20 @@ if [ -n "$missing" ]; then
     echo "install-deps: apt-get install$missing"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+fi
+
+# The locale tests (tests/runtime/test_rt_locale.c) run under de_DE.UTF-8,
+# whose decimal separator is a comma; generate it once if it is missing.
+if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    echo "install-deps: locale-gen de_DE.UTF-8"
+    if grep -q '^# *de_DE\.UTF-8 UTF-8' /etc/locale.gen; then
+        $sudo sed -i 's/^# *\(de_DE\.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+    elif ! grep -q '^de_DE\.UTF-8 UTF-8' /etc/locale.gen; then
+        echo 'de_DE.UTF-8 UTF-8' | $sudo tee -a /etc/locale.gen >/dev/null
+    fi
+    $sudo locale-gen >/dev/null
 fi
 
 if [ -f "$top/tests/contract/package-lock.json" ] &&

@@ -15,6 +15,30 @@
  * libcurl documents CURL_LOCK_DATA_CONNECT as unsupported between
  * concurrent threads (curl/curl#13347).
  *
+ * fork().  A child process inherits the client with its idle handles,
+ * their connections (the same sockets as the parent's) and, over TLS,
+ * copies of the parent's TLS state for those connections.  Sending on
+ * them would interleave the two processes' requests and responses, and
+ * even closing them cleanly would send a TLS close_notify (or HTTP/2
+ * GOAWAY) that the parent's peer takes for the parent's.  So the client
+ * records the pid of the process its pool belongs to; the first call in a
+ * new process (under pool_lock) drops every inherited handle and replaces
+ * the share (DNS cache, TLS sessions) with a fresh one, then goes on with
+ * new handles and new connections.  Dropping an inherited handle first
+ * points each socket it opened at /dev/null with dup2(): the process's
+ * reference to the parent's socket goes away without shutdown() and
+ * without a byte sent, and the TLS state curl then tears down in
+ * curl_easy_cleanup() can only write into a file descriptor that is not a
+ * socket (every send fails).  The handle's sockets are known because the
+ * client opens and closes them itself (CURLOPT_OPENSOCKETFUNCTION and
+ * CURLOPT_CLOSESOCKETFUNCTION), remembering each one's device and inode so
+ * that a reused descriptor number is never mistaken for it.  When that
+ * record cannot be trusted (curl_setup replaced those callbacks, or more
+ * sockets were open than are tracked) the handle is abandoned instead:
+ * leaked, never cleaned up, as is a share still referenced by such a
+ * handle.  clerk_client_free() in a child does the same.  The parent
+ * carries on with its handles unaffected.
+ *
  * Global state: curl_global_init() runs exactly once per process, through
  * pthread_once() (POSIX's call_once), from clerk_global_init() or the first
  * clerk_client_new().  Its result is the only other static variable,
@@ -27,9 +51,13 @@
 
 #include <clerk/version.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define DEFAULT_BASE_URL   "https://api.clerk.com/v1"
 #define DEFAULT_CONNECT_MS 10000L
@@ -370,19 +398,9 @@ static void share_unlock(CURL *handle, curl_lock_data data, void *userptr)
     }
 }
 
-static clerk_status_t make_share(clerk_client_t *client)
+/* A new share in client->share, using the client's share locks. */
+static clerk_status_t new_share(clerk_client_t *client)
 {
-    size_t i;
-
-    for (i = 0; i < (size_t)CURL_LOCK_DATA_LAST; i++) {
-        if (pthread_mutex_init(&client->share_locks[i], NULL) != 0) {
-            while (i > 0) {
-                pthread_mutex_destroy(&client->share_locks[--i]);
-            }
-            return CLERK_E_NOMEM;
-        }
-    }
-    client->share_locks_ok = true;
     client->share = curl_share_init();
     if (client->share == NULL) {
         return CLERK_E_NOMEM;
@@ -401,6 +419,22 @@ static clerk_status_t make_share(clerk_client_t *client)
         return CLERK_E_NOMEM;
     }
     return CLERK_OK;
+}
+
+static clerk_status_t make_share(clerk_client_t *client)
+{
+    size_t i;
+
+    for (i = 0; i < (size_t)CURL_LOCK_DATA_LAST; i++) {
+        if (pthread_mutex_init(&client->share_locks[i], NULL) != 0) {
+            while (i > 0) {
+                pthread_mutex_destroy(&client->share_locks[--i]);
+            }
+            return CLERK_E_NOMEM;
+        }
+    }
+    client->share_locks_ok = true;
+    return new_share(client);
 }
 
 /* ------------------------------------------------------------------ */
@@ -446,6 +480,9 @@ clerk_status_t clerk_client_new(
     }
     if (secret != NULL && secret[0] != '\0') {
         client->secret = dup_str(secret, &oom);
+        if (!clerk__redact_init(&client->redact, secret)) {
+            oom = true;
+        }
     }
     st = build_headers(&client->headers_none, o, secret, 0);
     if (st == CLERK_OK) {
@@ -486,6 +523,7 @@ clerk_status_t clerk_client_new(
     client->hooks = o->hooks;
     client->curl_setup = o->curl_setup;
     client->curl_setup_payload = o->curl_setup_payload;
+    st = CLERK_E_NOMEM;
     if (oom) {
         goto done;
     }
@@ -493,6 +531,7 @@ clerk_status_t clerk_client_new(
         goto done;
     }
     client->pool_lock_ok = true;
+    client->pid = getpid();
     st = make_share(client);
     if (st != CLERK_OK) {
         goto done;
@@ -510,12 +549,145 @@ done:
     return st;
 }
 
+/* ------------------------------------------------------------------ */
+/* Sockets and fork()                                                  */
+/* ------------------------------------------------------------------ */
+
+static bool same_socket(const clerk__socket_t *s)
+{
+    struct stat st;
+
+    return fstat(s->fd, &st) == 0 && S_ISSOCK(st.st_mode) &&
+           st.st_dev == s->dev && st.st_ino == s->ino;
+}
+
+static curl_socket_t open_socket(
+    void *clientp, curlsocktype purpose, struct curl_sockaddr *address)
+{
+    clerk__handle_t *h = clientp;
+    curl_socket_t fd;
+    struct stat st;
+
+    (void)purpose;
+#ifdef SOCK_CLOEXEC
+    /* A program that forks and executes something else does not hand it
+     * the API's connections either. */
+    fd = socket(
+        address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+#else
+    fd = socket(address->family, address->socktype, address->protocol);
+    if (fd != CURL_SOCKET_BAD) {
+        (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+#endif
+    if (fd == CURL_SOCKET_BAD) {
+        return fd;
+    }
+    if (h->socket_count == CLERK__HANDLE_SOCKETS || fstat(fd, &st) != 0) {
+        h->untracked = true;
+        return fd;
+    }
+    h->sockets[h->socket_count].fd = fd;
+    h->sockets[h->socket_count].dev = st.st_dev;
+    h->sockets[h->socket_count].ino = st.st_ino;
+    h->socket_count++;
+    return fd;
+}
+
+static int close_socket(void *clientp, curl_socket_t fd)
+{
+    clerk__handle_t *h = clientp;
+    size_t i;
+
+    for (i = 0; i < h->socket_count; i++) {
+        if (h->sockets[i].fd == fd) {
+            h->sockets[i] = h->sockets[--h->socket_count];
+            break;
+        }
+    }
+    return close(fd);
+}
+
+/* Cut an inherited handle loose from the sockets it shares with the
+ * process that made it (see fork() at the top); false when that cannot be
+ * done safely and the handle must be abandoned. */
+static bool handle_disown(clerk__handle_t *h)
+{
+    curl_socket_t active = CURL_SOCKET_BAD;
+    bool known = false;
+    bool ok = true;
+    int null_fd;
+    size_t i;
+
+    if (h->untracked) {
+        return false;
+    }
+    /* The socket of its last connection must be one it was seen to open;
+     * if not, curl_setup replaced the socket callbacks. */
+    if (curl_easy_getinfo(h->curl, CURLINFO_ACTIVESOCKET, &active) !=
+        CURLE_OK) {
+        return false;
+    }
+    for (i = 0; i < h->socket_count; i++) {
+        known = known || h->sockets[i].fd == active;
+    }
+    if (active != CURL_SOCKET_BAD && !known) {
+        return false;
+    }
+    null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null_fd < 0) {
+        return false;
+    }
+    for (i = 0; i < h->socket_count; i++) {
+        /* A descriptor that no longer is that socket was closed without
+         * telling us; leave whatever it is now alone. */
+        if (same_socket(&h->sockets[i]) &&
+            dup2(null_fd, h->sockets[i].fd) < 0) {
+            ok = false;
+        }
+    }
+    close(null_fd);
+    return ok;
+}
+
 static void handle_free(clerk__handle_t *handle)
 {
-    if (handle != NULL) {
-        curl_easy_cleanup(handle->curl);
-        free(handle);
+    if (handle == NULL) {
+        return;
     }
+    if (handle->pid != getpid() && !handle_disown(handle)) {
+        return; /* abandoned on purpose: see fork() at the top */
+    }
+    curl_easy_cleanup(handle->curl);
+    free(handle);
+}
+
+/* Called with pool_lock held when the pool belongs to another process
+ * (we are its child): drop the inherited handles and share. */
+static void adopt_after_fork(clerk_client_t *client, pid_t now)
+{
+    CURLSH *old = client->share;
+    size_t i;
+
+    for (i = 0; i < client->idle_count; i++) {
+        handle_free(client->idle[i]);
+    }
+    client->idle_count = 0;
+    /* New handles must not start from the parent's DNS cache and TLS
+     * sessions; without a share they simply share nothing. */
+    client->share = NULL;
+    if (new_share(client) != CLERK_OK && client->share != NULL) {
+        curl_share_cleanup(client->share);
+        client->share = NULL;
+    }
+    if (old != NULL && curl_share_cleanup(old) != CURLSHE_OK) {
+        /* Still referenced by an abandoned handle (or one a hook forked
+         * inside of): tried again by clerk_client_free(), else leaked. */
+        if (client->retired_share == NULL) {
+            client->retired_share = old;
+        }
+    }
+    client->pid = now;
 }
 
 static void free_secret_string(char *s)
@@ -553,6 +725,9 @@ void clerk_client_free(clerk_client_t *client)
     if (client->share != NULL) {
         curl_share_cleanup(client->share);
     }
+    if (client->retired_share != NULL) {
+        curl_share_cleanup(client->retired_share);
+    }
     if (client->share_locks_ok) {
         for (i = 0; i < (size_t)CURL_LOCK_DATA_LAST; i++) {
             pthread_mutex_destroy(&client->share_locks[i]);
@@ -567,6 +742,7 @@ void clerk_client_free(clerk_client_t *client)
     free(client->base_url);
     free(client->display_base);
     free_secret_string(client->secret);
+    clerk__redact_free(&client->redact);
     free(client->ca_file);
     free(client->ca_path);
     free(client->client_cert);
@@ -589,6 +765,10 @@ static clerk_status_t handle_setup(
 
     CLERK__SETOPT(c, CURLOPT_ERRORBUFFER, h->errbuf);
     CLERK__SETOPT(c, CURLOPT_NOSIGNAL, 1L);
+    CLERK__SETOPT(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+    CLERK__SETOPT(c, CURLOPT_OPENSOCKETDATA, h);
+    CLERK__SETOPT(c, CURLOPT_CLOSESOCKETFUNCTION, close_socket);
+    CLERK__SETOPT(c, CURLOPT_CLOSESOCKETDATA, h);
     CLERK__SETOPT(c, CURLOPT_SHARE, client->share);
     CLERK__SETOPT(c, CURLOPT_PROTOCOLS_STR, "http,https");
     CLERK__SETOPT(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -639,10 +819,15 @@ clerk_status_t clerk__handle_acquire(
     clerk_client_t *client, clerk__handle_t **out)
 {
     clerk__handle_t *h = NULL;
+    pid_t now;
     clerk_status_t st = CLERK_E_NOMEM;
 
     *out = NULL;
+    now = getpid();
     pthread_mutex_lock(&client->pool_lock);
+    if (client->pid != now) {
+        adopt_after_fork(client, now);
+    }
     if (client->idle_count > 0) {
         h = client->idle[--client->idle_count];
     }
@@ -656,6 +841,7 @@ clerk_status_t clerk__handle_acquire(
     if (h == NULL) {
         goto done;
     }
+    h->pid = now;
     h->curl = curl_easy_init();
     if (h->curl == NULL) {
         goto done;
@@ -685,6 +871,13 @@ void clerk__handle_release(
         return;
     }
     pthread_mutex_lock(&client->pool_lock);
+    if (handle->pid != client->pid) {
+        /* Made before a fork() that happened during the call (in a hook),
+         * and the pool has been taken over since: not for this pool. */
+        pthread_mutex_unlock(&client->pool_lock);
+        handle_free(handle);
+        return;
+    }
     if (client->idle_count == client->idle_cap) {
         cap = client->idle_cap == 0 ? 4 : client->idle_cap * 2;
         grown = realloc(client->idle, cap * sizeof(*grown));

@@ -488,12 +488,16 @@ clerk_status_t clerk__value_parse_tree(
     clerk_status_t st = CLERK_OK;
     cJSON *tree = NULL;
     source_t src = { NULL, 0, NULL, 0, 0 };
+    clerk__locale_t saved;
 
     st = decode_args(type, out, error);
     if (st != CLERK_OK) {
         return st;
     }
+    /* cJSON reads numbers with strtod(): '.' only in the "C" locale. */
+    clerk__c_locale_begin(&saved);
     st = parse_text(&tree, json, len, error);
+    clerk__c_locale_end(&saved);
     if (st != CLERK_OK) {
         goto done;
     }
@@ -516,6 +520,7 @@ clerk_status_t clerk__value_parse(
 {
     clerk_status_t st = CLERK_OK;
     source_t src = { NULL, 0, NULL, 0, 1 };
+    clerk__locale_t saved;
 
     st = decode_args(type, out, error);
     if (st != CLERK_OK) {
@@ -523,7 +528,12 @@ clerk_status_t clerk__value_parse(
     }
     src.text = json;
     src.len = len;
-    return decode_block(type, out, &src, flags, error);
+    /* Numbers (and free-form values, parsed by cJSON) are read with
+     * strtod(): '.' only in the "C" locale. */
+    clerk__c_locale_begin(&saved);
+    st = decode_block(type, out, &src, flags, error);
+    clerk__c_locale_end(&saved);
+    return st;
 }
 
 clerk_status_t clerk__model_parse(
@@ -606,7 +616,7 @@ char *clerk__model_print(const clerk__model_t *model, const void *value)
         CLERK_OK) {
         goto done;
     }
-    text = cJSON_PrintUnformatted(json);
+    (void)clerk__json_print(json, &text, NULL);
 done:
     cJSON_Delete(json);
     return text;

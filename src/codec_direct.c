@@ -15,7 +15,8 @@
  *     strtod() takes it (so "01" and "1." are numbers, like cJSON's), with
  *     '.' replaced by the locale's decimal point, then converted by strtod
  *     (integers of up to 15 digits are converted directly: exactly the
- *     value strtod returns);
+ *     value strtod returns); the entry points run decoding in the "C"
+ *     locale (codec_print.c), so the decimal point is always '.';
  *   - strings: raw bytes (control characters, invalid UTF-8) are kept as
  *     they are; escapes and \uXXXX surrogate pairs are decoded to UTF-8
  *     with cJSON's rules (a non-hex \u escape is U+0000; a lone or

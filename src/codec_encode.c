@@ -11,7 +11,9 @@
  *             sent when non-NULL, else values[value - 1]; a value out of
  *             range without raw is invalid arg.
  *   K_JSON    NULL: omitted (required: null if nullable, else invalid arg);
- *             else a duplicate of the value.
+ *             else a duplicate of the value, which must not take the
+ *             document past CJSON_NESTING_LIMIT levels (invalid arg, path
+ *             of the field).
  *   K_OBJ     pointer: the object; NULL with the `_is_null` companion true:
  *             null; NULL otherwise: omitted, or for a required field null if
  *             nullable, else invalid arg.
@@ -81,6 +83,26 @@ static clerk_status_t encode_str(
     ectx_t *e, const char *s, cJSON **out, size_t level)
 {
     return made(e, cJSON_CreateString(s), out, level);
+}
+
+/* A copy of a caller's free-form value.  cJSON_Duplicate() (and every
+ * printer after it) recurses once per level, so the depth is measured
+ * first, without recursion: the whole document may be as deep as cJSON
+ * itself would read, CJSON_NESTING_LIMIT containers, and the value sits
+ * inside `level` of them. */
+static clerk_status_t encode_json(
+    ectx_t *e, const cJSON *value, cJSON **out, size_t level)
+{
+    size_t room = level < CJSON_NESTING_LIMIT ? CJSON_NESTING_LIMIT - level : 0;
+
+    if (clerk__json_depth(value, room) > room) {
+        clerk__json_error_set(
+            e->err, e->segs, level,
+            "free-form value nested deeper than %d levels in all",
+            CJSON_NESTING_LIMIT);
+        return CLERK_E_INVALID_ARG;
+    }
+    return made(e, cJSON_Duplicate(value, 1), out, level);
 }
 
 /* An enum that is set, as its wire string. */
@@ -222,7 +244,7 @@ static clerk_status_t encode_item(
         if (*(cJSON *const *)slot == NULL) {
             break;
         }
-        return made(e, cJSON_Duplicate(*(cJSON *const *)slot, 1), out, level);
+        return encode_json(e, *(cJSON *const *)slot, out, level);
     case CLERK__K_OBJ:
         if (*(void *const *)slot == NULL) {
             break;

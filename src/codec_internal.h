@@ -14,6 +14,7 @@
  *   codec_direct.c  JSON text -> C structs in one pass (no cJSON tree),
  *                   used by clerk__model_parse / clerk__value_parse
  *   codec_encode.c  C structs -> cJSON tree
+ *   codec_print.c   cJSON tree -> JSON text; numbers and the locale
  *
  * ------------------------------------------------------------------------
  * Memory: one allocator interface
@@ -59,6 +60,7 @@
 
 #include "clerk_internal.h"
 
+#include <locale.h>
 #include <stdarg.h>
 
 /* ---------------------------------------------------------------------- */
@@ -194,6 +196,39 @@ void clerk__free_value(const clerk__type_t *type, void *slot);
 
 /* Release everything a model struct owns (not the struct itself). */
 void clerk__free_model_fields(const clerk__model_t *model, void *base);
+
+/* ---------------------------------------------------------------------- */
+/* Numbers, locale, depth and printing (codec_print.c)                    */
+/* ---------------------------------------------------------------------- */
+
+/* The thread's locale, saved while the "C" locale is in force. */
+typedef struct clerk__locale {
+    locale_t old; /* (locale_t)0: nothing was switched */
+} clerk__locale_t;
+
+/* Put the calling thread in the "C" locale until clerk__c_locale_end(),
+ * so printf/strtod (and cJSON, which uses them) read and write '.' as the
+ * decimal point whatever setlocale() the program called.  Brackets nest
+ * only if each is ended before its enclosing one. */
+void clerk__c_locale_begin(clerk__locale_t *saved);
+void clerk__c_locale_end(const clerk__locale_t *saved);
+
+/* The shortest text of a finite double that reads back exactly: an
+ * integer below 2^53 as such ("-0" for negative zero), else "%.<p>g" with
+ * the fewest significant digits p (17 at most) that read back as the same
+ * double; locale-independent.  `size` >= 32. */
+void clerk__format_double(double v, char *out, size_t size);
+
+/* The container nesting of `root` (a scalar is 0, "[]" is 1), or the first
+ * value above `limit` (at most CJSON_NESTING_LIMIT) once it is exceeded;
+ * iterative, so any depth is safe to measure. */
+size_t clerk__json_depth(const cJSON *root, size_t limit);
+
+/* `root` as unformatted JSON text (cJSON's escapes, clerk__format_double
+ * numbers), allocated with cJSON_malloc; *len (may be NULL) its length.
+ * CLERK_E_INVALID_ARG for a tree nested deeper than CJSON_NESTING_LIMIT or
+ * holding an invalid node, CLERK_E_NOMEM.  Iterative. */
+clerk_status_t clerk__json_print(const cJSON *root, char **text, size_t *len);
 
 /* ---------------------------------------------------------------------- */
 /* Unions without a usable discriminator (both decoders)                  */

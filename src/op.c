@@ -12,35 +12,63 @@
 /* Decode                                                              */
 /* ------------------------------------------------------------------ */
 
+/* Most bytes of one server-supplied piece a message quotes. */
+#define QUOTE_MAX 200u
+
+/* Append at most QUOTE_MAX bytes of server text, cut at a UTF-8 character
+ * boundary, with the key masked before anything else is done with it;
+ * "..." marks a cut. */
+static void append_quote(
+    clerk__rtbuf_t *out, const clerk_client_t *client, const char *text)
+{
+    size_t n = strnlen(text, QUOTE_MAX + 1);
+    bool cut = n > QUOTE_MAX;
+
+    if (cut) {
+        n = QUOTE_MAX;
+        while (n > 0 && ((unsigned char)text[n] & 0xC0u) == 0x80u) {
+            n--;
+        }
+    }
+    (void)clerk__redact_append(&client->redact, out, text, n);
+    if (cut) {
+        clerk__rtbuf_append_str(out, "...");
+    }
+}
+
 static void http_error_message(
     clerk__meta_block_t *block, const clerk_client_t *client)
 {
-    char text[384];
+    clerk__rtbuf_t text = { 0 };
+    char head[64];
     const clerk_errors_t *e = block->meta.errors;
+    const char *location = clerk_response_header(&block->meta, "Location");
     long code = block->meta.http_status;
 
+    snprintf(head, sizeof(head), "HTTP %ld", code);
+    clerk__rtbuf_append_str(&text, head);
     if (code >= 300 && code < 400) {
-        snprintf(
-            text, sizeof(text), "HTTP %ld: redirect not followed%s%s", code,
-            clerk_response_header(&block->meta, "Location") != NULL
-                ? "; Location: "
-                : "",
-            clerk_response_header(&block->meta, "Location") != NULL
-                ? clerk_response_header(&block->meta, "Location")
-                : "");
+        clerk__rtbuf_append_str(&text, ": redirect not followed");
+        if (location != NULL) {
+            clerk__rtbuf_append_str(&text, "; Location: ");
+            append_quote(&text, client, location);
+        }
     } else if (e != NULL && e->count > 0) {
         const clerk_error_t *first = &e->items[0];
         const char *msg =
             first->long_message != NULL ? first->long_message : first->message;
 
-        snprintf(
-            text, sizeof(text), "HTTP %ld: %s%s%s", code,
-            first->code != NULL ? first->code : "error",
-            msg != NULL ? ": " : "", msg != NULL ? msg : "");
-    } else {
-        snprintf(text, sizeof(text), "HTTP %ld", code);
+        clerk__rtbuf_append_str(&text, ": ");
+        append_quote(
+            &text, client, first->code != NULL ? first->code : "error");
+        if (msg != NULL) {
+            clerk__rtbuf_append_str(&text, ": ");
+            append_quote(&text, client, msg);
+        }
     }
-    clerk__response_set_message(block, client, text);
+    /* Out of memory: the status text alone. */
+    clerk__response_set_message(block, client, text.oom ? NULL : text.data);
+    clerk__rtbuf_free(&text);
 }
 
 void clerk__response_decode(

@@ -17,6 +17,7 @@
  * A required parameter that ends up sending nothing is CLERK_E_INVALID_ARG.
  * Multipart text parts follow the same rules.
  */
+#include "codec_internal.h"
 #include "runtime_internal.h"
 
 #include <inttypes.h>
@@ -42,19 +43,6 @@ static void set_msg(char *message, size_t size, const char *fmt, const char *a)
 static bool method_is(const char *method, const char *name)
 {
     return strcmp(method, name) == 0;
-}
-
-/* Shortest "%.*g" text that reads back as the same double. */
-static void format_double(double v, char *out, size_t size)
-{
-    int prec;
-
-    for (prec = 15; prec <= 17; prec++) {
-        snprintf(out, size, "%.*g", prec, v);
-        if (strtod(out, NULL) == v) {
-            return;
-        }
-    }
 }
 
 /*
@@ -123,7 +111,7 @@ static clerk_status_t scalar_text(
         if (!isfinite(*v)) {
             return CLERK_E_INVALID_ARG;
         }
-        format_double(*v, tmp, tmp_size);
+        clerk__format_double(*v, tmp, tmp_size);
         *text = tmp;
         return CLERK_OK;
     }
@@ -134,7 +122,7 @@ static clerk_status_t scalar_text(
             if (!isfinite(v->value)) {
                 return CLERK_E_INVALID_ARG;
             }
-            format_double(v->value, tmp, tmp_size);
+            clerk__format_double(v->value, tmp, tmp_size);
             *text = tmp;
         }
         return CLERK_OK;
@@ -173,8 +161,33 @@ static bool is_array(const clerk__type_t *t)
 /* Path and query                                                      */
 /* ------------------------------------------------------------------ */
 
+/* Whether `base_len` bytes of base URL plus `tail` stay within
+ * CLERK_MAX_URL_LENGTH (an out-of-memory tail is reported elsewhere). */
+static bool url_fits(const clerk__rtbuf_t *tail, size_t base_len)
+{
+    return tail->oom || (base_len <= (size_t)CLERK_MAX_URL_LENGTH &&
+                         tail->len <= (size_t)CLERK_MAX_URL_LENGTH - base_len);
+}
+
+static clerk_status_t url_too_long(
+    char *message,
+    size_t message_size,
+    const char *kind,
+    const char *name,
+    int name_len)
+{
+    if (message != NULL && message_size > 0) {
+        snprintf(
+            message, message_size,
+            "%s parameter %.*s makes the URL longer than %d bytes", kind,
+            name_len, name, CLERK_MAX_URL_LENGTH);
+    }
+    return CLERK_E_INVALID_ARG;
+}
+
 static clerk_status_t build_path(
     clerk__rtbuf_t *tail,
+    size_t base_len,
     const clerk__op_t *op,
     const char *const *path_args,
     char *message,
@@ -212,7 +225,19 @@ static clerk_status_t build_path(
             }
             return CLERK_E_INVALID_ARG;
         }
+        /* Percent-encoding only grows a value: an oversized one is
+         * refused before it is encoded. */
+        if (strlen(arg) > (size_t)CLERK_MAX_URL_LENGTH) {
+            return url_too_long(
+                message, message_size, "path", open + 1,
+                (int)(close - open - 1));
+        }
         clerk__rtbuf_append_escaped(tail, arg, true);
+        if (!url_fits(tail, base_len)) {
+            return url_too_long(
+                message, message_size, "path", open + 1,
+                (int)(close - open - 1));
+        }
         used++;
         p = close + 1;
     }
@@ -235,6 +260,7 @@ static void append_pair(
 
 static clerk_status_t build_query(
     clerk__rtbuf_t *tail,
+    size_t base_len,
     const clerk__op_t *op,
     const void *params,
     char *message,
@@ -291,6 +317,10 @@ static clerk_status_t build_query(
                 }
             }
         }
+        if (!url_fits(tail, base_len)) {
+            return url_too_long(
+                message, message_size, "query", p->name, (int)strlen(p->name));
+        }
         if (sent == 0 && (p->flags & CLERK__F_REQUIRED) != 0) {
             set_msg(
                 message, message_size, "required query parameter %s is not set",
@@ -315,6 +345,7 @@ static clerk_status_t json_text(
     const clerk__type_t *type,
     const void *value,
     char **out,
+    size_t *len,
     char *message,
     size_t message_size)
 {
@@ -334,9 +365,14 @@ static clerk_status_t json_text(
         }
         goto done;
     }
-    /* Freed with cJSON_free(): cJSON allocates through its own hooks. */
-    *out = cJSON_PrintUnformatted(doc);
-    st = *out != NULL ? CLERK_OK : CLERK_E_NOMEM;
+    /* Freed with cJSON_free(): allocated through cJSON's hooks.  The
+     * encoder has refused anything nested too deep to print. */
+    st = clerk__json_print(doc, out, len);
+    if (st == CLERK_E_INVALID_ARG) {
+        set_msg(
+            message, message_size, "request body: %s",
+            "a free-form value cannot be printed as JSON");
+    }
 done:
     cJSON_Delete(doc);
     return st;
@@ -469,7 +505,7 @@ static clerk_status_t multipart_field(
             value = obj;
         }
         if (obj != NULL) {
-            st = json_text(t, value, &json, message, message_size);
+            st = json_text(t, value, &json, NULL, message, message_size);
             if (st == CLERK_OK) {
                 st = text_part(req, cap, f->name, json, "application/json");
                 *sent += st == CLERK_OK;
@@ -547,6 +583,7 @@ clerk_status_t clerk__request_build(
     clerk__rtbuf_t tail = { 0 };
     clerk__rtbuf_t url = { 0 };
     clerk__rtbuf_t display = { 0 };
+    size_t base_len;
     clerk_status_t st = CLERK_E_INVALID_ARG;
 
     memset(req, 0, sizeof(*req));
@@ -562,9 +599,10 @@ clerk_status_t clerk__request_build(
     req->idempotent =
         !method_is(op->method, "POST") && !method_is(op->method, "PATCH");
 
-    st = build_path(&tail, op, path_args, message, message_size);
+    base_len = strlen(client->base_url);
+    st = build_path(&tail, base_len, op, path_args, message, message_size);
     if (st == CLERK_OK) {
-        st = build_query(&tail, op, params, message, message_size);
+        st = build_query(&tail, base_len, op, params, message, message_size);
     }
     if (st != CLERK_OK) {
         goto done;
@@ -593,11 +631,12 @@ clerk_status_t clerk__request_build(
             st = CLERK_E_INVALID_ARG;
             goto done;
         }
-        st = json_text(op->body_type, body, &req->body, message, message_size);
+        st = json_text(
+            op->body_type, body, &req->body, &req->body_len, message,
+            message_size);
         if (st != CLERK_OK) {
             goto done;
         }
-        req->body_len = strlen(req->body);
         req->headers = client->headers_json;
     } else if (op->body_kind == CLERK__BODY_MULTIPART && body != NULL) {
         st = build_multipart(req, op, body, message, message_size);

@@ -8,6 +8,7 @@
  * clerk__typed_block_t, whose first two members have the layout of the
  * generated clerk_<op>_response_t ({ data, meta }).
  */
+#include "codec_internal.h"
 #include "runtime_internal.h"
 
 #include <stddef.h>
@@ -42,7 +43,8 @@ const char *clerk_response_header(
 void clerk__response_set_message(
     clerk__meta_block_t *block, const clerk_client_t *client, const char *text)
 {
-    size_t n;
+    clerk__rtbuf_t masked = { 0 };
+    const clerk__redact_t *redact = client != NULL ? &client->redact : NULL;
 
     free(block->owned.message);
     block->owned.message = NULL;
@@ -50,20 +52,23 @@ void clerk__response_set_message(
     if (text == NULL || text[0] == '\0') {
         return;
     }
-    /* Server-provided text is echoed into messages; make sure the key can
-     * never come back out that way. */
-    if (client != NULL && client->secret != NULL &&
-        strstr(text, client->secret) != NULL) {
+    /* Server text reaches messages; pieces of it are masked before they
+     * are cut and formatted (op.c), and the whole message once more here,
+     * so no run of the key survives whatever the cuts did. */
+    if (!clerk__redact_append(redact, &masked, text, strlen(text))) {
+        goto done;
+    }
+    if (clerk__redact_found(redact, masked.data, masked.len)) {
+        /* Only possible when the mark itself continues a run of the key. */
         block->meta.message = "message withheld: it contained the secret key";
-        return;
+        goto done;
     }
-    n = strlen(text);
-    block->owned.message = malloc(n + 1);
-    if (block->owned.message == NULL) {
-        return;
+    block->owned.message = clerk__rtbuf_steal(&masked);
+    if (block->owned.message != NULL) {
+        block->meta.message = block->owned.message;
     }
-    memcpy(block->owned.message, text, n + 1);
-    block->meta.message = block->owned.message;
+done:
+    clerk__rtbuf_free(&masked);
 }
 
 void clerk__response_take_reply(
@@ -129,13 +134,16 @@ void clerk__response_parse_errors(clerk__meta_block_t *block)
     const cJSON *item;
     clerk_errors_t *errors = NULL;
     clerk_error_t *items = NULL;
+    clerk__locale_t saved;
     size_t count;
     size_t i;
 
     if (block->meta.body_len == 0) {
         return;
     }
+    clerk__c_locale_begin(&saved); /* numbers in `meta` */
     doc = cJSON_ParseWithLength(block->meta.body, block->meta.body_len);
+    clerk__c_locale_end(&saved);
     if (!cJSON_IsObject(doc)) {
         goto done;
     }

@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* ------------------------------------------------------------------ */
 /* Growable byte buffer (always NUL-terminated once non-empty)          */
@@ -64,19 +65,68 @@ bool clerk__str_eq_nocase(const char *a, const char *b);
     } while (0)
 
 /* ------------------------------------------------------------------ */
+/* Secret masking (src/redact.c)                                       */
+/* ------------------------------------------------------------------ */
+
+/* No run of this many bytes of the key survives in a message. */
+#define CLERK__REDACT_RUN 8u
+
+/* The key's windows of `width` bytes (min(8, key length)), sorted. */
+typedef struct clerk__redact {
+    uint64_t *windows;
+    size_t count;
+    size_t width;
+} clerk__redact_t;
+
+/* Build the table for `secret` (NULL or "": nothing is masked); false on
+ * out-of-memory. */
+bool clerk__redact_init(clerk__redact_t *r, const char *secret);
+void clerk__redact_free(clerk__redact_t *r);
+/* Append text[0..len) with every run it shares with the key replaced by
+ * "[redacted]"; false when out of memory (`out` says so too). */
+bool clerk__redact_append(
+    const clerk__redact_t *r,
+    clerk__rtbuf_t *out,
+    const char *text,
+    size_t len);
+/* Whether text[0..len) holds a run of the key. */
+bool clerk__redact_found(
+    const clerk__redact_t *r, const char *text, size_t len);
+
+/* ------------------------------------------------------------------ */
 /* Client (src/client.c)                                               */
 /* ------------------------------------------------------------------ */
+
+/* Sockets a handle has open at once that it keeps track of (one
+ * connection, two while happy eyeballs races IPv6 and IPv4, one to a
+ * proxy); more and the handle counts as untracked (see src/client.c). */
+#define CLERK__HANDLE_SOCKETS 8
+
+/* A socket a handle opened, and which socket it is (fd numbers are
+ * reused; a socket's device and inode are not while it is open). */
+typedef struct clerk__socket {
+    curl_socket_t fd;
+    dev_t dev;
+    ino_t ino;
+} clerk__socket_t;
 
 /* A pooled easy handle and what belongs to it. */
 typedef struct clerk__handle {
     CURL *curl;
     char errbuf[CURL_ERROR_SIZE];
+    pid_t pid; /* the process that made it */
+    clerk__socket_t sockets[CLERK__HANDLE_SOCKETS];
+    size_t socket_count;
+    bool untracked; /* a socket was not (or could not be) tracked */
 } clerk__handle_t;
 
 struct clerk_client {
     char *base_url;     /* without a trailing '/' */
     char *display_base; /* base_url without any user:password@ */
-    char *secret;       /* only kept to scrub messages; may be NULL */
+    char *secret;       /* may be NULL */
+
+    /* Masks the secret in messages. */
+    clerk__redact_t redact;
 
     /* Prebuilt, immutable header lists (curl only reads them). */
     struct curl_slist *headers_none;      /* no body */
@@ -110,6 +160,11 @@ struct clerk_client {
 
     /* Session-token keys fetched with GET /jwks (src/auth_jwks.c). */
     struct clerk__jwks_cache *jwks;
+
+    /* The process the pool and the share belong to (see fork() in
+     * src/client.c); read and changed under pool_lock. */
+    pid_t pid;
+    CURLSH *retired_share; /* a previous process's, still referenced */
 
     /* Idle easy handles (LIFO, so a single thread keeps one connection). */
     pthread_mutex_t pool_lock;
@@ -182,12 +237,22 @@ typedef struct clerk__headers {
     bool oom;
 } clerk__headers_t;
 
+/* Response header bytes accepted per attempt (CLERK_MAX_RESPONSE_HEADER_
+ * BYTES).  Below libcurl's own total (300 KiB in 7.88 and later, reported
+ * as a receive error) by more than its per-line limit (CURL_MAX_HTTP_HEADER,
+ * 100 KiB), so curl's total check can never fire first and the overflow is
+ * always ours to name. */
+#define CLERK__MAX_HEADER_BYTES ((size_t)CLERK_MAX_RESPONSE_HEADER_BYTES)
+
 typedef struct clerk__reply {
     clerk_status_t status; /* OK once an HTTP response was received */
     long http_status;      /* 0: none */
     clerk__rtbuf_t body;
     size_t body_limit;
     bool too_large;
+    size_t header_bytes;    /* header bytes of this attempt so far */
+    bool headers_too_large; /* header_bytes passed CLERK__MAX_HEADER_BYTES */
+    bool headers_done;      /* the final response's header block ended */
     clerk__headers_t headers;
     unsigned attempts;
     double elapsed_ms; /* whole call */

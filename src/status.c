@@ -16,7 +16,7 @@ static const char *const status_texts[] = {
     "TLS handshake or certificate verification failed",
     "HTTP error status",
     "response body could not be decoded",
-    "response body exceeds the size limit",
+    "response exceeds a size limit (body or headers)",
     "cancelled by a callback",
     "token, request or webhook signature refused",
 };

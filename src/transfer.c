@@ -81,6 +81,11 @@ static size_t on_header(char *buffer, size_t size, size_t nitems, void *ud)
     const char *colon;
     size_t *grown;
 
+    reply->header_bytes += n;
+    if (reply->header_bytes > CLERK__MAX_HEADER_BYTES) {
+        reply->headers_too_large = true;
+        return 0; /* makes curl stop with CURLE_WRITE_ERROR */
+    }
     while (end > 0 && is_blank(buffer[end - 1])) {
         end--;
     }
@@ -88,9 +93,14 @@ static size_t on_header(char *buffer, size_t size, size_t nitems, void *ud)
      * the headers of the final one are kept. */
     if (end >= 5 && memcmp(buffer, "HTTP/", 5) == 0) {
         headers_clear(h);
+        reply->headers_done = false;
         return n;
     }
-    colon = end > 0 ? memchr(buffer, ':', end) : NULL;
+    if (end == 0) {
+        reply->headers_done = true; /* the blank line ending the block */
+        return n;
+    }
+    colon = memchr(buffer, ':', end);
     if (colon == NULL || colon == buffer || is_blank(buffer[0])) {
         return n; /* blank line, or an obsolete folded continuation */
     }
@@ -264,6 +274,44 @@ done:
     return st;
 }
 
+/*
+ * libcurl 7.88 reports two of its size limits as CURLE_OUT_OF_MEMORY: a
+ * request head (request line + headers) over 1 MiB, and a response header
+ * line over CURL_MAX_HTTP_HEADER (100 KiB); from 8.6 on it says
+ * CURLE_TOO_LARGE.  An out-of-memory code is taken for a limit when memory
+ * is evidently available: twice the largest buffer curl would have needed
+ * can be allocated right now.  A real allocation failure stays NOMEM.
+ * Returns the status, or CLERK_OK when rc is not a size limit.
+ */
+static clerk_status_t curl_size_limit(
+    clerk__handle_t *handle, CURLcode rc, const clerk__reply_t *reply)
+{
+    long sent = 0;
+    bool limit = false;
+    void *probe;
+
+#if LIBCURL_VERSION_NUM >= 0x080600
+    limit = rc == CURLE_TOO_LARGE;
+#endif
+    if (!limit) {
+        if (rc != CURLE_OUT_OF_MEMORY || reply->headers_done ||
+            reply->body.oom || reply->headers.oom) {
+            return CLERK_OK;
+        }
+        probe = malloc((size_t)2 * 1024 * 1024);
+        if (probe == NULL) {
+            return CLERK_OK;
+        }
+        free(probe);
+    }
+    if (curl_easy_getinfo(handle->curl, CURLINFO_REQUEST_SIZE, &sent) !=
+        CURLE_OK) {
+        sent = 0;
+    }
+    /* Nothing sent: the request itself was too large to build. */
+    return sent > 0 ? CLERK_E_TOO_LARGE : CLERK_E_INVALID_ARG;
+}
+
 static bool is_tls_error(CURLcode rc)
 {
     switch (rc) {
@@ -312,6 +360,25 @@ void clerk__attempt_finish(
             reply->body_limit);
         return;
     }
+    if (reply->headers_too_large) {
+        reply->status = CLERK_E_TOO_LARGE;
+        snprintf(
+            reply->message, sizeof(reply->message),
+            "response headers exceed the size limit of %zu bytes",
+            CLERK__MAX_HEADER_BYTES);
+        return;
+    }
+    reply->status = curl_size_limit(handle, rc, reply);
+    if (reply->status != CLERK_OK) {
+        snprintf(
+            reply->message, sizeof(reply->message), "%s",
+            reply->status == CLERK_E_TOO_LARGE
+                ? "a response header exceeds libcurl's size limit "
+                  "(100 KiB a line)"
+                : "the request line and headers exceed libcurl's limit of "
+                  "1 MiB");
+        return;
+    }
     if (rc == CURLE_OUT_OF_MEMORY || reply->body.oom || reply->headers.oom) {
         reply->status = CLERK_E_NOMEM;
     } else if (rc == CURLE_OPERATION_TIMEDOUT) {
@@ -345,6 +412,9 @@ static void reset_attempt(clerk__reply_t *reply, clerk__handle_t *handle)
         reply->body.data[0] = '\0';
     }
     reply->too_large = false;
+    reply->header_bytes = 0;
+    reply->headers_too_large = false;
+    reply->headers_done = false;
     headers_clear(&reply->headers);
     reply->http_status = 0;
     reply->status = CLERK_OK;

@@ -13,6 +13,28 @@
  * the client through a curl share handle.  Hooks may be called from several
  * threads at once.
  *
+ * fork(): a client may be used in a child process, and its parent may go
+ * on using it.  The client remembers the process it was made in; the first
+ * call in any other process (a child after fork()) drops the connections
+ * and curl handles it inherited and starts afresh, with new connections,
+ * a new DNS cache and new TLS sessions, so parent and child never share a
+ * connection and never see each other's responses.  Nothing is sent on an
+ * inherited connection, not even the TLS close_notify that a normal close
+ * would send and that would end the parent's connection: before an
+ * inherited handle is cleaned up, each of its sockets is replaced in the
+ * child by /dev/null (dup2), so the parent's socket is merely let go of in
+ * the child, and the TLS state curl tears down can write nowhere.  An
+ * inherited handle whose sockets the client could not keep track of
+ * (curl_setup replaced CURLOPT_OPENSOCKETFUNCTION or
+ * CURLOPT_CLOSESOCKETFUNCTION) is abandoned instead: its memory (and the
+ * inherited share) is leaked in the child, never cleaned up.
+ * clerk_client_free() in a child follows the same rules.  As with any
+ * library, POSIX allows only async-signal-safe calls in the child of a
+ * multi-threaded process until it calls exec; so fork() must not happen
+ * while another thread of the parent is inside a call on the client.
+ * Sockets are opened close-on-exec, so a program that forks and executes
+ * another does not pass the API connections on.
+ *
  * Global state: the first clerk_client_new() runs curl_global_init() once
  * (guarded by pthread_once).  Programs that create clients from several
  * threads while other code also uses curl should call clerk_global_init()
@@ -81,7 +103,10 @@ typedef struct clerk_hooks {
 /**
  * Customise each curl easy handle the client creates (the equivalent of
  * passing your own HTTP client).  Called once per handle, after the
- * library's own options.
+ * library's own options.  The client sets CURLOPT_OPENSOCKETFUNCTION and
+ * CURLOPT_CLOSESOCKETFUNCTION (with their data) to keep fork() safe (see
+ * the top of this file); replacing them makes handles a child inherits be
+ * leaked rather than cleaned up.
  *
  * @param curl    A `CURL *`, passed as void * so this header needs no curl.
  * @param payload The payload given in the options.
@@ -101,6 +126,22 @@ typedef struct clerk_tls_options {
 
 /** Sentinel for the timeout fields: no limit. */
 #define CLERK_TIMEOUT_NONE (-1L)
+
+/**
+ * Longest URL a call sends, in bytes, after percent-encoding: base URL,
+ * path and query string.  A call whose path or query parameters would make
+ * it longer fails with CLERK_E_INVALID_ARG and a message naming the
+ * parameter; nothing is sent.  (Servers and proxies commonly refuse URLs
+ * far shorter than this, from 8 KiB.)
+ */
+#define CLERK_MAX_URL_LENGTH 65536
+
+/**
+ * Most response header bytes a call accepts per attempt (status line and
+ * all header lines).  More is CLERK_E_TOO_LARGE, as is a single header
+ * line over libcurl's own limit of 100 KiB; neither is retried.
+ */
+#define CLERK_MAX_RESPONSE_HEADER_BYTES (200 * 1024)
 
 /**
  * Client options.  Every field is optional and its zero value is its

@@ -48,10 +48,21 @@ typedef struct clerk_errors {
     const cJSON *meta;          /**< Top-level `meta`, or NULL. */
 } clerk_errors_t;
 
-/** Everything known about one call, whatever its outcome. */
+/**
+ * Everything known about one call, whatever its outcome.
+ *
+ * `message` is safe to log: text it quotes from the server (an error's
+ * code and message, a redirect's Location, at most 200 bytes of each) has
+ * every run of 8 or more bytes that also occurs in the client's secret key
+ * replaced by "[redacted]" (a key shorter than 8 bytes wherever it occurs
+ * whole), before it is cut or formatted, and the finished message is
+ * checked again.  `headers`, `body` and `errors` are the server's data as
+ * received and are not masked: a server can echo the key there.
+ */
 typedef struct clerk_response {
     clerk_status_t status;         /**< CLERK_OK, or why the call failed. */
-    const char *message;           /**< Never NULL; English; no secrets. */
+    const char *message;           /**< Never NULL; English; no run of the
+                                        secret key (see above). */
     long http_status;              /**< 0: no HTTP response was received. */
     const clerk_header_t *headers; /**< Headers of the last attempt. */
     size_t header_count;

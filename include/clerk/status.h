@@ -24,7 +24,9 @@ typedef enum clerk_status {
     CLERK_E_TLS = 5,         /**< TLS handshake or certificate check failed. */
     CLERK_E_HTTP = 6,        /**< The server answered with a non-2xx status. */
     CLERK_E_DECODE = 7,      /**< The body is not valid JSON for its schema. */
-    CLERK_E_TOO_LARGE = 8,   /**< The body exceeded the response size limit. */
+    CLERK_E_TOO_LARGE = 8,   /**< The response body or headers exceeded a
+                                  size limit (max_response_bytes,
+                                  CLERK_MAX_RESPONSE_HEADER_BYTES). */
     CLERK_E_CANCELLED = 9,   /**< A hook or callback cancelled the call. */
     CLERK_E_UNAUTHORIZED = 10, /**< A token, request or webhook was refused
                                     (clerk/auth.h; the reason says why). */

@@ -10,6 +10,26 @@
  *
  * Strings in decoded models are owned by the model (freed by its _free);
  * strings in requests and params are borrowed for the duration of the call.
+ *
+ * Free-form values (`cJSON *` fields: metadata and the like) are copied
+ * when a request is encoded.  A document may nest at most
+ * CJSON_NESTING_LIMIT (1000) arrays and objects, counting the ones around
+ * the free-form value, which is as deep as cJSON (and so libclerk's own
+ * decoders) reads; a deeper value is refused with CLERK_E_INVALID_ARG and
+ * the JSON path of the field, without recursing into it.
+ *
+ * Numbers: a double is written with the fewest significant digits that
+ * read back as exactly the same double (integers below 2^53 as integers;
+ * "%.17g" at worst), in queries, paths and JSON bodies alike, whereas
+ * cJSON's own printer rounds to 15 digits (so print a model with its
+ * clerk_<schema>_print() rather than cJSON_Print() of its _to_json() tree
+ * when every digit matters).  Non-finite numbers are refused.
+ *
+ * Locale: nothing libclerk prints or parses depends on setlocale().  While
+ * it formats or reads numbers (including through cJSON) it switches the
+ * calling thread alone to the "C" locale with uselocale() and then back,
+ * so a program running under, say, de_DE.UTF-8 (decimal comma) still
+ * sends and reads "1.5".
  */
 #ifndef CLERK_TYPES_H
 #define CLERK_TYPES_H

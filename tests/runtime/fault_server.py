@@ -40,7 +40,11 @@ An action is a JSON object; every key is optional:
            without `match` fit every request)
   echo     true: the body is {"ok":true,"n":<request no>,"target":<the
            request target>}, so a client can tell which request it answers
-When no action fits, the answer is 200 {"ok":true,"n":<request no>}.
+  big_header  add header X-Big-<i>: <n bytes of 'a'> (big_header_count of
+           them, default 1)
+When no action fits, the answer is 200
+{"ok":true,"n":<request no>,"target":<the request target>}, so a client can
+tell which of its requests an answer belongs to.
 The server exits by itself after --lifetime seconds (default 600).
 """
 
@@ -189,7 +193,8 @@ def reset_connection(sock):
 def respond(sock, wfile, req, action, n):
     """Send one response; return False when the connection must end."""
     if action is None:
-        action = {"body": json.dumps({"ok": True, "n": n})}
+        action = {"body": json.dumps({"ok": True, "n": n,
+                                      "target": req.target})}
     delay = float(action.get("delay", 0))
     if delay > 0:
         time.sleep(delay)
@@ -206,6 +211,9 @@ def respond(sock, wfile, req, action, n):
     else:
         body = action.get("body", '{"ok":true}').encode("utf-8")
     headers = [list(h) for h in action.get("headers", [])]
+    if "big_header" in action:
+        for i in range(int(action.get("big_header_count", 1))):
+            headers.append(["X-Big-%d" % i, "a" * int(action["big_header"])])
     names = {h[0].lower() for h in headers}
     if "content-type" not in names:
         headers.append(["Content-Type", "application/json"])

@@ -302,6 +302,118 @@ static void test_oversized(void **state)
     assert_int_equal(fault_request_count(tag), 5);
 }
 
+/* Size limits are CLERK_E_TOO_LARGE, never libcurl's out-of-memory code
+ * mapped to CLERK_E_NOMEM, and are not retried. */
+static void test_oversized_headers(void **state)
+{
+    const char *tag = "bighdr";
+    clerk_client_t *c = rt_client(tag, false, NULL);
+    json_response_t *r;
+
+    (void)state;
+    assert_int_equal(
+        fault_script(
+            tag, "[{\"big_header\":1048576},"
+                 "{\"big_header\":61440,\"big_header_count\":4},"
+                 "{\"big_header\":92160},"
+                 "{\"big_header\":40960,\"big_header_count\":4}]"),
+        0);
+    /* One 1 MiB header line: over libcurl's per-line limit. */
+    r = call(c, &op_list, CLERK_E_TOO_LARGE);
+    assert_int_equal(r->meta.attempts, 1);
+    assert_true(contains(r->meta.message, "header"));
+    clerk__op_response_free(&op_list, r);
+    /* 240 KiB of headers in lines libcurl accepts: over our total. */
+    r = call(c, &op_list, CLERK_E_TOO_LARGE);
+    assert_int_equal(r->meta.attempts, 1);
+    assert_true(contains(r->meta.message, "204800"));
+    clerk__op_response_free(&op_list, r);
+    /* Below both limits: a 90 KiB line, and 160 KiB in four lines. */
+    r = call(c, &op_list, CLERK_OK);
+    assert_int_equal(strlen(clerk_response_header(&r->meta, "X-Big-0")), 92160);
+    clerk__op_response_free(&op_list, r);
+    r = call(c, &op_list, CLERK_OK);
+    assert_non_null(clerk_response_header(&r->meta, "X-Big-3"));
+    clerk__op_response_free(&op_list, r);
+    clerk_client_free(c);
+    assert_int_equal(fault_request_count(tag), 4);
+}
+
+/* A path or query parameter that makes the URL too long is the caller's
+ * mistake (CLERK_E_INVALID_ARG naming it), found before anything is sent. */
+static void test_oversized_url(void **state)
+{
+    const char *tag = "bigurl";
+    clerk_client_t *c = rt_client(tag, false, NULL);
+    json_response_t *r = NULL;
+    size_t n = (size_t)1 << 20;
+    char *big = malloc(n + 1);
+    const char *args[2];
+    list_params_t p;
+
+    (void)state;
+    assert_non_null(big);
+    memset(big, 'a', n);
+    big[n] = '\0';
+    args[0] = big;
+    args[1] = "x";
+    assert_int_equal(
+        rt_call((void **)&r, c, &op_get2, args, NULL, NULL),
+        CLERK_E_INVALID_ARG);
+    assert_true(contains(r->meta.message, "path parameter user_id"));
+    assert_true(contains(r->meta.message, "65536"));
+    clerk__op_response_free(&op_get2, r);
+
+    /* Under the limit before encoding, over it after (3 bytes a '/'). */
+    memset(big, '/', 30000);
+    big[30000] = '\0';
+    args[0] = "u";
+    args[1] = big;
+    assert_int_equal(
+        rt_call((void **)&r, c, &op_get2, args, NULL, NULL),
+        CLERK_E_INVALID_ARG);
+    assert_true(contains(r->meta.message, "path parameter item_id"));
+    clerk__op_response_free(&op_get2, r);
+
+    memset(&p, 0, sizeof(p));
+    memset(big, 'q', n);
+    big[n] = '\0';
+    p.query = CLERK_STR(big);
+    assert_int_equal(
+        rt_call((void **)&r, c, &op_list, NULL, &p, NULL), CLERK_E_INVALID_ARG);
+    assert_true(contains(r->meta.message, "query parameter query"));
+    clerk__op_response_free(&op_list, r);
+
+    /* A request head over libcurl's 1 MiB (here from an extra header the
+     * client was given) is refused by curl before anything is sent: the
+     * caller's mistake too, not a lack of memory. */
+    {
+        clerk_header_option_t h = { "X-Huge", big };
+        clerk_client_options_t o = { 0 };
+        clerk_client_t *huge;
+
+        o.headers = &h;
+        o.header_count = 1;
+        huge = rt_client(tag, false, &o);
+        assert_int_equal(
+            rt_call((void **)&r, huge, &op_list, NULL, NULL, NULL),
+            CLERK_E_INVALID_ARG);
+        assert_true(contains(r->meta.message, "1 MiB"));
+        clerk__op_response_free(&op_list, r);
+        clerk_client_free(huge);
+    }
+
+    /* Just inside the limit is sent. */
+    big[CLERK_MAX_URL_LENGTH - strlen(fault_base_url(tag, false)) -
+        strlen("/users?query=")] = '\0';
+    assert_int_equal(
+        rt_call((void **)&r, c, &op_list, NULL, &p, NULL), CLERK_OK);
+    clerk__op_response_free(&op_list, r);
+    free(big);
+    clerk_client_free(c);
+    assert_int_equal(fault_request_count(tag), 1);
+}
+
 static void test_redirect_not_followed(void **state)
 {
     const char *tag = "redir";
@@ -345,6 +457,8 @@ int main(void)
         cmocka_unit_test(test_connection_refused),
         cmocka_unit_test(test_malformed_and_truncated),
         cmocka_unit_test(test_oversized),
+        cmocka_unit_test(test_oversized_headers),
+        cmocka_unit_test(test_oversized_url),
         cmocka_unit_test(test_redirect_not_followed),
     };
 

@@ -4,6 +4,7 @@
  * kind, a nested model, an array of structs, a union with discriminator
  * and one without.
  */
+#include <float.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -920,6 +921,295 @@ static void test_null_safety(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* Numbers: what is printed reads back as the same double               */
+/* ------------------------------------------------------------------ */
+
+static int same_double(double a, double b)
+{
+    return memcmp(&a, &b, sizeof(a)) == 0;
+}
+
+static void expect_number_text(double v, const char *want)
+{
+    char text[40];
+
+    clerk__format_double(v, text, sizeof(text));
+    assert_string_equal(text, want);
+}
+
+static void test_number_text(void **state)
+{
+    static const double specials[] = {
+        DBL_MAX,
+        -DBL_MAX,
+        DBL_MIN,
+        -DBL_MIN,
+        DBL_TRUE_MIN,
+        0.1 + 0.2,
+        1.0 / 3.0,
+        2.0 / 3.0,
+        1e-7,
+        123456789.125,
+        9007199254740991.0,
+        9007199254740992.0,
+        9007199254740993.0,
+        -9007199254740991.0,
+        1e21,
+        1e22,
+        4.35,
+        0.0,
+        -0.0,
+        1.5,
+        -2.5e-300,
+        6.02214076e23,
+    };
+    char text[40];
+    uint64_t x = UINT64_C(0x9E3779B97F4A7C15);
+    double v = 0.0;
+    char *end = NULL;
+    size_t i = 0;
+
+    (void)state;
+    /* Shortest form where it exists; never cJSON's 15-digit rounding. */
+    expect_number_text(DBL_MAX, "1.7976931348623157e+308");
+    expect_number_text(-DBL_MAX, "-1.7976931348623157e+308");
+    expect_number_text(0.1, "0.1");
+    expect_number_text(0.1 + 0.2, "0.30000000000000004");
+    expect_number_text(9007199254740991.0, "9007199254740991");
+    expect_number_text(-42.0, "-42");
+    expect_number_text(1.5, "1.5");
+    expect_number_text(-0.0, "-0");
+    expect_number_text(0.0, "0");
+    expect_number_text(1e300, "1e+300");
+    expect_number_text(DBL_TRUE_MIN, "5e-324");
+    expect_number_text(1e-7, "1e-07");
+    for (i = 0; i < sizeof(specials) / sizeof(specials[0]); i++) {
+        clerk__format_double(specials[i], text, sizeof(text));
+        v = strtod(text, &end);
+        assert_int_equal(*end, '\0');
+        if (!same_double(v, specials[i])) {
+            fail_msg(
+                "%.17g printed as %s reads back as %.17g", specials[i], text,
+                v);
+        }
+    }
+    /* Any finite bit pattern (xorshift64, fixed seed). */
+    for (i = 0; i < 50000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        memcpy(&v, &x, sizeof(v));
+        if (!isfinite(v)) {
+            continue;
+        }
+        clerk__format_double(v, text, sizeof(text));
+        if (!same_double(strtod(text, NULL), v)) {
+            fail_msg("%.17g printed as %s does not read back", v, text);
+        }
+    }
+}
+
+/* Numbers in a request body, modelled and free-form, through the printer
+ * and the decoder. */
+static void test_number_round_trip(void **state)
+{
+    thing_t t;
+    email_t e;
+    verification_t v;
+    otp_t o;
+    double weights[] = { 0.1 + 0.2, 9007199254740991.0, DBL_TRUE_MIN,
+                         -1.0 / 3.0 };
+    thing_t *back = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    cJSON *json = NULL;
+    size_t i = 0;
+
+    (void)state;
+    fill_request(&t, &e, &v, &o);
+    t.score = DBL_MAX;
+    t.ratio = CLERK_DOUBLE(-DBL_MAX);
+    t.weights.items = weights;
+    t.weights.count = 4;
+    t.public_metadata = cJSON_CreateObject();
+    assert_non_null(cJSON_AddNumberToObject(t.public_metadata, "x", DBL_MAX));
+    assert_non_null(cJSON_AddNumberToObject(t.public_metadata, "y", 0.1 + 0.2));
+
+    assert_int_equal(
+        clerk__model_to_json(&thing_model, &json, &t, NULL), CLERK_OK);
+    assert_int_equal(clerk__json_print(json, &text, &len), CLERK_OK);
+    assert_int_equal(len, strlen(text));
+    assert_non_null(strstr(text, "\"score\":1.7976931348623157e+308"));
+    back = parse_thing(text, 0);
+    assert_true(same_double(back->score, DBL_MAX));
+    assert_true(same_double(back->ratio.value, -DBL_MAX));
+    assert_int_equal(back->weights.count, 4);
+    for (i = 0; i < 4; i++) {
+        assert_true(same_double(back->weights.items[i], weights[i]));
+    }
+    assert_true(same_double(
+        cJSON_GetObjectItem(back->public_metadata, "x")->valuedouble, DBL_MAX));
+    assert_true(same_double(
+        cJSON_GetObjectItem(back->public_metadata, "y")->valuedouble,
+        0.1 + 0.2));
+    cJSON_free(text);
+    clerk__model_free(&thing_model, back);
+
+    /* clerk__model_print goes the same way. */
+    text = clerk__model_print(&thing_model, &t);
+    assert_non_null(text);
+    back = parse_thing(text, 0);
+    assert_true(same_double(back->score, DBL_MAX));
+    cJSON_free(text);
+    clerk__model_free(&thing_model, back);
+    cJSON_Delete(json);
+    cJSON_Delete(t.public_metadata);
+}
+
+/* The printer writes everything but numbers exactly as cJSON does. */
+static void test_printer_matches_cjson(void **state)
+{
+    char bytes[256];
+    cJSON *root = NULL;
+    cJSON *inner = NULL;
+    char *ours = NULL;
+    char *theirs = NULL;
+    int i = 0;
+
+    (void)state;
+    for (i = 1; i < 256; i++) {
+        bytes[i - 1] = (char)i;
+    }
+    bytes[255] = '\0';
+    root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "all bytes", bytes);
+    cJSON_AddStringToObject(root, "k\"e\\y\n", "");
+    cJSON_AddItemToObject(root, "empty_a", cJSON_CreateArray());
+    cJSON_AddItemToObject(root, "empty_o", cJSON_CreateObject());
+    cJSON_AddTrueToObject(root, "t");
+    cJSON_AddFalseToObject(root, "f");
+    cJSON_AddNullToObject(root, "n");
+    cJSON_AddRawToObject(root, "raw", "[1, 2 ]");
+    cJSON_AddNumberToObject(root, "int", -123456);
+    cJSON_AddNumberToObject(root, "half", 0.5);
+    inner = cJSON_CreateArray();
+    cJSON_AddItemToArray(inner, cJSON_CreateObject());
+    cJSON_AddItemToArray(inner, cJSON_CreateArray());
+    cJSON_AddItemToArray(inner, cJSON_CreateString("\xc3\xa9\x7f"));
+    cJSON_AddItemToArray(
+        cJSON_GetArrayItem(inner, 1), cJSON_CreateNumber(1e300));
+    cJSON_AddItemToObject(root, "nested", inner);
+
+    assert_int_equal(clerk__json_print(root, &ours, NULL), CLERK_OK);
+    theirs = cJSON_PrintUnformatted(root);
+    assert_string_equal(ours, theirs);
+    cJSON_free(ours);
+    cJSON_free(theirs);
+    /* A scalar root, and a subtree whose siblings are not printed. */
+    assert_int_equal(
+        clerk__json_print(cJSON_GetObjectItem(root, "t"), &ours, NULL),
+        CLERK_OK);
+    assert_string_equal(ours, "true");
+    cJSON_free(ours);
+    assert_int_equal(clerk__json_print(inner, &ours, NULL), CLERK_OK);
+    assert_string_equal(ours, "[{},[1e+300],\"\xc3\xa9\x7f\"]");
+    cJSON_free(ours);
+    cJSON_Delete(root);
+}
+
+/* ------------------------------------------------------------------ */
+/* Free-form values nested too deep are refused, never recursed into    */
+/* ------------------------------------------------------------------ */
+
+/* `depth` arrays each holding the next; built and freed without
+ * recursion (cJSON_Delete would recurse once per level). */
+static cJSON *nested_arrays(size_t depth)
+{
+    cJSON *root = cJSON_CreateArray();
+    cJSON *cur = root;
+    cJSON *next = NULL;
+    size_t i = 0;
+
+    assert_non_null(root);
+    for (i = 1; i < depth; i++) {
+        next = cJSON_CreateArray();
+        assert_non_null(next);
+        assert_true(cJSON_AddItemToArray(cur, next));
+        cur = next;
+    }
+    return root;
+}
+
+static void delete_nested(cJSON *node)
+{
+    cJSON *child = NULL;
+
+    while (node != NULL) {
+        child = node->child;
+        node->child = NULL;
+        cJSON_Delete(node);
+        node = child;
+    }
+}
+
+static void test_free_form_depth(void **state)
+{
+    thing_t t;
+    email_t e;
+    verification_t v;
+    otp_t o;
+    cJSON *json = (cJSON *)1;
+    cJSON *back = NULL;
+    cJSON *deep = NULL;
+    char *text = NULL;
+    clerk_json_error_t err;
+
+    (void)state;
+    /* A million levels: measured iteratively, refused with the path. */
+    deep = nested_arrays(1000000);
+    assert_int_equal(clerk__json_depth(deep, 1000), 1001);
+    assert_int_equal(clerk__json_depth(deep, 5), 6);
+    assert_int_equal(clerk__json_print(deep, &text, NULL), CLERK_E_INVALID_ARG);
+    assert_null(text);
+    fill_request(&t, &e, &v, &o);
+    t.public_metadata = deep;
+    expect_encode_error(
+        &t, CLERK_E_INVALID_ARG, "$.public_metadata", "nested deeper");
+    assert_null(clerk__model_print(&thing_model, &t));
+    delete_nested(deep);
+
+    /* The document may be as deep as cJSON reads: public_metadata sits in
+     * one object, so it may nest 999 levels and not 1000. */
+    deep = nested_arrays(CJSON_NESTING_LIMIT - 1);
+    assert_int_equal(clerk__json_depth(deep, 1000), CJSON_NESTING_LIMIT - 1);
+    t.public_metadata = deep;
+    assert_int_equal(
+        clerk__model_to_json(&thing_model, &json, &t, &err), CLERK_OK);
+    assert_int_equal(clerk__json_print(json, &text, NULL), CLERK_OK);
+    back = cJSON_Parse(text);
+    assert_non_null(back); /* within cJSON's own nesting limit */
+    cJSON_free(text);
+    cJSON_Delete(back);
+    cJSON_Delete(json);
+    delete_nested(deep);
+
+    deep = nested_arrays(CJSON_NESTING_LIMIT);
+    t.public_metadata = deep;
+    expect_encode_error(
+        &t, CLERK_E_INVALID_ARG, "$.public_metadata", "nested deeper");
+    delete_nested(deep);
+
+    /* Items of `extras` sit in an object and an array. */
+    deep = nested_arrays(CJSON_NESTING_LIMIT - 1);
+    t.public_metadata = NULL;
+    t.extras.items = &deep;
+    t.extras.count = 1;
+    expect_encode_error(
+        &t, CLERK_E_INVALID_ARG, "$.extras[0]", "nested deeper");
+    delete_nested(deep);
+}
+
+/* ------------------------------------------------------------------ */
 /* Out of memory: every allocation failing in turn leaks nothing        */
 /* ------------------------------------------------------------------ */
 
@@ -989,6 +1279,10 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_encode_request),
         cmocka_unit_test(test_encode_errors),
+        cmocka_unit_test(test_number_text),
+        cmocka_unit_test(test_number_round_trip),
+        cmocka_unit_test(test_printer_matches_cjson),
+        cmocka_unit_test(test_free_form_depth),
         cmocka_unit_test(test_null_safety),
         cmocka_unit_test(test_out_of_memory),
     };
