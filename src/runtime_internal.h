@@ -54,6 +54,13 @@ void clerk__rtbuf_free(clerk__rtbuf_t *buf);
 /* ASCII case-insensitive equality (header names); locale-independent. */
 bool clerk__str_eq_nocase(const char *a, const char *b);
 
+/* Text checks (src/text.c).  A header value may hold any byte but the
+ * control characters (0x00-0x1F except HTAB, and 0x7F); request strings
+ * must be well-formed UTF-8 (RFC 3629).  NULL passes both. */
+bool clerk__text_has_ctl(const char *s);
+bool clerk__utf8_valid(const char *s, size_t len);
+bool clerk__utf8_valid_str(const char *s);
+
 /* curl_easy_setopt or `goto done` (the caller's status stays the error it
  * was initialised to). */
 #define CLERK__SETOPT(h, opt, val)                                             \

@@ -43,11 +43,11 @@ typedef struct clerk_header_option {
  * A Retry-After header (seconds or HTTP-date) is honoured up to max_wait_ms.
  */
 typedef struct clerk_retry_policy {
-    unsigned max_attempts;   /**< 0: default (3); 1: no retries. */
-    unsigned initial_ms;     /**< 0: default (500). */
-    double factor;           /**< 0: default (1.5). */
-    unsigned max_wait_ms;    /**< 0: default (60000). */
-    bool disable;            /**< true: exactly one attempt. */
+    unsigned max_attempts; /**< 0: default (3); 1: no retries. */
+    unsigned initial_ms;   /**< 0: default (500). */
+    double factor;         /**< 0: default (1.5). */
+    unsigned max_wait_ms;  /**< 0: default (60000). */
+    bool disable;          /**< true: exactly one attempt. */
 } clerk_retry_policy_t;
 
 /** What a hook sees of a request; never contains the secret key. */
@@ -109,25 +109,25 @@ typedef struct clerk_tls_options {
  * appended.
  */
 typedef struct clerk_client_options {
-    const char *base_url;           /**< NULL: "https://api.clerk.com/v1". */
-    const char *secret_key;         /**< NULL: $CLERK_SECRET_KEY; "" or
-                                         neither: unauthenticated. */
-    const char *auth_header;        /**< NULL: "Authorization". */
-    const char *auth_prefix;        /**< NULL: "Bearer"; "": key alone. */
-    const char *api_version;        /**< NULL: CLERK_API_VERSION; "": the
-                                         header is not sent. */
-    const char *user_agent_suffix;  /**< Appended to "libclerk/<version>". */
-    long connect_timeout_ms;        /**< 0: 10000; CLERK_TIMEOUT_NONE. */
-    long timeout_ms;                /**< Whole call per attempt; 0: 60000. */
+    const char *base_url;          /**< NULL: "https://api.clerk.com/v1". */
+    const char *secret_key;        /**< NULL: $CLERK_SECRET_KEY; "" or
+                                        neither: unauthenticated. */
+    const char *auth_header;       /**< NULL: "Authorization". */
+    const char *auth_prefix;       /**< NULL: "Bearer"; "": key alone. */
+    const char *api_version;       /**< NULL: CLERK_API_VERSION; "": the
+                                        header is not sent. */
+    const char *user_agent_suffix; /**< Appended to "libclerk/<version>". */
+    long connect_timeout_ms;       /**< 0: 10000; CLERK_TIMEOUT_NONE. */
+    long timeout_ms;               /**< Whole call per attempt; 0: 60000. */
     clerk_tls_options_t tls;
-    const char *proxy;              /**< curl proxy URL; NULL: curl's
-                                         default (environment). */
+    const char *proxy;                    /**< curl proxy URL; NULL: curl's
+                                               default (environment). */
     const clerk_header_option_t *headers; /**< Extra request headers. */
     size_t header_count;
     clerk_retry_policy_t retry;
-    size_t max_response_bytes;      /**< 0: 64 MiB. */
-    bool strict_decoding;           /**< true: a missing required response
-                                         field is a decode error. */
+    size_t max_response_bytes; /**< 0: 64 MiB. */
+    bool strict_decoding;      /**< true: a missing required response
+                                    field is a decode error. */
     clerk_hooks_t hooks;
     clerk_curl_setup_fn curl_setup;
     void *curl_setup_payload;
@@ -136,14 +136,54 @@ typedef struct clerk_client_options {
 /**
  * Create a client.
  *
+ * The options are checked before anything else happens; a client is made
+ * only from options that are entirely valid.  Refused with
+ * CLERK_E_INVALID_ARG:
+ * - a base_url that does not start with http:// or https://, has no host
+ *   (`http:///x`), a port that is not a number, or contains a space, a
+ *   control or non-ASCII byte, '?' or '#';
+ * - any option string (secret key, from the options or $CLERK_SECRET_KEY,
+ *   auth prefix, API version, User-Agent suffix, extra header values,
+ *   proxy, TLS file names) containing a control character: a byte 0x00-0x1F
+ *   other than tab, or 0x7F;
+ * - an auth_header or extra header name that is not an RFC 9110 token;
+ * - negative timeouts other than CLERK_TIMEOUT_NONE, a retry factor outside
+ *   [1, 1e6], retry.max_attempts above CLERK_RETRY_MAX_ATTEMPTS.
+ *
+ * clerk_client_new_detailed() says which option was refused.
+ *
  * @param[out] out     Receives the client; NULL on failure.
  * @param options      Options, or NULL for all defaults.
- * @return CLERK_OK, CLERK_E_INVALID_ARG (NULL out, a header with CR/LF, a
- *         bad URL scheme), or CLERK_E_NOMEM.
+ * @return CLERK_OK, CLERK_E_INVALID_ARG (NULL out, or an option refused as
+ *         listed above), CLERK_E_NOMEM, or CLERK_E_TRANSPORT when curl's
+ *         global initialisation failed.
  */
-CLERK_EXTERN clerk_status_t clerk_client_new(
+CLERK_EXTERN clerk_status_t
+clerk_client_new(clerk_client_t **out, const clerk_client_options_t *options);
+
+/** A message buffer of this size always holds a whole message. */
+#define CLERK_MESSAGE_SIZE 256
+
+/**
+ * Create a client, saying why when it cannot be made.
+ *
+ * The same as clerk_client_new(), plus an English message naming the
+ * option that was refused, e.g. "options.headers[1].value is NULL or
+ * contains a control character".  The message never contains the value
+ * of the option (which may be the secret key).
+ *
+ * @param[out] out          Receives the client; NULL on failure.
+ * @param options           Options, or NULL for all defaults.
+ * @param[out] message      Buffer for the message, or NULL; "" on success.
+ *                          Truncated to fit; CLERK_MESSAGE_SIZE always fits.
+ * @param message_size      Size of `message` in bytes.
+ * @return The same codes as clerk_client_new().
+ */
+CLERK_EXTERN clerk_status_t clerk_client_new_detailed(
     clerk_client_t **out,
-    const clerk_client_options_t *options);
+    const clerk_client_options_t *options,
+    char *message,
+    size_t message_size);
 
 /**
  * Free a client and close its connections.  No call may be running on it.
