@@ -43,11 +43,11 @@ typedef struct clerk_header_option {
  * A Retry-After header (seconds or HTTP-date) is honoured up to max_wait_ms.
  */
 typedef struct clerk_retry_policy {
-    unsigned max_attempts; /**< 0: default (3); 1: no retries. */
-    unsigned initial_ms;   /**< 0: default (500). */
-    double factor;         /**< 0: default (1.5). */
-    unsigned max_wait_ms;  /**< 0: default (60000). */
-    bool disable;          /**< true: exactly one attempt. */
+    unsigned max_attempts;   /**< 0: default (3); 1: no retries. */
+    unsigned initial_ms;     /**< 0: default (500). */
+    double factor;           /**< 0: default (1.5). */
+    unsigned max_wait_ms;    /**< 0: default (60000). */
+    bool disable;            /**< true: exactly one attempt. */
 } clerk_retry_policy_t;
 
 /** What a hook sees of a request; never contains the secret key. */
@@ -109,25 +109,25 @@ typedef struct clerk_tls_options {
  * appended.
  */
 typedef struct clerk_client_options {
-    const char *base_url;          /**< NULL: "https://api.clerk.com/v1". */
-    const char *secret_key;        /**< NULL: $CLERK_SECRET_KEY; "" or
-                                        neither: unauthenticated. */
-    const char *auth_header;       /**< NULL: "Authorization". */
-    const char *auth_prefix;       /**< NULL: "Bearer"; "": key alone. */
-    const char *api_version;       /**< NULL: CLERK_API_VERSION; "": the
-                                        header is not sent. */
-    const char *user_agent_suffix; /**< Appended to "libclerk/<version>". */
-    long connect_timeout_ms;       /**< 0: 10000; CLERK_TIMEOUT_NONE. */
-    long timeout_ms;               /**< Whole call per attempt; 0: 60000. */
+    const char *base_url;           /**< NULL: "https://api.clerk.com/v1". */
+    const char *secret_key;         /**< NULL: $CLERK_SECRET_KEY; "" or
+                                         neither: unauthenticated. */
+    const char *auth_header;        /**< NULL: "Authorization". */
+    const char *auth_prefix;        /**< NULL: "Bearer"; "": key alone. */
+    const char *api_version;        /**< NULL: CLERK_API_VERSION; "": the
+                                         header is not sent. */
+    const char *user_agent_suffix;  /**< Appended to "libclerk/<version>". */
+    long connect_timeout_ms;        /**< 0: 10000; CLERK_TIMEOUT_NONE. */
+    long timeout_ms;                /**< Whole call per attempt; 0: 60000. */
     clerk_tls_options_t tls;
-    const char *proxy;                    /**< curl proxy URL; NULL: curl's
-                                               default (environment). */
+    const char *proxy;              /**< curl proxy URL; NULL: curl's
+                                         default (environment). */
     const clerk_header_option_t *headers; /**< Extra request headers. */
     size_t header_count;
     clerk_retry_policy_t retry;
-    size_t max_response_bytes; /**< 0: 64 MiB. */
-    bool strict_decoding;      /**< true: a missing required response
-                                    field is a decode error. */
+    size_t max_response_bytes;      /**< 0: 64 MiB. */
+    bool strict_decoding;           /**< true: a missing required response
+                                         field is a decode error. */
     clerk_hooks_t hooks;
     clerk_curl_setup_fn curl_setup;
     void *curl_setup_payload;
@@ -158,8 +158,9 @@ typedef struct clerk_client_options {
  *         listed above), CLERK_E_NOMEM, or CLERK_E_TRANSPORT when curl's
  *         global initialisation failed.
  */
-CLERK_EXTERN clerk_status_t
-clerk_client_new(clerk_client_t **out, const clerk_client_options_t *options);
+CLERK_EXTERN clerk_status_t clerk_client_new(
+    clerk_client_t **out,
+    const clerk_client_options_t *options);
 
 /** A message buffer of this size always holds a whole message. */
 #define CLERK_MESSAGE_SIZE 256
