@@ -39,6 +39,7 @@
 #define DEFAULT_INITIAL_MS 500u
 #define DEFAULT_FACTOR     1.5
 #define DEFAULT_MAX_WAIT   60000u
+#define DEFAULT_DEADLINE   120000L
 
 /* The result of the one curl_global_init(); written once, inside the
  * once-routine. */
@@ -452,6 +453,17 @@ static clerk_status_t check_options(
         say(message, size, "options.timeout_ms is negative");
         return CLERK_E_INVALID_ARG;
     }
+    if (o->deadline_ms < 0 && o->deadline_ms != CLERK_TIMEOUT_NONE) {
+        say(message, size, "options.deadline_ms is negative");
+        return CLERK_E_INVALID_ARG;
+    }
+    if (o->retry.max_attempts > CLERK_RETRY_MAX_ATTEMPTS) {
+        say(message, size,
+            "options.retry.max_attempts is above CLERK_RETRY_MAX_ATTEMPTS "
+            "(%u)",
+            CLERK_RETRY_MAX_ATTEMPTS);
+        return CLERK_E_INVALID_ARG;
+    }
     /* factor: 0 is the default; otherwise at least 1 and finite. */
     if (o->retry.factor != 0.0 &&
         !(o->retry.factor >= 1.0 && o->retry.factor <= 1e6)) {
@@ -598,6 +610,10 @@ clerk_status_t clerk_client_new_detailed(
     client->timeout_ms = o->timeout_ms == 0 ? DEFAULT_TIMEOUT_MS
                          : o->timeout_ms == CLERK_TIMEOUT_NONE ? 0
                                                                : o->timeout_ms;
+    client->deadline_ms = o->deadline_ms == 0 ? DEFAULT_DEADLINE
+                          : o->deadline_ms == CLERK_TIMEOUT_NONE
+                              ? 0
+                              : o->deadline_ms;
     client->ca_file = dup_str(o->tls.ca_file, &oom);
     client->ca_path = dup_str(o->tls.ca_path, &oom);
     client->client_cert = dup_str(o->tls.client_cert, &oom);

@@ -92,6 +92,7 @@ struct clerk_client {
 
     long connect_timeout_ms; /* 0: none */
     long timeout_ms;         /* 0: none */
+    long deadline_ms;        /* whole call with retries; 0: none */
     char *ca_file;
     char *ca_path;
     char *client_cert;
@@ -228,7 +229,8 @@ uint64_t clerk__rng_seed(const void *salt);
 uint64_t clerk__rng_next(uint64_t *state);
 
 /* Wait before attempt `attempt + 1` (attempt >= 1): full jitter over the
- * exponential step, or Retry-After when given, both capped. */
+ * exponential step, or Retry-After when given, both capped at max_wait_ms,
+ * then raised to at least CLERK_RETRY_MIN_WAIT_MS. */
 unsigned clerk__retry_wait_ms(
     unsigned attempt,
     unsigned initial_ms,

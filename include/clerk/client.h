@@ -35,12 +35,25 @@ typedef struct clerk_header_option {
     const char *value; /**< Must not contain CR or LF. */
 } clerk_header_option_t;
 
+/** The largest retry.max_attempts; clerk_client_new() refuses more. */
+#define CLERK_RETRY_MAX_ATTEMPTS 10u
+
+/** The shortest wait between two attempts of a call, in milliseconds. */
+#define CLERK_RETRY_MIN_WAIT_MS 100u
+
 /**
  * Retry policy.  All-zero means the default: up to 3 attempts, first wait
  * 500 ms, factor 1.5, at most 60 s, with full jitter.  Retried: HTTP 429,
  * 502, 503, 504 and connection failures.  POST and PATCH are retried only on
  * 429 or when the connection failed before the request was sent.
  * A Retry-After header (seconds or HTTP-date) is honoured up to max_wait_ms.
+ *
+ * Bounds: every wait is at least CLERK_RETRY_MIN_WAIT_MS, even when
+ * Retry-After says 0 or max_wait_ms is smaller; max_attempts above
+ * CLERK_RETRY_MAX_ATTEMPTS is refused (CLERK_E_INVALID_ARG), not clamped;
+ * and the whole call, retries and waits included, ends at the client's
+ * deadline_ms: no retry starts when its wait would pass the deadline, and
+ * each attempt's timeout is cut to the time left.
  */
 typedef struct clerk_retry_policy {
     unsigned max_attempts;   /**< 0: default (3); 1: no retries. */
@@ -118,7 +131,7 @@ typedef struct clerk_client_options {
                                          header is not sent. */
     const char *user_agent_suffix;  /**< Appended to "libclerk/<version>". */
     long connect_timeout_ms;        /**< 0: 10000; CLERK_TIMEOUT_NONE. */
-    long timeout_ms;                /**< Whole call per attempt; 0: 60000. */
+    long timeout_ms;                /**< Each attempt; 0: 60000. */
     clerk_tls_options_t tls;
     const char *proxy;              /**< curl proxy URL; NULL: curl's
                                          default (environment). */
@@ -131,6 +144,12 @@ typedef struct clerk_client_options {
     clerk_hooks_t hooks;
     clerk_curl_setup_fn curl_setup;
     void *curl_setup_payload;
+    long deadline_ms;               /**< Whole call, all attempts and the
+                                         waits between them; 0: 120000;
+                                         CLERK_TIMEOUT_NONE: none.  Past it
+                                         the call ends with the last
+                                         attempt's result, or
+                                         CLERK_E_TIMEOUT if one was cut. */
 } clerk_client_options_t;
 
 /**
@@ -147,8 +166,9 @@ typedef struct clerk_client_options {
  *   proxy, TLS file names) containing a control character: a byte 0x00-0x1F
  *   other than tab, or 0x7F;
  * - an auth_header or extra header name that is not an RFC 9110 token;
- * - negative timeouts other than CLERK_TIMEOUT_NONE, a retry factor outside
- *   [1, 1e6], retry.max_attempts above CLERK_RETRY_MAX_ATTEMPTS.
+ * - negative timeouts or deadline other than CLERK_TIMEOUT_NONE, a retry
+ *   factor outside [1, 1e6], retry.max_attempts above
+ *   CLERK_RETRY_MAX_ATTEMPTS.
  *
  * clerk_client_new_detailed() says which option was refused.
  *

@@ -77,26 +77,41 @@ static void test_backoff_bounds(void **state)
 
     (void)state;
     for (i = 0; i < 2000; i++) {
-        w = clerk__retry_wait_ms(1, 100, 1.5, 60000, NULL, &rng);
-        assert_true(w <= 100);
+        w = clerk__retry_wait_ms(1, 1000, 1.5, 60000, NULL, &rng);
+        assert_true(w >= CLERK_RETRY_MIN_WAIT_MS);
+        assert_true(w <= 1000);
         lo = w < lo ? w : lo;
         hi = w > hi ? w : hi;
-        /* attempt 3: 100 * 1.5^2 = 225 */
-        assert_true(
-            clerk__retry_wait_ms(3, 100, 1.5, 60000, NULL, &rng) <= 225);
+        /* attempt 3: 1000 * 1.5^2 = 2250 */
+        w = clerk__retry_wait_ms(3, 1000, 1.5, 60000, NULL, &rng);
+        assert_true(w >= CLERK_RETRY_MIN_WAIT_MS && w <= 2250);
         /* capped */
         assert_true(clerk__retry_wait_ms(40, 500, 2.0, 700, NULL, &rng) <= 700);
+        /* A tiny policy still waits the minimum. */
+        assert_int_equal(
+            clerk__retry_wait_ms(1, 1, 1.0, 60000, NULL, &rng),
+            CLERK_RETRY_MIN_WAIT_MS);
+        assert_int_equal(
+            clerk__retry_wait_ms(5, 500, 2.0, 10, NULL, &rng),
+            CLERK_RETRY_MIN_WAIT_MS);
     }
-    /* Full jitter spreads over the range. */
-    assert_true(lo < 20);
-    assert_true(hi > 80);
-    /* Retry-After wins, but never past the cap. */
+    /* Full jitter spreads over the range (the minimum clips the bottom). */
+    assert_true(lo < 200);
+    assert_true(hi > 800);
+    /* Retry-After wins, but never past the cap nor below the minimum. */
     assert_int_equal(clerk__retry_wait_ms(1, 100, 1.5, 60000, "2", &rng), 2000);
     assert_int_equal(
         clerk__retry_wait_ms(1, 100, 1.5, 1500, "3600", &rng), 1500);
-    assert_int_equal(clerk__retry_wait_ms(1, 100, 1.5, 1500, "0", &rng), 0);
+    assert_int_equal(
+        clerk__retry_wait_ms(1, 100, 1.5, 1500, "0", &rng),
+        CLERK_RETRY_MIN_WAIT_MS);
+    assert_int_equal(
+        clerk__retry_wait_ms(
+            1, 100, 1.5, 1500, "Wed, 21 Oct 2015 07:28:00 GMT", &rng),
+        CLERK_RETRY_MIN_WAIT_MS);
     /* Unparseable Retry-After: the backoff applies. */
-    assert_true(clerk__retry_wait_ms(1, 100, 1.5, 60000, "soon", &rng) <= 100);
+    w = clerk__retry_wait_ms(1, 1000, 1.5, 60000, "soon", &rng);
+    assert_true(w >= CLERK_RETRY_MIN_WAIT_MS && w <= 1000);
     /* Two states do not produce the same stream. */
     assert_true(
         clerk__rng_next(&rng) != clerk__rng_next(&other) ||
@@ -279,6 +294,7 @@ static void test_defaults(void **state)
     assert_int_equal(c->initial_ms, 500);
     assert_true(c->factor == 1.5);
     assert_int_equal(c->max_wait_ms, 60000);
+    assert_int_equal(c->deadline_ms, 120000);
     assert_int_equal(c->max_response_bytes, 64u * 1024 * 1024);
     assert_false(c->insecure);
     assert_false(c->strict);
