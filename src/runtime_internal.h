@@ -215,6 +215,10 @@ void clerk__attempt_finish(
     clerk__handle_t *handle, CURLcode rc, clerk__reply_t *reply);
 
 void clerk__reply_free(clerk__reply_t *reply);
+/* Feed one header line (status line, "Name: value\r\n" or the blank line)
+ * to a reply the way curl's header callback does; returns `len`, or 0 when
+ * out of memory.  The parser's entry point for tests/fuzz. */
+size_t clerk__reply_header(clerk__reply_t *reply, char *line, size_t len);
 const char *clerk__headers_get(const clerk__headers_t *h, const char *name);
 
 /* ------------------------------------------------------------------ */

@@ -94,6 +94,11 @@ static size_t on_header(char *buffer, size_t size, size_t nitems, void *ud)
     if (colon == NULL || colon == buffer || is_blank(buffer[0])) {
         return n; /* blank line, or an obsolete folded continuation */
     }
+    /* Records are NUL-separated: a NUL inside the line would make its name
+     * or value read as something else.  Such a line is malformed; skip it. */
+    if (memchr(buffer, '\0', end) != NULL) {
+        return n;
+    }
     name_end = (size_t)(colon - buffer);
     while (name_end > 0 && is_blank(buffer[name_end - 1])) {
         name_end--;
@@ -151,6 +156,11 @@ void clerk__reply_free(clerk__reply_t *reply)
     reply->headers.offsets = NULL;
     reply->headers.count = 0;
     reply->headers.cap = 0;
+}
+
+size_t clerk__reply_header(clerk__reply_t *reply, char *line, size_t len)
+{
+    return on_header(line, 1, len, reply);
 }
 
 /* ------------------------------------------------------------------ */

@@ -118,6 +118,44 @@ static void test_backoff_bounds(void **state)
         clerk__rng_next(&rng) != clerk__rng_next(&other));
 }
 
+/* Feed `text` as one header line (exact size: no NUL after it). */
+static void header_line(clerk__reply_t *reply, const char *text, size_t n)
+{
+    char *line = malloc(n > 0 ? n : 1);
+
+    assert_non_null(line);
+    memcpy(line, text, n);
+    assert_int_equal(clerk__reply_header(reply, line, n), n);
+    free(line);
+}
+
+static void test_header_parser(void **state)
+{
+    clerk__reply_t reply;
+
+    (void)state;
+    memset(&reply, 0, sizeof(reply));
+    reply.body_limit = 100;
+    header_line(&reply, "HTTP/1.1 200 OK\r\n", 17);
+    header_line(&reply, "Retry-After:  7 \r\n", 18);
+    /* A NUL inside a line would make "X" read as a header with the value
+     * "Retry-After" (found by tests/fuzz/fuzz_headers.c): skipped. */
+    header_line(&reply, "X\0Retry-After: 0\r\n", 19);
+    header_line(&reply, "\0: v\r\n", 6);
+    header_line(&reply, "Y: a\0b\r\n", 9);
+    header_line(&reply, " folded\r\n", 9);
+    header_line(&reply, "NoColon\r\n", 9);
+    header_line(&reply, "\r\n", 2);
+    assert_int_equal(reply.headers.count, 1);
+    assert_string_equal(clerk__headers_get(&reply.headers, "retry-after"), "7");
+    assert_null(clerk__headers_get(&reply.headers, "X"));
+    assert_null(clerk__headers_get(&reply.headers, "Y"));
+    /* A new status line starts over. */
+    header_line(&reply, "HTTP/1.1 503 Busy\r\n", 19);
+    assert_int_equal(reply.headers.count, 0);
+    clerk__reply_free(&reply);
+}
+
 static void test_escaper_unreserved_only(void **state)
 {
     clerk__rtbuf_t b = { 0 };
@@ -307,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_retry_after_parse),
         cmocka_unit_test(test_retry_allowed),
         cmocka_unit_test(test_backoff_bounds),
+        cmocka_unit_test(test_header_parser),
         cmocka_unit_test(test_escaper_unreserved_only),
         cmocka_unit_test(test_request_build),
         cmocka_unit_test(test_query_numbers),
