@@ -635,6 +635,10 @@ clerk_status_t clerk_client_new_detailed(
     client->hooks = o->hooks;
     client->curl_setup = o->curl_setup;
     client->curl_setup_payload = o->curl_setup_payload;
+    client->debug = o->debug;
+    client->debug_payload = o->debug_payload;
+    client->auth_header = dup_str(
+        o->auth_header != NULL ? o->auth_header : "Authorization", &oom);
     if (oom) {
         goto done;
     }
@@ -719,6 +723,7 @@ void clerk_client_free(clerk_client_t *client)
     free(client->client_cert);
     free(client->client_key);
     free(client->proxy);
+    free(client->auth_header);
     free(client);
 }
 
@@ -771,6 +776,12 @@ static clerk_status_t handle_setup(
     }
     if (client->proxy != NULL) {
         CLERK__SETOPT(c, CURLOPT_PROXY, client->proxy);
+    }
+    if (client->debug != NULL) {
+        /* Verbose output goes to the redacting callback, never stderr. */
+        CLERK__SETOPT(c, CURLOPT_DEBUGFUNCTION, clerk__debug_curl);
+        CLERK__SETOPT(c, CURLOPT_DEBUGDATA, client);
+        CLERK__SETOPT(c, CURLOPT_VERBOSE, 1L);
     }
     if (client->curl_setup != NULL &&
         client->curl_setup(c, client->curl_setup_payload) != 0) {

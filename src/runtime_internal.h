@@ -110,6 +110,9 @@ struct clerk_client {
     clerk_hooks_t hooks;
     clerk_curl_setup_fn curl_setup;
     void *curl_setup_payload;
+    clerk_debug_fn debug;
+    void *debug_payload;
+    char *auth_header; /* the auth header's name, for the debug redaction */
 
     /* DNS cache and TLS sessions shared by every handle of the client. */
     CURLSH *share;
@@ -131,6 +134,21 @@ clerk_status_t clerk__handle_acquire(
 /* Give a handle back to the pool (or free it when `broken`). */
 void clerk__handle_release(
     clerk_client_t *client, clerk__handle_t *handle, bool broken);
+
+/* CURLOPT_DEBUGFUNCTION of handles whose client has a debug callback
+ * (src/debug.c); `userptr` is the client.  Redacts, then passes on. */
+int clerk__debug_curl(
+    CURL *handle, curl_infotype type, char *data, size_t size, void *userptr);
+
+/* The redaction itself: append `data` to `out` with the secret (and the
+ * values of the auth headers, for CLERK_DEBUG_HEADER_OUT) replaced by
+ * "[redacted]".  False when out of memory. */
+bool clerk__debug_redact(
+    const clerk_client_t *client,
+    clerk_debug_kind_t kind,
+    const char *data,
+    size_t size,
+    clerk__rtbuf_t *out);
 
 /* ------------------------------------------------------------------ */
 /* Request (src/request.c)                                             */

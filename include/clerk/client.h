@@ -96,12 +96,48 @@ typedef struct clerk_hooks {
  * passing your own HTTP client).  Called once per handle, after the
  * library's own options.
  *
+ * Warning: the handle sends the secret key in a request header.  Turning
+ * on CURLOPT_VERBOSE here makes curl print every request header to stderr,
+ * `Authorization: Bearer sk_...` included, and a CURLOPT_DEBUGFUNCTION set
+ * here sees it too (and replaces the library's debug hook).  To see what is
+ * sent, use the `debug` option instead: it redacts the key.
+ *
  * @param curl    A `CURL *`, passed as void * so this header needs no curl.
  * @param payload The payload given in the options.
  * @return 0 on success; non-zero makes the call fail with
  *         CLERK_E_INVALID_ARG.
  */
 typedef int (*clerk_curl_setup_fn)(void *curl, void *payload);
+
+/** What a debug callback is given. */
+typedef enum clerk_debug_kind {
+    CLERK_DEBUG_TEXT = 0,       /**< curl's own notes (connecting, TLS). */
+    CLERK_DEBUG_HEADER_OUT = 1, /**< Request line and headers, as sent. */
+    CLERK_DEBUG_DATA_OUT = 2,   /**< Request body bytes, as sent. */
+    CLERK_DEBUG_HEADER_IN = 3,  /**< Status line and response headers. */
+    CLERK_DEBUG_DATA_IN = 4     /**< Response body bytes, as received. */
+} clerk_debug_kind_t;
+
+/**
+ * Receives what goes over the wire, for debugging (curl's
+ * CURLOPT_DEBUGFUNCTION, with the secret redacted).
+ *
+ * The secret is never passed on: the value of the auth header,
+ * `Authorization` and `Proxy-Authorization` is replaced by "[redacted]",
+ * and so is every occurrence of the secret key anywhere else (a body or
+ * header that echoes it), including a piece of 8 or more characters (or
+ * half the key, if shorter) cut off at the start or end of a chunk.
+ * Encrypted TLS records are not passed on.  Bodies may come in several
+ * chunks, and a chunk is not NUL-terminated.  May be called from several
+ * threads at once (one call at a time per request).
+ *
+ * @param kind    What `data` is.
+ * @param data    The bytes, valid during the call only.
+ * @param size    Number of bytes.
+ * @param payload The options' debug_payload.
+ */
+typedef void (*clerk_debug_fn)(
+    clerk_debug_kind_t kind, const char *data, size_t size, void *payload);
 
 /** TLS options.  Zero means: verify peer and host with the system CAs. */
 typedef struct clerk_tls_options {
@@ -150,6 +186,10 @@ typedef struct clerk_client_options {
                                          the call ends with the last
                                          attempt's result, or
                                          CLERK_E_TIMEOUT if one was cut. */
+    clerk_debug_fn debug;           /**< NULL: off.  Sees each request
+                                         and response on the wire, with
+                                         the secret redacted. */
+    void *debug_payload;            /**< Passed to `debug`. */
 } clerk_client_options_t;
 
 /**
