@@ -32,7 +32,7 @@ typedef struct clerk_client clerk_client_t;
 /** A request header added to every call. */
 typedef struct clerk_header_option {
     const char *name;
-    const char *value; /**< Must not contain CR or LF. */
+    const char *value; /**< No control characters but tab. */
 } clerk_header_option_t;
 
 /** The largest retry.max_attempts; clerk_client_new() refuses more. */
@@ -167,7 +167,8 @@ typedef struct clerk_client_options {
                                          header is not sent. */
     const char *user_agent_suffix;  /**< Appended to "libclerk/<version>". */
     long connect_timeout_ms;        /**< 0: 10000; CLERK_TIMEOUT_NONE. */
-    long timeout_ms;                /**< Each attempt; 0: 60000. */
+    long timeout_ms;                /**< Each attempt; 0: 60000;
+                                         CLERK_TIMEOUT_NONE. */
     clerk_tls_options_t tls;
     const char *proxy;              /**< curl proxy URL; NULL: curl's
                                          default (environment). */
