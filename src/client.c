@@ -664,8 +664,19 @@ done:
 
 static void handle_free(clerk__handle_t *handle)
 {
+    size_t i;
+
     if (handle != NULL) {
         curl_easy_cleanup(handle->curl);
+        for (i = 0; i < CLERK__DEBUG_KINDS; i++) {
+            clerk__rtbuf_t *hold = &handle->debug_hold[i];
+
+            /* Held bytes may be the start of the key. */
+            if (hold->data != NULL) {
+                memset(hold->data, 0, hold->cap);
+            }
+            clerk__rtbuf_free(hold);
+        }
         free(handle);
     }
 }
@@ -739,6 +750,7 @@ static clerk_status_t handle_setup(
     CURL *c = h->curl;
     clerk_status_t st = CLERK_E_NOMEM;
 
+    h->client = client;
     CLERK__SETOPT(c, CURLOPT_ERRORBUFFER, h->errbuf);
     CLERK__SETOPT(c, CURLOPT_NOSIGNAL, 1L);
     CLERK__SETOPT(c, CURLOPT_SHARE, client->share);
@@ -780,7 +792,7 @@ static clerk_status_t handle_setup(
     if (client->debug != NULL) {
         /* Verbose output goes to the redacting callback, never stderr. */
         CLERK__SETOPT(c, CURLOPT_DEBUGFUNCTION, clerk__debug_curl);
-        CLERK__SETOPT(c, CURLOPT_DEBUGDATA, client);
+        CLERK__SETOPT(c, CURLOPT_DEBUGDATA, h);
         CLERK__SETOPT(c, CURLOPT_VERBOSE, 1L);
     }
     if (client->curl_setup != NULL &&

@@ -8,20 +8,23 @@
  *     URL with user:password@ travel there); in curl's notes, which list
  *     HTTP/2 request headers as "[name: value]", the value after any
  *     "authorization:";
- *   - everywhere, every occurrence of the secret key, and a piece of it cut
- *     off at either end of a chunk: a chunk boundary can fall inside an
- *     echoed key, and the two halves arrive in separate calls.  A piece
- *     counts from 8 characters (or half the key, if that is less), so at
- *     most 7 characters of the key reach the callback in one place.
- * Nothing unredacted is ever passed on: when the copy cannot be made (out
- * of memory) the chunk is dropped.  TLS records (encrypted) are not passed.
+ *   - everywhere, every occurrence of the secret key.  The bytes of one
+ *     kind (say, the response body) form a stream that curl cuts into
+ *     chunks anywhere, even a byte at a time when the server sends it so.
+ *     The end of a chunk that could be the start of the key is therefore
+ *     held back and put in front of the next chunk of that kind, so a key
+ *     is always seen whole; what is still held when the attempt ends is
+ *     passed on then, as "[redacted]" if it is 8 characters of the key or
+ *     more (half the key, if that is less).
+ * Nothing unredacted is ever passed on: when a copy cannot be made (out of
+ * memory) the chunk is dropped.  TLS records (encrypted) are not passed.
  */
 #include "runtime_internal.h"
 
 #include <string.h>
 
 #define REDACTED "[redacted]"
-#define PIECE    8u /* shortest piece of the key redacted at a chunk end */
+#define PIECE    8u /* shortest piece of the key redacted at a stream end */
 
 static bool name_is(const char *line, size_t len, const char *name)
 {
@@ -130,106 +133,178 @@ static bool redact_notes(const char *data, size_t size, clerk__rtbuf_t *out)
     return !out->oom;
 }
 
-/* The longest k with min_piece <= k < key_len such that the first k bytes
- * of `data` are the last k of the key (`at_start`), or the last k bytes of
- * `data` are the first k of the key; 0 if none. */
-static size_t edge_piece(
-    const char *data,
-    size_t size,
-    const char *key,
-    size_t key_len,
-    size_t min_piece,
-    bool at_start)
+/* The shortest piece of the key that is redacted when a stream ends in it:
+ * 8 characters, or half the key if that is less (of two halves of a key
+ * cut in two, at least one is that long). */
+static size_t min_piece(size_t key_len)
 {
-    size_t k;
-
-    for (k = key_len - 1; k >= min_piece && k > 0; k--) {
-        if (k > size) {
-            continue;
-        }
-        if (at_start ? memcmp(data, key + key_len - k, k) == 0
-                     : memcmp(data + size - k, key, k) == 0) {
-            return k;
-        }
-    }
-    return 0;
+    return key_len / 2 < PIECE ? (key_len + 1) / 2 : PIECE;
 }
 
-static bool redact_secret(
-    const char *key, const char *data, size_t size, clerk__rtbuf_t *out)
+/* Append `held` (the end of a stream: a proper prefix of the key) to
+ * `out`, redacted when it is long enough to count as a piece of it. */
+static void append_end(
+    const char *key, const char *held, size_t n, clerk__rtbuf_t *out)
+{
+    if (n == 0) {
+        return;
+    }
+    if (n >= min_piece(strlen(key))) {
+        clerk__rtbuf_append_str(out, REDACTED);
+    } else {
+        clerk__rtbuf_append(out, held, n);
+    }
+}
+
+/* Scan `data` left to right, replacing each whole key.  Where the rest of
+ * `data` is a proper prefix of the key, stop: with `hold` those bytes are
+ * kept there for the next chunk, without it they end the stream. */
+static void redact_key(
+    const char *key,
+    const char *data,
+    size_t size,
+    clerk__rtbuf_t *hold,
+    clerk__rtbuf_t *out)
 {
     size_t key_len = strlen(key);
-    size_t min_piece = key_len / 2 < PIECE ? (key_len + 1) / 2 : PIECE;
-    size_t head = edge_piece(data, size, key, key_len, min_piece, true);
-    size_t tail;
-    size_t i = head;
-    size_t copied = head;
+    size_t copied = 0;
+    size_t i = 0;
 
-    if (head > 0) {
-        clerk__rtbuf_append_str(out, REDACTED);
-    }
     while (i < size) {
-        if (size - i >= key_len && memcmp(data + i, key, key_len) == 0) {
-            clerk__rtbuf_append(out, data + copied, i - copied);
-            clerk__rtbuf_append_str(out, REDACTED);
-            i += key_len;
-            copied = i;
-            continue;
+        if (size - i >= key_len) {
+            if (memcmp(data + i, key, key_len) == 0) {
+                clerk__rtbuf_append(out, data + copied, i - copied);
+                clerk__rtbuf_append_str(out, REDACTED);
+                i += key_len;
+                copied = i;
+                continue;
+            }
+        } else if (memcmp(data + i, key, size - i) == 0) {
+            break; /* may be the start of a key the next chunk completes */
         }
         i++;
     }
-    /* What is left may end with the start of a key cut off by the chunk. */
-    tail = edge_piece(
-        data + copied, size - copied, key, key_len, min_piece, false);
-    clerk__rtbuf_append(out, data + copied, size - copied - tail);
-    if (tail > 0) {
-        clerk__rtbuf_append_str(out, REDACTED);
+    clerk__rtbuf_append(out, data + copied, i - copied);
+    if (hold != NULL) {
+        clerk__rtbuf_append(hold, data + i, size - i);
+    } else {
+        append_end(key, data + i, size - i, out);
     }
-    return !out->oom;
 }
 
 bool clerk__debug_redact(
     const clerk_client_t *client,
     clerk_debug_kind_t kind,
+    clerk__rtbuf_t *hold,
     const char *data,
     size_t size,
     clerk__rtbuf_t *out)
 {
     clerk__rtbuf_t step = { 0 };
-    bool ok;
+    clerk__rtbuf_t joined = { 0 };
+    bool ok = true;
 
     if (kind == CLERK_DEBUG_HEADER_OUT || kind == CLERK_DEBUG_TEXT) {
         ok = kind == CLERK_DEBUG_HEADER_OUT
                  ? redact_headers(client, data, size, &step)
                  : redact_notes(data, size, &step);
-        if (!ok) {
-            goto done;
-        }
         data = step.data != NULL ? step.data : "";
         size = step.len;
     }
-    if (client->secret != NULL && client->secret[0] != '\0') {
-        ok = redact_secret(client->secret, data, size, out);
-    } else {
-        ok = clerk__rtbuf_append(out, data, size);
+    if (ok && client->secret != NULL && client->secret[0] != '\0') {
+        if (hold != NULL && hold->len > 0) {
+            /* What the last chunk held back goes first. */
+            clerk__rtbuf_append(&joined, hold->data, hold->len);
+            clerk__rtbuf_append(&joined, data, size);
+            memset(hold->data, 0, hold->len);
+            hold->len = 0;
+            data = joined.data != NULL ? joined.data : "";
+            size = joined.len;
+        }
+        redact_key(client->secret, data, size, hold, out);
+        ok = !joined.oom && (hold == NULL || !hold->oom);
+    } else if (ok) {
+        clerk__rtbuf_append(out, data, size);
     }
-done:
-    /* The intermediate copy may still hold the key: wipe it. */
+    ok = ok && !out->oom;
+    /* The intermediate copies may hold the key: wipe them. */
     if (step.data != NULL) {
         memset(step.data, 0, step.cap);
     }
+    if (joined.data != NULL) {
+        memset(joined.data, 0, joined.cap);
+    }
     clerk__rtbuf_free(&step);
+    clerk__rtbuf_free(&joined);
+    if (!ok && hold != NULL) {
+        /* Start over clean rather than risk passing half a key later. */
+        if (hold->data != NULL) {
+            memset(hold->data, 0, hold->cap);
+        }
+        clerk__rtbuf_free(hold);
+    }
     return ok;
 }
 
-int clerk__debug_curl(
-    CURL *handle, curl_infotype type, char *data, size_t size, void *userptr)
+bool clerk__debug_finish(
+    const clerk_client_t *client, clerk__rtbuf_t *hold, clerk__rtbuf_t *out)
 {
-    const clerk_client_t *client = userptr;
+    if (hold->len > 0 && client->secret != NULL) {
+        append_end(client->secret, hold->data, hold->len, out);
+    }
+    if (hold->data != NULL) {
+        memset(hold->data, 0, hold->cap);
+    }
+    clerk__rtbuf_free(hold);
+    return !out->oom;
+}
+
+static void pass_on(
+    const clerk_client_t *client,
+    clerk_debug_kind_t kind,
+    clerk__rtbuf_t *out,
+    bool ok)
+{
+    if (ok && out->len > 0) {
+        client->debug(kind, out->data, out->len, client->debug_payload);
+    }
+    /* The copy held redacted text only; wipe it anyway, it is cheap. */
+    if (out->data != NULL) {
+        memset(out->data, 0, out->cap);
+    }
+    clerk__rtbuf_free(out);
+}
+
+void clerk__debug_flush(clerk__handle_t *handle)
+{
+    clerk__rtbuf_t out = { 0 };
+    bool ok;
+    int kind;
+
+    if (handle->client == NULL || handle->client->debug == NULL) {
+        return;
+    }
+    for (kind = 0; kind < CLERK__DEBUG_KINDS; kind++) {
+        if (handle->debug_hold[kind].len == 0) {
+            clerk__rtbuf_free(&handle->debug_hold[kind]);
+            continue;
+        }
+        ok = clerk__debug_finish(
+            handle->client, &handle->debug_hold[kind], &out);
+        pass_on(handle->client, (clerk_debug_kind_t)kind, &out, ok);
+    }
+}
+
+int clerk__debug_curl(
+    CURL *curl, curl_infotype type, char *data, size_t size, void *userptr)
+{
+    clerk__handle_t *handle = userptr;
+    const clerk_client_t *client = handle->client;
     clerk__rtbuf_t out = { 0 };
     clerk_debug_kind_t kind;
+    bool ok;
 
-    (void)handle;
+    (void)curl;
     switch (type) {
     case CURLINFO_TEXT:
         kind = CLERK_DEBUG_TEXT;
@@ -249,16 +324,11 @@ int clerk__debug_curl(
     default:
         return 0; /* encrypted TLS records */
     }
-    if (client->debug != NULL &&
-        clerk__debug_redact(client, kind, data, size, &out)) {
-        client->debug(
-            kind, out.data != NULL ? out.data : "", out.len,
-            client->debug_payload);
+    if (client == NULL || client->debug == NULL) {
+        return 0;
     }
-    /* The copy held redacted text only; wipe it anyway, it is cheap. */
-    if (out.data != NULL) {
-        memset(out.data, 0, out.cap);
-    }
-    clerk__rtbuf_free(&out);
+    ok = clerk__debug_redact(
+        client, kind, &handle->debug_hold[kind], data, size, &out);
+    pass_on(client, kind, &out, ok);
     return 0;
 }

@@ -75,9 +75,16 @@ bool clerk__utf8_valid_str(const char *s);
 /* ------------------------------------------------------------------ */
 
 /* A pooled easy handle and what belongs to it. */
+/* Number of clerk_debug_kind_t values. */
+#define CLERK__DEBUG_KINDS 5
+
 typedef struct clerk__handle {
     CURL *curl;
     char errbuf[CURL_ERROR_SIZE];
+    const struct clerk_client *client; /* its client (debug hook) */
+    /* Per debug kind: the end of the last chunk, held back because it may
+     * be the start of the secret key (src/debug.c). */
+    clerk__rtbuf_t debug_hold[CLERK__DEBUG_KINDS];
 } clerk__handle_t;
 
 struct clerk_client {
@@ -136,19 +143,28 @@ void clerk__handle_release(
     clerk_client_t *client, clerk__handle_t *handle, bool broken);
 
 /* CURLOPT_DEBUGFUNCTION of handles whose client has a debug callback
- * (src/debug.c); `userptr` is the client.  Redacts, then passes on. */
+ * (src/debug.c); `userptr` is the clerk__handle_t.  Redacts, then passes
+ * on. */
 int clerk__debug_curl(
-    CURL *handle, curl_infotype type, char *data, size_t size, void *userptr);
+    CURL *curl, curl_infotype type, char *data, size_t size, void *userptr);
 
-/* The redaction itself: append `data` to `out` with the secret (and the
- * values of the auth headers, for CLERK_DEBUG_HEADER_OUT) replaced by
- * "[redacted]".  False when out of memory. */
+/* Pass on what the handle still holds back; after every attempt. */
+void clerk__debug_flush(clerk__handle_t *handle);
+
+/* The redaction of one chunk: append `data` to `out` with the secret (and
+ * the values of the auth headers) replaced by "[redacted]".  With `hold`,
+ * the chunk continues the bytes held there, and an end that may start the
+ * key is held back in it; clerk__debug_finish() ends such a stream.  False
+ * when out of memory (then nothing may be passed on). */
 bool clerk__debug_redact(
     const clerk_client_t *client,
     clerk_debug_kind_t kind,
+    clerk__rtbuf_t *hold,
     const char *data,
     size_t size,
     clerk__rtbuf_t *out);
+bool clerk__debug_finish(
+    const clerk_client_t *client, clerk__rtbuf_t *hold, clerk__rtbuf_t *out);
 
 /* ------------------------------------------------------------------ */
 /* Request (src/request.c)                                             */

@@ -462,6 +462,7 @@ void clerk__transfer(
         reply->attempts = attempt;
         t0 = clerk__now_ms();
         rc = curl_easy_perform(handle->curl);
+        clerk__debug_flush(handle);
         clerk__attempt_finish(handle, rc, reply);
         if (cut && reply->status == CLERK_E_TIMEOUT) {
             snprintf(

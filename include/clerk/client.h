@@ -125,11 +125,13 @@ typedef enum clerk_debug_kind {
  * The secret is never passed on: the value of the auth header,
  * `Authorization` and `Proxy-Authorization` is replaced by "[redacted]",
  * and so is every occurrence of the secret key anywhere else (a body or
- * header that echoes it), including a piece of 8 or more characters (or
- * half the key, if shorter) cut off at the start or end of a chunk.
- * Encrypted TLS records are not passed on.  Bodies may come in several
- * chunks, and a chunk is not NUL-terminated.  May be called from several
- * threads at once (one call at a time per request).
+ * header that echoes it), however curl cuts the bytes into chunks: the end
+ * of a chunk that may begin the key is held back and passed on with the
+ * next chunk of the same kind, or when the attempt ends (then as
+ * "[redacted]" if it is 8 characters of the key or more).  Encrypted TLS
+ * records are not passed on.  Bodies may come in several chunks, and a
+ * chunk is not NUL-terminated.  May be called from several threads at once
+ * (one call at a time per request).
  *
  * @param kind    What `data` is.
  * @param data    The bytes, valid during the call only.

@@ -211,14 +211,47 @@ static void test_debug_chunked_echo(void **state)
     log_free(&log);
 }
 
-/* The redaction on every possible cut of a text holding the key: two
- * chunks, cut at each position. */
+/* Stream `text` through the redaction in chunks ending at the given cuts
+ * (ascending), then end the stream; the output is returned (caller
+ * frees). */
+static char *stream(
+    const clerk_client_t *c,
+    clerk_debug_kind_t kind,
+    const char *text,
+    const size_t *cuts,
+    size_t ncuts)
+{
+    clerk__rtbuf_t hold = { 0 };
+    clerk__rtbuf_t out = { 0 };
+    size_t n = strlen(text);
+    size_t from = 0;
+    size_t i;
+
+    for (i = 0; i <= ncuts; i++) {
+        size_t to = i < ncuts ? cuts[i] : n;
+
+        assert_true(
+            clerk__debug_redact(c, kind, &hold, text + from, to - from, &out));
+        from = to;
+    }
+    assert_true(clerk__debug_finish(c, &hold, &out));
+    assert_null(hold.data);
+    return clerk__rtbuf_steal(&out);
+}
+
+/* However a text is cut into chunks, the streamed redaction gives exactly
+ * what redacting it whole gives: each key is seen whole. */
 static void test_redact_every_cut(void **state)
 {
     clerk_client_t *c = NULL;
-    const char *text = "a=" TEST_SECRET "&b=" TEST_SECRET "x";
-    size_t n = strlen(text);
-    size_t cut;
+    const char *texts[] = {
+        "a=" TEST_SECRET "&b=" TEST_SECRET "x",
+        TEST_SECRET TEST_SECRET,
+        "sk_sk_test_" TEST_SECRET "sk_test_s3c", /* near misses, a tail */
+        "x" TEST_SECRET,
+    };
+    size_t t;
+    size_t cuts[3];
     int kind;
 
     (void)state;
@@ -227,19 +260,60 @@ static void test_redact_every_cut(void **state)
             &c, &(clerk_client_options_t){ .base_url = "http://127.0.0.1:1",
                                            .secret_key = TEST_SECRET }),
         CLERK_OK);
-    for (kind = 0; kind < KINDS; kind++) {
-        for (cut = 0; cut <= n; cut++) {
-            clerk__rtbuf_t out = { 0 };
+    for (t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
+        size_t n = strlen(texts[t]);
+        char *whole;
 
-            assert_true(clerk__debug_redact(
-                c, (clerk_debug_kind_t)kind, text, cut, &out));
-            assert_true(clerk__debug_redact(
-                c, (clerk_debug_kind_t)kind, text + cut, n - cut, &out));
-            assert_non_null(out.data);
-            assert_no_piece(out.data, TEST_SECRET);
-            assert_true(contains(out.data, "&b="));
-            clerk__rtbuf_free(&out);
+        for (kind = 0; kind < KINDS; kind++) {
+            whole = stream(c, (clerk_debug_kind_t)kind, texts[t], NULL, 0);
+            if (t == 2) {
+                /* The near miss is data, not the key. */
+                assert_string_equal(whole, "sk_sk_test_[redacted][redacted]");
+            } else {
+                assert_no_piece(whole, TEST_SECRET);
+            }
+            for (cuts[0] = 0; cuts[0] <= n; cuts[0]++) {
+                for (cuts[1] = cuts[0]; cuts[1] <= n; cuts[1]++) {
+                    char *cut =
+                        stream(c, (clerk_debug_kind_t)kind, texts[t], cuts, 2);
+
+                    assert_string_equal(cut, whole);
+                    free(cut);
+                }
+            }
+            free(whole);
         }
+    }
+    /* A byte at a time. */
+    {
+        const char *text = texts[0];
+        size_t n = strlen(text);
+        size_t *each = calloc(n, sizeof(*each));
+        char *out;
+
+        assert_non_null(each);
+        for (t = 0; t < n; t++) {
+            each[t] = t;
+        }
+        out = stream(c, CLERK_DEBUG_DATA_IN, text, each, n);
+        assert_string_equal(out, "a=[redacted]&b=[redacted]x");
+        free(out);
+        free(each);
+    }
+    /* A stream that ends in the start of the key: 8 characters or more are
+     * a piece of it, fewer are not. */
+    {
+        char *out = stream(c, CLERK_DEBUG_DATA_IN, "v=sk_test_s3", NULL, 0);
+
+        assert_string_equal(out, "v=[redacted]");
+        free(out);
+        out = stream(c, CLERK_DEBUG_DATA_IN, "v=sk_test", NULL, 0);
+        assert_string_equal(out, "v=sk_test");
+        free(out);
+        cuts[0] = 5;
+        out = stream(c, CLERK_DEBUG_DATA_IN, "v=sk_test_s3", cuts, 1);
+        assert_string_equal(out, "v=[redacted]");
+        free(out);
     }
     clerk_client_free(c);
 }
