@@ -22,12 +22,12 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD_DIR:-$top/build}
 corpora=${CORPUS_DIR:-$build/fuzz-corpus}
 seconds=${1:-60}
-targets=${FUZZ_TARGETS:-"codec_direct retry_after headers errors url encoder"}
+targets=${FUZZ_TARGETS:-"codec_direct retry_after headers errors url encoder debug"}
 
 max_len() {
     case "$1" in
     retry_after) echo 128 ;;
-    url) echo 1024 ;;
+    url | debug) echo 1024 ;;
     headers) echo 2048 ;;
     *) echo 4096 ;;
     esac
