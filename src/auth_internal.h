@@ -16,6 +16,7 @@
 
 #include <cjson/cJSON.h>
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -98,7 +99,23 @@ clerk_jwt_keys_t *clerk__jwt_keys_ref(const clerk_jwt_keys_t *keys);
 
 typedef struct clerk__jwks_cache clerk__jwks_cache_t;
 
-/* Created with the client, freed with it. */
+/* Guarded by `lock`; the fields are src/auth_jwks.c's to use. */
+struct clerk__jwks_cache {
+    pthread_mutex_t lock;
+    pthread_cond_t done; /* a fetch finished */
+    clerk_jwt_keys_t *keys;
+    int64_t fetched_at_ms; /* when `keys` arrived */
+    bool attempted;
+    int64_t attempt_at_ms; /* when the last fetch started */
+    bool fetching;
+    unsigned long generation; /* fetches finished */
+    unsigned long epoch;      /* clerk_jwks_cache_clear() calls */
+    clerk_status_t last_status;
+    clerk_auth_error_t last_error;
+};
+
+/* Created with the client, freed with it (src/auth_cache.c: no
+ * dependency on the generated operations, so the runtime links alone). */
 clerk__jwks_cache_t *clerk__jwks_cache_new(void);
 void clerk__jwks_cache_free(clerk__jwks_cache_t *cache);
 

@@ -17,50 +17,6 @@
  * next one, so an outage does not turn every request into a fetch. */
 #define RETRY_AFTER_FAILURE_MS 1000
 
-struct clerk__jwks_cache {
-    pthread_mutex_t lock;
-    pthread_cond_t done; /* a fetch finished */
-    clerk_jwt_keys_t *keys;
-    int64_t fetched_at_ms; /* when `keys` arrived */
-    bool attempted;
-    int64_t attempt_at_ms; /* when the last fetch started */
-    bool fetching;
-    unsigned long generation; /* fetches finished */
-    unsigned long epoch;      /* clerk_jwks_cache_clear() calls */
-    clerk_status_t last_status;
-    clerk_auth_error_t last_error;
-};
-
-clerk__jwks_cache_t *clerk__jwks_cache_new(void)
-{
-    clerk__jwks_cache_t *cache = calloc(1, sizeof(*cache));
-
-    if (cache == NULL) {
-        return NULL;
-    }
-    if (pthread_mutex_init(&cache->lock, NULL) != 0) {
-        free(cache);
-        return NULL;
-    }
-    if (pthread_cond_init(&cache->done, NULL) != 0) {
-        pthread_mutex_destroy(&cache->lock);
-        free(cache);
-        return NULL;
-    }
-    return cache;
-}
-
-void clerk__jwks_cache_free(clerk__jwks_cache_t *cache)
-{
-    if (cache == NULL) {
-        return;
-    }
-    clerk_jwt_keys_free(cache->keys);
-    pthread_cond_destroy(&cache->done);
-    pthread_mutex_destroy(&cache->lock);
-    free(cache);
-}
-
 void clerk_jwks_cache_clear(clerk_client_t *client)
 {
     clerk__jwks_cache_t *cache;

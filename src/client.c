@@ -52,6 +52,7 @@
 #include <clerk/version.h>
 
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,7 @@
 #define DEFAULT_INITIAL_MS 500u
 #define DEFAULT_FACTOR     1.5
 #define DEFAULT_MAX_WAIT   60000u
+#define DEFAULT_DEADLINE   120000L
 
 /* The result of the one curl_global_init(); written once, inside the
  * once-routine. */
@@ -88,9 +90,17 @@ clerk_status_t clerk_global_init(void)
 /* Option checks                                                       */
 /* ------------------------------------------------------------------ */
 
-static bool has_crlf(const char *s)
+/* Write why an option was refused into the caller's buffer (may be NULL). */
+static void say(char *message, size_t size, const char *fmt, ...)
 {
-    return s != NULL && strpbrk(s, "\r\n") != NULL;
+    va_list ap;
+
+    if (message == NULL || size == 0) {
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(message, size, fmt, ap);
+    va_end(ap);
 }
 
 /* RFC 9110 token characters. */
@@ -149,9 +159,60 @@ static char *dup_str(const char *s, bool *oom)
     return copy;
 }
 
+/* Whether `authority` (up to `end`) names a host: [userinfo@]host[:port]
+ * with a non-empty host (a bracketed IPv6 literal or a name) and a port of
+ * digits only. */
+static bool has_host(const char *authority, const char *end)
+{
+    const char *host = authority;
+    const char *p;
+    const char *port = NULL;
+
+    for (p = authority; p < end; p++) {
+        if (*p == '@') {
+            host = p + 1;
+        }
+    }
+    if (host == end) {
+        return false;
+    }
+    if (*host == '[') {
+        p = memchr(host, ']', (size_t)(end - host));
+        if (p == NULL || p == host + 1) {
+            return false;
+        }
+        if (p + 1 < end) {
+            if (p[1] != ':') {
+                return false;
+            }
+            port = p + 2;
+        }
+    } else {
+        p = memchr(host, ':', (size_t)(end - host));
+        if (p == host) {
+            return false;
+        }
+        if (p != NULL) {
+            port = p + 1;
+        }
+    }
+    if (port != NULL) {
+        if (end - port > 5) {
+            return false;
+        }
+        for (p = port; p < end; p++) {
+            if (*p < '0' || *p > '9') {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 /* Copy the base URL without trailing slashes; "http(s)://host..." only,
  * no whitespace or control characters, no query or fragment. */
-static clerk_status_t set_base_url(clerk_client_t *client, const char *url)
+static clerk_status_t set_base_url(
+    clerk_client_t *client, const char *url, char *message, size_t size)
 {
     const char *authority;
     const char *end;
@@ -166,21 +227,33 @@ static clerk_status_t set_base_url(clerk_client_t *client, const char *url)
     } else if (starts_with_nocase(url, "http://")) {
         authority = url + 7;
     } else {
+        say(message, size,
+            "options.base_url must start with http:// or "
+            "https://");
         goto done;
     }
     n = strlen(url);
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)url[i];
 
-        if (c <= 0x20 || c == 0x7f || c == '?' || c == '#') {
+        if (c <= 0x20 || c >= 0x7f || c == '?' || c == '#') {
+            say(message, size,
+                "options.base_url contains a space, a control or non-ASCII "
+                "byte, '?' or '#' (at offset %zu)",
+                i);
             goto done;
         }
     }
     while (n > 0 && url[n - 1] == '/') {
         n--;
     }
-    if (url + n <= authority) {
-        goto done; /* no host */
+    end = url + n > authority ? strchr(authority, '/') : NULL;
+    if (end == NULL || end > url + n) {
+        end = url + n;
+    }
+    if (url + n <= authority || !has_host(authority, end)) {
+        say(message, size, "options.base_url has no host or a bad port");
+        goto done;
     }
     st = CLERK_E_NOMEM;
     client->base_url = malloc(n + 1);
@@ -191,10 +264,6 @@ static clerk_status_t set_base_url(clerk_client_t *client, const char *url)
     client->base_url[n] = '\0';
 
     /* The hooks see the URL without any user:password@ part. */
-    end = strchr(authority, '/');
-    if (end == NULL || end > url + n) {
-        end = url + n;
-    }
     at = NULL;
     for (i = 0; authority + i < end; i++) {
         if (authority[i] == '@') {
@@ -336,37 +405,98 @@ done:
     return st;
 }
 
-static clerk_status_t check_options(const clerk_client_options_t *o)
+/* Option strings that end up in request headers, or are handed to curl as
+ * file names and URLs: none may hold a control character (CR and LF would
+ * split a header; the others are refused by servers or mean a mistake). */
+static clerk_status_t check_strings(
+    const clerk_client_options_t *o, char *message, size_t size)
 {
+    const struct {
+        const char *name;
+        const char *value;
+    } strings[] = {
+        { "secret_key", o->secret_key },
+        { "auth_prefix", o->auth_prefix },
+        { "api_version", o->api_version },
+        { "user_agent_suffix", o->user_agent_suffix },
+        { "proxy", o->proxy },
+        { "tls.ca_file", o->tls.ca_file },
+        { "tls.ca_path", o->tls.ca_path },
+        { "tls.client_cert", o->tls.client_cert },
+        { "tls.client_key", o->tls.client_key },
+    };
+
     size_t i;
 
-    if (has_crlf(o->secret_key) || has_crlf(o->auth_prefix) ||
-        has_crlf(o->api_version) || has_crlf(o->user_agent_suffix) ||
-        has_crlf(o->proxy) || has_crlf(o->tls.ca_file) ||
-        has_crlf(o->tls.ca_path) || has_crlf(o->tls.client_cert) ||
-        has_crlf(o->tls.client_key)) {
-        return CLERK_E_INVALID_ARG;
-    }
-    if (o->auth_header != NULL && !is_token(o->auth_header)) {
-        return CLERK_E_INVALID_ARG;
-    }
-    if (o->header_count > 0 && o->headers == NULL) {
-        return CLERK_E_INVALID_ARG;
-    }
-    for (i = 0; i < o->header_count; i++) {
-        if (!is_token(o->headers[i].name) || o->headers[i].value == NULL ||
-            has_crlf(o->headers[i].value)) {
+    for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+        if (clerk__text_has_ctl(strings[i].value)) {
+            say(message, size, "options.%s contains a control character",
+                strings[i].name);
             return CLERK_E_INVALID_ARG;
         }
     }
-    if ((o->connect_timeout_ms < 0 &&
-         o->connect_timeout_ms != CLERK_TIMEOUT_NONE) ||
-        (o->timeout_ms < 0 && o->timeout_ms != CLERK_TIMEOUT_NONE)) {
+    if (o->auth_header != NULL && !is_token(o->auth_header)) {
+        say(message, size,
+            "options.auth_header is not a valid header name (RFC 9110 token)");
+        return CLERK_E_INVALID_ARG;
+    }
+    if (o->header_count > 0 && o->headers == NULL) {
+        say(message, size, "options.headers is NULL but header_count is %zu",
+            o->header_count);
+        return CLERK_E_INVALID_ARG;
+    }
+    for (i = 0; i < o->header_count; i++) {
+        if (!is_token(o->headers[i].name)) {
+            say(message, size,
+                "options.headers[%zu].name is not a valid header name "
+                "(RFC 9110 token)",
+                i);
+            return CLERK_E_INVALID_ARG;
+        }
+        if (o->headers[i].value == NULL ||
+            clerk__text_has_ctl(o->headers[i].value)) {
+            say(message, size,
+                "options.headers[%zu].value is NULL or contains a control "
+                "character",
+                i);
+            return CLERK_E_INVALID_ARG;
+        }
+    }
+    return CLERK_OK;
+}
+
+static clerk_status_t check_options(
+    const clerk_client_options_t *o, char *message, size_t size)
+{
+    clerk_status_t st = check_strings(o, message, size);
+
+    if (st != CLERK_OK) {
+        return st;
+    }
+    if (o->connect_timeout_ms < 0 &&
+        o->connect_timeout_ms != CLERK_TIMEOUT_NONE) {
+        say(message, size, "options.connect_timeout_ms is negative");
+        return CLERK_E_INVALID_ARG;
+    }
+    if (o->timeout_ms < 0 && o->timeout_ms != CLERK_TIMEOUT_NONE) {
+        say(message, size, "options.timeout_ms is negative");
+        return CLERK_E_INVALID_ARG;
+    }
+    if (o->deadline_ms < 0 && o->deadline_ms != CLERK_TIMEOUT_NONE) {
+        say(message, size, "options.deadline_ms is negative");
+        return CLERK_E_INVALID_ARG;
+    }
+    if (o->retry.max_attempts > CLERK_RETRY_MAX_ATTEMPTS) {
+        say(message, size,
+            "options.retry.max_attempts is above CLERK_RETRY_MAX_ATTEMPTS "
+            "(%u)",
+            CLERK_RETRY_MAX_ATTEMPTS);
         return CLERK_E_INVALID_ARG;
     }
     /* factor: 0 is the default; otherwise at least 1 and finite. */
     if (o->retry.factor != 0.0 &&
         !(o->retry.factor >= 1.0 && o->retry.factor <= 1e6)) {
+        say(message, size, "options.retry.factor is not 0 or within [1, 1e6]");
         return CLERK_E_INVALID_ARG;
     }
     return CLERK_OK;
@@ -444,6 +574,15 @@ static clerk_status_t make_share(clerk_client_t *client)
 clerk_status_t clerk_client_new(
     clerk_client_t **out, const clerk_client_options_t *options)
 {
+    return clerk_client_new_detailed(out, options, NULL, 0);
+}
+
+clerk_status_t clerk_client_new_detailed(
+    clerk_client_t **out,
+    const clerk_client_options_t *options,
+    char *message,
+    size_t message_size)
+{
     static const clerk_client_options_t defaults = { 0 };
     const clerk_client_options_t *o = options != NULL ? options : &defaults;
     clerk_client_t *client = NULL;
@@ -451,11 +590,15 @@ clerk_status_t clerk_client_new(
     bool oom = false;
     clerk_status_t st;
 
+    if (message != NULL && message_size > 0) {
+        message[0] = '\0';
+    }
     if (out == NULL) {
+        say(message, message_size, "out is NULL");
         return CLERK_E_INVALID_ARG;
     }
     *out = NULL;
-    st = check_options(o);
+    st = check_options(o, message, message_size);
     if (st != CLERK_OK) {
         goto done;
     }
@@ -469,12 +612,15 @@ clerk_status_t clerk_client_new(
         goto done;
     }
     st = set_base_url(
-        client, o->base_url != NULL ? o->base_url : DEFAULT_BASE_URL);
+        client, o->base_url != NULL ? o->base_url : DEFAULT_BASE_URL, message,
+        message_size);
     if (st != CLERK_OK) {
         goto done;
     }
     secret = o->secret_key != NULL ? o->secret_key : getenv("CLERK_SECRET_KEY");
-    if (has_crlf(secret)) {
+    if (clerk__text_has_ctl(secret)) {
+        say(message, message_size,
+            "$CLERK_SECRET_KEY contains a control character");
         st = CLERK_E_INVALID_ARG;
         goto done;
     }
@@ -502,6 +648,10 @@ clerk_status_t clerk_client_new(
     client->timeout_ms = o->timeout_ms == 0 ? DEFAULT_TIMEOUT_MS
                          : o->timeout_ms == CLERK_TIMEOUT_NONE ? 0
                                                                : o->timeout_ms;
+    client->deadline_ms = o->deadline_ms == 0 ? DEFAULT_DEADLINE
+                          : o->deadline_ms == CLERK_TIMEOUT_NONE
+                              ? 0
+                              : o->deadline_ms;
     client->ca_file = dup_str(o->tls.ca_file, &oom);
     client->ca_path = dup_str(o->tls.ca_path, &oom);
     client->client_cert = dup_str(o->tls.client_cert, &oom);
@@ -523,6 +673,10 @@ clerk_status_t clerk_client_new(
     client->hooks = o->hooks;
     client->curl_setup = o->curl_setup;
     client->curl_setup_payload = o->curl_setup_payload;
+    client->debug = o->debug;
+    client->debug_payload = o->debug_payload;
+    client->auth_header = dup_str(
+        o->auth_header != NULL ? o->auth_header : "Authorization", &oom);
     st = CLERK_E_NOMEM;
     if (oom) {
         goto done;
@@ -545,6 +699,10 @@ clerk_status_t clerk_client_new(
     client = NULL;
     st = CLERK_OK;
 done:
+    if (st != CLERK_OK && message != NULL && message_size > 0 &&
+        message[0] == '\0') {
+        say(message, message_size, "%s", clerk_status_str(st));
+    }
     clerk_client_free(client);
     return st;
 }
@@ -652,8 +810,19 @@ static bool handle_disown(clerk__handle_t *h)
 
 static void handle_free(clerk__handle_t *handle)
 {
+    size_t i;
+
     if (handle == NULL) {
         return;
+    }
+    for (i = 0; i < CLERK__DEBUG_KINDS; i++) {
+        clerk__rtbuf_t *hold = &handle->debug_hold[i];
+
+        /* Held bytes may be the start of the key. */
+        if (hold->data != NULL) {
+            memset(hold->data, 0, hold->cap);
+        }
+        clerk__rtbuf_free(hold);
     }
     if (handle->pid != getpid() && !handle_disown(handle)) {
         return; /* abandoned on purpose: see fork() at the top */
@@ -748,6 +917,7 @@ void clerk_client_free(clerk_client_t *client)
     free(client->client_cert);
     free(client->client_key);
     free(client->proxy);
+    free(client->auth_header);
     free(client);
 }
 
@@ -763,6 +933,7 @@ static clerk_status_t handle_setup(
     CURL *c = h->curl;
     clerk_status_t st = CLERK_E_NOMEM;
 
+    h->client = client;
     CLERK__SETOPT(c, CURLOPT_ERRORBUFFER, h->errbuf);
     CLERK__SETOPT(c, CURLOPT_NOSIGNAL, 1L);
     CLERK__SETOPT(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
@@ -804,6 +975,12 @@ static clerk_status_t handle_setup(
     }
     if (client->proxy != NULL) {
         CLERK__SETOPT(c, CURLOPT_PROXY, client->proxy);
+    }
+    if (client->debug != NULL) {
+        /* Verbose output goes to the redacting callback, never stderr. */
+        CLERK__SETOPT(c, CURLOPT_DEBUGFUNCTION, clerk__debug_curl);
+        CLERK__SETOPT(c, CURLOPT_DEBUGDATA, h);
+        CLERK__SETOPT(c, CURLOPT_VERBOSE, 1L);
     }
     if (client->curl_setup != NULL &&
         client->curl_setup(c, client->curl_setup_payload) != 0) {

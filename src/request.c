@@ -232,6 +232,15 @@ static clerk_status_t build_path(
                 message, message_size, "path", open + 1,
                 (int)(close - open - 1));
         }
+        if (!clerk__utf8_valid_str(arg)) {
+            if (message != NULL && message_size > 0) {
+                snprintf(
+                    message, message_size,
+                    "path parameter %.*s is not valid UTF-8",
+                    (int)(close - open - 1), open + 1);
+            }
+            return CLERK_E_INVALID_ARG;
+        }
         clerk__rtbuf_append_escaped(tail, arg, true);
         if (!url_fits(tail, base_len)) {
             return url_too_long(
@@ -298,6 +307,9 @@ static clerk_status_t build_query(
                     if (text == NULL) {
                         continue;
                     }
+                    if (!clerk__utf8_valid_str(text)) {
+                        goto not_utf8;
+                    }
                     if (sent > 0 && (p->flags & CLERK__F_CSV) != 0) {
                         clerk__rtbuf_append(tail, ",", 1);
                         clerk__rtbuf_append_escaped(tail, text, false);
@@ -312,6 +324,9 @@ static clerk_status_t build_query(
                     goto bad;
                 }
                 if (text != NULL) {
+                    if (!clerk__utf8_valid_str(text)) {
+                        goto not_utf8;
+                    }
                     append_pair(tail, &first, p->name, text);
                     sent++;
                 }
@@ -333,6 +348,11 @@ bad:
             message, message_size, "query parameter %s has an invalid value",
             p->name);
         return CLERK_E_INVALID_ARG;
+not_utf8:
+        set_msg(
+            message, message_size, "query parameter %s is not valid UTF-8",
+            p->name);
+        return CLERK_E_INVALID_ARG;
     }
     return tail->oom ? CLERK_E_NOMEM : CLERK_OK;
 }
@@ -340,6 +360,88 @@ bad:
 /* ------------------------------------------------------------------ */
 /* Bodies                                                              */
 /* ------------------------------------------------------------------ */
+
+/* Append an object key to a path for a message: bytes other than printable
+ * ASCII become '?', so the message stays valid UTF-8 without controls. */
+static void append_key(clerk__rtbuf_t *path, const char *key)
+{
+    const unsigned char *k = (const unsigned char *)(key != NULL ? key : "");
+    char c;
+
+    clerk__rtbuf_append(path, ".", 1);
+    for (; *k != '\0'; k++) {
+        c = *k > 0x20 && *k < 0x7f ? (char)*k : '?';
+        clerk__rtbuf_append(path, &c, 1);
+    }
+}
+
+/* Find the first string value or key in `node` that is not valid UTF-8 and
+ * leave its path ("$.a[2].b") in `path`.  cJSON printed this tree just
+ * before, so the recursion goes no deeper than its printer did; the depth
+ * bound only keeps that true whatever the printer does. */
+static bool find_bad_utf8(
+    const cJSON *node, clerk__rtbuf_t *path, unsigned depth, const char **what)
+{
+    const cJSON *child;
+    size_t index = 0;
+    size_t mark;
+    char step[32];
+
+    if (cJSON_IsString(node) && !clerk__utf8_valid_str(node->valuestring)) {
+        *what = "string";
+        return true;
+    }
+    if (depth >= 1000 || (!cJSON_IsArray(node) && !cJSON_IsObject(node))) {
+        return false;
+    }
+    for (child = node->child; child != NULL; child = child->next, index++) {
+        mark = path->len;
+        if (cJSON_IsObject(node)) {
+            append_key(path, child->string);
+            if (!clerk__utf8_valid_str(child->string)) {
+                *what = "key";
+                return true;
+            }
+        } else {
+            snprintf(step, sizeof(step), "[%zu]", index);
+            clerk__rtbuf_append_str(path, step);
+        }
+        if (find_bad_utf8(child, path, depth + 1, what)) {
+            return true;
+        }
+        path->len = mark;
+        if (path->data != NULL) {
+            path->data[mark] = '\0';
+        }
+    }
+    return false;
+}
+
+/* Refuse a printed body that is not valid UTF-8 (cJSON copies the bytes of
+ * strings and keys as they are), naming where the bad text is. */
+static clerk_status_t check_body_utf8(
+    const cJSON *doc,
+    const char *text,
+    const char *prefix,
+    char *message,
+    size_t message_size)
+{
+    clerk__rtbuf_t path = { 0 };
+    const char *what = "text";
+
+    if (clerk__utf8_valid_str(text)) {
+        return CLERK_OK;
+    }
+    clerk__rtbuf_append(&path, "$", 1);
+    (void)find_bad_utf8(doc, &path, 0, &what);
+    if (message != NULL && message_size > 0) {
+        snprintf(
+            message, message_size, "%s%s is not valid UTF-8 at %s", prefix,
+            what, path.oom || path.data == NULL ? "$" : path.data);
+    }
+    clerk__rtbuf_free(&path);
+    return CLERK_E_INVALID_ARG;
+}
 
 static clerk_status_t json_text(
     const clerk__type_t *type,
@@ -372,6 +474,14 @@ static clerk_status_t json_text(
         set_msg(
             message, message_size, "request body: %s",
             "a free-form value cannot be printed as JSON");
+    }
+    if (st != CLERK_OK) {
+        goto done;
+    }
+    st = check_body_utf8(doc, *out, "request body: ", message, message_size);
+    if (st != CLERK_OK) {
+        cJSON_free(*out);
+        *out = NULL;
     }
 done:
     cJSON_Delete(doc);
@@ -428,20 +538,59 @@ static clerk_status_t file_part(
     clerk__request_t *req,
     size_t *cap,
     const char *name,
-    const clerk_file_t *file)
+    const clerk_file_t *file,
+    char *message,
+    size_t message_size)
 {
     clerk__part_t part;
 
-    if ((file->data == NULL && file->path == NULL && file->size > 0) ||
-        (file->filename != NULL && strpbrk(file->filename, "\r\n") != NULL) ||
-        (file->content_type != NULL &&
-         strpbrk(file->content_type, "\r\n") != NULL)) {
+    if (file->data == NULL && file->path == NULL && file->size > 0) {
+        set_msg(
+            message, message_size,
+            "multipart field %s: file has a size but no data or path", name);
+        return CLERK_E_INVALID_ARG;
+    }
+    /* Both go into the part's own header lines. */
+    if (clerk__text_has_ctl(file->filename) ||
+        !clerk__utf8_valid_str(file->filename)) {
+        set_msg(
+            message, message_size,
+            "multipart field %s: filename has a control character or is not "
+            "valid UTF-8",
+            name);
+        return CLERK_E_INVALID_ARG;
+    }
+    if (clerk__text_has_ctl(file->content_type) ||
+        !clerk__utf8_valid_str(file->content_type)) {
+        set_msg(
+            message, message_size,
+            "multipart field %s: content_type has a control character or is "
+            "not valid UTF-8",
+            name);
         return CLERK_E_INVALID_ARG;
     }
     memset(&part, 0, sizeof(part));
     part.name = name;
     part.file = file;
     return add_part(req, cap, &part);
+}
+
+/* A text part from a caller's string: well-formed UTF-8 only. */
+static clerk_status_t checked_text_part(
+    clerk__request_t *req,
+    size_t *cap,
+    const char *name,
+    const char *text,
+    char *message,
+    size_t message_size)
+{
+    if (!clerk__utf8_valid_str(text)) {
+        set_msg(
+            message, message_size, "multipart field %s is not valid UTF-8",
+            name);
+        return CLERK_E_INVALID_ARG;
+    }
+    return text_part(req, cap, name, text, NULL);
 }
 
 /* One field of a multipart body; *sent counts the parts it produced. */
@@ -466,7 +615,7 @@ static clerk_status_t multipart_field(
 
         memcpy(&file, ptr, sizeof(file));
         if (file != NULL) {
-            st = file_part(req, cap, f->name, file);
+            st = file_part(req, cap, f->name, file, message, message_size);
             *sent += st == CLERK_OK;
         }
     } else if (is_array(t)) {
@@ -484,14 +633,16 @@ static clerk_status_t multipart_field(
 
                 memcpy(&file, item, sizeof(file));
                 if (file != NULL) {
-                    st = file_part(req, cap, f->name, file);
+                    st = file_part(
+                        req, cap, f->name, file, message, message_size);
                     *sent += st == CLERK_OK;
                 }
                 continue;
             }
             st = scalar_text(t->elem, item, tmp, sizeof(tmp), &text);
             if (st == CLERK_OK && text != NULL) {
-                st = text_part(req, cap, f->name, text, NULL);
+                st = checked_text_part(
+                    req, cap, f->name, text, message, message_size);
                 *sent += st == CLERK_OK;
             }
         }
@@ -514,7 +665,8 @@ static clerk_status_t multipart_field(
     } else {
         st = scalar_text(t, ptr, tmp, sizeof(tmp), &text);
         if (st == CLERK_OK && text != NULL) {
-            st = text_part(req, cap, f->name, text, NULL);
+            st = checked_text_part(
+                req, cap, f->name, text, message, message_size);
             *sent += st == CLERK_OK;
         }
     }

@@ -10,8 +10,10 @@
  *
  * The wait before attempt n + 1 is uniform in [0, min(cap, initial *
  * factor^(n-1))] ("full jitter"), or the server's Retry-After (seconds or
- * HTTP-date) when it sent one, never more than the cap.  The random numbers
- * come from a per-call xorshift64* state, so threads share nothing.
+ * HTTP-date) when it sent one, never more than the cap; and never less than
+ * CLERK_RETRY_MIN_WAIT_MS, so neither a server answering "Retry-After: 0"
+ * nor a tiny policy turns retries into a burst.  The random numbers come
+ * from a per-call xorshift64* state, so threads share nothing.
  */
 #include "runtime_internal.h"
 
@@ -133,21 +135,24 @@ unsigned clerk__retry_wait_ms(
 {
     uint64_t after;
     double step = (double)initial_ms;
+    unsigned wait;
     unsigned i;
 
     if (retry_after != NULL &&
         clerk__retry_after_ms(retry_after, (int64_t)time(NULL), &after)) {
-        return after > max_wait_ms ? max_wait_ms : (unsigned)after;
+        wait = after > max_wait_ms ? max_wait_ms : (unsigned)after;
+    } else {
+        for (i = 1; i < attempt && step < (double)max_wait_ms; i++) {
+            step *= factor;
+        }
+        if (!(step < (double)max_wait_ms)) {
+            step = (double)max_wait_ms;
+        }
+        /* Full jitter: uniform over [0, step]. */
+        wait =
+            (unsigned)((double)(clerk__rng_next(rng) >> 11) * (1.0 / 9007199254740992.0) * (step + 1.0));
     }
-    for (i = 1; i < attempt && step < (double)max_wait_ms; i++) {
-        step *= factor;
-    }
-    if (!(step < (double)max_wait_ms)) {
-        step = (double)max_wait_ms;
-    }
-    /* Full jitter: uniform over [0, step]. */
-    return (
-        unsigned)((double)(clerk__rng_next(rng) >> 11) * (1.0 / 9007199254740992.0) * (step + 1.0));
+    return wait < CLERK_RETRY_MIN_WAIT_MS ? CLERK_RETRY_MIN_WAIT_MS : wait;
 }
 
 void clerk__sleep_ms(unsigned ms)

@@ -55,6 +55,13 @@ void clerk__rtbuf_free(clerk__rtbuf_t *buf);
 /* ASCII case-insensitive equality (header names); locale-independent. */
 bool clerk__str_eq_nocase(const char *a, const char *b);
 
+/* Text checks (src/text.c).  A header value may hold any byte but the
+ * control characters (0x00-0x1F except HTAB, and 0x7F); request strings
+ * must be well-formed UTF-8 (RFC 3629).  NULL passes both. */
+bool clerk__text_has_ctl(const char *s);
+bool clerk__utf8_valid(const char *s, size_t len);
+bool clerk__utf8_valid_str(const char *s);
+
 /* curl_easy_setopt or `goto done` (the caller's status stays the error it
  * was initialised to). */
 #define CLERK__SETOPT(h, opt, val)                                             \
@@ -110,6 +117,9 @@ typedef struct clerk__socket {
     ino_t ino;
 } clerk__socket_t;
 
+/* Number of clerk_debug_kind_t values. */
+#define CLERK__DEBUG_KINDS 5
+
 /* A pooled easy handle and what belongs to it. */
 typedef struct clerk__handle {
     CURL *curl;
@@ -118,6 +128,10 @@ typedef struct clerk__handle {
     clerk__socket_t sockets[CLERK__HANDLE_SOCKETS];
     size_t socket_count;
     bool untracked; /* a socket was not (or could not be) tracked */
+    const struct clerk_client *client; /* its client (debug hook) */
+    /* Per debug kind: the end of the last chunk, held back because it may
+     * be the start of the secret key (src/debug.c). */
+    clerk__rtbuf_t debug_hold[CLERK__DEBUG_KINDS];
 } clerk__handle_t;
 
 struct clerk_client {
@@ -135,6 +149,7 @@ struct clerk_client {
 
     long connect_timeout_ms; /* 0: none */
     long timeout_ms;         /* 0: none */
+    long deadline_ms;        /* whole call with retries; 0: none */
     char *ca_file;
     char *ca_path;
     char *client_cert;
@@ -152,6 +167,9 @@ struct clerk_client {
     clerk_hooks_t hooks;
     clerk_curl_setup_fn curl_setup;
     void *curl_setup_payload;
+    clerk_debug_fn debug;
+    void *debug_payload;
+    char *auth_header; /* the auth header's name, for the debug redaction */
 
     /* DNS cache and TLS sessions shared by every handle of the client. */
     CURLSH *share;
@@ -181,6 +199,30 @@ clerk_status_t clerk__handle_acquire(
 /* Give a handle back to the pool (or free it when `broken`). */
 void clerk__handle_release(
     clerk_client_t *client, clerk__handle_t *handle, bool broken);
+
+/* CURLOPT_DEBUGFUNCTION of handles whose client has a debug callback
+ * (src/debug.c); `userptr` is the clerk__handle_t.  Redacts, then passes
+ * on. */
+int clerk__debug_curl(
+    CURL *curl, curl_infotype type, char *data, size_t size, void *userptr);
+
+/* Pass on what the handle still holds back; after every attempt. */
+void clerk__debug_flush(clerk__handle_t *handle);
+
+/* The redaction of one chunk: append `data` to `out` with the secret (and
+ * the values of the auth headers) replaced by "[redacted]".  With `hold`,
+ * the chunk continues the bytes held there, and an end that may start the
+ * key is held back in it; clerk__debug_finish() ends such a stream.  False
+ * when out of memory (then nothing may be passed on). */
+bool clerk__debug_redact(
+    const clerk_client_t *client,
+    clerk_debug_kind_t kind,
+    clerk__rtbuf_t *hold,
+    const char *data,
+    size_t size,
+    clerk__rtbuf_t *out);
+bool clerk__debug_finish(
+    const clerk_client_t *client, clerk__rtbuf_t *hold, clerk__rtbuf_t *out);
 
 /* ------------------------------------------------------------------ */
 /* Request (src/request.c)                                             */
@@ -275,6 +317,10 @@ void clerk__attempt_finish(
     clerk__handle_t *handle, CURLcode rc, clerk__reply_t *reply);
 
 void clerk__reply_free(clerk__reply_t *reply);
+/* Feed one header line (status line, "Name: value\r\n" or the blank line)
+ * to a reply the way curl's header callback does; returns `len`, or 0 when
+ * out of memory.  The parser's entry point for tests/fuzz. */
+size_t clerk__reply_header(clerk__reply_t *reply, char *line, size_t len);
 const char *clerk__headers_get(const clerk__headers_t *h, const char *name);
 
 /* ------------------------------------------------------------------ */
@@ -289,7 +335,8 @@ uint64_t clerk__rng_seed(const void *salt);
 uint64_t clerk__rng_next(uint64_t *state);
 
 /* Wait before attempt `attempt + 1` (attempt >= 1): full jitter over the
- * exponential step, or Retry-After when given, both capped. */
+ * exponential step, or Retry-After when given, both capped at max_wait_ms,
+ * then raised to at least CLERK_RETRY_MIN_WAIT_MS. */
 unsigned clerk__retry_wait_ms(
     unsigned attempt,
     unsigned initial_ms,

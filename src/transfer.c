@@ -104,6 +104,11 @@ static size_t on_header(char *buffer, size_t size, size_t nitems, void *ud)
     if (colon == NULL || colon == buffer || is_blank(buffer[0])) {
         return n; /* blank line, or an obsolete folded continuation */
     }
+    /* Records are NUL-separated: a NUL inside the line would make its name
+     * or value read as something else.  Such a line is malformed; skip it. */
+    if (memchr(buffer, '\0', end) != NULL) {
+        return n;
+    }
     name_end = (size_t)(colon - buffer);
     while (name_end > 0 && is_blank(buffer[name_end - 1])) {
         name_end--;
@@ -161,6 +166,11 @@ void clerk__reply_free(clerk__reply_t *reply)
     reply->headers.offsets = NULL;
     reply->headers.count = 0;
     reply->headers.cap = 0;
+}
+
+size_t clerk__reply_header(clerk__reply_t *reply, char *line, size_t len)
+{
+    return on_header(line, 1, len, reply);
 }
 
 /* ------------------------------------------------------------------ */
@@ -430,6 +440,32 @@ static clerk_status_t hook_status(const clerk__reply_t *reply)
     return reply->status;
 }
 
+/* This attempt's timeout: the client's, cut to what is left of the call's
+ * deadline (`deadline` 0: none).  At least 1 ms, since curl reads 0 as no
+ * limit.  *cut says the deadline, not the client's timeout, set it. */
+static bool set_attempt_timeout(
+    const clerk_client_t *client,
+    clerk__handle_t *handle,
+    double deadline,
+    bool *cut)
+{
+    long ms = client->timeout_ms;
+    double left;
+
+    *cut = false;
+    if (deadline > 0) {
+        left = deadline - clerk__now_ms();
+        if (left < 1.0) {
+            left = 1.0;
+        }
+        if (ms == 0 || left < (double)ms) {
+            ms = (long)left;
+            *cut = true;
+        }
+    }
+    return curl_easy_setopt(handle->curl, CURLOPT_TIMEOUT_MS, ms) == CURLE_OK;
+}
+
 void clerk__transfer(
     clerk_client_t *client, const clerk__request_t *req, clerk__reply_t *reply)
 {
@@ -437,7 +473,10 @@ void clerk__transfer(
     curl_mime *mime = NULL;
     clerk_hook_info_t info;
     double start = clerk__now_ms();
+    double deadline =
+        client->deadline_ms > 0 ? start + (double)client->deadline_ms : 0.0;
     double t0;
+    bool cut = false;
     uint64_t rng;
     unsigned attempt;
     unsigned wait;
@@ -483,10 +522,24 @@ void clerk__transfer(
                 "cancelled by the request hook");
             break;
         }
+        if (!set_attempt_timeout(client, handle, deadline, &cut)) {
+            reply->status = CLERK_E_NOMEM;
+            snprintf(
+                reply->message, sizeof(reply->message),
+                "could not set up the request");
+            break;
+        }
         reply->attempts = attempt;
         t0 = clerk__now_ms();
         rc = curl_easy_perform(handle->curl);
+        clerk__debug_flush(handle);
         clerk__attempt_finish(handle, rc, reply);
+        if (cut && reply->status == CLERK_E_TIMEOUT) {
+            snprintf(
+                reply->message, sizeof(reply->message),
+                "%s: the call's deadline of %ld ms passed",
+                clerk_status_str(CLERK_E_TIMEOUT), client->deadline_ms);
+        }
         if (client->hooks.on_response != NULL) {
             info.http_status = reply->http_status;
             info.status = hook_status(reply);
@@ -502,6 +555,11 @@ void clerk__transfer(
         wait = clerk__retry_wait_ms(
             attempt, client->initial_ms, client->factor, client->max_wait_ms,
             clerk__headers_get(&reply->headers, "Retry-After"), &rng);
+        /* No retry that could not start before the deadline: the call ends
+         * now with this attempt's result instead of sleeping in vain. */
+        if (deadline > 0 && clerk__now_ms() + (double)wait >= deadline) {
+            break;
+        }
         clerk__sleep_ms(wait);
     }
 done:

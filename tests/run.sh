@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds libclerk with its tests and runs the whole suite with ctest.
 #   BUILD_DIR           build folder (default: build)
-#   CLERK_SANITIZE=ON   build with ASan + UBSan (default folder: build-asan)
+#   CLERK_SANITIZE=ON   build with ASan + UBSan (default folder: build-asan);
+#                       ThreadSanitizer has its own script, tests/run_tsan.sh
 #   CLERK_OPENAPI_SPEC  the spec (default: ../shared/openapi/clerk-bapi-2026-05-12.yml)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -54,8 +54,14 @@ typedef struct clerk_client clerk_client_t;
 /** A request header added to every call. */
 typedef struct clerk_header_option {
     const char *name;
-    const char *value; /**< Must not contain CR or LF. */
+    const char *value; /**< No control characters but tab. */
 } clerk_header_option_t;
+
+/** The largest retry.max_attempts; clerk_client_new() refuses more. */
+#define CLERK_RETRY_MAX_ATTEMPTS 10u
+
+/** The shortest wait between two attempts of a call, in milliseconds. */
+#define CLERK_RETRY_MIN_WAIT_MS 100u
 
 /**
  * Retry policy.  All-zero means the default: up to 3 attempts, first wait
@@ -63,6 +69,13 @@ typedef struct clerk_header_option {
  * 502, 503, 504 and connection failures.  POST and PATCH are retried only on
  * 429 or when the connection failed before the request was sent.
  * A Retry-After header (seconds or HTTP-date) is honoured up to max_wait_ms.
+ *
+ * Bounds: every wait is at least CLERK_RETRY_MIN_WAIT_MS, even when
+ * Retry-After says 0 or max_wait_ms is smaller; max_attempts above
+ * CLERK_RETRY_MAX_ATTEMPTS is refused (CLERK_E_INVALID_ARG), not clamped;
+ * and the whole call, retries and waits included, ends at the client's
+ * deadline_ms: no retry starts when its wait would pass the deadline, and
+ * each attempt's timeout is cut to the time left.
  */
 typedef struct clerk_retry_policy {
     unsigned max_attempts;   /**< 0: default (3); 1: no retries. */
@@ -108,12 +121,50 @@ typedef struct clerk_hooks {
  * the top of this file); replacing them makes handles a child inherits be
  * leaked rather than cleaned up.
  *
+ * Warning: the handle sends the secret key in a request header.  Turning
+ * on CURLOPT_VERBOSE here makes curl print every request header to stderr,
+ * `Authorization: Bearer sk_...` included, and a CURLOPT_DEBUGFUNCTION set
+ * here sees it too (and replaces the library's debug hook).  To see what is
+ * sent, use the `debug` option instead: it redacts the key.
+ *
  * @param curl    A `CURL *`, passed as void * so this header needs no curl.
  * @param payload The payload given in the options.
  * @return 0 on success; non-zero makes the call fail with
  *         CLERK_E_INVALID_ARG.
  */
 typedef int (*clerk_curl_setup_fn)(void *curl, void *payload);
+
+/** What a debug callback is given. */
+typedef enum clerk_debug_kind {
+    CLERK_DEBUG_TEXT = 0,       /**< curl's own notes (connecting, TLS). */
+    CLERK_DEBUG_HEADER_OUT = 1, /**< Request line and headers, as sent. */
+    CLERK_DEBUG_DATA_OUT = 2,   /**< Request body bytes, as sent. */
+    CLERK_DEBUG_HEADER_IN = 3,  /**< Status line and response headers. */
+    CLERK_DEBUG_DATA_IN = 4     /**< Response body bytes, as received. */
+} clerk_debug_kind_t;
+
+/**
+ * Receives what goes over the wire, for debugging (curl's
+ * CURLOPT_DEBUGFUNCTION, with the secret redacted).
+ *
+ * The secret is never passed on: the value of the auth header,
+ * `Authorization` and `Proxy-Authorization` is replaced by "[redacted]",
+ * and so is every occurrence of the secret key anywhere else (a body or
+ * header that echoes it), however curl cuts the bytes into chunks: the end
+ * of a chunk that may begin the key is held back and passed on with the
+ * next chunk of the same kind, or when the attempt ends (then as
+ * "[redacted]" if it is 8 characters of the key or more).  Encrypted TLS
+ * records are not passed on.  Bodies may come in several chunks, and a
+ * chunk is not NUL-terminated.  May be called from several threads at once
+ * (one call at a time per request).
+ *
+ * @param kind    What `data` is.
+ * @param data    The bytes, valid during the call only.
+ * @param size    Number of bytes.
+ * @param payload The options' debug_payload.
+ */
+typedef void (*clerk_debug_fn)(
+    clerk_debug_kind_t kind, const char *data, size_t size, void *payload);
 
 /** TLS options.  Zero means: verify peer and host with the system CAs. */
 typedef struct clerk_tls_options {
@@ -159,7 +210,8 @@ typedef struct clerk_client_options {
                                          header is not sent. */
     const char *user_agent_suffix;  /**< Appended to "libclerk/<version>". */
     long connect_timeout_ms;        /**< 0: 10000; CLERK_TIMEOUT_NONE. */
-    long timeout_ms;                /**< Whole call per attempt; 0: 60000. */
+    long timeout_ms;                /**< Each attempt; 0: 60000;
+                                         CLERK_TIMEOUT_NONE. */
     clerk_tls_options_t tls;
     const char *proxy;              /**< curl proxy URL; NULL: curl's
                                          default (environment). */
@@ -172,19 +224,71 @@ typedef struct clerk_client_options {
     clerk_hooks_t hooks;
     clerk_curl_setup_fn curl_setup;
     void *curl_setup_payload;
+    long deadline_ms;               /**< Whole call, all attempts and the
+                                         waits between them; 0: 120000;
+                                         CLERK_TIMEOUT_NONE: none.  Past it
+                                         the call ends with the last
+                                         attempt's result, or
+                                         CLERK_E_TIMEOUT if one was cut. */
+    clerk_debug_fn debug;           /**< NULL: off.  Sees each request
+                                         and response on the wire, with
+                                         the secret redacted. */
+    void *debug_payload;            /**< Passed to `debug`. */
 } clerk_client_options_t;
 
 /**
  * Create a client.
  *
+ * The options are checked before anything else happens; a client is made
+ * only from options that are entirely valid.  Refused with
+ * CLERK_E_INVALID_ARG:
+ * - a base_url that does not start with http:// or https://, has no host
+ *   (`http:///x`), a port that is not a number, or contains a space, a
+ *   control or non-ASCII byte, '?' or '#';
+ * - any option string (secret key, from the options or $CLERK_SECRET_KEY,
+ *   auth prefix, API version, User-Agent suffix, extra header values,
+ *   proxy, TLS file names) containing a control character: a byte 0x00-0x1F
+ *   other than tab, or 0x7F;
+ * - an auth_header or extra header name that is not an RFC 9110 token;
+ * - negative timeouts or deadline other than CLERK_TIMEOUT_NONE, a retry
+ *   factor outside [1, 1e6], retry.max_attempts above
+ *   CLERK_RETRY_MAX_ATTEMPTS.
+ *
+ * clerk_client_new_detailed() says which option was refused.
+ *
  * @param[out] out     Receives the client; NULL on failure.
  * @param options      Options, or NULL for all defaults.
- * @return CLERK_OK, CLERK_E_INVALID_ARG (NULL out, a header with CR/LF, a
- *         bad URL scheme), or CLERK_E_NOMEM.
+ * @return CLERK_OK, CLERK_E_INVALID_ARG (NULL out, or an option refused as
+ *         listed above), CLERK_E_NOMEM, or CLERK_E_TRANSPORT when curl's
+ *         global initialisation failed.
  */
 CLERK_EXTERN clerk_status_t clerk_client_new(
     clerk_client_t **out,
     const clerk_client_options_t *options);
+
+/** A message buffer of this size always holds a whole message. */
+#define CLERK_MESSAGE_SIZE 256
+
+/**
+ * Create a client, saying why when it cannot be made.
+ *
+ * The same as clerk_client_new(), plus an English message naming the
+ * option that was refused, e.g. "options.headers[1].value is NULL or
+ * contains a control character".  The message never contains the value
+ * of the option (which may be the secret key).
+ *
+ * @param[out] out          Receives the client; NULL on failure.
+ * @param options           Options, or NULL for all defaults.
+ * @param[out] message      Buffer for the message, or NULL; "" on success.
+ *                          Truncated to fit; CLERK_MESSAGE_SIZE always fits.
+ * @param message_size      Size of `message` in bytes.
+ * @return The same codes as clerk_client_new().
+ */
+CLERK_EXTERN clerk_status_t clerk_client_new_detailed(
+    clerk_client_t **out,
+    const clerk_client_options_t *options,
+    char *message,
+    size_t message_size);
 
 /**
  * Free a client and close its connections.  No call may be running on it.

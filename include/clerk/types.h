@@ -30,6 +30,16 @@
  * calling thread alone to the "C" locale with uselocale() and then back,
  * so a program running under, say, de_DE.UTF-8 (decimal comma) still
  * sends and reads "1.5".
+ *
+ * Request text must be well-formed UTF-8 (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF): path parameters, query values, the
+ * strings and keys of JSON bodies (free-form cJSON values included) and
+ * multipart text, file names and content types (which also must not hold
+ * control characters).  Anything else is refused with CLERK_E_INVALID_ARG
+ * before a byte is sent, and the response's message names the parameter,
+ * the multipart field or the JSON path ("request body: string is not valid
+ * UTF-8 at $.public_metadata.tags[1]").  Decoded responses keep the bytes
+ * the server sent, valid UTF-8 or not.
  */
 #ifndef CLERK_TYPES_H
 #define CLERK_TYPES_H

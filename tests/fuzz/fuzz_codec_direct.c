@@ -4,10 +4,10 @@
  * byte picks the type (the hand-written fixtures of tests/unit), the rest
  * is the document.  Any difference aborts (codec_diff.c says which).
  *
- * Built by tests/unit/CMakeLists.txt with clang -fsanitize=fuzzer,address,
+ * Built by tests/fuzz/CMakeLists.txt with clang -fsanitize=fuzzer,address,
  * undefined when clang and its libFuzzer runtime are installed; ctest runs
- * a short deterministic session (unit.fuzz_codec_direct).  By hand:
- *   build/tests/unit/fuzz_codec_direct -max_total_time=600 CORPUS_DIR
+ * a short deterministic session (fuzz.codec_direct), tests/fuzz/run_all.sh
+ * a longer one.
  */
 #include <stdint.h>
 #include <stdio.h>

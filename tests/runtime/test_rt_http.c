@@ -283,6 +283,261 @@ static void test_client_options_rejected(void **state)
     clerk_client_free(NULL);
 }
 
+/* Every refused option is named in the message, and the message never holds
+ * the refused value (which may be the secret). */
+static void test_client_options_named(void **state)
+{
+    clerk_client_t *c = NULL;
+    clerk_header_option_t soh[] = { { "X-A", "ok" }, { "X-B", "v\x01w" } };
+    clerk_header_option_t del[] = { { "X-A", "v\x7f" } };
+    clerk_header_option_t tab[] = { { "X-A", "a\tb" } };
+    clerk_header_option_t bad_name[] = { { "X A", "v" } };
+    clerk_client_options_t o;
+    char msg[CLERK_MESSAGE_SIZE];
+    size_t i;
+
+    const struct {
+        const char *base_url;
+        const char *expect;
+    } urls[] = {
+        { "http:///x", "options.base_url has no host" },
+        { "https:///", "options.base_url" },
+        { "http://@/v1", "options.base_url has no host" },
+        { "http://user:pw@:80/v1", "options.base_url has no host" },
+        { "http://:8080/v1", "options.base_url has no host" },
+        { "http://[]/v1", "options.base_url has no host" },
+        { "http://[::1/v1", "options.base_url has no host" },
+        { "http://h:80x/v1", "a bad port" },
+        { "http://h:123456/v1", "a bad port" },
+        { "http://h\x01/v1", "control" },
+        { "http://h\xc3\xa9/v1", "non-ASCII" },
+        { "ftp://h/v1", "http:// or https://" },
+    };
+
+    (void)state;
+#define NAMED(field_setup, expect)                                             \
+    do {                                                                       \
+        memset(&o, 0, sizeof(o));                                              \
+        o.base_url = "http://127.0.0.1:1/v1";                                  \
+        field_setup;                                                           \
+        c = (clerk_client_t *)&c;                                              \
+        memset(msg, 'x', sizeof(msg));                                         \
+        assert_int_equal(                                                      \
+            clerk_client_new_detailed(&c, &o, msg, sizeof(msg)),               \
+            CLERK_E_INVALID_ARG);                                              \
+        assert_null(c);                                                        \
+        assert_true(memchr(msg, '\0', sizeof(msg)) != NULL);                   \
+        if (strstr(msg, expect) == NULL) {                                     \
+            fail_msg("message \"%s\" does not name %s", msg, expect);          \
+        }                                                                      \
+    } while (0)
+
+    for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+        NAMED(o.base_url = urls[i].base_url, urls[i].expect);
+    }
+    NAMED((o.headers = soh, o.header_count = 2), "options.headers[1].value");
+    NAMED((o.headers = del, o.header_count = 1), "options.headers[0].value");
+    NAMED(
+        (o.headers = bad_name, o.header_count = 1), "options.headers[0].name");
+    NAMED(
+        o.secret_key = "sk_test_\x01"
+                       "abc",
+        "options.secret_key");
+    assert_null(strstr(msg, "sk_test"));
+    NAMED(o.secret_key = "sk_test_abc\x7f", "options.secret_key");
+    NAMED(o.user_agent_suffix = "app/1\x01", "options.user_agent_suffix");
+    NAMED(o.api_version = "2026-05-12\x7f", "options.api_version");
+    NAMED(o.auth_prefix = "Bearer\x1b", "options.auth_prefix");
+    NAMED(o.auth_header = "X-Key\x01", "options.auth_header");
+    NAMED(o.proxy = "http://p\x02", "options.proxy");
+    NAMED(o.tls.ca_file = "/tmp/ca\x03.pem", "options.tls.ca_file");
+    NAMED(o.timeout_ms = -2, "options.timeout_ms");
+    NAMED(o.connect_timeout_ms = -2, "options.connect_timeout_ms");
+    NAMED(o.retry.factor = 0.5, "options.retry.factor");
+
+    /* The secret from the environment is checked the same way. */
+    setenv("CLERK_SECRET_KEY", "sk_env\x01", 1);
+    NAMED((void)0, "$CLERK_SECRET_KEY");
+    unsetenv("CLERK_SECRET_KEY");
+#undef NAMED
+
+    /* A tab is a legal header character; a valid host with a port too. */
+    memset(&o, 0, sizeof(o));
+    o.base_url = "http://user:pw@[::1]:8080/v1/";
+    o.headers = tab;
+    o.header_count = 1;
+    msg[0] = 'x';
+    assert_int_equal(
+        clerk_client_new_detailed(&c, &o, msg, sizeof(msg)), CLERK_OK);
+    assert_string_equal(msg, "");
+    clerk_client_free(c);
+    /* A NULL or zero-size message buffer is fine. */
+    o.headers = del;
+    assert_int_equal(
+        clerk_client_new_detailed(&c, &o, NULL, 0), CLERK_E_INVALID_ARG);
+    assert_int_equal(
+        clerk_client_new_detailed(&c, &o, msg, 0), CLERK_E_INVALID_ARG);
+    assert_int_equal(
+        clerk_client_new_detailed(NULL, &o, msg, sizeof(msg)),
+        CLERK_E_INVALID_ARG);
+    assert_string_equal(msg, "out is NULL");
+}
+
+/* A body with free-form JSON and a string array, for the UTF-8 checks. */
+typedef struct ff_body {
+    char *name;
+    cJSON *meta;
+    clerk_str_array_t tags;
+} ff_body_t;
+
+static const clerk__field_t ff_fields[] = {
+    { "name", offsetof(ff_body_t, name), &clerk__type_str, 0, 0 },
+    { "meta", offsetof(ff_body_t, meta), &clerk__type_json, 0, 0 },
+    { "tags", offsetof(ff_body_t, tags), &clerk__type_str_array, 0, 0 },
+};
+static const clerk__model_t ff_model = {
+    "FreeFormBody", sizeof(ff_body_t), ff_fields, 3, NULL, 0, NULL
+};
+static const clerk__type_t ff_type = { CLERK__K_OBJ, sizeof(void *), &ff_model,
+                                       NULL, NULL };
+static const clerk__op_t op_ff = {
+    "POST",           "/ff",    "FreeForm", 0,    NULL, 0,
+    CLERK__BODY_JSON, &ff_type, true,       NULL, 200
+};
+
+/* Refused with a message naming `expect`; the response says nothing was
+ * sent. */
+static void expect_refused(
+    clerk_client_t *c,
+    const clerk__op_t *op,
+    const char *const *args,
+    const void *params,
+    const void *body,
+    const char *expect)
+{
+    clerk_response_t *r = NULL;
+    void *out = NULL;
+
+    assert_int_equal(
+        rt_call(&out, c, op, args, params, body), CLERK_E_INVALID_ARG);
+    r = op->result_type != NULL ? &((json_response_t *)out)->meta : out;
+    assert_int_equal(r->attempts, 0);
+    assert_int_equal(r->http_status, 0);
+    if (strstr(r->message, expect) == NULL) {
+        fail_msg("message \"%s\" does not name %s", r->message, expect);
+    }
+    clerk__op_response_free(op, out);
+}
+
+static void test_request_text_refused(void **state)
+{
+    const char *tag = "utf8";
+    clerk_client_t *c = rt_client(tag, false, NULL);
+    const char *bad[] = {
+        "\xff",             /* never valid */
+        "a\x80",            /* lone continuation */
+        "\xc3",             /* truncated */
+        "\xc0\xaf",         /* overlong '/' */
+        "\xe0\x80\xaf",     /* overlong '/' */
+        "\xed\xa0\x80",     /* surrogate U+D800 */
+        "\xf4\x90\x80\x80", /* above U+10FFFF */
+        "\xf8\x88\x80\x80\x80",
+    };
+    const char *good[] = { "plain",        "caf\xc3\xa9",
+                           "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+                           "\xed\x9f\xbf", "\xf4\x8f\xbf\xbf" };
+    const char *args[2];
+    list_params_t lp;
+    ff_body_t fb;
+    upload_t u;
+    clerk_file_t file = { "a.png", "image/png", "x", 1, NULL };
+    char *items[2];
+    const char *uid[1] = { "u" };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        /* Path parameters. */
+        args[0] = "u";
+        args[1] = bad[i];
+        expect_refused(c, &op_get2, args, NULL, NULL, "path parameter item_id");
+        /* Query values: a string, a raw enum, an array item. */
+        memset(&lp, 0, sizeof(lp));
+        lp.query = CLERK_STR(bad[i]);
+        expect_refused(c, &op_list, NULL, &lp, NULL, "query parameter query");
+        memset(&lp, 0, sizeof(lp));
+        lp.order_by.raw = (char *)bad[i];
+        expect_refused(
+            c, &op_list, NULL, &lp, NULL, "query parameter order_by");
+        memset(&lp, 0, sizeof(lp));
+        items[0] = "ok";
+        items[1] = (char *)bad[i];
+        lp.modes.items = items;
+        lp.modes.count = 2;
+        expect_refused(c, &op_list, NULL, &lp, NULL, "query parameter mode");
+        /* JSON body: a field, an array item, inside free-form JSON, a key. */
+        memset(&fb, 0, sizeof(fb));
+        fb.name = (char *)bad[i];
+        expect_refused(c, &op_ff, NULL, NULL, &fb, "at $.name");
+        memset(&fb, 0, sizeof(fb));
+        fb.tags.items = items;
+        fb.tags.count = 2;
+        expect_refused(c, &op_ff, NULL, NULL, &fb, "at $.tags[1]");
+        memset(&fb, 0, sizeof(fb));
+        fb.meta = cJSON_CreateObject();
+        assert_non_null(cJSON_AddItemToObject(
+            fb.meta, "list",
+            cJSON_CreateStringArray((const char *const *)items, 2)));
+        expect_refused(c, &op_ff, NULL, NULL, &fb, "string is not valid");
+        expect_refused(c, &op_ff, NULL, NULL, &fb, "at $.meta.list[1]");
+        cJSON_Delete(fb.meta);
+        fb.meta = cJSON_CreateObject();
+        assert_non_null(
+            cJSON_AddItemToObject(fb.meta, bad[i], cJSON_CreateString("v")));
+        expect_refused(c, &op_ff, NULL, NULL, &fb, "key is not valid UTF-8");
+        cJSON_Delete(fb.meta);
+        /* Multipart: a text part, a file name. */
+        memset(&u, 0, sizeof(u));
+        u.file = &file;
+        u.uploader_user_id = (char *)bad[i];
+        expect_refused(
+            c, &op_upload, uid, NULL, &u, "multipart field uploader_user_id");
+        memset(&u, 0, sizeof(u));
+        file.filename = bad[i];
+        u.file = &file;
+        expect_refused(c, &op_upload, uid, NULL, &u, "filename");
+        file.filename = "a.png";
+    }
+    /* Control bytes in a file name or type would land in a part header. */
+    memset(&u, 0, sizeof(u));
+    file.filename = "a\x01.png";
+    u.file = &file;
+    expect_refused(c, &op_upload, uid, NULL, &u, "filename");
+    file.filename = "a.png";
+    file.content_type = "image/png\x7f";
+    expect_refused(c, &op_upload, uid, NULL, &u, "content_type");
+    file.content_type = "image/png";
+    assert_int_equal(fault_request_count(tag), 0);
+
+    /* Valid UTF-8 (up to U+10FFFF, next to the surrogates) goes through. */
+    for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        void *out = NULL;
+
+        memset(&fb, 0, sizeof(fb));
+        fb.name = (char *)good[i];
+        assert_int_equal(rt_call(&out, c, &op_ff, NULL, NULL, &fb), CLERK_OK);
+        clerk__op_response_free(&op_ff, out);
+        args[0] = good[i];
+        args[1] = good[i];
+        assert_int_equal(
+            rt_call(&out, c, &op_get2, args, NULL, NULL), CLERK_OK);
+        clerk__op_response_free(&op_get2, out);
+    }
+    clerk_client_free(c);
+    assert_int_equal(
+        fault_request_count(tag), 2 * (int)(sizeof(good) / sizeof(good[0])));
+}
+
 static void test_auth_and_extra_headers(void **state)
 {
     const char *tag = "hdrs";
@@ -800,6 +1055,8 @@ int main(void)
         cmocka_unit_test(test_path_escaping),
         cmocka_unit_test(test_bad_input_sends_nothing),
         cmocka_unit_test(test_client_options_rejected),
+        cmocka_unit_test(test_client_options_named),
+        cmocka_unit_test(test_request_text_refused),
         cmocka_unit_test(test_auth_and_extra_headers),
         cmocka_unit_test(test_secret_from_environment),
         cmocka_unit_test(test_json_body_and_methods),

@@ -77,30 +77,83 @@ static void test_backoff_bounds(void **state)
 
     (void)state;
     for (i = 0; i < 2000; i++) {
-        w = clerk__retry_wait_ms(1, 100, 1.5, 60000, NULL, &rng);
-        assert_true(w <= 100);
+        w = clerk__retry_wait_ms(1, 1000, 1.5, 60000, NULL, &rng);
+        assert_true(w >= CLERK_RETRY_MIN_WAIT_MS);
+        assert_true(w <= 1000);
         lo = w < lo ? w : lo;
         hi = w > hi ? w : hi;
-        /* attempt 3: 100 * 1.5^2 = 225 */
-        assert_true(
-            clerk__retry_wait_ms(3, 100, 1.5, 60000, NULL, &rng) <= 225);
+        /* attempt 3: 1000 * 1.5^2 = 2250 */
+        w = clerk__retry_wait_ms(3, 1000, 1.5, 60000, NULL, &rng);
+        assert_true(w >= CLERK_RETRY_MIN_WAIT_MS && w <= 2250);
         /* capped */
         assert_true(clerk__retry_wait_ms(40, 500, 2.0, 700, NULL, &rng) <= 700);
+        /* A tiny policy still waits the minimum. */
+        assert_int_equal(
+            clerk__retry_wait_ms(1, 1, 1.0, 60000, NULL, &rng),
+            CLERK_RETRY_MIN_WAIT_MS);
+        assert_int_equal(
+            clerk__retry_wait_ms(5, 500, 2.0, 10, NULL, &rng),
+            CLERK_RETRY_MIN_WAIT_MS);
     }
-    /* Full jitter spreads over the range. */
-    assert_true(lo < 20);
-    assert_true(hi > 80);
-    /* Retry-After wins, but never past the cap. */
+    /* Full jitter spreads over the range (the minimum clips the bottom). */
+    assert_true(lo < 200);
+    assert_true(hi > 800);
+    /* Retry-After wins, but never past the cap nor below the minimum. */
     assert_int_equal(clerk__retry_wait_ms(1, 100, 1.5, 60000, "2", &rng), 2000);
     assert_int_equal(
         clerk__retry_wait_ms(1, 100, 1.5, 1500, "3600", &rng), 1500);
-    assert_int_equal(clerk__retry_wait_ms(1, 100, 1.5, 1500, "0", &rng), 0);
+    assert_int_equal(
+        clerk__retry_wait_ms(1, 100, 1.5, 1500, "0", &rng),
+        CLERK_RETRY_MIN_WAIT_MS);
+    assert_int_equal(
+        clerk__retry_wait_ms(
+            1, 100, 1.5, 1500, "Wed, 21 Oct 2015 07:28:00 GMT", &rng),
+        CLERK_RETRY_MIN_WAIT_MS);
     /* Unparseable Retry-After: the backoff applies. */
-    assert_true(clerk__retry_wait_ms(1, 100, 1.5, 60000, "soon", &rng) <= 100);
+    w = clerk__retry_wait_ms(1, 1000, 1.5, 60000, "soon", &rng);
+    assert_true(w >= CLERK_RETRY_MIN_WAIT_MS && w <= 1000);
     /* Two states do not produce the same stream. */
     assert_true(
         clerk__rng_next(&rng) != clerk__rng_next(&other) ||
         clerk__rng_next(&rng) != clerk__rng_next(&other));
+}
+
+/* Feed `text` as one header line (exact size: no NUL after it). */
+static void header_line(clerk__reply_t *reply, const char *text, size_t n)
+{
+    char *line = malloc(n > 0 ? n : 1);
+
+    assert_non_null(line);
+    memcpy(line, text, n);
+    assert_int_equal(clerk__reply_header(reply, line, n), n);
+    free(line);
+}
+
+static void test_header_parser(void **state)
+{
+    clerk__reply_t reply;
+
+    (void)state;
+    memset(&reply, 0, sizeof(reply));
+    reply.body_limit = 100;
+    header_line(&reply, "HTTP/1.1 200 OK\r\n", 17);
+    header_line(&reply, "Retry-After:  7 \r\n", 18);
+    /* A NUL inside a line would make "X" read as a header with the value
+     * "Retry-After" (found by tests/fuzz/fuzz_headers.c): skipped. */
+    header_line(&reply, "X\0Retry-After: 0\r\n", 19);
+    header_line(&reply, "\0: v\r\n", 6);
+    header_line(&reply, "Y: a\0b\r\n", 9);
+    header_line(&reply, " folded\r\n", 9);
+    header_line(&reply, "NoColon\r\n", 9);
+    header_line(&reply, "\r\n", 2);
+    assert_int_equal(reply.headers.count, 1);
+    assert_string_equal(clerk__headers_get(&reply.headers, "retry-after"), "7");
+    assert_null(clerk__headers_get(&reply.headers, "X"));
+    assert_null(clerk__headers_get(&reply.headers, "Y"));
+    /* A new status line starts over. */
+    header_line(&reply, "HTTP/1.1 503 Busy\r\n", 19);
+    assert_int_equal(reply.headers.count, 0);
+    clerk__reply_free(&reply);
 }
 
 static void test_escaper_unreserved_only(void **state)
@@ -279,6 +332,7 @@ static void test_defaults(void **state)
     assert_int_equal(c->initial_ms, 500);
     assert_true(c->factor == 1.5);
     assert_int_equal(c->max_wait_ms, 60000);
+    assert_int_equal(c->deadline_ms, 120000);
     assert_int_equal(c->max_response_bytes, 64u * 1024 * 1024);
     assert_false(c->insecure);
     assert_false(c->strict);
@@ -291,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_retry_after_parse),
         cmocka_unit_test(test_retry_allowed),
         cmocka_unit_test(test_backoff_bounds),
+        cmocka_unit_test(test_header_parser),
         cmocka_unit_test(test_escaper_unreserved_only),
         cmocka_unit_test(test_request_build),
         cmocka_unit_test(test_query_numbers),
