@@ -14,6 +14,8 @@
 #define ALL_ALGS        (CLERK_ALG_RS256 | CLERK_ALG_RS384 | CLERK_ALG_RS512)
 /* 2^53: beyond it a JSON number is no longer an exact integer. */
 #define MAX_EXACT_INT 9007199254740992.0
+/* Largest options.now: 2^53 ms, about the year 287,000. */
+#define MAX_NOW_S INT64_C(9007199254740)
 /* @clerk/backend's category tag of M2M JWTs (tokens/jwtCategories.ts). */
 #define CATEGORY_M2M "cl_B7d4PD333AAA"
 /* Objects with more members than this are checked for duplicate names by
@@ -886,11 +888,20 @@ clerk_status_t clerk_verify_token(
             source_count(options));
         return CLERK_E_INVALID_ARG;
     }
-    if (options->clock_skew_ms < 0 &&
-        options->clock_skew_ms != CLERK_CLOCK_SKEW_NONE) {
+    if ((options->clock_skew_ms < 0 &&
+         options->clock_skew_ms != CLERK_CLOCK_SKEW_NONE) ||
+        options->clock_skew_ms > CLERK_CLOCK_SKEW_MAX_MS) {
         clerk__auth_fail(
             error, CLERK_AUTH_UNEXPECTED_ERROR,
-            "clock_skew_ms must be 0, positive or CLERK_CLOCK_SKEW_NONE");
+            "clock_skew_ms must be 0, CLERK_CLOCK_SKEW_NONE or at most "
+            "CLERK_CLOCK_SKEW_MAX_MS");
+        return CLERK_E_INVALID_ARG;
+    }
+    /* Unix seconds below 2^53 / 1000, so every time in ms fits int64_t. */
+    if (options->now < 0 || options->now > MAX_NOW_S) {
+        clerk__auth_fail(
+            error, CLERK_AUTH_UNEXPECTED_ERROR,
+            "now must be 0 (the system clock) or Unix seconds");
         return CLERK_E_INVALID_ARG;
     }
     allowed = options->algorithms == 0 ? ALL_ALGS : options->algorithms;

@@ -242,6 +242,9 @@ CLERK_EXTERN void clerk_jwt_keys_free(clerk_jwt_keys_t *keys);
 /** clerk_verify_options_t.clock_skew_ms value for no tolerance at all. */
 #define CLERK_CLOCK_SKEW_NONE (-1L)
 
+/** Largest clock skew accepted: one day. */
+#define CLERK_CLOCK_SKEW_MAX_MS 86400000L
+
 /** Signature algorithms, for clerk_verify_options_t.algorithms. */
 #define CLERK_ALG_RS256 0x1u
 #define CLERK_ALG_RS384 0x2u
@@ -273,10 +276,12 @@ typedef struct clerk_verify_options {
      *  kids cannot make it fetch per token.  A failed refresh keeps the
      *  keys it had.  This is the only source that touches the network. */
     clerk_client_t *client;
-    /** The current time, Unix seconds; 0: the system clock. */
+    /** The current time, Unix seconds; 0: the system clock.  Negative
+     *  values and values beyond 2^53 ms are invalid. */
     int64_t now;
     /** Tolerance for exp, nbf and iat; 0: 5000 ms; CLERK_CLOCK_SKEW_NONE:
-     *  none.  Negative values other than that are invalid. */
+     *  none.  Other negative values, and values above
+     *  CLERK_CLOCK_SKEW_MAX_MS, are invalid. */
     long clock_skew_ms;
     /** Allowed `azp` values (e.g. "https://app.example.com"); when given,
      *  a token without azp, or with another, is refused. */

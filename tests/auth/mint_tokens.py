@@ -294,6 +294,13 @@ def main():
     add("two_sources", valid, "jwk-failed-to-resolve", "invalid_arg",
         source="pem+jwks")
     add("negative_skew", valid, "unexpected-error", "invalid_arg", skew=-5)
+    add("skew_above_max", valid, "unexpected-error", "invalid_arg",
+        skew=86400001)
+    add("skew_max_ok", token(c=claims(exp=NOW - 86000)), "ok", "ok",
+        skew=86400000)
+    add("now_negative", valid, "unexpected-error", "invalid_arg", now=-1)
+    add("now_beyond_2p53_ms", valid, "unexpected-error", "invalid_arg",
+        now=9007199254741)
 
     # For examples/verify_token, which reads the real clock.
     import time

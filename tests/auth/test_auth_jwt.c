@@ -273,7 +273,10 @@ static void test_minted(void **state)
         const char *audiences[8];
         clerk_status_t st;
 
-        o.now = now;
+        o.now = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(c, "now"))
+                    ? (int64_t)cJSON_GetObjectItemCaseSensitive(c, "now")
+                          ->valuedouble
+                    : now;
         if (strcmp(source, "pem") == 0 || strcmp(source, "pem+jwks") == 0) {
             o.jwt_key = str(doc, "pem");
         }
