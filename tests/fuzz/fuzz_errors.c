@@ -6,9 +6,9 @@
  * Input: 1 byte status (picked from a table of 2xx/3xx/4xx/5xx and a few
  * transport outcomes), then header lines up to a 0 byte, then the body.
  * Checks: the status follows the HTTP status; the message is never NULL
- * and never holds the client's secret key; the parsed errors and every
- * string they point at are readable (ASan); the body is kept byte for
- * byte, NUL-terminated.
+ * and never holds 8 consecutive characters of the client's secret key; the
+ * parsed errors and every string they point at are readable (ASan); the body is
+ * kept byte for byte, NUL-terminated.
  */
 #include "fuzz_common.h"
 
@@ -30,6 +30,23 @@ static const clerk__op_t op_none = {
 };
 
 static clerk_client_t *client;
+
+/* Does the text hold 8 or more consecutive characters of the key? (What
+ * the runtime promises for every message: src/redact.c.) */
+static bool holds_key_run(const char *text)
+{
+    char run[9];
+    size_t i;
+
+    for (i = 0; i + 8 <= sizeof(SECRET) - 1; i++) {
+        memcpy(run, &SECRET[i], 8);
+        run[8] = '\0';
+        if (strstr(text, run) != NULL) {
+            return true;
+        }
+    }
+    return false;
+}
 
 static void read_all(const char *s)
 {
@@ -121,8 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     FUZZ_CHECK(typed.m.meta.http_status == code, "HTTP status kept");
     FUZZ_CHECK(typed.m.meta.message != NULL, "message");
-    FUZZ_CHECK(
-        strstr(typed.m.meta.message, SECRET) == NULL, "secret in message");
+    FUZZ_CHECK(!holds_key_run(typed.m.meta.message), "key run in message");
     FUZZ_CHECK(typed.m.meta.body_len == r.n, "body length");
     FUZZ_CHECK(
         r.n == 0 || memcmp(typed.m.meta.body, r.p, r.n) == 0, "body bytes");
