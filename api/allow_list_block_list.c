@@ -27,6 +27,7 @@ static const clerk__op_t allowlist_identifiers_list_op = {
     .query_count = sizeof(allowlist_identifiers_list_query) /
                    sizeof(allowlist_identifiers_list_query[0]),
     .result_type = &clerk__allowlist_identifier_array_type,
+    .paginated = true,
     .success_status = 200,
 };
 

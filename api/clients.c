@@ -25,6 +25,7 @@ static const clerk__op_t clients_list_op = {
     .query = clients_list_query,
     .query_count = sizeof(clients_list_query) / sizeof(clients_list_query[0]),
     .result_type = &clerk__client_object_array_type,
+    .paginated = true,
     .success_status = 200,
 };
 

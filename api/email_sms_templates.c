@@ -26,6 +26,7 @@ static const clerk__op_t email_sms_templates_list_op = {
     .query_count = sizeof(email_sms_templates_list_query) /
                    sizeof(email_sms_templates_list_query[0]),
     .result_type = &clerk__template_array_type,
+    .paginated = true,
     .success_status = 200,
 };
 

@@ -51,6 +51,7 @@ static const clerk__op_t invitations_list_op = {
     .query_count =
         sizeof(invitations_list_query) / sizeof(invitations_list_query[0]),
     .result_type = &clerk__invitation_array_type,
+    .paginated = true,
     .success_status = 200,
 };
 

@@ -26,6 +26,7 @@ static const clerk__op_t jwt_templates_list_op = {
     .query_count =
         sizeof(jwt_templates_list_query) / sizeof(jwt_templates_list_query[0]),
     .result_type = &clerk__jwt_template_array_type,
+    .paginated = true,
     .success_status = 200,
 };
 

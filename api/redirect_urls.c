@@ -26,6 +26,7 @@ static const clerk__op_t redirect_urls_list_op = {
     .query_count =
         sizeof(redirect_urls_list_query) / sizeof(redirect_urls_list_query[0]),
     .result_type = &clerk__redirect_url_array_type,
+    .paginated = true,
     .success_status = 200,
 };
 

@@ -47,6 +47,7 @@ static const clerk__op_t sessions_list_op = {
     .query = sessions_list_query,
     .query_count = sizeof(sessions_list_query) / sizeof(sessions_list_query[0]),
     .result_type = &clerk__session_array_type,
+    .paginated = true,
     .success_status = 200,
 };
 

@@ -99,6 +99,12 @@ typedef struct clerk_sessions_list_params {
 typedef struct clerk_sessions_list_response {
     /** The 200 body; NULL unless meta.status is CLERK_OK. */
     clerk_session_array_t *data;
+    /**
+     * The list's total size: CLERK_SET when the body came wrapped as
+     * `{"data": [...], "total_count": N}` (what the server sends for
+     * paginated=true), else CLERK_UNSET (a bare array).
+     */
+    clerk_opt_int64_t total_count;
     /** Status, HTTP status, headers, raw body, parsed errors; keep last. */
     clerk_response_t meta;
 } clerk_sessions_list_response_t;

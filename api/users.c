@@ -1212,6 +1212,7 @@ static const clerk__op_t users_get_oauth_access_token_op = {
     .query_count = sizeof(users_get_oauth_access_token_query) /
                    sizeof(users_get_oauth_access_token_query[0]),
     .result_type = &clerk__oauth_access_token_item_array_type,
+    .paginated = true,
     .success_status = 200,
 };
 

@@ -95,7 +95,7 @@ typedef struct call {
 
     void *response; /* the block handed to the callback */
     clerk__meta_block_t *block;
-    void **data; /* &typed->data, or NULL for bodiless ops */
+    void **data; /* the response's data member, or NULL (bodiless) */
     clerk__deliver_fn deliver;
     clerk__async_cb_t cb;
     void *payload;
@@ -1368,7 +1368,6 @@ clerk_call_id_t clerk__op_async(
     clerk__async_cb_t cb,
     void *payload)
 {
-    clerk__typed_block_t *typed = NULL;
     call_t *call = NULL;
     char message[256];
     clerk_call_id_t id;
@@ -1382,17 +1381,7 @@ clerk_call_id_t clerk__op_async(
     if (call == NULL) {
         return 0;
     }
-    if (op->result_type != NULL) {
-        typed = calloc(1, sizeof(*typed));
-        if (typed != NULL) {
-            call->response = typed;
-            call->block = &typed->m;
-            call->data = &typed->data;
-        }
-    } else {
-        call->block = calloc(1, sizeof(*call->block));
-        call->response = call->block;
-    }
+    call->response = clerk__response_new(op, &call->block, &call->data);
     if (call->response == NULL) {
         free(call);
         return 0;

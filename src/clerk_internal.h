@@ -218,6 +218,12 @@ typedef struct clerk__op {
     bool body_required;
     const clerk__type_t *result_type; /* 2xx body, or NULL: bodiless */
     long success_status;              /* the 2xx the spec declares */
+    /* Takes a `paginated` query parameter and returns an array, which the
+     * server may wrap as {"data": [...], "total_count": N}: both shapes
+     * are accepted, and the detailed response is
+     * `{ <T> *data; clerk_opt_int64_t total_count; clerk_response_t meta; }`
+     * (total_count CLERK_SET when the wrapped shape came). */
+    bool paginated;
 } clerk__op_t;
 
 /* Plain flavour: the decoded result (caller frees with its type's _free),

@@ -26,6 +26,7 @@
 #include "codec_internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #define SAFE_INT_MAX 9007199254740991LL /* 2^53 - 1 */
@@ -120,6 +121,91 @@ static clerk_status_t encode_enum(
         return invalid(e, level, "enum value out of range");
     }
     return encode_str(e, en->values[v->value - 1], out, level);
+}
+
+/* Whether a presence holds one of its three constants (the enum's
+ * underlying type may be unsigned: compare as a wide signed value). */
+static bool presence_ok(clerk_presence_t st, long *as_long)
+{
+    long v = (long)st;
+
+    *as_long = v;
+    return v == (long)CLERK_UNSET || v == (long)CLERK_NULL ||
+           v == (long)CLERK_SET;
+}
+
+bool clerk__value_misused(
+    const clerk__type_t *t,
+    const void *slot,
+    const char *name,
+    char *out,
+    size_t out_size)
+{
+    static const char bad[] =
+        "%s: state is %ld, not CLERK_UNSET, CLERK_NULL or CLERK_SET; write %s";
+    const char *fix = NULL;
+    char made[64];
+    clerk_presence_t st = CLERK_UNSET;
+    long v = 0;
+
+    switch (t->kind) {
+    case CLERK__K_OPT_STR:
+        st = ((const clerk_opt_str_t *)slot)->state;
+        fix = "CLERK_STR(\"...\")";
+        break;
+    case CLERK__K_OPT_BOOL:
+        st = ((const clerk_opt_bool_t *)slot)->state;
+        fix = "CLERK_BOOL(true) or CLERK_BOOL(false)";
+        break;
+    case CLERK__K_OPT_INT:
+        st = ((const clerk_opt_int64_t *)slot)->state;
+        break;
+    case CLERK__K_OPT_NUM:
+        st = ((const clerk_opt_double_t *)slot)->state;
+        break;
+    case CLERK__K_ENUM: {
+        const clerk_enum_t *e = slot;
+        const clerk__enum_t *en = t->enumeration;
+
+        st = e->state;
+        if (presence_ok(st, &v)) {
+            /* In range, or carried as a raw string, or not sent at all. */
+            if (e->raw != NULL || en == NULL || e->state == CLERK_NULL ||
+                (e->state == CLERK_UNSET && e->value == 0) ||
+                (e->value >= 1 && (size_t)e->value <= en->count)) {
+                return false;
+            }
+            snprintf(
+                out, out_size,
+                "%s: %d is out of range for %s (1 to %zu); write "
+                "CLERK_ENUM(<one of its constants>)",
+                name, e->value, en->name, en->count);
+            return true;
+        }
+        break;
+    }
+    case CLERK__K_ARRAY:
+        st = ((const clerk__array_t *)slot)->state;
+        fix = "CLERK_ARRAY(...) or set state to CLERK_SET";
+        break;
+    default:
+        return false;
+    }
+    if (presence_ok(st, &v)) {
+        return false;
+    }
+    if (fix == NULL) {
+        /* The likely slip: the number itself landed in `state`. */
+        snprintf(
+            made, sizeof(made), "%s(%ld)",
+            t->kind == CLERK__K_OPT_INT   ? "CLERK_INT"
+            : t->kind == CLERK__K_OPT_NUM ? "CLERK_DOUBLE"
+                                          : "CLERK_ENUM",
+            v);
+        fix = made;
+    }
+    snprintf(out, out_size, bad, name, v, fix);
+    return true;
 }
 
 static clerk_presence_t enum_state(const clerk_enum_t *v)
@@ -329,6 +415,7 @@ static clerk_status_t encode_fields(
     const clerk__field_t *f = NULL;
     const void *slot = NULL;
     cJSON *node = NULL;
+    char misuse[192];
     size_t i = 0;
     int how = 0;
 
@@ -340,6 +427,10 @@ static clerk_status_t encode_fields(
             continue;
         }
         e->segs[level].name = f->name;
+        if (clerk__value_misused(
+                f->type, slot, f->name, misuse, sizeof(misuse))) {
+            return invalid(e, level + 1, misuse);
+        }
         if (how == MISSING) {
             /* A plain pointer field says null by being NULL, but only a
              * nullable one may; tri-state fields must say it explicitly. */

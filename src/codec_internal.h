@@ -194,6 +194,20 @@ clerk_status_t clerk__encode_root(
 /* Release everything `slot` owns (not the slot itself). */
 void clerk__free_value(const clerk__type_t *type, void *slot);
 
+/* Request values the caller got wrong in a way the compiler lets through
+ * (src/codec_encode.c).  `.limit = 10` on a clerk_opt_int64_t compiles
+ * (a missing-braces warning at most) and puts 10 in `state`; an enum can
+ * hold a value past its constants.  Returns false when the value of type
+ * `t` at `slot` is fine, else true with `out` holding "<name>: <what is
+ * wrong>; write <the fix>" (e.g. "limit: state is 10, not CLERK_UNSET,
+ * CLERK_NULL or CLERK_SET; write CLERK_INT(10)"). */
+bool clerk__value_misused(
+    const clerk__type_t *t,
+    const void *slot,
+    const char *name,
+    char *out,
+    size_t out_size);
+
 /* Release everything a model struct owns (not the struct itself). */
 void clerk__free_model_fields(const clerk__model_t *model, void *base);
 

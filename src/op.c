@@ -71,6 +71,96 @@ static void http_error_message(
     clerk__rtbuf_free(&text);
 }
 
+/* A paginated op's body wrapped as {"data": [...], "total_count": N}:
+ * decoded through a model made for the occasion whose struct starts with
+ * the array (so the block is also a valid value block of the array type)
+ * followed by the count. */
+static clerk_status_t decode_wrapped(
+    const clerk__type_t *array_type,
+    void **value,
+    clerk_opt_int64_t *total_count,
+    const char *body,
+    size_t len,
+    unsigned flags,
+    clerk_json_error_t *err)
+{
+    const size_t align = _Alignof(clerk_opt_int64_t);
+    const size_t count_at = (array_type->size + align - 1) / align * align;
+    const clerk__field_t fields[] = {
+        { "data", 0, array_type, CLERK__F_REQUIRED, 0 },
+        { "total_count", count_at, &clerk__type_opt_int, 0, 0 },
+    };
+    clerk__model_t model;
+    void *block = NULL;
+    clerk_status_t st;
+
+    memset(&model, 0, sizeof(model));
+    model.name = "paginated list";
+    model.size = count_at + sizeof(clerk_opt_int64_t);
+    model.fields = fields;
+    model.field_count = sizeof(fields) / sizeof(fields[0]);
+    st = clerk__model_parse(&model, &block, body, len, flags, err);
+    if (st != CLERK_OK) {
+        return st;
+    }
+    /* Every array type shares clerk_str_array_t's layout.  The decoder
+     * lets a required field be absent outside strict mode; an object
+     * without data is not this list, though, whatever the mode. */
+    if (((const clerk_str_array_t *)block)->state != CLERK_SET) {
+        clerk__value_free(array_type, block);
+        snprintf(err->path, sizeof(err->path), "$.data");
+        snprintf(
+            err->reason, sizeof(err->reason),
+            "an object without a data array where a list was expected");
+        return CLERK_E_DECODE;
+    }
+    memcpy(total_count, (const char *)block + count_at, sizeof(*total_count));
+    *value = block;
+    return CLERK_OK;
+}
+
+/* Whether the body's first significant byte opens an object. */
+static bool is_object(const char *body, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' ||
+                       body[i] == '\r')) {
+        i++;
+    }
+    return i < len && body[i] == '{';
+}
+
+void *clerk__response_new(
+    const clerk__op_t *op, clerk__meta_block_t **block, void ***data)
+{
+    clerk__paged_block_t *paged;
+    clerk__typed_block_t *typed;
+
+    *block = NULL;
+    *data = NULL;
+    if (op != NULL && op->result_type != NULL && op->paginated) {
+        paged = calloc(1, sizeof(*paged));
+        if (paged == NULL) {
+            return NULL;
+        }
+        *block = &paged->m;
+        *data = &paged->data;
+        return paged;
+    }
+    if (op != NULL && op->result_type != NULL) {
+        typed = calloc(1, sizeof(*typed));
+        if (typed == NULL) {
+            return NULL;
+        }
+        *block = &typed->m;
+        *data = &typed->data;
+        return typed;
+    }
+    *block = calloc(1, sizeof(**block));
+    return *block;
+}
+
 void clerk__response_decode(
     const clerk_client_t *client,
     const clerk__op_t *op,
@@ -106,9 +196,19 @@ void clerk__response_decode(
         return;
     }
     memset(&err, 0, sizeof(err));
-    st = clerk__value_parse(
-        op->result_type, &value, block->meta.body, block->meta.body_len,
-        client->strict ? CLERK_DECODE_STRICT : 0u, &err);
+    if (op->paginated && is_object(block->meta.body, block->meta.body_len)) {
+        /* data is the first member of a paged block (see the header). */
+        clerk__paged_block_t *paged = (clerk__paged_block_t *)(void *)data;
+
+        st = decode_wrapped(
+            op->result_type, &value, &paged->total_count, block->meta.body,
+            block->meta.body_len, client->strict ? CLERK_DECODE_STRICT : 0u,
+            &err);
+    } else {
+        st = clerk__value_parse(
+            op->result_type, &value, block->meta.body, block->meta.body_len,
+            client->strict ? CLERK_DECODE_STRICT : 0u, &err);
+    }
     if (st == CLERK_OK) {
         *data = value;
         return;
@@ -145,7 +245,6 @@ clerk_status_t clerk__op_detailed(
     const void *params,
     const void *body)
 {
-    clerk__typed_block_t *typed = NULL;
     clerk__meta_block_t *block;
     void **data = NULL;
     void *result;
@@ -160,20 +259,9 @@ clerk_status_t clerk__op_detailed(
     *out = NULL;
     memset(&req, 0, sizeof(req));
     memset(&reply, 0, sizeof(reply));
-    if (op != NULL && op->result_type != NULL) {
-        typed = calloc(1, sizeof(*typed));
-        if (typed == NULL) {
-            return CLERK_E_NOMEM;
-        }
-        block = &typed->m;
-        data = &typed->data;
-        result = typed;
-    } else {
-        block = calloc(1, sizeof(*block));
-        if (block == NULL) {
-            return CLERK_E_NOMEM;
-        }
-        result = block;
+    result = clerk__response_new(op, &block, &data);
+    if (result == NULL) {
+        return CLERK_E_NOMEM;
     }
     block->meta.body = "";
 
@@ -202,9 +290,19 @@ done:
 
 void clerk__op_response_free(const clerk__op_t *op, void *response)
 {
+    clerk__paged_block_t *paged;
     clerk__typed_block_t *typed;
 
     if (response == NULL) {
+        return;
+    }
+    if (op != NULL && op->result_type != NULL && op->paginated) {
+        paged = response;
+        if (paged->data != NULL) {
+            clerk__value_free(op->result_type, paged->data);
+        }
+        clerk__response_release(&paged->m);
+        free(paged);
         return;
     }
     if (op != NULL && op->result_type != NULL) {
@@ -231,10 +329,11 @@ void *clerk__op_plain(
 
     (void)clerk__op_detailed(&response, client, op, path_args, params, body);
     if (response != NULL && op != NULL && op->result_type != NULL) {
-        clerk__typed_block_t *typed = response;
+        /* data is the first member of typed and paged blocks alike. */
+        void **slot = response;
 
-        data = typed->data;
-        typed->data = NULL;
+        data = *slot;
+        *slot = NULL;
     }
     clerk__op_response_free(op, response);
     return data;

@@ -276,6 +276,7 @@ static clerk_status_t build_query(
     size_t message_size)
 {
     char tmp[64];
+    char misuse[192];
     bool first = true;
     size_t i;
     size_t j;
@@ -289,6 +290,11 @@ static clerk_status_t build_query(
 
         if (params != NULL) {
             base = (const char *)params + p->offset;
+            if (clerk__value_misused(
+                    p->type, base, p->name, misuse, sizeof(misuse))) {
+                set_msg(message, message_size, "query parameter %s", misuse);
+                return CLERK_E_INVALID_ARG;
+            }
             if (is_array(p->type)) {
                 array_view_t a;
 
@@ -297,6 +303,15 @@ static clerk_status_t build_query(
                     goto bad;
                 }
                 for (j = 0; j < a.count; j++) {
+                    if (clerk__value_misused(
+                            p->type->elem,
+                            (const char *)a.items + j * p->type->elem->size,
+                            p->name, misuse, sizeof(misuse))) {
+                        set_msg(
+                            message, message_size, "query parameter %s",
+                            misuse);
+                        return CLERK_E_INVALID_ARG;
+                    }
                     st = scalar_text(
                         p->type->elem,
                         (const char *)a.items + j * p->type->elem->size, tmp,
@@ -685,6 +700,7 @@ static clerk_status_t build_multipart(
 {
     const clerk__model_t *m;
     size_t cap = 0;
+    char misuse[192];
     size_t i;
     clerk_status_t st;
 
@@ -698,6 +714,12 @@ static clerk_status_t build_multipart(
         const clerk__field_t *f = &m->fields[i];
         size_t sent = 0;
 
+        if (clerk__value_misused(
+                f->type, (const char *)body + f->offset, f->name, misuse,
+                sizeof(misuse))) {
+            set_msg(message, message_size, "multipart field %s", misuse);
+            return CLERK_E_INVALID_ARG;
+        }
         st = multipart_field(
             req, &cap, f, (const char *)body + f->offset, &sent, message,
             message_size);

@@ -379,6 +379,19 @@ typedef struct clerk__typed_block {
     clerk__meta_block_t m;
 } clerk__typed_block_t;
 
+/* The block of an op with `paginated` set. */
+typedef struct clerk__paged_block {
+    void *data;
+    clerk_opt_int64_t total_count;
+    clerk__meta_block_t m;
+} clerk__paged_block_t;
+
+/* A zeroed response block for `op` (typed, paged or bare, as
+ * clerk__op_detailed() hands out): *block receives its meta block, *data
+ * where the result goes (NULL for a bodiless op).  NULL when out of memory. */
+void *clerk__response_new(
+    const clerk__op_t *op, clerk__meta_block_t **block, void ***data);
+
 /* Set the message: a static text, or a formatted one (scrubbed of the
  * client's secret).  Never fails: falls back to the status text. */
 void clerk__response_set_message(
@@ -395,7 +408,9 @@ void clerk__response_release(clerk__meta_block_t *block);
 
 /* Step 3 (src/op.c): fill the response from the reply, taking its buffers
  * over, and decode a 2xx body into *data when the op has a result type
- * (`data` NULL: the op has none). */
+ * (`data` NULL: the op has none).  For a paginated op, `data` must be the
+ * data member of a clerk__paged_block_t (clerk__response_new()), whose
+ * total_count is set too. */
 void clerk__response_decode(
     const clerk_client_t *client,
     const clerk__op_t *op,

@@ -195,6 +195,16 @@ class Operation:
         return self.result is not None
 
     @property
+    def paginated(self):
+        """Takes a `paginated` query parameter and returns an array: with
+        paginated=true the server wraps the array as
+        `{"data": [...], "total_count": N}` although the spec types it bare,
+        so the runtime accepts both shapes and the detailed response carries
+        total_count."""
+        return (self.result is not None and self.result.shape == "array"
+                and any(p.wire == "paginated" for p in self.query))
+
+    @property
     def result_ptr(self):
         """`clerk_user_t *`: what the plain call returns."""
         t = self.result.value_c_type

@@ -63,7 +63,8 @@ static const clerk__op_t op_list = { "GET",
                                      NULL,
                                      false,
                                      &clerk__type_json,
-                                     200 };
+                                     200,
+                                     false };
 
 /* ---- GET /users/{user_id}/items/{item_id} (result: any JSON) */
 static const clerk__op_t op_get2 = { "GET",
@@ -76,7 +77,8 @@ static const clerk__op_t op_get2 = { "GET",
                                      NULL,
                                      false,
                                      &clerk__type_json,
-                                     200 };
+                                     200,
+                                     false };
 
 /* ---- GET /ping (required query parameter `must`) */
 typedef struct must_params {
@@ -88,10 +90,18 @@ static const clerk__param_t must_query[] = {
       CLERK__F_REQUIRED },
 };
 
-static const clerk__op_t op_must = {
-    "GET", "/ping",           "Ping", 0, must_query, 1, CLERK__BODY_NONE, NULL,
-    false, &clerk__type_json, 200
-};
+static const clerk__op_t op_must = { "GET",
+                                     "/ping",
+                                     "Ping",
+                                     0,
+                                     must_query,
+                                     1,
+                                     CLERK__BODY_NONE,
+                                     NULL,
+                                     false,
+                                     &clerk__type_json,
+                                     200,
+                                     false };
 
 /* ---- POST /users with a JSON body { name (required), age } */
 typedef struct body {
@@ -110,22 +120,36 @@ static const clerk__type_t body_type = { CLERK__K_OBJ, sizeof(void *),
                                          &body_model, NULL, NULL };
 
 static const clerk__op_t op_create = {
-    "POST",     "/users", "CreateUser",      0,  NULL, 0, CLERK__BODY_JSON,
-    &body_type, true,     &clerk__type_json, 200
+    "POST",     "/users", "CreateUser",      0,   NULL, 0, CLERK__BODY_JSON,
+    &body_type, true,     &clerk__type_json, 200, false
 };
 
 /* ---- PATCH /users/{id} with an optional body; DELETE /users/{id} */
-static const clerk__op_t op_patch = {
-    "PATCH", "/users/{user_id}", "UpdateUser", 1,     NULL,
-    0,       CLERK__BODY_JSON,   &body_type,   false, &clerk__type_json,
-    200
-};
+static const clerk__op_t op_patch = { "PATCH",
+                                      "/users/{user_id}",
+                                      "UpdateUser",
+                                      1,
+                                      NULL,
+                                      0,
+                                      CLERK__BODY_JSON,
+                                      &body_type,
+                                      false,
+                                      &clerk__type_json,
+                                      200,
+                                      false };
 
-static const clerk__op_t op_delete = {
-    "DELETE", "/users/{user_id}", "DeleteUser", 1,     NULL,
-    0,        CLERK__BODY_NONE,   NULL,         false, NULL,
-    200
-};
+static const clerk__op_t op_delete = { "DELETE",
+                                       "/users/{user_id}",
+                                       "DeleteUser",
+                                       1,
+                                       NULL,
+                                       0,
+                                       CLERK__BODY_NONE,
+                                       NULL,
+                                       false,
+                                       NULL,
+                                       200,
+                                       false };
 
 /* ---- POST /users/{id}/profile_image, multipart { file, uploader_user_id }
  */
@@ -158,7 +182,8 @@ static const clerk__op_t op_upload = { "POST",
                                        &upload_type,
                                        true,
                                        &clerk__type_json,
-                                       200 };
+                                       200,
+                                       false };
 
 /* ---- GET /thing decoded into a model { id (required string) } */
 typedef struct thing {
@@ -175,8 +200,8 @@ static const clerk__type_t thing_type = { CLERK__K_OBJ, sizeof(void *),
                                           &thing_model, NULL, NULL };
 
 static const clerk__op_t op_thing = {
-    "GET", "/thing", "GetThing",  0,  NULL, 0, CLERK__BODY_NONE,
-    NULL,  false,    &thing_type, 200
+    "GET", "/thing", "GetThing",  0,   NULL, 0, CLERK__BODY_NONE,
+    NULL,  false,    &thing_type, 200, false
 };
 
 /* A JSON-typed response ({ cJSON **data; meta }). */

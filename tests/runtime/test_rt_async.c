@@ -18,15 +18,30 @@
 /* ------------------------------------------------------------------ */
 
 /* GET /calls/{n}/{kind}: any JSON, or a Thing ({ id: string }). */
-static const clerk__op_t op_calls = {
-    "GET", "/calls/{n}/{kind}", "GetCall", 2, NULL, 0, CLERK__BODY_NONE, NULL,
-    false, &clerk__type_json,   200
-};
-static const clerk__op_t op_calls_thing = {
-    "GET", "/calls/{n}/{kind}", "GetCallThing", 2,     NULL,
-    0,     CLERK__BODY_NONE,    NULL,           false, &thing_type,
-    200
-};
+static const clerk__op_t op_calls = { "GET",
+                                      "/calls/{n}/{kind}",
+                                      "GetCall",
+                                      2,
+                                      NULL,
+                                      0,
+                                      CLERK__BODY_NONE,
+                                      NULL,
+                                      false,
+                                      &clerk__type_json,
+                                      200,
+                                      false };
+static const clerk__op_t op_calls_thing = { "GET",
+                                            "/calls/{n}/{kind}",
+                                            "GetCallThing",
+                                            2,
+                                            NULL,
+                                            0,
+                                            CLERK__BODY_NONE,
+                                            NULL,
+                                            false,
+                                            &thing_type,
+                                            200,
+                                            false };
 
 #define CLERK_404                                                              \
     "{\\\"errors\\\":[{\\\"code\\\":\\\"resource_not_found\\\","               \
