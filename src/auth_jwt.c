@@ -799,11 +799,12 @@ static bool fill_claims(claims_owner_t *owner)
         const cJSON *a = cJSON_GetArrayItem(fva, 0);
         const cJSON *b = cJSON_GetArrayItem(fva, 1);
 
+        /* Range first: converting an out-of-range double is undefined. */
         if (cJSON_IsNumber(a) && cJSON_IsNumber(b) &&
-            a->valuedouble == (double)(int64_t)a->valuedouble &&
-            b->valuedouble == (double)(int64_t)b->valuedouble &&
             a->valuedouble > -MAX_EXACT_INT && a->valuedouble < MAX_EXACT_INT &&
-            b->valuedouble > -MAX_EXACT_INT && b->valuedouble < MAX_EXACT_INT) {
+            b->valuedouble > -MAX_EXACT_INT && b->valuedouble < MAX_EXACT_INT &&
+            a->valuedouble == (double)(int64_t)a->valuedouble &&
+            b->valuedouble == (double)(int64_t)b->valuedouble) {
             c->has_factor_age = true;
             c->factor_age_minutes[0] = (int64_t)a->valuedouble;
             c->factor_age_minutes[1] = (int64_t)b->valuedouble;

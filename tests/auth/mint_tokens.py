@@ -150,6 +150,12 @@ def main():
                     "permissions": ["org:billing:read", "org:billing:manage",
                                     "org:reports:read"]},
         expect_fva=[5, -1])
+    # fva out of int64 range (a fuzz finding: converted before checked):
+    # accepted, factor age not set.
+    add("fva_huge", token(c=claims(fva=[-1e51, 1e300])), "ok", "ok",
+        expect_no_fva=True)
+    add("fva_fraction", token(c=claims(fva=[1.5, 2])), "ok", "ok",
+        expect_no_fva=True)
     v1 = claims(org_id="org_9", org_slug="s", org_role="org:member",
                 org_permissions=["org:a:b"])
     add("valid_v1_org", token(c=v1), "ok", "ok",

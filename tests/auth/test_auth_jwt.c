@@ -339,6 +339,10 @@ static void test_minted(void **state)
             if (org != NULL) {
                 check_org(claims, org);
             }
+            if (cJSON_IsTrue(
+                    cJSON_GetObjectItemCaseSensitive(c, "expect_no_fva"))) {
+                assert_false(claims->has_factor_age);
+            }
             if (fva != NULL) {
                 assert_true(claims->has_factor_age);
                 assert_int_equal(claims->factor_age_minutes[0], 5);
