@@ -317,6 +317,54 @@ void clerk__op_response_free(const clerk__op_t *op, void *response)
     clerk_response_free(response);
 }
 
+/* The calling thread's record of its last plain call. */
+static _Thread_local clerk_error_info_t last_error;
+
+const clerk_error_info_t *clerk_last_error(void)
+{
+    return &last_error;
+}
+
+/* Copy `src` (may be NULL) into a fixed buffer, cut on a UTF-8 boundary. */
+static void copy_text(char *dst, size_t size, const char *src)
+{
+    size_t n = src != NULL ? strlen(src) : 0;
+
+    if (n >= size) {
+        n = size - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0u) == 0x80u) {
+            n--;
+        }
+    }
+    if (n > 0) {
+        memcpy(dst, src, n);
+    }
+    dst[n] = '\0';
+}
+
+/* Record the outcome of a plain call (response may be NULL: no memory). */
+static void remember(const clerk__op_t *op, void *response, clerk_status_t st)
+{
+    const clerk_response_t *meta = NULL;
+
+    if (response != NULL && op != NULL && op->result_type != NULL) {
+        meta = op->paginated ? &((clerk__paged_block_t *)response)->m.meta
+                             : &((clerk__typed_block_t *)response)->m.meta;
+    } else if (response != NULL) {
+        meta = response;
+    }
+    last_error.status = meta != NULL ? meta->status : st;
+    last_error.http_status = meta != NULL ? meta->http_status : 0;
+    copy_text(
+        last_error.message, sizeof(last_error.message),
+        meta != NULL ? meta->message : clerk_status_str(st));
+    copy_text(
+        last_error.code, sizeof(last_error.code),
+        meta != NULL && meta->errors != NULL && meta->errors->count > 0
+            ? meta->errors->items[0].code
+            : NULL);
+}
+
 void *clerk__op_plain(
     clerk_client_t *client,
     const clerk__op_t *op,
@@ -327,7 +375,10 @@ void *clerk__op_plain(
     void *response = NULL;
     void *data = NULL;
 
-    (void)clerk__op_detailed(&response, client, op, path_args, params, body);
+    clerk_status_t st;
+
+    st = clerk__op_detailed(&response, client, op, path_args, params, body);
+    remember(op, response, st);
     if (response != NULL && op != NULL && op->result_type != NULL) {
         /* data is the first member of typed and paged blocks alike. */
         void **slot = response;
@@ -350,6 +401,7 @@ clerk_status_t clerk__op_status(
     clerk_status_t st;
 
     st = clerk__op_detailed(&response, client, op, path_args, params, body);
+    remember(op, response, st);
     clerk__op_response_free(op, response);
     return st;
 }

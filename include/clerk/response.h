@@ -75,6 +75,39 @@ typedef struct clerk_response {
 } clerk_response_t;
 
 /**
+ * Why the calling thread's last plain call failed (see clerk_last_error()).
+ */
+typedef struct clerk_error_info {
+    clerk_status_t status; /**< CLERK_OK: the last plain call succeeded. */
+    long http_status;      /**< 0: no HTTP response was received. */
+    char message[256];     /**< As meta.message (English, no secrets). */
+    char code[64];         /**< First Clerk error code, e.g.
+                                "resource_not_found"; "" when none. */
+} clerk_error_info_t;
+
+/**
+ * The outcome of the calling thread's last plain call.
+ *
+ * Plain calls (those returning the result or NULL, and the status-only
+ * calls of bodiless operations) record their status, HTTP status, message
+ * and first Clerk error code in a per-thread slot (libgit2's
+ * git_error_last() pattern), so a NULL result can still be explained:
+ *
+ *     clerk_user_t *u = clerk_users_get(client, id);
+ *     if (u == NULL)
+ *         fprintf(stderr, "%s\n", clerk_last_error()->message);
+ *
+ * Every plain call overwrites it, success included (then status is
+ * CLERK_OK).  `_detailed` and `_async` calls leave it alone: their
+ * response carries the same and more.  The slot is per thread, so a client
+ * shared by threads is no problem.
+ *
+ * @return The calling thread's slot; never NULL; valid until the thread's
+ *         next plain call (status CLERK_OK and empty texts before any).
+ */
+CLERK_EXTERN const clerk_error_info_t *clerk_last_error(void);
+
+/**
  * Look up a response header by name, case-insensitively.
  *
  * @param response A response, or NULL.
