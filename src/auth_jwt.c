@@ -3,6 +3,7 @@
  * then check its claims, in @clerk/backend's order so that reasons match.
  */
 #include "auth_internal.h"
+#include "runtime_internal.h"
 
 #include <cjson/cJSON.h>
 #include <openssl/evp.h>
@@ -50,62 +51,6 @@ typedef struct jwt {
 /* ------------------------------------------------------------------ */
 /* Parsing                                                             */
 /* ------------------------------------------------------------------ */
-
-/* RFC 3629 UTF-8: no overlong forms, no surrogates, nothing above
- * U+10FFFF. */
-static bool valid_utf8(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-
-    while (i < len) {
-        unsigned char c = s[i];
-        size_t need;
-        uint32_t cp;
-        size_t k;
-
-        /* Tokens are ASCII but for the odd name: eight bytes at a time. */
-        if (len - i >= 8) {
-            uint64_t w;
-
-            memcpy(&w, s + i, sizeof w);
-            if ((w & UINT64_C(0x8080808080808080)) == 0) {
-                i += 8;
-                continue;
-            }
-        }
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) {
-            need = 1;
-            cp = c & 0x1Fu;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            need = 2;
-            cp = c & 0x0Fu;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            need = 3;
-            cp = c & 0x07u;
-        } else {
-            return false;
-        }
-        if (len - i <= need) {
-            return false;
-        }
-        for (k = 1; k <= need; k++) {
-            if ((s[i + k] & 0xC0u) != 0x80u) {
-                return false;
-            }
-            cp = (cp << 6) | (s[i + k] & 0x3Fu);
-        }
-        if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
-            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-            return false;
-        }
-        i += need + 1;
-    }
-    return true;
-}
 
 static int compare_names(const void *a, const void *b)
 {
@@ -172,7 +117,7 @@ static cJSON *parse_object(const unsigned char *text, size_t len)
     const char *end = NULL;
     cJSON *json;
 
-    if (!valid_utf8(text, len) ||
+    if (!clerk__utf8_valid((const char *)text, len) ||
         (memchr(text, '\\', len) != NULL &&
          strstr((const char *)text, "\\u0000") != NULL)) {
         return NULL;

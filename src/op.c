@@ -15,21 +15,31 @@
 /* Most bytes of one server-supplied piece a message quotes. */
 #define QUOTE_MAX 200u
 
+/* How many of the `len` bytes at `s` fit in `max` without cutting a UTF-8
+ * character in two. */
+static size_t utf8_fit(const char *s, size_t len, size_t max)
+{
+    size_t n = len;
+
+    if (n > max) {
+        n = max;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0u) == 0x80u) {
+            n--;
+        }
+    }
+    return n;
+}
+
 /* Append at most QUOTE_MAX bytes of server text, cut at a UTF-8 character
  * boundary, with the key masked before anything else is done with it;
  * "..." marks a cut. */
 static void append_quote(
     clerk__rtbuf_t *out, const clerk_client_t *client, const char *text)
 {
-    size_t n = strnlen(text, QUOTE_MAX + 1);
-    bool cut = n > QUOTE_MAX;
+    size_t len = strnlen(text, QUOTE_MAX + 1);
+    size_t n = utf8_fit(text, len, QUOTE_MAX);
+    bool cut = n < len;
 
-    if (cut) {
-        n = QUOTE_MAX;
-        while (n > 0 && ((unsigned char)text[n] & 0xC0u) == 0x80u) {
-            n--;
-        }
-    }
     (void)clerk__redact_append(&client->redact, out, text, n);
     if (cut) {
         clerk__rtbuf_append_str(out, "...");
@@ -328,14 +338,8 @@ const clerk_error_info_t *clerk_last_error(void)
 /* Copy `src` (may be NULL) into a fixed buffer, cut on a UTF-8 boundary. */
 static void copy_text(char *dst, size_t size, const char *src)
 {
-    size_t n = src != NULL ? strlen(src) : 0;
+    size_t n = src != NULL ? utf8_fit(src, strlen(src), size - 1) : 0;
 
-    if (n >= size) {
-        n = size - 1;
-        while (n > 0 && ((unsigned char)src[n] & 0xC0u) == 0x80u) {
-            n--;
-        }
-    }
     if (n > 0) {
         memcpy(dst, src, n);
     }

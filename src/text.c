@@ -4,6 +4,7 @@
  */
 #include "runtime_internal.h"
 
+#include <stdint.h>
 #include <string.h>
 
 bool clerk__text_has_ctl(const char *s)
@@ -39,6 +40,16 @@ bool clerk__utf8_valid(const char *s, size_t len)
         size_t more;
         size_t k;
 
+        /* Mostly ASCII (tokens, ids, JSON): eight bytes at a time. */
+        if (len - i >= 8) {
+            uint64_t w;
+
+            memcpy(&w, p + i, sizeof(w));
+            if ((w & UINT64_C(0x8080808080808080)) == 0) {
+                i += 8;
+                continue;
+            }
+        }
         if (c < 0x80) {
             i++;
             continue;
