@@ -305,7 +305,7 @@ typedef struct clerk__reply {
 void clerk__transfer(
     clerk_client_t *client, const clerk__request_t *req, clerk__reply_t *reply);
 
-/* One attempt's pieces, for the blocking loop and a future multi loop. */
+/* One attempt's pieces, for the blocking loop and the multi loop. */
 clerk_status_t clerk__handle_prepare(
     clerk_client_t *client,
     clerk__handle_t *handle,
@@ -315,6 +315,44 @@ clerk_status_t clerk__handle_prepare(
 /* Classify a finished attempt; fills reply->status/http_status/message. */
 void clerk__attempt_finish(
     clerk__handle_t *handle, CURLcode rc, clerk__reply_t *reply);
+
+/*
+ * The retry state machine, one for both flavours (the blocking loop in
+ * src/transfer.c and the multi loop in src/async.c).  Per attempt:
+ *
+ *   clerk__attempt_begin()  reset the reply, run the request hook;
+ *                           CLERK_E_CANCELLED (reply filled in) when the
+ *                           hook refused, and the call ends
+ *   ...the transfer (curl_easy_perform(), or the multi)...
+ *   clerk__attempt_end()    classify it (clerk__attempt_finish()) and run
+ *                           the response hook; `t0` is when it started
+ *   clerk__attempt_next()   whether to try again, and *wait ms before it
+ *                           (backoff or Retry-After); false when attempts
+ *                           are used up, the outcome cannot improve, or
+ *                           the wait would pass `deadline` (absolute ms,
+ *                           0: none)
+ */
+clerk_status_t clerk__attempt_begin(
+    clerk_client_t *client,
+    const clerk__request_t *req,
+    clerk__handle_t *handle,
+    clerk__reply_t *reply,
+    unsigned attempt);
+void clerk__attempt_end(
+    clerk_client_t *client,
+    const clerk__request_t *req,
+    clerk__handle_t *handle,
+    clerk__reply_t *reply,
+    CURLcode rc,
+    double t0);
+bool clerk__attempt_next(
+    const clerk_client_t *client,
+    const clerk__request_t *req,
+    const clerk__reply_t *reply,
+    CURLcode rc,
+    double deadline,
+    uint64_t *rng,
+    unsigned *wait);
 
 void clerk__reply_free(clerk__reply_t *reply);
 /* Feed one header line (status line, "Name: value\r\n" or the blank line)
