@@ -52,6 +52,9 @@
 /* The blocking driver never waits longer than this in one poll(), as a
  * safety net should a timer ever go missing. */
 #define MAX_POLL_MS 1000L
+/* How often a call whose client (a view) has a cancel token looks at it:
+ * an idle transfer gets no progress callbacks under the multi-socket API. */
+#define TOKEN_POLL_MS 20.0
 
 typedef enum call_state {
     CALL_NEW = 0, /* being started */
@@ -78,6 +81,7 @@ typedef struct call {
     double wake_at;     /* CALL_WAITING: start of the next attempt */
     double deadline_at; /* 0: none */
     long deadline_ms;
+    double token_at; /* next look at the client's cancel token; 0: none */
     clerk_status_t abort_status; /* != CLERK_OK: fail on the next turn */
     const char *abort_message;
 
@@ -246,6 +250,9 @@ static double call_due(const call_t *call)
     }
     if (call->deadline_at > 0.0 && (due < 0.0 || call->deadline_at < due)) {
         due = call->deadline_at;
+    }
+    if (call->token_at > 0.0 && (due < 0.0 || call->token_at < due)) {
+        due = call->token_at;
     }
     return due;
 }
@@ -648,6 +655,10 @@ static void run_timers(clerk_loop_t *loop)
         heap_remove(loop, call);
         if (call->abort_status != CLERK_OK) {
             fail_call(loop, call, call->abort_status, call->abort_message);
+        } else if (clerk__cancelled(call->client->cancel)) {
+            fail_call(
+                loop, call, CLERK_E_CANCELLED,
+                "cancelled by the call's cancel token");
         } else if (
             call->deadline_at > 0.0 &&
             call->deadline_at <= now + DUE_SLACK_MS) {
@@ -659,6 +670,12 @@ static void run_timers(clerk_loop_t *loop)
             call->state == CALL_WAITING &&
             call->wake_at <= now + DUE_SLACK_MS) {
             attempt_start(loop, call);
+        } else if (
+            call->token_at > 0.0 && call->token_at <= now + DUE_SLACK_MS) {
+            call->token_at = now + TOKEN_POLL_MS;
+            if (!heap_update(loop, call)) {
+                fail_call(loop, call, CLERK_E_NOMEM, "out of memory");
+            }
         } else if (!heap_update(loop, call)) {
             fail_call(loop, call, CLERK_E_NOMEM, "out of memory");
         }
@@ -1357,6 +1374,15 @@ clerk_call_id_t clerk__op_async(
     if (loop->deadline_ms > 0) {
         call->deadline_ms = loop->deadline_ms;
         call->deadline_at = call->start_ms + (double)loop->deadline_ms;
+    }
+    if (client->cancel != NULL) {
+        call->token_at = call->start_ms + TOKEN_POLL_MS;
+    }
+    /* A view's own deadline applies too; the earlier one wins. */
+    if (client->view_deadline && client->deadline_ms > 0 &&
+        (call->deadline_ms == 0 || client->deadline_ms < call->deadline_ms)) {
+        call->deadline_ms = client->deadline_ms;
+        call->deadline_at = call->start_ms + (double)client->deadline_ms;
     }
 
     /* Everything taken from the caller's arguments is copied here: the

@@ -244,9 +244,18 @@ clerk_status_t clerk__handle_prepare(
     bool custom;
     clerk_status_t st = CLERK_E_NOMEM;
 
-    (void)client;
     *mime = NULL;
     CLERK__SETOPT(c, CURLOPT_URL, req->url);
+    /* Handles are shared by a client and its views: what a view may change
+     * is set again for every call. */
+    CLERK__SETOPT(c, CURLOPT_TIMEOUT_MS, client->timeout_ms);
+    if (client->cancel != NULL) {
+        CLERK__SETOPT(c, CURLOPT_XFERINFOFUNCTION, clerk__cancel_progress);
+        CLERK__SETOPT(c, CURLOPT_XFERINFODATA, (void *)client->cancel);
+        CLERK__SETOPT(c, CURLOPT_NOPROGRESS, 0L);
+    } else {
+        CLERK__SETOPT(c, CURLOPT_NOPROGRESS, 1L);
+    }
     CLERK__SETOPT(c, CURLOPT_HTTPHEADER, (struct curl_slist *)req->headers);
     CLERK__SETOPT(c, CURLOPT_WRITEFUNCTION, on_body);
     CLERK__SETOPT(c, CURLOPT_WRITEDATA, reply);
@@ -442,6 +451,13 @@ clerk_status_t clerk__attempt_begin(
     reply->status = CLERK_OK;
     reply->message[0] = '\0';
     handle->errbuf[0] = '\0';
+    if (clerk__cancelled(client->cancel)) {
+        reply->status = CLERK_E_CANCELLED;
+        snprintf(
+            reply->message, sizeof(reply->message),
+            "cancelled by the call's cancel token");
+        return CLERK_E_CANCELLED;
+    }
     if (client->hooks.on_request != NULL) {
         memset(&info, 0, sizeof(info));
         info.method = req->method;
@@ -609,7 +625,13 @@ void clerk__transfer(
                 client, req, reply, rc, deadline, &rng, &wait)) {
             break;
         }
-        clerk__sleep_ms(wait);
+        if (!clerk__sleep_cancellable(wait, client->cancel)) {
+            reply->status = CLERK_E_CANCELLED;
+            snprintf(
+                reply->message, sizeof(reply->message),
+                "cancelled by the call's cancel token");
+            break;
+        }
     }
 done:
     if (mime != NULL) {
