@@ -198,7 +198,7 @@ typedef struct clerk_tls_options {
  * Client options.  Every field is optional and its zero value is its
  * default, so `&(clerk_client_options_t){ .secret_key = key }` is a complete
  * call.  All strings are copied by clerk_client_new().  Fields are only ever
- * appended.
+ * appended, and appending one is an ABI change (CLERK_ABI_VERSION).
  */
 typedef struct clerk_client_options {
     const char *base_url;           /**< NULL: "https://api.clerk.com/v1". */
@@ -348,7 +348,8 @@ CLERK_EXTERN void clerk_cancel_free(clerk_cancel_t *cancel);
  * What calls through a view change of their client's settings
  * (clerk_client_view()).  Every field is optional and its zero value
  * means "as the client", so `&(clerk_call_options_t){ .timeout_ms = 2000 }`
- * is complete.  Fields are only ever appended.
+ * is complete.  Fields are only ever appended, and appending one is an
+ * ABI change (CLERK_ABI_VERSION).
  */
 typedef struct clerk_call_options {
     long timeout_ms;  /**< Each attempt; 0: the client's;
