@@ -88,6 +88,11 @@ char *clerk__alloc_strdup(clerk__alloc_t *a, const char *s, size_t len);
 /* Release a block from this allocator (NULL-safe). */
 void clerk__alloc_release(clerk__alloc_t *a, void *p);
 
+/* A NUL-terminated copy of the `len` bytes at `s` for cJSON to own (the
+ * string or key of a free-form value, freed by cJSON_Delete()): a plain
+ * cJSON_malloc() block, never released with clerk__alloc_release(). */
+char *clerk__alloc_json_strdup(const char *s, size_t len);
+
 /* ---------------------------------------------------------------------- */
 /* Array values                                                           */
 /* ---------------------------------------------------------------------- */

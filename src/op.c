@@ -3,6 +3,7 @@
  * transfer's reply into a detailed response and a typed result.
  */
 #include "runtime_internal.h"
+#include "alloc_cache.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,6 +185,9 @@ void clerk__response_decode(
     long code = reply->http_status;
     clerk_status_t st;
 
+    /* Threads that make calls keep the blocks of decoded values they
+     * free, for the next response (alloc_cache.h). */
+    clerk__block_cache_arm();
     if (reply->status == CLERK_E_TOO_LARGE) {
         /* Drop the partial body: it can be up to the limit in size. */
         clerk__rtbuf_free(&reply->body);
