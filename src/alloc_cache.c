@@ -50,7 +50,10 @@ typedef union block_hdr {
 } block_hdr_t;
 
 typedef struct block_cache {
-    void *head[CLASS_COUNT]; /* kept blocks, linked through their payload */
+    /* Kept blocks by class: the header of the first, whose payload holds
+     * the header of the next (start pointers, so leak checkers see them
+     * as reachable). */
+    block_hdr_t *head[CLASS_COUNT];
     size_t bytes;            /* payload bytes kept */
     bool armed;
     bool registered; /* with the thread-exit key */
@@ -104,10 +107,11 @@ void *clerk__block_get(size_t size)
 
     if (cls != 0) {
         need = class_size(cls);
-        p = cache.head[cls];
-        if (p != NULL) {
+        h = cache.head[cls];
+        if (h != NULL) {
+            p = h + 1;
             UNPOISON(p, need);
-            cache.head[cls] = *(void **)p;
+            cache.head[cls] = *(block_hdr_t **)p;
             cache.bytes -= need;
             return p;
         }
@@ -137,8 +141,8 @@ void clerk__block_put(void *p)
     if (h->cls != 0 && cache.armed) {
         n = class_size(h->cls);
         if (n <= CLERK__BLOCK_CACHE_MAX - cache.bytes) {
-            *(void **)p = cache.head[h->cls];
-            cache.head[h->cls] = p;
+            *(block_hdr_t **)p = cache.head[h->cls];
+            cache.head[h->cls] = h;
             cache.bytes += n;
             POISON(p, n);
             return;
@@ -150,13 +154,13 @@ void clerk__block_put(void *p)
 static void flush(block_cache_t *c)
 {
     size_t cls;
-    void *p;
+    block_hdr_t *h;
 
     for (cls = 1; cls < CLASS_COUNT; cls++) {
-        while ((p = c->head[cls]) != NULL) {
-            UNPOISON(p, class_size(cls));
-            c->head[cls] = *(void **)p;
-            cJSON_free((block_hdr_t *)p - 1);
+        while ((h = c->head[cls]) != NULL) {
+            UNPOISON(h + 1, class_size(cls));
+            c->head[cls] = *(block_hdr_t **)(h + 1);
+            cJSON_free(h);
         }
     }
     c->bytes = 0;

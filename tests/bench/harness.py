@@ -482,12 +482,20 @@ def report(results, clients, workloads, schemes, args, problems):
                 if (have_l and not args.smoke and target is not None and
                         target[0] in names):
                     r = median_ratio(res, metric, "l", target[0])
-                    verdicts.append("%s/%s %s: (l)/%s = %.3f, target <= %.1f:"
-                                    " %s" % (w, s, metric,
-                                             CLIENT_LABELS[target[0]][:5]
-                                             .strip(), r, target[1],
-                                             "met" if r <= target[1]
-                                             else "NOT met"))
+                    base = statistics.median(res[metric][target[0]])
+                    lv = statistics.median(res[metric]["l"])
+                    met = lv <= base * target[1]
+                    note = ""
+                    if not met and metric == "minflt" and \
+                            lv <= base * FAULT_RATIO + FAULT_SLACK:
+                        note = " (under %.0f fault(s) per request more: " \
+                            "the smoke budget)" % FAULT_SLACK
+                    verdicts.append("%s/%s %s: (l)/%s = %.3f (%s against %s),"
+                                    " target <= %.1f: %s%s" % (
+                                        w, s, metric,
+                                        CLIENT_LABELS[target[0]].split(" ")[0],
+                                        r, fmt % lv, fmt % base, target[1],
+                                        "met" if met else "NOT met", note))
     header = ["workload", "metric"] + [CLIENT_LABELS[n] for n in names] + \
         ["(l)/%s" % CLIENT_LABELS[b].split(" ")[0] for b in bases] + \
         ["budget"]
