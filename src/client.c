@@ -1065,6 +1065,9 @@ clerk_status_t clerk_client_view(
     view->idle = NULL;
     view->idle_count = 0;
     view->idle_cap = 0;
+    view->spare_bodies = NULL;
+    view->spare_count = 0;
+    view->spare_cap = 0;
     view->pool_lock_ok = false;
     view->share_locks_ok = false;
     atomic_init(&view->refs, 0u);
@@ -1142,6 +1145,10 @@ void clerk_client_free(clerk_client_t *client)
     if (client->pool_lock_ok) {
         pthread_mutex_destroy(&client->pool_lock);
     }
+    for (i = 0; i < client->spare_count; i++) {
+        free(client->spare_bodies[i].data);
+    }
+    free(client->spare_bodies);
     free_headers(client->headers_none);
     free_headers(client->headers_json);
     free_headers(client->headers_multipart);
@@ -1314,4 +1321,58 @@ void clerk__handle_release(
     }
     client->idle[client->idle_count++] = handle;
     pthread_mutex_unlock(&client->pool_lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* Receive buffers kept between calls                                  */
+/* ------------------------------------------------------------------ */
+
+void clerk__spare_body_take(clerk_client_t *client, clerk__rtbuf_t *body)
+{
+    client = clerk__root(client);
+    pthread_mutex_lock(&client->pool_lock);
+    if (client->spare_count > 0) {
+        *body = client->spare_bodies[--client->spare_count];
+        body->len = 0;
+        body->oom = false;
+    }
+    pthread_mutex_unlock(&client->pool_lock);
+}
+
+void clerk__spare_body_keep(clerk_client_t *client, char *data, size_t cap)
+{
+    clerk__rtbuf_t *grown;
+    size_t n;
+
+    if (data == NULL) {
+        return;
+    }
+    if (cap == 0 || cap > CLERK__SPARE_BODY_MAX) {
+        free(data);
+        return;
+    }
+    client = clerk__root(client);
+    pthread_mutex_lock(&client->pool_lock);
+    /* One per pooled handle: as many as calls ran at once, no more. */
+    if (client->spare_count >= client->idle_count) {
+        goto drop;
+    }
+    if (client->spare_count == client->spare_cap) {
+        n = client->spare_cap == 0 ? 4 : client->spare_cap * 2;
+        grown = realloc(client->spare_bodies, n * sizeof(*grown));
+        if (grown == NULL) {
+            goto drop;
+        }
+        client->spare_bodies = grown;
+        client->spare_cap = n;
+    }
+    grown = &client->spare_bodies[client->spare_count++];
+    memset(grown, 0, sizeof(*grown));
+    grown->data = data;
+    grown->cap = cap;
+    pthread_mutex_unlock(&client->pool_lock);
+    return;
+drop:
+    pthread_mutex_unlock(&client->pool_lock);
+    free(data);
 }

@@ -6,6 +6,8 @@
  */
 #include "codec_internal.h"
 
+#include "alloc_cache.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -60,6 +62,9 @@ const clerk__type_t clerk__type_json_array = { CLERK__K_ARRAY,
 
 clerk__alloc_t clerk__alloc_heap = { NULL };
 
+/* Blocks come from the per-thread block cache (alloc_cache.h), which
+ * takes them from cJSON_malloc() and keeps released ones for reuse. */
+
 void *clerk__alloc_zeroed(clerk__alloc_t *a, size_t size)
 {
     void *p = NULL;
@@ -68,7 +73,7 @@ void *clerk__alloc_zeroed(clerk__alloc_t *a, size_t size)
     if (size == 0) {
         size = 1;
     }
-    p = cJSON_malloc(size);
+    p = clerk__block_get(size);
     if (p != NULL) {
         memset(p, 0, size);
     }
@@ -78,7 +83,7 @@ void *clerk__alloc_zeroed(clerk__alloc_t *a, size_t size)
 void *clerk__alloc_raw(clerk__alloc_t *a, size_t size)
 {
     (void)a;
-    return cJSON_malloc(size == 0 ? 1 : size);
+    return clerk__block_get(size == 0 ? 1 : size);
 }
 
 char *clerk__alloc_strdup(clerk__alloc_t *a, const char *s, size_t len)
@@ -89,7 +94,7 @@ char *clerk__alloc_strdup(clerk__alloc_t *a, const char *s, size_t len)
     if (len == (size_t)-1) {
         return NULL;
     }
-    p = cJSON_malloc(len + 1);
+    p = clerk__block_get(len + 1);
     if (p != NULL) {
         memcpy(p, s, len);
         p[len] = '\0';
@@ -100,9 +105,22 @@ char *clerk__alloc_strdup(clerk__alloc_t *a, const char *s, size_t len)
 void clerk__alloc_release(clerk__alloc_t *a, void *p)
 {
     (void)a;
-    if (p != NULL) {
-        cJSON_free(p);
+    clerk__block_put(p);
+}
+
+char *clerk__alloc_json_strdup(const char *s, size_t len)
+{
+    char *p = NULL;
+
+    if (len == (size_t)-1) {
+        return NULL;
     }
+    p = cJSON_malloc(len + 1);
+    if (p != NULL) {
+        memcpy(p, s, len);
+        p[len] = '\0';
+    }
+    return p;
 }
 
 /* ---------------------------------------------------------------------- */

@@ -98,17 +98,13 @@ static clerk_status_t null_allowed(dctx_t *c, unsigned fflags, size_t level)
     return fail(c, level, "null for a non-nullable field");
 }
 
-/* The string of a string node: taken from the tree when allowed, else
- * copied.  NULL on out-of-memory. */
+/* A copy of the string of a string node.  NULL on out-of-memory. */
 static char *get_string(dctx_t *c, cJSON *item)
 {
     char *s = item->valuestring;
 
-    if (c->take && c->alloc->arena == NULL &&
-        (item->type & cJSON_IsReference) == 0) {
-        item->valuestring = NULL;
-        return s;
-    }
+    /* Copied even from a tree the engine owns: cJSON's blocks are not
+     * the engine's (alloc_cache.h). */
     return clerk__alloc_strdup(c->alloc, s, strlen(s));
 }
 

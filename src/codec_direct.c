@@ -980,7 +980,7 @@ static clerk_status_t build_json(pctx_t *c, cJSON **out, size_t level)
         if (item == NULL) {
             return nomem(c, level);
         }
-        item->valuestring = clerk__alloc_strdup(c->alloc, s, n);
+        item->valuestring = clerk__alloc_json_strdup(s, n);
         if (item->valuestring == NULL) {
             cJSON_Delete(item);
             return nomem(c, level);
@@ -1009,7 +1009,7 @@ static clerk_status_t build_json(pctx_t *c, cJSON **out, size_t level)
             if (st != CLERK_OK) {
                 goto done;
             }
-            key = clerk__alloc_strdup(c->alloc, s, n);
+            key = clerk__alloc_json_strdup(s, n);
             if (key == NULL) {
                 st = nomem(c, level);
                 goto done;
@@ -1029,7 +1029,7 @@ static clerk_status_t build_json(pctx_t *c, cJSON **out, size_t level)
     st = close_container(c, close);
 done:
     if (st != CLERK_OK) {
-        clerk__alloc_release(c->alloc, key);
+        cJSON_free(key);
         cJSON_Delete(item);
         return st;
     }

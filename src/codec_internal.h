@@ -23,12 +23,15 @@
  * strings, enum raw strings, free-form cJSON values) is allocated through
  * clerk__alloc_t below and released through clerk__alloc_release().
  *
- * Heap mode (the only mode implemented today): blocks come from the cJSON
- * allocator (cJSON_malloc / cJSON_free), so that free-form values (cJSON
- * trees) and everything else are released the same way, and an
- * application's cJSON_InitHooks are followed consistently.  Each string
- * is one block of its exact size; each array one block of its exact item
- * count.
+ * Heap mode (the only mode implemented today): blocks come from the
+ * per-thread block cache (alloc_cache.h), which takes them from the cJSON
+ * allocator (cJSON_malloc / cJSON_free), so an application's
+ * cJSON_InitHooks are followed consistently, and keeps released ones for
+ * reuse on threads that make calls.  Each block has a small header in
+ * front, so a block cJSON will own and free (a string or key inside a
+ * free-form value) comes from clerk__alloc_json_strdup() instead, and
+ * strings are never taken out of a cJSON tree.  Each string is one block
+ * of (at least) its size; each array one block of its item count.
  *
  * Decoding text (clerk__model_parse, clerk__value_parse) goes through the
  * direct decoder (codec_direct.c): no cJSON tree is built for modelled
@@ -36,7 +39,7 @@
  * are parsed by cJSON from their exact span.  Decoding a cJSON tree
  * (clerk__model_from_json) goes through the tree walker (codec_decode.c),
  * which copies out of the caller's tree.  The walker can also *take*
- * strings and free-form values out of a tree the engine owns (take != 0);
+ * free-form values (not strings) out of a tree the engine owns (take != 0);
  * only clerk__value_parse_tree(), the reference path the direct decoder is
  * tested against, still does that.  Both decoders leave the same C value:
  * tests/unit/test_codec_direct.c and tests/model/test_model_direct.c
@@ -87,6 +90,11 @@ char *clerk__alloc_strdup(clerk__alloc_t *a, const char *s, size_t len);
 
 /* Release a block from this allocator (NULL-safe). */
 void clerk__alloc_release(clerk__alloc_t *a, void *p);
+
+/* A NUL-terminated copy of the `len` bytes at `s` for cJSON to own (the
+ * string or key of a free-form value, freed by cJSON_Delete()): a plain
+ * cJSON_malloc() block, never released with clerk__alloc_release(). */
+char *clerk__alloc_json_strdup(const char *s, size_t len);
 
 /* ---------------------------------------------------------------------- */
 /* Array values                                                           */
@@ -141,8 +149,8 @@ const char *clerk__json_type_name(const cJSON *item);
 /* ---------------------------------------------------------------------- */
 
 /* Decode `json` as `type` into the zeroed `slot` (type->size bytes; for
- * K_OBJ a `void *`).  take != 0: the tree is owned by the engine and values
- * may be taken out of it.  On failure the slot may hold partial data that
+ * K_OBJ a `void *`).  take != 0: the tree is owned by the engine and
+ * free-form values may be taken out of it.  On failure the slot may hold partial data that
  * clerk__free_value() releases; err (may be NULL) receives path + reason. */
 clerk_status_t clerk__decode_root(
     const clerk__type_t *type,

@@ -3,6 +3,7 @@
  * transfer's reply into a detailed response and a typed result.
  */
 #include "runtime_internal.h"
+#include "alloc_cache.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,6 +185,9 @@ void clerk__response_decode(
     long code = reply->http_status;
     clerk_status_t st;
 
+    /* Threads that make calls keep the blocks of decoded values they
+     * free, for the next response (alloc_cache.h). */
+    clerk__block_cache_arm();
     if (reply->status == CLERK_E_TOO_LARGE) {
         /* Drop the partial body: it can be up to the limit in size. */
         clerk__rtbuf_free(&reply->body);
@@ -247,13 +251,18 @@ void clerk__response_decode(
 /* Entry points                                                        */
 /* ------------------------------------------------------------------ */
 
-clerk_status_t clerk__op_detailed(
+/* One call.  `body_cap` non-NULL: a plain call, whose response body is
+ * not handed to the caller: the body is received into a buffer the client
+ * kept (clerk__spare_body_take()), and *body_cap says its capacity, for
+ * plain_done() to give it back. */
+static clerk_status_t op_call(
     void **out,
     clerk_client_t *client,
     const clerk__op_t *op,
     const char *const *path_args,
     const void *params,
-    const void *body)
+    const void *body,
+    size_t *body_cap)
 {
     clerk__meta_block_t *block;
     void **data = NULL;
@@ -289,13 +298,59 @@ clerk_status_t clerk__op_detailed(
         clerk__response_set_message(block, client, message);
         goto done;
     }
+    if (body_cap != NULL) {
+        clerk__spare_body_take(client, &reply.body);
+    }
     clerk__transfer(client, &req, &reply);
+    if (body_cap != NULL) {
+        *body_cap = reply.body.oom ? 0 : reply.body.cap;
+    }
     clerk__response_decode(client, op, &reply, data, block);
 done:
     clerk__request_free(&req);
     clerk__reply_free(&reply);
     *out = result;
     return block->meta.status;
+}
+
+clerk_status_t clerk__op_detailed(
+    void **out,
+    clerk_client_t *client,
+    const clerk__op_t *op,
+    const char *const *path_args,
+    const void *params,
+    const void *body)
+{
+    return op_call(out, client, op, path_args, params, body, NULL);
+}
+
+/* The end of a plain call: its receive buffer (now the response's body)
+ * goes back to the client for the next call, then the response is freed
+ * (the typed result taken out of it already). */
+static void plain_done(
+    clerk_client_t *client,
+    const clerk__op_t *op,
+    void *response,
+    size_t body_cap)
+{
+    clerk__meta_block_t *block = NULL;
+
+    if (response != NULL && client != NULL && op != NULL) {
+        if (op->result_type == NULL) {
+            block = response;
+        } else if (op->paginated) {
+            block = &((clerk__paged_block_t *)response)->m;
+        } else {
+            block = &((clerk__typed_block_t *)response)->m;
+        }
+        if (block->owned.body != NULL && block->meta.body_len < body_cap) {
+            clerk__spare_body_keep(client, block->owned.body, body_cap);
+            block->owned.body = NULL;
+            block->meta.body = "";
+            block->meta.body_len = 0;
+        }
+    }
+    clerk__op_response_free(op, response);
 }
 
 void clerk__op_response_free(const clerk__op_t *op, void *response)
@@ -378,10 +433,10 @@ void *clerk__op_plain(
 {
     void *response = NULL;
     void *data = NULL;
-
+    size_t body_cap = 0;
     clerk_status_t st;
 
-    st = clerk__op_detailed(&response, client, op, path_args, params, body);
+    st = op_call(&response, client, op, path_args, params, body, &body_cap);
     remember(op, response, st);
     if (response != NULL && op != NULL && op->result_type != NULL) {
         /* data is the first member of typed and paged blocks alike. */
@@ -390,7 +445,7 @@ void *clerk__op_plain(
         data = *slot;
         *slot = NULL;
     }
-    clerk__op_response_free(op, response);
+    plain_done(client, op, response, body_cap);
     return data;
 }
 
@@ -402,10 +457,11 @@ clerk_status_t clerk__op_status(
     const void *body)
 {
     void *response = NULL;
+    size_t body_cap = 0;
     clerk_status_t st;
 
-    st = clerk__op_detailed(&response, client, op, path_args, params, body);
+    st = op_call(&response, client, op, path_args, params, body, &body_cap);
     remember(op, response, st);
-    clerk__op_response_free(op, response);
+    plain_done(client, op, response, body_cap);
     return st;
 }

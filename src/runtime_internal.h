@@ -203,6 +203,14 @@ struct clerk_client {
     bool own_headers;
     bool view_deadline;    /* the view set deadline_ms (async calls too) */
     clerk_cancel_t *cancel; /* stops its calls when set; NULL: none */
+
+    /* Receive buffers kept between plain calls (no more than there are
+     * pooled handles, each of at most CLERK__SPARE_BODY_MAX bytes), so a
+     * steady stream of responses does not allocate and touch a new body
+     * buffer every call; under pool_lock. */
+    clerk__rtbuf_t *spare_bodies;
+    size_t spare_count;
+    size_t spare_cap;
 };
 
 /* The client whose pool and share a call uses. */
@@ -220,6 +228,18 @@ int clerk__cancel_progress(
 /* Sleep `ms`, or less when `cancel` (may be NULL) is set meanwhile;
  * false when it was cancelled. */
 bool clerk__sleep_cancellable(unsigned ms, const clerk_cancel_t *cancel);
+
+/* The largest receive buffer kept for reuse: one response bigger than
+ * this does not pin its memory after the call. */
+#define CLERK__SPARE_BODY_MAX ((size_t)2 * 1024 * 1024)
+
+/* A kept receive buffer (empty, capacity kept) into `body`, which must be
+ * empty; no-op when none is kept.  For calls whose body is not handed to
+ * the caller. */
+void clerk__spare_body_take(clerk_client_t *client, clerk__rtbuf_t *body);
+/* Keep `data` (capacity `cap`, from a clerk__rtbuf_t) for a later call, or
+ * free it: too large, one per pooled handle already, or no memory. */
+void clerk__spare_body_keep(clerk_client_t *client, char *data, size_t cap);
 
 /* Take an idle handle or create one (library options + curl_setup).
  * CLERK_E_INVALID_ARG when curl_setup refused, CLERK_E_NOMEM otherwise. */

@@ -69,20 +69,30 @@ static inline void bench_tally_null(bench_tally_t *t)
 #endif
 }
 
+/* Wall time, and from getrusage(): user and system CPU time and minor
+ * page faults (pages the kernel had to map, e.g. after the heap grew). */
 typedef struct bench_clock {
-    struct timespec wall0, cpu0, wall1, cpu1;
+    struct timespec wall0, wall1;
+    struct rusage ru0, ru1;
 } bench_clock_t;
 
 static inline void bench_clock_start(bench_clock_t *c)
 {
     clock_gettime(CLOCK_MONOTONIC, &c->wall0);
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c->cpu0);
+    getrusage(RUSAGE_SELF, &c->ru0);
 }
 
 static inline void bench_clock_stop(bench_clock_t *c)
 {
+    getrusage(RUSAGE_SELF, &c->ru1);
     clock_gettime(CLOCK_MONOTONIC, &c->wall1);
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c->cpu1);
+}
+
+static inline double bench_tv_us(const struct timeval *a,
+                                 const struct timeval *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) * 1e6 +
+           (double)(b->tv_usec - a->tv_usec);
 }
 
 static inline double bench_us(const struct timespec *a,
@@ -112,13 +122,17 @@ static inline void bench_report(long n, const bench_clock_t *c,
 {
     struct rusage ru;
     long maxrss = -1;
+    double user = bench_tv_us(&c->ru0.ru_utime, &c->ru1.ru_utime);
+    double sys = bench_tv_us(&c->ru0.ru_stime, &c->ru1.ru_stime);
     if (getrusage(RUSAGE_SELF, &ru) == 0) {
         maxrss = ru.ru_maxrss;
     }
-    printf("requests=%ld wall_us=%.2f cpu_us=%.2f maxrss_kb=%ld "
+    printf("requests=%ld wall_us=%.2f cpu_us=%.2f user_us=%.2f sys_us=%.2f "
+           "minflt=%.2f maxrss_kb=%ld "
            "values=%zu str_bytes=%zu nulls=%zu trues=%zu num_sum=%.17g\n",
            n, bench_us(&c->wall0, &c->wall1) / (double)n,
-           bench_us(&c->cpu0, &c->cpu1) / (double)n, maxrss,
+           (user + sys) / (double)n, user / (double)n, sys / (double)n,
+           (double)(c->ru1.ru_minflt - c->ru0.ru_minflt) / (double)n, maxrss,
            t->values / (size_t)n, t->str_bytes / (size_t)n,
            t->nulls / (size_t)n, t->trues / (size_t)n,
            t->num_sum / (double)n);
