@@ -13,6 +13,8 @@
  */
 #include "alloc_cache.h"
 
+#include <clerk/client.h>
+
 #include <cjson/cJSON.h>
 
 #include <pthread.h>
@@ -167,6 +169,11 @@ static void flush(block_cache_t *c)
 }
 
 void clerk__block_cache_flush(void)
+{
+    flush(&cache);
+}
+
+void clerk_thread_memory_release(void)
 {
     flush(&cache);
 }

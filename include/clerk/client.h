@@ -422,6 +422,18 @@ CLERK_EXTERN clerk_status_t clerk_client_view(
     size_t message_size);
 
 /**
+ * Free the memory the calling thread keeps for decoding.
+ *
+ * A thread that makes calls keeps the blocks of the decoded values it
+ * frees (up to 4 MiB, by size class) and decodes the next responses into
+ * them, so a steady stream of responses does not make the heap shrink and
+ * grow on every call.  That memory goes when the thread exits; a thread
+ * that will make no more calls for a while (a worker of a large pool, say)
+ * can give it back now.  The next call starts keeping blocks again.
+ */
+CLERK_EXTERN void clerk_thread_memory_release(void);
+
+/**
  * Run libcurl's global initialisation now (it otherwise runs once, lazily,
  * inside the first clerk_client_new()).  Safe to call more than once.
  *
