@@ -1,12 +1,14 @@
 /*
- * Direct decoding: JSON text -> C structs in one pass, driven by the same
- * descriptor tables as the tree walker (codec_decode.c), without building
- * a cJSON tree for modelled values.
+ * The decoder: JSON text -> C structs in one pass, driven by the
+ * descriptor tables, without building a cJSON tree for modelled values.
+ * It is the only decoder: a cJSON tree is printed and decoded as text
+ * (clerk__model_from_json, codec_entry.c).
  *
- * The contract is "indistinguishable from cJSON_ParseWithLengthOpts +
- * clerk__decode_root()": the same documents are accepted, the same values
- * come out, and a failure carries the same status, JSON path and reason.
- * tests/unit/test_codec_direct.c checks this differentially.  So the
+ * The contract is "indistinguishable from cJSON_ParseWithLengthOpts + a
+ * walk of the tree" (the test oracle, tests/unit/codec_walk.c): the same
+ * documents are accepted, the same values come out, and a failure carries
+ * the same status, JSON path and reason.  tests/unit/test_codec_direct.c,
+ * model.direct and fuzz_codec_direct check this differentially.  So the
  * tokenizer follows cJSON 1.7.15 (Debian) rather than the letter of
  * RFC 8259 where the two differ:
  *   - whitespace is any byte <= 0x20; a UTF-8 BOM is skipped at the start
@@ -24,11 +26,11 @@
  *   - nesting deeper than CJSON_NESTING_LIMIT containers is malformed;
  *   - a malformed document reports the byte cJSON reports (the positions
  *     below mirror cJSON's parser step by step).
- * As in the walker, every syntax error takes precedence over every decode
+ * As in the oracle, every syntax error takes precedence over every decode
  * error: a decode error stops decoding, then the rest of the document is
  * checked (skipped) and a syntax error found there replaces it.
  *
- * Memory is as in the walker: every block is stored into its slot as soon
+ * Memory: every block is stored into its slot as soon
  * as it is allocated, so the entry point frees a partial value deeply on
  * error.  Array items are collected in a scratch buffer per nesting level
  * (reused across arrays and freed at the end of the decode) and copied
@@ -44,7 +46,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* See codec_decode.c. */
+/* 2^53: integers are exact in a double only strictly inside +-2^53
+ * (2^53 + 1 parses as 2^53, so 2^53 itself is ambiguous and refused). */
 #define SAFE_INT_LIMIT 9007199254740992.0
 
 /* Word-at-a-time zero-byte test: the high bit of each zero byte of a
@@ -1196,8 +1199,8 @@ static clerk_status_t decode_value(
     }
 }
 
-/* The field named by the key k[0..n), expecting spec order (see the
- * walker's find_field). */
+/* The field named by the key k[0..n), expecting spec order: the cursor is
+ * O(1) when the document follows the spec, else a wrap-around scan. */
 static const clerk__field_t *find_field(
     const clerk__model_t *model, const char *k, size_t n, size_t *cursor)
 {
@@ -1253,7 +1256,7 @@ static const clerk__field_t *expected_key(
 }
 
 /* ---------------------------------------------------------------------- */
-/* Unions: the walker's rules (codec_decode.c) over a summary of the       */
+/* Unions: the rules of codec.c (clerk__union_choose) over a summary of   */
 /* object's members, each member tried on the object's span                */
 /* ---------------------------------------------------------------------- */
 
