@@ -7,6 +7,8 @@
  */
 #include "codec_internal.h"
 
+#include <assert.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,6 +56,15 @@ const clerk__type_t clerk__type_num_array = { CLERK__K_ARRAY,
 const clerk__type_t clerk__type_json_array = { CLERK__K_ARRAY,
                                                sizeof(clerk_json_array_t), NULL,
                                                &clerk__type_json, NULL };
+
+/* The runtime reads every array through clerk__array_t (generated arrays
+ * assert this next to their descriptors). */
+CLERK__ARRAY_LAYOUT(clerk_str_array_t);
+CLERK__ARRAY_LAYOUT(clerk_int64_array_t);
+CLERK__ARRAY_LAYOUT(clerk_bool_array_t);
+CLERK__ARRAY_LAYOUT(clerk_double_array_t);
+CLERK__ARRAY_LAYOUT(clerk_enum_array_t);
+CLERK__ARRAY_LAYOUT(clerk_json_array_t);
 
 /* ---------------------------------------------------------------------- */
 /* Allocator (heap mode; see codec_internal.h for the arena plan)          */
@@ -146,6 +157,7 @@ void clerk__json_error_set(
     int n = 0;
     va_list ap;
 
+    assert(level <= CLERK__MAX_SEGS && (level == 0 || segs != NULL));
     if (err == NULL) {
         return;
     }
@@ -202,23 +214,6 @@ void clerk__json_error_vset(
 /* Deep free                                                               */
 /* ---------------------------------------------------------------------- */
 
-static void free_union(const clerk__model_t *model, void *base)
-{
-    clerk__union_t *u = base;
-    const clerk__type_t *vt = NULL;
-
-    if (u->kind > 0 && (size_t)u->kind <= model->variant_count &&
-        u->value != NULL) {
-        vt = model->variants[u->kind - 1].type;
-        if (vt != NULL && vt->model != NULL) {
-            clerk__free_model_fields(vt->model, u->value);
-        }
-        clerk__alloc_release(&clerk__alloc_heap, u->value);
-    }
-    u->kind = 0;
-    u->value = NULL;
-}
-
 void clerk__free_model_fields(const clerk__model_t *model, void *base)
 {
     size_t i = 0;
@@ -228,7 +223,7 @@ void clerk__free_model_fields(const clerk__model_t *model, void *base)
         return;
     }
     if (model->variant_count > 0) {
-        free_union(model, base);
+        clerk__union_drop(model, base);
         return;
     }
     for (i = 0; i < model->field_count; i++) {
@@ -242,6 +237,12 @@ void clerk__free_value(const clerk__type_t *type, void *slot)
     clerk__array_t *arr = NULL;
     size_t i = 0;
     char *item = NULL;
+
+    assert(type != NULL && slot != NULL);
+    assert(type->kind != CLERK__K_ARRAY ||
+           (type->elem != NULL && type->elem->size > 0));
+    assert((type->kind != CLERK__K_OBJ && type->kind != CLERK__K_STRUCT) ||
+           type->model != NULL);
 
     switch (type->kind) {
     case CLERK__K_STR:
@@ -328,12 +329,18 @@ void clerk__value_free(const clerk__type_t *type, void *value)
 /* Choosing the member of a union without a usable discriminator          */
 /* ---------------------------------------------------------------------- */
 
+/* The one release of a union's member, for deep free and for the
+ * chooser alike: a kind that names no member (a value the caller
+ * assembled wrongly) releases nothing rather than reading past the
+ * table. */
 void clerk__union_drop(const clerk__model_t *model, clerk__union_t *u)
 {
     const clerk__type_t *vt = NULL;
 
-    if (u->kind > 0 && u->value != NULL) {
+    if (u->kind > 0 && (size_t)u->kind <= model->variant_count &&
+        u->value != NULL) {
         vt = model->variants[u->kind - 1].type;
+        assert(vt != NULL && vt->kind == CLERK__K_OBJ && vt->model != NULL);
         clerk__free_model_fields(vt->model, u->value);
         clerk__alloc_release(&clerk__alloc_heap, u->value);
     }
@@ -442,6 +449,8 @@ clerk_status_t clerk__union_choose(
     size_t most = 0;
     size_t miss = 0;
 
+    assert(model->variant_count > 0 && model->field_count == 0);
+    assert(u->kind == 0 && u->value == NULL);
     for (i = 0; i < model->variant_count; i++) {
         if (tried(model, obj, i, 1, u, &st)) {
             return st;

@@ -40,6 +40,7 @@
  */
 #include "codec_internal.h"
 
+#include <assert.h>
 #include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -767,6 +768,7 @@ static clerk_status_t close_container(pctx_t *c, unsigned char close)
     if (c->pos >= c->len || c->p[c->pos] != close) {
         return syntax(c, c->pos);
     }
+    assert(c->depth > 0);
     c->depth--;
     c->pos++;
     return CLERK_OK;
@@ -960,6 +962,7 @@ static clerk_status_t decode_array(
     if (level + 1 > CLERK__MAX_DEPTH) {
         return fail(c, level, "nesting deeper than %d", CLERK__MAX_DEPTH);
     }
+    assert(level < sizeof(c->items) / sizeof(c->items[0]) && size > 0);
     sc = &c->items[level];
     st = open_container(c, ']', &empty);
     if (st != CLERK_OK) {
@@ -1693,6 +1696,7 @@ static clerk_status_t decode_model(
                 }
             }
             seen[idx / 64] |= (uint64_t)1 << (idx % 64);
+            assert(level < CLERK__MAX_SEGS);
             c->segs[level].name = f->name;
             st = decode_value(
                 c, f->type, f->flags, f->null_offset, base,

@@ -85,18 +85,6 @@ char *clerk__alloc_strdup(clerk__alloc_t *a, const char *s, size_t len);
 void clerk__alloc_release(clerk__alloc_t *a, void *p);
 
 /* ---------------------------------------------------------------------- */
-/* Array values                                                           */
-/* ---------------------------------------------------------------------- */
-
-/* Every C array type (clerk_str_array_t, clerk_<schema>_array_t, ...) has
- * this layout: item pointer, count, presence. */
-typedef struct clerk__array {
-    void *items;
-    size_t count;
-    clerk_presence_t state;
-} clerk__array_t;
-
-/* ---------------------------------------------------------------------- */
 /* JSON paths                                                             */
 /* ---------------------------------------------------------------------- */
 
