@@ -17,7 +17,6 @@ static const clerk__op_t actor_tokens_create_op = {
     .body_type = &clerk__actor_tokens_create_request_type,
     .body_required = false,
     .result_type = &clerk__actor_token_type,
-    .success_status = 200,
 };
 
 clerk_actor_token_t *clerk_actor_tokens_create(
@@ -65,7 +64,6 @@ static const clerk__op_t actor_tokens_revoke_op = {
     .operation_id = "RevokeActorToken",
     .path_arg_count = 1,
     .result_type = &clerk__actor_token_type,
-    .success_status = 200,
 };
 
 clerk_actor_token_t *clerk_actor_tokens_revoke(

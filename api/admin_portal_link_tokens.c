@@ -17,7 +17,6 @@ static const clerk__op_t admin_portal_link_tokens_create_op = {
     .body_type = &clerk__admin_portal_link_tokens_create_request_type,
     .body_required = true,
     .result_type = &clerk__admin_portal_link_tokens_create_result_type,
-    .success_status = 201,
 };
 
 clerk_admin_portal_link_tokens_create_result_t *
@@ -73,7 +72,6 @@ static const clerk__op_t admin_portal_link_tokens_revoke_op = {
     .body_type = &clerk__admin_portal_link_tokens_revoke_request_type,
     .body_required = true,
     .result_type = &clerk__admin_portal_link_tokens_revoke_result_type,
-    .success_status = 200,
 };
 
 clerk_admin_portal_link_tokens_revoke_result_t *

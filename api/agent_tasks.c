@@ -17,7 +17,6 @@ static const clerk__op_t agent_tasks_create_op = {
     .body_type = &clerk__agent_tasks_create_request_type,
     .body_required = false,
     .result_type = &clerk__agent_task_type,
-    .success_status = 200,
 };
 
 clerk_agent_task_t *clerk_agent_tasks_create(
@@ -65,7 +64,6 @@ static const clerk__op_t agent_tasks_revoke_op = {
     .operation_id = "RevokeAgentTask",
     .path_arg_count = 1,
     .result_type = &clerk__agent_task_type,
-    .success_status = 200,
 };
 
 clerk_agent_task_t *clerk_agent_tasks_revoke(

@@ -28,7 +28,6 @@ static const clerk__op_t allowlist_identifiers_list_op = {
                    sizeof(allowlist_identifiers_list_query[0]),
     .result_type = &clerk__allowlist_identifier_array_type,
     .paginated = true,
-    .success_status = 200,
 };
 
 clerk_allowlist_identifier_array_t *clerk_allowlist_identifiers_list(
@@ -82,7 +81,6 @@ static const clerk__op_t allowlist_identifiers_create_op = {
     .body_type = &clerk__allowlist_identifiers_create_request_type,
     .body_required = false,
     .result_type = &clerk__allowlist_identifier_type,
-    .success_status = 200,
 };
 
 clerk_allowlist_identifier_t *clerk_allowlist_identifiers_create(
@@ -133,7 +131,6 @@ static const clerk__op_t allowlist_identifiers_delete_op = {
     .operation_id = "DeleteAllowlistIdentifier",
     .path_arg_count = 1,
     .result_type = &clerk__deleted_object_type,
-    .success_status = 200,
 };
 
 clerk_deleted_object_t *clerk_allowlist_identifiers_delete(
@@ -189,7 +186,6 @@ static const clerk__op_t blocklist_identifiers_list_op = {
     .operation_id = "ListBlocklistIdentifiers",
     .path_arg_count = 0,
     .result_type = &clerk__blocklist_identifiers_type,
-    .success_status = 200,
 };
 
 clerk_blocklist_identifiers_t *clerk_blocklist_identifiers_list(
@@ -238,7 +234,6 @@ static const clerk__op_t blocklist_identifiers_create_op = {
     .body_type = &clerk__blocklist_identifiers_create_request_type,
     .body_required = false,
     .result_type = &clerk__blocklist_identifier_type,
-    .success_status = 200,
 };
 
 clerk_blocklist_identifier_t *clerk_blocklist_identifiers_create(
@@ -289,7 +284,6 @@ static const clerk__op_t blocklist_identifiers_delete_op = {
     .operation_id = "DeleteBlocklistIdentifier",
     .path_arg_count = 1,
     .result_type = &clerk__deleted_object_type,
-    .success_status = 200,
 };
 
 clerk_deleted_object_t *clerk_blocklist_identifiers_delete(

@@ -49,7 +49,6 @@ static const clerk__op_t api_keys_list_op = {
     .query = api_keys_list_query,
     .query_count = sizeof(api_keys_list_query) / sizeof(api_keys_list_query[0]),
     .result_type = &clerk__api_keys_list_result_type,
-    .success_status = 200,
 };
 
 clerk_api_keys_list_result_t *clerk_api_keys_list(
@@ -99,7 +98,6 @@ static const clerk__op_t api_keys_create_op = {
     .body_type = &clerk__api_keys_create_request_type,
     .body_required = true,
     .result_type = &clerk__api_keys_create_result_type,
-    .success_status = 200,
 };
 
 clerk_api_keys_create_result_t *clerk_api_keys_create(
@@ -147,7 +145,6 @@ static const clerk__op_t api_keys_get_op = {
     .operation_id = "getApiKey",
     .path_arg_count = 1,
     .result_type = &clerk__api_keys_get_result_type,
-    .success_status = 200,
 };
 
 clerk_api_keys_get_result_t *clerk_api_keys_get(
@@ -200,7 +197,6 @@ static const clerk__op_t api_keys_delete_op = {
     .operation_id = "deleteApiKey",
     .path_arg_count = 1,
     .result_type = &clerk__api_keys_delete_result_type,
-    .success_status = 200,
 };
 
 clerk_api_keys_delete_result_t *clerk_api_keys_delete(
@@ -257,7 +253,6 @@ static const clerk__op_t api_keys_update_op = {
     .body_type = &clerk__api_keys_update_request_type,
     .body_required = true,
     .result_type = &clerk__api_keys_update_result_type,
-    .success_status = 200,
 };
 
 clerk_api_keys_update_result_t *clerk_api_keys_update(
@@ -315,7 +310,6 @@ static const clerk__op_t api_keys_get_secret_op = {
     .operation_id = "getApiKeySecret",
     .path_arg_count = 1,
     .result_type = &clerk__api_keys_get_secret_result_type,
-    .success_status = 200,
 };
 
 clerk_api_keys_get_secret_result_t *clerk_api_keys_get_secret(
@@ -373,7 +367,6 @@ static const clerk__op_t api_keys_revoke_op = {
     .body_type = &clerk__api_keys_revoke_request_type,
     .body_required = true,
     .result_type = &clerk__api_keys_revoke_result_type,
-    .success_status = 200,
 };
 
 clerk_api_keys_revoke_result_t *clerk_api_keys_revoke(
@@ -434,7 +427,6 @@ static const clerk__op_t api_keys_verify_op = {
     .body_type = &clerk__api_keys_verify_request_type,
     .body_required = true,
     .result_type = &clerk__api_keys_verify_result_type,
-    .success_status = 200,
 };
 
 clerk_api_keys_verify_result_t *clerk_api_keys_verify(

@@ -17,7 +17,6 @@ static const clerk__op_t beta_features_update_instance_settings_op = {
     .body_type = &clerk__beta_features_update_instance_settings_request_type,
     .body_required = false,
     .result_type = &clerk__instance_settings_type,
-    .success_status = 200,
 };
 
 clerk_instance_settings_t *clerk_beta_features_update_instance_settings(
@@ -74,7 +73,6 @@ static const clerk__op_t beta_features_update_production_instance_domain_op = {
     .body_type =
         &clerk__beta_features_update_production_instance_domain_request_type,
     .body_required = false,
-    .success_status = 202,
 };
 
 clerk_status_t clerk_beta_features_update_production_instance_domain(
@@ -124,7 +122,6 @@ static const clerk__op_t instance_settings_change_domain_op = {
     .body_kind = CLERK__BODY_JSON,
     .body_type = &clerk__instance_settings_change_domain_request_type,
     .body_required = false,
-    .success_status = 202,
 };
 
 clerk_status_t clerk_instance_settings_change_domain(

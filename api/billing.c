@@ -78,7 +78,6 @@ static const clerk__op_t billing_list_plans_op = {
     .query_count =
         sizeof(billing_list_plans_query) / sizeof(billing_list_plans_query[0]),
     .result_type = &clerk__paginated_commerce_plan_response_type,
-    .success_status = 200,
 };
 
 clerk_paginated_commerce_plan_response_t *clerk_billing_list_plans(
@@ -140,7 +139,6 @@ static const clerk__op_t billing_list_prices_op = {
     .query_count = sizeof(billing_list_prices_query) /
                    sizeof(billing_list_prices_query[0]),
     .result_type = &clerk__paginated_billing_price_response_type,
-    .success_status = 200,
 };
 
 clerk_paginated_billing_price_response_t *clerk_billing_list_prices(
@@ -191,7 +189,6 @@ static const clerk__op_t billing_create_price_op = {
     .body_type = &clerk__create_billing_price_request_type,
     .body_required = true,
     .result_type = &clerk__billing_price_response_type,
-    .success_status = 200,
 };
 
 clerk_billing_price_response_t *clerk_billing_create_price(
@@ -267,7 +264,6 @@ static const clerk__op_t billing_list_subscription_items_op = {
     .query_count = sizeof(billing_list_subscription_items_query) /
                    sizeof(billing_list_subscription_items_query[0]),
     .result_type = &clerk__paginated_commerce_subscription_item_response_type,
-    .success_status = 200,
 };
 
 clerk_paginated_commerce_subscription_item_response_t *
@@ -329,7 +325,6 @@ static const clerk__op_t billing_cancel_subscription_item_op = {
     .query_count = sizeof(billing_cancel_subscription_item_query) /
                    sizeof(billing_cancel_subscription_item_query[0]),
     .result_type = &clerk__commerce_subscription_item_type,
-    .success_status = 200,
 };
 
 clerk_commerce_subscription_item_t *clerk_billing_cancel_subscription_item(
@@ -394,7 +389,6 @@ static const clerk__op_t billing_extend_subscription_item_free_trial_op = {
     .body_type = &clerk__extend_free_trial_request_type,
     .body_required = true,
     .result_type = &clerk__commerce_subscription_item_2_type,
-    .success_status = 200,
 };
 
 clerk_commerce_subscription_item_2_t *
@@ -464,7 +458,6 @@ static const clerk__op_t billing_create_price_transition_op = {
     .body_type = &clerk__price_transition_request_type,
     .body_required = true,
     .result_type = &clerk__commerce_price_transition_response_type,
-    .success_status = 200,
 };
 
 clerk_commerce_price_transition_response_t *
@@ -529,7 +522,6 @@ static const clerk__op_t billing_apply_subscription_item_discount_op = {
     .body_type = &clerk__apply_commerce_discount_request_type,
     .body_required = true,
     .result_type = &clerk__commerce_discount_redemption_response_type,
-    .success_status = 200,
 };
 
 clerk_commerce_discount_redemption_response_t *
@@ -595,7 +587,6 @@ static const clerk__op_t billing_remove_subscription_item_discount_op = {
     .operation_id = "RemoveBillingSubscriptionItemDiscount",
     .path_arg_count = 2,
     .result_type = &clerk__commerce_discount_redemption_response_type,
-    .success_status = 200,
 };
 
 clerk_commerce_discount_redemption_response_t *
@@ -672,7 +663,6 @@ static const clerk__op_t billing_list_statements_op = {
     .query_count = sizeof(billing_list_statements_query) /
                    sizeof(billing_list_statements_query[0]),
     .result_type = &clerk__paginated_billing_statement_response_type,
-    .success_status = 200,
 };
 
 clerk_paginated_billing_statement_response_t *clerk_billing_list_statements(
@@ -722,7 +712,6 @@ static const clerk__op_t billing_get_statement_op = {
     .operation_id = "GetBillingStatement",
     .path_arg_count = 1,
     .result_type = &clerk__billing_statement_type,
-    .success_status = 200,
 };
 
 clerk_billing_statement_t *clerk_billing_get_statement(
@@ -793,7 +782,6 @@ static const clerk__op_t billing_get_statement_payment_attempts_op = {
     .query_count = sizeof(billing_get_statement_payment_attempts_query) /
                    sizeof(billing_get_statement_payment_attempts_query[0]),
     .result_type = &clerk__paginated_billing_payment_attempt_response_type,
-    .success_status = 200,
 };
 
 clerk_paginated_billing_payment_attempt_response_t *

@@ -26,7 +26,6 @@ static const clerk__op_t clients_list_op = {
     .query_count = sizeof(clients_list_query) / sizeof(clients_list_query[0]),
     .result_type = &clerk__client_object_array_type,
     .paginated = true,
-    .success_status = 200,
 };
 
 clerk_client_object_array_t *clerk_clients_list(
@@ -76,7 +75,6 @@ static const clerk__op_t clients_verify_op = {
     .body_type = &clerk__clients_verify_request_type,
     .body_required = false,
     .result_type = &clerk__client_object_type,
-    .success_status = 200,
 };
 
 clerk_client_object_t *clerk_clients_verify(
@@ -124,7 +122,6 @@ static const clerk__op_t clients_get_op = {
     .operation_id = "GetClient",
     .path_arg_count = 1,
     .result_type = &clerk__client_object_type,
-    .success_status = 200,
 };
 
 clerk_client_object_t *clerk_clients_get(

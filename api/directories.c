@@ -24,7 +24,6 @@ static const clerk__op_t directories_list_op = {
     .query_count =
         sizeof(directories_list_query) / sizeof(directories_list_query[0]),
     .result_type = &clerk__directory_list_type,
-    .success_status = 200,
 };
 
 clerk_directory_list_t *clerk_directories_list(
@@ -75,7 +74,6 @@ static const clerk__op_t directories_create_op = {
     .body_type = &clerk__directories_create_request_type,
     .body_required = false,
     .result_type = &clerk__directory_type,
-    .success_status = 200,
 };
 
 clerk_directory_t *clerk_directories_create(
@@ -123,7 +121,6 @@ static const clerk__op_t directories_get_op = {
     .operation_id = "GetDirectory",
     .path_arg_count = 1,
     .result_type = &clerk__directory_type,
-    .success_status = 200,
 };
 
 clerk_directory_t *clerk_directories_get(
@@ -177,7 +174,6 @@ static const clerk__op_t directories_delete_op = {
     .operation_id = "DeleteDirectory",
     .path_arg_count = 1,
     .result_type = &clerk__deleted_object_type,
-    .success_status = 200,
 };
 
 clerk_deleted_object_t *clerk_directories_delete(
@@ -235,7 +231,6 @@ static const clerk__op_t directories_update_op = {
     .body_type = &clerk__directories_update_request_type,
     .body_required = false,
     .result_type = &clerk__directory_type,
-    .success_status = 200,
 };
 
 clerk_directory_t *clerk_directories_update(
@@ -294,7 +289,6 @@ static const clerk__op_t directories_rotate_api_key_op = {
     .operation_id = "RotateDirectoryAPIKey",
     .path_arg_count = 1,
     .result_type = &clerk__directory_type,
-    .success_status = 200,
 };
 
 clerk_directory_t *clerk_directories_rotate_api_key(
@@ -350,7 +344,6 @@ static const clerk__op_t directories_list_group_role_mappings_op = {
     .operation_id = "ListDirectoryGroupRoleMappings",
     .path_arg_count = 1,
     .result_type = &clerk__directory_group_role_mapping_list_type,
-    .success_status = 200,
 };
 
 clerk_directory_group_role_mapping_list_t *
@@ -413,7 +406,6 @@ static const clerk__op_t directories_replace_group_role_mappings_op = {
     .body_type = &clerk__directories_replace_group_role_mappings_request_type,
     .body_required = true,
     .result_type = &clerk__directory_group_role_mapping_list_type,
-    .success_status = 200,
 };
 
 clerk_directory_group_role_mapping_list_t *
@@ -481,7 +473,6 @@ static const clerk__op_t directories_create_group_role_mapping_op = {
     .body_type = &clerk__directories_create_group_role_mapping_request_type,
     .body_required = true,
     .result_type = &clerk__directory_group_role_mapping_type,
-    .success_status = 200,
 };
 
 clerk_directory_group_role_mapping_t *
@@ -546,7 +537,6 @@ static const clerk__op_t directories_delete_group_role_mapping_op = {
     .operation_id = "DeleteDirectoryGroupRoleMapping",
     .path_arg_count = 2,
     .result_type = &clerk__directory_group_role_mapping_deleted_type,
-    .success_status = 200,
 };
 
 clerk_directory_group_role_mapping_deleted_t *

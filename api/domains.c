@@ -14,7 +14,6 @@ static const clerk__op_t domains_list_op = {
     .operation_id = "ListDomains",
     .path_arg_count = 0,
     .result_type = &clerk__domains_type,
-    .success_status = 200,
 };
 
 clerk_domains_t *clerk_domains_list(clerk_client_t *client)
@@ -60,7 +59,6 @@ static const clerk__op_t domains_add_op = {
     .body_type = &clerk__domains_add_request_type,
     .body_required = false,
     .result_type = &clerk__domain_type,
-    .success_status = 200,
 };
 
 clerk_domain_t *clerk_domains_add(
@@ -107,7 +105,6 @@ static const clerk__op_t domains_delete_op = {
     .operation_id = "DeleteDomain",
     .path_arg_count = 1,
     .result_type = &clerk__deleted_object_type,
-    .success_status = 200,
 };
 
 clerk_deleted_object_t *clerk_domains_delete(
@@ -164,7 +161,6 @@ static const clerk__op_t domains_update_op = {
     .body_type = &clerk__domains_update_request_type,
     .body_required = true,
     .result_type = &clerk__domain_type,
-    .success_status = 200,
 };
 
 clerk_domain_t *clerk_domains_update(

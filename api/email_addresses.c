@@ -17,7 +17,6 @@ static const clerk__op_t email_addresses_create_op = {
     .body_type = &clerk__email_addresses_create_request_type,
     .body_required = false,
     .result_type = &clerk__email_address_type,
-    .success_status = 200,
 };
 
 clerk_email_address_t *clerk_email_addresses_create(
@@ -66,7 +65,6 @@ static const clerk__op_t email_addresses_get_op = {
     .operation_id = "GetEmailAddress",
     .path_arg_count = 1,
     .result_type = &clerk__email_address_type,
-    .success_status = 200,
 };
 
 clerk_email_address_t *clerk_email_addresses_get(
@@ -121,7 +119,6 @@ static const clerk__op_t email_addresses_delete_op = {
     .operation_id = "DeleteEmailAddress",
     .path_arg_count = 1,
     .result_type = &clerk__deleted_object_type,
-    .success_status = 200,
 };
 
 clerk_deleted_object_t *clerk_email_addresses_delete(
@@ -180,7 +177,6 @@ static const clerk__op_t email_addresses_update_op = {
     .body_type = &clerk__email_addresses_update_request_type,
     .body_required = false,
     .result_type = &clerk__email_address_type,
-    .success_status = 200,
 };
 
 clerk_email_address_t *clerk_email_addresses_update(
@@ -240,7 +236,6 @@ static const clerk__op_t email_addresses_prepare_verification_op = {
     .operation_id = "PrepareEmailAddressVerification",
     .path_arg_count = 1,
     .result_type = &clerk__verification_response_type,
-    .success_status = 200,
 };
 
 clerk_verification_response_t *clerk_email_addresses_prepare_verification(
@@ -302,7 +297,6 @@ static const clerk__op_t email_addresses_attempt_verification_op = {
     .body_type = &clerk__email_addresses_attempt_verification_request_type,
     .body_required = true,
     .result_type = &clerk__verification_response_type,
-    .success_status = 200,
 };
 
 clerk_verification_response_t *clerk_email_addresses_attempt_verification(
@@ -368,7 +362,6 @@ static const clerk__op_t email_addresses_replace_for_user_op = {
     .body_type = &clerk__email_addresses_replace_for_user_request_type,
     .body_required = true,
     .result_type = &clerk__email_address_type,
-    .success_status = 200,
 };
 
 clerk_email_address_t *clerk_email_addresses_replace_for_user(

@@ -27,7 +27,6 @@ static const clerk__op_t email_sms_templates_list_op = {
                    sizeof(email_sms_templates_list_query[0]),
     .result_type = &clerk__template_array_type,
     .paginated = true,
-    .success_status = 200,
 };
 
 clerk_template_array_t *clerk_email_sms_templates_list(
@@ -87,7 +86,6 @@ static const clerk__op_t email_sms_templates_get_op = {
     .operation_id = "GetTemplate",
     .path_arg_count = 2,
     .result_type = &clerk__template_type,
-    .success_status = 200,
 };
 
 clerk_template_t *clerk_email_sms_templates_get(
@@ -148,7 +146,6 @@ static const clerk__op_t email_and_sms_templates_upsert_op = {
     .body_type = &clerk__email_and_sms_templates_upsert_request_type,
     .body_required = false,
     .result_type = &clerk__template_type,
-    .success_status = 200,
 };
 
 clerk_template_t *clerk_email_and_sms_templates_upsert(
@@ -211,7 +208,6 @@ static const clerk__op_t email_sms_templates_revert_op = {
     .operation_id = "RevertTemplate",
     .path_arg_count = 2,
     .result_type = &clerk__template_type,
-    .success_status = 200,
 };
 
 clerk_template_t *clerk_email_sms_templates_revert(
@@ -272,7 +268,6 @@ static const clerk__op_t templates_preview_op = {
     .body_type = &clerk__templates_preview_request_type,
     .body_required = false,
     .result_type = &clerk__type_json,
-    .success_status = 200,
 };
 
 cJSON **clerk_templates_preview(
@@ -343,7 +338,6 @@ static const clerk__op_t email_sms_templates_toggle_template_delivery_op = {
         &clerk__email_sms_templates_toggle_template_delivery_request_type,
     .body_required = false,
     .result_type = &clerk__template_type,
-    .success_status = 200,
 };
 
 clerk_template_t *clerk_email_sms_templates_toggle_template_delivery(

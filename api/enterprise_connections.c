@@ -57,7 +57,6 @@ static const clerk__op_t enterprise_connections_list_op = {
     .query_count = sizeof(enterprise_connections_list_query) /
                    sizeof(enterprise_connections_list_query[0]),
     .result_type = &clerk__enterprise_connections_type,
-    .success_status = 200,
 };
 
 clerk_enterprise_connections_t *clerk_enterprise_connections_list(
@@ -111,7 +110,6 @@ static const clerk__op_t enterprise_connections_create_op = {
     .body_type = &clerk__enterprise_connections_create_request_type,
     .body_required = false,
     .result_type = &clerk__enterprise_connection_type,
-    .success_status = 201,
 };
 
 clerk_enterprise_connection_t *clerk_enterprise_connections_create(
@@ -162,7 +160,6 @@ static const clerk__op_t enterprise_connections_get_op = {
     .operation_id = "GetEnterpriseConnection",
     .path_arg_count = 1,
     .result_type = &clerk__enterprise_connection_type,
-    .success_status = 200,
 };
 
 clerk_enterprise_connection_t *clerk_enterprise_connections_get(
@@ -218,7 +215,6 @@ static const clerk__op_t enterprise_connections_delete_op = {
     .operation_id = "DeleteEnterpriseConnection",
     .path_arg_count = 1,
     .result_type = &clerk__deleted_object_type,
-    .success_status = 200,
 };
 
 clerk_deleted_object_t *clerk_enterprise_connections_delete(
@@ -277,7 +273,6 @@ static const clerk__op_t enterprise_connections_update_op = {
     .body_type = &clerk__enterprise_connections_update_request_type,
     .body_required = true,
     .result_type = &clerk__enterprise_connection_type,
-    .success_status = 200,
 };
 
 clerk_enterprise_connection_t *clerk_enterprise_connections_update(
@@ -352,7 +347,6 @@ static const clerk__op_t enterprise_connections_list_test_runs_op = {
     .query_count = sizeof(enterprise_connections_list_test_runs_query) /
                    sizeof(enterprise_connections_list_test_runs_query[0]),
     .result_type = &clerk__enterprise_connection_test_runs_type,
-    .success_status = 200,
 };
 
 clerk_enterprise_connection_test_runs_t *
@@ -417,7 +411,6 @@ static const clerk__op_t enterprise_connections_create_test_run_op = {
     .operation_id = "CreateEnterpriseConnectionTestRun",
     .path_arg_count = 1,
     .result_type = &clerk__enterprise_connection_test_run_response_type,
-    .success_status = 200,
 };
 
 clerk_enterprise_connection_test_run_response_t *

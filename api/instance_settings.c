@@ -14,7 +14,6 @@ static const clerk__op_t instance_settings_get_op = {
     .operation_id = "GetInstance",
     .path_arg_count = 0,
     .result_type = &clerk__instance_type,
-    .success_status = 200,
 };
 
 clerk_instance_t *clerk_instance_settings_get(clerk_client_t *client)
@@ -60,7 +59,6 @@ static const clerk__op_t instance_settings_update_op = {
     .body_kind = CLERK__BODY_JSON,
     .body_type = &clerk__instance_settings_update_request_type,
     .body_required = false,
-    .success_status = 204,
 };
 
 clerk_status_t clerk_instance_settings_update(
@@ -107,7 +105,6 @@ static const clerk__op_t instance_settings_update_restrictions_op = {
     .body_type = &clerk__instance_settings_update_restrictions_request_type,
     .body_required = false,
     .result_type = &clerk__instance_restrictions_type,
-    .success_status = 200,
 };
 
 clerk_instance_restrictions_t *clerk_instance_settings_update_restrictions(
@@ -161,7 +158,6 @@ static const clerk__op_t instance_settings_get_instance_protect_op = {
     .operation_id = "GetInstanceProtect",
     .path_arg_count = 0,
     .result_type = &clerk__instance_protect_type,
-    .success_status = 200,
 };
 
 clerk_instance_protect_t *clerk_instance_settings_get_instance_protect(
@@ -215,7 +211,6 @@ static const clerk__op_t instance_settings_update_instance_protect_op = {
     .body_type = &clerk__instance_settings_update_instance_protect_request_type,
     .body_required = false,
     .result_type = &clerk__instance_protect_type,
-    .success_status = 200,
 };
 
 clerk_instance_protect_t *clerk_instance_settings_update_instance_protect(
@@ -270,7 +265,6 @@ static const clerk__op_t instance_settings_get_communication_op = {
     .operation_id = "GetInstanceCommunication",
     .path_arg_count = 0,
     .result_type = &clerk__instance_communication_type,
-    .success_status = 200,
 };
 
 clerk_instance_communication_t *clerk_instance_settings_get_communication(
@@ -322,7 +316,6 @@ static const clerk__op_t instance_settings_update_communication_op = {
     .body_type = &clerk__instance_settings_update_communication_request_type,
     .body_required = false,
     .result_type = &clerk__instance_communication_type,
-    .success_status = 200,
 };
 
 clerk_instance_communication_t *clerk_instance_settings_update_communication(
@@ -376,7 +369,6 @@ static const clerk__op_t instance_settings_get_oauth_application_settings_op = {
     .operation_id = "GetInstanceOAuthApplicationSettings",
     .path_arg_count = 0,
     .result_type = &clerk__oauth_application_settings_type,
-    .success_status = 200,
 };
 
 clerk_oauth_application_settings_t *
@@ -433,7 +425,6 @@ static const clerk__op_t instance_settings_update_oauth_application_settings_op 
         &clerk__instance_settings_update_oauth_application_settings_request_type,
     .body_required = false,
     .result_type = &clerk__oauth_application_settings_type,
-    .success_status = 200,
 };
 
 clerk_oauth_application_settings_t *
@@ -496,7 +487,6 @@ static const clerk__op_t instance_settings_get_organization_settings_op = {
     .operation_id = "GetInstanceOrganizationSettings",
     .path_arg_count = 0,
     .result_type = &clerk__organization_settings_type,
-    .success_status = 200,
 };
 
 clerk_organization_settings_t *
@@ -552,7 +542,6 @@ static const clerk__op_t instance_settings_update_organization_settings_op = {
         &clerk__instance_settings_update_organization_settings_request_type,
     .body_required = false,
     .result_type = &clerk__organization_settings_type,
-    .success_status = 200,
 };
 
 clerk_organization_settings_t *

@@ -52,7 +52,6 @@ static const clerk__op_t invitations_list_op = {
         sizeof(invitations_list_query) / sizeof(invitations_list_query[0]),
     .result_type = &clerk__invitation_array_type,
     .paginated = true,
-    .success_status = 200,
 };
 
 clerk_invitation_array_t *clerk_invitations_list(
@@ -103,7 +102,6 @@ static const clerk__op_t invitations_create_op = {
     .body_type = &clerk__invitations_create_request_type,
     .body_required = false,
     .result_type = &clerk__invitation_type,
-    .success_status = 200,
 };
 
 clerk_invitation_t *clerk_invitations_create(
@@ -154,7 +152,6 @@ static const clerk__op_t invitations_bulk_create_op = {
     .body_type = &clerk__invitations_bulk_create_request_item_array_type,
     .body_required = false,
     .result_type = &clerk__invitation_array_type,
-    .success_status = 200,
 };
 
 clerk_invitation_array_t *clerk_invitations_bulk_create(
@@ -204,7 +201,6 @@ static const clerk__op_t invitations_revoke_op = {
     .operation_id = "RevokeInvitation",
     .path_arg_count = 1,
     .result_type = &clerk__invitation_revoked_type,
-    .success_status = 200,
 };
 
 clerk_invitation_revoked_t *clerk_invitations_revoke(

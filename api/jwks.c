@@ -14,7 +14,6 @@ static const clerk__op_t jwks_get_jwks_op = {
     .operation_id = "GetJWKS",
     .path_arg_count = 0,
     .result_type = &clerk__jwks_type,
-    .success_status = 200,
 };
 
 clerk_jwks_t *clerk_jwks_get_jwks(clerk_client_t *client)

@@ -27,7 +27,6 @@ static const clerk__op_t jwt_templates_list_op = {
         sizeof(jwt_templates_list_query) / sizeof(jwt_templates_list_query[0]),
     .result_type = &clerk__jwt_template_array_type,
     .paginated = true,
-    .success_status = 200,
 };
 
 clerk_jwt_template_array_t *clerk_jwt_templates_list(
@@ -78,7 +77,6 @@ static const clerk__op_t jwt_templates_create_op = {
     .body_type = &clerk__jwt_templates_create_request_type,
     .body_required = false,
     .result_type = &clerk__jwt_template_type,
-    .success_status = 200,
 };
 
 clerk_jwt_template_t *clerk_jwt_templates_create(
@@ -126,7 +124,6 @@ static const clerk__op_t jwt_templates_get_op = {
     .operation_id = "GetJWTTemplate",
     .path_arg_count = 1,
     .result_type = &clerk__jwt_template_type,
-    .success_status = 200,
 };
 
 clerk_jwt_template_t *clerk_jwt_templates_get(
@@ -181,7 +178,6 @@ static const clerk__op_t jwt_templates_delete_op = {
     .operation_id = "DeleteJWTTemplate",
     .path_arg_count = 1,
     .result_type = &clerk__deleted_object_type,
-    .success_status = 200,
 };
 
 clerk_deleted_object_t *clerk_jwt_templates_delete(
@@ -239,7 +235,6 @@ static const clerk__op_t jwt_templates_update_op = {
     .body_type = &clerk__jwt_templates_update_request_type,
     .body_required = false,
     .result_type = &clerk__jwt_template_type,
-    .success_status = 200,
 };
 
 clerk_jwt_template_t *clerk_jwt_templates_update(

@@ -30,7 +30,6 @@ static const clerk__op_t m2m_list_tokens_op = {
     .query_count =
         sizeof(m2m_list_tokens_query) / sizeof(m2m_list_tokens_query[0]),
     .result_type = &clerk__m2m_list_tokens_result_type,
-    .success_status = 200,
 };
 
 clerk_m2m_list_tokens_result_t *clerk_m2m_list_tokens(
@@ -81,7 +80,6 @@ static const clerk__op_t m2m_create_token_op = {
     .body_type = &clerk__m2m_create_token_request_type,
     .body_required = true,
     .result_type = &clerk__m2m_create_token_result_type,
-    .success_status = 201,
 };
 
 clerk_m2m_create_token_result_t *clerk_m2m_create_token(
@@ -132,7 +130,6 @@ static const clerk__op_t m2m_revoke_token_op = {
     .body_type = &clerk__m2m_revoke_token_request_type,
     .body_required = true,
     .result_type = &clerk__m2m_revoke_token_result_type,
-    .success_status = 200,
 };
 
 clerk_m2m_revoke_token_result_t *clerk_m2m_revoke_token(
@@ -193,7 +190,6 @@ static const clerk__op_t m2m_verify_token_op = {
     .body_type = &clerk__m2m_verify_token_request_type,
     .body_required = true,
     .result_type = &clerk__m2m_verify_token_result_type,
-    .success_status = 200,
 };
 
 clerk_m2m_verify_token_result_t *clerk_m2m_verify_token(

@@ -27,7 +27,6 @@ static const clerk__op_t machines_list_op = {
     .query = machines_list_query,
     .query_count = sizeof(machines_list_query) / sizeof(machines_list_query[0]),
     .result_type = &clerk__machine_list_type,
-    .success_status = 200,
 };
 
 clerk_machine_list_t *clerk_machines_list(
@@ -77,7 +76,6 @@ static const clerk__op_t machines_create_op = {
     .body_type = &clerk__machines_create_request_type,
     .body_required = false,
     .result_type = &clerk__machine_created_type,
-    .success_status = 200,
 };
 
 clerk_machine_created_t *clerk_machines_create(
@@ -125,7 +123,6 @@ static const clerk__op_t machines_get_op = {
     .operation_id = "GetMachine",
     .path_arg_count = 1,
     .result_type = &clerk__machine_type,
-    .success_status = 200,
 };
 
 clerk_machine_t *clerk_machines_get(
@@ -178,7 +175,6 @@ static const clerk__op_t machines_delete_op = {
     .operation_id = "DeleteMachine",
     .path_arg_count = 1,
     .result_type = &clerk__machine_deleted_type,
-    .success_status = 200,
 };
 
 clerk_machine_deleted_t *clerk_machines_delete(
@@ -235,7 +231,6 @@ static const clerk__op_t machines_update_op = {
     .body_type = &clerk__machines_update_request_type,
     .body_required = false,
     .result_type = &clerk__machine_type,
-    .success_status = 200,
 };
 
 clerk_machine_t *clerk_machines_update(
@@ -293,7 +288,6 @@ static const clerk__op_t machines_get_secret_key_op = {
     .operation_id = "GetMachineSecretKey",
     .path_arg_count = 1,
     .result_type = &clerk__machine_secret_key_type,
-    .success_status = 200,
 };
 
 clerk_machine_secret_key_t *clerk_machines_get_secret_key(
@@ -352,7 +346,6 @@ static const clerk__op_t machines_rotate_secret_key_op = {
     .body_type = &clerk__machines_rotate_secret_key_request_type,
     .body_required = true,
     .result_type = &clerk__machine_secret_key_type,
-    .success_status = 200,
 };
 
 clerk_machine_secret_key_t *clerk_machines_rotate_secret_key(
@@ -415,7 +408,6 @@ static const clerk__op_t machines_create_scope_op = {
     .body_type = &clerk__machines_create_scope_request_type,
     .body_required = false,
     .result_type = &clerk__machine_scope_type,
-    .success_status = 200,
 };
 
 clerk_machine_scope_t *clerk_machines_create_scope(
@@ -474,7 +466,6 @@ static const clerk__op_t machines_delete_scope_op = {
     .operation_id = "DeleteMachineScope",
     .path_arg_count = 2,
     .result_type = &clerk__machine_scope_deleted_type,
-    .success_status = 200,
 };
 
 clerk_machine_scope_deleted_t *clerk_machines_delete_scope(

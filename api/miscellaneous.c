@@ -47,7 +47,6 @@ static const clerk__op_t miscellaneous_get_public_interstitial_op = {
     .query = miscellaneous_get_public_interstitial_query,
     .query_count = sizeof(miscellaneous_get_public_interstitial_query) /
                    sizeof(miscellaneous_get_public_interstitial_query[0]),
-    .success_status = 200,
 };
 
 clerk_status_t clerk_miscellaneous_get_public_interstitial(

@@ -17,7 +17,6 @@ static const clerk__op_t oauth_access_tokens_verify_op = {
     .body_type = &clerk__oauth_access_tokens_verify_request_type,
     .body_required = true,
     .result_type = &clerk__oauth_access_tokens_verify_result_type,
-    .success_status = 200,
 };
 
 clerk_oauth_access_tokens_verify_result_t *clerk_oauth_access_tokens_verify(

@@ -29,7 +29,6 @@ static const clerk__op_t oauth_applications_list_op = {
     .query_count = sizeof(oauth_applications_list_query) /
                    sizeof(oauth_applications_list_query[0]),
     .result_type = &clerk__oauth_applications_type,
-    .success_status = 200,
 };
 
 clerk_oauth_applications_t *clerk_oauth_applications_list(
@@ -82,7 +81,6 @@ static const clerk__op_t oauth_applications_create_op = {
     .body_type = &clerk__oauth_applications_create_request_type,
     .body_required = false,
     .result_type = &clerk__oauth_application_with_secret_type,
-    .success_status = 200,
 };
 
 clerk_oauth_application_with_secret_t *clerk_oauth_applications_create(
@@ -132,7 +130,6 @@ static const clerk__op_t oauth_applications_get_op = {
     .operation_id = "GetOAuthApplication",
     .path_arg_count = 1,
     .result_type = &clerk__oauth_application_type,
-    .success_status = 200,
 };
 
 clerk_oauth_application_t *clerk_oauth_applications_get(
@@ -188,7 +185,6 @@ static const clerk__op_t oauth_applications_delete_op = {
     .operation_id = "DeleteOAuthApplication",
     .path_arg_count = 1,
     .result_type = &clerk__deleted_object_type,
-    .success_status = 200,
 };
 
 clerk_deleted_object_t *clerk_oauth_applications_delete(
@@ -247,7 +243,6 @@ static const clerk__op_t oauth_applications_update_op = {
     .body_type = &clerk__oauth_applications_update_request_type,
     .body_required = true,
     .result_type = &clerk__oauth_application_type,
-    .success_status = 200,
 };
 
 clerk_oauth_application_t *clerk_oauth_applications_update(
@@ -310,7 +305,6 @@ static const clerk__op_t oauth_applications_upload_logo_op = {
     .body_type = &clerk__oauth_applications_upload_logo_request_type,
     .body_required = false,
     .result_type = &clerk__oauth_application_type,
-    .success_status = 200,
 };
 
 clerk_oauth_application_t *clerk_oauth_applications_upload_logo(
@@ -370,7 +364,6 @@ static const clerk__op_t oauth_applications_rotate_secret_op = {
     .operation_id = "RotateOAuthApplicationSecret",
     .path_arg_count = 1,
     .result_type = &clerk__oauth_application_with_secret_type,
-    .success_status = 200,
 };
 
 clerk_oauth_application_with_secret_t *clerk_oauth_applications_rotate_secret(
@@ -429,7 +422,6 @@ static const clerk__op_t oauth_applications_revoke_token_op = {
     .body_kind = CLERK__BODY_JSON,
     .body_type = &clerk__oauth_applications_revoke_token_request_type,
     .body_required = true,
-    .success_status = 204,
 };
 
 clerk_status_t clerk_oauth_applications_revoke_token(

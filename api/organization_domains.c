@@ -75,7 +75,6 @@ static const clerk__op_t organization_domains_list_op = {
     .query_count = sizeof(organization_domains_list_query) /
                    sizeof(organization_domains_list_query[0]),
     .result_type = &clerk__organization_domains_type,
-    .success_status = 200,
 };
 
 clerk_organization_domains_t *clerk_organization_domains_list(
@@ -138,7 +137,6 @@ static const clerk__op_t organization_domains_create_op = {
     .body_type = &clerk__organization_domains_create_request_type,
     .body_required = true,
     .result_type = &clerk__organization_domain_type,
-    .success_status = 200,
 };
 
 clerk_organization_domain_t *clerk_organization_domains_create(
@@ -198,7 +196,6 @@ static const clerk__op_t organization_domains_delete_op = {
     .operation_id = "DeleteOrganizationDomain",
     .path_arg_count = 2,
     .result_type = &clerk__deleted_object_type,
-    .success_status = 200,
 };
 
 clerk_deleted_object_t *clerk_organization_domains_delete(
@@ -259,7 +256,6 @@ static const clerk__op_t organization_domains_update_op = {
     .body_type = &clerk__organization_domains_update_request_type,
     .body_required = true,
     .result_type = &clerk__organization_domain_type,
-    .success_status = 200,
 };
 
 clerk_organization_domain_t *clerk_organization_domains_update(
@@ -323,7 +319,6 @@ static const clerk__op_t organization_domains_verify_ownership_op = {
     .operation_id = "VerifyOrganizationDomainOwnership",
     .path_arg_count = 2,
     .result_type = &clerk__organization_domain_type,
-    .success_status = 200,
 };
 
 clerk_organization_domain_t *clerk_organization_domains_verify_ownership(
@@ -413,7 +408,6 @@ static const clerk__op_t organization_domains_list_all_op = {
     .query_count = sizeof(organization_domains_list_all_query) /
                    sizeof(organization_domains_list_all_query[0]),
     .result_type = &clerk__organization_domains_type,
-    .success_status = 200,
 };
 
 clerk_organization_domains_t *clerk_organization_domains_list_all(

@@ -72,7 +72,6 @@ static const clerk__op_t organization_invitations_get_all_op = {
                    sizeof(organization_invitations_get_all_query[0]),
     .result_type =
         &clerk__organization_invitations_with_public_organization_data_type,
-    .success_status = 200,
 };
 
 clerk_organization_invitations_with_public_organization_data_t *
@@ -143,7 +142,6 @@ static const clerk__op_t organization_invitations_list_op = {
     .query_count = sizeof(organization_invitations_list_query) /
                    sizeof(organization_invitations_list_query[0]),
     .result_type = &clerk__organization_invitations_type,
-    .success_status = 200,
 };
 
 clerk_organization_invitations_t *clerk_organization_invitations_list(
@@ -207,7 +205,6 @@ static const clerk__op_t organization_invitations_create_op = {
     .body_type = &clerk__organization_invitations_create_request_type,
     .body_required = false,
     .result_type = &clerk__organization_invitation_type,
-    .success_status = 200,
 };
 
 clerk_organization_invitation_t *clerk_organization_invitations_create(
@@ -272,7 +269,6 @@ static const clerk__op_t organization_invitations_bulk_create_op = {
         &clerk__organization_invitations_bulk_create_request_item_array_type,
     .body_required = true,
     .result_type = &clerk__organization_invitations_type,
-    .success_status = 200,
 };
 
 clerk_organization_invitations_t *clerk_organization_invitations_bulk_create(
@@ -347,7 +343,6 @@ static const clerk__op_t organization_invitations_list_pending_op = {
     .query_count = sizeof(organization_invitations_list_pending_query) /
                    sizeof(organization_invitations_list_pending_query[0]),
     .result_type = &clerk__organization_invitations_type,
-    .success_status = 200,
 };
 
 clerk_organization_invitations_t *clerk_organization_invitations_list_pending(
@@ -411,7 +406,6 @@ static const clerk__op_t organization_invitations_get_op = {
     .operation_id = "GetOrganizationInvitation",
     .path_arg_count = 2,
     .result_type = &clerk__organization_invitation_type,
-    .success_status = 200,
 };
 
 clerk_organization_invitation_t *clerk_organization_invitations_get(
@@ -475,7 +469,6 @@ static const clerk__op_t organization_invitations_revoke_op = {
     .body_type = &clerk__organization_invitations_revoke_request_type,
     .body_required = false,
     .result_type = &clerk__organization_invitation_type,
-    .success_status = 200,
 };
 
 clerk_organization_invitation_t *clerk_organization_invitations_revoke(

@@ -74,7 +74,6 @@ static const clerk__op_t organization_memberships_list_op = {
     .query_count = sizeof(organization_memberships_list_query) /
                    sizeof(organization_memberships_list_query[0]),
     .result_type = &clerk__organization_memberships_type,
-    .success_status = 200,
 };
 
 clerk_organization_memberships_t *clerk_organization_memberships_list(
@@ -138,7 +137,6 @@ static const clerk__op_t organization_memberships_create_op = {
     .body_type = &clerk__organization_memberships_create_request_type,
     .body_required = true,
     .result_type = &clerk__organization_membership_type,
-    .success_status = 200,
 };
 
 clerk_organization_membership_t *clerk_organization_memberships_create(
@@ -199,7 +197,6 @@ static const clerk__op_t organization_memberships_delete_op = {
     .operation_id = "DeleteOrganizationMembership",
     .path_arg_count = 2,
     .result_type = &clerk__organization_membership_type,
-    .success_status = 200,
 };
 
 clerk_organization_membership_t *clerk_organization_memberships_delete(
@@ -261,7 +258,6 @@ static const clerk__op_t organization_memberships_update_op = {
     .body_type = &clerk__organization_memberships_update_request_type,
     .body_required = true,
     .result_type = &clerk__organization_membership_type,
-    .success_status = 200,
 };
 
 clerk_organization_membership_t *clerk_organization_memberships_update(
@@ -328,7 +324,6 @@ static const clerk__op_t organization_memberships_update_metadata_op = {
     .body_type = &clerk__organization_memberships_update_metadata_request_type,
     .body_required = false,
     .result_type = &clerk__organization_membership_type,
-    .success_status = 200,
 };
 
 clerk_organization_membership_t *clerk_organization_memberships_update_metadata(
@@ -417,7 +412,6 @@ static const clerk__op_t users_get_instance_organization_memberships_op = {
     .query_count = sizeof(users_get_instance_organization_memberships_query) /
                    sizeof(users_get_instance_organization_memberships_query[0]),
     .result_type = &clerk__organization_memberships_type,
-    .success_status = 200,
 };
 
 clerk_organization_memberships_t *

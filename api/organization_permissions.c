@@ -29,7 +29,6 @@ static const clerk__op_t organization_permissions_list_op = {
     .query_count = sizeof(organization_permissions_list_query) /
                    sizeof(organization_permissions_list_query[0]),
     .result_type = &clerk__permissions_type,
-    .success_status = 200,
 };
 
 clerk_permissions_t *clerk_organization_permissions_list(
@@ -83,7 +82,6 @@ static const clerk__op_t organization_permissions_create_op = {
     .body_type = &clerk__organization_permissions_create_request_type,
     .body_required = true,
     .result_type = &clerk__permission_type,
-    .success_status = 200,
 };
 
 clerk_permission_t *clerk_organization_permissions_create(
@@ -135,7 +133,6 @@ static const clerk__op_t organization_permissions_get_op = {
     .operation_id = "GetOrganizationPermission",
     .path_arg_count = 1,
     .result_type = &clerk__permission_type,
-    .success_status = 200,
 };
 
 clerk_permission_t *clerk_organization_permissions_get(
@@ -191,7 +188,6 @@ static const clerk__op_t organization_permissions_delete_op = {
     .operation_id = "DeleteOrganizationPermission",
     .path_arg_count = 1,
     .result_type = &clerk__deleted_object_type,
-    .success_status = 200,
 };
 
 clerk_deleted_object_t *clerk_organization_permissions_delete(
@@ -251,7 +247,6 @@ static const clerk__op_t organization_permissions_update_op = {
     .body_type = &clerk__organization_permissions_update_request_type,
     .body_required = true,
     .result_type = &clerk__permission_type,
-    .success_status = 200,
 };
 
 clerk_permission_t *clerk_organization_permissions_update(

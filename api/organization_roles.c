@@ -28,7 +28,6 @@ static const clerk__op_t organization_roles_list_op = {
     .query_count = sizeof(organization_roles_list_query) /
                    sizeof(organization_roles_list_query[0]),
     .result_type = &clerk__roles_type,
-    .success_status = 200,
 };
 
 clerk_roles_t *clerk_organization_roles_list(
@@ -81,7 +80,6 @@ static const clerk__op_t organization_roles_create_op = {
     .body_type = &clerk__organization_roles_create_request_type,
     .body_required = true,
     .result_type = &clerk__role_type,
-    .success_status = 200,
 };
 
 clerk_role_t *clerk_organization_roles_create(
@@ -131,7 +129,6 @@ static const clerk__op_t organization_roles_get_op = {
     .operation_id = "GetOrganizationRole",
     .path_arg_count = 1,
     .result_type = &clerk__role_type,
-    .success_status = 200,
 };
 
 clerk_role_t *clerk_organization_roles_get(
@@ -187,7 +184,6 @@ static const clerk__op_t organization_roles_delete_op = {
     .operation_id = "DeleteOrganizationRole",
     .path_arg_count = 1,
     .result_type = &clerk__deleted_object_type,
-    .success_status = 200,
 };
 
 clerk_deleted_object_t *clerk_organization_roles_delete(
@@ -246,7 +242,6 @@ static const clerk__op_t organization_roles_update_op = {
     .body_type = &clerk__organization_roles_update_request_type,
     .body_required = true,
     .result_type = &clerk__role_type,
-    .success_status = 200,
 };
 
 clerk_role_t *clerk_organization_roles_update(
@@ -307,7 +302,6 @@ static const clerk__op_t organization_roles_assign_permission_op = {
     .operation_id = "AssignPermissionToOrganizationRole",
     .path_arg_count = 2,
     .result_type = &clerk__role_type,
-    .success_status = 200,
 };
 
 clerk_role_t *clerk_organization_roles_assign_permission(
@@ -371,7 +365,6 @@ static const clerk__op_t organization_roles_remove_permission_op = {
     .operation_id = "RemovePermissionFromOrganizationRole",
     .path_arg_count = 2,
     .result_type = &clerk__role_type,
-    .success_status = 200,
 };
 
 clerk_role_t *clerk_organization_roles_remove_permission(

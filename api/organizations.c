@@ -41,7 +41,6 @@ static const clerk__op_t organizations_list_op = {
     .query_count =
         sizeof(organizations_list_query) / sizeof(organizations_list_query[0]),
     .result_type = &clerk__organizations_type,
-    .success_status = 200,
 };
 
 clerk_organizations_t *clerk_organizations_list(
@@ -92,7 +91,6 @@ static const clerk__op_t organizations_create_op = {
     .body_type = &clerk__organizations_create_request_type,
     .body_required = false,
     .result_type = &clerk__organization_type,
-    .success_status = 200,
 };
 
 clerk_organization_t *clerk_organizations_create(
@@ -154,7 +152,6 @@ static const clerk__op_t organizations_get_op = {
     .query_count =
         sizeof(organizations_get_query) / sizeof(organizations_get_query[0]),
     .result_type = &clerk__organization_type,
-    .success_status = 200,
 };
 
 clerk_organization_t *clerk_organizations_get(
@@ -213,7 +210,6 @@ static const clerk__op_t organizations_delete_op = {
     .operation_id = "DeleteOrganization",
     .path_arg_count = 1,
     .result_type = &clerk__deleted_object_type,
-    .success_status = 200,
 };
 
 clerk_deleted_object_t *clerk_organizations_delete(
@@ -271,7 +267,6 @@ static const clerk__op_t organizations_update_op = {
     .body_type = &clerk__organizations_update_request_type,
     .body_required = true,
     .result_type = &clerk__organization_type,
-    .success_status = 200,
 };
 
 clerk_organization_t *clerk_organizations_update(
@@ -333,7 +328,6 @@ static const clerk__op_t organizations_replace_metadata_op = {
     .body_type = &clerk__organizations_replace_metadata_request_type,
     .body_required = true,
     .result_type = &clerk__organization_type,
-    .success_status = 200,
 };
 
 clerk_organization_t *clerk_organizations_replace_metadata(
@@ -396,7 +390,6 @@ static const clerk__op_t organizations_merge_metadata_op = {
     .body_type = &clerk__organizations_merge_metadata_request_type,
     .body_required = true,
     .result_type = &clerk__organization_type,
-    .success_status = 200,
 };
 
 clerk_organization_t *clerk_organizations_merge_metadata(
@@ -459,7 +452,6 @@ static const clerk__op_t organizations_upload_logo_op = {
     .body_type = &clerk__organizations_upload_logo_request_type,
     .body_required = false,
     .result_type = &clerk__organization_with_logo_type,
-    .success_status = 200,
 };
 
 clerk_organization_with_logo_t *clerk_organizations_upload_logo(
@@ -519,7 +511,6 @@ static const clerk__op_t organizations_delete_logo_op = {
     .operation_id = "DeleteOrganizationLogo",
     .path_arg_count = 1,
     .result_type = &clerk__organization_type,
-    .success_status = 200,
 };
 
 clerk_organization_t *clerk_organizations_delete_logo(
@@ -575,7 +566,6 @@ static const clerk__op_t organizations_get_billing_subscription_op = {
     .operation_id = "GetOrganizationBillingSubscription",
     .path_arg_count = 1,
     .result_type = &clerk__commerce_subscription_type,
-    .success_status = 200,
 };
 
 clerk_commerce_subscription_t *clerk_organizations_get_billing_subscription(
@@ -635,7 +625,6 @@ static const clerk__op_t organizations_get_billing_credit_balance_op = {
     .operation_id = "GetOrganizationBillingCreditBalance",
     .path_arg_count = 1,
     .result_type = &clerk__commerce_credit_balance_response_type,
-    .success_status = 200,
 };
 
 clerk_commerce_credit_balance_response_t *
@@ -699,7 +688,6 @@ static const clerk__op_t organizations_adjust_billing_credit_balance_op = {
     .body_type = &clerk__adjust_credit_balance_request_type,
     .body_required = true,
     .result_type = &clerk__commerce_credit_ledger_response_type,
-    .success_status = 200,
 };
 
 clerk_commerce_credit_ledger_response_t *

@@ -17,7 +17,6 @@ static const clerk__op_t phone_numbers_create_op = {
     .body_type = &clerk__phone_numbers_create_request_type,
     .body_required = false,
     .result_type = &clerk__phone_number_type,
-    .success_status = 200,
 };
 
 clerk_phone_number_t *clerk_phone_numbers_create(
@@ -65,7 +64,6 @@ static const clerk__op_t phone_numbers_get_op = {
     .operation_id = "GetPhoneNumber",
     .path_arg_count = 1,
     .result_type = &clerk__phone_number_type,
-    .success_status = 200,
 };
 
 clerk_phone_number_t *clerk_phone_numbers_get(
@@ -120,7 +118,6 @@ static const clerk__op_t phone_numbers_delete_op = {
     .operation_id = "DeletePhoneNumber",
     .path_arg_count = 1,
     .result_type = &clerk__deleted_object_type,
-    .success_status = 200,
 };
 
 clerk_deleted_object_t *clerk_phone_numbers_delete(
@@ -178,7 +175,6 @@ static const clerk__op_t phone_numbers_update_op = {
     .body_type = &clerk__phone_numbers_update_request_type,
     .body_required = false,
     .result_type = &clerk__phone_number_type,
-    .success_status = 200,
 };
 
 clerk_phone_number_t *clerk_phone_numbers_update(
@@ -237,7 +233,6 @@ static const clerk__op_t phone_numbers_prepare_verification_op = {
     .operation_id = "PreparePhoneNumberVerification",
     .path_arg_count = 1,
     .result_type = &clerk__verification_response_type,
-    .success_status = 200,
 };
 
 clerk_verification_response_t *clerk_phone_numbers_prepare_verification(
@@ -297,7 +292,6 @@ static const clerk__op_t phone_numbers_attempt_verification_op = {
     .body_type = &clerk__phone_numbers_attempt_verification_request_type,
     .body_required = true,
     .result_type = &clerk__verification_response_type,
-    .success_status = 200,
 };
 
 clerk_verification_response_t *clerk_phone_numbers_attempt_verification(
@@ -361,7 +355,6 @@ static const clerk__op_t phone_numbers_replace_for_user_op = {
     .body_type = &clerk__phone_numbers_replace_for_user_request_type,
     .body_required = true,
     .result_type = &clerk__phone_number_type,
-    .success_status = 200,
 };
 
 clerk_phone_number_t *clerk_phone_numbers_replace_for_user(

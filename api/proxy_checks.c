@@ -17,7 +17,6 @@ static const clerk__op_t proxy_checks_verify_op = {
     .body_type = &clerk__proxy_checks_verify_request_type,
     .body_required = false,
     .result_type = &clerk__proxy_check_type,
-    .success_status = 200,
 };
 
 clerk_proxy_check_t *clerk_proxy_checks_verify(

@@ -27,7 +27,6 @@ static const clerk__op_t redirect_urls_list_op = {
         sizeof(redirect_urls_list_query) / sizeof(redirect_urls_list_query[0]),
     .result_type = &clerk__redirect_url_array_type,
     .paginated = true,
-    .success_status = 200,
 };
 
 clerk_redirect_url_array_t *clerk_redirect_urls_list(
@@ -78,7 +77,6 @@ static const clerk__op_t redirect_urls_create_op = {
     .body_type = &clerk__redirect_urls_create_request_type,
     .body_required = false,
     .result_type = &clerk__redirect_url_type,
-    .success_status = 200,
 };
 
 clerk_redirect_url_t *clerk_redirect_urls_create(
@@ -126,7 +124,6 @@ static const clerk__op_t redirect_urls_get_op = {
     .operation_id = "GetRedirectURL",
     .path_arg_count = 1,
     .result_type = &clerk__redirect_url_type,
-    .success_status = 200,
 };
 
 clerk_redirect_url_t *clerk_redirect_urls_get(
@@ -181,7 +178,6 @@ static const clerk__op_t redirect_urls_delete_op = {
     .operation_id = "DeleteRedirectURL",
     .path_arg_count = 1,
     .result_type = &clerk__deleted_object_type,
-    .success_status = 200,
 };
 
 clerk_deleted_object_t *clerk_redirect_urls_delete(

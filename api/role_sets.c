@@ -28,7 +28,6 @@ static const clerk__op_t role_sets_list_op = {
     .query_count =
         sizeof(role_sets_list_query) / sizeof(role_sets_list_query[0]),
     .result_type = &clerk__role_sets_type,
-    .success_status = 200,
 };
 
 clerk_role_sets_t *clerk_role_sets_list(
@@ -79,7 +78,6 @@ static const clerk__op_t role_sets_create_op = {
     .body_type = &clerk__role_sets_create_request_type,
     .body_required = true,
     .result_type = &clerk__role_set_type,
-    .success_status = 200,
 };
 
 clerk_role_set_t *clerk_role_sets_create(
@@ -127,7 +125,6 @@ static const clerk__op_t role_sets_get_op = {
     .operation_id = "GetRoleSet",
     .path_arg_count = 1,
     .result_type = &clerk__role_set_type,
-    .success_status = 200,
 };
 
 clerk_role_set_t *clerk_role_sets_get(
@@ -183,7 +180,6 @@ static const clerk__op_t role_sets_update_op = {
     .body_type = &clerk__role_sets_update_request_type,
     .body_required = true,
     .result_type = &clerk__role_set_type,
-    .success_status = 200,
 };
 
 clerk_role_set_t *clerk_role_sets_update(
@@ -244,7 +240,6 @@ static const clerk__op_t role_sets_replace_op = {
     .body_type = &clerk__role_sets_replace_request_type,
     .body_required = true,
     .result_type = &clerk__deleted_object_type,
-    .success_status = 200,
 };
 
 clerk_deleted_object_t *clerk_role_sets_replace(
@@ -306,7 +301,6 @@ static const clerk__op_t role_sets_add_roles_op = {
     .body_type = &clerk__role_sets_add_roles_request_type,
     .body_required = true,
     .result_type = &clerk__role_set_type,
-    .success_status = 200,
 };
 
 clerk_role_set_t *clerk_role_sets_add_roles(
@@ -368,7 +362,6 @@ static const clerk__op_t role_sets_replace_role_op = {
     .body_type = &clerk__role_sets_replace_role_request_type,
     .body_required = true,
     .result_type = &clerk__role_set_type,
-    .success_status = 200,
 };
 
 clerk_role_set_t *clerk_role_sets_replace_role(

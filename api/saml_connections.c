@@ -31,7 +31,6 @@ static const clerk__op_t saml_connections_list_op = {
     .query_count = sizeof(saml_connections_list_query) /
                    sizeof(saml_connections_list_query[0]),
     .result_type = &clerk__saml_connections_type,
-    .success_status = 200,
 };
 
 clerk_saml_connections_t *clerk_saml_connections_list(
@@ -83,7 +82,6 @@ static const clerk__op_t saml_connections_create_op = {
     .body_type = &clerk__saml_connections_create_request_type,
     .body_required = false,
     .result_type = &clerk__saml_connection_type,
-    .success_status = 200,
 };
 
 clerk_saml_connection_t *clerk_saml_connections_create(
@@ -132,7 +130,6 @@ static const clerk__op_t saml_connections_get_op = {
     .operation_id = "GetSAMLConnection",
     .path_arg_count = 1,
     .result_type = &clerk__saml_connection_type,
-    .success_status = 200,
 };
 
 clerk_saml_connection_t *clerk_saml_connections_get(
@@ -187,7 +184,6 @@ static const clerk__op_t saml_connections_delete_op = {
     .operation_id = "DeleteSAMLConnection",
     .path_arg_count = 1,
     .result_type = &clerk__deleted_object_type,
-    .success_status = 200,
 };
 
 clerk_deleted_object_t *clerk_saml_connections_delete(
@@ -246,7 +242,6 @@ static const clerk__op_t saml_connections_update_op = {
     .body_type = &clerk__saml_connections_update_request_type,
     .body_required = true,
     .result_type = &clerk__saml_connection_type,
-    .success_status = 200,
 };
 
 clerk_saml_connection_t *clerk_saml_connections_update(

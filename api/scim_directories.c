@@ -24,7 +24,6 @@ static const clerk__op_t scim_directories_list_op = {
     .query_count = sizeof(scim_directories_list_query) /
                    sizeof(scim_directories_list_query[0]),
     .result_type = &clerk__scim_directory_list_type,
-    .success_status = 200,
 };
 
 clerk_scim_directory_list_t *clerk_scim_directories_list(
@@ -76,7 +75,6 @@ static const clerk__op_t scim_directories_create_op = {
     .body_type = &clerk__scim_directories_create_request_type,
     .body_required = false,
     .result_type = &clerk__scim_directory_type,
-    .success_status = 200,
 };
 
 clerk_scim_directory_t *clerk_scim_directories_create(
@@ -125,7 +123,6 @@ static const clerk__op_t scim_directories_get_op = {
     .operation_id = "GetSCIMDirectory",
     .path_arg_count = 1,
     .result_type = &clerk__scim_directory_type,
-    .success_status = 200,
 };
 
 clerk_scim_directory_t *clerk_scim_directories_get(
@@ -180,7 +177,6 @@ static const clerk__op_t scim_directories_delete_op = {
     .operation_id = "DeleteSCIMDirectory",
     .path_arg_count = 1,
     .result_type = &clerk__deleted_object_type,
-    .success_status = 200,
 };
 
 clerk_deleted_object_t *clerk_scim_directories_delete(
@@ -239,7 +235,6 @@ static const clerk__op_t scim_directories_update_op = {
     .body_type = &clerk__scim_directories_update_request_type,
     .body_required = false,
     .result_type = &clerk__scim_directory_type,
-    .success_status = 200,
 };
 
 clerk_scim_directory_t *clerk_scim_directories_update(
@@ -299,7 +294,6 @@ static const clerk__op_t scim_directories_rotate_api_key_op = {
     .operation_id = "RotateSCIMDirectoryAPIKey",
     .path_arg_count = 1,
     .result_type = &clerk__scim_directory_type,
-    .success_status = 200,
 };
 
 clerk_scim_directory_t *clerk_scim_directories_rotate_api_key(
@@ -356,7 +350,6 @@ static const clerk__op_t scim_directories_list_group_role_mappings_op = {
     .operation_id = "ListSCIMGroupRoleMappings",
     .path_arg_count = 1,
     .result_type = &clerk__scim_group_role_mapping_list_type,
-    .success_status = 200,
 };
 
 clerk_scim_group_role_mapping_list_t *
@@ -421,7 +414,6 @@ static const clerk__op_t scim_directories_replace_group_role_mappings_op = {
         &clerk__scim_directories_replace_group_role_mappings_request_type,
     .body_required = true,
     .result_type = &clerk__scim_group_role_mapping_list_type,
-    .success_status = 200,
 };
 
 clerk_scim_group_role_mapping_list_t *
@@ -491,7 +483,6 @@ static const clerk__op_t scim_directories_create_group_role_mapping_op = {
         &clerk__scim_directories_create_group_role_mapping_request_type,
     .body_required = true,
     .result_type = &clerk__scim_group_role_mapping_type,
-    .success_status = 200,
 };
 
 clerk_scim_group_role_mapping_t *
@@ -557,7 +548,6 @@ static const clerk__op_t scim_directories_delete_group_role_mapping_op = {
     .operation_id = "DeleteSCIMGroupRoleMapping",
     .path_arg_count = 2,
     .result_type = &clerk__scim_group_role_mapping_deleted_type,
-    .success_status = 200,
 };
 
 clerk_scim_group_role_mapping_deleted_t *

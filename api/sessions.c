@@ -48,7 +48,6 @@ static const clerk__op_t sessions_list_op = {
     .query_count = sizeof(sessions_list_query) / sizeof(sessions_list_query[0]),
     .result_type = &clerk__session_array_type,
     .paginated = true,
-    .success_status = 200,
 };
 
 clerk_session_array_t *clerk_sessions_list(
@@ -98,7 +97,6 @@ static const clerk__op_t sessions_create_op = {
     .body_type = &clerk__sessions_create_request_type,
     .body_required = false,
     .result_type = &clerk__session_type,
-    .success_status = 200,
 };
 
 clerk_session_t *clerk_sessions_create(
@@ -146,7 +144,6 @@ static const clerk__op_t sessions_get_op = {
     .operation_id = "GetSession",
     .path_arg_count = 1,
     .result_type = &clerk__session_type,
-    .success_status = 200,
 };
 
 clerk_session_t *clerk_sessions_get(
@@ -202,7 +199,6 @@ static const clerk__op_t sessions_refresh_op = {
     .body_type = &clerk__sessions_refresh_request_type,
     .body_required = false,
     .result_type = &clerk__session_refresh_type,
-    .success_status = 200,
 };
 
 clerk_session_refresh_t *clerk_sessions_refresh(
@@ -260,7 +256,6 @@ static const clerk__op_t sessions_revoke_op = {
     .operation_id = "RevokeSession",
     .path_arg_count = 1,
     .result_type = &clerk__session_type,
-    .success_status = 200,
 };
 
 clerk_session_t *clerk_sessions_revoke(
@@ -317,7 +312,6 @@ static const clerk__op_t sessions_create_token_op = {
     .body_type = &clerk__sessions_create_token_request_type,
     .body_required = false,
     .result_type = &clerk__sessions_create_token_result_type,
-    .success_status = 200,
 };
 
 clerk_sessions_create_token_result_t *clerk_sessions_create_token(
@@ -379,7 +373,6 @@ static const clerk__op_t sessions_create_token_from_template_op = {
     .body_type = &clerk__sessions_create_token_from_template_request_type,
     .body_required = false,
     .result_type = &clerk__sessions_create_token_from_template_result_type,
-    .success_status = 200,
 };
 
 clerk_sessions_create_token_from_template_result_t *

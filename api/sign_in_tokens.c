@@ -17,7 +17,6 @@ static const clerk__op_t sign_in_tokens_create_op = {
     .body_type = &clerk__sign_in_tokens_create_request_type,
     .body_required = false,
     .result_type = &clerk__sign_in_token_type,
-    .success_status = 200,
 };
 
 clerk_sign_in_token_t *clerk_sign_in_tokens_create(
@@ -65,7 +64,6 @@ static const clerk__op_t sign_in_tokens_revoke_op = {
     .operation_id = "RevokeSignInToken",
     .path_arg_count = 1,
     .result_type = &clerk__sign_in_token_type,
-    .success_status = 200,
 };
 
 clerk_sign_in_token_t *clerk_sign_in_tokens_revoke(

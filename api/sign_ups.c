@@ -14,7 +14,6 @@ static const clerk__op_t sign_ups_get_op = {
     .operation_id = "GetSignUp",
     .path_arg_count = 1,
     .result_type = &clerk__sign_up_type,
-    .success_status = 200,
 };
 
 clerk_sign_up_t *clerk_sign_ups_get(clerk_client_t *client, const char *id)
@@ -67,7 +66,6 @@ static const clerk__op_t sign_ups_update_op = {
     .body_type = &clerk__sign_ups_update_request_type,
     .body_required = false,
     .result_type = &clerk__sign_up_type,
-    .success_status = 200,
 };
 
 clerk_sign_up_t *clerk_sign_ups_update(

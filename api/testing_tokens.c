@@ -14,7 +14,6 @@ static const clerk__op_t testing_tokens_create_op = {
     .operation_id = "CreateTestingToken",
     .path_arg_count = 0,
     .result_type = &clerk__testing_token_type,
-    .success_status = 200,
 };
 
 clerk_testing_token_t *clerk_testing_tokens_create(clerk_client_t *client)

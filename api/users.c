@@ -98,7 +98,6 @@ static const clerk__op_t users_list_op = {
     .query = users_list_query,
     .query_count = sizeof(users_list_query) / sizeof(users_list_query[0]),
     .result_type = &clerk__user_array_type,
-    .success_status = 200,
 };
 
 clerk_user_array_t *clerk_users_list(
@@ -148,7 +147,6 @@ static const clerk__op_t users_create_op = {
     .body_type = &clerk__users_create_request_type,
     .body_required = true,
     .result_type = &clerk__user_type,
-    .success_status = 200,
 };
 
 clerk_user_t *clerk_users_create(
@@ -254,7 +252,6 @@ static const clerk__op_t users_count_op = {
     .query = users_count_query,
     .query_count = sizeof(users_count_query) / sizeof(users_count_query[0]),
     .result_type = &clerk__total_count_type,
-    .success_status = 200,
 };
 
 clerk_total_count_t *clerk_users_count(
@@ -301,7 +298,6 @@ static const clerk__op_t users_get_op = {
     .operation_id = "GetUser",
     .path_arg_count = 1,
     .result_type = &clerk__user_type,
-    .success_status = 200,
 };
 
 clerk_user_t *clerk_users_get(clerk_client_t *client, const char *user_id)
@@ -353,7 +349,6 @@ static const clerk__op_t users_delete_op = {
     .operation_id = "DeleteUser",
     .path_arg_count = 1,
     .result_type = &clerk__deleted_object_type,
-    .success_status = 200,
 };
 
 clerk_deleted_object_t *clerk_users_delete(
@@ -409,7 +404,6 @@ static const clerk__op_t users_update_op = {
     .body_type = &clerk__users_update_request_type,
     .body_required = true,
     .result_type = &clerk__user_type,
-    .success_status = 200,
 };
 
 clerk_user_t *clerk_users_update(
@@ -466,7 +460,6 @@ static const clerk__op_t users_ban_op = {
     .operation_id = "BanUser",
     .path_arg_count = 1,
     .result_type = &clerk__user_type,
-    .success_status = 200,
 };
 
 clerk_user_t *clerk_users_ban(clerk_client_t *client, const char *user_id)
@@ -518,7 +511,6 @@ static const clerk__op_t users_unban_op = {
     .operation_id = "UnbanUser",
     .path_arg_count = 1,
     .result_type = &clerk__user_type,
-    .success_status = 200,
 };
 
 clerk_user_t *clerk_users_unban(clerk_client_t *client, const char *user_id)
@@ -573,7 +565,6 @@ static const clerk__op_t users_bulk_ban_op = {
     .body_type = &clerk__users_bulk_ban_request_type,
     .body_required = true,
     .result_type = &clerk__user_array_type,
-    .success_status = 200,
 };
 
 clerk_user_array_t *clerk_users_bulk_ban(
@@ -624,7 +615,6 @@ static const clerk__op_t users_bulk_unban_op = {
     .body_type = &clerk__users_bulk_unban_request_type,
     .body_required = true,
     .result_type = &clerk__user_array_type,
-    .success_status = 200,
 };
 
 clerk_user_array_t *clerk_users_bulk_unban(
@@ -672,7 +662,6 @@ static const clerk__op_t users_lock_op = {
     .operation_id = "LockUser",
     .path_arg_count = 1,
     .result_type = &clerk__user_type,
-    .success_status = 200,
 };
 
 clerk_user_t *clerk_users_lock(clerk_client_t *client, const char *user_id)
@@ -724,7 +713,6 @@ static const clerk__op_t users_unlock_op = {
     .operation_id = "UnlockUser",
     .path_arg_count = 1,
     .result_type = &clerk__user_type,
-    .success_status = 200,
 };
 
 clerk_user_t *clerk_users_unlock(clerk_client_t *client, const char *user_id)
@@ -779,7 +767,6 @@ static const clerk__op_t users_set_profile_image_op = {
     .body_type = &clerk__users_set_profile_image_request_type,
     .body_required = true,
     .result_type = &clerk__user_type,
-    .success_status = 200,
 };
 
 clerk_user_t *clerk_users_set_profile_image(
@@ -839,7 +826,6 @@ static const clerk__op_t users_delete_profile_image_op = {
     .operation_id = "DeleteUserProfileImage",
     .path_arg_count = 1,
     .result_type = &clerk__user_type,
-    .success_status = 200,
 };
 
 clerk_user_t *clerk_users_delete_profile_image(
@@ -898,7 +884,6 @@ static const clerk__op_t users_replace_metadata_op = {
     .body_type = &clerk__users_replace_metadata_request_type,
     .body_required = false,
     .result_type = &clerk__user_type,
-    .success_status = 200,
 };
 
 clerk_user_t *clerk_users_replace_metadata(
@@ -961,7 +946,6 @@ static const clerk__op_t users_update_metadata_op = {
     .body_type = &clerk__users_update_metadata_request_type,
     .body_required = false,
     .result_type = &clerk__user_type,
-    .success_status = 200,
 };
 
 clerk_user_t *clerk_users_update_metadata(
@@ -1020,7 +1004,6 @@ static const clerk__op_t users_get_billing_subscription_op = {
     .operation_id = "GetUserBillingSubscription",
     .path_arg_count = 1,
     .result_type = &clerk__commerce_subscription_type,
-    .success_status = 200,
 };
 
 clerk_commerce_subscription_t *clerk_users_get_billing_subscription(
@@ -1076,7 +1059,6 @@ static const clerk__op_t users_get_billing_credit_balance_op = {
     .operation_id = "GetUserBillingCreditBalance",
     .path_arg_count = 1,
     .result_type = &clerk__commerce_credit_balance_response_type,
-    .success_status = 200,
 };
 
 clerk_commerce_credit_balance_response_t *
@@ -1137,7 +1119,6 @@ static const clerk__op_t users_adjust_billing_credit_balance_op = {
     .body_type = &clerk__adjust_credit_balance_request_type,
     .body_required = true,
     .result_type = &clerk__commerce_credit_ledger_response_type,
-    .success_status = 200,
 };
 
 clerk_commerce_credit_ledger_response_t *
@@ -1213,7 +1194,6 @@ static const clerk__op_t users_get_oauth_access_token_op = {
                    sizeof(users_get_oauth_access_token_query[0]),
     .result_type = &clerk__oauth_access_token_item_array_type,
     .paginated = true,
-    .success_status = 200,
 };
 
 clerk_oauth_access_token_item_array_t *clerk_users_get_oauth_access_token(
@@ -1288,7 +1268,6 @@ static const clerk__op_t users_get_organization_memberships_op = {
     .query_count = sizeof(users_get_organization_memberships_query) /
                    sizeof(users_get_organization_memberships_query[0]),
     .result_type = &clerk__organization_memberships_type,
-    .success_status = 200,
 };
 
 clerk_organization_memberships_t *clerk_users_get_organization_memberships(
@@ -1366,7 +1345,6 @@ static const clerk__op_t users_get_organization_invitations_op = {
                    sizeof(users_get_organization_invitations_query[0]),
     .result_type =
         &clerk__organization_invitations_with_public_organization_data_type,
-    .success_status = 200,
 };
 
 clerk_organization_invitations_with_public_organization_data_t *
@@ -1432,7 +1410,6 @@ static const clerk__op_t users_remove_password_op = {
     .body_type = &clerk__users_remove_password_request_type,
     .body_required = false,
     .result_type = &clerk__user_type,
-    .success_status = 200,
 };
 
 clerk_user_t *clerk_users_remove_password(
@@ -1494,7 +1471,6 @@ static const clerk__op_t users_verify_password_op = {
     .body_type = &clerk__users_verify_password_request_type,
     .body_required = false,
     .result_type = &clerk__users_verify_password_result_type,
-    .success_status = 200,
 };
 
 clerk_users_verify_password_result_t *clerk_users_verify_password(
@@ -1556,7 +1532,6 @@ static const clerk__op_t users_verify_totp_op = {
     .body_type = &clerk__users_verify_totp_request_type,
     .body_required = false,
     .result_type = &clerk__users_verify_totp_result_type,
-    .success_status = 200,
 };
 
 clerk_users_verify_totp_result_t *clerk_users_verify_totp(
@@ -1615,7 +1590,6 @@ static const clerk__op_t users_disable_mfa_op = {
     .operation_id = "DisableMFA",
     .path_arg_count = 1,
     .result_type = &clerk__users_disable_mfa_result_type,
-    .success_status = 200,
 };
 
 clerk_users_disable_mfa_result_t *clerk_users_disable_mfa(
@@ -1670,7 +1644,6 @@ static const clerk__op_t users_delete_backup_codes_op = {
     .operation_id = "DeleteBackupCode",
     .path_arg_count = 1,
     .result_type = &clerk__users_delete_backup_codes_result_type,
-    .success_status = 200,
 };
 
 clerk_users_delete_backup_codes_result_t *clerk_users_delete_backup_codes(
@@ -1726,7 +1699,6 @@ static const clerk__op_t users_delete_passkey_op = {
     .operation_id = "UserPasskeyDelete",
     .path_arg_count = 2,
     .result_type = &clerk__deleted_object_type,
-    .success_status = 200,
 };
 
 clerk_deleted_object_t *clerk_users_delete_passkey(
@@ -1785,7 +1757,6 @@ static const clerk__op_t users_list_trusted_devices_op = {
     .operation_id = "ListUserTrustedDevices",
     .path_arg_count = 1,
     .result_type = &clerk__trusted_device_list_type,
-    .success_status = 200,
 };
 
 clerk_trusted_device_list_t *clerk_users_list_trusted_devices(
@@ -1841,7 +1812,6 @@ static const clerk__op_t users_revoke_trusted_device_op = {
     .operation_id = "RevokeUserTrustedDevice",
     .path_arg_count = 2,
     .result_type = &clerk__trusted_device_type,
-    .success_status = 200,
 };
 
 clerk_trusted_device_t *clerk_users_revoke_trusted_device(
@@ -1899,7 +1869,6 @@ static const clerk__op_t users_delete_web3_wallet_op = {
     .operation_id = "UserWeb3WalletDelete",
     .path_arg_count = 2,
     .result_type = &clerk__deleted_object_type,
-    .success_status = 200,
 };
 
 clerk_deleted_object_t *clerk_users_delete_web3_wallet(
@@ -1959,7 +1928,6 @@ static const clerk__op_t users_delete_totp_op = {
     .operation_id = "DeleteTOTP",
     .path_arg_count = 1,
     .result_type = &clerk__users_delete_totp_result_type,
-    .success_status = 200,
 };
 
 clerk_users_delete_totp_result_t *clerk_users_delete_totp(
@@ -2014,7 +1982,6 @@ static const clerk__op_t users_delete_external_account_op = {
     .operation_id = "DeleteExternalAccount",
     .path_arg_count = 2,
     .result_type = &clerk__deleted_object_type,
-    .success_status = 200,
 };
 
 clerk_deleted_object_t *clerk_users_delete_external_account(
@@ -2077,7 +2044,6 @@ static const clerk__op_t users_set_password_compromised_op = {
     .body_type = &clerk__users_set_password_compromised_request_type,
     .body_required = false,
     .result_type = &clerk__user_type,
-    .success_status = 200,
 };
 
 clerk_user_t *clerk_users_set_password_compromised(
@@ -2137,7 +2103,6 @@ static const clerk__op_t users_unset_password_compromised_op = {
     .operation_id = "UnsetUserPasswordCompromised",
     .path_arg_count = 1,
     .result_type = &clerk__user_type,
-    .success_status = 200,
 };
 
 clerk_user_t *clerk_users_unset_password_compromised(

@@ -49,7 +49,6 @@ static const clerk__op_t waitlist_entries_list_op = {
     .query_count = sizeof(waitlist_entries_list_query) /
                    sizeof(waitlist_entries_list_query[0]),
     .result_type = &clerk__waitlist_entries_type,
-    .success_status = 200,
 };
 
 clerk_waitlist_entries_t *clerk_waitlist_entries_list(
@@ -101,7 +100,6 @@ static const clerk__op_t waitlist_entries_create_op = {
     .body_type = &clerk__waitlist_entries_create_request_type,
     .body_required = false,
     .result_type = &clerk__waitlist_entry_type,
-    .success_status = 200,
 };
 
 clerk_waitlist_entry_t *clerk_waitlist_entries_create(
@@ -153,7 +151,6 @@ static const clerk__op_t waitlist_entries_bulk_create_op = {
     .body_type = &clerk__waitlist_entries_bulk_create_request_item_array_type,
     .body_required = false,
     .result_type = &clerk__waitlist_entry_array_type,
-    .success_status = 200,
 };
 
 clerk_waitlist_entry_array_t *clerk_waitlist_entries_bulk_create(
@@ -204,7 +201,6 @@ static const clerk__op_t waitlist_entries_delete_op = {
     .operation_id = "DeleteWaitlistEntry",
     .path_arg_count = 1,
     .result_type = &clerk__deleted_object_type,
-    .success_status = 200,
 };
 
 clerk_deleted_object_t *clerk_waitlist_entries_delete(
@@ -263,7 +259,6 @@ static const clerk__op_t waitlist_entries_invite_op = {
     .body_type = &clerk__waitlist_entries_invite_request_type,
     .body_required = false,
     .result_type = &clerk__waitlist_entry_type,
-    .success_status = 200,
 };
 
 clerk_waitlist_entry_t *clerk_waitlist_entries_invite(
@@ -323,7 +318,6 @@ static const clerk__op_t waitlist_entries_reject_op = {
     .operation_id = "RejectWaitlistEntry",
     .path_arg_count = 1,
     .result_type = &clerk__waitlist_entry_type,
-    .success_status = 200,
 };
 
 clerk_waitlist_entry_t *clerk_waitlist_entries_reject(

@@ -14,7 +14,6 @@ static const clerk__op_t webhooks_create_svix_app_op = {
     .operation_id = "CreateSvixApp",
     .path_arg_count = 0,
     .result_type = &clerk__svix_url_type,
-    .success_status = 200,
 };
 
 clerk_svix_url_t *clerk_webhooks_create_svix_app(clerk_client_t *client)
@@ -58,7 +57,6 @@ static const clerk__op_t webhooks_delete_svix_app_op = {
     .path = "/webhooks/svix",
     .operation_id = "DeleteSvixApp",
     .path_arg_count = 0,
-    .success_status = 204,
 };
 
 clerk_status_t clerk_webhooks_delete_svix_app(clerk_client_t *client)
@@ -97,7 +95,6 @@ static const clerk__op_t webhooks_generate_svix_auth_url_op = {
     .operation_id = "GenerateSvixAuthURL",
     .path_arg_count = 0,
     .result_type = &clerk__svix_url_type,
-    .success_status = 200,
 };
 
 clerk_svix_url_t *clerk_webhooks_generate_svix_auth_url(clerk_client_t *client)

@@ -73,18 +73,6 @@ const clerk__type_t clerk__actor_token_type = {
     .model = &clerk__actor_token_model,
 };
 
-const clerk__type_t clerk__actor_token_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_actor_token_t),
-    .model = &clerk__actor_token_model,
-};
-
-const clerk__type_t clerk__actor_token_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_actor_token_array_t),
-    .elem = &clerk__actor_token_struct_type,
-};
-
 clerk_status_t clerk_actor_token_from_json(
     clerk_actor_token_t **out,
     const cJSON *json,

@@ -25,18 +25,6 @@ const clerk__type_t clerk__actor_tokens_create_request_actor_type = {
     .model = &clerk__actor_tokens_create_request_actor_model,
 };
 
-const clerk__type_t clerk__actor_tokens_create_request_actor_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_actor_tokens_create_request_actor_t),
-    .model = &clerk__actor_tokens_create_request_actor_model,
-};
-
-const clerk__type_t clerk__actor_tokens_create_request_actor_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_actor_tokens_create_request_actor_array_t),
-    .elem = &clerk__actor_tokens_create_request_actor_struct_type,
-};
-
 clerk_status_t clerk_actor_tokens_create_request_actor_from_json(
     clerk_actor_tokens_create_request_actor_t **out,
     const cJSON *json,

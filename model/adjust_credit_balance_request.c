@@ -51,18 +51,6 @@ const clerk__type_t clerk__adjust_credit_balance_request_type = {
     .model = &clerk__adjust_credit_balance_request_model,
 };
 
-const clerk__type_t clerk__adjust_credit_balance_request_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_adjust_credit_balance_request_t),
-    .model = &clerk__adjust_credit_balance_request_model,
-};
-
-const clerk__type_t clerk__adjust_credit_balance_request_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_adjust_credit_balance_request_array_t),
-    .elem = &clerk__adjust_credit_balance_request_struct_type,
-};
-
 clerk_status_t clerk_adjust_credit_balance_request_from_json(
     clerk_adjust_credit_balance_request_t **out,
     const cJSON *json,

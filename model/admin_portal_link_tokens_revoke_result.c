@@ -84,19 +84,6 @@ const clerk__type_t clerk__admin_portal_link_tokens_revoke_result_type = {
     .model = &clerk__admin_portal_link_tokens_revoke_result_model,
 };
 
-const clerk__type_t
-    clerk__admin_portal_link_tokens_revoke_result_struct_type = {
-        .kind = CLERK__K_STRUCT,
-        .size = sizeof(clerk_admin_portal_link_tokens_revoke_result_t),
-        .model = &clerk__admin_portal_link_tokens_revoke_result_model,
-    };
-
-const clerk__type_t clerk__admin_portal_link_tokens_revoke_result_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_admin_portal_link_tokens_revoke_result_array_t),
-    .elem = &clerk__admin_portal_link_tokens_revoke_result_struct_type,
-};
-
 clerk_status_t clerk_admin_portal_link_tokens_revoke_result_from_json(
     clerk_admin_portal_link_tokens_revoke_result_t **out,
     const cJSON *json,

@@ -48,18 +48,6 @@ const clerk__type_t clerk__agent_task_type = {
     .model = &clerk__agent_task_model,
 };
 
-const clerk__type_t clerk__agent_task_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_agent_task_t),
-    .model = &clerk__agent_task_model,
-};
-
-const clerk__type_t clerk__agent_task_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_agent_task_array_t),
-    .elem = &clerk__agent_task_struct_type,
-};
-
 clerk_status_t clerk_agent_task_from_json(
     clerk_agent_task_t **out,
     const cJSON *json,

@@ -29,20 +29,6 @@ const clerk__type_t clerk__agent_tasks_create_request_on_behalf_of_type = {
     .model = &clerk__agent_tasks_create_request_on_behalf_of_model,
 };
 
-const clerk__type_t
-    clerk__agent_tasks_create_request_on_behalf_of_struct_type = {
-        .kind = CLERK__K_STRUCT,
-        .size = sizeof(clerk_agent_tasks_create_request_on_behalf_of_t),
-        .model = &clerk__agent_tasks_create_request_on_behalf_of_model,
-    };
-
-const clerk__type_t
-    clerk__agent_tasks_create_request_on_behalf_of_array_type = {
-        .kind = CLERK__K_ARRAY,
-        .size = sizeof(clerk_agent_tasks_create_request_on_behalf_of_array_t),
-        .elem = &clerk__agent_tasks_create_request_on_behalf_of_struct_type,
-    };
-
 clerk_status_t clerk_agent_tasks_create_request_on_behalf_of_from_json(
     clerk_agent_tasks_create_request_on_behalf_of_t **out,
     const cJSON *json,

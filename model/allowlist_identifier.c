@@ -86,6 +86,8 @@ const clerk__type_t clerk__allowlist_identifier_array_type = {
     .elem = &clerk__allowlist_identifier_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_allowlist_identifier_array_t);
+
 clerk_status_t clerk_allowlist_identifier_from_json(
     clerk_allowlist_identifier_t **out,
     const cJSON *json,

@@ -91,6 +91,8 @@ const clerk__type_t clerk__api_keys_list_result_data_item_array_type = {
     .elem = &clerk__api_keys_list_result_data_item_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_api_keys_list_result_data_item_array_t);
+
 clerk_status_t clerk_api_keys_list_result_data_item_from_json(
     clerk_api_keys_list_result_data_item_t **out,
     const cJSON *json,

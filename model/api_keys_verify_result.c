@@ -72,18 +72,6 @@ const clerk__type_t clerk__api_keys_verify_result_type = {
     .model = &clerk__api_keys_verify_result_model,
 };
 
-const clerk__type_t clerk__api_keys_verify_result_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_api_keys_verify_result_t),
-    .model = &clerk__api_keys_verify_result_model,
-};
-
-const clerk__type_t clerk__api_keys_verify_result_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_api_keys_verify_result_array_t),
-    .elem = &clerk__api_keys_verify_result_struct_type,
-};
-
 clerk_status_t clerk_api_keys_verify_result_from_json(
     clerk_api_keys_verify_result_t **out,
     const cJSON *json,

@@ -45,22 +45,6 @@ const clerk__type_t
         .model = &clerk__beta_features_update_instance_settings_request_model,
     };
 
-const clerk__type_t
-    clerk__beta_features_update_instance_settings_request_struct_type = {
-        .kind = CLERK__K_STRUCT,
-        .size = sizeof(clerk_beta_features_update_instance_settings_request_t),
-        .model = &clerk__beta_features_update_instance_settings_request_model,
-    };
-
-const clerk__type_t
-    clerk__beta_features_update_instance_settings_request_array_type = {
-        .kind = CLERK__K_ARRAY,
-        .size = sizeof(
-            clerk_beta_features_update_instance_settings_request_array_t),
-        .elem =
-            &clerk__beta_features_update_instance_settings_request_struct_type,
-    };
-
 clerk_status_t clerk_beta_features_update_instance_settings_request_from_json(
     clerk_beta_features_update_instance_settings_request_t **out,
     const cJSON *json,

@@ -29,18 +29,6 @@ const clerk__type_t clerk__billing_discounts_response_type = {
     .model = &clerk__billing_discounts_response_model,
 };
 
-const clerk__type_t clerk__billing_discounts_response_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_billing_discounts_response_t),
-    .model = &clerk__billing_discounts_response_model,
-};
-
-const clerk__type_t clerk__billing_discounts_response_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_billing_discounts_response_array_t),
-    .elem = &clerk__billing_discounts_response_struct_type,
-};
-
 clerk_status_t clerk_billing_discounts_response_from_json(
     clerk_billing_discounts_response_t **out,
     const cJSON *json,

@@ -122,6 +122,8 @@ const clerk__type_t clerk__billing_payment_attempt_array_type = {
     .elem = &clerk__billing_payment_attempt_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_billing_payment_attempt_array_t);
+
 clerk_status_t clerk_billing_payment_attempt_from_json(
     clerk_billing_payment_attempt_t **out,
     const cJSON *json,

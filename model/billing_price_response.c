@@ -110,6 +110,8 @@ const clerk__type_t clerk__billing_price_response_array_type = {
     .elem = &clerk__billing_price_response_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_billing_price_response_array_t);
+
 clerk_status_t clerk_billing_price_response_from_json(
     clerk_billing_price_response_t **out,
     const cJSON *json,

@@ -34,18 +34,6 @@ const clerk__type_t clerk__billing_proration_discount_detail_type = {
     .model = &clerk__billing_proration_discount_detail_model,
 };
 
-const clerk__type_t clerk__billing_proration_discount_detail_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_billing_proration_discount_detail_t),
-    .model = &clerk__billing_proration_discount_detail_model,
-};
-
-const clerk__type_t clerk__billing_proration_discount_detail_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_billing_proration_discount_detail_array_t),
-    .elem = &clerk__billing_proration_discount_detail_struct_type,
-};
-
 clerk_status_t clerk_billing_proration_discount_detail_from_json(
     clerk_billing_proration_discount_detail_t **out,
     const cJSON *json,

@@ -84,6 +84,8 @@ const clerk__type_t clerk__billing_statement_array_type = {
     .elem = &clerk__billing_statement_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_billing_statement_array_t);
+
 clerk_status_t clerk_billing_statement_from_json(
     clerk_billing_statement_t **out,
     const cJSON *json,

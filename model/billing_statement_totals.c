@@ -31,18 +31,6 @@ const clerk__type_t clerk__billing_statement_totals_type = {
     .model = &clerk__billing_statement_totals_model,
 };
 
-const clerk__type_t clerk__billing_statement_totals_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_billing_statement_totals_t),
-    .model = &clerk__billing_statement_totals_model,
-};
-
-const clerk__type_t clerk__billing_statement_totals_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_billing_statement_totals_array_t),
-    .elem = &clerk__billing_statement_totals_struct_type,
-};
-
 clerk_status_t clerk_billing_statement_totals_from_json(
     clerk_billing_statement_totals_t **out,
     const cJSON *json,

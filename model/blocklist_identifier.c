@@ -84,6 +84,8 @@ const clerk__type_t clerk__blocklist_identifier_array_type = {
     .elem = &clerk__blocklist_identifier_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_blocklist_identifier_array_t);
+
 clerk_status_t clerk_blocklist_identifier_from_json(
     clerk_blocklist_identifier_t **out,
     const cJSON *json,

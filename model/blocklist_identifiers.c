@@ -27,18 +27,6 @@ const clerk__type_t clerk__blocklist_identifiers_type = {
     .model = &clerk__blocklist_identifiers_model,
 };
 
-const clerk__type_t clerk__blocklist_identifiers_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_blocklist_identifiers_t),
-    .model = &clerk__blocklist_identifiers_model,
-};
-
-const clerk__type_t clerk__blocklist_identifiers_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_blocklist_identifiers_array_t),
-    .elem = &clerk__blocklist_identifiers_struct_type,
-};
-
 clerk_status_t clerk_blocklist_identifiers_from_json(
     clerk_blocklist_identifiers_t **out,
     const cJSON *json,

@@ -41,6 +41,8 @@ const clerk__type_t clerk__c_name_target_array_type = {
     .elem = &clerk__c_name_target_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_c_name_target_array_t);
+
 clerk_status_t clerk_c_name_target_from_json(
     clerk_c_name_target_t **out,
     const cJSON *json,

@@ -42,6 +42,8 @@ const clerk__type_t clerk__clerk_error_array_type = {
     .elem = &clerk__clerk_error_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_clerk_error_array_t);
+
 clerk_status_t clerk_clerk_error_from_json(
     clerk_clerk_error_t **out,
     const cJSON *json,

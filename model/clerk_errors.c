@@ -28,18 +28,6 @@ const clerk__type_t clerk__clerk_errors_type = {
     .model = &clerk__clerk_errors_model,
 };
 
-const clerk__type_t clerk__clerk_errors_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_clerk_errors_t),
-    .model = &clerk__clerk_errors_model,
-};
-
-const clerk__type_t clerk__clerk_errors_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_clerk_errors_array_t),
-    .elem = &clerk__clerk_errors_struct_type,
-};
-
 clerk_status_t clerk_clerk_errors_from_json(
     clerk_clerk_errors_t **out,
     const cJSON *json,

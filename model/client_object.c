@@ -73,6 +73,8 @@ const clerk__type_t clerk__client_object_array_type = {
     .elem = &clerk__client_object_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_client_object_array_t);
+
 clerk_status_t clerk_client_object_from_json(
     clerk_client_object_t **out,
     const cJSON *json,

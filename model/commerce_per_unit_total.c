@@ -41,6 +41,8 @@ const clerk__type_t clerk__commerce_per_unit_total_array_type = {
     .elem = &clerk__commerce_per_unit_total_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_commerce_per_unit_total_array_t);
+
 clerk_status_t clerk_commerce_per_unit_total_from_json(
     clerk_commerce_per_unit_total_t **out,
     const cJSON *json,

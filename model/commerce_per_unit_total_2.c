@@ -41,6 +41,8 @@ const clerk__type_t clerk__commerce_per_unit_total_2_array_type = {
     .elem = &clerk__commerce_per_unit_total_2_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_commerce_per_unit_total_2_array_t);
+
 clerk_status_t clerk_commerce_per_unit_total_2_from_json(
     clerk_commerce_per_unit_total_2_t **out,
     const cJSON *json,

@@ -95,6 +95,8 @@ const clerk__type_t clerk__commerce_plan_array_type = {
     .elem = &clerk__commerce_plan_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_commerce_plan_array_t);
+
 clerk_status_t clerk_commerce_plan_from_json(
     clerk_commerce_plan_t **out,
     const cJSON *json,

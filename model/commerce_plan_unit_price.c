@@ -41,6 +41,8 @@ const clerk__type_t clerk__commerce_plan_unit_price_array_type = {
     .elem = &clerk__commerce_plan_unit_price_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_commerce_plan_unit_price_array_t);
+
 clerk_status_t clerk_commerce_plan_unit_price_from_json(
     clerk_commerce_plan_unit_price_t **out,
     const cJSON *json,

@@ -48,18 +48,6 @@ const clerk__type_t clerk__commerce_price_transition_response_type = {
     .model = &clerk__commerce_price_transition_response_model,
 };
 
-const clerk__type_t clerk__commerce_price_transition_response_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_commerce_price_transition_response_t),
-    .model = &clerk__commerce_price_transition_response_model,
-};
-
-const clerk__type_t clerk__commerce_price_transition_response_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_commerce_price_transition_response_array_t),
-    .elem = &clerk__commerce_price_transition_response_struct_type,
-};
-
 clerk_status_t clerk_commerce_price_transition_response_from_json(
     clerk_commerce_price_transition_response_t **out,
     const cJSON *json,

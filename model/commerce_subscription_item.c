@@ -150,6 +150,8 @@ const clerk__type_t clerk__commerce_subscription_item_array_type = {
     .elem = &clerk__commerce_subscription_item_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_commerce_subscription_item_array_t);
+
 clerk_status_t clerk_commerce_subscription_item_from_json(
     clerk_commerce_subscription_item_t **out,
     const cJSON *json,

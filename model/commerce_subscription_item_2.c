@@ -147,18 +147,6 @@ const clerk__type_t clerk__commerce_subscription_item_2_type = {
     .model = &clerk__commerce_subscription_item_2_model,
 };
 
-const clerk__type_t clerk__commerce_subscription_item_2_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_commerce_subscription_item_2_t),
-    .model = &clerk__commerce_subscription_item_2_model,
-};
-
-const clerk__type_t clerk__commerce_subscription_item_2_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_commerce_subscription_item_2_array_t),
-    .elem = &clerk__commerce_subscription_item_2_struct_type,
-};
-
 clerk_status_t clerk_commerce_subscription_item_2_from_json(
     clerk_commerce_subscription_item_2_t **out,
     const cJSON *json,

@@ -33,18 +33,6 @@ const clerk__type_t clerk__commerce_subscription_next_payment_type = {
     .model = &clerk__commerce_subscription_next_payment_model,
 };
 
-const clerk__type_t clerk__commerce_subscription_next_payment_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_commerce_subscription_next_payment_t),
-    .model = &clerk__commerce_subscription_next_payment_model,
-};
-
-const clerk__type_t clerk__commerce_subscription_next_payment_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_commerce_subscription_next_payment_array_t),
-    .elem = &clerk__commerce_subscription_next_payment_struct_type,
-};
-
 clerk_status_t clerk_commerce_subscription_next_payment_from_json(
     clerk_commerce_subscription_next_payment_t **out,
     const cJSON *json,

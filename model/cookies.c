@@ -43,18 +43,6 @@ const clerk__type_t clerk__cookies_type = {
     .model = &clerk__cookies_model,
 };
 
-const clerk__type_t clerk__cookies_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_cookies_t),
-    .model = &clerk__cookies_model,
-};
-
-const clerk__type_t clerk__cookies_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_cookies_array_t),
-    .elem = &clerk__cookies_struct_type,
-};
-
 clerk_status_t clerk_cookies_from_json(
     clerk_cookies_t **out,
     const cJSON *json,

@@ -61,18 +61,6 @@ const clerk__type_t clerk__create_billing_price_request_type = {
     .model = &clerk__create_billing_price_request_model,
 };
 
-const clerk__type_t clerk__create_billing_price_request_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_create_billing_price_request_t),
-    .model = &clerk__create_billing_price_request_model,
-};
-
-const clerk__type_t clerk__create_billing_price_request_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_create_billing_price_request_array_t),
-    .elem = &clerk__create_billing_price_request_struct_type,
-};
-
 clerk_status_t clerk_create_billing_price_request_from_json(
     clerk_create_billing_price_request_t **out,
     const cJSON *json,

@@ -31,18 +31,6 @@ const clerk__type_t clerk__deleted_object_type = {
     .model = &clerk__deleted_object_model,
 };
 
-const clerk__type_t clerk__deleted_object_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_deleted_object_t),
-    .model = &clerk__deleted_object_model,
-};
-
-const clerk__type_t clerk__deleted_object_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_deleted_object_array_t),
-    .elem = &clerk__deleted_object_struct_type,
-};
-
 clerk_status_t clerk_deleted_object_from_json(
     clerk_deleted_object_t **out,
     const cJSON *json,

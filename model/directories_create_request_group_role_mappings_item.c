@@ -75,6 +75,9 @@ const clerk__type_t
             &clerk__directories_create_request_group_role_mappings_item_struct_type,
     };
 
+CLERK__ARRAY_LAYOUT(
+    clerk_directories_create_request_group_role_mappings_item_array_t);
+
 clerk_status_t
 clerk_directories_create_request_group_role_mappings_item_from_json(
     clerk_directories_create_request_group_role_mappings_item_t **out,

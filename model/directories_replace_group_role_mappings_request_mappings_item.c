@@ -62,6 +62,9 @@ const clerk__type_t
             &clerk__directories_replace_group_role_mappings_request_mappings_item_struct_type,
     };
 
+CLERK__ARRAY_LAYOUT(
+    clerk_directories_replace_group_role_mappings_request_mappings_item_array_t);
+
 clerk_status_t
 clerk_directories_replace_group_role_mappings_request_mappings_item_from_json(
     clerk_directories_replace_group_role_mappings_request_mappings_item_t **out,

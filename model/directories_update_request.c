@@ -35,18 +35,6 @@ const clerk__type_t clerk__directories_update_request_type = {
     .model = &clerk__directories_update_request_model,
 };
 
-const clerk__type_t clerk__directories_update_request_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_directories_update_request_t),
-    .model = &clerk__directories_update_request_model,
-};
-
-const clerk__type_t clerk__directories_update_request_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_directories_update_request_array_t),
-    .elem = &clerk__directories_update_request_struct_type,
-};
-
 clerk_status_t clerk_directories_update_request_from_json(
     clerk_directories_update_request_t **out,
     const cJSON *json,

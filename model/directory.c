@@ -79,6 +79,8 @@ const clerk__type_t clerk__directory_array_type = {
     .elem = &clerk__directory_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_directory_array_t);
+
 clerk_status_t clerk_directory_from_json(
     clerk_directory_t **out,
     const cJSON *json,

@@ -50,6 +50,8 @@ const clerk__type_t clerk__directory_custom_attributes_item_array_type = {
     .elem = &clerk__directory_custom_attributes_item_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_directory_custom_attributes_item_array_t);
+
 clerk_status_t clerk_directory_custom_attributes_item_from_json(
     clerk_directory_custom_attributes_item_t **out,
     const cJSON *json,

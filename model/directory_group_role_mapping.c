@@ -82,6 +82,8 @@ const clerk__type_t clerk__directory_group_role_mapping_array_type = {
     .elem = &clerk__directory_group_role_mapping_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_directory_group_role_mapping_array_t);
+
 clerk_status_t clerk_directory_group_role_mapping_from_json(
     clerk_directory_group_role_mapping_t **out,
     const cJSON *json,

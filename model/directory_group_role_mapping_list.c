@@ -28,18 +28,6 @@ const clerk__type_t clerk__directory_group_role_mapping_list_type = {
     .model = &clerk__directory_group_role_mapping_list_model,
 };
 
-const clerk__type_t clerk__directory_group_role_mapping_list_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_directory_group_role_mapping_list_t),
-    .model = &clerk__directory_group_role_mapping_list_model,
-};
-
-const clerk__type_t clerk__directory_group_role_mapping_list_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_directory_group_role_mapping_list_array_t),
-    .elem = &clerk__directory_group_role_mapping_list_struct_type,
-};
-
 clerk_status_t clerk_directory_group_role_mapping_list_from_json(
     clerk_directory_group_role_mapping_list_t **out,
     const cJSON *json,

@@ -69,6 +69,8 @@ const clerk__type_t clerk__domain_array_type = {
     .elem = &clerk__domain_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_domain_array_t);
+
 clerk_status_t clerk_domain_from_json(
     clerk_domain_t **out,
     const cJSON *json,

@@ -27,18 +27,6 @@ const clerk__type_t clerk__domains_type = {
     .model = &clerk__domains_model,
 };
 
-const clerk__type_t clerk__domains_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_domains_t),
-    .model = &clerk__domains_model,
-};
-
-const clerk__type_t clerk__domains_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_domains_array_t),
-    .elem = &clerk__domains_struct_type,
-};
-
 clerk_status_t clerk_domains_from_json(
     clerk_domains_t **out,
     const cJSON *json,

@@ -29,18 +29,6 @@ const clerk__type_t clerk__domains_add_request_type = {
     .model = &clerk__domains_add_request_model,
 };
 
-const clerk__type_t clerk__domains_add_request_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_domains_add_request_t),
-    .model = &clerk__domains_add_request_model,
-};
-
-const clerk__type_t clerk__domains_add_request_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_domains_add_request_array_t),
-    .elem = &clerk__domains_add_request_struct_type,
-};
-
 clerk_status_t clerk_domains_add_request_from_json(
     clerk_domains_add_request_t **out,
     const cJSON *json,

@@ -71,6 +71,8 @@ const clerk__type_t clerk__email_address_array_type = {
     .elem = &clerk__email_address_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_email_address_array_t);
+
 clerk_status_t clerk_email_address_from_json(
     clerk_email_address_t **out,
     const cJSON *json,

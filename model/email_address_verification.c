@@ -31,17 +31,7 @@ const clerk__type_t clerk__email_address_verification_type = {
     .model = &clerk__email_address_verification_model,
 };
 
-const clerk__type_t clerk__email_address_verification_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_email_address_verification_t),
-    .model = &clerk__email_address_verification_model,
-};
-
-const clerk__type_t clerk__email_address_verification_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_email_address_verification_array_t),
-    .elem = &clerk__email_address_verification_struct_type,
-};
+CLERK__UNION_LAYOUT(clerk_email_address_verification_t);
 
 clerk_status_t clerk_email_address_verification_from_json(
     clerk_email_address_verification_t **out,

@@ -103,6 +103,8 @@ const clerk__type_t clerk__enterprise_account_array_type = {
     .elem = &clerk__enterprise_account_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_enterprise_account_array_t);
+
 clerk_status_t clerk_enterprise_account_from_json(
     clerk_enterprise_account_t **out,
     const cJSON *json,

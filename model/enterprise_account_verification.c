@@ -27,17 +27,7 @@ const clerk__type_t clerk__enterprise_account_verification_type = {
     .model = &clerk__enterprise_account_verification_model,
 };
 
-const clerk__type_t clerk__enterprise_account_verification_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_enterprise_account_verification_t),
-    .model = &clerk__enterprise_account_verification_model,
-};
-
-const clerk__type_t clerk__enterprise_account_verification_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_enterprise_account_verification_array_t),
-    .elem = &clerk__enterprise_account_verification_struct_type,
-};
+CLERK__UNION_LAYOUT(clerk_enterprise_account_verification_t);
 
 clerk_status_t clerk_enterprise_account_verification_from_json(
     clerk_enterprise_account_verification_t **out,

@@ -100,6 +100,8 @@ const clerk__type_t clerk__enterprise_connection_array_type = {
     .elem = &clerk__enterprise_connection_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_enterprise_connection_array_t);
+
 clerk_status_t clerk_enterprise_connection_from_json(
     clerk_enterprise_connection_t **out,
     const cJSON *json,

@@ -60,6 +60,8 @@ const clerk__type_t
             &clerk__enterprise_connection_custom_attributes_item_struct_type,
     };
 
+CLERK__ARRAY_LAYOUT(clerk_enterprise_connection_custom_attributes_item_array_t);
+
 clerk_status_t clerk_enterprise_connection_custom_attributes_item_from_json(
     clerk_enterprise_connection_custom_attributes_item_t **out,
     const cJSON *json,

@@ -57,18 +57,6 @@ const clerk__type_t clerk__enterprise_connection_oauth_config_type = {
     .model = &clerk__enterprise_connection_oauth_config_model,
 };
 
-const clerk__type_t clerk__enterprise_connection_oauth_config_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_enterprise_connection_oauth_config_t),
-    .model = &clerk__enterprise_connection_oauth_config_model,
-};
-
-const clerk__type_t clerk__enterprise_connection_oauth_config_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_enterprise_connection_oauth_config_array_t),
-    .elem = &clerk__enterprise_connection_oauth_config_struct_type,
-};
-
 clerk_status_t clerk_enterprise_connection_oauth_config_from_json(
     clerk_enterprise_connection_oauth_config_t **out,
     const cJSON *json,

@@ -48,6 +48,8 @@ const clerk__type_t
         .elem = &clerk__enterprise_connection_test_run_logs_item_struct_type,
     };
 
+CLERK__ARRAY_LAYOUT(clerk_enterprise_connection_test_run_logs_item_array_t);
+
 clerk_status_t clerk_enterprise_connection_test_run_logs_item_from_json(
     clerk_enterprise_connection_test_run_logs_item_t **out,
     const cJSON *json,

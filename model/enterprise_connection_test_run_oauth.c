@@ -32,18 +32,6 @@ const clerk__type_t clerk__enterprise_connection_test_run_oauth_type = {
     .model = &clerk__enterprise_connection_test_run_oauth_model,
 };
 
-const clerk__type_t clerk__enterprise_connection_test_run_oauth_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_enterprise_connection_test_run_oauth_t),
-    .model = &clerk__enterprise_connection_test_run_oauth_model,
-};
-
-const clerk__type_t clerk__enterprise_connection_test_run_oauth_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_enterprise_connection_test_run_oauth_array_t),
-    .elem = &clerk__enterprise_connection_test_run_oauth_struct_type,
-};
-
 clerk_status_t clerk_enterprise_connection_test_run_oauth_from_json(
     clerk_enterprise_connection_test_run_oauth_t **out,
     const cJSON *json,

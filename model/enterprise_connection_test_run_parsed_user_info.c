@@ -43,22 +43,6 @@ const clerk__type_t
         .model = &clerk__enterprise_connection_test_run_parsed_user_info_model,
     };
 
-const clerk__type_t
-    clerk__enterprise_connection_test_run_parsed_user_info_struct_type = {
-        .kind = CLERK__K_STRUCT,
-        .size = sizeof(clerk_enterprise_connection_test_run_parsed_user_info_t),
-        .model = &clerk__enterprise_connection_test_run_parsed_user_info_model,
-    };
-
-const clerk__type_t
-    clerk__enterprise_connection_test_run_parsed_user_info_array_type = {
-        .kind = CLERK__K_ARRAY,
-        .size = sizeof(
-            clerk_enterprise_connection_test_run_parsed_user_info_array_t),
-        .elem =
-            &clerk__enterprise_connection_test_run_parsed_user_info_struct_type,
-    };
-
 clerk_status_t clerk_enterprise_connection_test_run_parsed_user_info_from_json(
     clerk_enterprise_connection_test_run_parsed_user_info_t **out,
     const cJSON *json,

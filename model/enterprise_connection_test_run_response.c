@@ -25,20 +25,6 @@ const clerk__type_t clerk__enterprise_connection_test_run_response_type = {
     .model = &clerk__enterprise_connection_test_run_response_model,
 };
 
-const clerk__type_t
-    clerk__enterprise_connection_test_run_response_struct_type = {
-        .kind = CLERK__K_STRUCT,
-        .size = sizeof(clerk_enterprise_connection_test_run_response_t),
-        .model = &clerk__enterprise_connection_test_run_response_model,
-    };
-
-const clerk__type_t
-    clerk__enterprise_connection_test_run_response_array_type = {
-        .kind = CLERK__K_ARRAY,
-        .size = sizeof(clerk_enterprise_connection_test_run_response_array_t),
-        .elem = &clerk__enterprise_connection_test_run_response_struct_type,
-    };
-
 clerk_status_t clerk_enterprise_connection_test_run_response_from_json(
     clerk_enterprise_connection_test_run_response_t **out,
     const cJSON *json,

@@ -77,6 +77,9 @@ const clerk__type_t
             &clerk__enterprise_connections_create_request_custom_attributes_item_struct_type,
     };
 
+CLERK__ARRAY_LAYOUT(
+    clerk_enterprise_connections_create_request_custom_attributes_item_array_t);
+
 clerk_status_t
 clerk_enterprise_connections_create_request_custom_attributes_item_from_json(
     clerk_enterprise_connections_create_request_custom_attributes_item_t **out,

@@ -70,21 +70,6 @@ const clerk__type_t clerk__enterprise_connections_create_request_saml_type = {
     .model = &clerk__enterprise_connections_create_request_saml_model,
 };
 
-const clerk__type_t
-    clerk__enterprise_connections_create_request_saml_struct_type = {
-        .kind = CLERK__K_STRUCT,
-        .size = sizeof(clerk_enterprise_connections_create_request_saml_t),
-        .model = &clerk__enterprise_connections_create_request_saml_model,
-    };
-
-const clerk__type_t
-    clerk__enterprise_connections_create_request_saml_array_type = {
-        .kind = CLERK__K_ARRAY,
-        .size =
-            sizeof(clerk_enterprise_connections_create_request_saml_array_t),
-        .elem = &clerk__enterprise_connections_create_request_saml_struct_type,
-    };
-
 clerk_status_t clerk_enterprise_connections_create_request_saml_from_json(
     clerk_enterprise_connections_create_request_saml_t **out,
     const cJSON *json,

@@ -48,21 +48,6 @@ const clerk__type_t clerk__enterprise_connections_update_request_oidc_type = {
     .model = &clerk__enterprise_connections_update_request_oidc_model,
 };
 
-const clerk__type_t
-    clerk__enterprise_connections_update_request_oidc_struct_type = {
-        .kind = CLERK__K_STRUCT,
-        .size = sizeof(clerk_enterprise_connections_update_request_oidc_t),
-        .model = &clerk__enterprise_connections_update_request_oidc_model,
-    };
-
-const clerk__type_t
-    clerk__enterprise_connections_update_request_oidc_array_type = {
-        .kind = CLERK__K_ARRAY,
-        .size =
-            sizeof(clerk_enterprise_connections_update_request_oidc_array_t),
-        .elem = &clerk__enterprise_connections_update_request_oidc_struct_type,
-    };
-
 clerk_status_t clerk_enterprise_connections_update_request_oidc_from_json(
     clerk_enterprise_connections_update_request_oidc_t **out,
     const cJSON *json,

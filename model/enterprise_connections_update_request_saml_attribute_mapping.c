@@ -50,24 +50,6 @@ const clerk__type_t
             &clerk__enterprise_connections_update_request_saml_attribute_mapping_model,
     };
 
-const clerk__type_t
-    clerk__enterprise_connections_update_request_saml_attribute_mapping_struct_type = {
-        .kind = CLERK__K_STRUCT,
-        .size = sizeof(
-            clerk_enterprise_connections_update_request_saml_attribute_mapping_t),
-        .model =
-            &clerk__enterprise_connections_update_request_saml_attribute_mapping_model,
-    };
-
-const clerk__type_t
-    clerk__enterprise_connections_update_request_saml_attribute_mapping_array_type = {
-        .kind = CLERK__K_ARRAY,
-        .size = sizeof(
-            clerk_enterprise_connections_update_request_saml_attribute_mapping_array_t),
-        .elem =
-            &clerk__enterprise_connections_update_request_saml_attribute_mapping_struct_type,
-    };
-
 clerk_status_t
 clerk_enterprise_connections_update_request_saml_attribute_mapping_from_json(
     clerk_enterprise_connections_update_request_saml_attribute_mapping_t **out,

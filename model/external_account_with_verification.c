@@ -112,6 +112,8 @@ const clerk__type_t clerk__external_account_with_verification_array_type = {
     .elem = &clerk__external_account_with_verification_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_external_account_with_verification_array_t);
+
 clerk_status_t clerk_external_account_with_verification_from_json(
     clerk_external_account_with_verification_t **out,
     const cJSON *json,

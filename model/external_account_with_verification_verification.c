@@ -29,21 +29,7 @@ const clerk__type_t
         .model = &clerk__external_account_with_verification_verification_model,
     };
 
-const clerk__type_t
-    clerk__external_account_with_verification_verification_struct_type = {
-        .kind = CLERK__K_STRUCT,
-        .size = sizeof(clerk_external_account_with_verification_verification_t),
-        .model = &clerk__external_account_with_verification_verification_model,
-    };
-
-const clerk__type_t
-    clerk__external_account_with_verification_verification_array_type = {
-        .kind = CLERK__K_ARRAY,
-        .size = sizeof(
-            clerk_external_account_with_verification_verification_array_t),
-        .elem =
-            &clerk__external_account_with_verification_verification_struct_type,
-    };
+CLERK__UNION_LAYOUT(clerk_external_account_with_verification_verification_t);
 
 clerk_status_t clerk_external_account_with_verification_verification_from_json(
     clerk_external_account_with_verification_verification_t **out,

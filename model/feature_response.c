@@ -63,6 +63,8 @@ const clerk__type_t clerk__feature_response_array_type = {
     .elem = &clerk__feature_response_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_feature_response_array_t);
+
 clerk_status_t clerk_feature_response_from_json(
     clerk_feature_response_t **out,
     const cJSON *json,

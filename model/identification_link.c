@@ -39,6 +39,8 @@ const clerk__type_t clerk__identification_link_array_type = {
     .elem = &clerk__identification_link_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_identification_link_array_t);
+
 clerk_status_t clerk_identification_link_from_json(
     clerk_identification_link_t **out,
     const cJSON *json,

@@ -49,18 +49,6 @@ const clerk__type_t clerk__instance_type = {
     .model = &clerk__instance_model,
 };
 
-const clerk__type_t clerk__instance_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_instance_t),
-    .model = &clerk__instance_model,
-};
-
-const clerk__type_t clerk__instance_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_instance_array_t),
-    .elem = &clerk__instance_struct_type,
-};
-
 clerk_status_t clerk_instance_from_json(
     clerk_instance_t **out,
     const cJSON *json,

@@ -44,18 +44,6 @@ const clerk__type_t clerk__instance_communication_type = {
     .model = &clerk__instance_communication_model,
 };
 
-const clerk__type_t clerk__instance_communication_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_instance_communication_t),
-    .model = &clerk__instance_communication_model,
-};
-
-const clerk__type_t clerk__instance_communication_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_instance_communication_array_t),
-    .elem = &clerk__instance_communication_struct_type,
-};
-
 clerk_status_t clerk_instance_communication_from_json(
     clerk_instance_communication_t **out,
     const cJSON *json,

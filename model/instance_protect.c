@@ -47,18 +47,6 @@ const clerk__type_t clerk__instance_protect_type = {
     .model = &clerk__instance_protect_model,
 };
 
-const clerk__type_t clerk__instance_protect_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_instance_protect_t),
-    .model = &clerk__instance_protect_model,
-};
-
-const clerk__type_t clerk__instance_protect_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_instance_protect_array_t),
-    .elem = &clerk__instance_protect_struct_type,
-};
-
 clerk_status_t clerk_instance_protect_from_json(
     clerk_instance_protect_t **out,
     const cJSON *json,

@@ -56,18 +56,6 @@ const clerk__type_t clerk__instance_restrictions_type = {
     .model = &clerk__instance_restrictions_model,
 };
 
-const clerk__type_t clerk__instance_restrictions_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_instance_restrictions_t),
-    .model = &clerk__instance_restrictions_model,
-};
-
-const clerk__type_t clerk__instance_restrictions_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_instance_restrictions_array_t),
-    .elem = &clerk__instance_restrictions_struct_type,
-};
-
 clerk_status_t clerk_instance_restrictions_from_json(
     clerk_instance_restrictions_t **out,
     const cJSON *json,

@@ -54,18 +54,6 @@ const clerk__type_t clerk__instance_settings_type = {
     .model = &clerk__instance_settings_model,
 };
 
-const clerk__type_t clerk__instance_settings_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_instance_settings_t),
-    .model = &clerk__instance_settings_model,
-};
-
-const clerk__type_t clerk__instance_settings_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_instance_settings_array_t),
-    .elem = &clerk__instance_settings_struct_type,
-};
-
 clerk_status_t clerk_instance_settings_from_json(
     clerk_instance_settings_t **out,
     const cJSON *json,

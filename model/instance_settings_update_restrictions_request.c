@@ -48,22 +48,6 @@ const clerk__type_t
         .model = &clerk__instance_settings_update_restrictions_request_model,
     };
 
-const clerk__type_t
-    clerk__instance_settings_update_restrictions_request_struct_type = {
-        .kind = CLERK__K_STRUCT,
-        .size = sizeof(clerk_instance_settings_update_restrictions_request_t),
-        .model = &clerk__instance_settings_update_restrictions_request_model,
-    };
-
-const clerk__type_t
-    clerk__instance_settings_update_restrictions_request_array_type = {
-        .kind = CLERK__K_ARRAY,
-        .size =
-            sizeof(clerk_instance_settings_update_restrictions_request_array_t),
-        .elem =
-            &clerk__instance_settings_update_restrictions_request_struct_type,
-    };
-
 clerk_status_t clerk_instance_settings_update_restrictions_request_from_json(
     clerk_instance_settings_update_restrictions_request_t **out,
     const cJSON *json,

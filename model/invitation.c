@@ -73,6 +73,8 @@ const clerk__type_t clerk__invitation_array_type = {
     .elem = &clerk__invitation_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_invitation_array_t);
+
 clerk_status_t clerk_invitation_from_json(
     clerk_invitation_t **out,
     const cJSON *json,

@@ -75,18 +75,6 @@ const clerk__type_t clerk__invitation_revoked_type = {
     .model = &clerk__invitation_revoked_model,
 };
 
-const clerk__type_t clerk__invitation_revoked_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_invitation_revoked_t),
-    .model = &clerk__invitation_revoked_model,
-};
-
-const clerk__type_t clerk__invitation_revoked_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_invitation_revoked_array_t),
-    .elem = &clerk__invitation_revoked_struct_type,
-};
-
 clerk_status_t clerk_invitation_revoked_from_json(
     clerk_invitation_revoked_t **out,
     const cJSON *json,

@@ -76,6 +76,8 @@ const clerk__type_t clerk__invitations_bulk_create_request_item_array_type = {
     .elem = &clerk__invitations_bulk_create_request_item_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_invitations_bulk_create_request_item_array_t);
+
 clerk_status_t clerk_invitations_bulk_create_request_item_from_json(
     clerk_invitations_bulk_create_request_item_t **out,
     const cJSON *json,

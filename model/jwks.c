@@ -25,18 +25,6 @@ const clerk__type_t clerk__jwks_type = {
     .model = &clerk__jwks_model,
 };
 
-const clerk__type_t clerk__jwks_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_jwks_t),
-    .model = &clerk__jwks_model,
-};
-
-const clerk__type_t clerk__jwks_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_jwks_array_t),
-    .elem = &clerk__jwks_struct_type,
-};
-
 clerk_status_t clerk_jwks_from_json(
     clerk_jwks_t **out,
     const cJSON *json,

@@ -31,6 +31,8 @@ const clerk__type_t clerk__jwks_keys_item_type = {
     .model = &clerk__jwks_keys_item_model,
 };
 
+CLERK__UNION_LAYOUT(clerk_jwks_keys_item_t);
+
 const clerk__type_t clerk__jwks_keys_item_struct_type = {
     .kind = CLERK__K_STRUCT,
     .size = sizeof(clerk_jwks_keys_item_t),
@@ -42,6 +44,8 @@ const clerk__type_t clerk__jwks_keys_item_array_type = {
     .size = sizeof(clerk_jwks_keys_item_array_t),
     .elem = &clerk__jwks_keys_item_struct_type,
 };
+
+CLERK__ARRAY_LAYOUT(clerk_jwks_keys_item_array_t);
 
 clerk_status_t clerk_jwks_keys_item_from_json(
     clerk_jwks_keys_item_t **out,

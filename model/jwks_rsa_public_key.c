@@ -59,18 +59,6 @@ const clerk__type_t clerk__jwks_rsa_public_key_type = {
     .model = &clerk__jwks_rsa_public_key_model,
 };
 
-const clerk__type_t clerk__jwks_rsa_public_key_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_jwks_rsa_public_key_t),
-    .model = &clerk__jwks_rsa_public_key_model,
-};
-
-const clerk__type_t clerk__jwks_rsa_public_key_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_jwks_rsa_public_key_array_t),
-    .elem = &clerk__jwks_rsa_public_key_struct_type,
-};
-
 clerk_status_t clerk_jwks_rsa_public_key_from_json(
     clerk_jwks_rsa_public_key_t **out,
     const cJSON *json,

@@ -71,6 +71,8 @@ const clerk__type_t clerk__jwt_template_array_type = {
     .elem = &clerk__jwt_template_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_jwt_template_array_t);
+
 clerk_status_t clerk_jwt_template_from_json(
     clerk_jwt_template_t **out,
     const cJSON *json,

@@ -50,18 +50,6 @@ const clerk__type_t clerk__m2m_create_token_request_type = {
     .model = &clerk__m2m_create_token_request_model,
 };
 
-const clerk__type_t clerk__m2m_create_token_request_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_m2m_create_token_request_t),
-    .model = &clerk__m2m_create_token_request_model,
-};
-
-const clerk__type_t clerk__m2m_create_token_request_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_m2m_create_token_request_array_t),
-    .elem = &clerk__m2m_create_token_request_struct_type,
-};
-
 clerk_status_t clerk_m2m_create_token_request_from_json(
     clerk_m2m_create_token_request_t **out,
     const cJSON *json,

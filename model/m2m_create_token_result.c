@@ -66,18 +66,6 @@ const clerk__type_t clerk__m2m_create_token_result_type = {
     .model = &clerk__m2m_create_token_result_model,
 };
 
-const clerk__type_t clerk__m2m_create_token_result_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_m2m_create_token_result_t),
-    .model = &clerk__m2m_create_token_result_model,
-};
-
-const clerk__type_t clerk__m2m_create_token_result_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_m2m_create_token_result_array_t),
-    .elem = &clerk__m2m_create_token_result_struct_type,
-};
-
 clerk_status_t clerk_m2m_create_token_result_from_json(
     clerk_m2m_create_token_result_t **out,
     const cJSON *json,

@@ -93,6 +93,8 @@ const clerk__type_t clerk__m2m_list_tokens_result_m2m_tokens_item_array_type = {
     .elem = &clerk__m2m_list_tokens_result_m2m_tokens_item_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_m2m_list_tokens_result_m2m_tokens_item_array_t);
+
 clerk_status_t clerk_m2m_list_tokens_result_m2m_tokens_item_from_json(
     clerk_m2m_list_tokens_result_m2m_tokens_item_t **out,
     const cJSON *json,

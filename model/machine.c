@@ -52,6 +52,8 @@ const clerk__type_t clerk__machine_array_type = {
     .elem = &clerk__machine_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_machine_array_t);
+
 clerk_status_t clerk_machine_from_json(
     clerk_machine_t **out,
     const cJSON *json,

@@ -58,18 +58,6 @@ const clerk__type_t clerk__machine_created_type = {
     .model = &clerk__machine_created_model,
 };
 
-const clerk__type_t clerk__machine_created_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_machine_created_t),
-    .model = &clerk__machine_created_model,
-};
-
-const clerk__type_t clerk__machine_created_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_machine_created_array_t),
-    .elem = &clerk__machine_created_struct_type,
-};
-
 clerk_status_t clerk_machine_created_from_json(
     clerk_machine_created_t **out,
     const cJSON *json,

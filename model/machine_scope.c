@@ -47,18 +47,6 @@ const clerk__type_t clerk__machine_scope_type = {
     .model = &clerk__machine_scope_model,
 };
 
-const clerk__type_t clerk__machine_scope_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_machine_scope_t),
-    .model = &clerk__machine_scope_model,
-};
-
-const clerk__type_t clerk__machine_scope_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_machine_scope_array_t),
-    .elem = &clerk__machine_scope_struct_type,
-};
-
 clerk_status_t clerk_machine_scope_from_json(
     clerk_machine_scope_t **out,
     const cJSON *json,

@@ -48,18 +48,6 @@ const clerk__type_t clerk__machine_scope_deleted_type = {
     .model = &clerk__machine_scope_deleted_model,
 };
 
-const clerk__type_t clerk__machine_scope_deleted_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_machine_scope_deleted_t),
-    .model = &clerk__machine_scope_deleted_model,
-};
-
-const clerk__type_t clerk__machine_scope_deleted_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_machine_scope_deleted_array_t),
-    .elem = &clerk__machine_scope_deleted_struct_type,
-};
-
 clerk_status_t clerk_machine_scope_deleted_from_json(
     clerk_machine_scope_deleted_t **out,
     const cJSON *json,

@@ -43,18 +43,6 @@ const clerk__type_t clerk__machine_secret_key_type = {
     .model = &clerk__machine_secret_key_model,
 };
 
-const clerk__type_t clerk__machine_secret_key_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_machine_secret_key_t),
-    .model = &clerk__machine_secret_key_model,
-};
-
-const clerk__type_t clerk__machine_secret_key_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_machine_secret_key_array_t),
-    .elem = &clerk__machine_secret_key_struct_type,
-};
-
 clerk_status_t clerk_machine_secret_key_from_json(
     clerk_machine_secret_key_t **out,
     const cJSON *json,

@@ -53,6 +53,8 @@ const clerk__type_t clerk__machine_without_scoped_machines_array_type = {
     .elem = &clerk__machine_without_scoped_machines_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_machine_without_scoped_machines_array_t);
+
 clerk_status_t clerk_machine_without_scoped_machines_from_json(
     clerk_machine_without_scoped_machines_t **out,
     const cJSON *json,

@@ -26,18 +26,6 @@ const clerk__type_t clerk__machines_rotate_secret_key_request_type = {
     .model = &clerk__machines_rotate_secret_key_request_model,
 };
 
-const clerk__type_t clerk__machines_rotate_secret_key_request_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_machines_rotate_secret_key_request_t),
-    .model = &clerk__machines_rotate_secret_key_request_model,
-};
-
-const clerk__type_t clerk__machines_rotate_secret_key_request_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_machines_rotate_secret_key_request_array_t),
-    .elem = &clerk__machines_rotate_secret_key_request_struct_type,
-};
-
 clerk_status_t clerk_machines_rotate_secret_key_request_from_json(
     clerk_machines_rotate_secret_key_request_t **out,
     const cJSON *json,

@@ -76,6 +76,8 @@ const clerk__type_t clerk__oauth_access_token_item_array_type = {
     .elem = &clerk__oauth_access_token_item_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_oauth_access_token_item_array_t);
+
 clerk_status_t clerk_oauth_access_token_item_from_json(
     clerk_oauth_access_token_item_t **out,
     const cJSON *json,

@@ -27,17 +27,7 @@ const clerk__type_t clerk__oauth_access_tokens_verify_result_type = {
     .model = &clerk__oauth_access_tokens_verify_result_model,
 };
 
-const clerk__type_t clerk__oauth_access_tokens_verify_result_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_oauth_access_tokens_verify_result_t),
-    .model = &clerk__oauth_access_tokens_verify_result_model,
-};
-
-const clerk__type_t clerk__oauth_access_tokens_verify_result_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_oauth_access_tokens_verify_result_array_t),
-    .elem = &clerk__oauth_access_tokens_verify_result_struct_type,
-};
+CLERK__UNION_LAYOUT(clerk_oauth_access_tokens_verify_result_t);
 
 clerk_status_t clerk_oauth_access_tokens_verify_result_from_json(
     clerk_oauth_access_tokens_verify_result_t **out,

@@ -107,24 +107,6 @@ const clerk__type_t
             &clerk__oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_model,
     };
 
-const clerk__type_t
-    clerk__oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_struct_type = {
-        .kind = CLERK__K_STRUCT,
-        .size = sizeof(
-            clerk_oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_t),
-        .model =
-            &clerk__oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_model,
-    };
-
-const clerk__type_t
-    clerk__oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_array_type = {
-        .kind = CLERK__K_ARRAY,
-        .size = sizeof(
-            clerk_oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_array_t),
-        .elem =
-            &clerk__oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_struct_type,
-    };
-
 clerk_status_t
 clerk_oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_from_json(
     clerk_oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_t *

@@ -26,21 +26,6 @@ const clerk__type_t clerk__oauth_access_tokens_verify_result_option_2_type = {
     .model = &clerk__oauth_access_tokens_verify_result_option_2_model,
 };
 
-const clerk__type_t
-    clerk__oauth_access_tokens_verify_result_option_2_struct_type = {
-        .kind = CLERK__K_STRUCT,
-        .size = sizeof(clerk_oauth_access_tokens_verify_result_option_2_t),
-        .model = &clerk__oauth_access_tokens_verify_result_option_2_model,
-    };
-
-const clerk__type_t
-    clerk__oauth_access_tokens_verify_result_option_2_array_type = {
-        .kind = CLERK__K_ARRAY,
-        .size =
-            sizeof(clerk_oauth_access_tokens_verify_result_option_2_array_t),
-        .elem = &clerk__oauth_access_tokens_verify_result_option_2_struct_type,
-    };
-
 clerk_status_t clerk_oauth_access_tokens_verify_result_option_2_from_json(
     clerk_oauth_access_tokens_verify_result_option_2_t **out,
     const cJSON *json,

@@ -96,6 +96,8 @@ const clerk__type_t clerk__oauth_application_array_type = {
     .elem = &clerk__oauth_application_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_oauth_application_array_t);
+
 clerk_status_t clerk_oauth_application_from_json(
     clerk_oauth_application_t **out,
     const cJSON *json,

@@ -67,18 +67,6 @@ const clerk__type_t clerk__oauth_application_settings_type = {
     .model = &clerk__oauth_application_settings_model,
 };
 
-const clerk__type_t clerk__oauth_application_settings_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_oauth_application_settings_t),
-    .model = &clerk__oauth_application_settings_model,
-};
-
-const clerk__type_t clerk__oauth_application_settings_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_oauth_application_settings_array_t),
-    .elem = &clerk__oauth_application_settings_struct_type,
-};
-
 clerk_status_t clerk_oauth_application_settings_from_json(
     clerk_oauth_application_settings_t **out,
     const cJSON *json,

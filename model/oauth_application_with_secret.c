@@ -80,18 +80,6 @@ const clerk__type_t clerk__oauth_application_with_secret_type = {
     .model = &clerk__oauth_application_with_secret_model,
 };
 
-const clerk__type_t clerk__oauth_application_with_secret_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_oauth_application_with_secret_t),
-    .model = &clerk__oauth_application_with_secret_model,
-};
-
-const clerk__type_t clerk__oauth_application_with_secret_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_oauth_application_with_secret_array_t),
-    .elem = &clerk__oauth_application_with_secret_struct_type,
-};
-
 clerk_status_t clerk_oauth_application_with_secret_from_json(
     clerk_oauth_application_with_secret_t **out,
     const cJSON *json,

@@ -29,19 +29,6 @@ const clerk__type_t clerk__oauth_applications_upload_logo_request_type = {
     .model = &clerk__oauth_applications_upload_logo_request_model,
 };
 
-const clerk__type_t
-    clerk__oauth_applications_upload_logo_request_struct_type = {
-        .kind = CLERK__K_STRUCT,
-        .size = sizeof(clerk_oauth_applications_upload_logo_request_t),
-        .model = &clerk__oauth_applications_upload_logo_request_model,
-    };
-
-const clerk__type_t clerk__oauth_applications_upload_logo_request_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_oauth_applications_upload_logo_request_array_t),
-    .elem = &clerk__oauth_applications_upload_logo_request_struct_type,
-};
-
 clerk_status_t clerk_oauth_applications_upload_logo_request_from_json(
     clerk_oauth_applications_upload_logo_request_t **out,
     const cJSON *json,

@@ -91,6 +91,8 @@ const clerk__type_t clerk__organization_array_type = {
     .elem = &clerk__organization_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_organization_array_t);
+
 clerk_status_t clerk_organization_from_json(
     clerk_organization_t **out,
     const cJSON *json,

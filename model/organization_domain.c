@@ -112,6 +112,8 @@ const clerk__type_t clerk__organization_domain_array_type = {
     .elem = &clerk__organization_domain_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_organization_domain_array_t);
+
 clerk_status_t clerk_organization_domain_from_json(
     clerk_organization_domain_t **out,
     const cJSON *json,

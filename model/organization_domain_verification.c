@@ -35,18 +35,6 @@ const clerk__type_t clerk__organization_domain_verification_type = {
     .model = &clerk__organization_domain_verification_model,
 };
 
-const clerk__type_t clerk__organization_domain_verification_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_organization_domain_verification_t),
-    .model = &clerk__organization_domain_verification_model,
-};
-
-const clerk__type_t clerk__organization_domain_verification_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_organization_domain_verification_array_t),
-    .elem = &clerk__organization_domain_verification_struct_type,
-};
-
 clerk_status_t clerk_organization_domain_verification_from_json(
     clerk_organization_domain_verification_t **out,
     const cJSON *json,

@@ -87,6 +87,8 @@ const clerk__type_t clerk__organization_invitation_array_type = {
     .elem = &clerk__organization_invitation_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_organization_invitation_array_t);
+
 clerk_status_t clerk_organization_invitation_from_json(
     clerk_organization_invitation_t **out,
     const cJSON *json,

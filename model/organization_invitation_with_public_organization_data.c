@@ -149,6 +149,9 @@ const clerk__type_t
             &clerk__organization_invitation_with_public_organization_data_struct_type,
     };
 
+CLERK__ARRAY_LAYOUT(
+    clerk_organization_invitation_with_public_organization_data_array_t);
+
 clerk_status_t
 clerk_organization_invitation_with_public_organization_data_from_json(
     clerk_organization_invitation_with_public_organization_data_t **out,

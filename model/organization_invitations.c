@@ -27,18 +27,6 @@ const clerk__type_t clerk__organization_invitations_type = {
     .model = &clerk__organization_invitations_model,
 };
 
-const clerk__type_t clerk__organization_invitations_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_organization_invitations_t),
-    .model = &clerk__organization_invitations_model,
-};
-
-const clerk__type_t clerk__organization_invitations_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_organization_invitations_array_t),
-    .elem = &clerk__organization_invitations_struct_type,
-};
-
 clerk_status_t clerk_organization_invitations_from_json(
     clerk_organization_invitations_t **out,
     const cJSON *json,

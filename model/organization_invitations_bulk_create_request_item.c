@@ -83,6 +83,9 @@ const clerk__type_t
             &clerk__organization_invitations_bulk_create_request_item_struct_type,
     };
 
+CLERK__ARRAY_LAYOUT(
+    clerk_organization_invitations_bulk_create_request_item_array_t);
+
 clerk_status_t
 clerk_organization_invitations_bulk_create_request_item_from_json(
     clerk_organization_invitations_bulk_create_request_item_t **out,

@@ -38,24 +38,6 @@ const clerk__type_t
             &clerk__organization_invitations_with_public_organization_data_model,
     };
 
-const clerk__type_t
-    clerk__organization_invitations_with_public_organization_data_struct_type = {
-        .kind = CLERK__K_STRUCT,
-        .size = sizeof(
-            clerk_organization_invitations_with_public_organization_data_t),
-        .model =
-            &clerk__organization_invitations_with_public_organization_data_model,
-    };
-
-const clerk__type_t
-    clerk__organization_invitations_with_public_organization_data_array_type = {
-        .kind = CLERK__K_ARRAY,
-        .size = sizeof(
-            clerk_organization_invitations_with_public_organization_data_array_t),
-        .elem =
-            &clerk__organization_invitations_with_public_organization_data_struct_type,
-    };
-
 clerk_status_t
 clerk_organization_invitations_with_public_organization_data_from_json(
     clerk_organization_invitations_with_public_organization_data_t **out,

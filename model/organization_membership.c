@@ -76,6 +76,8 @@ const clerk__type_t clerk__organization_membership_array_type = {
     .elem = &clerk__organization_membership_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_organization_membership_array_t);
+
 clerk_status_t clerk_organization_membership_from_json(
     clerk_organization_membership_t **out,
     const cJSON *json,

@@ -27,18 +27,6 @@ const clerk__type_t clerk__organization_memberships_type = {
     .model = &clerk__organization_memberships_model,
 };
 
-const clerk__type_t clerk__organization_memberships_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_organization_memberships_t),
-    .model = &clerk__organization_memberships_model,
-};
-
-const clerk__type_t clerk__organization_memberships_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_organization_memberships_array_t),
-    .elem = &clerk__organization_memberships_struct_type,
-};
-
 clerk_status_t clerk_organization_memberships_from_json(
     clerk_organization_memberships_t **out,
     const cJSON *json,

@@ -108,18 +108,6 @@ const clerk__type_t clerk__organization_settings_type = {
     .model = &clerk__organization_settings_model,
 };
 
-const clerk__type_t clerk__organization_settings_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_organization_settings_t),
-    .model = &clerk__organization_settings_model,
-};
-
-const clerk__type_t clerk__organization_settings_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_organization_settings_array_t),
-    .elem = &clerk__organization_settings_struct_type,
-};
-
 clerk_status_t clerk_organization_settings_from_json(
     clerk_organization_settings_t **out,
     const cJSON *json,

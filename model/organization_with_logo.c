@@ -70,18 +70,6 @@ const clerk__type_t clerk__organization_with_logo_type = {
     .model = &clerk__organization_with_logo_model,
 };
 
-const clerk__type_t clerk__organization_with_logo_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_organization_with_logo_t),
-    .model = &clerk__organization_with_logo_model,
-};
-
-const clerk__type_t clerk__organization_with_logo_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_organization_with_logo_array_t),
-    .elem = &clerk__organization_with_logo_struct_type,
-};
-
 clerk_status_t clerk_organization_with_logo_from_json(
     clerk_organization_with_logo_t **out,
     const cJSON *json,

@@ -27,18 +27,6 @@ const clerk__type_t clerk__organizations_type = {
     .model = &clerk__organizations_model,
 };
 
-const clerk__type_t clerk__organizations_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_organizations_t),
-    .model = &clerk__organizations_model,
-};
-
-const clerk__type_t clerk__organizations_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_organizations_array_t),
-    .elem = &clerk__organizations_struct_type,
-};
-
 clerk_status_t clerk_organizations_from_json(
     clerk_organizations_t **out,
     const cJSON *json,

@@ -28,18 +28,6 @@ const clerk__type_t clerk__organizations_upload_logo_request_type = {
     .model = &clerk__organizations_upload_logo_request_model,
 };
 
-const clerk__type_t clerk__organizations_upload_logo_request_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_organizations_upload_logo_request_t),
-    .model = &clerk__organizations_upload_logo_request_model,
-};
-
-const clerk__type_t clerk__organizations_upload_logo_request_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_organizations_upload_logo_request_array_t),
-    .elem = &clerk__organizations_upload_logo_request_struct_type,
-};
-
 clerk_status_t clerk_organizations_upload_logo_request_from_json(
     clerk_organizations_upload_logo_request_t **out,
     const cJSON *json,

@@ -29,21 +29,6 @@ const clerk__type_t clerk__paginated_billing_payment_attempt_response_type = {
     .model = &clerk__paginated_billing_payment_attempt_response_model,
 };
 
-const clerk__type_t
-    clerk__paginated_billing_payment_attempt_response_struct_type = {
-        .kind = CLERK__K_STRUCT,
-        .size = sizeof(clerk_paginated_billing_payment_attempt_response_t),
-        .model = &clerk__paginated_billing_payment_attempt_response_model,
-    };
-
-const clerk__type_t
-    clerk__paginated_billing_payment_attempt_response_array_type = {
-        .kind = CLERK__K_ARRAY,
-        .size =
-            sizeof(clerk_paginated_billing_payment_attempt_response_array_t),
-        .elem = &clerk__paginated_billing_payment_attempt_response_struct_type,
-    };
-
 clerk_status_t clerk_paginated_billing_payment_attempt_response_from_json(
     clerk_paginated_billing_payment_attempt_response_t **out,
     const cJSON *json,

@@ -32,22 +32,6 @@ const clerk__type_t
         .model = &clerk__paginated_commerce_subscription_item_response_model,
     };
 
-const clerk__type_t
-    clerk__paginated_commerce_subscription_item_response_struct_type = {
-        .kind = CLERK__K_STRUCT,
-        .size = sizeof(clerk_paginated_commerce_subscription_item_response_t),
-        .model = &clerk__paginated_commerce_subscription_item_response_model,
-    };
-
-const clerk__type_t
-    clerk__paginated_commerce_subscription_item_response_array_type = {
-        .kind = CLERK__K_ARRAY,
-        .size =
-            sizeof(clerk_paginated_commerce_subscription_item_response_array_t),
-        .elem =
-            &clerk__paginated_commerce_subscription_item_response_struct_type,
-    };
-
 clerk_status_t clerk_paginated_commerce_subscription_item_response_from_json(
     clerk_paginated_commerce_subscription_item_response_t **out,
     const cJSON *json,

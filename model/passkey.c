@@ -61,6 +61,8 @@ const clerk__type_t clerk__passkey_array_type = {
     .elem = &clerk__passkey_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_passkey_array_t);
+
 clerk_status_t clerk_passkey_from_json(
     clerk_passkey_t **out,
     const cJSON *json,

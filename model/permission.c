@@ -67,6 +67,8 @@ const clerk__type_t clerk__permission_array_type = {
     .elem = &clerk__permission_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_permission_array_t);
+
 clerk_status_t clerk_permission_from_json(
     clerk_permission_t **out,
     const cJSON *json,

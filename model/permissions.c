@@ -27,18 +27,6 @@ const clerk__type_t clerk__permissions_type = {
     .model = &clerk__permissions_model,
 };
 
-const clerk__type_t clerk__permissions_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_permissions_t),
-    .model = &clerk__permissions_model,
-};
-
-const clerk__type_t clerk__permissions_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_permissions_array_t),
-    .elem = &clerk__permissions_struct_type,
-};
-
 clerk_status_t clerk_permissions_from_json(
     clerk_permissions_t **out,
     const cJSON *json,

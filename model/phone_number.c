@@ -76,6 +76,8 @@ const clerk__type_t clerk__phone_number_array_type = {
     .elem = &clerk__phone_number_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_phone_number_array_t);
+
 clerk_status_t clerk_phone_number_from_json(
     clerk_phone_number_t **out,
     const cJSON *json,

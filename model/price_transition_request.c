@@ -28,18 +28,6 @@ const clerk__type_t clerk__price_transition_request_type = {
     .model = &clerk__price_transition_request_model,
 };
 
-const clerk__type_t clerk__price_transition_request_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_price_transition_request_t),
-    .model = &clerk__price_transition_request_model,
-};
-
-const clerk__type_t clerk__price_transition_request_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_price_transition_request_array_t),
-    .elem = &clerk__price_transition_request_struct_type,
-};
-
 clerk_status_t clerk_price_transition_request_from_json(
     clerk_price_transition_request_t **out,
     const cJSON *json,

@@ -55,18 +55,6 @@ const clerk__type_t clerk__proxy_check_type = {
     .model = &clerk__proxy_check_model,
 };
 
-const clerk__type_t clerk__proxy_check_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_proxy_check_t),
-    .model = &clerk__proxy_check_model,
-};
-
-const clerk__type_t clerk__proxy_check_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_proxy_check_array_t),
-    .elem = &clerk__proxy_check_struct_type,
-};
-
 clerk_status_t clerk_proxy_check_from_json(
     clerk_proxy_check_t **out,
     const cJSON *json,

@@ -61,6 +61,8 @@ const clerk__type_t clerk__redirect_url_array_type = {
     .elem = &clerk__redirect_url_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_redirect_url_array_t);
+
 clerk_status_t clerk_redirect_url_from_json(
     clerk_redirect_url_t **out,
     const cJSON *json,

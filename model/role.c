@@ -69,6 +69,8 @@ const clerk__type_t clerk__role_array_type = {
     .elem = &clerk__role_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_role_array_t);
+
 clerk_status_t clerk_role_from_json(
     clerk_role_t **out,
     const cJSON *json,

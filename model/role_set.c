@@ -95,6 +95,8 @@ const clerk__type_t clerk__role_set_array_type = {
     .elem = &clerk__role_set_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_role_set_array_t);
+
 clerk_status_t clerk_role_set_from_json(
     clerk_role_set_t **out,
     const cJSON *json,

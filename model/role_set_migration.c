@@ -70,18 +70,6 @@ const clerk__type_t clerk__role_set_migration_type = {
     .model = &clerk__role_set_migration_model,
 };
 
-const clerk__type_t clerk__role_set_migration_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_role_set_migration_t),
-    .model = &clerk__role_set_migration_model,
-};
-
-const clerk__type_t clerk__role_set_migration_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_role_set_migration_array_t),
-    .elem = &clerk__role_set_migration_struct_type,
-};
-
 clerk_status_t clerk_role_set_migration_from_json(
     clerk_role_set_migration_t **out,
     const cJSON *json,

@@ -27,18 +27,6 @@ const clerk__type_t clerk__roles_type = {
     .model = &clerk__roles_model,
 };
 
-const clerk__type_t clerk__roles_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_roles_t),
-    .model = &clerk__roles_model,
-};
-
-const clerk__type_t clerk__roles_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_roles_array_t),
-    .elem = &clerk__roles_struct_type,
-};
-
 clerk_status_t clerk_roles_from_json(
     clerk_roles_t **out,
     const cJSON *json,

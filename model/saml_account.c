@@ -79,6 +79,8 @@ const clerk__type_t clerk__saml_account_array_type = {
     .elem = &clerk__saml_account_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_saml_account_array_t);
+
 clerk_status_t clerk_saml_account_from_json(
     clerk_saml_account_t **out,
     const cJSON *json,

@@ -52,18 +52,6 @@ const clerk__type_t clerk__saml_account_connection_type = {
     .model = &clerk__saml_account_connection_model,
 };
 
-const clerk__type_t clerk__saml_account_connection_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_saml_account_connection_t),
-    .model = &clerk__saml_account_connection_model,
-};
-
-const clerk__type_t clerk__saml_account_connection_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_saml_account_connection_array_t),
-    .elem = &clerk__saml_account_connection_struct_type,
-};
-
 clerk_status_t clerk_saml_account_connection_from_json(
     clerk_saml_account_connection_t **out,
     const cJSON *json,

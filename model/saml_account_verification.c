@@ -26,17 +26,7 @@ const clerk__type_t clerk__saml_account_verification_type = {
     .model = &clerk__saml_account_verification_model,
 };
 
-const clerk__type_t clerk__saml_account_verification_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_saml_account_verification_t),
-    .model = &clerk__saml_account_verification_model,
-};
-
-const clerk__type_t clerk__saml_account_verification_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_saml_account_verification_array_t),
-    .elem = &clerk__saml_account_verification_struct_type,
-};
+CLERK__UNION_LAYOUT(clerk_saml_account_verification_t);
 
 clerk_status_t clerk_saml_account_verification_from_json(
     clerk_saml_account_verification_t **out,

@@ -123,6 +123,8 @@ const clerk__type_t clerk__saml_connection_array_type = {
     .elem = &clerk__saml_connection_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_saml_connection_array_t);
+
 clerk_status_t clerk_saml_connection_from_json(
     clerk_saml_connection_t **out,
     const cJSON *json,

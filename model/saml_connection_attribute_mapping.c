@@ -34,18 +34,6 @@ const clerk__type_t clerk__saml_connection_attribute_mapping_type = {
     .model = &clerk__saml_connection_attribute_mapping_model,
 };
 
-const clerk__type_t clerk__saml_connection_attribute_mapping_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_saml_connection_attribute_mapping_t),
-    .model = &clerk__saml_connection_attribute_mapping_model,
-};
-
-const clerk__type_t clerk__saml_connection_attribute_mapping_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_saml_connection_attribute_mapping_array_t),
-    .elem = &clerk__saml_connection_attribute_mapping_struct_type,
-};
-
 clerk_status_t clerk_saml_connection_attribute_mapping_from_json(
     clerk_saml_connection_attribute_mapping_t **out,
     const cJSON *json,

@@ -27,18 +27,6 @@ const clerk__type_t clerk__saml_connections_type = {
     .model = &clerk__saml_connections_model,
 };
 
-const clerk__type_t clerk__saml_connections_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_saml_connections_t),
-    .model = &clerk__saml_connections_model,
-};
-
-const clerk__type_t clerk__saml_connections_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_saml_connections_array_t),
-    .elem = &clerk__saml_connections_struct_type,
-};
-
 clerk_status_t clerk_saml_connections_from_json(
     clerk_saml_connections_t **out,
     const cJSON *json,

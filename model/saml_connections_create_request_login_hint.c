@@ -52,21 +52,6 @@ const clerk__type_t clerk__saml_connections_create_request_login_hint_type = {
     .model = &clerk__saml_connections_create_request_login_hint_model,
 };
 
-const clerk__type_t
-    clerk__saml_connections_create_request_login_hint_struct_type = {
-        .kind = CLERK__K_STRUCT,
-        .size = sizeof(clerk_saml_connections_create_request_login_hint_t),
-        .model = &clerk__saml_connections_create_request_login_hint_model,
-    };
-
-const clerk__type_t
-    clerk__saml_connections_create_request_login_hint_array_type = {
-        .kind = CLERK__K_ARRAY,
-        .size =
-            sizeof(clerk_saml_connections_create_request_login_hint_array_t),
-        .elem = &clerk__saml_connections_create_request_login_hint_struct_type,
-    };
-
 clerk_status_t clerk_saml_connections_create_request_login_hint_from_json(
     clerk_saml_connections_create_request_login_hint_t **out,
     const cJSON *json,

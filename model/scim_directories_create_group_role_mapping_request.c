@@ -42,24 +42,6 @@ const clerk__type_t
             &clerk__scim_directories_create_group_role_mapping_request_model,
     };
 
-const clerk__type_t
-    clerk__scim_directories_create_group_role_mapping_request_struct_type = {
-        .kind = CLERK__K_STRUCT,
-        .size =
-            sizeof(clerk_scim_directories_create_group_role_mapping_request_t),
-        .model =
-            &clerk__scim_directories_create_group_role_mapping_request_model,
-    };
-
-const clerk__type_t
-    clerk__scim_directories_create_group_role_mapping_request_array_type = {
-        .kind = CLERK__K_ARRAY,
-        .size = sizeof(
-            clerk_scim_directories_create_group_role_mapping_request_array_t),
-        .elem =
-            &clerk__scim_directories_create_group_role_mapping_request_struct_type,
-    };
-
 clerk_status_t
 clerk_scim_directories_create_group_role_mapping_request_from_json(
     clerk_scim_directories_create_group_role_mapping_request_t **out,

@@ -79,6 +79,8 @@ const clerk__type_t clerk__scim_directory_array_type = {
     .elem = &clerk__scim_directory_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_scim_directory_array_t);
+
 clerk_status_t clerk_scim_directory_from_json(
     clerk_scim_directory_t **out,
     const cJSON *json,

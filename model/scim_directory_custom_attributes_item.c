@@ -51,6 +51,8 @@ const clerk__type_t clerk__scim_directory_custom_attributes_item_array_type = {
     .elem = &clerk__scim_directory_custom_attributes_item_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_scim_directory_custom_attributes_item_array_t);
+
 clerk_status_t clerk_scim_directory_custom_attributes_item_from_json(
     clerk_scim_directory_custom_attributes_item_t **out,
     const cJSON *json,

@@ -27,18 +27,6 @@ const clerk__type_t clerk__scim_directory_list_type = {
     .model = &clerk__scim_directory_list_model,
 };
 
-const clerk__type_t clerk__scim_directory_list_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_scim_directory_list_t),
-    .model = &clerk__scim_directory_list_model,
-};
-
-const clerk__type_t clerk__scim_directory_list_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_scim_directory_list_array_t),
-    .elem = &clerk__scim_directory_list_struct_type,
-};
-
 clerk_status_t clerk_scim_directory_list_from_json(
     clerk_scim_directory_list_t **out,
     const cJSON *json,

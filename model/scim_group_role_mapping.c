@@ -79,6 +79,8 @@ const clerk__type_t clerk__scim_group_role_mapping_array_type = {
     .elem = &clerk__scim_group_role_mapping_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_scim_group_role_mapping_array_t);
+
 clerk_status_t clerk_scim_group_role_mapping_from_json(
     clerk_scim_group_role_mapping_t **out,
     const cJSON *json,

@@ -46,18 +46,6 @@ const clerk__type_t clerk__scim_group_role_mapping_deleted_type = {
     .model = &clerk__scim_group_role_mapping_deleted_model,
 };
 
-const clerk__type_t clerk__scim_group_role_mapping_deleted_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_scim_group_role_mapping_deleted_t),
-    .model = &clerk__scim_group_role_mapping_deleted_model,
-};
-
-const clerk__type_t clerk__scim_group_role_mapping_deleted_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_scim_group_role_mapping_deleted_array_t),
-    .elem = &clerk__scim_group_role_mapping_deleted_struct_type,
-};
-
 clerk_status_t clerk_scim_group_role_mapping_deleted_from_json(
     clerk_scim_group_role_mapping_deleted_t **out,
     const cJSON *json,

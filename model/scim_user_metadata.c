@@ -30,18 +30,6 @@ const clerk__type_t clerk__scim_user_metadata_type = {
     .model = &clerk__scim_user_metadata_model,
 };
 
-const clerk__type_t clerk__scim_user_metadata_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_scim_user_metadata_t),
-    .model = &clerk__scim_user_metadata_model,
-};
-
-const clerk__type_t clerk__scim_user_metadata_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_scim_user_metadata_array_t),
-    .elem = &clerk__scim_user_metadata_struct_type,
-};
-
 clerk_status_t clerk_scim_user_metadata_from_json(
     clerk_scim_user_metadata_t **out,
     const cJSON *json,

@@ -98,6 +98,8 @@ const clerk__type_t clerk__session_array_type = {
     .elem = &clerk__session_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_session_array_t);
+
 clerk_status_t clerk_session_from_json(
     clerk_session_t **out,
     const cJSON *json,

@@ -42,18 +42,6 @@ const clerk__type_t clerk__session_activity_response_type = {
     .model = &clerk__session_activity_response_model,
 };
 
-const clerk__type_t clerk__session_activity_response_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_session_activity_response_t),
-    .model = &clerk__session_activity_response_model,
-};
-
-const clerk__type_t clerk__session_activity_response_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_session_activity_response_array_t),
-    .elem = &clerk__session_activity_response_struct_type,
-};
-
 clerk_status_t clerk_session_activity_response_from_json(
     clerk_session_activity_response_t **out,
     const cJSON *json,

@@ -26,17 +26,7 @@ const clerk__type_t clerk__session_refresh_type = {
     .model = &clerk__session_refresh_model,
 };
 
-const clerk__type_t clerk__session_refresh_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_session_refresh_t),
-    .model = &clerk__session_refresh_model,
-};
-
-const clerk__type_t clerk__session_refresh_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_session_refresh_array_t),
-    .elem = &clerk__session_refresh_struct_type,
-};
+CLERK__UNION_LAYOUT(clerk_session_refresh_t);
 
 clerk_status_t clerk_session_refresh_from_json(
     clerk_session_refresh_t **out,

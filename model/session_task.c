@@ -37,6 +37,8 @@ const clerk__type_t clerk__session_task_array_type = {
     .elem = &clerk__session_task_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_session_task_array_t);
+
 clerk_status_t clerk_session_task_from_json(
     clerk_session_task_t **out,
     const cJSON *json,

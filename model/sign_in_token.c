@@ -72,18 +72,6 @@ const clerk__type_t clerk__sign_in_token_type = {
     .model = &clerk__sign_in_token_model,
 };
 
-const clerk__type_t clerk__sign_in_token_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_sign_in_token_t),
-    .model = &clerk__sign_in_token_model,
-};
-
-const clerk__type_t clerk__sign_in_token_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_sign_in_token_array_t),
-    .elem = &clerk__sign_in_token_struct_type,
-};
-
 clerk_status_t clerk_sign_in_token_from_json(
     clerk_sign_in_token_t **out,
     const cJSON *json,

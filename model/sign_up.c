@@ -107,18 +107,6 @@ const clerk__type_t clerk__sign_up_type = {
     .model = &clerk__sign_up_model,
 };
 
-const clerk__type_t clerk__sign_up_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_sign_up_t),
-    .model = &clerk__sign_up_model,
-};
-
-const clerk__type_t clerk__sign_up_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_sign_up_array_t),
-    .elem = &clerk__sign_up_struct_type,
-};
-
 clerk_status_t clerk_sign_up_from_json(
     clerk_sign_up_t **out,
     const cJSON *json,

@@ -46,18 +46,6 @@ const clerk__type_t clerk__sign_up_verification_type = {
     .model = &clerk__sign_up_verification_model,
 };
 
-const clerk__type_t clerk__sign_up_verification_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_sign_up_verification_t),
-    .model = &clerk__sign_up_verification_model,
-};
-
-const clerk__type_t clerk__sign_up_verification_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_sign_up_verification_array_t),
-    .elem = &clerk__sign_up_verification_struct_type,
-};
-
 clerk_status_t clerk_sign_up_verification_from_json(
     clerk_sign_up_verification_t **out,
     const cJSON *json,

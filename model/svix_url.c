@@ -25,18 +25,6 @@ const clerk__type_t clerk__svix_url_type = {
     .model = &clerk__svix_url_model,
 };
 
-const clerk__type_t clerk__svix_url_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_svix_url_t),
-    .model = &clerk__svix_url_model,
-};
-
-const clerk__type_t clerk__svix_url_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_svix_url_array_t),
-    .elem = &clerk__svix_url_struct_type,
-};
-
 clerk_status_t clerk_svix_url_from_json(
     clerk_svix_url_t **out,
     const cJSON *json,

@@ -95,6 +95,8 @@ const clerk__type_t clerk__template_array_type = {
     .elem = &clerk__template_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_template_array_t);
+
 clerk_status_t clerk_template_from_json(
     clerk_template_t **out,
     const cJSON *json,

@@ -33,18 +33,6 @@ const clerk__type_t clerk__templates_preview_request_type = {
     .model = &clerk__templates_preview_request_model,
 };
 
-const clerk__type_t clerk__templates_preview_request_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_templates_preview_request_t),
-    .model = &clerk__templates_preview_request_model,
-};
-
-const clerk__type_t clerk__templates_preview_request_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_templates_preview_request_array_t),
-    .elem = &clerk__templates_preview_request_struct_type,
-};
-
 clerk_status_t clerk_templates_preview_request_from_json(
     clerk_templates_preview_request_t **out,
     const cJSON *json,

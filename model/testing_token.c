@@ -45,18 +45,6 @@ const clerk__type_t clerk__testing_token_type = {
     .model = &clerk__testing_token_model,
 };
 
-const clerk__type_t clerk__testing_token_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_testing_token_t),
-    .model = &clerk__testing_token_model,
-};
-
-const clerk__type_t clerk__testing_token_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_testing_token_array_t),
-    .elem = &clerk__testing_token_struct_type,
-};
-
 clerk_status_t clerk_testing_token_from_json(
     clerk_testing_token_t **out,
     const cJSON *json,

@@ -43,18 +43,6 @@ const clerk__type_t clerk__token_type = {
     .model = &clerk__token_model,
 };
 
-const clerk__type_t clerk__token_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_token_t),
-    .model = &clerk__token_model,
-};
-
-const clerk__type_t clerk__token_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_token_array_t),
-    .elem = &clerk__token_struct_type,
-};
-
 clerk_status_t clerk_token_from_json(
     clerk_token_t **out,
     const cJSON *json,

@@ -43,18 +43,6 @@ const clerk__type_t clerk__total_count_type = {
     .model = &clerk__total_count_model,
 };
 
-const clerk__type_t clerk__total_count_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_total_count_t),
-    .model = &clerk__total_count_model,
-};
-
-const clerk__type_t clerk__total_count_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_total_count_array_t),
-    .elem = &clerk__total_count_struct_type,
-};
-
 clerk_status_t clerk_total_count_from_json(
     clerk_total_count_t **out,
     const cJSON *json,

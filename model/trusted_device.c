@@ -123,6 +123,8 @@ const clerk__type_t clerk__trusted_device_array_type = {
     .elem = &clerk__trusted_device_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_trusted_device_array_t);
+
 clerk_status_t clerk_trusted_device_from_json(
     clerk_trusted_device_t **out,
     const cJSON *json,

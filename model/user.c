@@ -151,6 +151,8 @@ const clerk__type_t clerk__user_array_type = {
     .elem = &clerk__user_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_user_array_t);
+
 clerk_status_t clerk_user_from_json(
     clerk_user_t **out,
     const cJSON *json,

@@ -163,18 +163,6 @@ const clerk__type_t clerk__users_create_request_type = {
     .model = &clerk__users_create_request_model,
 };
 
-const clerk__type_t clerk__users_create_request_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_users_create_request_t),
-    .model = &clerk__users_create_request_model,
-};
-
-const clerk__type_t clerk__users_create_request_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_users_create_request_array_t),
-    .elem = &clerk__users_create_request_struct_type,
-};
-
 clerk_status_t clerk_users_create_request_from_json(
     clerk_users_create_request_t **out,
     const cJSON *json,

@@ -25,18 +25,6 @@ const clerk__type_t clerk__users_delete_totp_result_type = {
     .model = &clerk__users_delete_totp_result_model,
 };
 
-const clerk__type_t clerk__users_delete_totp_result_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_users_delete_totp_result_t),
-    .model = &clerk__users_delete_totp_result_model,
-};
-
-const clerk__type_t clerk__users_delete_totp_result_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_users_delete_totp_result_array_t),
-    .elem = &clerk__users_delete_totp_result_struct_type,
-};
-
 clerk_status_t clerk_users_delete_totp_result_from_json(
     clerk_users_delete_totp_result_t **out,
     const cJSON *json,

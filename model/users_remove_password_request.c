@@ -27,18 +27,6 @@ const clerk__type_t clerk__users_remove_password_request_type = {
     .model = &clerk__users_remove_password_request_model,
 };
 
-const clerk__type_t clerk__users_remove_password_request_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_users_remove_password_request_t),
-    .model = &clerk__users_remove_password_request_model,
-};
-
-const clerk__type_t clerk__users_remove_password_request_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_users_remove_password_request_array_t),
-    .elem = &clerk__users_remove_password_request_struct_type,
-};
-
 clerk_status_t clerk_users_remove_password_request_from_json(
     clerk_users_remove_password_request_t **out,
     const cJSON *json,

@@ -84,18 +84,6 @@ const clerk__type_t clerk__verification_admin_type = {
     .model = &clerk__verification_admin_model,
 };
 
-const clerk__type_t clerk__verification_admin_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_verification_admin_t),
-    .model = &clerk__verification_admin_model,
-};
-
-const clerk__type_t clerk__verification_admin_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_verification_admin_array_t),
-    .elem = &clerk__verification_admin_struct_type,
-};
-
 clerk_status_t clerk_verification_admin_from_json(
     clerk_verification_admin_t **out,
     const cJSON *json,

@@ -87,18 +87,6 @@ const clerk__type_t clerk__verification_email_link_type = {
     .model = &clerk__verification_email_link_model,
 };
 
-const clerk__type_t clerk__verification_email_link_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_verification_email_link_t),
-    .model = &clerk__verification_email_link_model,
-};
-
-const clerk__type_t clerk__verification_email_link_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_verification_email_link_array_t),
-    .elem = &clerk__verification_email_link_struct_type,
-};
-
 clerk_status_t clerk_verification_email_link_from_json(
     clerk_verification_email_link_t **out,
     const cJSON *json,

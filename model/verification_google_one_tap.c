@@ -88,18 +88,6 @@ const clerk__type_t clerk__verification_google_one_tap_type = {
     .model = &clerk__verification_google_one_tap_model,
 };
 
-const clerk__type_t clerk__verification_google_one_tap_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_verification_google_one_tap_t),
-    .model = &clerk__verification_google_one_tap_model,
-};
-
-const clerk__type_t clerk__verification_google_one_tap_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_verification_google_one_tap_array_t),
-    .elem = &clerk__verification_google_one_tap_struct_type,
-};
-
 clerk_status_t clerk_verification_google_one_tap_from_json(
     clerk_verification_google_one_tap_t **out,
     const cJSON *json,

@@ -74,18 +74,6 @@ const clerk__type_t clerk__verification_oauth_type = {
     .model = &clerk__verification_oauth_model,
 };
 
-const clerk__type_t clerk__verification_oauth_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_verification_oauth_t),
-    .model = &clerk__verification_oauth_model,
-};
-
-const clerk__type_t clerk__verification_oauth_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_verification_oauth_array_t),
-    .elem = &clerk__verification_oauth_struct_type,
-};
-
 clerk_status_t clerk_verification_oauth_from_json(
     clerk_verification_oauth_t **out,
     const cJSON *json,

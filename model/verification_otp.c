@@ -91,18 +91,6 @@ const clerk__type_t clerk__verification_otp_type = {
     .model = &clerk__verification_otp_model,
 };
 
-const clerk__type_t clerk__verification_otp_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_verification_otp_t),
-    .model = &clerk__verification_otp_model,
-};
-
-const clerk__type_t clerk__verification_otp_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_verification_otp_array_t),
-    .elem = &clerk__verification_otp_struct_type,
-};
-
 clerk_status_t clerk_verification_otp_from_json(
     clerk_verification_otp_t **out,
     const cJSON *json,

@@ -104,18 +104,6 @@ const clerk__type_t clerk__verification_passkey_type = {
     .model = &clerk__verification_passkey_model,
 };
 
-const clerk__type_t clerk__verification_passkey_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_verification_passkey_t),
-    .model = &clerk__verification_passkey_model,
-};
-
-const clerk__type_t clerk__verification_passkey_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_verification_passkey_array_t),
-    .elem = &clerk__verification_passkey_struct_type,
-};
-
 clerk_status_t clerk_verification_passkey_from_json(
     clerk_verification_passkey_t **out,
     const cJSON *json,

@@ -37,18 +37,6 @@ const clerk__type_t clerk__verification_response_type = {
     .model = &clerk__verification_response_model,
 };
 
-const clerk__type_t clerk__verification_response_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_verification_response_t),
-    .model = &clerk__verification_response_model,
-};
-
-const clerk__type_t clerk__verification_response_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_verification_response_array_t),
-    .elem = &clerk__verification_response_struct_type,
-};
-
 clerk_status_t clerk_verification_response_from_json(
     clerk_verification_response_t **out,
     const cJSON *json,

@@ -90,18 +90,6 @@ const clerk__type_t clerk__verification_saml_type = {
     .model = &clerk__verification_saml_model,
 };
 
-const clerk__type_t clerk__verification_saml_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_verification_saml_t),
-    .model = &clerk__verification_saml_model,
-};
-
-const clerk__type_t clerk__verification_saml_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_verification_saml_array_t),
-    .elem = &clerk__verification_saml_struct_type,
-};
-
 clerk_status_t clerk_verification_saml_from_json(
     clerk_verification_saml_t **out,
     const cJSON *json,

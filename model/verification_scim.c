@@ -81,18 +81,6 @@ const clerk__type_t clerk__verification_scim_type = {
     .model = &clerk__verification_scim_model,
 };
 
-const clerk__type_t clerk__verification_scim_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_verification_scim_t),
-    .model = &clerk__verification_scim_model,
-};
-
-const clerk__type_t clerk__verification_scim_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_verification_scim_array_t),
-    .elem = &clerk__verification_scim_struct_type,
-};
-
 clerk_status_t clerk_verification_scim_from_json(
     clerk_verification_scim_t **out,
     const cJSON *json,

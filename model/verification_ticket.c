@@ -86,18 +86,6 @@ const clerk__type_t clerk__verification_ticket_type = {
     .model = &clerk__verification_ticket_model,
 };
 
-const clerk__type_t clerk__verification_ticket_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_verification_ticket_t),
-    .model = &clerk__verification_ticket_model,
-};
-
-const clerk__type_t clerk__verification_ticket_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_verification_ticket_array_t),
-    .elem = &clerk__verification_ticket_struct_type,
-};
-
 clerk_status_t clerk_verification_ticket_from_json(
     clerk_verification_ticket_t **out,
     const cJSON *json,

@@ -93,18 +93,6 @@ const clerk__type_t clerk__verification_web3_type = {
     .model = &clerk__verification_web3_model,
 };
 
-const clerk__type_t clerk__verification_web3_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_verification_web3_t),
-    .model = &clerk__verification_web3_model,
-};
-
-const clerk__type_t clerk__verification_web3_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_verification_web3_array_t),
-    .elem = &clerk__verification_web3_struct_type,
-};
-
 clerk_status_t clerk_verification_web3_from_json(
     clerk_verification_web3_t **out,
     const cJSON *json,

@@ -27,18 +27,6 @@ const clerk__type_t clerk__waitlist_entries_type = {
     .model = &clerk__waitlist_entries_model,
 };
 
-const clerk__type_t clerk__waitlist_entries_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_waitlist_entries_t),
-    .model = &clerk__waitlist_entries_model,
-};
-
-const clerk__type_t clerk__waitlist_entries_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_waitlist_entries_array_t),
-    .elem = &clerk__waitlist_entries_struct_type,
-};
-
 clerk_status_t clerk_waitlist_entries_from_json(
     clerk_waitlist_entries_t **out,
     const cJSON *json,

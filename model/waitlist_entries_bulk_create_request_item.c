@@ -44,6 +44,8 @@ const clerk__type_t
         .elem = &clerk__waitlist_entries_bulk_create_request_item_struct_type,
     };
 
+CLERK__ARRAY_LAYOUT(clerk_waitlist_entries_bulk_create_request_item_array_t);
+
 clerk_status_t clerk_waitlist_entries_bulk_create_request_item_from_json(
     clerk_waitlist_entries_bulk_create_request_item_t **out,
     const cJSON *json,

@@ -87,6 +87,8 @@ const clerk__type_t clerk__waitlist_entry_array_type = {
     .elem = &clerk__waitlist_entry_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_waitlist_entry_array_t);
+
 clerk_status_t clerk_waitlist_entry_from_json(
     clerk_waitlist_entry_t **out,
     const cJSON *json,

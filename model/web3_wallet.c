@@ -64,6 +64,8 @@ const clerk__type_t clerk__web3_wallet_array_type = {
     .elem = &clerk__web3_wallet_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_web3_wallet_array_t);
+
 clerk_status_t clerk_web3_wallet_from_json(
     clerk_web3_wallet_t **out,
     const cJSON *json,

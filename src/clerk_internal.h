@@ -7,11 +7,12 @@
  *   model/<schema>.c  defines `const clerk__model_t clerk__<schema>_model`
  *                     (a field table, or a variant table for oneOf/anyOf)
  *                     and `const clerk__type_t clerk__<schema>_type` (a
- *                     pointer-to-model value) plus, where used, the array
- *                     type `clerk__<schema>_array_type` (items by value).
+ *                     pointer-to-model value) plus, only where an array of
+ *                     the schema is used, the array type
+ *                     `clerk__<schema>_array_type` (items by value).
  *                     Its public functions are one-line calls into the
- *                     codec engine (src/codec.c): clerk__model_from_json(),
- *                     clerk__model_to_json(), clerk__model_free(), ...
+ *                     codec's entry points (src/codec_entry.c):
+ *                     clerk__model_from_json(), clerk__model_parse(), ...
  *
  *   api/<tag>.c       defines per operation a `static const clerk__op_t`
  *                     (method, path template, parameter table, body type,
@@ -118,6 +119,33 @@ typedef struct clerk__union {
     void *value;
 } clerk__union_t;
 
+/* Every C array type (clerk_str_array_t, clerk_<schema>_array_t, ...) has
+ * this layout: item pointer, count, presence. */
+typedef struct clerk__array {
+    void *items;
+    size_t count;
+    clerk_presence_t state;
+} clerk__array_t;
+
+/* The runtime reads every generated union and array through
+ * clerk__union_t and clerk__array_t: generated code asserts the layouts
+ * (after each union model and each array descriptor), the runtime those of
+ * its built-in arrays (src/codec.c).  Needs <stddef.h>. */
+#define CLERK__UNION_LAYOUT(T)                                                 \
+    _Static_assert(                                                            \
+        sizeof(((T *)0)->kind) == sizeof(int) &&                               \
+            offsetof(T, kind) == offsetof(clerk__union_t, kind) &&             \
+            sizeof(((T *)0)->as) == sizeof(void *) &&                          \
+            offsetof(T, as) == offsetof(clerk__union_t, value),                \
+        #T " is laid out as clerk__union_t")
+#define CLERK__ARRAY_LAYOUT(T)                                                 \
+    _Static_assert(                                                            \
+        sizeof(T) == sizeof(clerk__array_t) &&                                 \
+            offsetof(T, items) == offsetof(clerk__array_t, items) &&           \
+            offsetof(T, count) == offsetof(clerk__array_t, count) &&           \
+            offsetof(T, state) == offsetof(clerk__array_t, state),             \
+        #T " is laid out as clerk__array_t")
+
 struct clerk__model {
     const char *name; /* spec name, for messages */
     size_t size;      /* sizeof the C struct */
@@ -130,7 +158,7 @@ struct clerk__model {
 };
 
 /* ------------------------------------------------------------------ */
-/* Codec engine (src/codec.c)                                          */
+/* Codec engine (src/codec_entry.c; internals in codec_internal.h)    */
 /* ------------------------------------------------------------------ */
 
 /* Decode flags (public CLERK_DECODE_STRICT is one of them). */
@@ -185,11 +213,6 @@ void clerk__value_free(const clerk__type_t *type, void *value);
 /* Operations (src/op.c)                                               */
 /* ------------------------------------------------------------------ */
 
-typedef enum clerk__in {
-    CLERK__IN_PATH = 1, /* not in the table: path args are positional */
-    CLERK__IN_QUERY
-} clerk__in_t;
-
 /* One query parameter: a member of the op's params struct. */
 typedef struct clerk__param {
     const char *name;          /* wire name */
@@ -217,7 +240,6 @@ typedef struct clerk__op {
     const clerk__type_t *body_type;   /* K_OBJ (or K_ARRAY), or NULL */
     bool body_required;
     const clerk__type_t *result_type; /* 2xx body, or NULL: bodiless */
-    long success_status;              /* the 2xx the spec declares */
     /* Takes a `paginated` query parameter and returns an array, which the
      * server may wrap as {"data": [...], "total_count": N}: both shapes
      * are accepted, and the detailed response is

@@ -1,13 +1,16 @@
 /*
- * The codec engine: built-in types, allocator, deep free, the entry
- * points generated models call, and the rules both decoders follow to
- * choose the member of a union without a usable discriminator (see
- * src/codec_internal.h for the design).
+ * The codec core: built-in types, the allocator, error messages and JSON
+ * paths, deep free, and the rules for choosing the member of a union
+ * without a usable discriminator.  Everything else in the codec builds on
+ * this file, which calls none of them (see src/codec_internal.h for the
+ * design and the map of the files).
  */
 #include "codec_internal.h"
 
 #include "alloc_cache.h"
 
+#include <assert.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,6 +58,15 @@ const clerk__type_t clerk__type_num_array = { CLERK__K_ARRAY,
 const clerk__type_t clerk__type_json_array = { CLERK__K_ARRAY,
                                                sizeof(clerk_json_array_t), NULL,
                                                &clerk__type_json, NULL };
+
+/* The runtime reads every array through clerk__array_t (generated arrays
+ * assert this next to their descriptors). */
+CLERK__ARRAY_LAYOUT(clerk_str_array_t);
+CLERK__ARRAY_LAYOUT(clerk_int64_array_t);
+CLERK__ARRAY_LAYOUT(clerk_bool_array_t);
+CLERK__ARRAY_LAYOUT(clerk_double_array_t);
+CLERK__ARRAY_LAYOUT(clerk_enum_array_t);
+CLERK__ARRAY_LAYOUT(clerk_json_array_t);
 
 /* ---------------------------------------------------------------------- */
 /* Allocator (heap mode; see codec_internal.h for the arena plan)          */
@@ -163,6 +175,7 @@ void clerk__json_error_set(
     int n = 0;
     va_list ap;
 
+    assert(level <= CLERK__MAX_SEGS && (level == 0 || segs != NULL));
     if (err == NULL) {
         return;
     }
@@ -215,34 +228,9 @@ void clerk__json_error_vset(
     clerk__json_error_set(err, segs, level, "%s", reason);
 }
 
-static void error_clear(clerk_json_error_t *error)
-{
-    if (error != NULL) {
-        error->path[0] = '\0';
-        error->reason[0] = '\0';
-    }
-}
-
 /* ---------------------------------------------------------------------- */
 /* Deep free                                                               */
 /* ---------------------------------------------------------------------- */
-
-static void free_union(const clerk__model_t *model, void *base)
-{
-    clerk__union_t *u = base;
-    const clerk__type_t *vt = NULL;
-
-    if (u->kind > 0 && (size_t)u->kind <= model->variant_count &&
-        u->value != NULL) {
-        vt = model->variants[u->kind - 1].type;
-        if (vt != NULL && vt->model != NULL) {
-            clerk__free_model_fields(vt->model, u->value);
-        }
-        clerk__alloc_release(&clerk__alloc_heap, u->value);
-    }
-    u->kind = 0;
-    u->value = NULL;
-}
 
 void clerk__free_model_fields(const clerk__model_t *model, void *base)
 {
@@ -253,7 +241,7 @@ void clerk__free_model_fields(const clerk__model_t *model, void *base)
         return;
     }
     if (model->variant_count > 0) {
-        free_union(model, base);
+        clerk__union_drop(model, base);
         return;
     }
     for (i = 0; i < model->field_count; i++) {
@@ -267,6 +255,12 @@ void clerk__free_value(const clerk__type_t *type, void *slot)
     clerk__array_t *arr = NULL;
     size_t i = 0;
     char *item = NULL;
+
+    assert(type != NULL && slot != NULL);
+    assert(type->kind != CLERK__K_ARRAY ||
+           (type->elem != NULL && type->elem->size > 0));
+    assert((type->kind != CLERK__K_OBJ && type->kind != CLERK__K_STRUCT) ||
+           type->model != NULL);
 
     switch (type->kind) {
     case CLERK__K_STR:
@@ -350,306 +344,21 @@ void clerk__value_free(const clerk__type_t *type, void *value)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Entry points                                                            */
-/* ---------------------------------------------------------------------- */
-
-/* What a value is decoded from: a cJSON tree (the tree walker) or JSON
- * text (the direct decoder). */
-typedef struct source {
-    cJSON *tree;
-    int take; /* tree: owned by the engine, values may be taken out */
-    const char *text;
-    size_t len;
-    int is_text;
-} source_t;
-
-static clerk_status_t decode_source(
-    const clerk__type_t *type,
-    void *slot,
-    const source_t *src,
-    unsigned flags,
-    clerk_json_error_t *error)
-{
-    if (src->is_text) {
-        return clerk__decode_text(
-            type, slot, src->text, src->len, flags, error);
-    }
-    return clerk__decode_root(type, slot, src->tree, flags, src->take, error);
-}
-
-/* Decode `src` into a fresh top-level block: for K_OBJ types the model
- * struct itself, else a block of type->size bytes. */
-static clerk_status_t decode_block(
-    const clerk__type_t *type,
-    void **out,
-    const source_t *src,
-    unsigned flags,
-    clerk_json_error_t *error)
-{
-    clerk_status_t st = CLERK_OK;
-    void *slot = NULL; /* K_OBJ: holds the model pointer */
-    void *block = NULL;
-
-    if (type->kind == CLERK__K_OBJ) {
-        st = decode_source(type, &slot, src, flags, error);
-        if (st != CLERK_OK) {
-            clerk__free_value(type, &slot);
-            goto done;
-        }
-        *out = slot;
-        goto done;
-    }
-    block = clerk__alloc_zeroed(&clerk__alloc_heap, type->size);
-    if (block == NULL) {
-        st = CLERK_E_NOMEM;
-        goto done;
-    }
-    st = decode_source(type, block, src, flags, error);
-    if (st != CLERK_OK) {
-        clerk__value_free(type, block);
-        block = NULL;
-        goto done;
-    }
-    *out = block;
-    block = NULL;
-done:
-    return st;
-}
-
-clerk_status_t clerk__model_from_json(
-    const clerk__model_t *model,
-    void **out,
-    const cJSON *json,
-    unsigned flags,
-    clerk_json_error_t *error)
-{
-    clerk__type_t type = { CLERK__K_OBJ, sizeof(void *), NULL, NULL, NULL };
-    source_t src = { NULL, 0, NULL, 0, 0 };
-
-    error_clear(error);
-    if (out == NULL) {
-        return CLERK_E_INVALID_ARG;
-    }
-    *out = NULL;
-    if (model == NULL || json == NULL) {
-        return CLERK_E_INVALID_ARG;
-    }
-    type.model = model;
-    /* The caller's tree is never modified: take = 0. */
-    src.tree = (cJSON *)json;
-    return decode_block(&type, out, &src, flags, error);
-}
-
-/* Parse exactly `len` bytes as one JSON document (trailing whitespace
- * allowed), never touching cJSON's global error pointer. */
-static clerk_status_t parse_text(
-    cJSON **tree, const char *json, size_t len, clerk_json_error_t *error)
-{
-    const char *end = NULL;
-    cJSON *root = NULL;
-    size_t pos = 0;
-
-    *tree = NULL;
-    if (json == NULL || len == 0) {
-        clerk__json_error_set(error, NULL, 0, "empty document");
-        return CLERK_E_DECODE;
-    }
-    root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
-    if (root == NULL) {
-        pos = (end != NULL && end >= json) ? (size_t)(end - json) : 0;
-        clerk__json_error_set(
-            error, NULL, 0, "malformed JSON near byte %zu of %zu", pos, len);
-        return CLERK_E_DECODE;
-    }
-    pos = (size_t)(end - json);
-    while (pos < len && (json[pos] == ' ' || json[pos] == '\t' ||
-                         json[pos] == '\n' || json[pos] == '\r')) {
-        pos++;
-    }
-    if (pos < len && !(pos + 1 == len && json[pos] == '\0')) {
-        cJSON_Delete(root);
-        clerk__json_error_set(
-            error, NULL, 0, "unexpected data after the JSON value at byte %zu",
-            pos);
-        return CLERK_E_DECODE;
-    }
-    *tree = root;
-    return CLERK_OK;
-}
-
-/* The checks clerk__value_parse*() start with. */
-static clerk_status_t decode_args(
-    const clerk__type_t *type, void **out, clerk_json_error_t *error)
-{
-    error_clear(error);
-    if (out == NULL) {
-        return CLERK_E_INVALID_ARG;
-    }
-    *out = NULL;
-    if (type == NULL || (type->kind == CLERK__K_OBJ && type->model == NULL)) {
-        return CLERK_E_INVALID_ARG;
-    }
-    return CLERK_OK;
-}
-
-/* The reference path: cJSON_ParseWithLengthOpts, then the tree walker
- * (taking strings and free-form values out of the tree).  The direct
- * decoder must be indistinguishable from it (tests/unit). */
-clerk_status_t clerk__value_parse_tree(
-    const clerk__type_t *type,
-    void **out,
-    const char *json,
-    size_t len,
-    unsigned flags,
-    clerk_json_error_t *error)
-{
-    clerk_status_t st = CLERK_OK;
-    cJSON *tree = NULL;
-    source_t src = { NULL, 0, NULL, 0, 0 };
-    clerk__locale_t saved;
-
-    st = decode_args(type, out, error);
-    if (st != CLERK_OK) {
-        return st;
-    }
-    /* cJSON reads numbers with strtod(): '.' only in the "C" locale. */
-    clerk__c_locale_begin(&saved);
-    st = parse_text(&tree, json, len, error);
-    clerk__c_locale_end(&saved);
-    if (st != CLERK_OK) {
-        goto done;
-    }
-    /* The tree is ours: strings and free-form values are taken from it. */
-    src.tree = tree;
-    src.take = 1;
-    st = decode_block(type, out, &src, flags, error);
-done:
-    cJSON_Delete(tree);
-    return st;
-}
-
-clerk_status_t clerk__value_parse(
-    const clerk__type_t *type,
-    void **out,
-    const char *json,
-    size_t len,
-    unsigned flags,
-    clerk_json_error_t *error)
-{
-    clerk_status_t st = CLERK_OK;
-    source_t src = { NULL, 0, NULL, 0, 1 };
-    clerk__locale_t saved;
-
-    st = decode_args(type, out, error);
-    if (st != CLERK_OK) {
-        return st;
-    }
-    src.text = json;
-    src.len = len;
-    /* Numbers (and free-form values, parsed by cJSON) are read with
-     * strtod(): '.' only in the "C" locale. */
-    clerk__c_locale_begin(&saved);
-    st = decode_block(type, out, &src, flags, error);
-    clerk__c_locale_end(&saved);
-    return st;
-}
-
-clerk_status_t clerk__model_parse(
-    const clerk__model_t *model,
-    void **out,
-    const char *json,
-    size_t len,
-    unsigned flags,
-    clerk_json_error_t *error)
-{
-    clerk__type_t type = { CLERK__K_OBJ, sizeof(void *), NULL, NULL, NULL };
-
-    if (model == NULL) {
-        error_clear(error);
-        if (out != NULL) {
-            *out = NULL;
-        }
-        return CLERK_E_INVALID_ARG;
-    }
-    type.model = model;
-    return clerk__value_parse(&type, out, json, len, flags, error);
-}
-
-clerk_status_t clerk__model_to_json(
-    const clerk__model_t *model,
-    cJSON **out,
-    const void *value,
-    clerk_json_error_t *error)
-{
-    clerk__type_t type = { CLERK__K_OBJ, sizeof(void *), NULL, NULL, NULL };
-
-    error_clear(error);
-    if (out == NULL) {
-        return CLERK_E_INVALID_ARG;
-    }
-    *out = NULL;
-    if (model == NULL || value == NULL) {
-        return CLERK_E_INVALID_ARG;
-    }
-    type.model = model;
-    return clerk__encode_root(&type, &value, out, 0, error);
-}
-
-clerk_status_t clerk__value_to_json(
-    const clerk__type_t *type,
-    cJSON **out,
-    const void *value,
-    clerk_json_error_t *error)
-{
-    error_clear(error);
-    if (out == NULL) {
-        return CLERK_E_INVALID_ARG;
-    }
-    *out = NULL;
-    if (type == NULL || value == NULL) {
-        return CLERK_E_INVALID_ARG;
-    }
-    if (type->kind == CLERK__K_OBJ) {
-        return clerk__encode_root(type, &value, out, 0, error);
-    }
-    return clerk__encode_root(type, value, out, 0, error);
-}
-
-/* Printing is for logs and debugging, typically of decoded responses,
- * which may lack fields the spec requires (decoding tolerates that): such
- * fields are left out instead of failing.  Requests go through
- * clerk__value_to_json(), which refuses them. */
-char *clerk__model_print(const clerk__model_t *model, const void *value)
-{
-    clerk__type_t type = { CLERK__K_OBJ, sizeof(void *), NULL, NULL, NULL };
-    cJSON *json = NULL;
-    char *text = NULL;
-
-    if (model == NULL || value == NULL) {
-        return NULL;
-    }
-    type.model = model;
-    if (clerk__encode_root(
-            &type, &value, &json, CLERK__ENCODE_ALLOW_MISSING, NULL) !=
-        CLERK_OK) {
-        goto done;
-    }
-    (void)clerk__json_print(json, &text, NULL);
-done:
-    cJSON_Delete(json);
-    return text;
-}
-
-/* ---------------------------------------------------------------------- */
 /* Choosing the member of a union without a usable discriminator          */
 /* ---------------------------------------------------------------------- */
 
+/* The one release of a union's member, for deep free and for the
+ * chooser alike: a kind that names no member (a value the caller
+ * assembled wrongly) releases nothing rather than reading past the
+ * table. */
 void clerk__union_drop(const clerk__model_t *model, clerk__union_t *u)
 {
     const clerk__type_t *vt = NULL;
 
-    if (u->kind > 0 && u->value != NULL) {
+    if (u->kind > 0 && (size_t)u->kind <= model->variant_count &&
+        u->value != NULL) {
         vt = model->variants[u->kind - 1].type;
+        assert(vt != NULL && vt->kind == CLERK__K_OBJ && vt->model != NULL);
         clerk__free_model_fields(vt->model, u->value);
         clerk__alloc_release(&clerk__alloc_heap, u->value);
     }
@@ -758,6 +467,8 @@ clerk_status_t clerk__union_choose(
     size_t most = 0;
     size_t miss = 0;
 
+    assert(model->variant_count > 0 && model->field_count == 0);
+    assert(u->kind == 0 && u->value == NULL);
     for (i = 0; i < model->variant_count; i++) {
         if (tried(model, obj, i, 1, u, &st)) {
             return st;

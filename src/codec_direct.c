@@ -1,12 +1,14 @@
 /*
- * Direct decoding: JSON text -> C structs in one pass, driven by the same
- * descriptor tables as the tree walker (codec_decode.c), without building
- * a cJSON tree for modelled values.
+ * The decoder: JSON text -> C structs in one pass, driven by the
+ * descriptor tables, without building a cJSON tree for modelled values.
+ * It is the only decoder: a cJSON tree is printed and decoded as text
+ * (clerk__model_from_json, codec_entry.c).
  *
- * The contract is "indistinguishable from cJSON_ParseWithLengthOpts +
- * clerk__decode_root()": the same documents are accepted, the same values
- * come out, and a failure carries the same status, JSON path and reason.
- * tests/unit/test_codec_direct.c checks this differentially.  So the
+ * The contract is "indistinguishable from cJSON_ParseWithLengthOpts + a
+ * walk of the tree" (the test oracle, tests/unit/codec_walk.c): the same
+ * documents are accepted, the same values come out, and a failure carries
+ * the same status, JSON path and reason.  tests/unit/test_codec_direct.c,
+ * model.direct and fuzz_codec_direct check this differentially.  So the
  * tokenizer follows cJSON 1.7.15 (Debian) rather than the letter of
  * RFC 8259 where the two differ:
  *   - whitespace is any byte <= 0x20; a UTF-8 BOM is skipped at the start
@@ -24,11 +26,11 @@
  *   - nesting deeper than CJSON_NESTING_LIMIT containers is malformed;
  *   - a malformed document reports the byte cJSON reports (the positions
  *     below mirror cJSON's parser step by step).
- * As in the walker, every syntax error takes precedence over every decode
+ * As in the oracle, every syntax error takes precedence over every decode
  * error: a decode error stops decoding, then the rest of the document is
  * checked (skipped) and a syntax error found there replaces it.
  *
- * Memory is as in the walker: every block is stored into its slot as soon
+ * Memory: every block is stored into its slot as soon
  * as it is allocated, so the entry point frees a partial value deeply on
  * error.  Array items are collected in a scratch buffer per nesting level
  * (reused across arrays and freed at the end of the decode) and copied
@@ -38,13 +40,19 @@
  */
 #include "codec_internal.h"
 
+#include <assert.h>
 #include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* See codec_decode.c. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* 2^53: integers are exact in a double only strictly inside +-2^53
+ * (2^53 + 1 parses as 2^53, so 2^53 itself is ambiguous and refused). */
 #define SAFE_INT_LIMIT 9007199254740992.0
 
 /* Word-at-a-time zero-byte test: the high bit of each zero byte of a
@@ -166,7 +174,7 @@ static clerk_status_t null_allowed(pctx_t *c, unsigned fflags, size_t level)
 
 /* cJSON's buffer_skip_whitespace(), including its step back onto the last
  * byte when the whitespace runs to the end. */
-static void ws(pctx_t *c)
+static inline void ws(pctx_t *c)
 {
     const unsigned char *p = c->p;
     size_t pos = c->pos;
@@ -184,7 +192,7 @@ static void ws(pctx_t *c)
     c->pos = pos;
 }
 
-static jkind_t peek(const pctx_t *c)
+static inline jkind_t peek(const pctx_t *c)
 {
     const unsigned char *s = c->p + c->pos;
     size_t left = c->len - c->pos;
@@ -374,39 +382,64 @@ static size_t unescape(
     return n;
 }
 
+/* The first byte at or after p[q] (q <= len) that is a quote, a
+ * backslash or a NUL, or len when there is none: 16 bytes at a time with
+ * SSE2 (every x86-64), else 8 at a time with the zero-byte test. */
+static inline size_t plain_run(const unsigned char *p, size_t q, size_t len)
+{
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i zero = _mm_setzero_si128();
+    __m128i v;
+    unsigned m = 0;
+
+    while (len - q >= 16) {
+        v = _mm_loadu_si128((const __m128i *)(const void *)(p + q));
+        m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+            _mm_or_si128(
+                _mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+            _mm_cmpeq_epi8(v, zero)));
+        if (m != 0) {
+            return q + (size_t)__builtin_ctz(m);
+        }
+        q += 16;
+    }
+#elif defined(__GNUC__) && defined(__BYTE_ORDER__) &&                          \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t w = 0;
+    uint64_t m = 0;
+
+    /* The lowest byte flagged by the zero-byte test (of the word, and of
+     * it xor'ed with '"' and '\\') is the first such byte. */
+    while (len - q >= 8) {
+        memcpy(&w, p + q, 8);
+        m = ZERO_BYTES(w) | ZERO_BYTES(w ^ (ONES * '"')) |
+            ZERO_BYTES(w ^ (ONES * '\\'));
+        if (m != 0) {
+            return q + ((size_t)__builtin_ctzll(m) >> 3);
+        }
+        q += 8;
+    }
+#endif
+    while (q < len && p[q] != '"' && p[q] != '\\' && p[q] != '\0') {
+        q++;
+    }
+    return q;
+}
+
 /* A string token at c->pos: its body p[*s..*e) and whether the body is
  * taken as it is (no escape, no NUL byte).  Leaves c->pos after it. */
-static clerk_status_t string_span(pctx_t *c, size_t *s, size_t *e, int *plain)
+static inline clerk_status_t string_span(pctx_t *c, size_t *s, size_t *e, int *plain)
 {
     const unsigned char *p = c->p;
     size_t len = c->len;
     size_t q = c->pos + 1;
     unsigned char ch = 0;
-    uint64_t w = 0;
-    uint64_t m = 0;
 
     *plain = 1;
     for (;;) {
-        /* The common bytes first: neither quote, backslash nor NUL. */
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                            \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        /* Eight at a time while eight remain: the lowest byte flagged by
-         * the zero-byte test (of the word, and of it xor'ed with '"' and
-         * '\\') is the first such byte. */
-        while (len - q >= 8) {
-            memcpy(&w, p + q, 8);
-            m = ZERO_BYTES(w) | ZERO_BYTES(w ^ (ONES * '"')) |
-                ZERO_BYTES(w ^ (ONES * '\\'));
-            if (m != 0) {
-                q += (size_t)__builtin_ctzll(m) >> 3;
-                break;
-            }
-            q += 8;
-        }
-#endif
-        while (q < len && p[q] != '"' && p[q] != '\\' && p[q] != '\0') {
-            q++;
-        }
+        q = plain_run(p, q, len);
         if (q >= len) {
             return syntax(c, c->pos + 1); /* unterminated */
         }
@@ -432,7 +465,7 @@ static clerk_status_t string_span(pctx_t *c, size_t *s, size_t *e, int *plain)
 /* The string at c->pos as a C string: *out points either into the input
  * (plain: *n bytes, not terminated) or into c->str (terminated).  *n is
  * the C string length (a decoded U+0000 ends it, as in cJSON). */
-static clerk_status_t string_view(
+static inline clerk_status_t string_view(
     pctx_t *c, const char **out, size_t *n, size_t level)
 {
     clerk_status_t st = CLERK_OK;
@@ -465,7 +498,7 @@ static clerk_status_t string_view(
 }
 
 /* The string at c->pos in a block of its own (exact size). */
-static clerk_status_t string_dup(pctx_t *c, char **out, size_t level)
+static inline clerk_status_t string_dup(pctx_t *c, char **out, size_t level)
 {
     clerk_status_t st = CLERK_OK;
     const char *v = NULL;
@@ -520,6 +553,48 @@ static size_t number_prefix(const unsigned char *p, size_t n)
     return i;
 }
 
+/* Whether p[0..8) are eight digits; then *v = their value.  Eight at a
+ * time on little-endian machines (each step pairs up neighbours: digits,
+ * then pairs, then quads), else one by one. */
+static inline int eight_digits(const unsigned char *p, uint64_t *v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t w = 0;
+
+    memcpy(&w, p, 8);
+    /* Every byte 0x30..0x39: high nibble 3, and adding 6 keeps it 3. */
+    if ((((w & 0xF0F0F0F0F0F0F0F0u) |
+          (((w + 0x0606060606060606u) & 0xF0F0F0F0F0F0F0F0u) >> 4))) !=
+        0x3333333333333333u) {
+        return 0;
+    }
+    w -= 0x3030303030303030u;
+    w = (w * 10u) + (w >> 8); /* pairs in the even bytes */
+    w = (((w & 0x000000FF000000FFu) * (100u + (1000000u * 0x100000000u))) +
+         (((w >> 16) & 0x000000FF000000FFu) * (1u + (10000u * 0x100000000u)))) >>
+        32;
+    *v = w;
+    return 1;
+#else
+    uint64_t acc = 0;
+    size_t i = 0;
+
+    for (i = 0; i < 8; i++) {
+        if (!is_digit(p[i])) {
+            return 0;
+        }
+        acc = acc * 10u + (uint64_t)(p[i] - '0');
+    }
+    *v = acc;
+    return 1;
+#endif
+}
+
+/* 10^0 .. 10^15, exact in a double. */
+static const double pow10_exact[16] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                                        1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                        1e12, 1e13, 1e14, 1e15 };
+
 /* The number at c->pos (which starts with '-' or a digit), exactly as
  * cJSON's parse_number() reads it.  out may be NULL (only skip). */
 static clerk_status_t number(pctx_t *c, double *out, size_t level)
@@ -529,6 +604,10 @@ static clerk_status_t number(pctx_t *c, double *out, size_t level)
     size_t i = 0;
     size_t run = 0;
     size_t take = 0;
+    size_t lim = 0;
+    size_t digits = 0;
+    size_t frac = 0;
+    int neg = 0;
     uint64_t acc = 0;
     char small[64];
     char *buf = small;
@@ -537,19 +616,44 @@ static clerk_status_t number(pctx_t *c, double *out, size_t level)
     double d = 0;
     clerk_status_t st = CLERK_OK;
 
-    /* Fast path: -?[0-9]{1,15} ending the run is an integer that a double
-     * holds exactly, which is what strtod returns for it. */
-    if (p[0] == '-') {
-        i = 1;
+    /* Fast path: -?D+(.D+)? ending the run, with at most 15 digits D in
+     * all, is M / 10^F for integers M < 2^53 and F <= 15, both exact in a
+     * double; IEEE division rounds correctly, so the result is exactly
+     * what strtod returns (Clinger's fast path).  The '.' only when it is
+     * the decimal point strtod reads (the entry points see to that). */
+    neg = p[0] == '-';
+    i = neg;
+    lim = left < 20 ? left : 20;
+    if (lim - i >= 8 && eight_digits(p + i, &acc)) {
+        i += 8; /* timestamps: 13 digits */
     }
-    while (i < left && i < 17 && is_digit(p[i])) {
+    while (i < lim && is_digit(p[i])) {
         acc = acc * 10u + (uint64_t)(p[i] - '0');
         i++;
     }
-    if (i > (p[0] == '-' ? 1u : 0u) && i <= 15u + (p[0] == '-' ? 1u : 0u) &&
-        (i >= left || !is_numchar(p[i]))) {
+    digits = i - neg;
+    if (digits > 0 && i < lim && p[i] == '.' && c->decimal_point == '.') {
+        frac = i + 1;
+        while (frac < lim && is_digit(p[frac])) {
+            acc = acc * 10u + (uint64_t)(p[frac] - '0');
+            frac++;
+        }
+        if (frac > i + 1) {
+            digits += frac - i - 1;
+            frac -= i + 1;
+            i += frac + 1;
+        } else {
+            frac = 0;
+            digits = 0; /* "1." goes the slow way */
+        }
+    }
+    if (digits > 0 && digits <= 15 && (i >= left || !is_numchar(p[i]))) {
         if (out != NULL) {
-            *out = p[0] == '-' ? -(double)acc : (double)acc;
+            d = (double)acc;
+            if (frac > 0) {
+                d /= pow10_exact[frac];
+            }
+            *out = neg ? -d : d;
         }
         c->pos += i;
         return CLERK_OK;
@@ -648,7 +752,7 @@ static clerk_status_t open_container(pctx_t *c, unsigned char close, int *empty)
 }
 
 /* After an item: 1 (and past the comma) when another one follows. */
-static int next_item(pctx_t *c)
+static inline int next_item(pctx_t *c)
 {
     ws(c);
     if (c->pos < c->len && c->p[c->pos] == ',') {
@@ -664,6 +768,7 @@ static clerk_status_t close_container(pctx_t *c, unsigned char close)
     if (c->pos >= c->len || c->p[c->pos] != close) {
         return syntax(c, c->pos);
     }
+    assert(c->depth > 0);
     c->depth--;
     c->pos++;
     return CLERK_OK;
@@ -857,6 +962,7 @@ static clerk_status_t decode_array(
     if (level + 1 > CLERK__MAX_DEPTH) {
         return fail(c, level, "nesting deeper than %d", CLERK__MAX_DEPTH);
     }
+    assert(level < sizeof(c->items) / sizeof(c->items[0]) && size > 0);
     sc = &c->items[level];
     st = open_container(c, ']', &empty);
     if (st != CLERK_OK) {
@@ -1196,8 +1302,8 @@ static clerk_status_t decode_value(
     }
 }
 
-/* The field named by the key k[0..n), expecting spec order (see the
- * walker's find_field). */
+/* The field named by the key k[0..n), expecting spec order: the cursor is
+ * O(1) when the document follows the spec, else a wrap-around scan. */
 static const clerk__field_t *find_field(
     const clerk__model_t *model, const char *k, size_t n, size_t *cursor)
 {
@@ -1221,39 +1327,49 @@ static const clerk__field_t *find_field(
     return NULL;
 }
 
-/* The common case first: the key at c->pos is, byte for byte, the name
- * of the field at the cursor (the document follows the spec's order) and
- * has no escape.  Then it is consumed and that field returned (what
- * find_field() would return); else NULL and nothing is consumed. */
-static const clerk__field_t *expected_key(
-    pctx_t *c, const clerk__model_t *model, size_t *cursor)
+/* The key at c->pos (whitespace skipped) of a member of an object decoded
+ * as `model`: consumes the key, the colon and the whitespace around it
+ * (what member_key() does, with the same errors) and sets *f to the field
+ * the key names, or NULL.  The common case is quick: a key without
+ * escapes, found at the cursor when the document follows spec order. */
+static clerk_status_t field_key(
+    pctx_t *c,
+    const clerk__model_t *model,
+    size_t *cursor,
+    const clerk__field_t **f,
+    size_t level)
 {
-    size_t i = *cursor < model->field_count ? *cursor : 0;
-    const char *name = NULL;
-    const unsigned char *p = NULL;
-    size_t left = 0;
-    size_t k = 0;
+    clerk_status_t st = CLERK_OK;
+    const unsigned char *p = c->p;
+    const char *key = NULL;
+    size_t n = 0;
+    size_t e = 0;
 
-    if (model->field_count == 0 || c->pos >= c->len || c->p[c->pos] != '"') {
-        return NULL;
+    if (c->pos < c->len && p[c->pos] == '"') {
+        e = plain_run(p, c->pos + 1, c->len);
+        if (e < c->len && p[e] == '"') {
+            *f = find_field(
+                model, (const char *)p + c->pos + 1, e - c->pos - 1, cursor);
+            c->pos = e + 1;
+            ws(c);
+            if (c->pos >= c->len || p[c->pos] != ':') {
+                return syntax(c, c->pos);
+            }
+            c->pos++;
+            ws(c);
+            return CLERK_OK;
+        }
     }
-    name = model->fields[i].name;
-    p = c->p + c->pos + 1;
-    left = c->len - c->pos - 1;
-    while (k < left && name[k] != '\0' && (unsigned char)name[k] == p[k] &&
-           p[k] != '"' && p[k] != '\\') {
-        k++;
+    st = member_key(c, &key, &n, level);
+    if (st != CLERK_OK) {
+        return st;
     }
-    if (name[k] != '\0' || k >= left || p[k] != '"') {
-        return NULL;
-    }
-    c->pos += k + 2;
-    *cursor = i + 1;
-    return &model->fields[i];
+    *f = find_field(model, key, n, cursor);
+    return CLERK_OK;
 }
 
 /* ---------------------------------------------------------------------- */
-/* Unions: the walker's rules (codec_decode.c) over a summary of the       */
+/* Unions: the rules of codec.c (clerk__union_choose) over a summary of   */
 /* object's members, each member tried on the object's span                */
 /* ---------------------------------------------------------------------- */
 
@@ -1526,15 +1642,14 @@ static clerk_status_t decode_model(
 {
     clerk_status_t st = CLERK_OK;
     const clerk__field_t *f = NULL;
-    const char *key = NULL;
-    size_t klen = 0;
     size_t cursor = 0;
     size_t i = 0;
     size_t idx = 0;
     jkind_t k = J_BAD;
-    unsigned char seen_small[64];
-    unsigned char *seen = seen_small;
-    unsigned char *seen_heap = NULL;
+    uint64_t seen_small[8];
+    uint64_t *seen = seen_small;
+    uint64_t *seen_heap = NULL;
+    size_t words = (model->field_count + 63) / 64;
     int empty = 0;
 
     if (level + 1 > CLERK__MAX_DEPTH) {
@@ -1547,14 +1662,16 @@ static clerk_status_t decode_model(
     if (k != J_OBJ) {
         return type_error(c, level, "object", k);
     }
-    if (model->field_count > sizeof(seen_small) * 8) {
-        seen_heap = clerk__alloc_zeroed(c->alloc, model->field_count / 8 + 1);
+    if (words > sizeof(seen_small) / sizeof(seen_small[0])) {
+        seen_heap = clerk__alloc_zeroed(c->alloc, words * sizeof(uint64_t));
         if (seen_heap == NULL) {
             return nomem(c, level);
         }
         seen = seen_heap;
     } else {
-        memset(seen_small, 0, (model->field_count + 7) / 8);
+        for (i = 0; i < words; i++) {
+            seen_small[i] = 0;
+        }
     }
     st = open_container(c, '}', &empty);
     if (st != CLERK_OK) {
@@ -1562,27 +1679,15 @@ static clerk_status_t decode_model(
     }
     while (!empty) {
         ws(c);
-        f = expected_key(c, model, &cursor);
-        if (f != NULL) {
-            ws(c);
-            if (c->pos >= c->len || c->p[c->pos] != ':') {
-                st = syntax(c, c->pos);
-                goto done;
-            }
-            c->pos++;
-            ws(c);
-        } else {
-            st = member_key(c, &key, &klen, level);
-            if (st != CLERK_OK) {
-                goto done;
-            }
-            f = find_field(model, key, klen, &cursor);
+        st = field_key(c, model, &cursor, &f, level);
+        if (st != CLERK_OK) {
+            goto done;
         }
         if (f == NULL) {
             st = skip_value(c); /* unknown fields are ignored */
         } else {
             idx = (size_t)(f - model->fields);
-            if ((seen[idx / 8] & (1u << (idx % 8))) != 0) {
+            if ((seen[idx / 64] & ((uint64_t)1 << (idx % 64))) != 0) {
                 /* A duplicate key: the last one wins. */
                 clerk__free_value(f->type, (char *)base + f->offset);
                 memset((char *)base + f->offset, 0, f->type->size);
@@ -1590,7 +1695,8 @@ static clerk_status_t decode_model(
                     *(bool *)((char *)base + f->null_offset) = false;
                 }
             }
-            seen[idx / 8] |= (unsigned char)(1u << (idx % 8));
+            seen[idx / 64] |= (uint64_t)1 << (idx % 64);
+            assert(level < CLERK__MAX_SEGS);
             c->segs[level].name = f->name;
             st = decode_value(
                 c, f->type, f->flags, f->null_offset, base,
@@ -1610,7 +1716,7 @@ static clerk_status_t decode_model(
             f = &model->fields[i];
             if ((f->flags & CLERK__F_REQUIRED) != 0 &&
                 f->type->kind != CLERK__K_FILE &&
-                (seen[i / 8] & (1u << (i % 8))) == 0) {
+                (seen[i / 64] & ((uint64_t)1 << (i % 64))) == 0) {
                 c->segs[level].name = f->name;
                 st = fail(c, level + 1, "required field missing");
                 goto done;

@@ -5,16 +5,17 @@
  * src/clerk_internal.h, so everything here may change without touching
  * api/ or model/.
  *
- * Files:
- *   codec.c         built-in type descriptors, the allocator, deep free,
- *                   the public-facing entry points (from_json, parse, ...)
- *                   and the choice of a union member, shared by both
- *                   decoders (clerk__union_choose)
- *   codec_decode.c  cJSON tree -> C structs, driven by the descriptors
- *   codec_direct.c  JSON text -> C structs in one pass (no cJSON tree),
- *                   used by clerk__model_parse / clerk__value_parse
+ * Files, each depending only on those listed before it:
+ *   codec.c         the core: built-in type descriptors, the allocator,
+ *                   error messages and JSON paths, deep free, and the
+ *                   choice of a union member (clerk__union_choose)
+ *   codec_print.c   cJSON tree -> JSON text; numbers, locale, depth
  *   codec_encode.c  C structs -> cJSON tree
- *   codec_print.c   cJSON tree -> JSON text; numbers and the locale
+ *   codec_direct.c  JSON text -> C structs in one pass: the one decoder
+ *   codec_entry.c   the entry points (clerk__model_* / clerk__value_*)
+ * The tree walker that decoded cJSON trees before is the test oracle now
+ * (tests/unit/codec_walk.c): the differential tests and fuzz_codec_direct
+ * compare the decoder with it document by document.
  *
  * ------------------------------------------------------------------------
  * Memory: one allocator interface
@@ -33,17 +34,12 @@
  * strings are never taken out of a cJSON tree.  Each string is one block
  * of (at least) its size; each array one block of its item count.
  *
- * Decoding text (clerk__model_parse, clerk__value_parse) goes through the
- * direct decoder (codec_direct.c): no cJSON tree is built for modelled
+ * Decoding: text (clerk__model_parse, clerk__value_parse) goes through
+ * the decoder (codec_direct.c): no cJSON tree is built for modelled
  * values; strings are decoded straight into their blocks; free-form values
- * are parsed by cJSON from their exact span.  Decoding a cJSON tree
- * (clerk__model_from_json) goes through the tree walker (codec_decode.c),
- * which copies out of the caller's tree.  The walker can also *take*
- * free-form values (not strings) out of a tree the engine owns (take != 0);
- * only clerk__value_parse_tree(), the reference path the direct decoder is
- * tested against, still does that.  Both decoders leave the same C value:
- * tests/unit/test_codec_direct.c and tests/model/test_model_direct.c
- * compare them document by document.
+ * are built as cJSON trees from their span.  A cJSON tree
+ * (clerk__model_from_json, a rare path: webhooks, applications) is printed
+ * and the text decoded, so that decoding exists once.
  *
  * Arena mode (designed, not implemented): `arena` non-NULL makes
  * clerk__alloc_zeroed() / clerk__alloc_raw() / clerk__alloc_strdup() carve
@@ -97,18 +93,6 @@ void clerk__alloc_release(clerk__alloc_t *a, void *p);
 char *clerk__alloc_json_strdup(const char *s, size_t len);
 
 /* ---------------------------------------------------------------------- */
-/* Array values                                                           */
-/* ---------------------------------------------------------------------- */
-
-/* Every C array type (clerk_str_array_t, clerk_<schema>_array_t, ...) has
- * this layout: item pointer, count, presence. */
-typedef struct clerk__array {
-    void *items;
-    size_t count;
-    clerk_presence_t state;
-} clerk__array_t;
-
-/* ---------------------------------------------------------------------- */
 /* JSON paths                                                             */
 /* ---------------------------------------------------------------------- */
 
@@ -148,22 +132,10 @@ const char *clerk__json_type_name(const cJSON *item);
 /* Engine internals shared by the codec files                             */
 /* ---------------------------------------------------------------------- */
 
-/* Decode `json` as `type` into the zeroed `slot` (type->size bytes; for
- * K_OBJ a `void *`).  take != 0: the tree is owned by the engine and
- * free-form values may be taken out of it.  On failure the slot may hold partial data that
- * clerk__free_value() releases; err (may be NULL) receives path + reason. */
-clerk_status_t clerk__decode_root(
-    const clerk__type_t *type,
-    void *slot,
-    cJSON *json,
-    unsigned flags,
-    int take,
-    clerk_json_error_t *err);
-
 /* Decode the JSON text json[0..len) as `type` into the zeroed `slot`,
- * exactly as parsing it with cJSON_ParseWithLengthOpts() (plus the
- * trailing-data check of clerk__value_parse) and then calling
- * clerk__decode_root() would, but in one pass (src/codec_direct.c).  On
+ * accepting exactly what cJSON_ParseWithLengthOpts() accepts (plus the
+ * trailing-data check of clerk__value_parse), in one pass with no cJSON
+ * tree for modelled values (src/codec_direct.c, the one decoder).  On
  * failure the slot may hold partial data that clerk__free_value()
  * releases; err (may be NULL) receives path + reason. */
 clerk_status_t clerk__decode_text(
@@ -173,16 +145,6 @@ clerk_status_t clerk__decode_text(
     size_t len,
     unsigned flags,
     clerk_json_error_t *err);
-
-/* clerk__value_parse() as it was before the direct decoder: cJSON parse
- * + tree walk.  The reference the direct decoder is tested against. */
-clerk_status_t clerk__value_parse_tree(
-    const clerk__type_t *type,
-    void **out,
-    const char *json,
-    size_t len,
-    unsigned flags,
-    clerk_json_error_t *error);
 
 /* Encode flags. */
 #define CLERK__ENCODE_ALLOW_MISSING                                            \
@@ -252,8 +214,16 @@ size_t clerk__json_depth(const cJSON *root, size_t limit);
  * holding an invalid node, CLERK_E_NOMEM.  Iterative. */
 clerk_status_t clerk__json_print(const cJSON *root, char **text, size_t *len);
 
+/* clerk__json_print() with flags: CLERK__PRINT_EXACT_INF writes infinities
+ * as 1e999 / -1e999 (which strtod, and so cJSON's parser and the decoder,
+ * read back as infinities) instead of null; clerk__model_from_json() prints
+ * trees with it. */
+#define CLERK__PRINT_EXACT_INF 0x1u
+clerk_status_t clerk__json_print_ex(
+    const cJSON *root, char **text, size_t *len, unsigned flags);
+
 /* ---------------------------------------------------------------------- */
-/* Unions without a usable discriminator (both decoders)                  */
+/* Unions without a usable discriminator (decoder and test oracle)       */
 /* ---------------------------------------------------------------------- */
 
 /* The JSON object being decoded as a union, as the decoder sees it, and

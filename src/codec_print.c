@@ -285,7 +285,7 @@ static void out_string(out_t *o, const char *s)
 }
 
 /* One value that is not a container (or the opening of one). */
-static clerk_status_t out_value(out_t *o, const cJSON *item)
+static clerk_status_t out_value(out_t *o, const cJSON *item, unsigned flags)
 {
     char num[40];
 
@@ -300,7 +300,10 @@ static clerk_status_t out_value(out_t *o, const cJSON *item)
         out_str(o, "true");
         break;
     case cJSON_Number:
-        if (!isfinite(item->valuedouble)) {
+        if (isinf(item->valuedouble) &&
+            (flags & CLERK__PRINT_EXACT_INF) != 0) {
+            out_str(o, item->valuedouble < 0 ? "-1e999" : "1e999");
+        } else if (!isfinite(item->valuedouble)) {
             out_str(o, "null"); /* as cJSON: JSON has no NaN or infinity */
         } else {
             format_double_c(item->valuedouble, num, sizeof(num));
@@ -335,6 +338,12 @@ static void out_close(out_t *o, const cJSON *container)
 
 clerk_status_t clerk__json_print(const cJSON *root, char **text, size_t *len)
 {
+    return clerk__json_print_ex(root, text, len, 0);
+}
+
+clerk_status_t clerk__json_print_ex(
+    const cJSON *root, char **text, size_t *len, unsigned flags)
+{
     const cJSON *open[CJSON_NESTING_LIMIT];
     size_t top = 0;
     const cJSON *node = root;
@@ -359,7 +368,7 @@ clerk_status_t clerk__json_print(const cJSON *root, char **text, size_t *len)
             out_string(&o, node->string);
             out_bytes(&o, ":", 1);
         }
-        st = out_value(&o, node);
+        st = out_value(&o, node, flags);
         if (st != CLERK_OK) {
             goto done;
         }

@@ -20,6 +20,7 @@
 #include "codec_internal.h"
 #include "runtime_internal.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -211,6 +212,8 @@ static clerk_status_t build_path(
         }
         clerk__rtbuf_append(tail, p, (size_t)(open - p));
         close = strchr(open, '}');
+        /* The generator counts the template's parameters. */
+        assert(close != NULL && used < op->path_arg_count);
         if (close == NULL || used >= op->path_arg_count) {
             set_msg(message, message_size, "bad path template %s", op->path);
             return CLERK_E_INVALID_ARG;
@@ -250,6 +253,7 @@ static clerk_status_t build_path(
         used++;
         p = close + 1;
     }
+    assert(used == op->path_arg_count);
     if (used != op->path_arg_count) {
         set_msg(message, message_size, "bad path template %s", op->path);
         return CLERK_E_INVALID_ARG;

@@ -12,7 +12,7 @@ build=${BUILD_DIR:-$top/$def}
 spec=${CLERK_OPENAPI_SPEC:-$top/../shared/openapi/clerk-bapi-2026-05-12.yml}
 
 "$top/cmake/install-deps.sh"
-cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCLERK_ASSERTS=ON \
       -DCLERK_SANITIZE="$san" -DCLERK_OPENAPI_SPEC="$spec" >/dev/null
 cmake --build "$build" -j"$(nproc)"
 cd "$build"

@@ -11,71 +11,39 @@
 
 extern const clerk__model_t clerk__actor_token_model;
 extern const clerk__type_t clerk__actor_token_type;
-extern const clerk__type_t clerk__actor_token_struct_type;
-extern const clerk__type_t clerk__actor_token_array_type;
 
 extern const clerk__model_t clerk__actor_tokens_create_request_model;
 extern const clerk__type_t clerk__actor_tokens_create_request_type;
-extern const clerk__type_t clerk__actor_tokens_create_request_struct_type;
-extern const clerk__type_t clerk__actor_tokens_create_request_array_type;
 
 extern const clerk__model_t clerk__actor_tokens_create_request_actor_model;
 extern const clerk__type_t clerk__actor_tokens_create_request_actor_type;
-extern const clerk__type_t clerk__actor_tokens_create_request_actor_struct_type;
-extern const clerk__type_t clerk__actor_tokens_create_request_actor_array_type;
 
 extern const clerk__model_t clerk__adjust_credit_balance_request_model;
 extern const clerk__type_t clerk__adjust_credit_balance_request_type;
-extern const clerk__type_t clerk__adjust_credit_balance_request_struct_type;
-extern const clerk__type_t clerk__adjust_credit_balance_request_array_type;
 
 extern const clerk__model_t
     clerk__admin_portal_link_tokens_create_request_model;
 extern const clerk__type_t clerk__admin_portal_link_tokens_create_request_type;
-extern const clerk__type_t
-    clerk__admin_portal_link_tokens_create_request_struct_type;
-extern const clerk__type_t
-    clerk__admin_portal_link_tokens_create_request_array_type;
 
 extern const clerk__model_t clerk__admin_portal_link_tokens_create_result_model;
 extern const clerk__type_t clerk__admin_portal_link_tokens_create_result_type;
-extern const clerk__type_t
-    clerk__admin_portal_link_tokens_create_result_struct_type;
-extern const clerk__type_t
-    clerk__admin_portal_link_tokens_create_result_array_type;
 
 extern const clerk__model_t
     clerk__admin_portal_link_tokens_revoke_request_model;
 extern const clerk__type_t clerk__admin_portal_link_tokens_revoke_request_type;
-extern const clerk__type_t
-    clerk__admin_portal_link_tokens_revoke_request_struct_type;
-extern const clerk__type_t
-    clerk__admin_portal_link_tokens_revoke_request_array_type;
 
 extern const clerk__model_t clerk__admin_portal_link_tokens_revoke_result_model;
 extern const clerk__type_t clerk__admin_portal_link_tokens_revoke_result_type;
-extern const clerk__type_t
-    clerk__admin_portal_link_tokens_revoke_result_struct_type;
-extern const clerk__type_t
-    clerk__admin_portal_link_tokens_revoke_result_array_type;
 
 extern const clerk__model_t clerk__agent_task_model;
 extern const clerk__type_t clerk__agent_task_type;
-extern const clerk__type_t clerk__agent_task_struct_type;
-extern const clerk__type_t clerk__agent_task_array_type;
 
 extern const clerk__model_t clerk__agent_tasks_create_request_model;
 extern const clerk__type_t clerk__agent_tasks_create_request_type;
-extern const clerk__type_t clerk__agent_tasks_create_request_struct_type;
-extern const clerk__type_t clerk__agent_tasks_create_request_array_type;
 
 extern const clerk__model_t
     clerk__agent_tasks_create_request_on_behalf_of_model;
 extern const clerk__type_t clerk__agent_tasks_create_request_on_behalf_of_type;
-extern const clerk__type_t
-    clerk__agent_tasks_create_request_on_behalf_of_struct_type;
-extern const clerk__type_t
-    clerk__agent_tasks_create_request_on_behalf_of_array_type;
 
 extern const clerk__model_t clerk__allowlist_identifier_model;
 extern const clerk__type_t clerk__allowlist_identifier_type;
@@ -84,40 +52,24 @@ extern const clerk__type_t clerk__allowlist_identifier_array_type;
 
 extern const clerk__model_t clerk__allowlist_identifiers_create_request_model;
 extern const clerk__type_t clerk__allowlist_identifiers_create_request_type;
-extern const clerk__type_t
-    clerk__allowlist_identifiers_create_request_struct_type;
-extern const clerk__type_t
-    clerk__allowlist_identifiers_create_request_array_type;
 
 extern const clerk__model_t clerk__api_keys_create_request_model;
 extern const clerk__type_t clerk__api_keys_create_request_type;
-extern const clerk__type_t clerk__api_keys_create_request_struct_type;
-extern const clerk__type_t clerk__api_keys_create_request_array_type;
 
 extern const clerk__model_t clerk__api_keys_create_result_model;
 extern const clerk__type_t clerk__api_keys_create_result_type;
-extern const clerk__type_t clerk__api_keys_create_result_struct_type;
-extern const clerk__type_t clerk__api_keys_create_result_array_type;
 
 extern const clerk__model_t clerk__api_keys_delete_result_model;
 extern const clerk__type_t clerk__api_keys_delete_result_type;
-extern const clerk__type_t clerk__api_keys_delete_result_struct_type;
-extern const clerk__type_t clerk__api_keys_delete_result_array_type;
 
 extern const clerk__model_t clerk__api_keys_get_result_model;
 extern const clerk__type_t clerk__api_keys_get_result_type;
-extern const clerk__type_t clerk__api_keys_get_result_struct_type;
-extern const clerk__type_t clerk__api_keys_get_result_array_type;
 
 extern const clerk__model_t clerk__api_keys_get_secret_result_model;
 extern const clerk__type_t clerk__api_keys_get_secret_result_type;
-extern const clerk__type_t clerk__api_keys_get_secret_result_struct_type;
-extern const clerk__type_t clerk__api_keys_get_secret_result_array_type;
 
 extern const clerk__model_t clerk__api_keys_list_result_model;
 extern const clerk__type_t clerk__api_keys_list_result_type;
-extern const clerk__type_t clerk__api_keys_list_result_struct_type;
-extern const clerk__type_t clerk__api_keys_list_result_array_type;
 
 extern const clerk__model_t clerk__api_keys_list_result_data_item_model;
 extern const clerk__type_t clerk__api_keys_list_result_data_item_type;
@@ -126,61 +78,37 @@ extern const clerk__type_t clerk__api_keys_list_result_data_item_array_type;
 
 extern const clerk__model_t clerk__api_keys_revoke_request_model;
 extern const clerk__type_t clerk__api_keys_revoke_request_type;
-extern const clerk__type_t clerk__api_keys_revoke_request_struct_type;
-extern const clerk__type_t clerk__api_keys_revoke_request_array_type;
 
 extern const clerk__model_t clerk__api_keys_revoke_result_model;
 extern const clerk__type_t clerk__api_keys_revoke_result_type;
-extern const clerk__type_t clerk__api_keys_revoke_result_struct_type;
-extern const clerk__type_t clerk__api_keys_revoke_result_array_type;
 
 extern const clerk__model_t clerk__api_keys_update_request_model;
 extern const clerk__type_t clerk__api_keys_update_request_type;
-extern const clerk__type_t clerk__api_keys_update_request_struct_type;
-extern const clerk__type_t clerk__api_keys_update_request_array_type;
 
 extern const clerk__model_t clerk__api_keys_update_result_model;
 extern const clerk__type_t clerk__api_keys_update_result_type;
-extern const clerk__type_t clerk__api_keys_update_result_struct_type;
-extern const clerk__type_t clerk__api_keys_update_result_array_type;
 
 extern const clerk__model_t clerk__api_keys_verify_request_model;
 extern const clerk__type_t clerk__api_keys_verify_request_type;
-extern const clerk__type_t clerk__api_keys_verify_request_struct_type;
-extern const clerk__type_t clerk__api_keys_verify_request_array_type;
 
 extern const clerk__model_t clerk__api_keys_verify_result_model;
 extern const clerk__type_t clerk__api_keys_verify_result_type;
-extern const clerk__type_t clerk__api_keys_verify_result_struct_type;
-extern const clerk__type_t clerk__api_keys_verify_result_array_type;
 
 extern const clerk__model_t clerk__apply_commerce_discount_request_model;
 extern const clerk__type_t clerk__apply_commerce_discount_request_type;
-extern const clerk__type_t clerk__apply_commerce_discount_request_struct_type;
-extern const clerk__type_t clerk__apply_commerce_discount_request_array_type;
 
 extern const clerk__model_t
     clerk__beta_features_update_instance_settings_request_model;
 extern const clerk__type_t
     clerk__beta_features_update_instance_settings_request_type;
-extern const clerk__type_t
-    clerk__beta_features_update_instance_settings_request_struct_type;
-extern const clerk__type_t
-    clerk__beta_features_update_instance_settings_request_array_type;
 
 extern const clerk__model_t
     clerk__beta_features_update_production_instance_domain_request_model;
 extern const clerk__type_t
     clerk__beta_features_update_production_instance_domain_request_type;
-extern const clerk__type_t
-    clerk__beta_features_update_production_instance_domain_request_struct_type;
-extern const clerk__type_t
-    clerk__beta_features_update_production_instance_domain_request_array_type;
 
 extern const clerk__model_t clerk__billing_discounts_response_model;
 extern const clerk__type_t clerk__billing_discounts_response_type;
-extern const clerk__type_t clerk__billing_discounts_response_struct_type;
-extern const clerk__type_t clerk__billing_discounts_response_array_type;
 
 extern const clerk__model_t clerk__billing_payment_attempt_model;
 extern const clerk__type_t clerk__billing_payment_attempt_type;
@@ -194,8 +122,6 @@ extern const clerk__type_t clerk__billing_price_response_array_type;
 
 extern const clerk__model_t clerk__billing_proration_discount_detail_model;
 extern const clerk__type_t clerk__billing_proration_discount_detail_type;
-extern const clerk__type_t clerk__billing_proration_discount_detail_struct_type;
-extern const clerk__type_t clerk__billing_proration_discount_detail_array_type;
 
 extern const clerk__model_t clerk__billing_statement_model;
 extern const clerk__type_t clerk__billing_statement_type;
@@ -209,8 +135,6 @@ extern const clerk__type_t clerk__billing_statement_groups_item_array_type;
 
 extern const clerk__model_t clerk__billing_statement_totals_model;
 extern const clerk__type_t clerk__billing_statement_totals_type;
-extern const clerk__type_t clerk__billing_statement_totals_struct_type;
-extern const clerk__type_t clerk__billing_statement_totals_array_type;
 
 extern const clerk__model_t clerk__blocklist_identifier_model;
 extern const clerk__type_t clerk__blocklist_identifier_type;
@@ -219,15 +143,9 @@ extern const clerk__type_t clerk__blocklist_identifier_array_type;
 
 extern const clerk__model_t clerk__blocklist_identifiers_model;
 extern const clerk__type_t clerk__blocklist_identifiers_type;
-extern const clerk__type_t clerk__blocklist_identifiers_struct_type;
-extern const clerk__type_t clerk__blocklist_identifiers_array_type;
 
 extern const clerk__model_t clerk__blocklist_identifiers_create_request_model;
 extern const clerk__type_t clerk__blocklist_identifiers_create_request_type;
-extern const clerk__type_t
-    clerk__blocklist_identifiers_create_request_struct_type;
-extern const clerk__type_t
-    clerk__blocklist_identifiers_create_request_array_type;
 
 extern const clerk__model_t clerk__c_name_target_model;
 extern const clerk__type_t clerk__c_name_target_type;
@@ -241,8 +159,6 @@ extern const clerk__type_t clerk__clerk_error_array_type;
 
 extern const clerk__model_t clerk__clerk_errors_model;
 extern const clerk__type_t clerk__clerk_errors_type;
-extern const clerk__type_t clerk__clerk_errors_struct_type;
-extern const clerk__type_t clerk__clerk_errors_array_type;
 
 extern const clerk__model_t clerk__client_object_model;
 extern const clerk__type_t clerk__client_object_type;
@@ -251,65 +167,39 @@ extern const clerk__type_t clerk__client_object_array_type;
 
 extern const clerk__model_t clerk__clients_verify_request_model;
 extern const clerk__type_t clerk__clients_verify_request_type;
-extern const clerk__type_t clerk__clients_verify_request_struct_type;
-extern const clerk__type_t clerk__clients_verify_request_array_type;
 
 extern const clerk__model_t clerk__commerce_credit_balance_response_model;
 extern const clerk__type_t clerk__commerce_credit_balance_response_type;
-extern const clerk__type_t clerk__commerce_credit_balance_response_struct_type;
-extern const clerk__type_t clerk__commerce_credit_balance_response_array_type;
 
 extern const clerk__model_t clerk__commerce_credit_ledger_response_model;
 extern const clerk__type_t clerk__commerce_credit_ledger_response_type;
-extern const clerk__type_t clerk__commerce_credit_ledger_response_struct_type;
-extern const clerk__type_t clerk__commerce_credit_ledger_response_array_type;
 
 extern const clerk__model_t clerk__commerce_credits_response_model;
 extern const clerk__type_t clerk__commerce_credits_response_type;
-extern const clerk__type_t clerk__commerce_credits_response_struct_type;
-extern const clerk__type_t clerk__commerce_credits_response_array_type;
 
 extern const clerk__model_t clerk__commerce_discount_redemption_response_model;
 extern const clerk__type_t clerk__commerce_discount_redemption_response_type;
-extern const clerk__type_t
-    clerk__commerce_discount_redemption_response_struct_type;
-extern const clerk__type_t
-    clerk__commerce_discount_redemption_response_array_type;
 
 extern const clerk__model_t clerk__commerce_discounts_response_model;
 extern const clerk__type_t clerk__commerce_discounts_response_type;
-extern const clerk__type_t clerk__commerce_discounts_response_struct_type;
-extern const clerk__type_t clerk__commerce_discounts_response_array_type;
 
 extern const clerk__model_t clerk__commerce_money_response_model;
 extern const clerk__type_t clerk__commerce_money_response_type;
-extern const clerk__type_t clerk__commerce_money_response_struct_type;
-extern const clerk__type_t clerk__commerce_money_response_array_type;
 
 extern const clerk__model_t clerk__commerce_payer_credit_response_model;
 extern const clerk__type_t clerk__commerce_payer_credit_response_type;
-extern const clerk__type_t clerk__commerce_payer_credit_response_struct_type;
-extern const clerk__type_t clerk__commerce_payer_credit_response_array_type;
 
 extern const clerk__model_t clerk__commerce_payer_response_model;
 extern const clerk__type_t clerk__commerce_payer_response_type;
-extern const clerk__type_t clerk__commerce_payer_response_struct_type;
-extern const clerk__type_t clerk__commerce_payer_response_array_type;
 
 extern const clerk__model_t clerk__commerce_payer_response_2_model;
 extern const clerk__type_t clerk__commerce_payer_response_2_type;
-extern const clerk__type_t clerk__commerce_payer_response_2_struct_type;
-extern const clerk__type_t clerk__commerce_payer_response_2_array_type;
 
 extern const clerk__model_t clerk__commerce_payment_method_response_model;
 extern const clerk__type_t clerk__commerce_payment_method_response_type;
-extern const clerk__type_t clerk__commerce_payment_method_response_struct_type;
-extern const clerk__type_t clerk__commerce_payment_method_response_array_type;
 
 extern const clerk__model_t clerk__commerce_payment_source_response_model;
 extern const clerk__type_t clerk__commerce_payment_source_response_type;
-extern const clerk__type_t clerk__commerce_payment_source_response_struct_type;
-extern const clerk__type_t clerk__commerce_payment_source_response_array_type;
 
 extern const clerk__model_t clerk__commerce_per_unit_total_model;
 extern const clerk__type_t clerk__commerce_per_unit_total_type;
@@ -338,8 +228,6 @@ extern const clerk__type_t clerk__commerce_plan_array_type;
 
 extern const clerk__model_t clerk__commerce_plan_2_model;
 extern const clerk__type_t clerk__commerce_plan_2_type;
-extern const clerk__type_t clerk__commerce_plan_2_struct_type;
-extern const clerk__type_t clerk__commerce_plan_2_array_type;
 
 extern const clerk__model_t clerk__commerce_plan_unit_price_model;
 extern const clerk__type_t clerk__commerce_plan_unit_price_type;
@@ -353,42 +241,23 @@ extern const clerk__type_t clerk__commerce_plan_unit_price_tier_array_type;
 
 extern const clerk__model_t clerk__commerce_price_transition_details_model;
 extern const clerk__type_t clerk__commerce_price_transition_details_type;
-extern const clerk__type_t clerk__commerce_price_transition_details_struct_type;
-extern const clerk__type_t clerk__commerce_price_transition_details_array_type;
 
 extern const clerk__model_t clerk__commerce_price_transition_response_model;
 extern const clerk__type_t clerk__commerce_price_transition_response_type;
-extern const clerk__type_t
-    clerk__commerce_price_transition_response_struct_type;
-extern const clerk__type_t clerk__commerce_price_transition_response_array_type;
 
 extern const clerk__model_t
     clerk__commerce_proration_credit_detail_response_model;
 extern const clerk__type_t
     clerk__commerce_proration_credit_detail_response_type;
-extern const clerk__type_t
-    clerk__commerce_proration_credit_detail_response_struct_type;
-extern const clerk__type_t
-    clerk__commerce_proration_credit_detail_response_array_type;
 
 extern const clerk__model_t clerk__commerce_proration_discount_response_model;
 extern const clerk__type_t clerk__commerce_proration_discount_response_type;
-extern const clerk__type_t
-    clerk__commerce_proration_discount_response_struct_type;
-extern const clerk__type_t
-    clerk__commerce_proration_discount_response_array_type;
 
 extern const clerk__model_t clerk__commerce_subscription_model;
 extern const clerk__type_t clerk__commerce_subscription_type;
-extern const clerk__type_t clerk__commerce_subscription_struct_type;
-extern const clerk__type_t clerk__commerce_subscription_array_type;
 
 extern const clerk__model_t clerk__commerce_subscription_credit_response_model;
 extern const clerk__type_t clerk__commerce_subscription_credit_response_type;
-extern const clerk__type_t
-    clerk__commerce_subscription_credit_response_struct_type;
-extern const clerk__type_t
-    clerk__commerce_subscription_credit_response_array_type;
 
 extern const clerk__model_t clerk__commerce_subscription_item_model;
 extern const clerk__type_t clerk__commerce_subscription_item_type;
@@ -397,71 +266,42 @@ extern const clerk__type_t clerk__commerce_subscription_item_array_type;
 
 extern const clerk__model_t clerk__commerce_subscription_item_2_model;
 extern const clerk__type_t clerk__commerce_subscription_item_2_type;
-extern const clerk__type_t clerk__commerce_subscription_item_2_struct_type;
-extern const clerk__type_t clerk__commerce_subscription_item_2_array_type;
 
 extern const clerk__model_t
     clerk__commerce_subscription_item_next_payment_response_model;
 extern const clerk__type_t
     clerk__commerce_subscription_item_next_payment_response_type;
-extern const clerk__type_t
-    clerk__commerce_subscription_item_next_payment_response_struct_type;
-extern const clerk__type_t
-    clerk__commerce_subscription_item_next_payment_response_array_type;
 
 extern const clerk__model_t
     clerk__commerce_subscription_item_seats_response_model;
 extern const clerk__type_t
     clerk__commerce_subscription_item_seats_response_type;
-extern const clerk__type_t
-    clerk__commerce_subscription_item_seats_response_struct_type;
-extern const clerk__type_t
-    clerk__commerce_subscription_item_seats_response_array_type;
 
 extern const clerk__model_t clerk__commerce_subscription_next_payment_model;
 extern const clerk__type_t clerk__commerce_subscription_next_payment_type;
-extern const clerk__type_t
-    clerk__commerce_subscription_next_payment_struct_type;
-extern const clerk__type_t clerk__commerce_subscription_next_payment_array_type;
 
 extern const clerk__model_t clerk__commerce_totals_response_model;
 extern const clerk__type_t clerk__commerce_totals_response_type;
-extern const clerk__type_t clerk__commerce_totals_response_struct_type;
-extern const clerk__type_t clerk__commerce_totals_response_array_type;
 
 extern const clerk__model_t clerk__commerce_totals_response_2_model;
 extern const clerk__type_t clerk__commerce_totals_response_2_type;
-extern const clerk__type_t clerk__commerce_totals_response_2_struct_type;
-extern const clerk__type_t clerk__commerce_totals_response_2_array_type;
 
 extern const clerk__model_t clerk__cookies_model;
 extern const clerk__type_t clerk__cookies_type;
-extern const clerk__type_t clerk__cookies_struct_type;
-extern const clerk__type_t clerk__cookies_array_type;
 
 extern const clerk__model_t clerk__create_billing_price_request_model;
 extern const clerk__type_t clerk__create_billing_price_request_type;
-extern const clerk__type_t clerk__create_billing_price_request_struct_type;
-extern const clerk__type_t clerk__create_billing_price_request_array_type;
 
 extern const clerk__model_t clerk__deleted_object_model;
 extern const clerk__type_t clerk__deleted_object_type;
-extern const clerk__type_t clerk__deleted_object_struct_type;
-extern const clerk__type_t clerk__deleted_object_array_type;
 
 extern const clerk__model_t
     clerk__directories_create_group_role_mapping_request_model;
 extern const clerk__type_t
     clerk__directories_create_group_role_mapping_request_type;
-extern const clerk__type_t
-    clerk__directories_create_group_role_mapping_request_struct_type;
-extern const clerk__type_t
-    clerk__directories_create_group_role_mapping_request_array_type;
 
 extern const clerk__model_t clerk__directories_create_request_model;
 extern const clerk__type_t clerk__directories_create_request_type;
-extern const clerk__type_t clerk__directories_create_request_struct_type;
-extern const clerk__type_t clerk__directories_create_request_array_type;
 
 extern const clerk__model_t
     clerk__directories_create_request_group_role_mappings_item_model;
@@ -476,10 +316,6 @@ extern const clerk__model_t
     clerk__directories_replace_group_role_mappings_request_model;
 extern const clerk__type_t
     clerk__directories_replace_group_role_mappings_request_type;
-extern const clerk__type_t
-    clerk__directories_replace_group_role_mappings_request_struct_type;
-extern const clerk__type_t
-    clerk__directories_replace_group_role_mappings_request_array_type;
 
 extern const clerk__model_t
     clerk__directories_replace_group_role_mappings_request_mappings_item_model;
@@ -492,8 +328,6 @@ extern const clerk__type_t
 
 extern const clerk__model_t clerk__directories_update_request_model;
 extern const clerk__type_t clerk__directories_update_request_type;
-extern const clerk__type_t clerk__directories_update_request_struct_type;
-extern const clerk__type_t clerk__directories_update_request_array_type;
 
 extern const clerk__model_t clerk__directory_model;
 extern const clerk__type_t clerk__directory_type;
@@ -512,20 +346,12 @@ extern const clerk__type_t clerk__directory_group_role_mapping_array_type;
 
 extern const clerk__model_t clerk__directory_group_role_mapping_deleted_model;
 extern const clerk__type_t clerk__directory_group_role_mapping_deleted_type;
-extern const clerk__type_t
-    clerk__directory_group_role_mapping_deleted_struct_type;
-extern const clerk__type_t
-    clerk__directory_group_role_mapping_deleted_array_type;
 
 extern const clerk__model_t clerk__directory_group_role_mapping_list_model;
 extern const clerk__type_t clerk__directory_group_role_mapping_list_type;
-extern const clerk__type_t clerk__directory_group_role_mapping_list_struct_type;
-extern const clerk__type_t clerk__directory_group_role_mapping_list_array_type;
 
 extern const clerk__model_t clerk__directory_list_model;
 extern const clerk__type_t clerk__directory_list_type;
-extern const clerk__type_t clerk__directory_list_struct_type;
-extern const clerk__type_t clerk__directory_list_array_type;
 
 extern const clerk__model_t clerk__domain_model;
 extern const clerk__type_t clerk__domain_type;
@@ -534,18 +360,12 @@ extern const clerk__type_t clerk__domain_array_type;
 
 extern const clerk__model_t clerk__domains_model;
 extern const clerk__type_t clerk__domains_type;
-extern const clerk__type_t clerk__domains_struct_type;
-extern const clerk__type_t clerk__domains_array_type;
 
 extern const clerk__model_t clerk__domains_add_request_model;
 extern const clerk__type_t clerk__domains_add_request_type;
-extern const clerk__type_t clerk__domains_add_request_struct_type;
-extern const clerk__type_t clerk__domains_add_request_array_type;
 
 extern const clerk__model_t clerk__domains_update_request_model;
 extern const clerk__type_t clerk__domains_update_request_type;
-extern const clerk__type_t clerk__domains_update_request_struct_type;
-extern const clerk__type_t clerk__domains_update_request_array_type;
 
 extern const clerk__model_t clerk__email_address_model;
 extern const clerk__type_t clerk__email_address_type;
@@ -554,51 +374,29 @@ extern const clerk__type_t clerk__email_address_array_type;
 
 extern const clerk__model_t clerk__email_address_verification_model;
 extern const clerk__type_t clerk__email_address_verification_type;
-extern const clerk__type_t clerk__email_address_verification_struct_type;
-extern const clerk__type_t clerk__email_address_verification_array_type;
 
 extern const clerk__model_t
     clerk__email_addresses_attempt_verification_request_model;
 extern const clerk__type_t
     clerk__email_addresses_attempt_verification_request_type;
-extern const clerk__type_t
-    clerk__email_addresses_attempt_verification_request_struct_type;
-extern const clerk__type_t
-    clerk__email_addresses_attempt_verification_request_array_type;
 
 extern const clerk__model_t clerk__email_addresses_create_request_model;
 extern const clerk__type_t clerk__email_addresses_create_request_type;
-extern const clerk__type_t clerk__email_addresses_create_request_struct_type;
-extern const clerk__type_t clerk__email_addresses_create_request_array_type;
 
 extern const clerk__model_t
     clerk__email_addresses_replace_for_user_request_model;
 extern const clerk__type_t clerk__email_addresses_replace_for_user_request_type;
-extern const clerk__type_t
-    clerk__email_addresses_replace_for_user_request_struct_type;
-extern const clerk__type_t
-    clerk__email_addresses_replace_for_user_request_array_type;
 
 extern const clerk__model_t clerk__email_addresses_update_request_model;
 extern const clerk__type_t clerk__email_addresses_update_request_type;
-extern const clerk__type_t clerk__email_addresses_update_request_struct_type;
-extern const clerk__type_t clerk__email_addresses_update_request_array_type;
 
 extern const clerk__model_t clerk__email_and_sms_templates_upsert_request_model;
 extern const clerk__type_t clerk__email_and_sms_templates_upsert_request_type;
-extern const clerk__type_t
-    clerk__email_and_sms_templates_upsert_request_struct_type;
-extern const clerk__type_t
-    clerk__email_and_sms_templates_upsert_request_array_type;
 
 extern const clerk__model_t
     clerk__email_sms_templates_toggle_template_delivery_request_model;
 extern const clerk__type_t
     clerk__email_sms_templates_toggle_template_delivery_request_type;
-extern const clerk__type_t
-    clerk__email_sms_templates_toggle_template_delivery_request_struct_type;
-extern const clerk__type_t
-    clerk__email_sms_templates_toggle_template_delivery_request_array_type;
 
 extern const clerk__model_t clerk__enterprise_account_model;
 extern const clerk__type_t clerk__enterprise_account_type;
@@ -607,13 +405,9 @@ extern const clerk__type_t clerk__enterprise_account_array_type;
 
 extern const clerk__model_t clerk__enterprise_account_connection_model;
 extern const clerk__type_t clerk__enterprise_account_connection_type;
-extern const clerk__type_t clerk__enterprise_account_connection_struct_type;
-extern const clerk__type_t clerk__enterprise_account_connection_array_type;
 
 extern const clerk__model_t clerk__enterprise_account_verification_model;
 extern const clerk__type_t clerk__enterprise_account_verification_type;
-extern const clerk__type_t clerk__enterprise_account_verification_struct_type;
-extern const clerk__type_t clerk__enterprise_account_verification_array_type;
 
 extern const clerk__model_t clerk__enterprise_connection_model;
 extern const clerk__type_t clerk__enterprise_connection_type;
@@ -631,25 +425,14 @@ extern const clerk__type_t
 
 extern const clerk__model_t clerk__enterprise_connection_oauth_config_model;
 extern const clerk__type_t clerk__enterprise_connection_oauth_config_type;
-extern const clerk__type_t
-    clerk__enterprise_connection_oauth_config_struct_type;
-extern const clerk__type_t clerk__enterprise_connection_oauth_config_array_type;
 
 extern const clerk__model_t clerk__enterprise_connection_saml_connection_model;
 extern const clerk__type_t clerk__enterprise_connection_saml_connection_type;
-extern const clerk__type_t
-    clerk__enterprise_connection_saml_connection_struct_type;
-extern const clerk__type_t
-    clerk__enterprise_connection_saml_connection_array_type;
 
 extern const clerk__model_t
     clerk__enterprise_connection_saml_connection_login_hint_model;
 extern const clerk__type_t
     clerk__enterprise_connection_saml_connection_login_hint_type;
-extern const clerk__type_t
-    clerk__enterprise_connection_saml_connection_login_hint_struct_type;
-extern const clerk__type_t
-    clerk__enterprise_connection_saml_connection_login_hint_array_type;
 
 extern const clerk__model_t clerk__enterprise_connection_test_run_model;
 extern const clerk__type_t clerk__enterprise_connection_test_run_type;
@@ -666,51 +449,27 @@ extern const clerk__type_t
 
 extern const clerk__model_t clerk__enterprise_connection_test_run_oauth_model;
 extern const clerk__type_t clerk__enterprise_connection_test_run_oauth_type;
-extern const clerk__type_t
-    clerk__enterprise_connection_test_run_oauth_struct_type;
-extern const clerk__type_t
-    clerk__enterprise_connection_test_run_oauth_array_type;
 
 extern const clerk__model_t
     clerk__enterprise_connection_test_run_parsed_user_info_model;
 extern const clerk__type_t
     clerk__enterprise_connection_test_run_parsed_user_info_type;
-extern const clerk__type_t
-    clerk__enterprise_connection_test_run_parsed_user_info_struct_type;
-extern const clerk__type_t
-    clerk__enterprise_connection_test_run_parsed_user_info_array_type;
 
 extern const clerk__model_t
     clerk__enterprise_connection_test_run_response_model;
 extern const clerk__type_t clerk__enterprise_connection_test_run_response_type;
-extern const clerk__type_t
-    clerk__enterprise_connection_test_run_response_struct_type;
-extern const clerk__type_t
-    clerk__enterprise_connection_test_run_response_array_type;
 
 extern const clerk__model_t clerk__enterprise_connection_test_run_saml_model;
 extern const clerk__type_t clerk__enterprise_connection_test_run_saml_type;
-extern const clerk__type_t
-    clerk__enterprise_connection_test_run_saml_struct_type;
-extern const clerk__type_t
-    clerk__enterprise_connection_test_run_saml_array_type;
 
 extern const clerk__model_t clerk__enterprise_connection_test_runs_model;
 extern const clerk__type_t clerk__enterprise_connection_test_runs_type;
-extern const clerk__type_t clerk__enterprise_connection_test_runs_struct_type;
-extern const clerk__type_t clerk__enterprise_connection_test_runs_array_type;
 
 extern const clerk__model_t clerk__enterprise_connections_model;
 extern const clerk__type_t clerk__enterprise_connections_type;
-extern const clerk__type_t clerk__enterprise_connections_struct_type;
-extern const clerk__type_t clerk__enterprise_connections_array_type;
 
 extern const clerk__model_t clerk__enterprise_connections_create_request_model;
 extern const clerk__type_t clerk__enterprise_connections_create_request_type;
-extern const clerk__type_t
-    clerk__enterprise_connections_create_request_struct_type;
-extern const clerk__type_t
-    clerk__enterprise_connections_create_request_array_type;
 
 extern const clerk__model_t
     clerk__enterprise_connections_create_request_custom_attributes_item_model;
@@ -725,44 +484,24 @@ extern const clerk__model_t
     clerk__enterprise_connections_create_request_oidc_model;
 extern const clerk__type_t
     clerk__enterprise_connections_create_request_oidc_type;
-extern const clerk__type_t
-    clerk__enterprise_connections_create_request_oidc_struct_type;
-extern const clerk__type_t
-    clerk__enterprise_connections_create_request_oidc_array_type;
 
 extern const clerk__model_t
     clerk__enterprise_connections_create_request_saml_model;
 extern const clerk__type_t
     clerk__enterprise_connections_create_request_saml_type;
-extern const clerk__type_t
-    clerk__enterprise_connections_create_request_saml_struct_type;
-extern const clerk__type_t
-    clerk__enterprise_connections_create_request_saml_array_type;
 
 extern const clerk__model_t
     clerk__enterprise_connections_create_request_saml_attribute_mapping_model;
 extern const clerk__type_t
     clerk__enterprise_connections_create_request_saml_attribute_mapping_type;
-extern const clerk__type_t
-    clerk__enterprise_connections_create_request_saml_attribute_mapping_struct_type;
-extern const clerk__type_t
-    clerk__enterprise_connections_create_request_saml_attribute_mapping_array_type;
 
 extern const clerk__model_t
     clerk__enterprise_connections_create_request_saml_login_hint_model;
 extern const clerk__type_t
     clerk__enterprise_connections_create_request_saml_login_hint_type;
-extern const clerk__type_t
-    clerk__enterprise_connections_create_request_saml_login_hint_struct_type;
-extern const clerk__type_t
-    clerk__enterprise_connections_create_request_saml_login_hint_array_type;
 
 extern const clerk__model_t clerk__enterprise_connections_update_request_model;
 extern const clerk__type_t clerk__enterprise_connections_update_request_type;
-extern const clerk__type_t
-    clerk__enterprise_connections_update_request_struct_type;
-extern const clerk__type_t
-    clerk__enterprise_connections_update_request_array_type;
 
 extern const clerk__model_t
     clerk__enterprise_connections_update_request_custom_attributes_item_model;
@@ -777,42 +516,24 @@ extern const clerk__model_t
     clerk__enterprise_connections_update_request_oidc_model;
 extern const clerk__type_t
     clerk__enterprise_connections_update_request_oidc_type;
-extern const clerk__type_t
-    clerk__enterprise_connections_update_request_oidc_struct_type;
-extern const clerk__type_t
-    clerk__enterprise_connections_update_request_oidc_array_type;
 
 extern const clerk__model_t
     clerk__enterprise_connections_update_request_saml_model;
 extern const clerk__type_t
     clerk__enterprise_connections_update_request_saml_type;
-extern const clerk__type_t
-    clerk__enterprise_connections_update_request_saml_struct_type;
-extern const clerk__type_t
-    clerk__enterprise_connections_update_request_saml_array_type;
 
 extern const clerk__model_t
     clerk__enterprise_connections_update_request_saml_attribute_mapping_model;
 extern const clerk__type_t
     clerk__enterprise_connections_update_request_saml_attribute_mapping_type;
-extern const clerk__type_t
-    clerk__enterprise_connections_update_request_saml_attribute_mapping_struct_type;
-extern const clerk__type_t
-    clerk__enterprise_connections_update_request_saml_attribute_mapping_array_type;
 
 extern const clerk__model_t
     clerk__enterprise_connections_update_request_saml_login_hint_model;
 extern const clerk__type_t
     clerk__enterprise_connections_update_request_saml_login_hint_type;
-extern const clerk__type_t
-    clerk__enterprise_connections_update_request_saml_login_hint_struct_type;
-extern const clerk__type_t
-    clerk__enterprise_connections_update_request_saml_login_hint_array_type;
 
 extern const clerk__model_t clerk__extend_free_trial_request_model;
 extern const clerk__type_t clerk__extend_free_trial_request_type;
-extern const clerk__type_t clerk__extend_free_trial_request_struct_type;
-extern const clerk__type_t clerk__extend_free_trial_request_array_type;
 
 extern const clerk__model_t clerk__external_account_with_verification_model;
 extern const clerk__type_t clerk__external_account_with_verification_type;
@@ -824,10 +545,6 @@ extern const clerk__model_t
     clerk__external_account_with_verification_verification_model;
 extern const clerk__type_t
     clerk__external_account_with_verification_verification_type;
-extern const clerk__type_t
-    clerk__external_account_with_verification_verification_struct_type;
-extern const clerk__type_t
-    clerk__external_account_with_verification_verification_array_type;
 
 extern const clerk__model_t clerk__feature_response_model;
 extern const clerk__type_t clerk__feature_response_type;
@@ -846,86 +563,50 @@ extern const clerk__type_t clerk__identification_link_array_type;
 
 extern const clerk__model_t clerk__instance_model;
 extern const clerk__type_t clerk__instance_type;
-extern const clerk__type_t clerk__instance_struct_type;
-extern const clerk__type_t clerk__instance_array_type;
 
 extern const clerk__model_t clerk__instance_communication_model;
 extern const clerk__type_t clerk__instance_communication_type;
-extern const clerk__type_t clerk__instance_communication_struct_type;
-extern const clerk__type_t clerk__instance_communication_array_type;
 
 extern const clerk__model_t clerk__instance_protect_model;
 extern const clerk__type_t clerk__instance_protect_type;
-extern const clerk__type_t clerk__instance_protect_struct_type;
-extern const clerk__type_t clerk__instance_protect_array_type;
 
 extern const clerk__model_t clerk__instance_restrictions_model;
 extern const clerk__type_t clerk__instance_restrictions_type;
-extern const clerk__type_t clerk__instance_restrictions_struct_type;
-extern const clerk__type_t clerk__instance_restrictions_array_type;
 
 extern const clerk__model_t clerk__instance_settings_model;
 extern const clerk__type_t clerk__instance_settings_type;
-extern const clerk__type_t clerk__instance_settings_struct_type;
-extern const clerk__type_t clerk__instance_settings_array_type;
 
 extern const clerk__model_t
     clerk__instance_settings_change_domain_request_model;
 extern const clerk__type_t clerk__instance_settings_change_domain_request_type;
-extern const clerk__type_t
-    clerk__instance_settings_change_domain_request_struct_type;
-extern const clerk__type_t
-    clerk__instance_settings_change_domain_request_array_type;
 
 extern const clerk__model_t
     clerk__instance_settings_update_communication_request_model;
 extern const clerk__type_t
     clerk__instance_settings_update_communication_request_type;
-extern const clerk__type_t
-    clerk__instance_settings_update_communication_request_struct_type;
-extern const clerk__type_t
-    clerk__instance_settings_update_communication_request_array_type;
 
 extern const clerk__model_t
     clerk__instance_settings_update_instance_protect_request_model;
 extern const clerk__type_t
     clerk__instance_settings_update_instance_protect_request_type;
-extern const clerk__type_t
-    clerk__instance_settings_update_instance_protect_request_struct_type;
-extern const clerk__type_t
-    clerk__instance_settings_update_instance_protect_request_array_type;
 
 extern const clerk__model_t
     clerk__instance_settings_update_oauth_application_settings_request_model;
 extern const clerk__type_t
     clerk__instance_settings_update_oauth_application_settings_request_type;
-extern const clerk__type_t
-    clerk__instance_settings_update_oauth_application_settings_request_struct_type;
-extern const clerk__type_t
-    clerk__instance_settings_update_oauth_application_settings_request_array_type;
 
 extern const clerk__model_t
     clerk__instance_settings_update_organization_settings_request_model;
 extern const clerk__type_t
     clerk__instance_settings_update_organization_settings_request_type;
-extern const clerk__type_t
-    clerk__instance_settings_update_organization_settings_request_struct_type;
-extern const clerk__type_t
-    clerk__instance_settings_update_organization_settings_request_array_type;
 
 extern const clerk__model_t clerk__instance_settings_update_request_model;
 extern const clerk__type_t clerk__instance_settings_update_request_type;
-extern const clerk__type_t clerk__instance_settings_update_request_struct_type;
-extern const clerk__type_t clerk__instance_settings_update_request_array_type;
 
 extern const clerk__model_t
     clerk__instance_settings_update_restrictions_request_model;
 extern const clerk__type_t
     clerk__instance_settings_update_restrictions_request_type;
-extern const clerk__type_t
-    clerk__instance_settings_update_restrictions_request_struct_type;
-extern const clerk__type_t
-    clerk__instance_settings_update_restrictions_request_array_type;
 
 extern const clerk__model_t clerk__invitation_model;
 extern const clerk__type_t clerk__invitation_type;
@@ -934,8 +615,6 @@ extern const clerk__type_t clerk__invitation_array_type;
 
 extern const clerk__model_t clerk__invitation_revoked_model;
 extern const clerk__type_t clerk__invitation_revoked_type;
-extern const clerk__type_t clerk__invitation_revoked_struct_type;
-extern const clerk__type_t clerk__invitation_revoked_array_type;
 
 extern const clerk__model_t clerk__invitations_bulk_create_request_item_model;
 extern const clerk__type_t clerk__invitations_bulk_create_request_item_type;
@@ -946,33 +625,21 @@ extern const clerk__type_t
 
 extern const clerk__model_t clerk__invitations_create_request_model;
 extern const clerk__type_t clerk__invitations_create_request_type;
-extern const clerk__type_t clerk__invitations_create_request_struct_type;
-extern const clerk__type_t clerk__invitations_create_request_array_type;
 
 extern const clerk__model_t clerk__jwks_model;
 extern const clerk__type_t clerk__jwks_type;
-extern const clerk__type_t clerk__jwks_struct_type;
-extern const clerk__type_t clerk__jwks_array_type;
 
 extern const clerk__model_t clerk__jwks_ecdsa_private_key_model;
 extern const clerk__type_t clerk__jwks_ecdsa_private_key_type;
-extern const clerk__type_t clerk__jwks_ecdsa_private_key_struct_type;
-extern const clerk__type_t clerk__jwks_ecdsa_private_key_array_type;
 
 extern const clerk__model_t clerk__jwks_ecdsa_public_key_model;
 extern const clerk__type_t clerk__jwks_ecdsa_public_key_type;
-extern const clerk__type_t clerk__jwks_ecdsa_public_key_struct_type;
-extern const clerk__type_t clerk__jwks_ecdsa_public_key_array_type;
 
 extern const clerk__model_t clerk__jwks_ed25519_private_key_model;
 extern const clerk__type_t clerk__jwks_ed25519_private_key_type;
-extern const clerk__type_t clerk__jwks_ed25519_private_key_struct_type;
-extern const clerk__type_t clerk__jwks_ed25519_private_key_array_type;
 
 extern const clerk__model_t clerk__jwks_ed25519_public_key_model;
 extern const clerk__type_t clerk__jwks_ed25519_public_key_type;
-extern const clerk__type_t clerk__jwks_ed25519_public_key_struct_type;
-extern const clerk__type_t clerk__jwks_ed25519_public_key_array_type;
 
 extern const clerk__model_t clerk__jwks_keys_item_model;
 extern const clerk__type_t clerk__jwks_keys_item_type;
@@ -981,18 +648,12 @@ extern const clerk__type_t clerk__jwks_keys_item_array_type;
 
 extern const clerk__model_t clerk__jwks_rsa_private_key_model;
 extern const clerk__type_t clerk__jwks_rsa_private_key_type;
-extern const clerk__type_t clerk__jwks_rsa_private_key_struct_type;
-extern const clerk__type_t clerk__jwks_rsa_private_key_array_type;
 
 extern const clerk__model_t clerk__jwks_rsa_public_key_model;
 extern const clerk__type_t clerk__jwks_rsa_public_key_type;
-extern const clerk__type_t clerk__jwks_rsa_public_key_struct_type;
-extern const clerk__type_t clerk__jwks_rsa_public_key_array_type;
 
 extern const clerk__model_t clerk__jwks_symmetric_key_model;
 extern const clerk__type_t clerk__jwks_symmetric_key_type;
-extern const clerk__type_t clerk__jwks_symmetric_key_struct_type;
-extern const clerk__type_t clerk__jwks_symmetric_key_array_type;
 
 extern const clerk__model_t clerk__jwt_template_model;
 extern const clerk__type_t clerk__jwt_template_type;
@@ -1001,28 +662,18 @@ extern const clerk__type_t clerk__jwt_template_array_type;
 
 extern const clerk__model_t clerk__jwt_templates_create_request_model;
 extern const clerk__type_t clerk__jwt_templates_create_request_type;
-extern const clerk__type_t clerk__jwt_templates_create_request_struct_type;
-extern const clerk__type_t clerk__jwt_templates_create_request_array_type;
 
 extern const clerk__model_t clerk__jwt_templates_update_request_model;
 extern const clerk__type_t clerk__jwt_templates_update_request_type;
-extern const clerk__type_t clerk__jwt_templates_update_request_struct_type;
-extern const clerk__type_t clerk__jwt_templates_update_request_array_type;
 
 extern const clerk__model_t clerk__m2m_create_token_request_model;
 extern const clerk__type_t clerk__m2m_create_token_request_type;
-extern const clerk__type_t clerk__m2m_create_token_request_struct_type;
-extern const clerk__type_t clerk__m2m_create_token_request_array_type;
 
 extern const clerk__model_t clerk__m2m_create_token_result_model;
 extern const clerk__type_t clerk__m2m_create_token_result_type;
-extern const clerk__type_t clerk__m2m_create_token_result_struct_type;
-extern const clerk__type_t clerk__m2m_create_token_result_array_type;
 
 extern const clerk__model_t clerk__m2m_list_tokens_result_model;
 extern const clerk__type_t clerk__m2m_list_tokens_result_type;
-extern const clerk__type_t clerk__m2m_list_tokens_result_struct_type;
-extern const clerk__type_t clerk__m2m_list_tokens_result_array_type;
 
 extern const clerk__model_t clerk__m2m_list_tokens_result_m2m_tokens_item_model;
 extern const clerk__type_t clerk__m2m_list_tokens_result_m2m_tokens_item_type;
@@ -1033,23 +684,15 @@ extern const clerk__type_t
 
 extern const clerk__model_t clerk__m2m_revoke_token_request_model;
 extern const clerk__type_t clerk__m2m_revoke_token_request_type;
-extern const clerk__type_t clerk__m2m_revoke_token_request_struct_type;
-extern const clerk__type_t clerk__m2m_revoke_token_request_array_type;
 
 extern const clerk__model_t clerk__m2m_revoke_token_result_model;
 extern const clerk__type_t clerk__m2m_revoke_token_result_type;
-extern const clerk__type_t clerk__m2m_revoke_token_result_struct_type;
-extern const clerk__type_t clerk__m2m_revoke_token_result_array_type;
 
 extern const clerk__model_t clerk__m2m_verify_token_request_model;
 extern const clerk__type_t clerk__m2m_verify_token_request_type;
-extern const clerk__type_t clerk__m2m_verify_token_request_struct_type;
-extern const clerk__type_t clerk__m2m_verify_token_request_array_type;
 
 extern const clerk__model_t clerk__m2m_verify_token_result_model;
 extern const clerk__type_t clerk__m2m_verify_token_result_type;
-extern const clerk__type_t clerk__m2m_verify_token_result_struct_type;
-extern const clerk__type_t clerk__m2m_verify_token_result_array_type;
 
 extern const clerk__model_t clerk__machine_model;
 extern const clerk__type_t clerk__machine_type;
@@ -1058,33 +701,21 @@ extern const clerk__type_t clerk__machine_array_type;
 
 extern const clerk__model_t clerk__machine_created_model;
 extern const clerk__type_t clerk__machine_created_type;
-extern const clerk__type_t clerk__machine_created_struct_type;
-extern const clerk__type_t clerk__machine_created_array_type;
 
 extern const clerk__model_t clerk__machine_deleted_model;
 extern const clerk__type_t clerk__machine_deleted_type;
-extern const clerk__type_t clerk__machine_deleted_struct_type;
-extern const clerk__type_t clerk__machine_deleted_array_type;
 
 extern const clerk__model_t clerk__machine_list_model;
 extern const clerk__type_t clerk__machine_list_type;
-extern const clerk__type_t clerk__machine_list_struct_type;
-extern const clerk__type_t clerk__machine_list_array_type;
 
 extern const clerk__model_t clerk__machine_scope_model;
 extern const clerk__type_t clerk__machine_scope_type;
-extern const clerk__type_t clerk__machine_scope_struct_type;
-extern const clerk__type_t clerk__machine_scope_array_type;
 
 extern const clerk__model_t clerk__machine_scope_deleted_model;
 extern const clerk__type_t clerk__machine_scope_deleted_type;
-extern const clerk__type_t clerk__machine_scope_deleted_struct_type;
-extern const clerk__type_t clerk__machine_scope_deleted_array_type;
 
 extern const clerk__model_t clerk__machine_secret_key_model;
 extern const clerk__type_t clerk__machine_secret_key_type;
-extern const clerk__type_t clerk__machine_secret_key_struct_type;
-extern const clerk__type_t clerk__machine_secret_key_array_type;
 
 extern const clerk__model_t clerk__machine_without_scoped_machines_model;
 extern const clerk__type_t clerk__machine_without_scoped_machines_type;
@@ -1093,24 +724,15 @@ extern const clerk__type_t clerk__machine_without_scoped_machines_array_type;
 
 extern const clerk__model_t clerk__machines_create_request_model;
 extern const clerk__type_t clerk__machines_create_request_type;
-extern const clerk__type_t clerk__machines_create_request_struct_type;
-extern const clerk__type_t clerk__machines_create_request_array_type;
 
 extern const clerk__model_t clerk__machines_create_scope_request_model;
 extern const clerk__type_t clerk__machines_create_scope_request_type;
-extern const clerk__type_t clerk__machines_create_scope_request_struct_type;
-extern const clerk__type_t clerk__machines_create_scope_request_array_type;
 
 extern const clerk__model_t clerk__machines_rotate_secret_key_request_model;
 extern const clerk__type_t clerk__machines_rotate_secret_key_request_type;
-extern const clerk__type_t
-    clerk__machines_rotate_secret_key_request_struct_type;
-extern const clerk__type_t clerk__machines_rotate_secret_key_request_array_type;
 
 extern const clerk__model_t clerk__machines_update_request_model;
 extern const clerk__type_t clerk__machines_update_request_type;
-extern const clerk__type_t clerk__machines_update_request_struct_type;
-extern const clerk__type_t clerk__machines_update_request_array_type;
 
 extern const clerk__model_t clerk__oauth_access_token_item_model;
 extern const clerk__type_t clerk__oauth_access_token_item_type;
@@ -1119,32 +741,19 @@ extern const clerk__type_t clerk__oauth_access_token_item_array_type;
 
 extern const clerk__model_t clerk__oauth_access_tokens_verify_request_model;
 extern const clerk__type_t clerk__oauth_access_tokens_verify_request_type;
-extern const clerk__type_t
-    clerk__oauth_access_tokens_verify_request_struct_type;
-extern const clerk__type_t clerk__oauth_access_tokens_verify_request_array_type;
 
 extern const clerk__model_t clerk__oauth_access_tokens_verify_result_model;
 extern const clerk__type_t clerk__oauth_access_tokens_verify_result_type;
-extern const clerk__type_t clerk__oauth_access_tokens_verify_result_struct_type;
-extern const clerk__type_t clerk__oauth_access_tokens_verify_result_array_type;
 
 extern const clerk__model_t
     clerk__oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_model;
 extern const clerk__type_t
     clerk__oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_type;
-extern const clerk__type_t
-    clerk__oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_struct_type;
-extern const clerk__type_t
-    clerk__oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_array_type;
 
 extern const clerk__model_t
     clerk__oauth_access_tokens_verify_result_option_2_model;
 extern const clerk__type_t
     clerk__oauth_access_tokens_verify_result_option_2_type;
-extern const clerk__type_t
-    clerk__oauth_access_tokens_verify_result_option_2_struct_type;
-extern const clerk__type_t
-    clerk__oauth_access_tokens_verify_result_option_2_array_type;
 
 extern const clerk__model_t clerk__oauth_application_model;
 extern const clerk__type_t clerk__oauth_application_type;
@@ -1153,43 +762,25 @@ extern const clerk__type_t clerk__oauth_application_array_type;
 
 extern const clerk__model_t clerk__oauth_application_settings_model;
 extern const clerk__type_t clerk__oauth_application_settings_type;
-extern const clerk__type_t clerk__oauth_application_settings_struct_type;
-extern const clerk__type_t clerk__oauth_application_settings_array_type;
 
 extern const clerk__model_t clerk__oauth_application_with_secret_model;
 extern const clerk__type_t clerk__oauth_application_with_secret_type;
-extern const clerk__type_t clerk__oauth_application_with_secret_struct_type;
-extern const clerk__type_t clerk__oauth_application_with_secret_array_type;
 
 extern const clerk__model_t clerk__oauth_applications_model;
 extern const clerk__type_t clerk__oauth_applications_type;
-extern const clerk__type_t clerk__oauth_applications_struct_type;
-extern const clerk__type_t clerk__oauth_applications_array_type;
 
 extern const clerk__model_t clerk__oauth_applications_create_request_model;
 extern const clerk__type_t clerk__oauth_applications_create_request_type;
-extern const clerk__type_t clerk__oauth_applications_create_request_struct_type;
-extern const clerk__type_t clerk__oauth_applications_create_request_array_type;
 
 extern const clerk__model_t
     clerk__oauth_applications_revoke_token_request_model;
 extern const clerk__type_t clerk__oauth_applications_revoke_token_request_type;
-extern const clerk__type_t
-    clerk__oauth_applications_revoke_token_request_struct_type;
-extern const clerk__type_t
-    clerk__oauth_applications_revoke_token_request_array_type;
 
 extern const clerk__model_t clerk__oauth_applications_update_request_model;
 extern const clerk__type_t clerk__oauth_applications_update_request_type;
-extern const clerk__type_t clerk__oauth_applications_update_request_struct_type;
-extern const clerk__type_t clerk__oauth_applications_update_request_array_type;
 
 extern const clerk__model_t clerk__oauth_applications_upload_logo_request_model;
 extern const clerk__type_t clerk__oauth_applications_upload_logo_request_type;
-extern const clerk__type_t
-    clerk__oauth_applications_upload_logo_request_struct_type;
-extern const clerk__type_t
-    clerk__oauth_applications_upload_logo_request_array_type;
 
 extern const clerk__model_t clerk__organization_model;
 extern const clerk__type_t clerk__organization_type;
@@ -1203,27 +794,15 @@ extern const clerk__type_t clerk__organization_domain_array_type;
 
 extern const clerk__model_t clerk__organization_domain_verification_model;
 extern const clerk__type_t clerk__organization_domain_verification_type;
-extern const clerk__type_t clerk__organization_domain_verification_struct_type;
-extern const clerk__type_t clerk__organization_domain_verification_array_type;
 
 extern const clerk__model_t clerk__organization_domains_model;
 extern const clerk__type_t clerk__organization_domains_type;
-extern const clerk__type_t clerk__organization_domains_struct_type;
-extern const clerk__type_t clerk__organization_domains_array_type;
 
 extern const clerk__model_t clerk__organization_domains_create_request_model;
 extern const clerk__type_t clerk__organization_domains_create_request_type;
-extern const clerk__type_t
-    clerk__organization_domains_create_request_struct_type;
-extern const clerk__type_t
-    clerk__organization_domains_create_request_array_type;
 
 extern const clerk__model_t clerk__organization_domains_update_request_model;
 extern const clerk__type_t clerk__organization_domains_update_request_type;
-extern const clerk__type_t
-    clerk__organization_domains_update_request_struct_type;
-extern const clerk__type_t
-    clerk__organization_domains_update_request_array_type;
 
 extern const clerk__model_t clerk__organization_invitation_model;
 extern const clerk__type_t clerk__organization_invitation_type;
@@ -1234,18 +813,10 @@ extern const clerk__model_t
     clerk__organization_invitation_public_organization_data_model;
 extern const clerk__type_t
     clerk__organization_invitation_public_organization_data_type;
-extern const clerk__type_t
-    clerk__organization_invitation_public_organization_data_struct_type;
-extern const clerk__type_t
-    clerk__organization_invitation_public_organization_data_array_type;
 
 extern const clerk__model_t
     clerk__organization_invitation_public_user_data_model;
 extern const clerk__type_t clerk__organization_invitation_public_user_data_type;
-extern const clerk__type_t
-    clerk__organization_invitation_public_user_data_struct_type;
-extern const clerk__type_t
-    clerk__organization_invitation_public_user_data_array_type;
 
 extern const clerk__model_t
     clerk__organization_invitation_with_public_organization_data_model;
@@ -1258,8 +829,6 @@ extern const clerk__type_t
 
 extern const clerk__model_t clerk__organization_invitations_model;
 extern const clerk__type_t clerk__organization_invitations_type;
-extern const clerk__type_t clerk__organization_invitations_struct_type;
-extern const clerk__type_t clerk__organization_invitations_array_type;
 
 extern const clerk__model_t
     clerk__organization_invitations_bulk_create_request_item_model;
@@ -1273,27 +842,15 @@ extern const clerk__type_t
 extern const clerk__model_t
     clerk__organization_invitations_create_request_model;
 extern const clerk__type_t clerk__organization_invitations_create_request_type;
-extern const clerk__type_t
-    clerk__organization_invitations_create_request_struct_type;
-extern const clerk__type_t
-    clerk__organization_invitations_create_request_array_type;
 
 extern const clerk__model_t
     clerk__organization_invitations_revoke_request_model;
 extern const clerk__type_t clerk__organization_invitations_revoke_request_type;
-extern const clerk__type_t
-    clerk__organization_invitations_revoke_request_struct_type;
-extern const clerk__type_t
-    clerk__organization_invitations_revoke_request_array_type;
 
 extern const clerk__model_t
     clerk__organization_invitations_with_public_organization_data_model;
 extern const clerk__type_t
     clerk__organization_invitations_with_public_organization_data_type;
-extern const clerk__type_t
-    clerk__organization_invitations_with_public_organization_data_struct_type;
-extern const clerk__type_t
-    clerk__organization_invitations_with_public_organization_data_array_type;
 
 extern const clerk__model_t clerk__organization_membership_model;
 extern const clerk__type_t clerk__organization_membership_type;
@@ -1303,145 +860,79 @@ extern const clerk__type_t clerk__organization_membership_array_type;
 extern const clerk__model_t
     clerk__organization_membership_public_user_data_model;
 extern const clerk__type_t clerk__organization_membership_public_user_data_type;
-extern const clerk__type_t
-    clerk__organization_membership_public_user_data_struct_type;
-extern const clerk__type_t
-    clerk__organization_membership_public_user_data_array_type;
 
 extern const clerk__model_t clerk__organization_memberships_model;
 extern const clerk__type_t clerk__organization_memberships_type;
-extern const clerk__type_t clerk__organization_memberships_struct_type;
-extern const clerk__type_t clerk__organization_memberships_array_type;
 
 extern const clerk__model_t
     clerk__organization_memberships_create_request_model;
 extern const clerk__type_t clerk__organization_memberships_create_request_type;
-extern const clerk__type_t
-    clerk__organization_memberships_create_request_struct_type;
-extern const clerk__type_t
-    clerk__organization_memberships_create_request_array_type;
 
 extern const clerk__model_t
     clerk__organization_memberships_update_metadata_request_model;
 extern const clerk__type_t
     clerk__organization_memberships_update_metadata_request_type;
-extern const clerk__type_t
-    clerk__organization_memberships_update_metadata_request_struct_type;
-extern const clerk__type_t
-    clerk__organization_memberships_update_metadata_request_array_type;
 
 extern const clerk__model_t
     clerk__organization_memberships_update_request_model;
 extern const clerk__type_t clerk__organization_memberships_update_request_type;
-extern const clerk__type_t
-    clerk__organization_memberships_update_request_struct_type;
-extern const clerk__type_t
-    clerk__organization_memberships_update_request_array_type;
 
 extern const clerk__model_t
     clerk__organization_permissions_create_request_model;
 extern const clerk__type_t clerk__organization_permissions_create_request_type;
-extern const clerk__type_t
-    clerk__organization_permissions_create_request_struct_type;
-extern const clerk__type_t
-    clerk__organization_permissions_create_request_array_type;
 
 extern const clerk__model_t
     clerk__organization_permissions_update_request_model;
 extern const clerk__type_t clerk__organization_permissions_update_request_type;
-extern const clerk__type_t
-    clerk__organization_permissions_update_request_struct_type;
-extern const clerk__type_t
-    clerk__organization_permissions_update_request_array_type;
 
 extern const clerk__model_t clerk__organization_roles_create_request_model;
 extern const clerk__type_t clerk__organization_roles_create_request_type;
-extern const clerk__type_t clerk__organization_roles_create_request_struct_type;
-extern const clerk__type_t clerk__organization_roles_create_request_array_type;
 
 extern const clerk__model_t clerk__organization_roles_update_request_model;
 extern const clerk__type_t clerk__organization_roles_update_request_type;
-extern const clerk__type_t clerk__organization_roles_update_request_struct_type;
-extern const clerk__type_t clerk__organization_roles_update_request_array_type;
 
 extern const clerk__model_t clerk__organization_settings_model;
 extern const clerk__type_t clerk__organization_settings_type;
-extern const clerk__type_t clerk__organization_settings_struct_type;
-extern const clerk__type_t clerk__organization_settings_array_type;
 
 extern const clerk__model_t clerk__organization_with_logo_model;
 extern const clerk__type_t clerk__organization_with_logo_type;
-extern const clerk__type_t clerk__organization_with_logo_struct_type;
-extern const clerk__type_t clerk__organization_with_logo_array_type;
 
 extern const clerk__model_t clerk__organizations_model;
 extern const clerk__type_t clerk__organizations_type;
-extern const clerk__type_t clerk__organizations_struct_type;
-extern const clerk__type_t clerk__organizations_array_type;
 
 extern const clerk__model_t clerk__organizations_create_request_model;
 extern const clerk__type_t clerk__organizations_create_request_type;
-extern const clerk__type_t clerk__organizations_create_request_struct_type;
-extern const clerk__type_t clerk__organizations_create_request_array_type;
 
 extern const clerk__model_t clerk__organizations_merge_metadata_request_model;
 extern const clerk__type_t clerk__organizations_merge_metadata_request_type;
-extern const clerk__type_t
-    clerk__organizations_merge_metadata_request_struct_type;
-extern const clerk__type_t
-    clerk__organizations_merge_metadata_request_array_type;
 
 extern const clerk__model_t clerk__organizations_replace_metadata_request_model;
 extern const clerk__type_t clerk__organizations_replace_metadata_request_type;
-extern const clerk__type_t
-    clerk__organizations_replace_metadata_request_struct_type;
-extern const clerk__type_t
-    clerk__organizations_replace_metadata_request_array_type;
 
 extern const clerk__model_t clerk__organizations_update_request_model;
 extern const clerk__type_t clerk__organizations_update_request_type;
-extern const clerk__type_t clerk__organizations_update_request_struct_type;
-extern const clerk__type_t clerk__organizations_update_request_array_type;
 
 extern const clerk__model_t clerk__organizations_upload_logo_request_model;
 extern const clerk__type_t clerk__organizations_upload_logo_request_type;
-extern const clerk__type_t clerk__organizations_upload_logo_request_struct_type;
-extern const clerk__type_t clerk__organizations_upload_logo_request_array_type;
 
 extern const clerk__model_t
     clerk__paginated_billing_payment_attempt_response_model;
 extern const clerk__type_t
     clerk__paginated_billing_payment_attempt_response_type;
-extern const clerk__type_t
-    clerk__paginated_billing_payment_attempt_response_struct_type;
-extern const clerk__type_t
-    clerk__paginated_billing_payment_attempt_response_array_type;
 
 extern const clerk__model_t clerk__paginated_billing_price_response_model;
 extern const clerk__type_t clerk__paginated_billing_price_response_type;
-extern const clerk__type_t clerk__paginated_billing_price_response_struct_type;
-extern const clerk__type_t clerk__paginated_billing_price_response_array_type;
 
 extern const clerk__model_t clerk__paginated_billing_statement_response_model;
 extern const clerk__type_t clerk__paginated_billing_statement_response_type;
-extern const clerk__type_t
-    clerk__paginated_billing_statement_response_struct_type;
-extern const clerk__type_t
-    clerk__paginated_billing_statement_response_array_type;
 
 extern const clerk__model_t clerk__paginated_commerce_plan_response_model;
 extern const clerk__type_t clerk__paginated_commerce_plan_response_type;
-extern const clerk__type_t clerk__paginated_commerce_plan_response_struct_type;
-extern const clerk__type_t clerk__paginated_commerce_plan_response_array_type;
 
 extern const clerk__model_t
     clerk__paginated_commerce_subscription_item_response_model;
 extern const clerk__type_t
     clerk__paginated_commerce_subscription_item_response_type;
-extern const clerk__type_t
-    clerk__paginated_commerce_subscription_item_response_struct_type;
-extern const clerk__type_t
-    clerk__paginated_commerce_subscription_item_response_array_type;
 
 extern const clerk__model_t clerk__passkey_model;
 extern const clerk__type_t clerk__passkey_type;
@@ -1455,8 +946,6 @@ extern const clerk__type_t clerk__permission_array_type;
 
 extern const clerk__model_t clerk__permissions_model;
 extern const clerk__type_t clerk__permissions_type;
-extern const clerk__type_t clerk__permissions_struct_type;
-extern const clerk__type_t clerk__permissions_array_type;
 
 extern const clerk__model_t clerk__phone_number_model;
 extern const clerk__type_t clerk__phone_number_type;
@@ -1465,49 +954,29 @@ extern const clerk__type_t clerk__phone_number_array_type;
 
 extern const clerk__model_t clerk__phone_number_verification_model;
 extern const clerk__type_t clerk__phone_number_verification_type;
-extern const clerk__type_t clerk__phone_number_verification_struct_type;
-extern const clerk__type_t clerk__phone_number_verification_array_type;
 
 extern const clerk__model_t
     clerk__phone_numbers_attempt_verification_request_model;
 extern const clerk__type_t
     clerk__phone_numbers_attempt_verification_request_type;
-extern const clerk__type_t
-    clerk__phone_numbers_attempt_verification_request_struct_type;
-extern const clerk__type_t
-    clerk__phone_numbers_attempt_verification_request_array_type;
 
 extern const clerk__model_t clerk__phone_numbers_create_request_model;
 extern const clerk__type_t clerk__phone_numbers_create_request_type;
-extern const clerk__type_t clerk__phone_numbers_create_request_struct_type;
-extern const clerk__type_t clerk__phone_numbers_create_request_array_type;
 
 extern const clerk__model_t clerk__phone_numbers_replace_for_user_request_model;
 extern const clerk__type_t clerk__phone_numbers_replace_for_user_request_type;
-extern const clerk__type_t
-    clerk__phone_numbers_replace_for_user_request_struct_type;
-extern const clerk__type_t
-    clerk__phone_numbers_replace_for_user_request_array_type;
 
 extern const clerk__model_t clerk__phone_numbers_update_request_model;
 extern const clerk__type_t clerk__phone_numbers_update_request_type;
-extern const clerk__type_t clerk__phone_numbers_update_request_struct_type;
-extern const clerk__type_t clerk__phone_numbers_update_request_array_type;
 
 extern const clerk__model_t clerk__price_transition_request_model;
 extern const clerk__type_t clerk__price_transition_request_type;
-extern const clerk__type_t clerk__price_transition_request_struct_type;
-extern const clerk__type_t clerk__price_transition_request_array_type;
 
 extern const clerk__model_t clerk__proxy_check_model;
 extern const clerk__type_t clerk__proxy_check_type;
-extern const clerk__type_t clerk__proxy_check_struct_type;
-extern const clerk__type_t clerk__proxy_check_array_type;
 
 extern const clerk__model_t clerk__proxy_checks_verify_request_model;
 extern const clerk__type_t clerk__proxy_checks_verify_request_type;
-extern const clerk__type_t clerk__proxy_checks_verify_request_struct_type;
-extern const clerk__type_t clerk__proxy_checks_verify_request_array_type;
 
 extern const clerk__model_t clerk__redirect_url_model;
 extern const clerk__type_t clerk__redirect_url_type;
@@ -1516,8 +985,6 @@ extern const clerk__type_t clerk__redirect_url_array_type;
 
 extern const clerk__model_t clerk__redirect_urls_create_request_model;
 extern const clerk__type_t clerk__redirect_urls_create_request_type;
-extern const clerk__type_t clerk__redirect_urls_create_request_struct_type;
-extern const clerk__type_t clerk__redirect_urls_create_request_array_type;
 
 extern const clerk__model_t clerk__role_model;
 extern const clerk__type_t clerk__role_type;
@@ -1536,43 +1003,27 @@ extern const clerk__type_t clerk__role_set_item_array_type;
 
 extern const clerk__model_t clerk__role_set_migration_model;
 extern const clerk__type_t clerk__role_set_migration_type;
-extern const clerk__type_t clerk__role_set_migration_struct_type;
-extern const clerk__type_t clerk__role_set_migration_array_type;
 
 extern const clerk__model_t clerk__role_sets_model;
 extern const clerk__type_t clerk__role_sets_type;
-extern const clerk__type_t clerk__role_sets_struct_type;
-extern const clerk__type_t clerk__role_sets_array_type;
 
 extern const clerk__model_t clerk__role_sets_add_roles_request_model;
 extern const clerk__type_t clerk__role_sets_add_roles_request_type;
-extern const clerk__type_t clerk__role_sets_add_roles_request_struct_type;
-extern const clerk__type_t clerk__role_sets_add_roles_request_array_type;
 
 extern const clerk__model_t clerk__role_sets_create_request_model;
 extern const clerk__type_t clerk__role_sets_create_request_type;
-extern const clerk__type_t clerk__role_sets_create_request_struct_type;
-extern const clerk__type_t clerk__role_sets_create_request_array_type;
 
 extern const clerk__model_t clerk__role_sets_replace_request_model;
 extern const clerk__type_t clerk__role_sets_replace_request_type;
-extern const clerk__type_t clerk__role_sets_replace_request_struct_type;
-extern const clerk__type_t clerk__role_sets_replace_request_array_type;
 
 extern const clerk__model_t clerk__role_sets_replace_role_request_model;
 extern const clerk__type_t clerk__role_sets_replace_role_request_type;
-extern const clerk__type_t clerk__role_sets_replace_role_request_struct_type;
-extern const clerk__type_t clerk__role_sets_replace_role_request_array_type;
 
 extern const clerk__model_t clerk__role_sets_update_request_model;
 extern const clerk__type_t clerk__role_sets_update_request_type;
-extern const clerk__type_t clerk__role_sets_update_request_struct_type;
-extern const clerk__type_t clerk__role_sets_update_request_array_type;
 
 extern const clerk__model_t clerk__roles_model;
 extern const clerk__type_t clerk__roles_type;
-extern const clerk__type_t clerk__roles_struct_type;
-extern const clerk__type_t clerk__roles_array_type;
 
 extern const clerk__model_t clerk__saml_account_model;
 extern const clerk__type_t clerk__saml_account_type;
@@ -1581,13 +1032,9 @@ extern const clerk__type_t clerk__saml_account_array_type;
 
 extern const clerk__model_t clerk__saml_account_connection_model;
 extern const clerk__type_t clerk__saml_account_connection_type;
-extern const clerk__type_t clerk__saml_account_connection_struct_type;
-extern const clerk__type_t clerk__saml_account_connection_array_type;
 
 extern const clerk__model_t clerk__saml_account_verification_model;
 extern const clerk__type_t clerk__saml_account_verification_type;
-extern const clerk__type_t clerk__saml_account_verification_struct_type;
-extern const clerk__type_t clerk__saml_account_verification_array_type;
 
 extern const clerk__model_t clerk__saml_connection_model;
 extern const clerk__type_t clerk__saml_connection_type;
@@ -1596,78 +1043,46 @@ extern const clerk__type_t clerk__saml_connection_array_type;
 
 extern const clerk__model_t clerk__saml_connection_attribute_mapping_model;
 extern const clerk__type_t clerk__saml_connection_attribute_mapping_type;
-extern const clerk__type_t clerk__saml_connection_attribute_mapping_struct_type;
-extern const clerk__type_t clerk__saml_connection_attribute_mapping_array_type;
 
 extern const clerk__model_t clerk__saml_connection_login_hint_model;
 extern const clerk__type_t clerk__saml_connection_login_hint_type;
-extern const clerk__type_t clerk__saml_connection_login_hint_struct_type;
-extern const clerk__type_t clerk__saml_connection_login_hint_array_type;
 
 extern const clerk__model_t clerk__saml_connections_model;
 extern const clerk__type_t clerk__saml_connections_type;
-extern const clerk__type_t clerk__saml_connections_struct_type;
-extern const clerk__type_t clerk__saml_connections_array_type;
 
 extern const clerk__model_t clerk__saml_connections_create_request_model;
 extern const clerk__type_t clerk__saml_connections_create_request_type;
-extern const clerk__type_t clerk__saml_connections_create_request_struct_type;
-extern const clerk__type_t clerk__saml_connections_create_request_array_type;
 
 extern const clerk__model_t
     clerk__saml_connections_create_request_attribute_mapping_model;
 extern const clerk__type_t
     clerk__saml_connections_create_request_attribute_mapping_type;
-extern const clerk__type_t
-    clerk__saml_connections_create_request_attribute_mapping_struct_type;
-extern const clerk__type_t
-    clerk__saml_connections_create_request_attribute_mapping_array_type;
 
 extern const clerk__model_t
     clerk__saml_connections_create_request_login_hint_model;
 extern const clerk__type_t
     clerk__saml_connections_create_request_login_hint_type;
-extern const clerk__type_t
-    clerk__saml_connections_create_request_login_hint_struct_type;
-extern const clerk__type_t
-    clerk__saml_connections_create_request_login_hint_array_type;
 
 extern const clerk__model_t clerk__saml_connections_update_request_model;
 extern const clerk__type_t clerk__saml_connections_update_request_type;
-extern const clerk__type_t clerk__saml_connections_update_request_struct_type;
-extern const clerk__type_t clerk__saml_connections_update_request_array_type;
 
 extern const clerk__model_t
     clerk__saml_connections_update_request_attribute_mapping_model;
 extern const clerk__type_t
     clerk__saml_connections_update_request_attribute_mapping_type;
-extern const clerk__type_t
-    clerk__saml_connections_update_request_attribute_mapping_struct_type;
-extern const clerk__type_t
-    clerk__saml_connections_update_request_attribute_mapping_array_type;
 
 extern const clerk__model_t
     clerk__saml_connections_update_request_login_hint_model;
 extern const clerk__type_t
     clerk__saml_connections_update_request_login_hint_type;
-extern const clerk__type_t
-    clerk__saml_connections_update_request_login_hint_struct_type;
-extern const clerk__type_t
-    clerk__saml_connections_update_request_login_hint_array_type;
 
 extern const clerk__model_t
     clerk__scim_directories_create_group_role_mapping_request_model;
 extern const clerk__type_t
     clerk__scim_directories_create_group_role_mapping_request_type;
-extern const clerk__type_t
-    clerk__scim_directories_create_group_role_mapping_request_struct_type;
-extern const clerk__type_t
-    clerk__scim_directories_create_group_role_mapping_request_array_type;
 
 extern const clerk__model_t clerk__scim_directories_create_request_model;
 extern const clerk__type_t clerk__scim_directories_create_request_type;
-extern const clerk__type_t clerk__scim_directories_create_request_struct_type;
-extern const clerk__type_t clerk__scim_directories_create_request_array_type;
 
 extern const clerk__model_t
     clerk__scim_directories_create_request_group_role_mappings_item_model;
@@ -1682,10 +1097,6 @@ extern const clerk__model_t
     clerk__scim_directories_replace_group_role_mappings_request_model;
 extern const clerk__type_t
     clerk__scim_directories_replace_group_role_mappings_request_type;
-extern const clerk__type_t
-    clerk__scim_directories_replace_group_role_mappings_request_struct_type;
-extern const clerk__type_t
-    clerk__scim_directories_replace_group_role_mappings_request_array_type;
 
 extern const clerk__model_t
     clerk__scim_directories_replace_group_role_mappings_request_mappings_item_model;
@@ -1698,8 +1109,6 @@ extern const clerk__type_t
 
 extern const clerk__model_t clerk__scim_directories_update_request_model;
 extern const clerk__type_t clerk__scim_directories_update_request_type;
-extern const clerk__type_t clerk__scim_directories_update_request_struct_type;
-extern const clerk__type_t clerk__scim_directories_update_request_array_type;
 
 extern const clerk__model_t clerk__scim_directory_model;
 extern const clerk__type_t clerk__scim_directory_type;
@@ -1715,8 +1124,6 @@ extern const clerk__type_t
 
 extern const clerk__model_t clerk__scim_directory_list_model;
 extern const clerk__type_t clerk__scim_directory_list_type;
-extern const clerk__type_t clerk__scim_directory_list_struct_type;
-extern const clerk__type_t clerk__scim_directory_list_array_type;
 
 extern const clerk__model_t clerk__scim_group_role_mapping_model;
 extern const clerk__type_t clerk__scim_group_role_mapping_type;
@@ -1725,18 +1132,12 @@ extern const clerk__type_t clerk__scim_group_role_mapping_array_type;
 
 extern const clerk__model_t clerk__scim_group_role_mapping_deleted_model;
 extern const clerk__type_t clerk__scim_group_role_mapping_deleted_type;
-extern const clerk__type_t clerk__scim_group_role_mapping_deleted_struct_type;
-extern const clerk__type_t clerk__scim_group_role_mapping_deleted_array_type;
 
 extern const clerk__model_t clerk__scim_group_role_mapping_list_model;
 extern const clerk__type_t clerk__scim_group_role_mapping_list_type;
-extern const clerk__type_t clerk__scim_group_role_mapping_list_struct_type;
-extern const clerk__type_t clerk__scim_group_role_mapping_list_array_type;
 
 extern const clerk__model_t clerk__scim_user_metadata_model;
 extern const clerk__type_t clerk__scim_user_metadata_type;
-extern const clerk__type_t clerk__scim_user_metadata_struct_type;
-extern const clerk__type_t clerk__scim_user_metadata_array_type;
 
 extern const clerk__model_t clerk__session_model;
 extern const clerk__type_t clerk__session_type;
@@ -1745,13 +1146,9 @@ extern const clerk__type_t clerk__session_array_type;
 
 extern const clerk__model_t clerk__session_activity_response_model;
 extern const clerk__type_t clerk__session_activity_response_type;
-extern const clerk__type_t clerk__session_activity_response_struct_type;
-extern const clerk__type_t clerk__session_activity_response_array_type;
 
 extern const clerk__model_t clerk__session_refresh_model;
 extern const clerk__type_t clerk__session_refresh_type;
-extern const clerk__type_t clerk__session_refresh_struct_type;
-extern const clerk__type_t clerk__session_refresh_array_type;
 
 extern const clerk__model_t clerk__session_task_model;
 extern const clerk__type_t clerk__session_task_type;
@@ -1760,76 +1157,46 @@ extern const clerk__type_t clerk__session_task_array_type;
 
 extern const clerk__model_t clerk__sessions_create_request_model;
 extern const clerk__type_t clerk__sessions_create_request_type;
-extern const clerk__type_t clerk__sessions_create_request_struct_type;
-extern const clerk__type_t clerk__sessions_create_request_array_type;
 
 extern const clerk__model_t
     clerk__sessions_create_token_from_template_request_model;
 extern const clerk__type_t
     clerk__sessions_create_token_from_template_request_type;
-extern const clerk__type_t
-    clerk__sessions_create_token_from_template_request_struct_type;
-extern const clerk__type_t
-    clerk__sessions_create_token_from_template_request_array_type;
 
 extern const clerk__model_t
     clerk__sessions_create_token_from_template_result_model;
 extern const clerk__type_t
     clerk__sessions_create_token_from_template_result_type;
-extern const clerk__type_t
-    clerk__sessions_create_token_from_template_result_struct_type;
-extern const clerk__type_t
-    clerk__sessions_create_token_from_template_result_array_type;
 
 extern const clerk__model_t clerk__sessions_create_token_request_model;
 extern const clerk__type_t clerk__sessions_create_token_request_type;
-extern const clerk__type_t clerk__sessions_create_token_request_struct_type;
-extern const clerk__type_t clerk__sessions_create_token_request_array_type;
 
 extern const clerk__model_t clerk__sessions_create_token_result_model;
 extern const clerk__type_t clerk__sessions_create_token_result_type;
-extern const clerk__type_t clerk__sessions_create_token_result_struct_type;
-extern const clerk__type_t clerk__sessions_create_token_result_array_type;
 
 extern const clerk__model_t clerk__sessions_refresh_request_model;
 extern const clerk__type_t clerk__sessions_refresh_request_type;
-extern const clerk__type_t clerk__sessions_refresh_request_struct_type;
-extern const clerk__type_t clerk__sessions_refresh_request_array_type;
 
 extern const clerk__model_t clerk__sign_in_token_model;
 extern const clerk__type_t clerk__sign_in_token_type;
-extern const clerk__type_t clerk__sign_in_token_struct_type;
-extern const clerk__type_t clerk__sign_in_token_array_type;
 
 extern const clerk__model_t clerk__sign_in_tokens_create_request_model;
 extern const clerk__type_t clerk__sign_in_tokens_create_request_type;
-extern const clerk__type_t clerk__sign_in_tokens_create_request_struct_type;
-extern const clerk__type_t clerk__sign_in_tokens_create_request_array_type;
 
 extern const clerk__model_t clerk__sign_up_model;
 extern const clerk__type_t clerk__sign_up_type;
-extern const clerk__type_t clerk__sign_up_struct_type;
-extern const clerk__type_t clerk__sign_up_array_type;
 
 extern const clerk__model_t clerk__sign_up_verification_model;
 extern const clerk__type_t clerk__sign_up_verification_type;
-extern const clerk__type_t clerk__sign_up_verification_struct_type;
-extern const clerk__type_t clerk__sign_up_verification_array_type;
 
 extern const clerk__model_t clerk__sign_up_verifications_model;
 extern const clerk__type_t clerk__sign_up_verifications_type;
-extern const clerk__type_t clerk__sign_up_verifications_struct_type;
-extern const clerk__type_t clerk__sign_up_verifications_array_type;
 
 extern const clerk__model_t clerk__sign_ups_update_request_model;
 extern const clerk__type_t clerk__sign_ups_update_request_type;
-extern const clerk__type_t clerk__sign_ups_update_request_struct_type;
-extern const clerk__type_t clerk__sign_ups_update_request_array_type;
 
 extern const clerk__model_t clerk__svix_url_model;
 extern const clerk__type_t clerk__svix_url_type;
-extern const clerk__type_t clerk__svix_url_struct_type;
-extern const clerk__type_t clerk__svix_url_array_type;
 
 extern const clerk__model_t clerk__template_model;
 extern const clerk__type_t clerk__template_type;
@@ -1838,23 +1205,15 @@ extern const clerk__type_t clerk__template_array_type;
 
 extern const clerk__model_t clerk__templates_preview_request_model;
 extern const clerk__type_t clerk__templates_preview_request_type;
-extern const clerk__type_t clerk__templates_preview_request_struct_type;
-extern const clerk__type_t clerk__templates_preview_request_array_type;
 
 extern const clerk__model_t clerk__testing_token_model;
 extern const clerk__type_t clerk__testing_token_type;
-extern const clerk__type_t clerk__testing_token_struct_type;
-extern const clerk__type_t clerk__testing_token_array_type;
 
 extern const clerk__model_t clerk__token_model;
 extern const clerk__type_t clerk__token_type;
-extern const clerk__type_t clerk__token_struct_type;
-extern const clerk__type_t clerk__token_array_type;
 
 extern const clerk__model_t clerk__total_count_model;
 extern const clerk__type_t clerk__total_count_type;
-extern const clerk__type_t clerk__total_count_struct_type;
-extern const clerk__type_t clerk__total_count_array_type;
 
 extern const clerk__model_t clerk__trusted_device_model;
 extern const clerk__type_t clerk__trusted_device_type;
@@ -1863,8 +1222,6 @@ extern const clerk__type_t clerk__trusted_device_array_type;
 
 extern const clerk__model_t clerk__trusted_device_list_model;
 extern const clerk__type_t clerk__trusted_device_list_type;
-extern const clerk__type_t clerk__trusted_device_list_struct_type;
-extern const clerk__type_t clerk__trusted_device_list_array_type;
 
 extern const clerk__model_t clerk__user_model;
 extern const clerk__type_t clerk__user_type;
@@ -1873,150 +1230,90 @@ extern const clerk__type_t clerk__user_array_type;
 
 extern const clerk__model_t clerk__users_bulk_ban_request_model;
 extern const clerk__type_t clerk__users_bulk_ban_request_type;
-extern const clerk__type_t clerk__users_bulk_ban_request_struct_type;
-extern const clerk__type_t clerk__users_bulk_ban_request_array_type;
 
 extern const clerk__model_t clerk__users_bulk_unban_request_model;
 extern const clerk__type_t clerk__users_bulk_unban_request_type;
-extern const clerk__type_t clerk__users_bulk_unban_request_struct_type;
-extern const clerk__type_t clerk__users_bulk_unban_request_array_type;
 
 extern const clerk__model_t clerk__users_create_request_model;
 extern const clerk__type_t clerk__users_create_request_type;
-extern const clerk__type_t clerk__users_create_request_struct_type;
-extern const clerk__type_t clerk__users_create_request_array_type;
 
 extern const clerk__model_t clerk__users_delete_backup_codes_result_model;
 extern const clerk__type_t clerk__users_delete_backup_codes_result_type;
-extern const clerk__type_t clerk__users_delete_backup_codes_result_struct_type;
-extern const clerk__type_t clerk__users_delete_backup_codes_result_array_type;
 
 extern const clerk__model_t clerk__users_delete_totp_result_model;
 extern const clerk__type_t clerk__users_delete_totp_result_type;
-extern const clerk__type_t clerk__users_delete_totp_result_struct_type;
-extern const clerk__type_t clerk__users_delete_totp_result_array_type;
 
 extern const clerk__model_t clerk__users_disable_mfa_result_model;
 extern const clerk__type_t clerk__users_disable_mfa_result_type;
-extern const clerk__type_t clerk__users_disable_mfa_result_struct_type;
-extern const clerk__type_t clerk__users_disable_mfa_result_array_type;
 
 extern const clerk__model_t clerk__users_remove_password_request_model;
 extern const clerk__type_t clerk__users_remove_password_request_type;
-extern const clerk__type_t clerk__users_remove_password_request_struct_type;
-extern const clerk__type_t clerk__users_remove_password_request_array_type;
 
 extern const clerk__model_t clerk__users_replace_metadata_request_model;
 extern const clerk__type_t clerk__users_replace_metadata_request_type;
-extern const clerk__type_t clerk__users_replace_metadata_request_struct_type;
-extern const clerk__type_t clerk__users_replace_metadata_request_array_type;
 
 extern const clerk__model_t clerk__users_set_password_compromised_request_model;
 extern const clerk__type_t clerk__users_set_password_compromised_request_type;
-extern const clerk__type_t
-    clerk__users_set_password_compromised_request_struct_type;
-extern const clerk__type_t
-    clerk__users_set_password_compromised_request_array_type;
 
 extern const clerk__model_t clerk__users_set_profile_image_request_model;
 extern const clerk__type_t clerk__users_set_profile_image_request_type;
-extern const clerk__type_t clerk__users_set_profile_image_request_struct_type;
-extern const clerk__type_t clerk__users_set_profile_image_request_array_type;
 
 extern const clerk__model_t clerk__users_update_metadata_request_model;
 extern const clerk__type_t clerk__users_update_metadata_request_type;
-extern const clerk__type_t clerk__users_update_metadata_request_struct_type;
-extern const clerk__type_t clerk__users_update_metadata_request_array_type;
 
 extern const clerk__model_t clerk__users_update_request_model;
 extern const clerk__type_t clerk__users_update_request_type;
-extern const clerk__type_t clerk__users_update_request_struct_type;
-extern const clerk__type_t clerk__users_update_request_array_type;
 
 extern const clerk__model_t clerk__users_verify_password_request_model;
 extern const clerk__type_t clerk__users_verify_password_request_type;
-extern const clerk__type_t clerk__users_verify_password_request_struct_type;
-extern const clerk__type_t clerk__users_verify_password_request_array_type;
 
 extern const clerk__model_t clerk__users_verify_password_result_model;
 extern const clerk__type_t clerk__users_verify_password_result_type;
-extern const clerk__type_t clerk__users_verify_password_result_struct_type;
-extern const clerk__type_t clerk__users_verify_password_result_array_type;
 
 extern const clerk__model_t clerk__users_verify_totp_request_model;
 extern const clerk__type_t clerk__users_verify_totp_request_type;
-extern const clerk__type_t clerk__users_verify_totp_request_struct_type;
-extern const clerk__type_t clerk__users_verify_totp_request_array_type;
 
 extern const clerk__model_t clerk__users_verify_totp_result_model;
 extern const clerk__type_t clerk__users_verify_totp_result_type;
-extern const clerk__type_t clerk__users_verify_totp_result_struct_type;
-extern const clerk__type_t clerk__users_verify_totp_result_array_type;
 
 extern const clerk__model_t clerk__verification_admin_model;
 extern const clerk__type_t clerk__verification_admin_type;
-extern const clerk__type_t clerk__verification_admin_struct_type;
-extern const clerk__type_t clerk__verification_admin_array_type;
 
 extern const clerk__model_t clerk__verification_email_link_model;
 extern const clerk__type_t clerk__verification_email_link_type;
-extern const clerk__type_t clerk__verification_email_link_struct_type;
-extern const clerk__type_t clerk__verification_email_link_array_type;
 
 extern const clerk__model_t clerk__verification_from_oauth_model;
 extern const clerk__type_t clerk__verification_from_oauth_type;
-extern const clerk__type_t clerk__verification_from_oauth_struct_type;
-extern const clerk__type_t clerk__verification_from_oauth_array_type;
 
 extern const clerk__model_t clerk__verification_google_one_tap_model;
 extern const clerk__type_t clerk__verification_google_one_tap_type;
-extern const clerk__type_t clerk__verification_google_one_tap_struct_type;
-extern const clerk__type_t clerk__verification_google_one_tap_array_type;
 
 extern const clerk__model_t clerk__verification_oauth_model;
 extern const clerk__type_t clerk__verification_oauth_type;
-extern const clerk__type_t clerk__verification_oauth_struct_type;
-extern const clerk__type_t clerk__verification_oauth_array_type;
 
 extern const clerk__model_t clerk__verification_otp_model;
 extern const clerk__type_t clerk__verification_otp_type;
-extern const clerk__type_t clerk__verification_otp_struct_type;
-extern const clerk__type_t clerk__verification_otp_array_type;
 
 extern const clerk__model_t clerk__verification_passkey_model;
 extern const clerk__type_t clerk__verification_passkey_type;
-extern const clerk__type_t clerk__verification_passkey_struct_type;
-extern const clerk__type_t clerk__verification_passkey_array_type;
 
 extern const clerk__model_t clerk__verification_response_model;
 extern const clerk__type_t clerk__verification_response_type;
-extern const clerk__type_t clerk__verification_response_struct_type;
-extern const clerk__type_t clerk__verification_response_array_type;
 
 extern const clerk__model_t clerk__verification_saml_model;
 extern const clerk__type_t clerk__verification_saml_type;
-extern const clerk__type_t clerk__verification_saml_struct_type;
-extern const clerk__type_t clerk__verification_saml_array_type;
 
 extern const clerk__model_t clerk__verification_scim_model;
 extern const clerk__type_t clerk__verification_scim_type;
-extern const clerk__type_t clerk__verification_scim_struct_type;
-extern const clerk__type_t clerk__verification_scim_array_type;
 
 extern const clerk__model_t clerk__verification_ticket_model;
 extern const clerk__type_t clerk__verification_ticket_type;
-extern const clerk__type_t clerk__verification_ticket_struct_type;
-extern const clerk__type_t clerk__verification_ticket_array_type;
 
 extern const clerk__model_t clerk__verification_web3_model;
 extern const clerk__type_t clerk__verification_web3_type;
-extern const clerk__type_t clerk__verification_web3_struct_type;
-extern const clerk__type_t clerk__verification_web3_array_type;
 
 extern const clerk__model_t clerk__waitlist_entries_model;
 extern const clerk__type_t clerk__waitlist_entries_type;
-extern const clerk__type_t clerk__waitlist_entries_struct_type;
-extern const clerk__type_t clerk__waitlist_entries_array_type;
 
 extern const clerk__model_t
     clerk__waitlist_entries_bulk_create_request_item_model;
@@ -2029,13 +1326,9 @@ extern const clerk__type_t
 
 extern const clerk__model_t clerk__waitlist_entries_create_request_model;
 extern const clerk__type_t clerk__waitlist_entries_create_request_type;
-extern const clerk__type_t clerk__waitlist_entries_create_request_struct_type;
-extern const clerk__type_t clerk__waitlist_entries_create_request_array_type;
 
 extern const clerk__model_t clerk__waitlist_entries_invite_request_model;
 extern const clerk__type_t clerk__waitlist_entries_invite_request_type;
-extern const clerk__type_t clerk__waitlist_entries_invite_request_struct_type;
-extern const clerk__type_t clerk__waitlist_entries_invite_request_array_type;
 
 extern const clerk__model_t clerk__waitlist_entry_model;
 extern const clerk__type_t clerk__waitlist_entry_type;
@@ -2049,8 +1342,6 @@ extern const clerk__type_t clerk__web3_wallet_array_type;
 
 extern const clerk__model_t clerk__web3_wallet_verification_model;
 extern const clerk__type_t clerk__web3_wallet_verification_type;
-extern const clerk__type_t clerk__web3_wallet_verification_struct_type;
-extern const clerk__type_t clerk__web3_wallet_verification_array_type;
 
 extern const clerk__enum_t clerk__actor_token_object_enum;
 extern const clerk__type_t clerk__actor_token_object_type;

@@ -42,7 +42,7 @@ static clerk_status_t build(
     op.body_kind = kind;
     op.body_type = type;
     op.body_required = true;
-    op.success_status = 200;
+
     return clerk__request_build(
         client, &op, NULL, NULL, body, req, message, size);
 }

@@ -21,12 +21,12 @@ static const long statuses[] = { 200, 201, 204, 301, 302, 307, 400, 401,
 
 static const clerk__op_t op_json = {
     "GET", "/x",  "FuzzJson",        0,   NULL, 0, CLERK__BODY_NONE,
-    NULL,  false, &clerk__type_json, 200, false
+    NULL,  false, &clerk__type_json, false
 };
 
 static const clerk__op_t op_none = {
     "DELETE",         "/x", "FuzzNone", 0,    NULL, 0,
-    CLERK__BODY_NONE, NULL, false,      NULL, 200,  false
+    CLERK__BODY_NONE, NULL, false,      NULL, false
 };
 
 static clerk_client_t *client;

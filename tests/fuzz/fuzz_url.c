@@ -61,7 +61,6 @@ static const clerk__op_t op = { "GET",
                                 NULL,
                                 false,
                                 NULL,
-                                200,
                                 false };
 
 #define BASE    "http://user:pw@127.0.0.1:1/v1"

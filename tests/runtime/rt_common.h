@@ -63,7 +63,6 @@ static const clerk__op_t op_list = { "GET",
                                      NULL,
                                      false,
                                      &clerk__type_json,
-                                     200,
                                      false };
 
 /* ---- GET /users/{user_id}/items/{item_id} (result: any JSON) */
@@ -77,7 +76,6 @@ static const clerk__op_t op_get2 = { "GET",
                                      NULL,
                                      false,
                                      &clerk__type_json,
-                                     200,
                                      false };
 
 /* ---- GET /ping (required query parameter `must`) */
@@ -100,7 +98,6 @@ static const clerk__op_t op_must = { "GET",
                                      NULL,
                                      false,
                                      &clerk__type_json,
-                                     200,
                                      false };
 
 /* ---- POST /users with a JSON body { name (required), age } */
@@ -121,7 +118,7 @@ static const clerk__type_t body_type = { CLERK__K_OBJ, sizeof(void *),
 
 static const clerk__op_t op_create = {
     "POST",     "/users", "CreateUser",      0,   NULL, 0, CLERK__BODY_JSON,
-    &body_type, true,     &clerk__type_json, 200, false
+    &body_type, true,     &clerk__type_json, false
 };
 
 /* ---- PATCH /users/{id} with an optional body; DELETE /users/{id} */
@@ -135,7 +132,6 @@ static const clerk__op_t op_patch = { "PATCH",
                                       &body_type,
                                       false,
                                       &clerk__type_json,
-                                      200,
                                       false };
 
 static const clerk__op_t op_delete = { "DELETE",
@@ -148,7 +144,6 @@ static const clerk__op_t op_delete = { "DELETE",
                                        NULL,
                                        false,
                                        NULL,
-                                       200,
                                        false };
 
 /* ---- POST /users/{id}/profile_image, multipart { file, uploader_user_id }
@@ -182,7 +177,6 @@ static const clerk__op_t op_upload = { "POST",
                                        &upload_type,
                                        true,
                                        &clerk__type_json,
-                                       200,
                                        false };
 
 /* ---- GET /thing decoded into a model { id (required string) } */
@@ -201,7 +195,7 @@ static const clerk__type_t thing_type = { CLERK__K_OBJ, sizeof(void *),
 
 static const clerk__op_t op_thing = {
     "GET", "/thing", "GetThing",  0,   NULL, 0, CLERK__BODY_NONE,
-    NULL,  false,    &thing_type, 200, false
+    NULL,  false,    &thing_type, false
 };
 
 /* A JSON-typed response ({ cJSON **data; meta }). */

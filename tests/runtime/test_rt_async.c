@@ -28,7 +28,6 @@ static const clerk__op_t op_calls = { "GET",
                                       NULL,
                                       false,
                                       &clerk__type_json,
-                                      200,
                                       false };
 static const clerk__op_t op_calls_thing = { "GET",
                                             "/calls/{n}/{kind}",
@@ -40,7 +39,6 @@ static const clerk__op_t op_calls_thing = { "GET",
                                             NULL,
                                             false,
                                             &thing_type,
-                                            200,
                                             false };
 
 #define CLERK_404                                                              \

@@ -21,7 +21,6 @@ static const clerk__op_t op_calls = { "GET",
                                       NULL,
                                       false,
                                       &clerk__type_json,
-                                      200,
                                       false };
 
 static int h2_port;

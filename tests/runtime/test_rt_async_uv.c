@@ -19,7 +19,6 @@ static const clerk__op_t op_calls = { "GET",
                                       NULL,
                                       false,
                                       &clerk__type_json,
-                                      200,
                                       false };
 
 #define CALLS 200

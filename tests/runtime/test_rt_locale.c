@@ -45,12 +45,12 @@ static const clerk__type_t nums_type = { CLERK__K_OBJ, sizeof(void *),
 
 static const clerk__op_t op_numbers = {
     "GET", "/numbers", "GetNumbers", 0,   num_query, 3, CLERK__BODY_NONE,
-    NULL,  false,      &nums_type,   200, false
+    NULL,  false,      &nums_type,   false
 };
 
 static const clerk__op_t op_post_numbers = {
     "POST",           "/numbers", "PostNumbers", 0,          NULL, 0,
-    CLERK__BODY_JSON, &nums_type, true,          &nums_type, 200,  false
+    CLERK__BODY_JSON, &nums_type, true,          &nums_type, false
 };
 
 typedef struct nums_response {

@@ -163,6 +163,90 @@ static const void *slot_of(const clerk__type_t *type, void *const *value)
     return type->kind == CLERK__K_OBJ ? (const void *)value : *value;
 }
 
+/* Both results of one decode agree: status, error, value. */
+static int agree(
+    const clerk__type_t *type,
+    clerk_status_t sr,
+    const clerk_json_error_t *er,
+    void *ref,
+    clerk_status_t sd,
+    const clerk_json_error_t *ed,
+    void *dir,
+    char *why,
+    size_t n)
+{
+    if (sr != sd) {
+        snprintf(
+            why, n, "status oracle %d (%s: %s), decoder %d (%s: %s)", (int)sr,
+            sr != CLERK_OK ? er->path : "", sr != CLERK_OK ? er->reason : "",
+            (int)sd, sd != CLERK_OK ? ed->path : "",
+            sd != CLERK_OK ? ed->reason : "");
+        return 0;
+    }
+    if (strcmp(er->path, ed->path) != 0 ||
+        strcmp(er->reason, ed->reason) != 0) {
+        snprintf(
+            why, n, "error oracle %s: %s, decoder %s: %s", er->path,
+            er->reason, ed->path, ed->reason);
+        return 0;
+    }
+    if (sr != CLERK_OK) {
+        if (ref != NULL || dir != NULL) {
+            snprintf(why, n, "a value came back with status %d", (int)sr);
+            return 0;
+        }
+        return 1;
+    }
+    if (!codec_value_equal(
+            type, type->kind == CLERK__K_OBJ ? (const void *)&ref : ref,
+            type->kind == CLERK__K_OBJ ? (const void *)&dir : dir)) {
+        snprintf(why, n, "decoded values differ");
+        return 0;
+    }
+    return 1;
+}
+
+/* The tree entry point: clerk__model_from_json against the oracle's walk
+ * of the same tree. */
+static int tree_diff(
+    const clerk__type_t *type,
+    const char *json,
+    size_t len,
+    unsigned flags,
+    char *why,
+    size_t n)
+{
+    cJSON *tree = NULL;
+    void *ref = NULL;
+    void *dir = NULL;
+    clerk_json_error_t er;
+    clerk_json_error_t ed;
+    clerk_status_t sr = CLERK_OK;
+    clerk_status_t sd = CLERK_OK;
+    clerk__locale_t saved;
+    int ok = 0;
+
+    clerk__c_locale_begin(&saved);
+    tree = cJSON_ParseWithLengthOpts(json, len, NULL, 0);
+    clerk__c_locale_end(&saved);
+    if (tree == NULL) {
+        return 1; /* nothing to compare */
+    }
+    memset(&er, 'r', sizeof(er));
+    memset(&ed, 'd', sizeof(ed));
+    sr = codec_walk_tree(type, &ref, tree, flags, &er);
+    sd = clerk__model_from_json(type->model, &dir, tree, flags, &ed);
+    ok = agree(type, sr, &er, ref, sd, &ed, dir, why, n);
+    if (!ok) {
+        size_t used = strlen(why);
+        snprintf(why + used, n - used, " (tree entry point)");
+    }
+    clerk__value_free(type, ref);
+    clerk__value_free(type, dir);
+    cJSON_Delete(tree);
+    return ok;
+}
+
 int codec_diff(
     const clerk__type_t *type,
     const char *json,
@@ -186,32 +270,16 @@ int codec_diff(
     why[0] = '\0';
     memset(&er, 'r', sizeof(er));
     memset(&ed, 'd', sizeof(ed));
-    sr = clerk__value_parse_tree(type, &ref, json, len, flags, &er);
+    sr = codec_walk_parse(type, &ref, json, len, flags, &er);
     sd = clerk__value_parse(type, &dir, json, len, flags, &ed);
-    if (sr != sd) {
-        snprintf(
-            why, n, "status tree %d (%s: %s), direct %d (%s: %s)", (int)sr,
-            sr != CLERK_OK ? er.path : "", sr != CLERK_OK ? er.reason : "",
-            (int)sd, sd != CLERK_OK ? ed.path : "",
-            sd != CLERK_OK ? ed.reason : "");
+    if (!agree(type, sr, &er, ref, sd, &ed, dir, why, n)) {
         goto done;
     }
-    if (strcmp(er.path, ed.path) != 0 || strcmp(er.reason, ed.reason) != 0) {
-        snprintf(
-            why, n, "error tree %s: %s, direct %s: %s", er.path, er.reason,
-            ed.path, ed.reason);
+    if (type->kind == CLERK__K_OBJ && !tree_diff(type, json, len, flags, why, n)) {
         goto done;
     }
     if (sr != CLERK_OK) {
-        if (ref != NULL || dir != NULL) {
-            snprintf(why, n, "a value came back with status %d", (int)sr);
-            goto done;
-        }
         ok = 1;
-        goto done;
-    }
-    if (!codec_value_equal(type, slot_of(type, &ref), slot_of(type, &dir))) {
-        snprintf(why, n, "decoded values differ");
         goto done;
     }
     xr = clerk__encode_root(

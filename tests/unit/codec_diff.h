@@ -1,15 +1,17 @@
 /*
- * Differential check of the direct decoder (clerk__value_parse) against
- * the reference path (clerk__value_parse_tree: cJSON parse + tree walk):
- * same status, same error path and reason, and on success the same C
- * value, field by field (doubles bit for bit, presence states, enum raw
- * strings, `_is_null` companions, union members, free-form trees), and
- * the same re-encoded JSON.
+ * Differential check of the decoder (clerk__value_parse) against the test
+ * oracle (codec_walk_parse: cJSON parse + tree walk, codec_walk.h): same
+ * status, same error path and reason, and on success the same C value,
+ * field by field (doubles bit for bit, presence states, enum raw strings,
+ * `_is_null` companions, union members, free-form trees), and the same
+ * re-encoded JSON.  For models it checks the tree entry point too:
+ * clerk__model_from_json (print + decode) against codec_walk_tree on the
+ * tree cJSON parses from the same text.
  */
 #ifndef CLERK_TEST_CODEC_DIFF_H
 #define CLERK_TEST_CODEC_DIFF_H
 
-#include "codec_internal.h"
+#include "codec_walk.h"
 
 #include <stddef.h>
 

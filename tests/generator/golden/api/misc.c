@@ -16,7 +16,6 @@ static const clerk__op_t animals_classify_op = {
     .body_type = &clerk__shape_type,
     .body_required = false,
     .result_type = &clerk__animal_type,
-    .success_status = 200,
 };
 
 clerk_animal_t *clerk_animals_classify(
@@ -72,7 +71,6 @@ static const clerk__op_t misc_get_interstitial_op = {
     .query = misc_get_interstitial_query,
     .query_count = sizeof(misc_get_interstitial_query) /
                    sizeof(misc_get_interstitial_query[0]),
-    .success_status = 200,
 };
 
 clerk_status_t clerk_misc_get_interstitial(
@@ -115,7 +113,6 @@ static const clerk__op_t misc_preview_op = {
     .operation_id = "Preview",
     .path_arg_count = 0,
     .result_type = &clerk__type_json,
-    .success_status = 200,
 };
 
 cJSON **clerk_misc_preview(clerk_client_t *client)
@@ -163,7 +160,6 @@ static const clerk__op_t misc_verify_jwt_op = {
     .operation_id = "VerifyToken",
     .path_arg_count = 0,
     .result_type = &clerk__misc_verify_jwt_result_type,
-    .success_status = 200,
 };
 
 clerk_misc_verify_jwt_result_t *clerk_misc_verify_jwt(clerk_client_t *client)

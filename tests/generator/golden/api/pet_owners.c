@@ -13,7 +13,6 @@ static const clerk__op_t pet_owners_list_op = {
     .operation_id = "getPetOwners",
     .path_arg_count = 0,
     .result_type = &clerk__pet_owners_list_result_type,
-    .success_status = 200,
 };
 
 clerk_pet_owners_list_result_t *clerk_pet_owners_list(clerk_client_t *client)
@@ -57,7 +56,6 @@ static const clerk__op_t pet_owners_get_op = {
     .operation_id = "getPetOwner",
     .path_arg_count = 1,
     .result_type = &clerk__owner_type,
-    .success_status = 200,
 };
 
 clerk_owner_t *clerk_pet_owners_get(
@@ -113,7 +111,6 @@ static const clerk__op_t pet_owners_add_pets_op = {
     .body_kind = CLERK__BODY_JSON,
     .body_type = &clerk__pet_owners_add_pets_request_item_array_type,
     .body_required = true,
-    .success_status = 202,
 };
 
 clerk_status_t clerk_pet_owners_add_pets(

@@ -78,7 +78,6 @@ static const clerk__op_t pets_list_op = {
     .query = pets_list_query,
     .query_count = sizeof(pets_list_query) / sizeof(pets_list_query[0]),
     .result_type = &clerk__pet_array_type,
-    .success_status = 200,
 };
 
 clerk_pet_array_t *clerk_pets_list(
@@ -128,7 +127,6 @@ static const clerk__op_t pets_create_op = {
     .body_type = &clerk__pets_create_request_type,
     .body_required = true,
     .result_type = &clerk__pet_type,
-    .success_status = 200,
 };
 
 clerk_pet_t *clerk_pets_create(
@@ -175,7 +173,6 @@ static const clerk__op_t pets_list_2_op = {
     .operation_id = "SearchPets",
     .path_arg_count = 0,
     .result_type = &clerk__pet_array_type,
-    .success_status = 200,
 };
 
 clerk_pet_array_t *clerk_pets_list_2(clerk_client_t *client)
@@ -218,7 +215,6 @@ static const clerk__op_t pets_get_op = {
     .operation_id = "GetPet",
     .path_arg_count = 1,
     .result_type = &clerk__extended_pet_type,
-    .success_status = 200,
 };
 
 clerk_extended_pet_t *clerk_pets_get(clerk_client_t *client, const char *pet_id)
@@ -267,7 +263,6 @@ static const clerk__op_t pets_delete_op = {
     .path = "/pets/{pet_id}",
     .operation_id = "DeletePet",
     .path_arg_count = 1,
-    .success_status = 204,
 };
 
 clerk_status_t clerk_pets_delete(clerk_client_t *client, const char *pet_id)
@@ -315,7 +310,6 @@ static const clerk__op_t pets_upload_photo_op = {
     .body_type = &clerk__pets_upload_photo_request_type,
     .body_required = false,
     .result_type = &clerk__type_str_array,
-    .success_status = 200,
 };
 
 clerk_str_array_t *clerk_pets_upload_photo(

@@ -25,17 +25,7 @@ const clerk__type_t clerk__animal_type = {
     .model = &clerk__animal_model,
 };
 
-const clerk__type_t clerk__animal_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_animal_t),
-    .model = &clerk__animal_model,
-};
-
-const clerk__type_t clerk__animal_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_animal_array_t),
-    .elem = &clerk__animal_struct_type,
-};
+CLERK__UNION_LAYOUT(clerk_animal_t);
 
 clerk_status_t clerk_animal_from_json(
     clerk_animal_t **out,

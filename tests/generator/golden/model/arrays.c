@@ -4,14 +4,20 @@
 #include "clerk_internal.h"
 #include "internal/descriptors.h"
 
+#include <stddef.h>
+
 const clerk__type_t clerk__int64_array_array_type = {
     .kind = CLERK__K_ARRAY,
     .size = sizeof(clerk_int64_array_array_t),
     .elem = &clerk__type_int_array,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_int64_array_array_t);
+
 const clerk__type_t clerk__owner_array_array_type = {
     .kind = CLERK__K_ARRAY,
     .size = sizeof(clerk_owner_array_array_t),
     .elem = &clerk__owner_array_type,
 };
+
+CLERK__ARRAY_LAYOUT(clerk_owner_array_array_t);

@@ -23,18 +23,6 @@ const clerk__type_t clerk__bike_type = {
     .model = &clerk__bike_model,
 };
 
-const clerk__type_t clerk__bike_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_bike_t),
-    .model = &clerk__bike_model,
-};
-
-const clerk__type_t clerk__bike_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_bike_array_t),
-    .elem = &clerk__bike_struct_type,
-};
-
 clerk_status_t clerk_bike_from_json(
     clerk_bike_t **out,
     const cJSON *json,

@@ -40,18 +40,6 @@ const clerk__type_t clerk__car_type = {
     .model = &clerk__car_model,
 };
 
-const clerk__type_t clerk__car_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_car_t),
-    .model = &clerk__car_model,
-};
-
-const clerk__type_t clerk__car_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_car_array_t),
-    .elem = &clerk__car_struct_type,
-};
-
 clerk_status_t clerk_car_from_json(
     clerk_car_t **out,
     const cJSON *json,

@@ -40,18 +40,6 @@ const clerk__type_t clerk__cat_type = {
     .model = &clerk__cat_model,
 };
 
-const clerk__type_t clerk__cat_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_cat_t),
-    .model = &clerk__cat_model,
-};
-
-const clerk__type_t clerk__cat_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_cat_array_t),
-    .elem = &clerk__cat_struct_type,
-};
-
 clerk_status_t clerk_cat_from_json(
     clerk_cat_t **out,
     const cJSON *json,

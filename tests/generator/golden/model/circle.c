@@ -23,18 +23,6 @@ const clerk__type_t clerk__circle_type = {
     .model = &clerk__circle_model,
 };
 
-const clerk__type_t clerk__circle_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_circle_t),
-    .model = &clerk__circle_model,
-};
-
-const clerk__type_t clerk__circle_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_circle_array_t),
-    .elem = &clerk__circle_struct_type,
-};
-
 clerk_status_t clerk_circle_from_json(
     clerk_circle_t **out,
     const cJSON *json,

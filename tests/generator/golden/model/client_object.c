@@ -23,18 +23,6 @@ const clerk__type_t clerk__client_object_type = {
     .model = &clerk__client_object_model,
 };
 
-const clerk__type_t clerk__client_object_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_client_object_t),
-    .model = &clerk__client_object_model,
-};
-
-const clerk__type_t clerk__client_object_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_client_object_array_t),
-    .elem = &clerk__client_object_struct_type,
-};
-
 clerk_status_t clerk_client_object_from_json(
     clerk_client_object_t **out,
     const cJSON *json,

@@ -24,18 +24,6 @@ const clerk__type_t clerk__contact_type = {
     .model = &clerk__contact_model,
 };
 
-const clerk__type_t clerk__contact_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_contact_t),
-    .model = &clerk__contact_model,
-};
-
-const clerk__type_t clerk__contact_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_contact_array_t),
-    .elem = &clerk__contact_struct_type,
-};
-
 clerk_status_t clerk_contact_from_json(
     clerk_contact_t **out,
     const cJSON *json,

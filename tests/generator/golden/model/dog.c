@@ -40,18 +40,6 @@ const clerk__type_t clerk__dog_type = {
     .model = &clerk__dog_model,
 };
 
-const clerk__type_t clerk__dog_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_dog_t),
-    .model = &clerk__dog_model,
-};
-
-const clerk__type_t clerk__dog_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_dog_array_t),
-    .elem = &clerk__dog_struct_type,
-};
-
 clerk_status_t clerk_dog_from_json(
     clerk_dog_t **out,
     const cJSON *json,

@@ -93,18 +93,6 @@ const clerk__type_t clerk__extended_pet_type = {
     .model = &clerk__extended_pet_model,
 };
 
-const clerk__type_t clerk__extended_pet_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_extended_pet_t),
-    .model = &clerk__extended_pet_model,
-};
-
-const clerk__type_t clerk__extended_pet_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_extended_pet_array_t),
-    .elem = &clerk__extended_pet_struct_type,
-};
-
 clerk_status_t clerk_extended_pet_from_json(
     clerk_extended_pet_t **out,
     const cJSON *json,

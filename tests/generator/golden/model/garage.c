@@ -26,18 +26,6 @@ const clerk__type_t clerk__garage_type = {
     .model = &clerk__garage_model,
 };
 
-const clerk__type_t clerk__garage_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_garage_t),
-    .model = &clerk__garage_model,
-};
-
-const clerk__type_t clerk__garage_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_garage_array_t),
-    .elem = &clerk__garage_struct_type,
-};
-
 clerk_status_t clerk_garage_from_json(
     clerk_garage_t **out,
     const cJSON *json,

@@ -25,17 +25,7 @@ const clerk__type_t clerk__misc_verify_jwt_result_type = {
     .model = &clerk__misc_verify_jwt_result_model,
 };
 
-const clerk__type_t clerk__misc_verify_jwt_result_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_misc_verify_jwt_result_t),
-    .model = &clerk__misc_verify_jwt_result_model,
-};
-
-const clerk__type_t clerk__misc_verify_jwt_result_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_misc_verify_jwt_result_array_t),
-    .elem = &clerk__misc_verify_jwt_result_struct_type,
-};
+CLERK__UNION_LAYOUT(clerk_misc_verify_jwt_result_t);
 
 clerk_status_t clerk_misc_verify_jwt_result_from_json(
     clerk_misc_verify_jwt_result_t **out,

@@ -42,18 +42,6 @@ const clerk__type_t clerk__misc_verify_jwt_result_token_type = {
     .model = &clerk__misc_verify_jwt_result_token_model,
 };
 
-const clerk__type_t clerk__misc_verify_jwt_result_token_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_misc_verify_jwt_result_token_t),
-    .model = &clerk__misc_verify_jwt_result_token_model,
-};
-
-const clerk__type_t clerk__misc_verify_jwt_result_token_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_misc_verify_jwt_result_token_array_t),
-    .elem = &clerk__misc_verify_jwt_result_token_struct_type,
-};
-
 clerk_status_t clerk_misc_verify_jwt_result_token_from_json(
     clerk_misc_verify_jwt_result_token_t **out,
     const cJSON *json,

@@ -38,6 +38,8 @@ const clerk__type_t clerk__owner_array_type = {
     .elem = &clerk__owner_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_owner_array_t);
+
 clerk_status_t clerk_owner_from_json(
     clerk_owner_t **out,
     const cJSON *json,

@@ -127,6 +127,8 @@ const clerk__type_t clerk__pet_array_type = {
     .elem = &clerk__pet_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_pet_array_t);
+
 clerk_status_t clerk_pet_from_json(
     clerk_pet_t **out,
     const cJSON *json,

@@ -24,18 +24,6 @@ const clerk__type_t clerk__pet_address_type = {
     .model = &clerk__pet_address_model,
 };
 
-const clerk__type_t clerk__pet_address_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_pet_address_t),
-    .model = &clerk__pet_address_model,
-};
-
-const clerk__type_t clerk__pet_address_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_pet_address_array_t),
-    .elem = &clerk__pet_address_struct_type,
-};
-
 clerk_status_t clerk_pet_address_from_json(
     clerk_pet_address_t **out,
     const cJSON *json,

@@ -36,6 +36,8 @@ const clerk__type_t clerk__pet_owners_add_pets_request_item_array_type = {
     .elem = &clerk__pet_owners_add_pets_request_item_struct_type,
 };
 
+CLERK__ARRAY_LAYOUT(clerk_pet_owners_add_pets_request_item_array_t);
+
 clerk_status_t clerk_pet_owners_add_pets_request_item_from_json(
     clerk_pet_owners_add_pets_request_item_t **out,
     const cJSON *json,

@@ -26,18 +26,6 @@ const clerk__type_t clerk__pet_owners_list_result_type = {
     .model = &clerk__pet_owners_list_result_model,
 };
 
-const clerk__type_t clerk__pet_owners_list_result_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_pet_owners_list_result_t),
-    .model = &clerk__pet_owners_list_result_model,
-};
-
-const clerk__type_t clerk__pet_owners_list_result_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_pet_owners_list_result_array_t),
-    .elem = &clerk__pet_owners_list_result_struct_type,
-};
-
 clerk_status_t clerk_pet_owners_list_result_from_json(
     clerk_pet_owners_list_result_t **out,
     const cJSON *json,

@@ -26,18 +26,6 @@ const clerk__type_t clerk__pets_create_request_owner_type = {
     .model = &clerk__pets_create_request_owner_model,
 };
 
-const clerk__type_t clerk__pets_create_request_owner_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_pets_create_request_owner_t),
-    .model = &clerk__pets_create_request_owner_model,
-};
-
-const clerk__type_t clerk__pets_create_request_owner_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_pets_create_request_owner_array_t),
-    .elem = &clerk__pets_create_request_owner_struct_type,
-};
-
 clerk_status_t clerk_pets_create_request_owner_from_json(
     clerk_pets_create_request_owner_t **out,
     const cJSON *json,

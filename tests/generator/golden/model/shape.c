@@ -25,17 +25,7 @@ const clerk__type_t clerk__shape_type = {
     .model = &clerk__shape_model,
 };
 
-const clerk__type_t clerk__shape_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_shape_t),
-    .model = &clerk__shape_model,
-};
-
-const clerk__type_t clerk__shape_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_shape_array_t),
-    .elem = &clerk__shape_struct_type,
-};
+CLERK__UNION_LAYOUT(clerk_shape_t);
 
 clerk_status_t clerk_shape_from_json(
     clerk_shape_t **out,

@@ -23,18 +23,6 @@ const clerk__type_t clerk__square_type = {
     .model = &clerk__square_model,
 };
 
-const clerk__type_t clerk__square_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_square_t),
-    .model = &clerk__square_model,
-};
-
-const clerk__type_t clerk__square_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_square_array_t),
-    .elem = &clerk__square_struct_type,
-};
-
 clerk_status_t clerk_square_from_json(
     clerk_square_t **out,
     const cJSON *json,

@@ -25,6 +25,8 @@ const clerk__type_t clerk__vehicle_type = {
     .model = &clerk__vehicle_model,
 };
 
+CLERK__UNION_LAYOUT(clerk_vehicle_t);
+
 const clerk__type_t clerk__vehicle_struct_type = {
     .kind = CLERK__K_STRUCT,
     .size = sizeof(clerk_vehicle_t),
@@ -36,6 +38,8 @@ const clerk__type_t clerk__vehicle_array_type = {
     .size = sizeof(clerk_vehicle_array_t),
     .elem = &clerk__vehicle_struct_type,
 };
+
+CLERK__ARRAY_LAYOUT(clerk_vehicle_array_t);
 
 clerk_status_t clerk_vehicle_from_json(
     clerk_vehicle_t **out,

@@ -10,68 +10,42 @@
 
 extern const clerk__model_t clerk__animal_model;
 extern const clerk__type_t clerk__animal_type;
-extern const clerk__type_t clerk__animal_struct_type;
-extern const clerk__type_t clerk__animal_array_type;
 
 extern const clerk__model_t clerk__bike_model;
 extern const clerk__type_t clerk__bike_type;
-extern const clerk__type_t clerk__bike_struct_type;
-extern const clerk__type_t clerk__bike_array_type;
 
 extern const clerk__model_t clerk__car_model;
 extern const clerk__type_t clerk__car_type;
-extern const clerk__type_t clerk__car_struct_type;
-extern const clerk__type_t clerk__car_array_type;
 
 extern const clerk__model_t clerk__cat_model;
 extern const clerk__type_t clerk__cat_type;
-extern const clerk__type_t clerk__cat_struct_type;
-extern const clerk__type_t clerk__cat_array_type;
 
 extern const clerk__model_t clerk__circle_model;
 extern const clerk__type_t clerk__circle_type;
-extern const clerk__type_t clerk__circle_struct_type;
-extern const clerk__type_t clerk__circle_array_type;
 
 extern const clerk__model_t clerk__client_object_model;
 extern const clerk__type_t clerk__client_object_type;
-extern const clerk__type_t clerk__client_object_struct_type;
-extern const clerk__type_t clerk__client_object_array_type;
 
 extern const clerk__model_t clerk__contact_model;
 extern const clerk__type_t clerk__contact_type;
-extern const clerk__type_t clerk__contact_struct_type;
-extern const clerk__type_t clerk__contact_array_type;
 
 extern const clerk__model_t clerk__dog_model;
 extern const clerk__type_t clerk__dog_type;
-extern const clerk__type_t clerk__dog_struct_type;
-extern const clerk__type_t clerk__dog_array_type;
 
 extern const clerk__model_t clerk__extended_pet_model;
 extern const clerk__type_t clerk__extended_pet_type;
-extern const clerk__type_t clerk__extended_pet_struct_type;
-extern const clerk__type_t clerk__extended_pet_array_type;
 
 extern const clerk__model_t clerk__garage_model;
 extern const clerk__type_t clerk__garage_type;
-extern const clerk__type_t clerk__garage_struct_type;
-extern const clerk__type_t clerk__garage_array_type;
 
 extern const clerk__model_t clerk__misc_verify_jwt_result_model;
 extern const clerk__type_t clerk__misc_verify_jwt_result_type;
-extern const clerk__type_t clerk__misc_verify_jwt_result_struct_type;
-extern const clerk__type_t clerk__misc_verify_jwt_result_array_type;
 
 extern const clerk__model_t clerk__misc_verify_jwt_result_option_2_model;
 extern const clerk__type_t clerk__misc_verify_jwt_result_option_2_type;
-extern const clerk__type_t clerk__misc_verify_jwt_result_option_2_struct_type;
-extern const clerk__type_t clerk__misc_verify_jwt_result_option_2_array_type;
 
 extern const clerk__model_t clerk__misc_verify_jwt_result_token_model;
 extern const clerk__type_t clerk__misc_verify_jwt_result_token_type;
-extern const clerk__type_t clerk__misc_verify_jwt_result_token_struct_type;
-extern const clerk__type_t clerk__misc_verify_jwt_result_token_array_type;
 
 extern const clerk__model_t clerk__owner_model;
 extern const clerk__type_t clerk__owner_type;
@@ -85,8 +59,6 @@ extern const clerk__type_t clerk__pet_array_type;
 
 extern const clerk__model_t clerk__pet_address_model;
 extern const clerk__type_t clerk__pet_address_type;
-extern const clerk__type_t clerk__pet_address_struct_type;
-extern const clerk__type_t clerk__pet_address_array_type;
 
 extern const clerk__model_t clerk__pet_owners_add_pets_request_item_model;
 extern const clerk__type_t clerk__pet_owners_add_pets_request_item_type;
@@ -95,38 +67,24 @@ extern const clerk__type_t clerk__pet_owners_add_pets_request_item_array_type;
 
 extern const clerk__model_t clerk__pet_owners_list_result_model;
 extern const clerk__type_t clerk__pet_owners_list_result_type;
-extern const clerk__type_t clerk__pet_owners_list_result_struct_type;
-extern const clerk__type_t clerk__pet_owners_list_result_array_type;
 
 extern const clerk__model_t clerk__pets_create_request_model;
 extern const clerk__type_t clerk__pets_create_request_type;
-extern const clerk__type_t clerk__pets_create_request_struct_type;
-extern const clerk__type_t clerk__pets_create_request_array_type;
 
 extern const clerk__model_t clerk__pets_create_request_owner_model;
 extern const clerk__type_t clerk__pets_create_request_owner_type;
-extern const clerk__type_t clerk__pets_create_request_owner_struct_type;
-extern const clerk__type_t clerk__pets_create_request_owner_array_type;
 
 extern const clerk__model_t clerk__pets_upload_photo_request_model;
 extern const clerk__type_t clerk__pets_upload_photo_request_type;
-extern const clerk__type_t clerk__pets_upload_photo_request_struct_type;
-extern const clerk__type_t clerk__pets_upload_photo_request_array_type;
 
 extern const clerk__model_t clerk__photo_model;
 extern const clerk__type_t clerk__photo_type;
-extern const clerk__type_t clerk__photo_struct_type;
-extern const clerk__type_t clerk__photo_array_type;
 
 extern const clerk__model_t clerk__shape_model;
 extern const clerk__type_t clerk__shape_type;
-extern const clerk__type_t clerk__shape_struct_type;
-extern const clerk__type_t clerk__shape_array_type;
 
 extern const clerk__model_t clerk__square_model;
 extern const clerk__type_t clerk__square_type;
-extern const clerk__type_t clerk__square_struct_type;
-extern const clerk__type_t clerk__square_array_type;
 
 extern const clerk__model_t clerk__vehicle_model;
 extern const clerk__type_t clerk__vehicle_type;

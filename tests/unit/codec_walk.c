@@ -1,5 +1,10 @@
 /*
- * Decoding: cJSON tree -> C structs, driven by the descriptor tables.
+ * The test oracle (codec_walk.h): the tree walker that decoded cJSON trees
+ * in src/ before the decoder existed once (issue 15).  It decodes a cJSON
+ * tree into C structs, driven by the same descriptor tables, with the same
+ * rules written the other way round, so that the differential tests
+ * (test_codec_direct, model.direct, fuzz_codec_direct) can compare the
+ * one decoder (src/codec_direct.c) with it document by document.
  *
  * Ownership during a decode: every block is stored into its slot the
  * moment it is allocated, so the partially decoded value is always fully
@@ -26,7 +31,7 @@
  * first that decodes at all, preferring members missing the fewest
  * required fields.
  */
-#include "codec_internal.h"
+#include "codec_walk.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -614,7 +619,7 @@ done:
     return st;
 }
 
-clerk_status_t clerk__decode_root(
+static clerk_status_t walk_root(
     const clerk__type_t *type,
     void *slot,
     cJSON *json,
@@ -642,4 +647,137 @@ clerk_status_t clerk__decode_root(
         err->reason[0] = '\0';
     }
     return st;
+}
+
+/* Decode `tree` into a fresh top-level block, as clerk__value_parse()
+ * does for text. */
+static clerk_status_t walk_block(
+    const clerk__type_t *type,
+    void **out,
+    cJSON *tree,
+    int take,
+    unsigned flags,
+    clerk_json_error_t *error)
+{
+    clerk_status_t st = CLERK_OK;
+    void *slot = NULL;
+    void *block = NULL;
+
+    if (type->kind == CLERK__K_OBJ) {
+        st = walk_root(type, &slot, tree, flags, take, error);
+        if (st != CLERK_OK) {
+            clerk__free_value(type, &slot);
+            return st;
+        }
+        *out = slot;
+        return CLERK_OK;
+    }
+    block = clerk__alloc_zeroed(&clerk__alloc_heap, type->size);
+    if (block == NULL) {
+        return CLERK_E_NOMEM;
+    }
+    st = walk_root(type, block, tree, flags, take, error);
+    if (st != CLERK_OK) {
+        clerk__value_free(type, block);
+        return st;
+    }
+    *out = block;
+    return CLERK_OK;
+}
+
+/* Parse exactly `len` bytes as one JSON document (trailing whitespace
+ * allowed), never touching cJSON's global error pointer. */
+static clerk_status_t parse_text(
+    cJSON **tree, const char *json, size_t len, clerk_json_error_t *error)
+{
+    const char *end = NULL;
+    cJSON *root = NULL;
+    size_t pos = 0;
+
+    *tree = NULL;
+    if (json == NULL || len == 0) {
+        clerk__json_error_set(error, NULL, 0, "empty document");
+        return CLERK_E_DECODE;
+    }
+    root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+    if (root == NULL) {
+        pos = (end != NULL && end >= json) ? (size_t)(end - json) : 0;
+        clerk__json_error_set(
+            error, NULL, 0, "malformed JSON near byte %zu of %zu", pos, len);
+        return CLERK_E_DECODE;
+    }
+    pos = (size_t)(end - json);
+    while (pos < len && (json[pos] == ' ' || json[pos] == '\t' ||
+                         json[pos] == '\n' || json[pos] == '\r')) {
+        pos++;
+    }
+    if (pos < len && !(pos + 1 == len && json[pos] == '\0')) {
+        cJSON_Delete(root);
+        clerk__json_error_set(
+            error, NULL, 0, "unexpected data after the JSON value at byte %zu",
+            pos);
+        return CLERK_E_DECODE;
+    }
+    *tree = root;
+    return CLERK_OK;
+}
+
+static void error_clear(clerk_json_error_t *error)
+{
+    if (error != NULL) {
+        error->path[0] = '\0';
+        error->reason[0] = '\0';
+    }
+}
+
+clerk_status_t codec_walk_parse(
+    const clerk__type_t *type,
+    void **out,
+    const char *json,
+    size_t len,
+    unsigned flags,
+    clerk_json_error_t *error)
+{
+    clerk_status_t st = CLERK_OK;
+    cJSON *tree = NULL;
+    clerk__locale_t saved;
+
+    error_clear(error);
+    if (out == NULL) {
+        return CLERK_E_INVALID_ARG;
+    }
+    *out = NULL;
+    if (type == NULL || (type->kind == CLERK__K_OBJ && type->model == NULL)) {
+        return CLERK_E_INVALID_ARG;
+    }
+    /* cJSON reads numbers with strtod(): '.' only in the "C" locale. */
+    clerk__c_locale_begin(&saved);
+    st = parse_text(&tree, json, len, error);
+    clerk__c_locale_end(&saved);
+    if (st == CLERK_OK) {
+        /* The tree is ours: strings and free-form values are taken. */
+        st = walk_block(type, out, tree, 1, flags, error);
+    }
+    cJSON_Delete(tree);
+    return st;
+}
+
+clerk_status_t codec_walk_tree(
+    const clerk__type_t *type,
+    void **out,
+    const cJSON *tree,
+    unsigned flags,
+    clerk_json_error_t *error)
+{
+    error_clear(error);
+    if (out == NULL) {
+        return CLERK_E_INVALID_ARG;
+    }
+    *out = NULL;
+    if (type == NULL || tree == NULL ||
+        (type->kind == CLERK__K_OBJ && type->model == NULL)) {
+        return CLERK_E_INVALID_ARG;
+    }
+    /* The caller's tree is never modified: take = 0. */
+    return walk_block(type, out, (cJSON *)tree, 0, flags, error);
 }
