@@ -233,10 +233,7 @@ typedef struct clerk__op {
     const clerk__type_t *body_type;   /* K_OBJ (or K_ARRAY), or NULL */
     bool body_required;
     const clerk__type_t *result_type; /* 2xx body, or NULL: bodiless */
-    /* The 2xx the spec declares with the body.  Any other 2xx whose body
-     * is empty (a 202 or 204 beside a 200 JSON) succeeds without a
-     * result (data NULL). */
-    long success_status;
+    long success_status;              /* the 2xx the spec declares */
     /* Takes a `paginated` query parameter and returns an array, which the
      * server may wrap as {"data": [...], "total_count": N}: both shapes
      * are accepted, and the detailed response is

@@ -202,8 +202,7 @@ void clerk__response_decode(
     }
     block->meta.status = CLERK_OK;
     block->meta.message = clerk_status_str(CLERK_OK);
-    if (op->result_type == NULL || data == NULL ||
-        (code != op->success_status && block->meta.body_len == 0)) {
+    if (op->result_type == NULL || data == NULL) {
         return;
     }
     memset(&err, 0, sizeof(err));

@@ -309,6 +309,13 @@ class Operation:
             lines += docs.reflow(desc, COMMENT_WIDTH_TOP) + [""]
         lines += docs.reflow("`%s %s` (operationId `%s`)." % (
             self.method, self.path, self.operation_id), COMMENT_WIDTH_TOP)
+        if self.bodiless_statuses:
+            lines.append("")
+            lines += docs.reflow(
+                "A %s response (no body) is not decoded by its own status "
+                "yet: the call reports CLERK_E_DECODE for it."
+                % " or ".join(str(c) for c in self.bodiless_statuses),
+                COMMENT_WIDTH_TOP)
         if self.error_statuses:
             lines.append("")
             errs = "; ".join("%s %s" % (code, _short(d))

@@ -86,6 +86,9 @@ typedef struct clerk_edge_create_order_response {
  *
  * `POST /edge/orders` (operationId `createOrder`).
  *
+ * A 202 response (no body) is not decoded by its own status yet: the call
+ * reports CLERK_E_DECODE for it.
+ *
  * Error statuses (CLERK_E_HTTP, body parsed into meta.errors): 400 (Bad).
  *
  * @param client  Client to send with; may be shared between threads.
