@@ -100,7 +100,8 @@ typedef struct clerk_directory {
      * Mapping of user attributes to the directory attribute paths they are
      * extracted from.
      *
-     * Required. Free-form JSON, owned by this struct; NULL = absent.
+     * Required. Free-form JSON, owned by this struct; NULL = absent. Not typed
+     * by the generator: a map whose values are typed (values are not checked).
      */
     cJSON *attribute_mapping;
     /**

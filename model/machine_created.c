@@ -42,7 +42,7 @@ static const clerk__field_t fields[] = {
       &clerk__machine_without_scoped_machines_array_type, CLERK__F_REQUIRED,
       0 },
     { "secret_key", offsetof(clerk_machine_created_t, secret_key),
-      &clerk__type_str, CLERK__F_REQUIRED, 0 },
+      &clerk__type_str, CLERK__F_REQUIRED | CLERK__F_READ_ONLY, 0 },
 };
 
 const clerk__model_t clerk__machine_created_model = {

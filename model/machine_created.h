@@ -94,7 +94,8 @@ typedef struct clerk_machine_created {
     /**
      * The secret key for the machine, only returned upon creation.
      *
-     * Required (NULL = absent).
+     * Read-only (sent by the server): encoding does not require it. Required
+     * (NULL = absent).
      */
     char *secret_key;
 } clerk_machine_created_t;

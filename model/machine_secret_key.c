@@ -27,7 +27,7 @@ static const clerk__field_t fields[] = {
     { "object", offsetof(clerk_machine_secret_key_t, object),
       &clerk__machine_secret_key_object_type, CLERK__F_REQUIRED, 0 },
     { "secret", offsetof(clerk_machine_secret_key_t, secret), &clerk__type_str,
-      CLERK__F_REQUIRED, 0 },
+      CLERK__F_REQUIRED | CLERK__F_READ_ONLY, 0 },
 };
 
 const clerk__model_t clerk__machine_secret_key_model = {

@@ -54,7 +54,8 @@ typedef struct clerk_machine_secret_key {
     /**
      * The secret key for the machine.
      *
-     * Required (NULL = absent).
+     * Read-only (sent by the server): encoding does not require it. Required
+     * (NULL = absent).
      */
     char *secret;
 } clerk_machine_secret_key_t;

@@ -98,7 +98,8 @@ typedef struct clerk_role_set_migration {
      * Role key mappings from source to destination roles
      *
      * Optional. Free-form JSON, owned by this struct; NULL = absent. A JSON
-     * null is a cJSON NULL item.
+     * null is a cJSON NULL item. Not typed by the generator: a map whose values
+     * are typed (values are not checked).
      */
     cJSON *mappings;
     /**

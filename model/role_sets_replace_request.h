@@ -44,7 +44,8 @@ typedef struct clerk_role_sets_replace_request {
      * Mappings from source role keys to destination role keys. Required if
      * members have roles that need to be reassigned.
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent.
+     * Optional. Free-form JSON, owned by this struct; NULL = absent. Not typed
+     * by the generator: a map whose values are typed (values are not checked).
      */
     cJSON *reassignment_mappings;
 } clerk_role_sets_replace_request_t;

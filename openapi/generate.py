@@ -41,7 +41,21 @@ def main(argv=None):
                     "instead of a temporary directory")
     args = ap.parse_args(argv)
 
-    api = clerkgen.load(args.spec)
+    try:
+        api = clerkgen.load(args.spec)
+    except clerkgen.GeneratorError as e:
+        problems = e.problems or [("#", str(e))]
+        sys.stderr.write("%s: %d construct%s not supported:\n" % (
+            args.spec, len(problems), "" if len(problems) == 1 else "s"))
+        for ptr, msg in problems:
+            sys.stderr.write("  error: %s: %s\n" % (ptr, msg))
+        return 2
+    if api.fallbacks:
+        sys.stderr.write("%s: %d value%s generated as free-form cJSON *:\n"
+                         % (args.spec, len(api.fallbacks),
+                            "" if len(api.fallbacks) == 1 else "s"))
+        for ptr, msg in api.fallbacks:
+            sys.stderr.write("  note: %s: %s\n" % (ptr, msg))
     if not args.check:
         changed = render.write(api, args.out, args.style,
                                fmt=not args.no_format)

@@ -94,6 +94,22 @@ struct clerk__enum {
  * value is the items joined by ',' (each item percent-encoded, so a ','
  * inside an item stays %2C).  Without it arrays are sent as repeated keys. */
 #define CLERK__F_CSV 0x4u
+/* Not a query parameter but a header one, sent as `Name: value` (arrays:
+ * the items joined by ','), or a cookie one, sent as `name=value` (value
+ * percent-encoded) in the one Cookie header.  These rows of the op's
+ * `query` table are left out of the URL. */
+#define CLERK__F_HEADER 0x8u
+#define CLERK__F_COOKIE 0x10u
+/* readOnly: required (with CLERK__F_REQUIRED) only when decoding; encoding
+ * (a request) may leave it out.  writeOnly: required only when encoding;
+ * decoding (a response) does not expect it. */
+#define CLERK__F_READ_ONLY 0x20u
+#define CLERK__F_WRITE_ONLY 0x40u
+/* Required when decoding / when encoding. */
+#define CLERK__F_DECODE_REQUIRED(flags)                                        \
+    (((flags) & (CLERK__F_REQUIRED | CLERK__F_WRITE_ONLY)) == CLERK__F_REQUIRED)
+#define CLERK__F_ENCODE_REQUIRED(flags)                                        \
+    (((flags) & (CLERK__F_REQUIRED | CLERK__F_READ_ONLY)) == CLERK__F_REQUIRED)
 
 /* One property of an object schema, in spec order. */
 typedef struct clerk__field {

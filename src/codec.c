@@ -375,7 +375,7 @@ static size_t missing_required(
     size_t i = 0;
 
     for (i = 0; i < model->field_count; i++) {
-        if ((model->fields[i].flags & CLERK__F_REQUIRED) != 0 &&
+        if (CLERK__F_DECODE_REQUIRED(model->fields[i].flags) &&
             !obj->has(obj->obj, model->fields[i].name)) {
             n++;
         }

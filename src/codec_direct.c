@@ -1714,7 +1714,7 @@ static clerk_status_t decode_model(
     if ((c->flags & CLERK_DECODE_STRICT) != 0) {
         for (i = 0; i < model->field_count; i++) {
             f = &model->fields[i];
-            if ((f->flags & CLERK__F_REQUIRED) != 0 &&
+            if (CLERK__F_DECODE_REQUIRED(f->flags) &&
                 f->type->kind != CLERK__K_FILE &&
                 (seen[i / 64] & ((uint64_t)1 << (i % 64))) == 0) {
                 c->segs[level].name = f->name;

@@ -357,7 +357,7 @@ enum { OMIT, EXPLICIT_NULL, VALUE, MISSING };
 static int field_presence(
     const clerk__field_t *f, const void *base, const void *slot)
 {
-    int missing = (f->flags & CLERK__F_REQUIRED) != 0 ? MISSING : OMIT;
+    int missing = CLERK__F_ENCODE_REQUIRED(f->flags) ? MISSING : OMIT;
     const clerk__array_t *arr = NULL;
     clerk_presence_t st = CLERK_UNSET;
 

@@ -15,7 +15,9 @@
  *   arrays           one key=value pair per item (repeated keys), or with
  *                    CLERK__F_CSV one key and the items joined by ','.
  * A required parameter that ends up sending nothing is CLERK_E_INVALID_ARG.
- * Multipart text parts follow the same rules.
+ * Multipart text parts follow the same rules.  Header and cookie parameters
+ * (the op's header table) too, as extra request header lines; their values
+ * may not hold control characters.
  */
 #include "codec_internal.h"
 #include "runtime_internal.h"
@@ -292,6 +294,10 @@ static clerk_status_t build_query(
         size_t sent = 0;
         clerk_status_t st;
 
+        if ((p->flags & (CLERK__F_HEADER | CLERK__F_COOKIE)) != 0) {
+            continue; /* build_param_headers() */
+        }
+
         if (params != NULL) {
             base = (const char *)params + p->offset;
             if (clerk__value_misused(
@@ -374,6 +380,196 @@ not_utf8:
         return CLERK_E_INVALID_ARG;
     }
     return tail->oom ? CLERK_E_NOMEM : CLERK_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Header and cookie parameters                                        */
+/* ------------------------------------------------------------------ */
+
+/* The text of parameter `p` in `params` appended to `out` (arrays: the
+ * items joined by ','; cookie values percent-encoded).  *sent says whether
+ * anything was set. */
+static clerk_status_t header_value(
+    clerk__rtbuf_t *out,
+    const clerk__param_t *p,
+    const void *params,
+    bool *sent,
+    char *message,
+    size_t message_size)
+{
+    char tmp[64];
+    char misuse[192];
+    const char *base = (const char *)params + p->offset;
+    const clerk__type_t *t = p->type;
+    const char *items = base;
+    size_t count = 1;
+    size_t j;
+    const char *what = (p->flags & CLERK__F_COOKIE) != 0 ? "cookie" : "header";
+
+    *sent = false;
+    if (clerk__value_misused(t, base, p->name, misuse, sizeof(misuse))) {
+        if (message != NULL && message_size > 0) {
+            snprintf(message, message_size, "%s parameter %s", what, misuse);
+        }
+        return CLERK_E_INVALID_ARG;
+    }
+    if (is_array(t)) {
+        array_view_t a;
+
+        memcpy(&a, base, sizeof(a));
+        if (a.count > 0 && a.items == NULL) {
+            goto bad;
+        }
+        items = a.items;
+        count = a.count;
+        t = t->elem;
+    }
+    for (j = 0; j < count; j++) {
+        const char *text;
+
+        if (scalar_text(t, items + j * t->size, tmp, sizeof(tmp), &text) !=
+            CLERK_OK) {
+            goto bad;
+        }
+        if (text == NULL) {
+            continue;
+        }
+        if (!clerk__utf8_valid_str(text) || clerk__text_has_ctl(text)) {
+            goto bad;
+        }
+        if (*sent) {
+            clerk__rtbuf_append(out, ",", 1);
+        }
+        if ((p->flags & CLERK__F_COOKIE) != 0) {
+            clerk__rtbuf_append_escaped(out, text, false);
+        } else {
+            clerk__rtbuf_append_str(out, text);
+        }
+        *sent = true;
+    }
+    return out->oom ? CLERK_E_NOMEM : CLERK_OK;
+bad:
+    if (message != NULL && message_size > 0) {
+        snprintf(
+            message, message_size,
+            "%s parameter %s has an invalid value (not set right, not UTF-8 "
+            "or holding a control character)",
+            what, p->name);
+    }
+    return CLERK_E_INVALID_ARG;
+}
+
+static bool has_header_params(const clerk__op_t *op)
+{
+    size_t i;
+
+    for (i = 0; i < op->query_count; i++) {
+        if ((op->query[i].flags & (CLERK__F_HEADER | CLERK__F_COOKIE)) != 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* req->headers plus one line per header parameter and one Cookie line for
+ * the cookie parameters, as req->own_headers. */
+static clerk_status_t build_param_headers(
+    clerk__request_t *req,
+    const clerk__op_t *op,
+    const void *params,
+    char *message,
+    size_t message_size)
+{
+    clerk__rtbuf_t line = { 0 };
+    clerk__rtbuf_t cookie = { 0 };
+    const struct curl_slist *h;
+    struct curl_slist *list = NULL;
+    clerk_status_t st = CLERK_E_NOMEM;
+    size_t i;
+
+    for (h = req->headers; h != NULL; h = h->next) {
+        struct curl_slist *next = curl_slist_append(list, h->data);
+
+        if (next == NULL) {
+            goto done;
+        }
+        list = next;
+    }
+    for (i = 0; i < op->query_count; i++) {
+        const clerk__param_t *p = &op->query[i];
+        bool cookie_param = (p->flags & CLERK__F_COOKIE) != 0;
+        clerk__rtbuf_t *out = cookie_param ? &cookie : &line;
+        size_t mark = out->len;
+        bool sent = false;
+
+        if ((p->flags & (CLERK__F_HEADER | CLERK__F_COOKIE)) == 0) {
+            continue;
+        }
+
+        if (cookie_param) {
+            clerk__rtbuf_append_str(out, cookie.len > 0 ? "; " : "Cookie: ");
+            clerk__rtbuf_append_escaped(out, p->name, false);
+            clerk__rtbuf_append(out, "=", 1);
+        } else {
+            clerk__rtbuf_append_str(out, p->name);
+            clerk__rtbuf_append(out, ": ", 2);
+        }
+        if (params != NULL) {
+            st = header_value(out, p, params, &sent, message, message_size);
+            if (st != CLERK_OK) {
+                goto done;
+            }
+        }
+        if (!sent) {
+            out->len = mark;
+            if (out->data != NULL) {
+                out->data[mark] = '\0';
+            }
+            if ((p->flags & CLERK__F_REQUIRED) != 0) {
+                if (message != NULL && message_size > 0) {
+                    snprintf(
+                        message, message_size,
+                        "required %s parameter %s is not set",
+                        cookie_param ? "cookie" : "header", p->name);
+                }
+                st = CLERK_E_INVALID_ARG;
+                goto done;
+            }
+            continue;
+        }
+        if (!cookie_param) {
+            struct curl_slist *next;
+
+            st = CLERK_E_NOMEM;
+            if (line.oom || (next = curl_slist_append(list, line.data)) ==
+                                NULL) {
+                goto done;
+            }
+            list = next;
+            line.len = 0;
+        }
+    }
+    st = CLERK_E_NOMEM;
+    if (cookie.oom || line.oom) {
+        goto done;
+    }
+    if (cookie.len > 0) {
+        struct curl_slist *next = curl_slist_append(list, cookie.data);
+
+        if (next == NULL) {
+            goto done;
+        }
+        list = next;
+    }
+    req->own_headers = list;
+    req->headers = list;
+    list = NULL;
+    st = CLERK_OK;
+done:
+    curl_slist_free_all(list);
+    clerk__rtbuf_free(&line);
+    clerk__rtbuf_free(&cookie);
+    return st;
 }
 
 /* ------------------------------------------------------------------ */
@@ -728,7 +924,7 @@ static clerk_status_t build_multipart(
             req, &cap, f, (const char *)body + f->offset, &sent, message,
             message_size);
         if (st == CLERK_OK && sent == 0 &&
-            (f->flags & CLERK__F_REQUIRED) != 0) {
+            CLERK__F_ENCODE_REQUIRED(f->flags)) {
             st = CLERK_E_INVALID_ARG;
         }
         if (st == CLERK_E_INVALID_ARG && message != NULL && message_size > 0 &&
@@ -823,6 +1019,12 @@ clerk_status_t clerk__request_build(
         }
         req->headers = client->headers_multipart;
     }
+    if (has_header_params(op)) {
+        st = build_param_headers(req, op, params, message, message_size);
+        if (st != CLERK_OK) {
+            goto done;
+        }
+    }
     req->send_empty_body =
         req->body == NULL && req->part_count == 0 &&
         (method_is(op->method, "POST") || method_is(op->method, "PUT") ||
@@ -857,5 +1059,6 @@ void clerk__request_free(clerk__request_t *req)
         free(req->parts[i].text);
     }
     free(req->parts);
+    curl_slist_free_all(req->own_headers);
     memset(req, 0, sizeof(*req));
 }

@@ -292,7 +292,8 @@ typedef struct clerk__request {
     bool idempotent;                  /* not POST / PATCH */
     char *url;                        /* what is sent */
     char *display_url;                /* url without credentials, for hooks */
-    const struct curl_slist *headers; /* borrowed from the client */
+    const struct curl_slist *headers; /* the client's, or own_headers */
+    struct curl_slist *own_headers;   /* client's + header/cookie params */
     char *body;                       /* JSON body, or NULL */
     size_t body_len;
     bool send_empty_body; /* POST/PUT/PATCH without body: length 0 */

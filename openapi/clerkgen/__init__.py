@@ -15,7 +15,9 @@ import os
 
 import yaml
 
-from .models import GeneratorError, SchemaBuilder
+from . import normalize
+from .diag import Diagnostics, GeneratorError
+from .models import SchemaBuilder
 from .naming import RUNTIME_NAMES, Registry
 from .ops import OperationBuilder
 
@@ -25,18 +27,28 @@ __all__ = ["Api", "GeneratorError", "load"]
 class Api:
     """The whole view-model of one spec."""
 
-    def __init__(self, spec, spec_name):
+    def __init__(self, spec, spec_name, spec_path=None):
+        if not isinstance(spec, dict):
+            raise GeneratorError("%s is not an OpenAPI document" % spec_name,
+                                 [("#", "not a YAML/JSON mapping")])
         self.spec = spec
         self.spec_name = spec_name
+        self.diag = Diagnostics(spec)
+        self.openapi = normalize.check_version(spec, self.diag)
+        normalize.bundle(spec, self.diag, spec_path or spec_name)
+        normalize.schemas_31(spec, self.openapi)
         info = spec.get("info") or {}
         self.title = info.get("title", "")
         self.version = str(info.get("version", ""))
         self.names = Registry(RUNTIME_NAMES)
-        self.schemas = SchemaBuilder(spec, self.names)
+        self.schemas = SchemaBuilder(spec, self.names, self.diag)
         self.schemas.declare_components()
-        self.op_builder = OperationBuilder(spec, self.schemas, self.names)
+        self.op_builder = OperationBuilder(spec, self.schemas, self.names,
+                                           self.diag)
         self.operations = self.op_builder.build()
         self.schemas.build_components()
+        self.diag.check()
+        self.fallbacks = list(self.diag.fallbacks)
         self.models = sorted(self.schemas.models, key=lambda m: m.file)
         self.modules = sorted(self.op_builder.modules.values(),
                               key=lambda m: m.file)
@@ -67,7 +79,17 @@ class Api:
 
 
 def load(spec_path, spec_name=None):
-    """Parse an OpenAPI 3.0 YAML/JSON document into an Api view-model."""
-    with open(spec_path, encoding="utf-8") as f:
-        spec = yaml.safe_load(f)
-    return Api(spec, spec_name or os.path.basename(spec_path))
+    """Parse an OpenAPI 3.0 or 3.1 YAML/JSON document into an Api
+    view-model.  Raises GeneratorError listing every construct the
+    generator refuses (`problems`: [(JSON pointer, message)])."""
+    name = spec_name or os.path.basename(spec_path)
+    try:
+        with open(spec_path, encoding="utf-8") as f:
+            spec = yaml.safe_load(f)
+    except OSError as e:
+        raise GeneratorError("cannot read %s: %s" % (spec_path, e.strerror),
+                             [("#", "cannot read the file")])
+    except yaml.YAMLError as e:
+        raise GeneratorError("%s is not valid YAML: %s" % (name, e),
+                             [("#", "not valid YAML")])
+    return Api(spec, name, spec_path)

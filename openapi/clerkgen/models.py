@@ -19,15 +19,12 @@ Mapping rules (see openapi/README.md for the full table):
 import textwrap
 
 from . import docs
+from .diag import GeneratorError
 from .naming import Registry, ident, snake, upper_ident
 
 COMBINATORS = ("allOf", "oneOf", "anyOf")
 COMMENT_WIDTH_TOP = 77    # " * " at column 0
 COMMENT_WIDTH_MEMBER = 73  # "     * " inside a struct
-
-
-class GeneratorError(Exception):
-    """The spec uses a construct this generator does not support."""
 
 
 # --------------------------------------------------------------------------
@@ -42,12 +39,15 @@ class Type:
     """
 
     def __init__(self, shape, model=None, enum=None, elem=None,
-                 array=None):
+                 array=None, fallback=None):
         self.shape = shape
         self.model = model
         self.enum = enum
         self.elem = elem
         self.array = array  # ArrayDef for shape == "array"
+        # shape "json" standing in for a typed schema: why (for the doc
+        # comment and the printed summary); None for free-form JSON.
+        self.fallback = fallback
 
     # The C type and descriptor of a value stored by value in an array or
     # held as a top-level result.
@@ -174,9 +174,20 @@ class EnumDef:
             if wire is None or str(wire) in seen:
                 continue
             seen.add(str(wire))
-            const = names.claim("CLERK_%s_%s" % (
-                upper, upper_ident(str(wire), "EMPTY")))
+            const = names.claim("CLERK_%s_%s" % (upper,
+                                                  _enum_const(str(wire))))
             self.values.append(EnumValue(const, str(wire)))
+
+
+# Values that are a sign alone.  (Other symbol-only values, such as "*",
+# keep the historical EMPTY: renaming them would break Clerk's API.)
+_SYMBOLS = {"+": "PLUS", "-": "MINUS"}
+
+
+def _enum_const(wire):
+    """The constant suffix of an enum value: its UPPER_CASE words; "+" and
+    "-" are PLUS and MINUS; "" (and other symbol-only values) EMPTY."""
+    return upper_ident(wire, "") or _SYMBOLS.get(wire, "EMPTY")
 
 
 def c_string(text):
@@ -214,6 +225,7 @@ class Field:
         self.deprecated = deprecated
         self.schema = schema
         self.null_member = None  # companion bool for nullable K_OBJ
+        self.access = None       # "read-only" / "write-only" (spec)
         self.kind, self.c_type, self.descriptor = self._storage()
 
     def _storage(self):
@@ -255,7 +267,10 @@ class Field:
     @property
     def flags(self):
         return flag_expr((("CLERK__F_REQUIRED", self.required),
-                          ("CLERK__F_NULLABLE", self.nullable)))
+                          ("CLERK__F_NULLABLE", self.nullable),
+                          ("CLERK__F_READ_ONLY", self.access == "read-only"),
+                          ("CLERK__F_WRITE_ONLY",
+                           self.access == "write-only")))
 
     @property
     def presence_doc(self):
@@ -274,6 +289,8 @@ class Field:
             s = "Free-form JSON, owned by this struct; NULL = absent."
             if self.nullable:
                 s += " A JSON null is a cJSON NULL item."
+            if t.fallback:
+                s += " Not typed by the generator: %s." % t.fallback
             return ("Required. " if self.required else "Optional. ") + s
         if self.kind == "K_OBJ":
             s = "Required" if self.required else "Optional: NULL = absent"
@@ -292,6 +309,12 @@ class Field:
     def doc_lines(self):
         lines = docs.reflow(self.description, COMMENT_WIDTH_MEMBER)
         extra = self.presence_doc
+        if self.access == "read-only":
+            extra = ("Read-only (sent by the server): encoding does not "
+                     "require it. " + extra)
+        elif self.access == "write-only":
+            extra = ("Write-only (sent by the client): decoding does not "
+                     "expect it. " + extra)
         if self.deprecated:
             extra = "Deprecated. " + extra
         if lines:
@@ -402,6 +425,16 @@ class Model:
 # The builder
 # --------------------------------------------------------------------------
 
+# Keywords that give a schema a shape; a schema without any of them only
+# annotates or constrains (description, minimum, readOnly, required, ...).
+SHAPE_KEYS = ("$ref", "type", "properties", "items", "enum", "oneOf",
+              "anyOf", "allOf", "additionalProperties", "not",
+              "patternProperties", "prefixItems")
+# Shapes the generator does not model: the value stays free-form JSON and
+# the generator says so.
+_UNMODELLED = ("not", "patternProperties", "prefixItems", "if")
+
+
 def constraint_only(schema):
     """A combinator member that only restates `required` (no shape)."""
     return (isinstance(schema, dict) and "$ref" not in schema
@@ -410,13 +443,21 @@ def constraint_only(schema):
             and not any(k in schema for k in COMBINATORS))
 
 
+def shapeless(schema):
+    """An allOf member that only annotates (`description`, `minimum`,
+    `nullable`, `required`, ...): it adds no type of its own."""
+    return isinstance(schema, dict) and not any(k in schema
+                                                for k in SHAPE_KEYS)
+
+
 class SchemaBuilder:
     """Turns schemas into Models, EnumDefs and Types (one per spec)."""
 
-    def __init__(self, spec, names):
+    def __init__(self, spec, names, diag):
         self.spec = spec
         self.names = names              # Registry of global C names
-        self.schemas = spec.get("components", {}).get("schemas", {}) or {}
+        self.diag = diag                # diag.Diagnostics
+        self.schemas = (spec.get("components") or {}).get("schemas") or {}
         self.models = []                # every Model, creation order
         self.by_component = {}          # component name -> Model
         self.nested_arrays = {}         # name -> ArrayDef (arrays.h)
@@ -437,8 +478,15 @@ class SchemaBuilder:
     def declare_components(self):
         """First pass: name every component schema, in spec order."""
         for cname, schema in self.schemas.items():
-            model = Model(self.claim(snake(cname)), cname,
-                          self._component_kind(schema), "component")
+            try:
+                kind = self._component_kind(schema or {})
+            except GeneratorError as e:
+                self.diag.error(e.node if e.node is not None else schema,
+                                str(e))
+                kind = "alias"
+                self.schemas[cname] = {}
+            model = Model(self.claim(snake(cname)), cname, kind,
+                          "component")
             model.description = (schema or {}).get("description", "")
             model.deprecated = bool((schema or {}).get("deprecated"))
             self.by_component[cname] = model
@@ -446,7 +494,11 @@ class SchemaBuilder:
 
     def build_components(self):
         for cname, schema in self.schemas.items():
-            self.build_component(cname)
+            try:
+                self.build_component(cname)
+            except GeneratorError as e:
+                self.diag.error(e.node if e.node is not None else schema,
+                                str(e))
 
     def build_component(self, cname):
         model = self.by_component[cname]
@@ -457,7 +509,7 @@ class SchemaBuilder:
         if model.kind == "object":
             self._fill_object(model, schema)
         elif model.kind == "union":
-            self._fill_union(model, schema, self._real_members(schema))
+            self._fill_union(model, schema, self._union_members(schema))
         elif model.kind == "enum":
             model.enum = self._enum(model.name, cname, schema, model)
         else:  # alias
@@ -468,10 +520,10 @@ class SchemaBuilder:
         s = self._unwrap(schema)
         if s is not schema:
             return "alias"
+        if self._union_members(s):
+            return "union"
         if self._is_object(s):
             return "object"
-        if self._real_members(s) and len(self._real_members(s)) >= 2:
-            return "union"
         if self._is_string_enum(s):
             return "enum"
         return "alias"
@@ -480,14 +532,16 @@ class SchemaBuilder:
         """The Type a $ref to a component stands for."""
         model = self.by_component.get(cname)
         if model is None:
-            raise GeneratorError("unknown schema " + cname)
+            raise GeneratorError("$ref to unknown schema " + cname)
         if model.kind in ("object", "union"):
             return Type("model", model=model)
         if model.kind == "enum":
             self.build_component(cname)
             return Type("enum", enum=model.enum)
         if cname in self._alias_busy:
-            raise GeneratorError("alias cycle at " + cname)
+            raise GeneratorError("schema %s is defined by itself (a $ref "
+                                 "cycle without an object in it)" % cname,
+                                 node=self.schemas[cname])
         self._alias_busy.add(cname)
         try:
             return self.type_of(self.schemas[cname], model.name, model)
@@ -498,13 +552,22 @@ class SchemaBuilder:
 
     def ref_name(self, ref):
         prefix = "#/components/schemas/"
-        if not ref.startswith(prefix):
-            raise GeneratorError("unsupported $ref " + ref)
-        return ref[len(prefix):]
+        if not isinstance(ref, str) or not ref.startswith(prefix):
+            raise GeneratorError("$ref %s: only #/components/schemas/ "
+                                 "(or relative files) can name a schema"
+                                 % ref)
+        name = ref[len(prefix):].replace("~1", "/").replace("~0", "~")
+        if name not in self.schemas:
+            raise GeneratorError("$ref to unknown schema " + name)
+        return name
 
     def deref(self, schema):
+        hops = 0
         while isinstance(schema, dict) and "$ref" in schema:
             schema = self.schemas[self.ref_name(schema["$ref"])]
+            hops += 1
+            if hops > 64:
+                raise GeneratorError("$ref cycle at %s" % schema.get("$ref"))
         return schema or {}
 
     def _real_members(self, schema):
@@ -513,15 +576,24 @@ class SchemaBuilder:
                 return [m for m in schema[comb] if not constraint_only(m)]
         return []
 
+    def _shaped_allof(self, schema):
+        return [m for m in schema.get("allOf") or [] if not shapeless(m)]
+
     def _unwrap(self, schema):
         """A single-member wrapper (allOf/oneOf/anyOf of one real member,
-        no own properties) -> that member; else the schema itself."""
+        no own properties; allOf members that only annotate do not count)
+        -> that member; else the schema itself."""
         if not isinstance(schema, dict) or schema.get("properties"):
             return schema
-        for comb in COMBINATORS:
+        if "allOf" in schema:
+            members = self._shaped_allof(schema)
+            if len(members) == 1 and not self._real_members(schema):
+                return members[0]
+            if members:
+                return schema
+        for comb in ("oneOf", "anyOf"):
             if comb in schema:
-                members = schema[comb] if comb == "allOf" else \
-                    self._real_members(schema)
+                members = self._real_members(schema)
                 if len(members) == 1:
                     return members[0]
         return schema
@@ -529,12 +601,20 @@ class SchemaBuilder:
     def _is_string_enum(self, s):
         return "enum" in s and s.get("type", "string") == "string"
 
-    def _merged(self, schema):
+    def _merged(self, schema, visiting=()):
         """allOf-merged (properties, required) of an object schema."""
         props, required = {}, []
+        if isinstance(schema, dict) and "$ref" in schema:
+            name = self.ref_name(schema["$ref"])
+            if name in visiting:
+                raise GeneratorError(
+                    "schema %s includes itself through allOf (%s)" % (
+                        name, " -> ".join(list(visiting) + [name])),
+                    node=self.schemas[name])
+            visiting = tuple(visiting) + (name,)
         schema = self.deref(schema)
         for member in schema.get("allOf", []):
-            p, r = self._merged(member)
+            p, r = self._merged(member, visiting)
             props.update(p)
             required += [x for x in r if x not in required]
         for k, v in (schema.get("properties") or {}).items():
@@ -551,6 +631,81 @@ class SchemaBuilder:
             return bool(self._merged(s)[0])
         return bool(s.get("properties"))
 
+    def _member_is_object(self, member):
+        s = self.deref(member)
+        inner = self._unwrap(s)
+        if inner is not s:
+            return self._member_is_object(inner)
+        return self._is_object(s) or bool(self._union_members(s))
+
+    def _union_members(self, s):
+        """The members of a union schema as (label source, schema to type)
+        pairs, or [] when `s` is no union of objects.
+
+        oneOf/anyOf of >= 2 objects is a union.  Properties beside the
+        oneOf (in the schema itself or in allOf members) are merged into
+        every member: `{properties: {id}, oneOf: [A, B]}` is A+id or B+id;
+        so is `allOf: [Base, {oneOf: [A, B]}]`."""
+        if not isinstance(s, dict):
+            return []
+        members = self._real_members(s)
+        holder = s
+        if len(members) < 2:
+            # allOf: [Base, {oneOf: [...]}]
+            inner = [m for m in s.get("allOf") or []
+                     if isinstance(m, dict) and "$ref" not in m
+                     and len(self._real_members(m)) >= 2]
+            if len(inner) != 1:
+                return []
+            holder = inner[0]
+            members = self._real_members(holder)
+        if not all(self._member_is_object(m) for m in members):
+            return []
+        base = {k: v for k, v in s.items()
+                if k not in ("oneOf", "anyOf", "discriminator", "allOf",
+                             "description", "nullable")}
+        base_allof = [m for m in s.get("allOf") or [] if m is not holder]
+        if base_allof:
+            base["allOf"] = base_allof
+        if not base.get("properties") and not base.get("allOf") and \
+                not base.get("required"):
+            return [(m, m) for m in members]
+        out = []
+        for m in members:
+            merged = {"allOf": [base, m]}
+            self.diag.alias(merged, m)
+            out.append((m, merged))
+        return out
+
+    def _union_disc(self, s):
+        disc = s.get("discriminator")
+        if disc is None:
+            for m in s.get("allOf") or []:
+                if isinstance(m, dict) and m.get("discriminator"):
+                    disc = m["discriminator"]
+        return disc or {}
+
+    def _why_untyped(self, schema):
+        """Why a schema with a shape becomes free-form JSON, or None when
+        it is free-form (untyped, `type: object` without properties)."""
+        for k in _UNMODELLED:
+            if k in schema:
+                return "`%s` is not supported" % k
+        members = self._real_members(schema)
+        if len(members) >= 2:
+            return ("a oneOf/anyOf whose members are not all objects "
+                    "(primitive members are not supported)")
+        if len(self._shaped_allof(schema)) >= 2:
+            return "an allOf of members that are not all objects"
+        t = schema.get("type")
+        if t not in (None, "object", "string", "boolean", "integer",
+                     "number", "array"):
+            return "type %r is not supported" % (t,)
+        ap = schema.get("additionalProperties")
+        if isinstance(ap, dict) and ap:
+            return "a map whose values are typed (values are not checked)"
+        return None
+
     # -- type resolution ----------------------------------------------------
 
     def nullable(self, schema):
@@ -558,6 +713,9 @@ class SchemaBuilder:
         if not isinstance(schema, dict):
             return False
         if schema.get("nullable"):
+            return True
+        if any(shapeless(m) and m.get("nullable")
+               for m in schema.get("allOf") or []):
             return True
         if "$ref" in schema:
             return bool(self.deref(schema).get("nullable"))
@@ -570,13 +728,22 @@ class SchemaBuilder:
         """Resolve a schema to a Type.  Inline objects, unions and enums are
         named from `hint`; enums are defined in `owner` (a Model or an api
         module with an `enums` list); `where` is the spec location, for
-        messages and docs."""
+        messages and docs.  A construct the generator refuses is recorded
+        (diag) and typed as free-form JSON so that generation goes on."""
         schema = schema or {}
         where = where or hint
-        key = (id(schema), static)
+        # api-local (static) descriptors belong to one module: a shared
+        # components/parameters schema used by two tags gets one each.
+        key = (id(schema), id(owner) if static else None)
         if key in self._inline:
             return self._inline[key][1]
-        type_ = self._type_of(schema, hint, owner, static, where)
+        try:
+            type_ = self._type_of(schema, hint, owner, static, where)
+        except GeneratorError as e:
+            self.diag.error(e.node if e.node is not None else schema,
+                            str(e))
+            type_ = Type("json", fallback="refused (see the generator's "
+                         "errors)")
         # The same inline schema reached twice (allOf merges) is one model;
         # keep the schema alive so its id() stays unique.
         self._inline[key] = (schema, type_)
@@ -588,8 +755,8 @@ class SchemaBuilder:
         inner = self._unwrap(schema)
         if inner is not schema:
             return self.type_of(inner, hint, owner, static, where)
-        members = self._real_members(schema)
-        if len(members) >= 2 and not schema.get("properties"):
+        members = self._union_members(schema)
+        if members:
             model = Model(self.claim(hint), where, "union", "inline")
             model.description = schema.get("description", "")
             self.models.append(model)
@@ -617,7 +784,10 @@ class SchemaBuilder:
             model.built = True
             self._fill_object(model, schema)
             return Type("model", model=model)
-        return Type("json")
+        why = self._why_untyped(schema)
+        if why:
+            self.diag.fallback(schema, "%s: cJSON *: %s" % (where, why))
+        return Type("json", fallback=why)
 
     def array_of(self, elem):
         if elem.shape in _BUILTIN_ARRAYS:
@@ -660,14 +830,24 @@ class SchemaBuilder:
             prop = prop or {}
             name = members.claim(ident(json_name))
             hint = "%s_%s" % (model.name, name.rstrip("_"))
-            resolved = self.deref(prop)
             type_ = self.type_of(prop, hint, model,
                                  where="%s.%s" % (model.where, json_name))
+            try:
+                resolved = self.deref(prop)
+            except GeneratorError:
+                resolved = {}  # reported by type_of()
             description = prop.get("description") or \
                 resolved.get("description", "")
+            # readOnly: only the server sends it, writeOnly: only the client
+            # does; either way the other side must not require it.
+            read_only = bool(prop.get("readOnly") or resolved.get("readOnly"))
+            write_only = bool(prop.get("writeOnly")
+                              or resolved.get("writeOnly"))
             field = Field(json_name, name, type_, json_name in required,
                           self.nullable(prop), description,
                           bool(prop.get("deprecated")), prop)
+            field.access = ("read-only" if read_only else
+                            "write-only" if write_only else None)
             if field.kind == "K_OBJ" and field.nullable:
                 field.null_member = members.claim(name.rstrip("_")
                                                   + "_is_null")
@@ -686,33 +866,35 @@ class SchemaBuilder:
             model.fields.append(field)
 
     def _fill_union(self, model, schema, members):
-        disc = schema.get("discriminator") or {}
+        disc = self._union_disc(schema)
         model.discriminator = disc.get("propertyName")
         mapping = {v: k for k, v in (disc.get("mapping") or {}).items()}
         upper = upper_ident(model.name)
         model.none_const = self.names.claim("CLERK_%s_NONE" % upper)
         raw = []
-        for i, member in enumerate(members):
+        for i, (member, typed) in enumerate(members):
             if "$ref" in member:
                 cname = self.ref_name(member["$ref"])
                 target = self.schemas[cname] or {}
                 label = target.get("x-speakeasy-name-override") or cname
-                type_ = self._component_type(cname)
                 tag = mapping.get(member["$ref"])
                 if tag is None and model.discriminator:
                     tag = self._const_value(target, model.discriminator) \
                         or cname
             else:
                 label = self._const_value(member) or "option_%d" % (i + 1)
-                type_ = self.type_of(member, "%s_%s" % (
-                    model.name, snake(label)), model,
-                    where="%s (option %d)" % (model.where, i + 1))
                 tag = None
                 if model.discriminator:
                     tag = self._const_value(member, model.discriminator)
+            if typed is member and "$ref" in member:
+                type_ = self._component_type(cname)
+            else:
+                type_ = self.type_of(typed, "%s_%s" % (
+                    model.name, snake(label)), model,
+                    where="%s (option %d)" % (model.where, i + 1))
             if type_.shape != "model":
                 raise GeneratorError("%s: union member %d is not an object"
-                                     % (model.where, i + 1))
+                                     % (model.where, i + 1), node=member)
             raw.append((snake(label) or "option_%d" % (i + 1), tag,
                         type_.model))
         labels = _strip_common_prefix([r[0] for r in raw])

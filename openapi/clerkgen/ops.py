@@ -3,8 +3,9 @@
 import re
 
 from . import docs
-from .models import (COMMENT_WIDTH_MEMBER, COMMENT_WIDTH_TOP, GeneratorError,
-                     Type, c_string, declare, flag_expr)
+from .diag import GeneratorError
+from .models import (COMMENT_WIDTH_MEMBER, COMMENT_WIDTH_TOP, Type, c_string,
+                     declare, flag_expr)
 from .naming import Registry, ident, snake, words
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch",
@@ -15,7 +16,8 @@ def _singular(word):
     return word[:-1] if word.endswith("s") and len(word) > 1 else word
 
 
-def operation_name(operation_id, tag, group=None, name_override=None):
+def operation_name(operation_id, tag, group=None, name_override=None,
+                   path=None):
     """The C base name (without `clerk_`) of an operation.
 
     With x-speakeasy-group / x-speakeasy-name-override: "<group>_<name>",
@@ -23,7 +25,8 @@ def operation_name(operation_id, tag, group=None, name_override=None):
     list").  Without them: "<tag>_<rest>", where <rest> is the operationId
     minus the words that repeat the tag ("createApiKey" under tag "API
     Keys" -> "api_keys_create"); a bare "get" of the plural tag noun is a
-    "list" ("getApiKeys" -> "api_keys_list").
+    "list" ("getApiKeys" -> "api_keys_list"), unless the path ends in a
+    path parameter (`GET /emails/{email_id}` reads one email).
     """
     if group and name_override:
         return "%s_%s" % (snake(group), snake(name_override))
@@ -36,7 +39,8 @@ def operation_name(operation_id, tag, group=None, name_override=None):
         if n and [_singular(w) for w in window] == \
                 [_singular(w) for w in group_words]:
             rest = op_words[:i] + op_words[i + n:]
-            if rest == ["get"] and window[-1].endswith("s"):
+            if rest == ["get"] and window[-1].endswith("s") and \
+                    not (path or "").rstrip("/").endswith("}"):
                 rest = ["list"]
             break
     if not rest:
@@ -60,12 +64,25 @@ class PathParam:
             "Percent-encoded by the library."
 
 
+# A header name is an RFC 9110 token.
+_TOKEN_RE = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+# Media types read as JSON: application/json (any parameters, such as
+# charset) and the structured-syntax suffix application/<x>+json.
+_JSON_RE = re.compile(r"^application/(?:[\w.+-]+\+)?json\s*(?:;.*)?$", re.I)
+
+
+def is_json(media_type):
+    return bool(_JSON_RE.match(str(media_type).strip()))
+
+
 class QueryParam:
-    """A member of clerk_<op>_params_t and a row of its param table."""
+    """A member of clerk_<op>_params_t and a row of its param table (the
+    query table, or the header table for header and cookie parameters)."""
 
     def __init__(self, wire, name, type_, required, description,
-                 deprecated, csv=False):
+                 deprecated, csv=False, location="query"):
         self.wire = wire
+        self.location = location  # "query", "header" or "cookie"
         self.csv = csv  # form style, explode false: one comma-joined key
         self.name = name
         self.type = type_
@@ -89,8 +106,10 @@ class QueryParam:
         if t.shape == "array" and t.elem.shape in (
                 "string", "integer", "boolean", "number", "enum"):
             return "K_ARRAY", t.array.c_type, "&" + t.array.desc
-        raise GeneratorError("query parameter %s: unsupported type %s"
-                             % (self.wire, t.shape))
+        raise GeneratorError("%s parameter %s: type %s is not supported "
+                             "(strings, numbers, booleans, enums and arrays "
+                             "of them are)" % (self.location, self.wire,
+                                               t.shape))
 
     @property
     def decl(self):
@@ -99,13 +118,17 @@ class QueryParam:
     @property
     def flags(self):
         return flag_expr((("CLERK__F_REQUIRED", self.required),
-                          ("CLERK__F_CSV", self.csv)))
+                          ("CLERK__F_CSV", self.csv),
+                          ("CLERK__F_HEADER", self.location == "header"),
+                          ("CLERK__F_COOKIE", self.location == "cookie")))
 
     @property
     def doc_lines(self):
         lines = docs.reflow(self.description, COMMENT_WIDTH_MEMBER)
         if self.kind == "K_STR":
             state = "NULL = not sent."
+        elif self.kind == "K_ARRAY" and self.location != "query":
+            state = "Items joined by ','; count 0 = not sent."
         elif self.kind == "K_ARRAY" and self.csv:
             state = "Sent as one key, items joined by ','; count 0 = not sent."
         elif self.kind == "K_ARRAY":
@@ -117,6 +140,11 @@ class QueryParam:
             enum = self.type.enum or self.type.elem.enum
             state = "Values: %s. %s" % (enum.c_type, state)
         extra = ("Required. " if self.required else "Optional: ") + state
+        if self.location == "header":
+            extra = "Header `%s`. %s" % (self.wire, extra)
+        elif self.location == "cookie":
+            extra = "Cookie `%s` (value percent-encoded). %s" % (self.wire,
+                                                                 extra)
         if self.deprecated:
             extra = "Deprecated. " + extra
         if lines:
@@ -186,6 +214,7 @@ class Operation:
         self.body = None
         self.result = None
         self.success_status = 200
+        self.bodiless_statuses = []  # other 2xx that carry no body
         self.error_statuses = []  # [(code, description)]
 
     # -- derived, for templates -----------------------------------------------
@@ -280,6 +309,13 @@ class Operation:
             lines += docs.reflow(desc, COMMENT_WIDTH_TOP) + [""]
         lines += docs.reflow("`%s %s` (operationId `%s`)." % (
             self.method, self.path, self.operation_id), COMMENT_WIDTH_TOP)
+        if self.bodiless_statuses:
+            lines.append("")
+            lines += docs.reflow(
+                "A %s response (no body) is not decoded by its own status "
+                "yet: the call reports CLERK_E_DECODE for it."
+                % " or ".join(str(c) for c in self.bodiless_statuses),
+                COMMENT_WIDTH_TOP)
         if self.error_statuses:
             lines.append("")
             errs = "; ".join("%s %s" % (code, _short(d))
@@ -310,6 +346,17 @@ class Operation:
         for p in self.query:
             out += p.type.models()
         return out
+
+
+def _type_key(t):
+    """Identity of a Type, for "do these responses share one body"."""
+    if t.shape == "model":
+        return ("model", t.model.name)
+    if t.shape == "enum":
+        return ("enum", t.enum.name)
+    if t.shape == "array":
+        return ("array", _type_key(t.elem))
+    return (t.shape,)
 
 
 def _short(description):
@@ -354,13 +401,15 @@ class Module:
 
 
 class OperationBuilder:
-    def __init__(self, spec, builder, names):
+    def __init__(self, spec, builder, names, diag):
         self.spec = spec
         self.b = builder
         self.names = names
+        self.diag = diag
         comps = spec.get("components", {}) or {}
         self.parameters = comps.get("parameters", {}) or {}
         self.responses = comps.get("responses", {}) or {}
+        self.request_bodies = comps.get("requestBodies", {}) or {}
         self.tag_docs = {t.get("name"): t.get("description", "")
                          for t in spec.get("tags", []) or []}
         self.modules = {}
@@ -368,16 +417,27 @@ class OperationBuilder:
         self.response_types = {}
 
     def _deref(self, obj, section, prefix):
+        hops = 0
         while isinstance(obj, dict) and "$ref" in obj:
             ref = obj["$ref"]
-            if not ref.startswith(prefix):
-                raise GeneratorError("unsupported $ref " + ref)
-            obj = section[ref[len(prefix):]]
+            name = ref[len(prefix):].replace("~1", "/").replace("~0", "~")
+            if not ref.startswith(prefix) or name not in section:
+                raise GeneratorError("$ref %s does not name an entry of %s"
+                                     % (ref, prefix[2:-1]), node=obj)
+            obj = section[name]
+            hops += 1
+            if hops > 64:
+                raise GeneratorError("$ref cycle at " + ref, node=obj)
         return obj
 
     def build(self):
         raw = []
         for path, item in (self.spec.get("paths") or {}).items():
+            if not isinstance(item, dict):
+                continue
+            if "$ref" in item:
+                self.diag.error(item, "a $ref path item is not supported")
+                continue
             for method in METHODS:
                 if method in item:
                     raw.append((path, method, item[method],
@@ -392,7 +452,8 @@ class OperationBuilder:
                 self.modules[mname] = module
             base = operation_name(op.get("operationId", method + path), tag,
                                   op.get("x-speakeasy-group"),
-                                  op.get("x-speakeasy-name-override"))
+                                  op.get("x-speakeasy-name-override"),
+                                  path)
             c_name = self.names.claim(base)
             for suffix in ("params", "response", "detailed", "result_free",
                            "response_free", "async", "async_fn"):
@@ -407,8 +468,13 @@ class OperationBuilder:
     def _fill(self, opm, op, shared):
         params = {}
         for p in list(shared) + list(op.get("parameters") or []):
-            p = self._deref(p, self.parameters, "#/components/parameters/")
-            params[(p["name"], p["in"])] = p
+            try:
+                p = self._deref(p, self.parameters,
+                                "#/components/parameters/")
+            except GeneratorError as e:
+                self.diag.error(e.node or p, str(e))
+                continue
+            params[(p.get("name"), p.get("in"))] = p
         order = re.findall(r"{([^}]+)}", opm.path)
         members = Registry(["client", "out", "body", "params"])
         for wire in order:
@@ -419,43 +485,83 @@ class OperationBuilder:
         for (wire, where), p in params.items():
             if where == "path":
                 continue
-            if where != "query":
-                raise GeneratorError("%s: %s parameters are not supported"
-                                     % (opm.operation_id, where))
-            name = qnames.claim(ident(wire))
-            t = self.b.type_of(p.get("schema") or {"type": "string"},
-                               "%s_%s" % (opm.c_name, name.rstrip("_")),
-                               opm.module, static=True,
-                               where="%s parameter %s" % (opm.operation_id,
-                                                          wire))
-            style = p.get("style", "form")
-            if style != "form":
-                raise GeneratorError("%s parameter %s: style %s is not "
-                                     "supported" % (opm.operation_id, wire,
-                                                    style))
-            csv = t.shape == "array" and p.get("explode", True) is False
-            opm.query.append(QueryParam(wire, name, t, bool(p.get("required")),
-                                        p.get("description", ""),
-                                        bool(p.get("deprecated")), csv))
+            if where == "header" and str(wire).lower() in (
+                    "accept", "content-type", "authorization"):
+                continue  # OpenAPI: ignored; the client sets these
+            try:
+                opm.query.append(self._param(opm, wire, where, p, qnames))
+            except GeneratorError as e:
+                self.diag.error(e.node or p, str(e))
         rb = op.get("requestBody")
         if rb:
-            rb = self._deref(rb, (self.spec.get("components") or {}).get(
-                "requestBodies", {}), "#/components/requestBodies/")
-            content = rb.get("content") or {}
-            for ctype, kind in (("application/json", "json"),
-                                ("multipart/form-data", "multipart")):
-                if ctype in content:
-                    schema = content[ctype].get("schema") or {}
-                    t = self.b.type_of(schema, opm.c_name + "_request",
-                                       opm.module, where="%s request body"
-                                       % opm.operation_id)
-                    opm.body = Body(kind, t, bool(rb.get("required")),
-                                    rb.get("description", ""))
-                    break
-            else:
-                raise GeneratorError("%s: unsupported body %s" % (
-                    opm.operation_id, list(content)))
-        for code, resp in (op.get("responses") or {}).items():
+            try:
+                self._body(opm, rb)
+            except GeneratorError as e:
+                self.diag.error(e.node or rb, str(e))
+        try:
+            self._responses(opm, op.get("responses") or {})
+        except GeneratorError as e:
+            self.diag.error(e.node or op, str(e))
+
+    def _param(self, opm, wire, where, p, qnames):
+        if where not in ("query", "header", "cookie"):
+            raise GeneratorError("parameters in %r are not supported "
+                                 "(path, query, header and cookie are)"
+                                 % where, node=p)
+        if where != "query" and not _TOKEN_RE.match(str(wire)):
+            raise GeneratorError("%s parameter name %r is not an HTTP "
+                                 "token" % (where, wire), node=p)
+        if "content" in p and "schema" not in p:
+            raise GeneratorError("parameter %s: `content` (a serialised "
+                                 "value) is not supported, only `schema`"
+                                 % wire, node=p)
+        name = qnames.claim(ident(wire))
+        t = self.b.type_of(p.get("schema") or {"type": "string"},
+                           "%s_%s" % (opm.c_name, name.rstrip("_")),
+                           opm.module, static=True,
+                           where="%s parameter %s" % (opm.operation_id,
+                                                      wire))
+        default = {"query": "form", "cookie": "form", "header": "simple"}
+        style = p.get("style", default[where])
+        if style != default[where]:
+            raise GeneratorError("%s parameter %s: style %s is not "
+                                 "supported (%s is)" % (
+                                     where, wire, style, default[where]),
+                                 node=p)
+        csv = t.shape == "array" and where == "query" and \
+            p.get("explode", True) is False
+        return QueryParam(wire, name, t, bool(p.get("required")),
+                          p.get("description", ""),
+                          bool(p.get("deprecated")), csv, location=where)
+
+    def _body(self, opm, rb):
+        rb = self._deref(rb, self.request_bodies,
+                         "#/components/requestBodies/")
+        content = rb.get("content") or {}
+        chosen = None
+        for ctype in content:
+            if is_json(ctype):
+                chosen = (ctype, "json")
+                break
+        if chosen is None and "multipart/form-data" in content:
+            chosen = ("multipart/form-data", "multipart")
+        if chosen is None:
+            raise GeneratorError("request body of type %s is not supported "
+                                 "(JSON and multipart/form-data are)"
+                                 % ", ".join(content) or "(none)",
+                                 node=content or rb)
+        schema = content[chosen[0]].get("schema") or {}
+        t = self.b.type_of(schema, opm.c_name + "_request", opm.module,
+                           where="%s request body" % opm.operation_id)
+        opm.body = Body(chosen[1], t, bool(rb.get("required")),
+                        rb.get("description", ""))
+
+    def _responses(self, opm, responses):
+        """The 2xx responses: one result type (the JSON body they share),
+        their statuses; 2xx without a body are `bodiless_statuses`.  With
+        no 2xx at all, `default` is the response."""
+        success, errors = [], []
+        for code, resp in responses.items():
             code = str(code)
             name = None
             if isinstance(resp, dict) and "$ref" in resp:
@@ -463,14 +569,46 @@ class OperationBuilder:
             resp = self._deref(resp, self.responses,
                                "#/components/responses/")
             if code.startswith("2"):
-                opm.success_status = int(code) if code.isdigit() else 200
-                schema = ((resp.get("content") or {}).get(
-                    "application/json") or {}).get("schema")
-                if schema is not None:
-                    opm.result = self._result(schema, name, opm)
+                success.append((code, resp, name))
             elif code != "default":
-                opm.error_statuses.append((code, resp.get("description",
-                                                          "")))
+                errors.append((code, resp.get("description", "")))
+        if not success and "default" in responses:
+            resp = responses["default"]
+            name = resp["$ref"].split("/")[-1] \
+                if isinstance(resp, dict) and "$ref" in resp else None
+            success.append(("200", self._deref(
+                resp, self.responses, "#/components/responses/"), name))
+        opm.error_statuses = errors
+        bodies = []  # (status, schema, response name)
+        empty = []
+        for code, resp, name in success:
+            status = int(code) if code.isdigit() else 200
+            content = resp.get("content") or {}
+            schema = None
+            for ctype, media in content.items():
+                if is_json(ctype):
+                    schema = (media or {}).get("schema")
+                    break
+            if schema is None:
+                empty.append(status)
+            else:
+                bodies.append((status, schema, name))
+        if not bodies:
+            opm.success_status = empty[0] if empty else 200
+            return
+        opm.success_status = bodies[0][0]
+        opm.bodiless_statuses = [c for c in empty if c != opm.success_status]
+        types = [self._result(schema, name, opm)
+                 for _, schema, name in bodies]
+        if any(t is not types[0] and _type_key(t) != _type_key(types[0])
+               for t in types[1:]):
+            why = "2xx responses with different bodies (%s)" % ", ".join(
+                str(b[0]) for b in bodies)
+            self.diag.fallback(responses, "%s response: cJSON *: %s" % (
+                opm.operation_id, why))
+            opm.result = Type("json", fallback=why)
+        else:
+            opm.result = types[0]
 
     def _result(self, schema, response_name, opm):
         if response_name is None:

@@ -13,6 +13,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 
 from clerkgen.naming import (RUNTIME_NAMES, Registry, ident,  # noqa: E402
                              snake, upper_ident)
+from clerkgen.models import _enum_const  # noqa: E402
 from clerkgen.ops import operation_name  # noqa: E402
 
 
@@ -112,6 +113,14 @@ class Collisions(unittest.TestCase):
             self.assertIn(name, RUNTIME_NAMES)
 
 
+class EnumConstants(unittest.TestCase):
+    def test_signs_and_empty(self):
+        self.assertEqual(_enum_const("+"), "PLUS")
+        self.assertEqual(_enum_const("-"), "MINUS")
+        self.assertEqual(_enum_const(""), "EMPTY")
+        self.assertEqual(_enum_const("-born"), "BORN")
+
+
 class OperationNames(unittest.TestCase):
     def test_extensions(self):
         self.assertEqual(operation_name("GetUserList", "Users", "users",
@@ -143,6 +152,13 @@ class OperationNames(unittest.TestCase):
         for op_id, tag, want in cases:
             with self.subTest(op_id=op_id):
                 self.assertEqual(operation_name(op_id, tag), want)
+
+    def test_get_of_one_is_not_a_list(self):
+        self.assertEqual(operation_name("getEmails", "Emails",
+                                        path="/emails"), "emails_list")
+        self.assertEqual(operation_name("getEmails", "Emails",
+                                        path="/emails/{email_id}"),
+                         "emails_get")
 
     def test_fallback_keeps_something(self):
         self.assertEqual(operation_name("Pets", "Pets"), "pets_pets")

@@ -605,7 +605,7 @@ static clerk_status_t decode_model(
     if ((c->flags & CLERK_DECODE_STRICT) != 0) {
         for (i = 0; i < model->field_count; i++) {
             f = &model->fields[i];
-            if ((f->flags & CLERK__F_REQUIRED) != 0 &&
+            if (CLERK__F_DECODE_REQUIRED(f->flags) &&
                 f->type->kind != CLERK__K_FILE &&
                 (seen[i / 8] & (1u << (i % 8))) == 0) {
                 c->segs[level].name = f->name;

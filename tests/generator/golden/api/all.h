@@ -6,6 +6,7 @@
 #ifndef CLERK_API_ALL_H
 #define CLERK_API_ALL_H
 
+#include <clerk/api/edge.h>
 #include <clerk/api/misc.h>
 #include <clerk/api/pet_owners.h>
 #include <clerk/api/pets.h>

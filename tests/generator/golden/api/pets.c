@@ -7,6 +7,22 @@
 
 #include <stddef.h>
 
+static const char *const pets_list_sort_values[] = {
+    "-born", "born", "+", "-", "",
+};
+
+static const clerk__enum_t pets_list_sort_enum = {
+    .name = "ListPets parameter sort",
+    .values = pets_list_sort_values,
+    .count = 5,
+};
+
+static const clerk__type_t pets_list_sort_type = {
+    .kind = CLERK__K_ENUM,
+    .size = sizeof(clerk_enum_t),
+    .enumeration = &pets_list_sort_enum,
+};
+
 static const char *const pets_list_kind_values[] = {
     "dog",
     "cat",
@@ -49,6 +65,8 @@ static const clerk__type_t pets_list_kinds_item_array_type = {
 
 static const clerk__param_t pets_list_query[] = {
     { "limit", offsetof(clerk_pets_list_params_t, limit), &clerk__type_opt_int,
+      0 },
+    { "sort", offsetof(clerk_pets_list_params_t, sort), &pets_list_sort_type,
       0 },
     { "offset", offsetof(clerk_pets_list_params_t, offset),
       &clerk__type_opt_int, 0 },

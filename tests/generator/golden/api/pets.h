@@ -20,6 +20,22 @@
 
 CLERK_BEGIN_DECL
 
+/** Values of ListPets parameter sort (held in a clerk_enum_t). */
+typedef enum clerk_pets_list_sort {
+    /** A value this version does not know: see clerk_enum_t.raw. */
+    CLERK_PETS_LIST_SORT_UNKNOWN = 0,
+    /** "-born" */
+    CLERK_PETS_LIST_SORT_BORN,
+    /** "born" */
+    CLERK_PETS_LIST_SORT_BORN_2,
+    /** "+" */
+    CLERK_PETS_LIST_SORT_PLUS,
+    /** "-" */
+    CLERK_PETS_LIST_SORT_MINUS,
+    /** "" */
+    CLERK_PETS_LIST_SORT_EMPTY,
+} clerk_pets_list_sort_t;
+
 /** Values of ListPets parameter kind (held in a clerk_enum_t). */
 typedef enum clerk_pets_list_kind {
     /** A value this version does not know: see clerk_enum_t.raw. */
@@ -52,6 +68,12 @@ typedef struct clerk_pets_list_params {
      * Optional: CLERK_UNSET = not sent.
      */
     clerk_opt_int64_t limit;
+    /**
+     * Shared by two tags (Pets and Edge) with an inline enum.
+     *
+     * Optional: Values: clerk_pets_list_sort_t. CLERK_UNSET = not sent.
+     */
+    clerk_enum_t sort;
     /** Optional: CLERK_UNSET = not sent. */
     clerk_opt_int64_t offset;
     /**

@@ -11,16 +11,24 @@
 #include <clerk/model/bike.h>
 #include <clerk/model/car.h>
 #include <clerk/model/cat.h>
+#include <clerk/model/cents.h>
 #include <clerk/model/circle.h>
+#include <clerk/model/circle2.h>
 #include <clerk/model/client_object.h>
 #include <clerk/model/contact.h>
 #include <clerk/model/dog.h>
 #include <clerk/model/extended_pet.h>
 #include <clerk/model/garage.h>
+#include <clerk/model/labelled.h>
+#include <clerk/model/labelled_circle2.h>
+#include <clerk/model/labelled_square2.h>
 #include <clerk/model/labels.h>
 #include <clerk/model/misc_verify_jwt_result.h>
 #include <clerk/model/misc_verify_jwt_result_option_2.h>
 #include <clerk/model/misc_verify_jwt_result_token.h>
+#include <clerk/model/money.h>
+#include <clerk/model/nullables.h>
+#include <clerk/model/order.h>
 #include <clerk/model/owner.h>
 #include <clerk/model/pet.h>
 #include <clerk/model/pet_address.h>
@@ -32,8 +40,14 @@
 #include <clerk/model/pets_create_request_owner.h>
 #include <clerk/model/pets_upload_photo_request.h>
 #include <clerk/model/photo.h>
+#include <clerk/model/price.h>
+#include <clerk/model/problem.h>
 #include <clerk/model/shape.h>
 #include <clerk/model/square.h>
+#include <clerk/model/square2.h>
+#include <clerk/model/tagged.h>
+#include <clerk/model/tagged_circle2.h>
+#include <clerk/model/tagged_square2.h>
 #include <clerk/model/vehicle.h>
 
 #endif /* CLERK_MODEL_ALL_H */

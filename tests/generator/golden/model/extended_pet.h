@@ -81,7 +81,10 @@ typedef struct clerk_extended_pet {
      * null is a cJSON NULL item.
      */
     cJSON *extra;
-    /** Optional. Free-form JSON, owned by this struct; NULL = absent. */
+    /**
+     * Optional. Free-form JSON, owned by this struct; NULL = absent. Not typed
+     * by the generator: a map whose values are typed (values are not checked).
+     */
     cJSON *labels;
     /** Required. */
     clerk_owner_t *owner;

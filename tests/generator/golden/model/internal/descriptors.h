@@ -23,6 +23,11 @@ extern const clerk__type_t clerk__cat_type;
 extern const clerk__model_t clerk__circle_model;
 extern const clerk__type_t clerk__circle_type;
 
+extern const clerk__model_t clerk__circle2_model;
+extern const clerk__type_t clerk__circle2_type;
+extern const clerk__type_t clerk__circle2_struct_type;
+extern const clerk__type_t clerk__circle2_array_type;
+
 extern const clerk__model_t clerk__client_object_model;
 extern const clerk__type_t clerk__client_object_type;
 
@@ -38,6 +43,21 @@ extern const clerk__type_t clerk__extended_pet_type;
 extern const clerk__model_t clerk__garage_model;
 extern const clerk__type_t clerk__garage_type;
 
+extern const clerk__model_t clerk__labelled_model;
+extern const clerk__type_t clerk__labelled_type;
+extern const clerk__type_t clerk__labelled_struct_type;
+extern const clerk__type_t clerk__labelled_array_type;
+
+extern const clerk__model_t clerk__labelled_circle2_model;
+extern const clerk__type_t clerk__labelled_circle2_type;
+extern const clerk__type_t clerk__labelled_circle2_struct_type;
+extern const clerk__type_t clerk__labelled_circle2_array_type;
+
+extern const clerk__model_t clerk__labelled_square2_model;
+extern const clerk__type_t clerk__labelled_square2_type;
+extern const clerk__type_t clerk__labelled_square2_struct_type;
+extern const clerk__type_t clerk__labelled_square2_array_type;
+
 extern const clerk__model_t clerk__misc_verify_jwt_result_model;
 extern const clerk__type_t clerk__misc_verify_jwt_result_type;
 
@@ -46,6 +66,16 @@ extern const clerk__type_t clerk__misc_verify_jwt_result_option_2_type;
 
 extern const clerk__model_t clerk__misc_verify_jwt_result_token_model;
 extern const clerk__type_t clerk__misc_verify_jwt_result_token_type;
+
+extern const clerk__model_t clerk__nullables_model;
+extern const clerk__type_t clerk__nullables_type;
+extern const clerk__type_t clerk__nullables_struct_type;
+extern const clerk__type_t clerk__nullables_array_type;
+
+extern const clerk__model_t clerk__order_model;
+extern const clerk__type_t clerk__order_type;
+extern const clerk__type_t clerk__order_struct_type;
+extern const clerk__type_t clerk__order_array_type;
 
 extern const clerk__model_t clerk__owner_model;
 extern const clerk__type_t clerk__owner_type;
@@ -80,11 +110,41 @@ extern const clerk__type_t clerk__pets_upload_photo_request_type;
 extern const clerk__model_t clerk__photo_model;
 extern const clerk__type_t clerk__photo_type;
 
+extern const clerk__model_t clerk__price_model;
+extern const clerk__type_t clerk__price_type;
+extern const clerk__type_t clerk__price_struct_type;
+extern const clerk__type_t clerk__price_array_type;
+
+extern const clerk__model_t clerk__problem_model;
+extern const clerk__type_t clerk__problem_type;
+extern const clerk__type_t clerk__problem_struct_type;
+extern const clerk__type_t clerk__problem_array_type;
+
 extern const clerk__model_t clerk__shape_model;
 extern const clerk__type_t clerk__shape_type;
 
 extern const clerk__model_t clerk__square_model;
 extern const clerk__type_t clerk__square_type;
+
+extern const clerk__model_t clerk__square2_model;
+extern const clerk__type_t clerk__square2_type;
+extern const clerk__type_t clerk__square2_struct_type;
+extern const clerk__type_t clerk__square2_array_type;
+
+extern const clerk__model_t clerk__tagged_model;
+extern const clerk__type_t clerk__tagged_type;
+extern const clerk__type_t clerk__tagged_struct_type;
+extern const clerk__type_t clerk__tagged_array_type;
+
+extern const clerk__model_t clerk__tagged_circle2_model;
+extern const clerk__type_t clerk__tagged_circle2_type;
+extern const clerk__type_t clerk__tagged_circle2_struct_type;
+extern const clerk__type_t clerk__tagged_circle2_array_type;
+
+extern const clerk__model_t clerk__tagged_square2_model;
+extern const clerk__type_t clerk__tagged_square2_type;
+extern const clerk__type_t clerk__tagged_square2_struct_type;
+extern const clerk__type_t clerk__tagged_square2_array_type;
 
 extern const clerk__model_t clerk__vehicle_model;
 extern const clerk__type_t clerk__vehicle_type;
@@ -97,11 +157,23 @@ extern const clerk__type_t clerk__car_type_type;
 extern const clerk__enum_t clerk__cat_kind_enum;
 extern const clerk__type_t clerk__cat_kind_type;
 
+extern const clerk__enum_t clerk__circle2_shape_enum;
+extern const clerk__type_t clerk__circle2_shape_type;
+
 extern const clerk__enum_t clerk__dog_kind_enum;
 extern const clerk__type_t clerk__dog_kind_type;
 
 extern const clerk__enum_t clerk__misc_verify_jwt_result_token_object_enum;
 extern const clerk__type_t clerk__misc_verify_jwt_result_token_object_type;
+
+extern const clerk__enum_t clerk__nullables_level_enum;
+extern const clerk__type_t clerk__nullables_level_type;
+
+extern const clerk__enum_t clerk__nullables_fixed_enum;
+extern const clerk__type_t clerk__nullables_fixed_type;
+
+extern const clerk__enum_t clerk__order_status_enum;
+extern const clerk__type_t clerk__order_status_type;
 
 extern const clerk__enum_t clerk__pet_status_enum;
 extern const clerk__type_t clerk__pet_status_type;
@@ -113,6 +185,9 @@ extern const clerk__type_t clerk__pet_colors_item_array_type;
 extern const clerk__enum_t clerk__pet_kind_enum;
 extern const clerk__type_t clerk__pet_kind_type;
 extern const clerk__type_t clerk__pet_kind_array_type;
+
+extern const clerk__enum_t clerk__square2_shape_enum;
+extern const clerk__type_t clerk__square2_shape_type;
 
 extern const clerk__type_t clerk__int64_array_array_type;
 

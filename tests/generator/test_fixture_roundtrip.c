@@ -1,0 +1,318 @@
+/*
+ * The fixture's generated code (tests/generator/golden), compiled with the
+ * runtime and run: the constructs of issue 14 decode, encode and round-trip,
+ * and the "Edge" operations send their header, cookie and query parameters
+ * to the fault server on 127.0.0.1 and decode each 2xx by its status.
+ */
+#include <clerk/api/edge.h>
+#include <clerk/model/labelled.h>
+#include <clerk/model/nullables.h>
+#include <clerk/model/order.h>
+#include <clerk/model/pet_kind.h>
+#include <clerk/model/tagged.h>
+
+#include "fault.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+/* Print, parse the text again, print again: the same text. */
+#define ROUND_TRIP(tag, value)                                                 \
+    do {                                                                       \
+        char *first_ = tag##_print(value);                                     \
+        tag##_t *again_ = NULL;                                                \
+        char *second_;                                                         \
+        assert_non_null(first_);                                               \
+        assert_int_equal(                                                      \
+            tag##_parse(                                                       \
+                &again_, first_, strlen(first_), CLERK_DECODE_STRICT, NULL),   \
+            CLERK_OK);                                                         \
+        second_ = tag##_print(again_);                                         \
+        assert_non_null(second_);                                              \
+        assert_string_equal(first_, second_);                                  \
+        clerk_free(first_);                                                    \
+        clerk_free(second_);                                                   \
+        tag##_free(again_);                                                    \
+    } while (0)
+
+static const char ORDER_JSON[] =
+    "{\"id\":\"o1\",\"secret\":\"s\",\"amount\":5,\"quantity\":2,"
+    "\"kind\":\"cat\",\"owner\":null,\"status\":\"open\",\"note\":\"n\","
+    "\"scores\":{\"math\":3},\"names\":[\"x\",\"y\"],"
+    "\"price\":{\"currency\":\"EUR\",\"cents\":100}}";
+
+/* allOf with annotation-only members is the referenced type; const is a
+ * one-value enum; a relative external $ref is a model like any other. */
+static void order_types(void **state)
+{
+    clerk_order_t *o = NULL;
+    char *text;
+
+    (void)state;
+    assert_int_equal(
+        clerk_order_parse(
+            &o, ORDER_JSON, strlen(ORDER_JSON), CLERK_DECODE_STRICT, NULL),
+        CLERK_OK);
+    assert_int_equal(o->amount.state, CLERK_SET); /* Money: an integer */
+    assert_int_equal(o->amount.value, 5);
+    assert_int_equal(o->quantity.value, 2);
+    assert_int_equal(o->kind.value, CLERK_PET_KIND_CAT);
+    assert_null(o->owner);
+    assert_true(o->owner_is_null); /* allOf [Owner, {nullable: true}] */
+    assert_int_equal(o->status.value, CLERK_ORDER_STATUS_OPEN);
+    assert_non_null(o->price);
+    assert_string_equal(o->price->currency, "EUR");
+    assert_int_equal(o->price->cents.value, 100);
+    assert_true(cJSON_IsArray(o->names)); /* announced cJSON * fallback */
+    text = clerk_order_print(o);
+    assert_string_equal(text, ORDER_JSON);
+    clerk_free(text);
+    ROUND_TRIP(clerk_order, o);
+    clerk_order_free(o);
+}
+
+/* readOnly `id` is required in responses only, writeOnly `secret` in
+ * requests only. */
+static void order_read_write_only(void **state)
+{
+    static const char no_secret[] =
+        "{\"id\":\"o1\",\"amount\":1,\"status\":\"open\"}";
+    static const char no_id[] =
+        "{\"secret\":\"s\",\"amount\":1,\"status\":\"open\"}";
+    clerk_order_t *o = NULL;
+    clerk_json_error_t err;
+    cJSON *json = NULL;
+
+    (void)state;
+    assert_int_equal(
+        clerk_order_parse(
+            &o, no_secret, strlen(no_secret), CLERK_DECODE_STRICT, NULL),
+        CLERK_OK);
+    /* ... but encoding it (a request) needs the secret. */
+    assert_int_equal(clerk_order_to_json(&json, o, &err), CLERK_E_INVALID_ARG);
+    assert_string_equal(err.path, "$.secret");
+    clerk_order_free(o);
+    o = NULL;
+    assert_int_equal(
+        clerk_order_parse(&o, no_id, strlen(no_id), CLERK_DECODE_STRICT, &err),
+        CLERK_E_DECODE);
+    assert_string_equal(err.path, "$.id");
+    assert_null(o);
+    /* Lenient decoding keeps it; encoding does not need the id. */
+    assert_int_equal(
+        clerk_order_parse(&o, no_id, strlen(no_id), 0, NULL), CLERK_OK);
+    assert_int_equal(clerk_order_to_json(&json, o, NULL), CLERK_OK);
+    assert_null(cJSON_GetObjectItemCaseSensitive(json, "id"));
+    cJSON_Delete(json);
+    clerk_order_free(o);
+}
+
+/* OpenAPI 3.1: type [T, "null"], oneOf [X, {type: null}], enum with null,
+ * const. */
+static void nullables_31(void **state)
+{
+    static const char in[] =
+        "{\"text\":null,\"count\":3,\"ratio\":null,\"flag\":true,"
+        "\"owner\":null,\"level\":null,\"fixed\":\"v1\",\"tags\":null}";
+    clerk_nullables_t *n = NULL;
+    char *text;
+
+    (void)state;
+    assert_int_equal(
+        clerk_nullables_parse(&n, in, strlen(in), CLERK_DECODE_STRICT, NULL),
+        CLERK_OK);
+    assert_int_equal(n->text.state, CLERK_NULL);
+    assert_int_equal(n->count.state, CLERK_SET);
+    assert_int_equal(n->count.value, 3);
+    assert_int_equal(n->ratio.state, CLERK_NULL);
+    assert_int_equal(n->flag.value, true);
+    assert_true(n->owner_is_null);
+    assert_int_equal(n->level.state, CLERK_NULL);
+    assert_int_equal(n->fixed.value, CLERK_NULLABLES_FIXED_V1);
+    assert_int_equal(n->tags.state, CLERK_NULL);
+    text = clerk_nullables_print(n);
+    assert_string_equal(text, in);
+    clerk_free(text);
+    ROUND_TRIP(clerk_nullables, n);
+    clerk_nullables_free(n);
+}
+
+/* Properties beside a discriminated oneOf belong to every member. */
+static void union_keeps_both_sides(void **state)
+{
+    static const char in[] = "{\"label\":\"L\",\"shape\":\"circle\","
+                             "\"radius\":2}";
+    static const char labelled[] = "{\"title\":\"t\",\"shape\":\"square\","
+                                   "\"side\":3}";
+    clerk_tagged_t *t = NULL;
+    clerk_labelled_t *l = NULL;
+    clerk_json_error_t err;
+    char *text;
+
+    (void)state;
+    assert_int_equal(
+        clerk_tagged_parse(&t, in, strlen(in), CLERK_DECODE_STRICT, NULL),
+        CLERK_OK);
+    assert_int_equal(t->kind, CLERK_TAGGED_CIRCLE2);
+    assert_string_equal(t->as.circle2->label, "L");
+    assert_int_equal((int)t->as.circle2->radius.value, 2);
+    text = clerk_tagged_print(t);
+    assert_string_equal(text, in);
+    clerk_free(text);
+    ROUND_TRIP(clerk_tagged, t);
+    /* The base's required property is required in each member. */
+    free(t->as.circle2->label);
+    t->as.circle2->label = NULL;
+    {
+        cJSON *json = NULL;
+
+        assert_int_equal(
+            clerk_tagged_to_json(&json, t, &err), CLERK_E_INVALID_ARG);
+        assert_null(json);
+    }
+    clerk_tagged_free(t);
+    t = NULL;
+    assert_int_equal(
+        clerk_tagged_parse(
+            &t, "{\"shape\":\"circle\",\"radius\":2}", 29, CLERK_DECODE_STRICT,
+            &err),
+        CLERK_E_DECODE);
+    assert_null(t);
+
+    assert_int_equal(
+        clerk_labelled_parse(
+            &l, labelled, strlen(labelled), CLERK_DECODE_STRICT, NULL),
+        CLERK_OK);
+    assert_int_equal(l->kind, CLERK_LABELLED_SQUARE2);
+    assert_string_equal(l->as.square2->title, "t");
+    assert_int_equal((int)l->as.square2->side.value, 3);
+    ROUND_TRIP(clerk_labelled, l);
+    clerk_labelled_free(l);
+}
+
+/* Header, cookie and query parameters; a 201 JSON body. */
+static void header_cookie_params(void **state)
+{
+    static const char tag[] = "gen_headers";
+    clerk_client_options_t opts;
+    clerk_client_t *client = NULL;
+    clerk_order_t body;
+    int64_t ids[] = { 1, 2 };
+    clerk_edge_create_order_params_t params;
+    clerk_edge_create_order_response_t *r = NULL;
+    cJSON *reqs;
+    char script[512];
+
+    (void)state;
+    memset(&opts, 0, sizeof(opts));
+    opts.base_url = fault_base_url(tag, false);
+    opts.secret_key = "sk_test_fixture";
+    assert_int_equal(clerk_client_new(&client, &opts), CLERK_OK);
+
+    memset(&body, 0, sizeof(body));
+    body.secret = "s";
+    body.amount = CLERK_INT(7);
+    body.status = CLERK_ENUM(CLERK_ORDER_STATUS_OPEN);
+    memset(&params, 0, sizeof(params));
+    params.idempotency_key = "key-1";
+    params.x_trace_ids.items = ids;
+    params.x_trace_ids.count = 2;
+    params.session = "a b;c";
+    params.theme = CLERK_ENUM(CLERK_EDGE_CREATE_ORDER_THEME_DARK);
+    params.sort = CLERK_ENUM(CLERK_EDGE_CREATE_ORDER_SORT_BORN); /* "-born" */
+
+    snprintf(
+        script, sizeof(script),
+        "[{\"status\":201,\"headers\":[[\"Content-Type\",\"application/json; "
+        "charset=utf-8\"]],\"body\":\"{\\\"id\\\":\\\"o9\\\",\\\"amount\\\":7,"
+        "\\\"status\\\":\\\"open\\\"}\"}]");
+    assert_int_equal(fault_script(tag, script), 0);
+
+    assert_int_equal(
+        clerk_edge_create_order_detailed(&r, client, &body, &params), CLERK_OK);
+    assert_int_equal(r->meta.http_status, 201);
+    assert_non_null(r->data);
+    assert_string_equal(r->data->id, "o9");
+    clerk_edge_create_order_response_free(r);
+    r = NULL;
+
+    reqs = fault_requests(tag);
+    assert_non_null(reqs);
+    assert_string_equal(fault_req_header(reqs, 0, "Idempotency-Key"), "key-1");
+    assert_string_equal(fault_req_header(reqs, 0, "X-Trace-Ids"), "1,2");
+    assert_string_equal(
+        fault_req_header(reqs, 0, "Cookie"), "session=a%20b%3Bc; theme=dark");
+    assert_non_null(strstr(fault_req_field(reqs, 0, "target"), "?sort=-born"));
+    assert_null(strstr(fault_req_field(reqs, 0, "target"), "Idempotency"));
+    cJSON_Delete(reqs);
+
+    /* A required header left out, a header value with a line break: refused
+     * before anything is sent. */
+    params.idempotency_key = NULL;
+    assert_int_equal(
+        clerk_edge_create_order_detailed(&r, client, &body, &params),
+        CLERK_E_INVALID_ARG);
+    assert_non_null(strstr(r->meta.message, "Idempotency-Key"));
+    clerk_edge_create_order_response_free(r);
+    r = NULL;
+    params.idempotency_key = "a\r\nX-Injected: 1";
+    assert_int_equal(
+        clerk_edge_create_order_detailed(&r, client, &body, &params),
+        CLERK_E_INVALID_ARG);
+    clerk_edge_create_order_response_free(r);
+    assert_int_equal(fault_request_count(tag), 1);
+    clerk_client_free(client);
+}
+
+/* A response given only under `default`, as application/<x>+json. */
+static void default_response(void **state)
+{
+    static const char tag[] = "gen_default";
+    clerk_client_options_t opts;
+    clerk_client_t *client = NULL;
+    clerk_order_t *o;
+
+    (void)state;
+    memset(&opts, 0, sizeof(opts));
+    opts.base_url = fault_base_url(tag, false);
+    opts.secret_key = "sk_test_fixture";
+    assert_int_equal(clerk_client_new(&client, &opts), CLERK_OK);
+    assert_int_equal(
+        fault_script(
+            tag, "[{\"status\":200,\"headers\":[[\"Content-Type\","
+                 "\"application/vnd.fixture+json\"]],\"body\":"
+                 "\"{\\\"id\\\":\\\"o2\\\",\\\"amount\\\":3}\"}]"),
+        0);
+    o = clerk_edge_get_orders(client, "o2", NULL);
+    assert_non_null(o);
+    assert_string_equal(o->id, "o2");
+    assert_int_equal(o->amount.value, 3);
+    clerk_order_free(o);
+    clerk_client_free(client);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return fault_init();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(order_types),
+        cmocka_unit_test(order_read_write_only),
+        cmocka_unit_test(nullables_31),
+        cmocka_unit_test(union_keeps_both_sides),
+        cmocka_unit_test(header_cookie_params),
+        cmocka_unit_test(default_response),
+    };
+
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
