@@ -1,15 +1,17 @@
 # Debian packages with CPack: libclerk0 (the shared library, component
 # `runtime`) and libclerk-dev (headers, static library, the .so link,
 # libclerk.pc and the CMake package, component `dev`).  Built by
-# cmake/package.sh, which configures a Release build for /usr and runs
-# `cpack -G DEB`.
+# cmake/package.sh (a Release build of its own, or an existing build folder)
+# with `cpack -G DEB`.
 set(CPACK_PACKAGE_NAME libclerk)
 set(CPACK_PACKAGE_VENDOR "libclerk")
 set(CPACK_PACKAGE_CONTACT "libclerk maintainers <libclerk@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "C client library for Clerk's Backend API")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_SOURCE_DIR}/LICENSE")
-set(CPACK_PACKAGING_INSTALL_PREFIX "${CMAKE_INSTALL_PREFIX}")
+# Debian packages install under /usr, whatever the build's own prefix (the
+# .pc and CMake files find their prefix from where they are).
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_PACKAGE_DIRECTORY "${PROJECT_BINARY_DIR}/packages")
 set(CPACK_GENERATOR DEB)
 set(CPACK_COMPONENTS_ALL runtime dev)
