@@ -21,7 +21,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION libs)
 set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME "libclerk${PROJECT_VERSION_MAJOR}")
+# The package is named after the SONAME (CLERK_ABI_VERSION, include/clerk/version.h).
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME "libclerk${CLERK_ABI_VERSION}")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
 # Dependencies of the shared library from its ELF needs (dpkg-shlibdeps).
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
@@ -36,7 +37,7 @@ set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 # The headers include <cjson/cJSON.h>; the CMake package looks for libcurl
 # and libcrypto (find_dependency), which need their -dev packages.
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
-  "libclerk${PROJECT_VERSION_MAJOR} (= ${PROJECT_VERSION}-1), libcjson-dev, libcurl4-openssl-dev | libcurl-dev, libssl-dev")
+  "libclerk${CLERK_ABI_VERSION} (= ${PROJECT_VERSION}-1), libcjson-dev, libcurl4-openssl-dev | libcurl-dev, libssl-dev")
 set(CPACK_DEBIAN_DEV_DESCRIPTION
   "C client library for Clerk's Backend API (development files)
  libclerk calls every operation of Clerk's Backend API from C11.  This

@@ -52,6 +52,9 @@
 /* The blocking driver never waits longer than this in one poll(), as a
  * safety net should a timer ever go missing. */
 #define MAX_POLL_MS 1000L
+/* How often a call whose client (a view) has a cancel token looks at it:
+ * an idle transfer gets no progress callbacks under the multi-socket API. */
+#define TOKEN_POLL_MS 20.0
 
 typedef enum call_state {
     CALL_NEW = 0, /* being started */
@@ -78,6 +81,7 @@ typedef struct call {
     double wake_at;     /* CALL_WAITING: start of the next attempt */
     double deadline_at; /* 0: none */
     long deadline_ms;
+    double token_at; /* next look at the client's cancel token; 0: none */
     clerk_status_t abort_status; /* != CLERK_OK: fail on the next turn */
     const char *abort_message;
 
@@ -246,6 +250,9 @@ static double call_due(const call_t *call)
     }
     if (call->deadline_at > 0.0 && (due < 0.0 || call->deadline_at < due)) {
         due = call->deadline_at;
+    }
+    if (call->token_at > 0.0 && (due < 0.0 || call->token_at < due)) {
+        due = call->token_at;
     }
     return due;
 }
@@ -521,25 +528,6 @@ static void deliver_ready(clerk_loop_t *loop)
 /* Attempts                                                            */
 /* ------------------------------------------------------------------ */
 
-static void hook_info(const call_t *call, clerk_hook_info_t *info)
-{
-    memset(info, 0, sizeof(*info));
-    info->method = call->req.method;
-    info->url = call->req.display_url;
-    info->operation_id = call->req.operation_id;
-    info->attempt = call->attempt;
-}
-
-/* What the response hook reports (a non-2xx is an HTTP error). */
-static clerk_status_t hook_status(const clerk__reply_t *reply)
-{
-    if (reply->status == CLERK_OK &&
-        (reply->http_status < 200 || reply->http_status > 299)) {
-        return CLERK_E_HTTP;
-    }
-    return reply->status;
-}
-
 static size_t origin_limit(const clerk_loop_t *loop, const origin_t *o)
 {
     bool may = o->multiplex == 1 || (o->multiplex == -1 && o->tls);
@@ -549,35 +537,21 @@ static size_t origin_limit(const clerk_loop_t *loop, const origin_t *o)
 
 static void attempt_begin(clerk_loop_t *loop, call_t *call)
 {
-    clerk_client_t *client = call->client;
-    clerk__reply_t *r = &call->reply;
-    clerk_hook_info_t info;
+    clerk_status_t st;
     CURLMcode mc;
-    int refused;
 
-    r->body.len = 0;
-    if (r->body.data != NULL) {
-        r->body.data[0] = '\0';
-    }
-    r->too_large = false;
-    r->headers.count = 0;
-    r->headers.store.len = 0;
-    r->http_status = 0;
-    r->status = CLERK_OK;
-    call->handle->errbuf[0] = '\0';
     call->attempt++;
-    if (client->hooks.on_request != NULL) {
-        hook_info(call, &info);
-        loop->callout++;
-        refused = client->hooks.on_request(&info, client->hooks.payload);
-        loop->callout--;
-        if (refused != 0) {
-            fail_call(
-                loop, call, CLERK_E_CANCELLED, "cancelled by the request hook");
-            return;
-        }
+    loop->callout++; /* the request hook runs */
+    st = clerk__attempt_begin(
+        call->client, &call->req, call->handle, &call->reply, call->attempt);
+    loop->callout--;
+    if (st != CLERK_OK) {
+        char text[sizeof(call->reply.message)];
+
+        snprintf(text, sizeof(text), "%s", call->reply.message);
+        fail_call(loop, call, st, text);
+        return;
     }
-    r->attempts = call->attempt;
     call->attempt_t0 = clerk__now_ms();
     mc = curl_multi_add_handle(loop->multi, call->handle->curl);
     if (mc != CURLM_OK) {
@@ -637,14 +611,14 @@ static void admit(clerk_loop_t *loop, origin_t *o)
 /* libcurl finished an attempt: classify it, then retry or complete. */
 static void attempt_done(clerk_loop_t *loop, call_t *call, CURLcode rc)
 {
-    clerk_client_t *client = call->client;
     clerk__reply_t *r = &call->reply;
-    clerk_hook_info_t info;
     unsigned wait;
-    double now;
     long version = 0;
 
-    clerk__attempt_finish(call->handle, rc, r);
+    loop->callout++; /* the response hook runs */
+    clerk__attempt_end(
+        call->client, &call->req, call->handle, r, rc, call->attempt_t0);
+    loop->callout--;
     /* What the server speaks decides how many calls go to it at once. */
     if (r->http_status > 0 &&
         curl_easy_getinfo(
@@ -652,36 +626,19 @@ static void attempt_done(clerk_loop_t *loop, call_t *call, CURLcode rc)
         version != 0) {
         call->origin->multiplex = version >= CURL_HTTP_VERSION_2_0 ? 1 : 0;
     }
-    if (client->hooks.on_response != NULL) {
-        hook_info(call, &info);
-        info.http_status = r->http_status;
-        info.status = hook_status(r);
-        info.elapsed_ms = clerk__now_ms() - call->attempt_t0;
-        loop->callout++;
-        (void)client->hooks.on_response(&info, client->hooks.payload);
-        loop->callout--;
-    }
     /* Only now may the next queued call begin (after this one's response
      * hook, so hooks see no more calls at once than the limits allow). */
     call->state = CALL_WAITING;
     leave_multi(loop, call);
-    if (call->attempt >= client->max_attempts ||
-        r->status == CLERK_E_TOO_LARGE || r->status == CLERK_E_NOMEM ||
-        !clerk__retry_allowed(call->req.idempotent, rc, r->http_status)) {
+    if (!clerk__attempt_next(
+            call->client, &call->req, r, rc, call->deadline_at, &call->rng,
+            &wait)) {
+        /* Done, or the next attempt could not finish in time: the last
+         * result stands. */
         make_ready(loop, call);
         return;
     }
-    wait = clerk__retry_wait_ms(
-        call->attempt, client->initial_ms, client->factor, client->max_wait_ms,
-        clerk__headers_get(&r->headers, "Retry-After"), &call->rng);
-    now = clerk__now_ms();
-    if (call->deadline_at > 0.0 && now + (double)wait >= call->deadline_at) {
-        /* The next attempt could not finish in time: the last result
-         * stands. */
-        make_ready(loop, call);
-        return;
-    }
-    call->wake_at = now + (double)wait;
+    call->wake_at = clerk__now_ms() + (double)wait;
     if (!heap_update(loop, call)) {
         make_ready(loop, call);
     }
@@ -698,6 +655,10 @@ static void run_timers(clerk_loop_t *loop)
         heap_remove(loop, call);
         if (call->abort_status != CLERK_OK) {
             fail_call(loop, call, call->abort_status, call->abort_message);
+        } else if (clerk__cancelled(call->client->cancel)) {
+            fail_call(
+                loop, call, CLERK_E_CANCELLED,
+                "cancelled by the call's cancel token");
         } else if (
             call->deadline_at > 0.0 &&
             call->deadline_at <= now + DUE_SLACK_MS) {
@@ -709,6 +670,12 @@ static void run_timers(clerk_loop_t *loop)
             call->state == CALL_WAITING &&
             call->wake_at <= now + DUE_SLACK_MS) {
             attempt_start(loop, call);
+        } else if (
+            call->token_at > 0.0 && call->token_at <= now + DUE_SLACK_MS) {
+            call->token_at = now + TOKEN_POLL_MS;
+            if (!heap_update(loop, call)) {
+                fail_call(loop, call, CLERK_E_NOMEM, "out of memory");
+            }
         } else if (!heap_update(loop, call)) {
             fail_call(loop, call, CLERK_E_NOMEM, "out of memory");
         }
@@ -1407,6 +1374,15 @@ clerk_call_id_t clerk__op_async(
     if (loop->deadline_ms > 0) {
         call->deadline_ms = loop->deadline_ms;
         call->deadline_at = call->start_ms + (double)loop->deadline_ms;
+    }
+    if (client->cancel != NULL) {
+        call->token_at = call->start_ms + TOKEN_POLL_MS;
+    }
+    /* A view's own deadline applies too; the earlier one wins. */
+    if (client->view_deadline && client->deadline_ms > 0 &&
+        (call->deadline_ms == 0 || client->deadline_ms < call->deadline_ms)) {
+        call->deadline_ms = client->deadline_ms;
+        call->deadline_at = call->start_ms + (double)client->deadline_ms;
     }
 
     /* Everything taken from the caller's arguments is copied here: the

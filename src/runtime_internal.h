@@ -23,6 +23,7 @@
 #include <curl/curl.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -190,7 +191,35 @@ struct clerk_client {
     clerk__handle_t **idle;
     size_t idle_count;
     size_t idle_cap;
+
+    /* Views (clerk_client_view()).  A view is a copy of its parent's
+     * settings with some changed; it uses its root's pool, share, JWKS
+     * cache and strings, which it borrows (`root`: NULL in a root).  A
+     * root counts itself and its views in `refs` and is freed with the
+     * last of them.  `own_headers`: the three header lists are the view's
+     * own (it adds headers), else borrowed from its parent. */
+    struct clerk_client *root;
+    atomic_uint refs;
+    bool own_headers;
+    bool view_deadline;    /* the view set deadline_ms (async calls too) */
+    clerk_cancel_t *cancel; /* stops its calls when set; NULL: none */
 };
+
+/* The client whose pool and share a call uses. */
+static inline clerk_client_t *clerk__root(clerk_client_t *client)
+{
+    return client->root != NULL ? client->root : client;
+}
+
+/* The cancel token's flag; CURLOPT_XFERINFOFUNCTION of a call that has
+ * one (src/cancel.c). */
+bool clerk__cancelled(const clerk_cancel_t *cancel);
+int clerk__cancel_progress(
+    void *token, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+    curl_off_t ulnow);
+/* Sleep `ms`, or less when `cancel` (may be NULL) is set meanwhile;
+ * false when it was cancelled. */
+bool clerk__sleep_cancellable(unsigned ms, const clerk_cancel_t *cancel);
 
 /* Take an idle handle or create one (library options + curl_setup).
  * CLERK_E_INVALID_ARG when curl_setup refused, CLERK_E_NOMEM otherwise. */
@@ -305,7 +334,7 @@ typedef struct clerk__reply {
 void clerk__transfer(
     clerk_client_t *client, const clerk__request_t *req, clerk__reply_t *reply);
 
-/* One attempt's pieces, for the blocking loop and a future multi loop. */
+/* One attempt's pieces, for the blocking loop and the multi loop. */
 clerk_status_t clerk__handle_prepare(
     clerk_client_t *client,
     clerk__handle_t *handle,
@@ -315,6 +344,45 @@ clerk_status_t clerk__handle_prepare(
 /* Classify a finished attempt; fills reply->status/http_status/message. */
 void clerk__attempt_finish(
     clerk__handle_t *handle, CURLcode rc, clerk__reply_t *reply);
+
+/*
+ * The retry state machine, one for both flavours (the blocking loop in
+ * src/transfer.c and the multi loop in src/async.c).  Per attempt:
+ *
+ *   clerk__attempt_begin()  reset the reply, run the request hook;
+ *                           CLERK_E_CANCELLED (reply filled in) when the
+ *                           hook refused or the cancel token is set, and
+ *                           the call ends
+ *   ...the transfer (curl_easy_perform(), or the multi)...
+ *   clerk__attempt_end()    classify it (clerk__attempt_finish()) and run
+ *                           the response hook; `t0` is when it started
+ *   clerk__attempt_next()   whether to try again, and *wait ms before it
+ *                           (backoff or Retry-After); false when attempts
+ *                           are used up, the outcome cannot improve, or
+ *                           the wait would pass `deadline` (absolute ms,
+ *                           0: none)
+ */
+clerk_status_t clerk__attempt_begin(
+    clerk_client_t *client,
+    const clerk__request_t *req,
+    clerk__handle_t *handle,
+    clerk__reply_t *reply,
+    unsigned attempt);
+void clerk__attempt_end(
+    clerk_client_t *client,
+    const clerk__request_t *req,
+    clerk__handle_t *handle,
+    clerk__reply_t *reply,
+    CURLcode rc,
+    double t0);
+bool clerk__attempt_next(
+    const clerk_client_t *client,
+    const clerk__request_t *req,
+    const clerk__reply_t *reply,
+    CURLcode rc,
+    double deadline,
+    uint64_t *rng,
+    unsigned *wait);
 
 void clerk__reply_free(clerk__reply_t *reply);
 /* Feed one header line (status line, "Name: value\r\n" or the blank line)

@@ -244,9 +244,18 @@ clerk_status_t clerk__handle_prepare(
     bool custom;
     clerk_status_t st = CLERK_E_NOMEM;
 
-    (void)client;
     *mime = NULL;
     CLERK__SETOPT(c, CURLOPT_URL, req->url);
+    /* Handles are shared by a client and its views: what a view may change
+     * is set again for every call. */
+    CLERK__SETOPT(c, CURLOPT_TIMEOUT_MS, client->timeout_ms);
+    if (client->cancel != NULL) {
+        CLERK__SETOPT(c, CURLOPT_XFERINFOFUNCTION, clerk__cancel_progress);
+        CLERK__SETOPT(c, CURLOPT_XFERINFODATA, (void *)client->cancel);
+        CLERK__SETOPT(c, CURLOPT_NOPROGRESS, 0L);
+    } else {
+        CLERK__SETOPT(c, CURLOPT_NOPROGRESS, 1L);
+    }
     CLERK__SETOPT(c, CURLOPT_HTTPHEADER, (struct curl_slist *)req->headers);
     CLERK__SETOPT(c, CURLOPT_WRITEFUNCTION, on_body);
     CLERK__SETOPT(c, CURLOPT_WRITEDATA, reply);
@@ -412,11 +421,23 @@ void clerk__attempt_finish(
 }
 
 /* ------------------------------------------------------------------ */
-/* The blocking loop                                                   */
+/* The retry state machine                                             */
 /* ------------------------------------------------------------------ */
 
-static void reset_attempt(clerk__reply_t *reply, clerk__handle_t *handle)
+/* Both flavours run a call through the same three steps per attempt: the
+ * blocking loop below and the multi loop in src/async.c differ only in how
+ * the transfer itself runs (curl_easy_perform() or the multi) and how the
+ * wait between attempts passes (a sleep or a timer). */
+
+clerk_status_t clerk__attempt_begin(
+    clerk_client_t *client,
+    const clerk__request_t *req,
+    clerk__handle_t *handle,
+    clerk__reply_t *reply,
+    unsigned attempt)
 {
+    clerk_hook_info_t info;
+
     reply->body.len = 0;
     if (reply->body.data != NULL) {
         reply->body.data[0] = '\0';
@@ -428,17 +449,89 @@ static void reset_attempt(clerk__reply_t *reply, clerk__handle_t *handle)
     headers_clear(&reply->headers);
     reply->http_status = 0;
     reply->status = CLERK_OK;
+    reply->message[0] = '\0';
     handle->errbuf[0] = '\0';
+    if (clerk__cancelled(client->cancel)) {
+        reply->status = CLERK_E_CANCELLED;
+        snprintf(
+            reply->message, sizeof(reply->message),
+            "cancelled by the call's cancel token");
+        return CLERK_E_CANCELLED;
+    }
+    if (client->hooks.on_request != NULL) {
+        memset(&info, 0, sizeof(info));
+        info.method = req->method;
+        info.url = req->display_url;
+        info.operation_id = req->operation_id;
+        info.attempt = attempt;
+        if (client->hooks.on_request(&info, client->hooks.payload) != 0) {
+            reply->status = CLERK_E_CANCELLED;
+            snprintf(
+                reply->message, sizeof(reply->message),
+                "cancelled by the request hook");
+            return CLERK_E_CANCELLED;
+        }
+    }
+    reply->attempts = attempt;
+    return CLERK_OK;
 }
 
-static clerk_status_t hook_status(const clerk__reply_t *reply)
+void clerk__attempt_end(
+    clerk_client_t *client,
+    const clerk__request_t *req,
+    clerk__handle_t *handle,
+    clerk__reply_t *reply,
+    CURLcode rc,
+    double t0)
 {
-    if (reply->status == CLERK_OK &&
-        (reply->http_status < 200 || reply->http_status > 299)) {
-        return CLERK_E_HTTP;
+    clerk_hook_info_t info;
+
+    clerk__attempt_finish(handle, rc, reply);
+    if (client->hooks.on_response == NULL) {
+        return;
     }
-    return reply->status;
+    memset(&info, 0, sizeof(info));
+    info.method = req->method;
+    info.url = req->display_url;
+    info.operation_id = req->operation_id;
+    info.attempt = reply->attempts;
+    info.http_status = reply->http_status;
+    /* A non-2xx is an HTTP error to the hook. */
+    info.status = reply->status == CLERK_OK &&
+                          (reply->http_status < 200 || reply->http_status > 299)
+                      ? CLERK_E_HTTP
+                      : reply->status;
+    info.elapsed_ms = clerk__now_ms() - t0;
+    (void)client->hooks.on_response(&info, client->hooks.payload);
 }
+
+bool clerk__attempt_next(
+    const clerk_client_t *client,
+    const clerk__request_t *req,
+    const clerk__reply_t *reply,
+    CURLcode rc,
+    double deadline,
+    uint64_t *rng,
+    unsigned *wait)
+{
+    unsigned attempt = reply->attempts;
+
+    if (attempt >= client->max_attempts || reply->status == CLERK_E_TOO_LARGE ||
+        reply->status == CLERK_E_NOMEM || reply->status == CLERK_E_CANCELLED ||
+        !clerk__retry_allowed(req->idempotent, rc, reply->http_status)) {
+        return false;
+    }
+    *wait = clerk__retry_wait_ms(
+        attempt, client->initial_ms, client->factor, client->max_wait_ms,
+        clerk__headers_get(&reply->headers, "Retry-After"), rng);
+    /* No retry that could not start before the deadline: the call ends now
+     * with this attempt's result instead of waiting in vain. */
+    return !(deadline > 0 && clerk__now_ms() + (double)*wait >= deadline);
+}
+
+/* ------------------------------------------------------------------ */
+/* The blocking loop                                                   */
+/* ------------------------------------------------------------------ */
 
 /* This attempt's timeout: the client's, cut to what is left of the call's
  * deadline (`deadline` 0: none).  At least 1 ms, since curl reads 0 as no
@@ -471,7 +564,6 @@ void clerk__transfer(
 {
     clerk__handle_t *handle = NULL;
     curl_mime *mime = NULL;
-    clerk_hook_info_t info;
     double start = clerk__now_ms();
     double deadline =
         client->deadline_ms > 0 ? start + (double)client->deadline_ms : 0.0;
@@ -508,18 +600,8 @@ void clerk__transfer(
     rng = clerk__rng_seed(handle);
 
     for (attempt = 1;; attempt++) {
-        reset_attempt(reply, handle);
-        memset(&info, 0, sizeof(info));
-        info.method = req->method;
-        info.url = req->display_url;
-        info.operation_id = req->operation_id;
-        info.attempt = attempt;
-        if (client->hooks.on_request != NULL &&
-            client->hooks.on_request(&info, client->hooks.payload) != 0) {
-            reply->status = CLERK_E_CANCELLED;
-            snprintf(
-                reply->message, sizeof(reply->message),
-                "cancelled by the request hook");
+        if (clerk__attempt_begin(client, req, handle, reply, attempt) !=
+            CLERK_OK) {
             break;
         }
         if (!set_attempt_timeout(client, handle, deadline, &cut)) {
@@ -529,38 +611,27 @@ void clerk__transfer(
                 "could not set up the request");
             break;
         }
-        reply->attempts = attempt;
         t0 = clerk__now_ms();
         rc = curl_easy_perform(handle->curl);
         clerk__debug_flush(handle);
-        clerk__attempt_finish(handle, rc, reply);
+        clerk__attempt_end(client, req, handle, reply, rc, t0);
         if (cut && reply->status == CLERK_E_TIMEOUT) {
             snprintf(
                 reply->message, sizeof(reply->message),
                 "%s: the call's deadline of %ld ms passed",
                 clerk_status_str(CLERK_E_TIMEOUT), client->deadline_ms);
         }
-        if (client->hooks.on_response != NULL) {
-            info.http_status = reply->http_status;
-            info.status = hook_status(reply);
-            info.elapsed_ms = clerk__now_ms() - t0;
-            (void)client->hooks.on_response(&info, client->hooks.payload);
-        }
-        if (attempt >= client->max_attempts ||
-            reply->status == CLERK_E_TOO_LARGE ||
-            reply->status == CLERK_E_NOMEM ||
-            !clerk__retry_allowed(req->idempotent, rc, reply->http_status)) {
+        if (!clerk__attempt_next(
+                client, req, reply, rc, deadline, &rng, &wait)) {
             break;
         }
-        wait = clerk__retry_wait_ms(
-            attempt, client->initial_ms, client->factor, client->max_wait_ms,
-            clerk__headers_get(&reply->headers, "Retry-After"), &rng);
-        /* No retry that could not start before the deadline: the call ends
-         * now with this attempt's result instead of sleeping in vain. */
-        if (deadline > 0 && clerk__now_ms() + (double)wait >= deadline) {
+        if (!clerk__sleep_cancellable(wait, client->cancel)) {
+            reply->status = CLERK_E_CANCELLED;
+            snprintf(
+                reply->message, sizeof(reply->message),
+                "cancelled by the call's cancel token");
             break;
         }
-        clerk__sleep_ms(wait);
     }
 done:
     if (mime != NULL) {

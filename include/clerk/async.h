@@ -142,7 +142,8 @@ typedef void (*clerk_loop_timer_fn)(long timeout_ms, void *payload);
 
 /**
  * Loop options.  Every field is optional and its zero value is its default.
- * Fields are only ever appended.
+ * Fields are only ever appended, and appending one is an ABI change
+ * (CLERK_ABI_VERSION).
  */
 typedef struct clerk_loop_options {
     /**

@@ -198,7 +198,7 @@ typedef struct clerk_tls_options {
  * Client options.  Every field is optional and its zero value is its
  * default, so `&(clerk_client_options_t){ .secret_key = key }` is a complete
  * call.  All strings are copied by clerk_client_new().  Fields are only ever
- * appended.
+ * appended, and appending one is an ABI change (CLERK_ABI_VERSION).
  */
 typedef struct clerk_client_options {
     const char *base_url;           /**< NULL: "https://api.clerk.com/v1". */
@@ -296,6 +296,130 @@ CLERK_EXTERN clerk_status_t clerk_client_new_detailed(
  * @param client The client, or NULL (no-op).
  */
 CLERK_EXTERN void clerk_client_free(clerk_client_t *client);
+
+/**
+ * A cancel flag for calls; opaque.  Create with clerk_cancel_new(), hand it
+ * to calls through a view (clerk_call_options_t.cancel), and set it from
+ * any thread (or a signal handler: clerk_cancel_set() only does an atomic
+ * store) to stop them.  One token may serve many calls; it stays set until
+ * clerk_cancel_reset().
+ */
+typedef struct clerk_cancel clerk_cancel_t;
+
+/**
+ * Create a cancel token, not set.
+ * @param[out] out Receives the token; NULL on failure.
+ * @return CLERK_OK, CLERK_E_INVALID_ARG (NULL out) or CLERK_E_NOMEM.
+ */
+CLERK_EXTERN clerk_status_t clerk_cancel_new(clerk_cancel_t **out);
+
+/**
+ * Set the token: every call carrying it stops with CLERK_E_CANCELLED.
+ * A call that has not sent its request yet does not send it; one waiting
+ * to retry stops within about 10 ms; one in a transfer stops at libcurl's
+ * next progress check, which comes after every chunk received and at
+ * least about once a second while nothing arrives.  A response already
+ * received completely is not thrown away.  Thread-safe.
+ * @param cancel The token, or NULL (no-op).
+ */
+CLERK_EXTERN void clerk_cancel_set(clerk_cancel_t *cancel);
+
+/**
+ * Whether the token is set.
+ * @param cancel The token, or NULL (false).
+ * @return true when set.
+ */
+CLERK_EXTERN bool clerk_cancel_is_set(const clerk_cancel_t *cancel);
+
+/**
+ * Clear the token, so that it can serve new calls.
+ * @param cancel The token, or NULL (no-op).
+ */
+CLERK_EXTERN void clerk_cancel_reset(clerk_cancel_t *cancel);
+
+/**
+ * Free a token.  No call carrying it may be running, and no view made
+ * with it may be used afterwards.
+ * @param cancel The token, or NULL (no-op).
+ */
+CLERK_EXTERN void clerk_cancel_free(clerk_cancel_t *cancel);
+
+/**
+ * What calls through a view change of their client's settings
+ * (clerk_client_view()).  Every field is optional and its zero value
+ * means "as the client", so `&(clerk_call_options_t){ .timeout_ms = 2000 }`
+ * is complete.  Fields are only ever appended, and appending one is an
+ * ABI change (CLERK_ABI_VERSION).
+ */
+typedef struct clerk_call_options {
+    long timeout_ms;  /**< Each attempt; 0: the client's;
+                           CLERK_TIMEOUT_NONE: no limit. */
+    long deadline_ms; /**< The whole call with its retries; 0: the
+                           client's; CLERK_TIMEOUT_NONE: none.  Also
+                           applies to `_async` calls through the view
+                           (with the loop's, whichever ends first). */
+    const clerk_retry_policy_t *retry; /**< NULL: the client's policy;
+                                            else this one, read once (its
+                                            zero fields are the library
+                                            defaults, not the client's). */
+    const clerk_header_option_t *headers; /**< Added after the client's
+                                               own headers. */
+    size_t header_count;
+    clerk_cancel_t *cancel; /**< NULL: none (or the parent view's).
+                                 Borrowed: must outlive the view. */
+} clerk_call_options_t;
+
+/**
+ * Make a view of a client: the same client with some settings changed for
+ * the calls made through it, e.g. a shorter timeout, no retries, an extra
+ * header such as an idempotency key, or a cancel token.
+ *
+ *     clerk_client_t *quick;
+ *     if (clerk_client_view(&quick, client,
+ *             &(clerk_call_options_t){ .timeout_ms = 2000,
+ *                 .retry = &(clerk_retry_policy_t){ .disable = true } },
+ *             NULL, 0) == CLERK_OK) {
+ *         clerk_user_t *u = clerk_users_get(quick, id);
+ *         ...
+ *         clerk_client_free(quick);
+ *     }
+ *
+ * A view is a clerk_client_t that every operation accepts (plain,
+ * `_detailed` and `_async` calls, the pager, authentication).  It is
+ * cheap: one allocation, plus a copy of the header lists when it adds
+ * headers; it shares its client's connection pool, TLS sessions, DNS cache,
+ * JWKS cache and limits, so making one per call costs no connection.  Like
+ * a client, it is immutable and may be used by several threads at once.
+ * A view of a view starts from the parent view's settings.
+ *
+ * Lifetime: free a view with clerk_client_free() once its calls are done.
+ * A view keeps its client's shared resources alive: the client may be
+ * freed (clerk_client_free()) before its views, and its resources go with
+ * the last of them; the client itself may not be used after being freed.
+ *
+ * Refused with CLERK_E_INVALID_ARG (and a message naming the field): a
+ * negative timeout or deadline other than CLERK_TIMEOUT_NONE; a retry
+ * policy clerk_client_new() would refuse; a header name that is not an RFC
+ * 9110 token or a value with a control character; a header the client
+ * already sends (the auth header, Clerk-API-Version, User-Agent, Accept,
+ * its own extra headers) or that belongs to curl (Host, Content-Length,
+ * Content-Type, Transfer-Encoding, Connection, Expect, TE, Upgrade,
+ * Proxy-Authorization).
+ *
+ * @param[out] out      Receives the view; NULL on failure.
+ * @param client        The client (or view) to start from.
+ * @param options       What to change, or NULL (nothing: an alias).
+ * @param[out] message  Buffer for why it was refused, or NULL; "" on
+ *                      success.  CLERK_MESSAGE_SIZE always fits.
+ * @param message_size  Size of `message` in bytes.
+ * @return CLERK_OK, CLERK_E_INVALID_ARG or CLERK_E_NOMEM.
+ */
+CLERK_EXTERN clerk_status_t clerk_client_view(
+    clerk_client_t **out,
+    clerk_client_t *client,
+    const clerk_call_options_t *options,
+    char *message,
+    size_t message_size);
 
 /**
  * Run libcurl's global initialisation now (it otherwise runs once, lazily,

@@ -8,11 +8,11 @@
 #include <clerk/common.h>
 
 /* The one place the version is defined; CMakeLists.txt reads it from here. */
-/** Major version: incompatible API or ABI changes. */
+/** Major version number. */
 #define CLERK_VERSION_MAJOR 0
-/** Minor version: additions. */
+/** Minor version number. */
 #define CLERK_VERSION_MINOR 1
-/** Patch version: fixes. */
+/** Patch version number. */
 #define CLERK_VERSION_PATCH 0
 /** The version as a string, "MAJOR.MINOR.PATCH". */
 #define CLERK_VERSION       "0.1.0"
@@ -20,6 +20,25 @@
 #define CLERK_VERSION_NUM                                                      \
     ((CLERK_VERSION_MAJOR << 16) | (CLERK_VERSION_MINOR << 8) |                \
      CLERK_VERSION_PATCH)
+
+/**
+ * The ABI version: the shared library is libclerk.so.CLERK_ABI_VERSION.
+ *
+ * ABI policy.  Every public struct is part of the ABI, including the ones a
+ * caller allocates and fills (clerk_client_options_t and the other option
+ * structs, the generated `_params_t` and `_request_t` structs, models), so
+ * any change to one (a field appended included), any change to an exported
+ * function's signature and any removal is an incompatible change: the first
+ * one after a release increments CLERK_ABI_VERSION, and with it the SONAME
+ * and the Debian package name (libclerkN).  Regenerating from a new Clerk
+ * OpenAPI document changes generated structs, so it nearly always bumps it.
+ * Adding functions or types is compatible and does not.  CI compares the
+ * built library with the last release's ABI (tests/abi/check.sh, with
+ * libabigail's abidiff) and fails on an incompatible change made without a
+ * bump.  Programs are compiled against one ABI version: compare
+ * clerk_version() with CLERK_VERSION_NUM to notice a mismatch.
+ */
+#define CLERK_ABI_VERSION 0
 
 /** Clerk Backend API version sent as the Clerk-API-Version header. */
 #define CLERK_API_VERSION "2026-05-12"

@@ -2,11 +2,16 @@
  * The async benchmark's libclerk client (async_bench.py runs it).
  *
  *   async_bench async BASE_URL CA_FILE N CONCURRENCY
+ *   async_bench pool  BASE_URL CA_FILE N CONCURRENCY
  *   async_bench sync  BASE_URL CA_FILE N THREADS
  *
  * async: one thread, one loop; N clerk_users_get_async() calls through a
  *        window of CONCURRENCY calls in flight (each callback starts the
- *        next), driven by clerk_loop_run();
+ *        next), driven by clerk_loop_run(); as many HTTP/1.1 connections
+ *        (or HTTP/2 streams) as calls in flight, as the Node client does;
+ * pool:  the same with the loop's default limits (16 connections per
+ *        host over HTTP/1.1, 100 streams over HTTP/2): calls beyond them
+ *        wait in the loop's queue;
  * sync:  THREADS threads sharing one client, each making its share of N
  *        clerk_users_get() calls one after the other.
  * Each call fetches GET {BASE_URL}/users/user_<i> and checks the decoded
@@ -125,9 +130,11 @@ int main(int argc, char **argv)
     int rc = 1;
 
     if (argc != 6 ||
-        (strcmp(argv[1], "async") != 0 && strcmp(argv[1], "sync") != 0)) {
+        (strcmp(argv[1], "async") != 0 && strcmp(argv[1], "pool") != 0 &&
+         strcmp(argv[1], "sync") != 0)) {
         fprintf(
-            stderr, "usage: %s async|sync BASE_URL CA_FILE N CONCURRENCY\n",
+            stderr,
+            "usage: %s async|pool|sync BASE_URL CA_FILE N CONCURRENCY\n",
             argv[0]);
         return 2;
     }
@@ -148,11 +155,13 @@ int main(int argc, char **argv)
     }
     clerk_user_free(warm);
 
-    if (strcmp(argv[1], "async") == 0) {
-        /* As many connections as calls in flight over HTTP/1.1 (what the
-         * Node client does), or that many streams over HTTP/2. */
-        lo.max_host_connections = conc;
-        lo.max_concurrent_streams = conc;
+    if (strcmp(argv[1], "sync") != 0) {
+        if (strcmp(argv[1], "async") == 0) {
+            /* As many connections as calls in flight over HTTP/1.1 (what
+             * the Node client does), or that many streams over HTTP/2. */
+            lo.max_host_connections = conc;
+            lo.max_concurrent_streams = conc;
+        }
         if (clerk_loop_new(&loop, &lo) != CLERK_OK) {
             goto done;
         }

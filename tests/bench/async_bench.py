@@ -3,7 +3,8 @@
 
 usage: async_bench.py --build-dir DIR [--spec SPEC] [--n 10000]
                       [--concurrency 64,256] [--protocols h1,h2]
-                      [--clients async,sync,node] [--threads 8] [--runs 1]
+                      [--clients async,pool,sync,node] [--threads 8]
+                      [--runs 1]
 
 Starts nginx (async_nginx.conf.in) on two free 127.0.0.1 TLS ports, one
 HTTP/1.1 only and one offering HTTP/2 by ALPN, with a certificate from a
@@ -11,7 +12,10 @@ test CA made by the openssl CLI, serving the fully populated User of
 gen_data.py (about 10 KB) for every GET /v1/users/{id}.  For each protocol
 and number of calls in flight it runs, one after the other:
   async  libclerk's _async calls on one thread (async_bench async), a
-         window of that many calls in flight;
+         window of that many calls in flight, with as many HTTP/1.1
+         connections (HTTP/2 streams) as calls in flight, as Node opens;
+  pool   the same with the loop's default limits (async_bench pool: 16
+         connections per host, 100 streams), the rest queued in the loop;
   sync   libclerk's synchronous calls in --threads threads sharing one
          client (async_bench sync; the same for every concurrency);
   node   @clerk/backend users.getUser() with Promise.all over that many
@@ -149,9 +153,13 @@ def main(argv):
     ap.add_argument("--n", type=int, default=10000)
     ap.add_argument("--concurrency", default="64,256")
     ap.add_argument("--protocols", default="h1,h2")
-    ap.add_argument("--clients", default="async,sync,node")
+    ap.add_argument("--clients", default="async,pool,sync,node")
     ap.add_argument("--threads", type=int, default=8)
     ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--smoke", action="store_true",
+                    help="CI check: fail unless every call succeeded and "
+                         "the async calls over HTTP/2 shared at most two "
+                         "TCP connections (the warm-up call's and one)")
     args = ap.parse_args(argv)
 
     client = os.path.join(os.path.abspath(args.build_dir), "tests", "bench",
@@ -159,6 +167,7 @@ def main(argv):
     node_script = os.path.join(HERE, "node_bench.mjs")
     clients = [c for c in args.clients.split(",") if c]
     if not os.path.exists(client) and ("async" in clients or
+                                       "pool" in clients or
                                        "sync" in clients):
         log("async_bench: %s is not built" % client)
         return 2
@@ -171,7 +180,9 @@ def main(argv):
         log("async_bench: OpenAPI spec not found (--spec)")
         return 2
 
-    bench_dir = os.path.join(os.path.abspath(args.build_dir), "bench-async")
+    bench_dir = os.path.join(os.path.abspath(args.build_dir),
+                             "bench-async-smoke" if args.smoke
+                             else "bench-async")
     if os.path.isdir(bench_dir):
         shutil.rmtree(bench_dir)
     data_dir = os.path.join(bench_dir, "data")
@@ -213,7 +224,26 @@ def main(argv):
     finally:
         server.stop()
     report(results, protocols, concs, clients, args)
+    if args.smoke:
+        return smoke_check(results)
     return 0
+
+
+def smoke_check(results):
+    bad = []
+    for (proto, conc, name), rows in sorted(results.items()):
+        if proto != "h2" or name not in ("async", "pool"):
+            continue
+        for r in rows:
+            if r["seen"] != "HTTP/2.0" or r["conns"] > 2:
+                bad.append("%s %s %d in flight: %d TCP connections, %s" % (
+                    proto, name, conc, r["conns"], r["seen"]))
+    for line in bad:
+        log("async_bench smoke: FAIL: " + line)
+    if not bad:
+        log("async_bench smoke: ok (every call succeeded; HTTP/2 calls "
+            "multiplexed on one connection)")
+    return 1 if bad else 0
 
 
 def med(rows, key):
@@ -221,7 +251,8 @@ def med(rows, key):
 
 
 def report(results, protocols, concs, clients, args):
-    names = {"async": "libclerk async (1 thread)",
+    names = {"async": "libclerk async (1 thread, a connection per call)",
+             "pool": "libclerk async (1 thread, default pool)",
              "sync": "libclerk sync (%d threads)" % args.threads,
              "node": "@clerk/backend Promise.all"}
     print("%d calls GET /v1/users/{id} (~10 KB user), TLS, median of %d "
@@ -244,30 +275,34 @@ def report(results, protocols, concs, clients, args):
                     med(rows, "cpu_us"), med(rows, "rss_mb"),
                     max(r["conns"] for r in rows)))
     print()
-    if "node" in clients and "async" in clients:
-        print("| server | in flight | async/node calls/s | node/async CPU "
-              "per call | node/async peak RSS |")
-        print("|---|---:|---:|---:|---:|")
+    for mine in ("async", "pool"):
+        if "node" not in clients or mine not in clients:
+            continue
+        print("| server | in flight | libclerk | %s/node calls/s | "
+              "node/%s CPU per call | node/%s peak RSS |" % (mine, mine, mine))
+        print("|---|---:|---|---:|---:|---:|")
         for proto in protocols:
             for conc in concs:
-                a = results.get((proto, conc, "async"))
+                a = results.get((proto, conc, mine))
                 n = results.get((proto, conc, "node"))
                 if not a or not n:
                     continue
-                print("| %s | %d | %.2f | %.2f | %.2f |" % (
-                    proto, conc, med(a, "rps") / med(n, "rps"),
+                print("| %s | %d | %s | %.2f | %.2f | %.2f |" % (
+                    proto, conc, names[mine], med(a, "rps") / med(n, "rps"),
                     med(n, "cpu_us") / med(a, "cpu_us"),
                     med(n, "rss_mb") / med(a, "rss_mb")))
         print()
-    if "sync" in clients and "async" in clients:
+    for mine in ("async", "pool"):
+        if "sync" not in clients or mine not in clients:
+            continue
         for proto in protocols:
             s = results.get((proto, concs[0], "sync"))
             for conc in concs:
-                a = results.get((proto, conc, "async"))
+                a = results.get((proto, conc, mine))
                 if a and s:
-                    print("%s, %d in flight: async CPU per call / sync CPU "
+                    print("%s, %d in flight, %s: CPU per call / sync CPU "
                           "per call = %.2f" % (
-                              proto, conc,
+                              proto, conc, mine,
                               med(a, "cpu_us") / med(s, "cpu_us")))
 
 
