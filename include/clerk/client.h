@@ -364,7 +364,7 @@ typedef struct clerk_call_options {
                                             defaults, not the client's). */
     const clerk_header_option_t *headers; /**< Added after the client's
                                                own headers. */
-    size_t header_count;
+    size_t header_count;    /**< Entries in headers. */
     clerk_cancel_t *cancel; /**< NULL: none (or the parent view's).
                                  Borrowed: must outlive the view. */
 } clerk_call_options_t;
