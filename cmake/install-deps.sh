@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 pkgs="build-essential cmake pkg-config clang libcurl4-openssl-dev libcjson-dev \
 libssl-dev libcmocka-dev python3 python3-jinja2 python3-yaml openssl \
 nginx-light valgrind clang-format libclang-rt-14-dev curl ca-certificates \
-libuv1-dev locales abigail-tools xz-utils libsimdjson-dev g++"
+libuv1-dev locales abigail-tools xz-utils libsimdjson-dev g++ doxygen"
 
 missing=""
 for p in $pkgs; do

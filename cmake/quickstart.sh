@@ -10,10 +10,17 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 spec=${CLERK_OPENAPI_SPEC:-$top/../shared/openapi/clerk-bapi-2026-05-12.yml}
 build=${BUILD_DIR:-$top/build}
 
+if [ ! -f "$spec" ]; then
+    echo "quickstart: no OpenAPI document at $spec" >&2
+    echo "quickstart: put clerk-bapi-2026-05-12.yml there, or set CLERK_OPENAPI_SPEC to its path" >&2
+    exit 1
+fi
+
 "$top/cmake/install-deps.sh"
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DCLERK_OPENAPI_SPEC="$spec" >/dev/null
-cmake --build "$build" -j"$(nproc)" --target list_users
+# The libraries too, so that `cmake --install` works on this tree.
+cmake --build "$build" -j"$(nproc)" --target clerk clerk_static list_users
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 log="$build/quickstart-prism.log"
@@ -31,6 +38,7 @@ until python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$port
     fi
     sleep 0.2
 done
-echo "quickstart: Prism mock of the Clerk API on http://127.0.0.1:$port"
+echo "quickstart: Prism mock of the Clerk API on http://127.0.0.1:$port (spec: $spec)"
 CLERK_BASE_URL="http://127.0.0.1:$port" CLERK_SECRET_KEY=sk_test_quickstart \
     "$build/examples/list_users"
+echo "quickstart: this mock stops now; cmake/mock.sh start keeps one running"

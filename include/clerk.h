@@ -3,8 +3,8 @@
  * @brief libclerk: a C client for Clerk's Backend API.  Umbrella header.
  *
  * Include this for the runtime and for authentication (clerk/auth.h);
- * include <clerk/api/<tag>.h> for the endpoints of one tag, or
- * <clerk/api/all.h> for all of them (and <clerk/model/all.h> for every
+ * include `<clerk/api/TAG.h>` for the endpoints of one tag, or
+ * `<clerk/api/all.h>` for all of them (and `<clerk/model/all.h>` for every
  * model).  Anything not declared in these headers is not part of the API.
  */
 #ifndef CLERK_H

@@ -17,9 +17,10 @@ typedef struct clerk_api_keys_get_secret_result
 
 /** An array of clerk_api_keys_get_secret_result_t, items stored by value. */
 typedef struct clerk_api_keys_get_secret_result_array {
-    clerk_api_keys_get_secret_result_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_api_keys_get_secret_result_t
+        *items;             /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_api_keys_get_secret_result_array_t;
 
 CLERK_END_DECL

@@ -17,9 +17,10 @@ typedef struct clerk_billing_statement_groups_item
 
 /** An array of clerk_billing_statement_groups_item_t, items stored by value. */
 typedef struct clerk_billing_statement_groups_item_array {
-    clerk_billing_statement_groups_item_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_billing_statement_groups_item_t
+        *items;             /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_billing_statement_groups_item_array_t;
 
 CLERK_END_DECL

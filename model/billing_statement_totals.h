@@ -16,9 +16,9 @@ typedef struct clerk_billing_statement_totals clerk_billing_statement_totals_t;
 
 /** An array of clerk_billing_statement_totals_t, items stored by value. */
 typedef struct clerk_billing_statement_totals_array {
-    clerk_billing_statement_totals_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_billing_statement_totals_t *items; /**< The items (count of them). */
+    size_t count;                            /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_billing_statement_totals_array_t;
 
 CLERK_END_DECL

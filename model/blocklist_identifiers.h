@@ -16,9 +16,9 @@ typedef struct clerk_blocklist_identifiers clerk_blocklist_identifiers_t;
 
 /** An array of clerk_blocklist_identifiers_t, items stored by value. */
 typedef struct clerk_blocklist_identifiers_array {
-    clerk_blocklist_identifiers_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_blocklist_identifiers_t *items; /**< The items (count of them). */
+    size_t count;                         /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_blocklist_identifiers_array_t;
 
 CLERK_END_DECL

@@ -16,9 +16,9 @@ typedef struct clerk_commerce_plan clerk_commerce_plan_t;
 
 /** An array of clerk_commerce_plan_t, items stored by value. */
 typedef struct clerk_commerce_plan_array {
-    clerk_commerce_plan_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_commerce_plan_t *items; /**< The items (count of them). */
+    size_t count;                 /**< Number of items. */
+    clerk_presence_t state;       /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_commerce_plan_array_t;
 
 CLERK_END_DECL

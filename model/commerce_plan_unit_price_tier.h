@@ -17,9 +17,10 @@ typedef struct clerk_commerce_plan_unit_price_tier
 
 /** An array of clerk_commerce_plan_unit_price_tier_t, items stored by value. */
 typedef struct clerk_commerce_plan_unit_price_tier_array {
-    clerk_commerce_plan_unit_price_tier_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_commerce_plan_unit_price_tier_t
+        *items;             /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_commerce_plan_unit_price_tier_array_t;
 
 CLERK_END_DECL

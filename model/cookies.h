@@ -16,9 +16,9 @@ typedef struct clerk_cookies clerk_cookies_t;
 
 /** An array of clerk_cookies_t, items stored by value. */
 typedef struct clerk_cookies_array {
-    clerk_cookies_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_cookies_t *items; /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_cookies_array_t;
 
 CLERK_END_DECL

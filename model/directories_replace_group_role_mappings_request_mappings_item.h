@@ -24,9 +24,9 @@ typedef struct
 typedef struct
     clerk_directories_replace_group_role_mappings_request_mappings_item_array {
     clerk_directories_replace_group_role_mappings_request_mappings_item_t
-        *items;
-    size_t count;
-    clerk_presence_t state;
+        *items;             /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_directories_replace_group_role_mappings_request_mappings_item_array_t;
 
 CLERK_END_DECL

@@ -16,9 +16,9 @@ typedef struct clerk_domain clerk_domain_t;
 
 /** An array of clerk_domain_t, items stored by value. */
 typedef struct clerk_domain_array {
-    clerk_domain_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_domain_t *items;  /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_domain_array_t;
 
 CLERK_END_DECL

@@ -17,9 +17,10 @@ typedef struct clerk_email_address_verification
 
 /** An array of clerk_email_address_verification_t, items stored by value. */
 typedef struct clerk_email_address_verification_array {
-    clerk_email_address_verification_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_email_address_verification_t
+        *items;             /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_email_address_verification_array_t;
 
 CLERK_END_DECL
@@ -62,6 +63,7 @@ typedef enum clerk_email_address_verification_kind {
  * member of `as` is set (and owned by this struct).
  */
 typedef struct clerk_email_address_verification {
+    /** Which member of `as` is set. */
     clerk_email_address_verification_kind_t kind;
 
     union {
@@ -79,7 +81,7 @@ typedef struct clerk_email_address_verification {
         clerk_verification_email_link_t *email_link;
         /** clerk_verification_scim_t, tag "verification_scim" */
         clerk_verification_scim_t *scim;
-    } as;
+    } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_email_address_verification_t;
 
 /**

@@ -19,9 +19,10 @@ typedef struct clerk_email_sms_templates_toggle_template_delivery_request
  * items stored by value. */
 typedef struct
     clerk_email_sms_templates_toggle_template_delivery_request_array {
-    clerk_email_sms_templates_toggle_template_delivery_request_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_email_sms_templates_toggle_template_delivery_request_t
+        *items;             /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_email_sms_templates_toggle_template_delivery_request_array_t;
 
 CLERK_END_DECL

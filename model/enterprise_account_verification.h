@@ -18,9 +18,10 @@ typedef struct clerk_enterprise_account_verification
 /** An array of clerk_enterprise_account_verification_t, items stored by value.
  */
 typedef struct clerk_enterprise_account_verification_array {
-    clerk_enterprise_account_verification_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_enterprise_account_verification_t
+        *items;             /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_enterprise_account_verification_array_t;
 
 CLERK_END_DECL
@@ -51,6 +52,7 @@ typedef enum clerk_enterprise_account_verification_kind {
  * member of `as` is set (and owned by this struct).
  */
 typedef struct clerk_enterprise_account_verification {
+    /** Which member of `as` is set. */
     clerk_enterprise_account_verification_kind_t kind;
 
     union {
@@ -60,7 +62,7 @@ typedef struct clerk_enterprise_account_verification {
         clerk_verification_saml_t *saml;
         /** clerk_verification_oauth_t, tag "verification_oauth" */
         clerk_verification_oauth_t *oauth;
-    } as;
+    } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_enterprise_account_verification_t;
 
 /**

@@ -18,9 +18,10 @@ typedef struct clerk_enterprise_connection_test_run
 /** An array of clerk_enterprise_connection_test_run_t, items stored by value.
  */
 typedef struct clerk_enterprise_connection_test_run_array {
-    clerk_enterprise_connection_test_run_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_enterprise_connection_test_run_t
+        *items;             /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_enterprise_connection_test_run_array_t;
 
 CLERK_END_DECL

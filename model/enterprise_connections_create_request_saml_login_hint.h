@@ -20,9 +20,10 @@ typedef struct clerk_enterprise_connections_create_request_saml_login_hint
  * items stored by value. */
 typedef struct
     clerk_enterprise_connections_create_request_saml_login_hint_array {
-    clerk_enterprise_connections_create_request_saml_login_hint_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_enterprise_connections_create_request_saml_login_hint_t
+        *items;             /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_enterprise_connections_create_request_saml_login_hint_array_t;
 
 CLERK_END_DECL

@@ -18,9 +18,10 @@ typedef struct clerk_enterprise_connections_update_request_saml
 /** An array of clerk_enterprise_connections_update_request_saml_t, items stored
  * by value. */
 typedef struct clerk_enterprise_connections_update_request_saml_array {
-    clerk_enterprise_connections_update_request_saml_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_enterprise_connections_update_request_saml_t
+        *items;             /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_enterprise_connections_update_request_saml_array_t;
 
 CLERK_END_DECL

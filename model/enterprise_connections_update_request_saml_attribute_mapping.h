@@ -23,9 +23,10 @@ typedef struct
  * stored by value. */
 typedef struct
     clerk_enterprise_connections_update_request_saml_attribute_mapping_array {
-    clerk_enterprise_connections_update_request_saml_attribute_mapping_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_enterprise_connections_update_request_saml_attribute_mapping_t
+        *items;             /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_enterprise_connections_update_request_saml_attribute_mapping_array_t;
 
 CLERK_END_DECL

@@ -18,9 +18,10 @@ typedef struct clerk_external_account_with_verification
 /** An array of clerk_external_account_with_verification_t, items stored by
  * value. */
 typedef struct clerk_external_account_with_verification_array {
-    clerk_external_account_with_verification_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_external_account_with_verification_t
+        *items;             /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_external_account_with_verification_array_t;
 
 CLERK_END_DECL

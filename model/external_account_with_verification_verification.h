@@ -18,9 +18,10 @@ typedef struct clerk_external_account_with_verification_verification
 /** An array of clerk_external_account_with_verification_verification_t, items
  * stored by value. */
 typedef struct clerk_external_account_with_verification_verification_array {
-    clerk_external_account_with_verification_verification_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_external_account_with_verification_verification_t
+        *items;             /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_external_account_with_verification_verification_array_t;
 
 CLERK_END_DECL
@@ -49,6 +50,7 @@ typedef enum clerk_external_account_with_verification_verification_kind {
  * member of `as` is set (and owned by this struct).
  */
 typedef struct clerk_external_account_with_verification_verification {
+    /** Which member of `as` is set. */
     clerk_external_account_with_verification_verification_kind_t kind;
 
     union {
@@ -57,7 +59,7 @@ typedef struct clerk_external_account_with_verification_verification {
         /** clerk_verification_google_one_tap_t, tag
          * "verification_google_one_tap" */
         clerk_verification_google_one_tap_t *google_one_tap;
-    } as;
+    } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_external_account_with_verification_verification_t;
 
 /**

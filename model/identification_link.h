@@ -16,9 +16,9 @@ typedef struct clerk_identification_link clerk_identification_link_t;
 
 /** An array of clerk_identification_link_t, items stored by value. */
 typedef struct clerk_identification_link_array {
-    clerk_identification_link_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_identification_link_t *items; /**< The items (count of them). */
+    size_t count;                       /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_identification_link_array_t;
 
 CLERK_END_DECL

@@ -16,9 +16,9 @@ typedef struct clerk_jwks_keys_item clerk_jwks_keys_item_t;
 
 /** An array of clerk_jwks_keys_item_t, items stored by value. */
 typedef struct clerk_jwks_keys_item_array {
-    clerk_jwks_keys_item_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_jwks_keys_item_t *items; /**< The items (count of them). */
+    size_t count;                  /**< Number of items. */
+    clerk_presence_t state;        /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_jwks_keys_item_array_t;
 
 CLERK_END_DECL
@@ -61,6 +61,7 @@ typedef enum clerk_jwks_keys_item_kind {
  * which member of `as` is set (and owned by this struct).
  */
 typedef struct clerk_jwks_keys_item {
+    /** Which member of `as` is set. */
     clerk_jwks_keys_item_kind_t kind;
 
     union {
@@ -78,7 +79,7 @@ typedef struct clerk_jwks_keys_item {
         clerk_jwks_rsa_private_key_t *rsa_private_key;
         /** clerk_jwks_symmetric_key_t */
         clerk_jwks_symmetric_key_t *symmetric_key;
-    } as;
+    } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_jwks_keys_item_t;
 
 /**

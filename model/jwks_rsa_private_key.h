@@ -16,9 +16,9 @@ typedef struct clerk_jwks_rsa_private_key clerk_jwks_rsa_private_key_t;
 
 /** An array of clerk_jwks_rsa_private_key_t, items stored by value. */
 typedef struct clerk_jwks_rsa_private_key_array {
-    clerk_jwks_rsa_private_key_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_jwks_rsa_private_key_t *items; /**< The items (count of them). */
+    size_t count;                        /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_jwks_rsa_private_key_array_t;
 
 CLERK_END_DECL

@@ -16,9 +16,9 @@ typedef struct clerk_m2m_list_tokens_result clerk_m2m_list_tokens_result_t;
 
 /** An array of clerk_m2m_list_tokens_result_t, items stored by value. */
 typedef struct clerk_m2m_list_tokens_result_array {
-    clerk_m2m_list_tokens_result_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_m2m_list_tokens_result_t *items; /**< The items (count of them). */
+    size_t count;                          /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_m2m_list_tokens_result_array_t;
 
 CLERK_END_DECL

@@ -18,9 +18,10 @@ typedef struct clerk_machine_without_scoped_machines
 /** An array of clerk_machine_without_scoped_machines_t, items stored by value.
  */
 typedef struct clerk_machine_without_scoped_machines_array {
-    clerk_machine_without_scoped_machines_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_machine_without_scoped_machines_t
+        *items;             /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_machine_without_scoped_machines_array_t;
 
 CLERK_END_DECL

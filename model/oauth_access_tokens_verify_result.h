@@ -18,9 +18,10 @@ typedef struct clerk_oauth_access_tokens_verify_result
 /** An array of clerk_oauth_access_tokens_verify_result_t, items stored by
  * value. */
 typedef struct clerk_oauth_access_tokens_verify_result_array {
-    clerk_oauth_access_tokens_verify_result_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_oauth_access_tokens_verify_result_t
+        *items;             /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_oauth_access_tokens_verify_result_array_t;
 
 CLERK_END_DECL
@@ -48,6 +49,7 @@ typedef enum clerk_oauth_access_tokens_verify_result_kind {
  * which member of `as` is set (and owned by this struct).
  */
 typedef struct clerk_oauth_access_tokens_verify_result {
+    /** Which member of `as` is set. */
     clerk_oauth_access_tokens_verify_result_kind_t kind;
 
     union {
@@ -56,7 +58,7 @@ typedef struct clerk_oauth_access_tokens_verify_result {
             *clerk_idp_oauth_access_token;
         /** clerk_oauth_access_tokens_verify_result_option_2_t */
         clerk_oauth_access_tokens_verify_result_option_2_t *option_2;
-    } as;
+    } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_oauth_access_tokens_verify_result_t;
 
 /**

@@ -23,9 +23,9 @@ typedef struct
 typedef struct
     clerk_oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_array {
     clerk_oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_t
-        *items;
-    size_t count;
-    clerk_presence_t state;
+        *items;             /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_array_t;
 
 CLERK_END_DECL

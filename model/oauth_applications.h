@@ -16,9 +16,9 @@ typedef struct clerk_oauth_applications clerk_oauth_applications_t;
 
 /** An array of clerk_oauth_applications_t, items stored by value. */
 typedef struct clerk_oauth_applications_array {
-    clerk_oauth_applications_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_oauth_applications_t *items; /**< The items (count of them). */
+    size_t count;                      /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_oauth_applications_array_t;
 
 CLERK_END_DECL

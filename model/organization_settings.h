@@ -16,9 +16,9 @@ typedef struct clerk_organization_settings clerk_organization_settings_t;
 
 /** An array of clerk_organization_settings_t, items stored by value. */
 typedef struct clerk_organization_settings_array {
-    clerk_organization_settings_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_organization_settings_t *items; /**< The items (count of them). */
+    size_t count;                         /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_organization_settings_array_t;
 
 CLERK_END_DECL

@@ -17,9 +17,10 @@ typedef struct clerk_organizations_update_request
 
 /** An array of clerk_organizations_update_request_t, items stored by value. */
 typedef struct clerk_organizations_update_request_array {
-    clerk_organizations_update_request_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_organizations_update_request_t
+        *items;             /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_organizations_update_request_array_t;
 
 CLERK_END_DECL

@@ -16,9 +16,9 @@ typedef struct clerk_passkey clerk_passkey_t;
 
 /** An array of clerk_passkey_t, items stored by value. */
 typedef struct clerk_passkey_array {
-    clerk_passkey_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_passkey_t *items; /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_passkey_array_t;
 
 CLERK_END_DECL

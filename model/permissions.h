@@ -16,9 +16,9 @@ typedef struct clerk_permissions clerk_permissions_t;
 
 /** An array of clerk_permissions_t, items stored by value. */
 typedef struct clerk_permissions_array {
-    clerk_permissions_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_permissions_t *items; /**< The items (count of them). */
+    size_t count;               /**< Number of items. */
+    clerk_presence_t state;     /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_permissions_array_t;
 
 CLERK_END_DECL

@@ -17,9 +17,9 @@ typedef struct clerk_phone_number_verification
 
 /** An array of clerk_phone_number_verification_t, items stored by value. */
 typedef struct clerk_phone_number_verification_array {
-    clerk_phone_number_verification_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_phone_number_verification_t *items; /**< The items (count of them). */
+    size_t count;                             /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_phone_number_verification_array_t;
 
 CLERK_END_DECL
@@ -47,6 +47,7 @@ typedef enum clerk_phone_number_verification_kind {
  * member of `as` is set (and owned by this struct).
  */
 typedef struct clerk_phone_number_verification {
+    /** Which member of `as` is set. */
     clerk_phone_number_verification_kind_t kind;
 
     union {
@@ -54,7 +55,7 @@ typedef struct clerk_phone_number_verification {
         clerk_verification_otp_t *otp;
         /** clerk_verification_admin_t, tag "verification_admin" */
         clerk_verification_admin_t *admin;
-    } as;
+    } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_phone_number_verification_t;
 
 /**

@@ -17,9 +17,9 @@ typedef struct clerk_saml_account_verification
 
 /** An array of clerk_saml_account_verification_t, items stored by value. */
 typedef struct clerk_saml_account_verification_array {
-    clerk_saml_account_verification_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_saml_account_verification_t *items; /**< The items (count of them). */
+    size_t count;                             /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_saml_account_verification_array_t;
 
 CLERK_END_DECL
@@ -47,6 +47,7 @@ typedef enum clerk_saml_account_verification_kind {
  * member of `as` is set (and owned by this struct).
  */
 typedef struct clerk_saml_account_verification {
+    /** Which member of `as` is set. */
     clerk_saml_account_verification_kind_t kind;
 
     union {
@@ -54,7 +55,7 @@ typedef struct clerk_saml_account_verification {
         clerk_verification_saml_t *saml;
         /** clerk_verification_ticket_t, tag "verification_ticket" */
         clerk_verification_ticket_t *ticket;
-    } as;
+    } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_saml_account_verification_t;
 
 /**

@@ -18,9 +18,10 @@ typedef struct clerk_saml_connections_create_request_attribute_mapping
 /** An array of clerk_saml_connections_create_request_attribute_mapping_t, items
  * stored by value. */
 typedef struct clerk_saml_connections_create_request_attribute_mapping_array {
-    clerk_saml_connections_create_request_attribute_mapping_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_saml_connections_create_request_attribute_mapping_t
+        *items;             /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_saml_connections_create_request_attribute_mapping_array_t;
 
 CLERK_END_DECL

@@ -19,9 +19,10 @@ typedef struct clerk_scim_directories_replace_group_role_mappings_request
  * items stored by value. */
 typedef struct
     clerk_scim_directories_replace_group_role_mappings_request_array {
-    clerk_scim_directories_replace_group_role_mappings_request_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_scim_directories_replace_group_role_mappings_request_t
+        *items;             /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_scim_directories_replace_group_role_mappings_request_array_t;
 
 CLERK_END_DECL

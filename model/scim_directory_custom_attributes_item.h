@@ -18,9 +18,10 @@ typedef struct clerk_scim_directory_custom_attributes_item
 /** An array of clerk_scim_directory_custom_attributes_item_t, items stored by
  * value. */
 typedef struct clerk_scim_directory_custom_attributes_item_array {
-    clerk_scim_directory_custom_attributes_item_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_scim_directory_custom_attributes_item_t
+        *items;             /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_scim_directory_custom_attributes_item_array_t;
 
 CLERK_END_DECL

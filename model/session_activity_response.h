@@ -17,9 +17,9 @@ typedef struct clerk_session_activity_response
 
 /** An array of clerk_session_activity_response_t, items stored by value. */
 typedef struct clerk_session_activity_response_array {
-    clerk_session_activity_response_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_session_activity_response_t *items; /**< The items (count of them). */
+    size_t count;                             /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_session_activity_response_array_t;
 
 CLERK_END_DECL

@@ -16,9 +16,9 @@ typedef struct clerk_session_refresh clerk_session_refresh_t;
 
 /** An array of clerk_session_refresh_t, items stored by value. */
 typedef struct clerk_session_refresh_array {
-    clerk_session_refresh_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_session_refresh_t *items; /**< The items (count of them). */
+    size_t count;                   /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_session_refresh_array_t;
 
 CLERK_END_DECL
@@ -46,6 +46,7 @@ typedef enum clerk_session_refresh_kind {
  * which member of `as` is set (and owned by this struct).
  */
 typedef struct clerk_session_refresh {
+    /** Which member of `as` is set. */
     clerk_session_refresh_kind_t kind;
 
     union {
@@ -53,7 +54,7 @@ typedef struct clerk_session_refresh {
         clerk_token_t *token;
         /** clerk_cookies_t */
         clerk_cookies_t *cookies;
-    } as;
+    } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_session_refresh_t;
 
 /**

@@ -16,9 +16,9 @@ typedef struct clerk_trusted_device_list clerk_trusted_device_list_t;
 
 /** An array of clerk_trusted_device_list_t, items stored by value. */
 typedef struct clerk_trusted_device_list_array {
-    clerk_trusted_device_list_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_trusted_device_list_t *items; /**< The items (count of them). */
+    size_t count;                       /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_trusted_device_list_array_t;
 
 CLERK_END_DECL

@@ -16,9 +16,9 @@ typedef struct clerk_users_bulk_unban_request clerk_users_bulk_unban_request_t;
 
 /** An array of clerk_users_bulk_unban_request_t, items stored by value. */
 typedef struct clerk_users_bulk_unban_request_array {
-    clerk_users_bulk_unban_request_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_users_bulk_unban_request_t *items; /**< The items (count of them). */
+    size_t count;                            /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_users_bulk_unban_request_array_t;
 
 CLERK_END_DECL

@@ -17,9 +17,10 @@ typedef struct clerk_verification_google_one_tap
 
 /** An array of clerk_verification_google_one_tap_t, items stored by value. */
 typedef struct clerk_verification_google_one_tap_array {
-    clerk_verification_google_one_tap_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_verification_google_one_tap_t
+        *items;             /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_verification_google_one_tap_array_t;
 
 CLERK_END_DECL

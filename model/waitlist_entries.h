@@ -16,9 +16,9 @@ typedef struct clerk_waitlist_entries clerk_waitlist_entries_t;
 
 /** An array of clerk_waitlist_entries_t, items stored by value. */
 typedef struct clerk_waitlist_entries_array {
-    clerk_waitlist_entries_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_waitlist_entries_t *items; /**< The items (count of them). */
+    size_t count;                    /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_waitlist_entries_array_t;
 
 CLERK_END_DECL

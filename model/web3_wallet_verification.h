@@ -16,9 +16,9 @@ typedef struct clerk_web3_wallet_verification clerk_web3_wallet_verification_t;
 
 /** An array of clerk_web3_wallet_verification_t, items stored by value. */
 typedef struct clerk_web3_wallet_verification_array {
-    clerk_web3_wallet_verification_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_web3_wallet_verification_t *items; /**< The items (count of them). */
+    size_t count;                            /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_web3_wallet_verification_array_t;
 
 CLERK_END_DECL
@@ -46,6 +46,7 @@ typedef enum clerk_web3_wallet_verification_kind {
  * member of `as` is set (and owned by this struct).
  */
 typedef struct clerk_web3_wallet_verification {
+    /** Which member of `as` is set. */
     clerk_web3_wallet_verification_kind_t kind;
 
     union {
@@ -53,7 +54,7 @@ typedef struct clerk_web3_wallet_verification {
         clerk_verification_web3_t *web3_signature;
         /** clerk_verification_admin_t, tag "verification_admin" */
         clerk_verification_admin_t *admin;
-    } as;
+    } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_web3_wallet_verification_t;
 
 /**

@@ -1,12 +1,13 @@
 #!/usr/bin/python3
-"""Generate libclerk's api/ and model/ from an OpenAPI 3.0 document.
+"""Generate libclerk's api/, model/ and docs/ from an OpenAPI 3.0 document.
 
 usage: generate.py [--spec FILE] [--out DIR] [--no-format]
                    [--check [--scratch DIR]]
 
 --spec   the OpenAPI YAML (default: $CLERK_OPENAPI_SPEC, else
          ../shared/openapi/clerk-bapi-2026-05-12.yml next to the repo)
---out    directory receiving api/ and model/ (default: the repository root)
+--out    directory receiving api/, model/ and docs/ (the Markdown
+         reference; default: the repository root)
 --check  generate into a scratch directory (--scratch, else a temporary
          one) and report differences with --out instead of writing it
          (exit status 1 when they differ)
@@ -22,7 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import clerkgen  # noqa: E402
-from clerkgen import render  # noqa: E402
+from clerkgen import docsgen, render  # noqa: E402
 
 REPO = os.path.dirname(HERE)
 DEFAULT_SPEC = os.path.join(os.path.dirname(REPO), "shared", "openapi",
@@ -59,14 +60,16 @@ def main(argv=None):
     if not args.check:
         changed = render.write(api, args.out, args.style,
                                fmt=not args.no_format)
+        changed += docsgen.write(api, args.out)
         for rel in changed:
             print("updated " + rel)
         return 0
     with tempfile.TemporaryDirectory(prefix="clerkgen-check.") as tmp:
         scratch = args.scratch or tmp
         render.write(api, scratch, args.style, fmt=not args.no_format)
+        docsgen.write(api, scratch)
         diffs = []
-        for sub in ("api", "model"):
+        for sub in ("api", "model", docsgen.DOCS_DIR):
             diffs += compare(os.path.join(scratch, sub),
                              os.path.join(args.out, sub), sub)
     for d in diffs:

@@ -31,8 +31,9 @@
  *   1. blocking: clerk_loop_run() until every call completed, or
  *      clerk_loop_run_one() until at least one did, each with a timeout;
  *   2. inside another event loop (libuv, libevent, epoll, ...): give
- *      clerk_loop_options_t::socket_fn and ::timer_fn; the library says
- *      which sockets to watch for what and when to fire its one timer, and
+ *      clerk_loop_options_t::socket_fn and clerk_loop_options_t::timer_fn;
+ *      the library says which sockets to watch for what and when to fire
+ *      its one timer, and
  *      the event loop calls clerk_loop_socket_action() and
  *      clerk_loop_timeout() (libcurl's curl_multi_socket_action model);
  *   3. poll style: wait on clerk_loop_fds() with clerk_loop_timeout_ms()
@@ -312,7 +313,7 @@ CLERK_EXTERN clerk_status_t clerk_loop_timeout(clerk_loop_t *loop);
 
 /** A socket to wait on and what for (poll style). */
 typedef struct clerk_loop_fd {
-    clerk_socket_t fd;
+    clerk_socket_t fd; /**< The socket. */
     unsigned events; /**< CLERK_POLL_IN and/or CLERK_POLL_OUT. */
 } clerk_loop_fd_t;
 

@@ -246,9 +246,9 @@ CLERK_EXTERN void clerk_jwt_keys_free(clerk_jwt_keys_t *keys);
 #define CLERK_CLOCK_SKEW_MAX_MS 86400000L
 
 /** Signature algorithms, for clerk_verify_options_t.algorithms. */
-#define CLERK_ALG_RS256 0x1u
-#define CLERK_ALG_RS384 0x2u
-#define CLERK_ALG_RS512 0x4u
+#define CLERK_ALG_RS256 0x1u /**< RSASSA-PKCS1-v1_5 with SHA-256. */
+#define CLERK_ALG_RS384 0x2u /**< RSASSA-PKCS1-v1_5 with SHA-384. */
+#define CLERK_ALG_RS512 0x4u /**< RSASSA-PKCS1-v1_5 with SHA-512. */
 
 /** Longest token accepted, in bytes; longer ones are `token-invalid`. */
 #define CLERK_TOKEN_MAX_BYTES 32768
@@ -286,11 +286,11 @@ typedef struct clerk_verify_options {
     /** Allowed `azp` values (e.g. "https://app.example.com"); when given,
      *  a token without azp, or with another, is refused. */
     const char *const *authorized_parties;
-    size_t authorized_party_count;
+    size_t authorized_party_count; /**< Entries in authorized_parties. */
     /** Allowed audiences; when given and the token has `aud` (a string or
      *  an array of strings), one of them must be allowed. */
     const char *const *audiences;
-    size_t audience_count;
+    size_t audience_count; /**< Entries in audiences. */
     /** Required `iss` value; NULL: any `https://` URL. */
     const char *issuer;
     /** Accepted algorithms (CLERK_ALG_* bits); 0: all three RS*. */
@@ -316,15 +316,15 @@ typedef struct clerk_session_claims {
      *  (version 2, role as "org:<rol>", permissions as
      *  "org:<feature>:<permission>").  NULL and 0 when none. */
     const char *org_id;
-    const char *org_slug;
-    const char *org_role;
-    const char *const *org_permissions;
-    size_t org_permission_count;
+    const char *org_slug; /**< Active organization's slug, or NULL. */
+    const char *org_role; /**< Role in it, or NULL. */
+    const char *const *org_permissions; /**< Permissions in it. */
+    size_t org_permission_count; /**< Entries in org_permissions. */
     const cJSON *actor; /**< act (impersonation), or NULL. */
     /** fva: minutes since the first and second factor were verified (-1:
      *  never); valid when has_factor_age. */
     bool has_factor_age;
-    int64_t factor_age_minutes[2];
+    int64_t factor_age_minutes[2]; /**< First, second factor (see above). */
     const cJSON *header;  /**< The JOSE header. */
     const cJSON *payload; /**< The whole payload, for custom claims. */
 } clerk_session_claims_t;
@@ -389,11 +389,16 @@ typedef enum clerk_token_type {
 
 /** Bit set of accepted token types, for clerk_authenticate_options_t. */
 #define CLERK_ACCEPT_SESSION (1u << CLERK_TOKEN_SESSION)
+/** M2M tokens (`mt_`). */
 #define CLERK_ACCEPT_M2M     (1u << CLERK_TOKEN_M2M)
+/** API keys (`ak_`). */
 #define CLERK_ACCEPT_API_KEY (1u << CLERK_TOKEN_API_KEY)
+/** OAuth access tokens (`oat_`). */
 #define CLERK_ACCEPT_OAUTH   (1u << CLERK_TOKEN_OAUTH)
+/** Every machine token type. */
 #define CLERK_ACCEPT_MACHINE                                                   \
     (CLERK_ACCEPT_M2M | CLERK_ACCEPT_API_KEY | CLERK_ACCEPT_OAUTH)
+/** Session tokens and every machine token type. */
 #define CLERK_ACCEPT_ANY (CLERK_ACCEPT_SESSION | CLERK_ACCEPT_MACHINE)
 
 /**
@@ -408,7 +413,7 @@ typedef struct clerk_machine_token {
                                     "org_..."); never NULL. */
     const char *name;          /**< API key name, or NULL. */
     const char *const *scopes; /**< Scopes, `scope_count` of them. */
-    size_t scope_count;
+    size_t scope_count;        /**< Entries in scopes. */
     const cJSON *claims;          /**< Custom claims, or NULL. */
     clerk_opt_int64_t expires_at; /**< Unix milliseconds; unset: never. */
     const cJSON *json;            /**< The API's whole answer. */
@@ -470,7 +475,7 @@ typedef enum clerk_auth_state {
  * The verdict on a request.  Free with clerk_auth_free().
  */
 typedef struct clerk_auth {
-    clerk_auth_state_t state;
+    clerk_auth_state_t state;      /**< Signed in or signed out. */
     clerk_token_type_t token_type; /**< What was found (NONE: nothing). */
     clerk_auth_reason_t reason;    /**< CLERK_AUTH_OK when signed in. */
     char message[256];             /**< Why signed out; never a secret. */
@@ -649,7 +654,7 @@ typedef struct clerk_webhook_event {
         struct clerk_role *role;
         struct clerk_permission *permission;
         struct clerk_waitlist_entry *waitlist_entry;
-    } as;
+    } as; /**< Typed `data`: the member that `kind` names. */
 } clerk_webhook_event_t;
 
 /**

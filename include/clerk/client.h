@@ -53,7 +53,7 @@ typedef struct clerk_client clerk_client_t;
 
 /** A request header added to every call. */
 typedef struct clerk_header_option {
-    const char *name;
+    const char *name;  /**< A token (RFC 9110), e.g. "X-Request-Id". */
     const char *value; /**< No control characters but tab. */
 } clerk_header_option_t;
 
@@ -87,7 +87,7 @@ typedef struct clerk_retry_policy {
 
 /** What a hook sees of a request; never contains the secret key. */
 typedef struct clerk_hook_info {
-    const char *method;
+    const char *method;       /**< "GET", "POST", ... */
     const char *url;          /**< Full URL including the query string. */
     const char *operation_id; /**< Spec operationId, or NULL. */
     unsigned attempt;         /**< 1 for the first attempt. */
@@ -108,9 +108,9 @@ typedef int (*clerk_hook_fn)(const clerk_hook_info_t *info, void *payload);
 
 /** Observation hooks; both optional. */
 typedef struct clerk_hooks {
-    clerk_hook_fn on_request;
-    clerk_hook_fn on_response;
-    void *payload;
+    clerk_hook_fn on_request;  /**< Before each attempt, or NULL. */
+    clerk_hook_fn on_response; /**< After each attempt, or NULL. */
+    void *payload;             /**< Passed to both hooks. */
 } clerk_hooks_t;
 
 /**
@@ -212,18 +212,18 @@ typedef struct clerk_client_options {
     long connect_timeout_ms;        /**< 0: 10000; CLERK_TIMEOUT_NONE. */
     long timeout_ms;                /**< Each attempt; 0: 60000;
                                          CLERK_TIMEOUT_NONE. */
-    clerk_tls_options_t tls;
+    clerk_tls_options_t tls;        /**< Verification, CA, client cert. */
     const char *proxy;              /**< curl proxy URL; NULL: curl's
                                          default (environment). */
     const clerk_header_option_t *headers; /**< Extra request headers. */
-    size_t header_count;
-    clerk_retry_policy_t retry;
+    size_t header_count;            /**< Entries in headers. */
+    clerk_retry_policy_t retry;     /**< Zero: the default policy. */
     size_t max_response_bytes;      /**< 0: 64 MiB. */
     bool strict_decoding;           /**< true: a missing required response
                                          field is a decode error. */
-    clerk_hooks_t hooks;
-    clerk_curl_setup_fn curl_setup;
-    void *curl_setup_payload;
+    clerk_hooks_t hooks;            /**< Request/response hooks. */
+    clerk_curl_setup_fn curl_setup; /**< Customises each curl handle. */
+    void *curl_setup_payload;       /**< Passed to curl_setup. */
     long deadline_ms;               /**< Whole call, all attempts and the
                                          waits between them; 0: 120000;
                                          CLERK_TIMEOUT_NONE: none.  Past it
@@ -364,7 +364,7 @@ typedef struct clerk_call_options {
                                             defaults, not the client's). */
     const clerk_header_option_t *headers; /**< Added after the client's
                                                own headers. */
-    size_t header_count;
+    size_t header_count;    /**< Entries in headers. */
     clerk_cancel_t *cancel; /**< NULL: none (or the parent view's).
                                  Borrowed: must outlive the view. */
 } clerk_call_options_t;

@@ -28,8 +28,8 @@ CLERK_BEGIN_DECL
 
 /** One response header, as received (name case preserved). */
 typedef struct clerk_header {
-    const char *name;
-    const char *value;
+    const char *name;  /**< As received, e.g. "Retry-After". */
+    const char *value; /**< Without leading and trailing blanks. */
 } clerk_header_t;
 
 /** One entry of a Clerk error body (`errors[]`). */
@@ -42,8 +42,8 @@ typedef struct clerk_error {
 
 /** A parsed Clerk error body (`ClerkErrors`). */
 typedef struct clerk_errors {
-    const clerk_error_t *items;
-    size_t count;
+    const clerk_error_t *items; /**< The entries of `errors[]`. */
+    size_t count;               /**< Entries in items; may be 0. */
     const char *clerk_trace_id; /**< May be NULL. */
     const cJSON *meta;          /**< Top-level `meta`, or NULL. */
 } clerk_errors_t;
@@ -65,9 +65,9 @@ typedef struct clerk_response {
                                         secret key (see above). */
     long http_status;              /**< 0: no HTTP response was received. */
     const clerk_header_t *headers; /**< Headers of the last attempt. */
-    size_t header_count;
+    size_t header_count;           /**< Entries in headers. */
     const char *body;              /**< Raw body, NUL-terminated; may be "". */
-    size_t body_len;
+    size_t body_len;               /**< Bytes in body, NUL excluded. */
     const clerk_errors_t *errors;  /**< Parsed error body on non-2xx, or NULL */
     const char *json_path;         /**< Where decoding failed, or NULL. */
     unsigned attempts;             /**< HTTP attempts made (retries + 1). */

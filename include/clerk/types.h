@@ -59,26 +59,26 @@ typedef enum clerk_presence {
 
 /** An optional and/or nullable string. */
 typedef struct clerk_opt_str {
-    clerk_presence_t state;
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
     char *value; /**< Meaningful when state == CLERK_SET. */
 } clerk_opt_str_t;
 
 /** An optional and/or nullable integer (spec integers are int64). */
 typedef struct clerk_opt_int64 {
-    clerk_presence_t state;
-    int64_t value;
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
+    int64_t value; /**< Meaningful when state == CLERK_SET. */
 } clerk_opt_int64_t;
 
 /** An optional and/or nullable boolean. */
 typedef struct clerk_opt_bool {
-    clerk_presence_t state;
-    bool value;
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
+    bool value; /**< Meaningful when state == CLERK_SET. */
 } clerk_opt_bool_t;
 
 /** An optional and/or nullable number. */
 typedef struct clerk_opt_double {
-    clerk_presence_t state;
-    double value;
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
+    double value; /**< Meaningful when state == CLERK_SET. */
 } clerk_opt_double_t;
 
 /**
@@ -91,9 +91,9 @@ typedef struct clerk_opt_double {
  * (CLERK_ENUM(CLERK_..)); a non-NULL `raw` is sent instead of `value`.
  */
 typedef struct clerk_enum {
-    clerk_presence_t state;
-    int value;
-    char *raw;
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
+    int value; /**< A CLERK_<ENUM>_<VALUE> constant, 0: unknown. */
+    char *raw; /**< The string as received or to send, or NULL. */
 } clerk_enum_t;
 
 /** A file part of a multipart/form-data request body. */
@@ -101,7 +101,7 @@ typedef struct clerk_file {
     const char *filename;     /**< Sent as the part's filename; may be NULL. */
     const char *content_type; /**< NULL: application/octet-stream. */
     const void *data;         /**< In-memory content (size bytes), or NULL */
-    size_t size;
+    size_t size;              /**< Bytes at data. */
     const char *path; /**< Read from this file when data is NULL. */
 } clerk_file_t;
 
@@ -114,44 +114,44 @@ typedef struct clerk_file {
 
 /** An array of strings. */
 typedef struct clerk_str_array {
-    char **items;
-    size_t count;
-    clerk_presence_t state;
+    char **items; /**< The items (count of them). */
+    size_t count; /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_str_array_t;
 
 /** An array of integers. */
 typedef struct clerk_int64_array {
-    int64_t *items;
-    size_t count;
-    clerk_presence_t state;
+    int64_t *items; /**< The items (count of them). */
+    size_t count; /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_int64_array_t;
 
 /** An array of booleans. */
 typedef struct clerk_bool_array {
-    bool *items;
-    size_t count;
-    clerk_presence_t state;
+    bool *items; /**< The items (count of them). */
+    size_t count; /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_bool_array_t;
 
 /** An array of numbers. */
 typedef struct clerk_double_array {
-    double *items;
-    size_t count;
-    clerk_presence_t state;
+    double *items; /**< The items (count of them). */
+    size_t count; /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_double_array_t;
 
 /** An array of enum values. */
 typedef struct clerk_enum_array {
-    clerk_enum_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_enum_t *items; /**< The items (count of them). */
+    size_t count; /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_enum_array_t;
 
 /** An array of free-form JSON values (each owned by the array's model). */
 typedef struct clerk_json_array {
-    cJSON **items;
-    size_t count;
-    clerk_presence_t state;
+    cJSON **items; /**< The items (count of them). */
+    size_t count; /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_json_array_t;
 
 /** Where and why decoding or encoding a JSON document failed. */
@@ -164,15 +164,25 @@ typedef struct clerk_json_error {
 #define CLERK_DECODE_STRICT 0x1u /**< A missing required field is an error. */
 
 /* Value constructors for designated initializers and compound literals. */
+/** A set clerk_opt_str_t holding the string v (borrowed). */
 #define CLERK_STR(v)      ((clerk_opt_str_t){ CLERK_SET, (char *)(v) })
+/** A set clerk_opt_int64_t holding v. */
 #define CLERK_INT(v)      ((clerk_opt_int64_t){ CLERK_SET, (v) })
+/** A set clerk_opt_bool_t holding v. */
 #define CLERK_BOOL(v)     ((clerk_opt_bool_t){ CLERK_SET, (v) })
+/** A set clerk_opt_double_t holding v. */
 #define CLERK_DOUBLE(v)   ((clerk_opt_double_t){ CLERK_SET, (v) })
+/** A set clerk_enum_t holding the constant v. */
 #define CLERK_ENUM(v)     ((clerk_enum_t){ CLERK_SET, (int)(v), NULL })
+/** A clerk_opt_str_t sent as an explicit JSON null. */
 #define CLERK_STR_NULL    ((clerk_opt_str_t){ CLERK_NULL, NULL })
+/** A clerk_opt_int64_t sent as an explicit JSON null. */
 #define CLERK_INT_NULL    ((clerk_opt_int64_t){ CLERK_NULL, 0 })
+/** A clerk_opt_bool_t sent as an explicit JSON null. */
 #define CLERK_BOOL_NULL   ((clerk_opt_bool_t){ CLERK_NULL, false })
+/** A clerk_opt_double_t sent as an explicit JSON null. */
 #define CLERK_DOUBLE_NULL ((clerk_opt_double_t){ CLERK_NULL, 0 })
+/** A clerk_enum_t sent as an explicit JSON null. */
 #define CLERK_ENUM_NULL   ((clerk_enum_t){ CLERK_NULL, 0, NULL })
 /** An array literal: CLERK_ARRAY(clerk_str_array_t, char *, "a", "b"). */
 #define CLERK_ARRAY(type, elem, ...)                                           \
@@ -184,26 +194,50 @@ typedef struct clerk_json_error {
  * null alike).  Header-only, no symbol is exported.
  */
 
-/** The string when set (and non-NULL), else `fallback`. */
+/**
+ * The string when set (and non-NULL), else `fallback`.
+ *
+ * @param v        The tri-state value.
+ * @param fallback What to return when `v` is unset or null.
+ * @return `v.value` or `fallback`.
+ */
 static inline const char *clerk_opt_str_or(
     clerk_opt_str_t v, const char *fallback)
 {
     return v.state == CLERK_SET && v.value != NULL ? v.value : fallback;
 }
 
-/** The integer when set, else `fallback`. */
+/**
+ * The integer when set, else `fallback`.
+ *
+ * @param v        The tri-state value.
+ * @param fallback What to return when `v` is unset or null.
+ * @return `v.value` or `fallback`.
+ */
 static inline int64_t clerk_opt_int64_or(clerk_opt_int64_t v, int64_t fallback)
 {
     return v.state == CLERK_SET ? v.value : fallback;
 }
 
-/** The boolean when set, else `fallback`. */
+/**
+ * The boolean when set, else `fallback`.
+ *
+ * @param v        The tri-state value.
+ * @param fallback What to return when `v` is unset or null.
+ * @return `v.value` or `fallback`.
+ */
 static inline bool clerk_opt_bool_or(clerk_opt_bool_t v, bool fallback)
 {
     return v.state == CLERK_SET ? v.value : fallback;
 }
 
-/** The number when set, else `fallback`. */
+/**
+ * The number when set, else `fallback`.
+ *
+ * @param v        The tri-state value.
+ * @param fallback What to return when `v` is unset or null.
+ * @return `v.value` or `fallback`.
+ */
 static inline double clerk_opt_double_or(clerk_opt_double_t v, double fallback)
 {
     return v.state == CLERK_SET ? v.value : fallback;

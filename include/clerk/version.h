@@ -8,10 +8,15 @@
 #include <clerk/common.h>
 
 /* The one place the version is defined; CMakeLists.txt reads it from here. */
+/** Major version number. */
 #define CLERK_VERSION_MAJOR 0
+/** Minor version number. */
 #define CLERK_VERSION_MINOR 1
+/** Patch version number. */
 #define CLERK_VERSION_PATCH 0
+/** The version as a string, "MAJOR.MINOR.PATCH". */
 #define CLERK_VERSION       "0.1.0"
+/** The version as one number, (MAJOR << 16) | (MINOR << 8) | PATCH. */
 #define CLERK_VERSION_NUM                                                      \
     ((CLERK_VERSION_MAJOR << 16) | (CLERK_VERSION_MINOR << 8) |                \
      CLERK_VERSION_PATCH)

@@ -15,9 +15,9 @@ typedef struct clerk_animal clerk_animal_t;
 
 /** An array of clerk_animal_t, items stored by value. */
 typedef struct clerk_animal_array {
-    clerk_animal_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_animal_t *items;  /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_animal_array_t;
 
 CLERK_END_DECL
@@ -45,6 +45,7 @@ typedef enum clerk_animal_kind {
  * member of `as` is set (and owned by this struct).
  */
 typedef struct clerk_animal {
+    /** Which member of `as` is set. */
     clerk_animal_kind_t kind;
 
     union {
@@ -52,7 +53,7 @@ typedef struct clerk_animal {
         clerk_dog_t *dog;
         /** clerk_cat_t, tag "cat" */
         clerk_cat_t *cat;
-    } as;
+    } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_animal_t;
 
 /**

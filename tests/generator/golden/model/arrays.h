@@ -13,16 +13,16 @@ typedef struct clerk_owner_array clerk_owner_array_t;
 
 /** An array of clerk_int64_array_t, items stored by value. */
 typedef struct clerk_int64_array_array {
-    clerk_int64_array_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_int64_array_t *items; /**< The items (count of them). */
+    size_t count;               /**< Number of items. */
+    clerk_presence_t state;     /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_int64_array_array_t;
 
 /** An array of clerk_owner_array_t, items stored by value. */
 typedef struct clerk_owner_array_array {
-    clerk_owner_array_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_owner_array_t *items; /**< The items (count of them). */
+    size_t count;               /**< Number of items. */
+    clerk_presence_t state;     /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_owner_array_array_t;
 
 CLERK_END_DECL

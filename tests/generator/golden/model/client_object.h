@@ -15,9 +15,9 @@ typedef struct clerk_client_object clerk_client_object_t;
 
 /** An array of clerk_client_object_t, items stored by value. */
 typedef struct clerk_client_object_array {
-    clerk_client_object_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_client_object_t *items; /**< The items (count of them). */
+    size_t count;                 /**< Number of items. */
+    clerk_presence_t state;       /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_client_object_array_t;
 
 CLERK_END_DECL

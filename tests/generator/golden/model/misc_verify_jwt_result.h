@@ -15,9 +15,9 @@ typedef struct clerk_misc_verify_jwt_result clerk_misc_verify_jwt_result_t;
 
 /** An array of clerk_misc_verify_jwt_result_t, items stored by value. */
 typedef struct clerk_misc_verify_jwt_result_array {
-    clerk_misc_verify_jwt_result_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_misc_verify_jwt_result_t *items; /**< The items (count of them). */
+    size_t count;                          /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_misc_verify_jwt_result_array_t;
 
 CLERK_END_DECL
@@ -45,6 +45,7 @@ typedef enum clerk_misc_verify_jwt_result_kind {
  * which member of `as` is set (and owned by this struct).
  */
 typedef struct clerk_misc_verify_jwt_result {
+    /** Which member of `as` is set. */
     clerk_misc_verify_jwt_result_kind_t kind;
 
     union {
@@ -52,7 +53,7 @@ typedef struct clerk_misc_verify_jwt_result {
         clerk_misc_verify_jwt_result_token_t *token;
         /** clerk_misc_verify_jwt_result_option_2_t */
         clerk_misc_verify_jwt_result_option_2_t *option_2;
-    } as;
+    } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_misc_verify_jwt_result_t;
 
 /**

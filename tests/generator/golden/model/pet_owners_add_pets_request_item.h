@@ -17,9 +17,10 @@ typedef struct clerk_pet_owners_add_pets_request_item
 /** An array of clerk_pet_owners_add_pets_request_item_t, items stored by value.
  */
 typedef struct clerk_pet_owners_add_pets_request_item_array {
-    clerk_pet_owners_add_pets_request_item_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_pet_owners_add_pets_request_item_t
+        *items;             /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_pet_owners_add_pets_request_item_array_t;
 
 CLERK_END_DECL

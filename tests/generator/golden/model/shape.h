@@ -15,9 +15,9 @@ typedef struct clerk_shape clerk_shape_t;
 
 /** An array of clerk_shape_t, items stored by value. */
 typedef struct clerk_shape_array {
-    clerk_shape_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_shape_t *items;   /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_shape_array_t;
 
 CLERK_END_DECL
@@ -45,6 +45,7 @@ typedef enum clerk_shape_kind {
  * which member of `as` is set (and owned by this struct).
  */
 typedef struct clerk_shape {
+    /** Which member of `as` is set. */
     clerk_shape_kind_t kind;
 
     union {
@@ -52,7 +53,7 @@ typedef struct clerk_shape {
         clerk_circle_t *circle;
         /** clerk_square_t */
         clerk_square_t *square;
-    } as;
+    } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_shape_t;
 
 /**

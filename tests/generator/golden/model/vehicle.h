@@ -15,9 +15,9 @@ typedef struct clerk_vehicle clerk_vehicle_t;
 
 /** An array of clerk_vehicle_t, items stored by value. */
 typedef struct clerk_vehicle_array {
-    clerk_vehicle_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_vehicle_t *items; /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_vehicle_array_t;
 
 CLERK_END_DECL
@@ -45,6 +45,7 @@ typedef enum clerk_vehicle_kind {
  * member of `as` is set (and owned by this struct).
  */
 typedef struct clerk_vehicle {
+    /** Which member of `as` is set. */
     clerk_vehicle_kind_t kind;
 
     union {
@@ -52,7 +53,7 @@ typedef struct clerk_vehicle {
         clerk_car_t *car;
         /** clerk_bike_t, tag "Bike" */
         clerk_bike_t *bike;
-    } as;
+    } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_vehicle_t;
 
 /**
