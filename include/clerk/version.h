@@ -40,8 +40,10 @@
  */
 #define CLERK_ABI_VERSION 0
 
-/** Clerk Backend API version sent as the Clerk-API-Version header. */
-#define CLERK_API_VERSION "2026-05-12"
+/* CLERK_API_VERSION, the Clerk Backend API version sent as the
+ * Clerk-API-Version header, is generated from the OpenAPI document's
+ * info.version. */
+#include <clerk/api/version.h>
 
 CLERK_BEGIN_DECL
 

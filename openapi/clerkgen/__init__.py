@@ -17,7 +17,8 @@ import yaml
 
 from . import normalize
 from .diag import Diagnostics, GeneratorError
-from .models import SchemaBuilder
+from . import docs
+from .models import SchemaBuilder, c_string
 from .naming import RUNTIME_NAMES, Registry
 from .ops import OperationBuilder
 
@@ -40,6 +41,9 @@ class Api:
         info = spec.get("info") or {}
         self.title = info.get("title", "")
         self.version = str(info.get("version", ""))
+        # CLERK_API_VERSION (api/version.h) and its doc comment.
+        self.version_literal = c_string(self.version)
+        self.version_comment = docs.clean(self.version) or "empty"
         self.names = Registry(RUNTIME_NAMES)
         self.schemas = SchemaBuilder(spec, self.names, self.diag)
         self.schemas.declare_components()

@@ -174,8 +174,8 @@ class EnumDef:
             if wire is None or str(wire) in seen:
                 continue
             seen.add(str(wire))
-            const = names.claim("CLERK_%s_%s" % (upper,
-                                                  _enum_const(str(wire))))
+            const = "CLERK_%s_%s" % (upper, _enum_const(str(wire)))
+            const = names.claim(LEGACY_ENUM_CONSTS.get(const, const))
             self.values.append(EnumValue(const, str(wire)))
 
 
@@ -184,10 +184,32 @@ class EnumDef:
 _SYMBOLS = {"+": "PLUS", "-": "MINUS"}
 
 
+# A sign before a word, as in sort keys ("-born", "+born"): DESC_BORN and
+# ASC_BORN, so that they differ from "born".
+_SIGN_PREFIXES = {"-": "DESC_", "+": "ASC_"}
+
+# Constants Clerk's API published before the sign rule, when the value with
+# a sign came after the plain one and took its `_2` suffix; kept so that
+# regenerating renames nothing (new rule name -> published name).
+LEGACY_ENUM_CONSTS = {
+    "CLERK_ORGANIZATION_DOMAINS_LIST_ALL_ENROLLMENT_MODE_ITEM_DESC_%s" % w:
+    "CLERK_ORGANIZATION_DOMAINS_LIST_ALL_ENROLLMENT_MODE_ITEM_%s_2" % w
+    for w in ("MANUAL_INVITATION", "AUTOMATIC_INVITATION",
+              "AUTOMATIC_SUGGESTION", "ENTERPRISE_SSO")
+}
+
+
 def _enum_const(wire):
     """The constant suffix of an enum value: its UPPER_CASE words; "+" and
-    "-" are PLUS and MINUS; "" (and other symbol-only values) EMPTY."""
-    return upper_ident(wire, "") or _SYMBOLS.get(wire, "EMPTY")
+    "-" are PLUS and MINUS, and before a word ASC_ and DESC_ ("-born" is
+    DESC_BORN); "" (and other symbol-only values) EMPTY."""
+    words_ = upper_ident(wire, "")
+    if not words_:
+        return _SYMBOLS.get(wire, "EMPTY")
+    sign = _SIGN_PREFIXES.get(wire[:1])
+    if sign and wire[1:2].isalnum():
+        return sign + words_
+    return words_
 
 
 def c_string(text):

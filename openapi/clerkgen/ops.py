@@ -365,6 +365,10 @@ def _short(description):
     return "(%s)" % text if text else ""
 
 
+# api/ files the generator writes besides the modules.
+GENERATED_API_FILES = ("all", "version")
+
+
 class Module:
     """One api/<tag>.{h,c} pair."""
 
@@ -446,6 +450,8 @@ class OperationBuilder:
         for path, method, op, _ in raw:
             tag = (op.get("tags") or ["default"])[0]
             mname = snake(tag) or "default"
+            if mname in GENERATED_API_FILES:
+                mname += "_tag"  # api/all.h, api/version.h are taken
             module = self.modules.get(mname)
             if module is None:
                 module = Module(mname, tag, self.tag_docs.get(tag, ""))

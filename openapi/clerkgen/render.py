@@ -34,7 +34,7 @@ def outputs(api):
     env = environment()
     t = {name: env.get_template(name + ".j2") for name in (
         "model.h", "model.c", "api.h", "api.c", "all.h", "descriptors.h",
-        "arrays.h", "arrays.c")}
+        "arrays.h", "arrays.c", "version.h")}
     for m in api.models:
         yield "model/%s.h" % m.file, t["model.h"].render(api=api, m=m)
         if m.kind != "alias":
@@ -56,6 +56,7 @@ def outputs(api):
         yield "api/%s.c" % mod.file, t["api.c"].render(api=api, mod=mod)
     yield "api/all.h", t["all.h"].render(
         api=api, kind="api", files=[mod.file for mod in api.modules])
+    yield "api/version.h", t["version.h"].render(api=api)
 
 
 def find_clang_format():

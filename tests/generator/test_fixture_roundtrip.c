@@ -10,6 +10,7 @@
 #include <clerk/model/order.h>
 #include <clerk/model/pet_kind.h>
 #include <clerk/model/tagged.h>
+#include <clerk/version.h>
 
 #include "fault.h"
 
@@ -225,7 +226,7 @@ static void header_cookie_params(void **state)
     params.x_trace_ids.count = 2;
     params.session = "a b;c";
     params.theme = CLERK_ENUM(CLERK_EDGE_CREATE_ORDER_THEME_DARK);
-    params.sort = CLERK_ENUM(CLERK_EDGE_CREATE_ORDER_SORT_BORN); /* "-born" */
+    params.sort = CLERK_ENUM(CLERK_EDGE_CREATE_ORDER_SORT_DESC_BORN);
 
     snprintf(
         script, sizeof(script),
@@ -249,6 +250,11 @@ static void header_cookie_params(void **state)
     assert_string_equal(
         fault_req_header(reqs, 0, "Cookie"), "session=a%20b%3Bc; theme=dark");
     assert_non_null(strstr(fault_req_field(reqs, 0, "target"), "?sort=-born"));
+    /* The runtime built with the fixture's api/version.h sends the
+     * fixture's info.version. */
+    assert_string_equal(CLERK_API_VERSION, "2000-01-01");
+    assert_string_equal(
+        fault_req_header(reqs, 0, "Clerk-API-Version"), "2000-01-01");
     assert_null(strstr(fault_req_field(reqs, 0, "target"), "Idempotency"));
     cJSON_Delete(reqs);
 

@@ -118,7 +118,11 @@ class EnumConstants(unittest.TestCase):
         self.assertEqual(_enum_const("+"), "PLUS")
         self.assertEqual(_enum_const("-"), "MINUS")
         self.assertEqual(_enum_const(""), "EMPTY")
-        self.assertEqual(_enum_const("-born"), "BORN")
+        self.assertEqual(_enum_const("-born"), "DESC_BORN")
+        self.assertEqual(_enum_const("+born"), "ASC_BORN")
+        self.assertEqual(_enum_const("born"), "BORN")
+        self.assertEqual(_enum_const("a-b"), "A_B")
+        self.assertEqual(_enum_const("-_x"), "X")
 
 
 class OperationNames(unittest.TestCase):

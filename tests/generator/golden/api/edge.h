@@ -34,9 +34,9 @@ typedef enum clerk_edge_create_order_sort {
     /** A value this version does not know: see clerk_enum_t.raw. */
     CLERK_EDGE_CREATE_ORDER_SORT_UNKNOWN = 0,
     /** "-born" */
-    CLERK_EDGE_CREATE_ORDER_SORT_BORN,
+    CLERK_EDGE_CREATE_ORDER_SORT_DESC_BORN,
     /** "born" */
-    CLERK_EDGE_CREATE_ORDER_SORT_BORN_2,
+    CLERK_EDGE_CREATE_ORDER_SORT_BORN,
     /** "+" */
     CLERK_EDGE_CREATE_ORDER_SORT_PLUS,
     /** "-" */

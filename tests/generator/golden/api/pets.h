@@ -25,9 +25,9 @@ typedef enum clerk_pets_list_sort {
     /** A value this version does not know: see clerk_enum_t.raw. */
     CLERK_PETS_LIST_SORT_UNKNOWN = 0,
     /** "-born" */
-    CLERK_PETS_LIST_SORT_BORN,
+    CLERK_PETS_LIST_SORT_DESC_BORN,
     /** "born" */
-    CLERK_PETS_LIST_SORT_BORN_2,
+    CLERK_PETS_LIST_SORT_BORN,
     /** "+" */
     CLERK_PETS_LIST_SORT_PLUS,
     /** "-" */
