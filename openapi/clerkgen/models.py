@@ -212,6 +212,21 @@ def _enum_const(wire):
     return words_
 
 
+def _combined_refs(schema):
+    """The $refs an allOf/oneOf/anyOf of `schema` names (also nested in
+    inline members), in order."""
+    out = []
+    for key in COMBINATORS:
+        for member in (schema or {}).get(key) or []:
+            if not isinstance(member, dict):
+                continue
+            if isinstance(member.get("$ref"), str):
+                out.append(member["$ref"])
+            else:
+                out += _combined_refs(member)
+    return out
+
+
 def c_string(text):
     """A C string literal for `text` (ASCII-escaped)."""
     out = ['"']
@@ -498,8 +513,9 @@ class SchemaBuilder:
     # -- components ---------------------------------------------------------
 
     def declare_components(self):
-        """First pass: name every component schema, in spec order."""
-        for cname, schema in self.schemas.items():
+        """First pass: name every component schema, sorted by name (a `_2`
+        suffix does not depend on the document's order)."""
+        for cname, schema in sorted(self.schemas.items()):
             try:
                 kind = self._component_kind(schema or {})
             except GeneratorError as e:
@@ -515,7 +531,7 @@ class SchemaBuilder:
             self.models.append(model)
 
     def build_components(self):
-        for cname, schema in self.schemas.items():
+        for cname, schema in sorted(self.schemas.items()):
             try:
                 self.build_component(cname)
             except GeneratorError as e:
@@ -528,6 +544,13 @@ class SchemaBuilder:
             return model
         model.built = True
         schema = self.schemas[cname]
+        # The schemas it combines (allOf bases, oneOf/anyOf members) name
+        # their own inline properties first (Pet.address is pet_address,
+        # also inside ExtendedPet), whatever the build order.
+        for ref in _combined_refs(schema):
+            if ref.startswith("#/components/schemas/") and \
+                    self.ref_name(ref) in self.by_component:
+                self.build_component(self.ref_name(ref))
         if model.kind == "object":
             self._fill_object(model, schema)
         elif model.kind == "union":

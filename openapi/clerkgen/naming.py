@@ -4,7 +4,8 @@ Every C identifier the generator emits is derived from a spec string through
 ``snake()`` (then ``ident()`` or ``upper_ident()``), so that snake-casing,
 acronyms, C/C++ keywords and leading digits are handled in exactly one place.
 ``Registry`` hands out globally unique names with a stable suffix on
-collision (first come, first served, in spec order).
+collision (first come, first served, in the stable order the builders
+claim in: see models.declare_components and ops.OperationBuilder.build).
 """
 
 import re
@@ -117,8 +118,9 @@ class Registry:
     """Allocates unique names within one namespace.
 
     ``claim(name)`` returns ``name`` the first time and ``name_2``,
-    ``name_3``, ... afterwards; the order of calls is the spec order, so the
-    result is stable as long as the spec does not reorder.
+    ``name_3``, ... afterwards; callers claim in an order that does not
+    depend on the document's (schemas by name, operations by path and
+    method), so reordering the document renames nothing.
     """
 
     def __init__(self, taken=()):

@@ -446,8 +446,24 @@ class OperationBuilder:
                 if method in item:
                     raw.append((path, method, item[method],
                                 item.get("parameters", [])))
-        # Names first, in spec order, so inline models can't take them.
-        for path, method, op, _ in raw:
+        # Names first, so inline models can't take them, claimed in the
+        # order of (path, method): a `_2` suffix does not depend on where an
+        # operation is in the document.  Everything else keeps spec order.
+        stable = sorted(range(len(raw)),
+                        key=lambda i: (raw[i][0], METHODS.index(raw[i][1])))
+        c_names = {}
+        for i in stable:
+            path, method, op, _ = raw[i]
+            tag = (op.get("tags") or ["default"])[0]
+            base = operation_name(op.get("operationId", method + path), tag,
+                                  op.get("x-speakeasy-group"),
+                                  op.get("x-speakeasy-name-override"),
+                                  path)
+            c_names[i] = c_name = self.names.claim(base)
+            for suffix in ("params", "response", "detailed", "result_free",
+                           "response_free", "async", "async_fn"):
+                self.names.claim("%s_%s" % (c_name, suffix))
+        for i, (path, method, op, _) in enumerate(raw):
             tag = (op.get("tags") or ["default"])[0]
             mname = snake(tag) or "default"
             if mname in GENERATED_API_FILES:
@@ -456,19 +472,13 @@ class OperationBuilder:
             if module is None:
                 module = Module(mname, tag, self.tag_docs.get(tag, ""))
                 self.modules[mname] = module
-            base = operation_name(op.get("operationId", method + path), tag,
-                                  op.get("x-speakeasy-group"),
-                                  op.get("x-speakeasy-name-override"),
-                                  path)
-            c_name = self.names.claim(base)
-            for suffix in ("params", "response", "detailed", "result_free",
-                           "response_free", "async", "async_fn"):
-                self.names.claim("%s_%s" % (c_name, suffix))
-            opm = Operation(path, method, op, module, c_name)
+            opm = Operation(path, method, op, module, c_names[i])
             module.ops.append(opm)
             self.operations.append(opm)
-        for (path, method, op, shared), opm in zip(raw, self.operations):
-            self._fill(opm, op, shared)
+        # Inline models (and enums) are named as operations are filled:
+        # in the same stable order.
+        for i in stable:
+            self._fill(self.operations[i], raw[i][2], raw[i][3])
         return self.operations
 
     def _fill(self, opm, op, shared):
