@@ -34,6 +34,10 @@
 typedef struct ectx {
     unsigned flags;
     clerk_json_error_t *err;
+    /* Set by a union for the member's fields: the discriminator property
+     * and the member's tag, written when the caller left it unset. */
+    const char *tag_name;
+    const char *tag_value;
     clerk__seg_t segs[CLERK__MAX_SEGS];
 } ectx_t;
 
@@ -404,6 +408,19 @@ static int field_presence(
     return st == CLERK_NULL ? EXPLICIT_NULL : VALUE;
 }
 
+/* The discriminator property of a union member, with the member's tag. */
+static clerk_status_t add_tag(
+    ectx_t *e, cJSON *obj, const char *name, const char *value, size_t level)
+{
+    cJSON *node = cJSON_CreateString(value);
+
+    if (node == NULL || !cJSON_AddItemToObject(obj, name, node)) {
+        cJSON_Delete(node);
+        return nomem(e, level + 1);
+    }
+    return CLERK_OK;
+}
+
 static clerk_status_t encode_fields(
     ectx_t *e,
     const clerk__model_t *model,
@@ -418,11 +435,28 @@ static clerk_status_t encode_fields(
     char misuse[192];
     size_t i = 0;
     int how = 0;
+    const char *tag_name = e->tag_name;
+    const char *tag_value = e->tag_value;
 
+    /* The tag is for this object only, not for the ones inside it. */
+    e->tag_name = NULL;
+    e->tag_value = NULL;
     for (i = 0; i < model->field_count; i++) {
         f = &model->fields[i];
         slot = (const char *)base + f->offset;
         how = field_presence(f, base, slot);
+        if (tag_name != NULL && strcmp(f->name, tag_name) == 0) {
+            if (how == OMIT || how == MISSING) {
+                /* Left unset: the member's tag, so that the object
+                 * decodes as this member. */
+                st = add_tag(e, obj, tag_name, tag_value, level);
+                if (st != CLERK_OK) {
+                    return st;
+                }
+                how = OMIT;
+            }
+            tag_name = NULL;
+        }
         if (how == OMIT) {
             continue;
         }
@@ -461,6 +495,10 @@ static clerk_status_t encode_fields(
             return nomem(e, level + 1);
         }
     }
+    if (tag_name != NULL) {
+        /* The member does not declare the discriminator: still written. */
+        return add_tag(e, obj, tag_name, tag_value, level);
+    }
     return CLERK_OK;
 }
 
@@ -486,6 +524,12 @@ static clerk_status_t encode_model(
         }
         if (u->value == NULL) {
             return invalid(e, level, "the selected union member is NULL");
+        }
+        /* The member's discriminator property says which member it is. */
+        e->tag_name = model->discriminator;
+        e->tag_value = model->variants[u->kind - 1].tag;
+        if (e->tag_value == NULL) {
+            e->tag_name = NULL;
         }
         return encode_model(
             e, model->variants[u->kind - 1].type->model, u->value, out, level);
@@ -514,5 +558,7 @@ clerk_status_t clerk__encode_root(
 
     e.flags = flags;
     e.err = err;
+    e.tag_name = NULL;
+    e.tag_value = NULL;
     return encode_item(&e, type, slot, out, 0);
 }
