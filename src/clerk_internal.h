@@ -262,6 +262,10 @@ typedef struct clerk__op {
      * `{ <T> *data; clerk_opt_int64_t total_count; clerk_response_t meta; }`
      * (total_count CLERK_SET when the wrapped shape came). */
     bool paginated;
+    /* Other 2xx statuses the spec declares without a body (a 202 beside a
+     * 201 with the result): such a reply succeeds with data NULL, whatever
+     * its body.  0-terminated; NULL when there are none. */
+    const long *bodiless_statuses;
 } clerk__op_t;
 
 /* Plain flavour: the decoded result (caller frees with its type's _free),

@@ -172,6 +172,19 @@ void *clerk__response_new(
     return *block;
 }
 
+/* Whether `code` is one of the op's 2xx without a body. */
+static bool bodiless(const clerk__op_t *op, long code)
+{
+    const long *s = op->bodiless_statuses;
+
+    for (; s != NULL && *s != 0; s++) {
+        if (*s == code) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void clerk__response_decode(
     const clerk_client_t *client,
     const clerk__op_t *op,
@@ -206,7 +219,7 @@ void clerk__response_decode(
     }
     block->meta.status = CLERK_OK;
     block->meta.message = clerk_status_str(CLERK_OK);
-    if (op->result_type == NULL || data == NULL) {
+    if (op->result_type == NULL || data == NULL || bodiless(op, code)) {
         return;
     }
     memset(&err, 0, sizeof(err));

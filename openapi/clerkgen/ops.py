@@ -312,8 +312,10 @@ class Operation:
         if self.bodiless_statuses:
             lines.append("")
             lines += docs.reflow(
-                "A %s response (no body) is not decoded by its own status "
-                "yet: the call reports CLERK_E_DECODE for it."
+                "A %s response (no body) succeeds without a result: data is "
+                "NULL, and the plain call returns NULL as on failure (the "
+                "_detailed call tells them apart: meta.status CLERK_OK, "
+                "meta.http_status)."
                 % " or ".join(str(c) for c in self.bodiless_statuses),
                 COMMENT_WIDTH_TOP)
         if self.error_statuses:

@@ -61,7 +61,8 @@ static const clerk__op_t op = { "GET",
                                 NULL,
                                 false,
                                 NULL,
-                                false };
+                                false,
+                                NULL };
 
 #define BASE    "http://user:pw@127.0.0.1:1/v1"
 #define DISPLAY "http://127.0.0.1:1/v1"

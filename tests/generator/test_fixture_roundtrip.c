@@ -292,6 +292,63 @@ static void header_cookie_params(void **state)
     clerk_client_free(client);
 }
 
+/* createOrder declares 201 with an Order and 202 without a body: each
+ * reply is decoded by its own status. */
+static void bodiless_2xx(void **state)
+{
+    static const char tag[] = "gen_bodiless";
+    clerk_client_options_t opts;
+    clerk_client_t *client = NULL;
+    clerk_edge_create_order_params_t params;
+    clerk_edge_create_order_response_t *r = NULL;
+    clerk_order_t body;
+
+    (void)state;
+    memset(&opts, 0, sizeof(opts));
+    opts.base_url = fault_base_url(tag, false);
+    opts.secret_key = "sk_test_fixture";
+    assert_int_equal(clerk_client_new(&client, &opts), CLERK_OK);
+    memset(&body, 0, sizeof(body));
+    body.secret = "s";
+    body.amount = CLERK_INT(7);
+    body.status = CLERK_ENUM(CLERK_ORDER_STATUS_OPEN);
+    memset(&params, 0, sizeof(params));
+    params.idempotency_key = "key-2";
+    assert_int_equal(
+        fault_script(
+            tag, "[{\"status\":202,\"body\":\"\"},"
+                 "{\"status\":201,\"body\":\"\"},"
+                 "{\"status\":201,\"headers\":[[\"Content-Type\","
+                 "\"application/json\"]],\"body\":\"{\\\"id\\\":"
+                 "\\\"o3\\\"}\"}]"),
+        0);
+
+    /* 202: success, no result. */
+    assert_int_equal(
+        clerk_edge_create_order_detailed(&r, client, &body, &params), CLERK_OK);
+    assert_int_equal(r->meta.http_status, 202);
+    assert_int_equal(r->meta.status, CLERK_OK);
+    assert_null(r->data);
+    clerk_edge_create_order_response_free(r);
+    r = NULL;
+    /* 201 must carry its Order: an empty one does not decode. */
+    assert_int_equal(
+        clerk_edge_create_order_detailed(&r, client, &body, &params),
+        CLERK_E_DECODE);
+    assert_int_equal(r->meta.http_status, 201);
+    assert_null(r->data);
+    clerk_edge_create_order_response_free(r);
+    r = NULL;
+    assert_int_equal(
+        clerk_edge_create_order_detailed(&r, client, &body, &params), CLERK_OK);
+    assert_int_equal(r->meta.http_status, 201);
+    assert_non_null(r->data);
+    assert_string_equal(r->data->id, "o3");
+    clerk_edge_create_order_response_free(r);
+    assert_int_equal(fault_request_count(tag), 3);
+    clerk_client_free(client);
+}
+
 /* A response given only under `default`, as application/<x>+json. */
 static void default_response(void **state)
 {
@@ -333,6 +390,7 @@ int main(void)
         cmocka_unit_test(nullables_31),
         cmocka_unit_test(union_keeps_both_sides),
         cmocka_unit_test(header_cookie_params),
+        cmocka_unit_test(bodiless_2xx),
         cmocka_unit_test(default_response),
     };
 

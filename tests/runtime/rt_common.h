@@ -63,7 +63,8 @@ static const clerk__op_t op_list = { "GET",
                                      NULL,
                                      false,
                                      &clerk__type_json,
-                                     false };
+                                     false,
+                                     NULL };
 
 /* ---- GET /users/{user_id}/items/{item_id} (result: any JSON) */
 static const clerk__op_t op_get2 = { "GET",
@@ -76,7 +77,8 @@ static const clerk__op_t op_get2 = { "GET",
                                      NULL,
                                      false,
                                      &clerk__type_json,
-                                     false };
+                                     false,
+                                     NULL };
 
 /* ---- GET /ping (required query parameter `must`) */
 typedef struct must_params {
@@ -98,7 +100,8 @@ static const clerk__op_t op_must = { "GET",
                                      NULL,
                                      false,
                                      &clerk__type_json,
-                                     false };
+                                     false,
+                                     NULL };
 
 /* ---- POST /users with a JSON body { name (required), age } */
 typedef struct body {
@@ -117,8 +120,8 @@ static const clerk__type_t body_type = { CLERK__K_OBJ, sizeof(void *),
                                          &body_model, NULL, NULL };
 
 static const clerk__op_t op_create = {
-    "POST",     "/users", "CreateUser",      0,   NULL, 0, CLERK__BODY_JSON,
-    &body_type, true,     &clerk__type_json, false
+    "POST",     "/users", "CreateUser",      0,     NULL, 0, CLERK__BODY_JSON,
+    &body_type, true,     &clerk__type_json, false, NULL
 };
 
 /* ---- PATCH /users/{id} with an optional body; DELETE /users/{id} */
@@ -132,7 +135,8 @@ static const clerk__op_t op_patch = { "PATCH",
                                       &body_type,
                                       false,
                                       &clerk__type_json,
-                                      false };
+                                      false,
+                                      NULL };
 
 static const clerk__op_t op_delete = { "DELETE",
                                        "/users/{user_id}",
@@ -144,7 +148,8 @@ static const clerk__op_t op_delete = { "DELETE",
                                        NULL,
                                        false,
                                        NULL,
-                                       false };
+                                       false,
+                                       NULL };
 
 /* ---- POST /users/{id}/profile_image, multipart { file, uploader_user_id }
  */
@@ -177,7 +182,8 @@ static const clerk__op_t op_upload = { "POST",
                                        &upload_type,
                                        true,
                                        &clerk__type_json,
-                                       false };
+                                       false,
+                                       NULL };
 
 /* ---- GET /thing decoded into a model { id (required string) } */
 typedef struct thing {
@@ -194,8 +200,8 @@ static const clerk__type_t thing_type = { CLERK__K_OBJ, sizeof(void *),
                                           &thing_model, NULL, NULL };
 
 static const clerk__op_t op_thing = {
-    "GET", "/thing", "GetThing",  0,   NULL, 0, CLERK__BODY_NONE,
-    NULL,  false,    &thing_type, false
+    "GET", "/thing", "GetThing",  0,     NULL, 0, CLERK__BODY_NONE,
+    NULL,  false,    &thing_type, false, NULL
 };
 
 /* A JSON-typed response ({ cJSON **data; meta }). */

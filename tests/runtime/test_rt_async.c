@@ -18,17 +18,10 @@
 /* ------------------------------------------------------------------ */
 
 /* GET /calls/{n}/{kind}: any JSON, or a Thing ({ id: string }). */
-static const clerk__op_t op_calls = { "GET",
-                                      "/calls/{n}/{kind}",
-                                      "GetCall",
-                                      2,
-                                      NULL,
-                                      0,
-                                      CLERK__BODY_NONE,
-                                      NULL,
-                                      false,
-                                      &clerk__type_json,
-                                      false };
+static const clerk__op_t op_calls = {
+    "GET", "/calls/{n}/{kind}", "GetCall", 2,   NULL, 0, CLERK__BODY_NONE, NULL,
+    false, &clerk__type_json,   false,     NULL
+};
 static const clerk__op_t op_calls_thing = { "GET",
                                             "/calls/{n}/{kind}",
                                             "GetCallThing",
@@ -39,7 +32,8 @@ static const clerk__op_t op_calls_thing = { "GET",
                                             NULL,
                                             false,
                                             &thing_type,
-                                            false };
+                                            false,
+                                            NULL };
 
 #define CLERK_404                                                              \
     "{\\\"errors\\\":[{\\\"code\\\":\\\"resource_not_found\\\","               \

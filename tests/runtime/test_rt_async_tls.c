@@ -11,17 +11,10 @@
 
 #include <unistd.h>
 
-static const clerk__op_t op_calls = { "GET",
-                                      "/calls/{n}/{kind}",
-                                      "GetCall",
-                                      2,
-                                      NULL,
-                                      0,
-                                      CLERK__BODY_NONE,
-                                      NULL,
-                                      false,
-                                      &clerk__type_json,
-                                      false };
+static const clerk__op_t op_calls = {
+    "GET", "/calls/{n}/{kind}", "GetCall", 2,   NULL, 0, CLERK__BODY_NONE, NULL,
+    false, &clerk__type_json,   false,     NULL
+};
 
 static int h2_port;
 static int h1_port;

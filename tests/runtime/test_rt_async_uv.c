@@ -9,17 +9,10 @@
 #include "async_internal.h"
 #include "clerk_uv.h"
 
-static const clerk__op_t op_calls = { "GET",
-                                      "/calls/{n}/{kind}",
-                                      "GetCall",
-                                      2,
-                                      NULL,
-                                      0,
-                                      CLERK__BODY_NONE,
-                                      NULL,
-                                      false,
-                                      &clerk__type_json,
-                                      false };
+static const clerk__op_t op_calls = {
+    "GET", "/calls/{n}/{kind}", "GetCall", 2,   NULL, 0, CLERK__BODY_NONE, NULL,
+    false, &clerk__type_json,   false,     NULL
+};
 
 #define CALLS 200
 

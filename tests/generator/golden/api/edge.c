@@ -54,6 +54,9 @@ static const clerk__param_t edge_create_order_query[] = {
       &edge_create_order_sort_type, 0 },
 };
 
+/* 2xx replies without a body: success, no result. */
+static const long edge_create_order_op_bodiless[] = { 202, 0 };
+
 static const clerk__op_t edge_create_order_op = {
     .method = "POST",
     .path = "/edge/orders",
@@ -66,6 +69,7 @@ static const clerk__op_t edge_create_order_op = {
     .body_type = &clerk__order_type,
     .body_required = true,
     .result_type = &clerk__order_type,
+    .bodiless_statuses = edge_create_order_op_bodiless,
 };
 
 clerk_order_t *clerk_edge_create_order(

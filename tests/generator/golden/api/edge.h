@@ -86,8 +86,9 @@ typedef struct clerk_edge_create_order_response {
  *
  * `POST /edge/orders` (operationId `createOrder`).
  *
- * A 202 response (no body) is not decoded by its own status yet: the call
- * reports CLERK_E_DECODE for it.
+ * A 202 response (no body) succeeds without a result: data is NULL, and the
+ * plain call returns NULL as on failure (the _detailed call tells them apart:
+ * meta.status CLERK_OK, meta.http_status).
  *
  * Error statuses (CLERK_E_HTTP, body parsed into meta.errors): 400 (Bad).
  *
