@@ -66,7 +66,6 @@ static const clerk__op_t edge_create_order_op = {
     .body_type = &clerk__order_type,
     .body_required = true,
     .result_type = &clerk__order_type,
-    .success_status = 201,
 };
 
 clerk_order_t *clerk_edge_create_order(
@@ -126,7 +125,6 @@ static const clerk__op_t edge_get_orders_op = {
     .query_count =
         sizeof(edge_get_orders_query) / sizeof(edge_get_orders_query[0]),
     .result_type = &clerk__order_type,
-    .success_status = 200,
 };
 
 clerk_order_t *clerk_edge_get_orders(
@@ -188,7 +186,6 @@ static const clerk__op_t edge_put_shapes_op = {
     .body_type = &clerk__tagged_type,
     .body_required = false,
     .result_type = &clerk__type_json,
-    .success_status = 200,
 };
 
 cJSON **clerk_edge_put_shapes(
@@ -244,7 +241,6 @@ static const clerk__op_t edge_echo_nullables_op = {
     .body_type = &clerk__nullables_type,
     .body_required = false,
     .result_type = &clerk__nullables_type,
-    .success_status = 200,
 };
 
 clerk_nullables_t *clerk_edge_echo_nullables(

@@ -42,18 +42,6 @@ const clerk__type_t clerk__circle2_type = {
     .model = &clerk__circle2_model,
 };
 
-const clerk__type_t clerk__circle2_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_circle2_t),
-    .model = &clerk__circle2_model,
-};
-
-const clerk__type_t clerk__circle2_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_circle2_array_t),
-    .elem = &clerk__circle2_struct_type,
-};
-
 clerk_status_t clerk_circle2_from_json(
     clerk_circle2_t **out,
     const cJSON *json,

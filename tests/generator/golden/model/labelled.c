@@ -25,17 +25,7 @@ const clerk__type_t clerk__labelled_type = {
     .model = &clerk__labelled_model,
 };
 
-const clerk__type_t clerk__labelled_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_labelled_t),
-    .model = &clerk__labelled_model,
-};
-
-const clerk__type_t clerk__labelled_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_labelled_array_t),
-    .elem = &clerk__labelled_struct_type,
-};
+CLERK__UNION_LAYOUT(clerk_labelled_t);
 
 clerk_status_t clerk_labelled_from_json(
     clerk_labelled_t **out,

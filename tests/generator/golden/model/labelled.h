@@ -15,9 +15,9 @@ typedef struct clerk_labelled clerk_labelled_t;
 
 /** An array of clerk_labelled_t, items stored by value. */
 typedef struct clerk_labelled_array {
-    clerk_labelled_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_labelled_t *items; /**< The items (count of them). */
+    size_t count;            /**< Number of items. */
+    clerk_presence_t state;  /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_labelled_array_t;
 
 CLERK_END_DECL
@@ -45,6 +45,7 @@ typedef enum clerk_labelled_kind {
  * which member of `as` is set (and owned by this struct).
  */
 typedef struct clerk_labelled {
+    /** Which member of `as` is set. */
     clerk_labelled_kind_t kind;
 
     union {
@@ -52,7 +53,7 @@ typedef struct clerk_labelled {
         clerk_labelled_square2_t *square2;
         /** clerk_labelled_circle2_t */
         clerk_labelled_circle2_t *circle2;
-    } as;
+    } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_labelled_t;
 
 /**

@@ -28,18 +28,6 @@ const clerk__type_t clerk__labelled_square2_type = {
     .model = &clerk__labelled_square2_model,
 };
 
-const clerk__type_t clerk__labelled_square2_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_labelled_square2_t),
-    .model = &clerk__labelled_square2_model,
-};
-
-const clerk__type_t clerk__labelled_square2_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_labelled_square2_array_t),
-    .elem = &clerk__labelled_square2_struct_type,
-};
-
 clerk_status_t clerk_labelled_square2_from_json(
     clerk_labelled_square2_t **out,
     const cJSON *json,

@@ -71,18 +71,6 @@ const clerk__type_t clerk__nullables_type = {
     .model = &clerk__nullables_model,
 };
 
-const clerk__type_t clerk__nullables_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_nullables_t),
-    .model = &clerk__nullables_model,
-};
-
-const clerk__type_t clerk__nullables_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_nullables_array_t),
-    .elem = &clerk__nullables_struct_type,
-};
-
 clerk_status_t clerk_nullables_from_json(
     clerk_nullables_t **out,
     const cJSON *json,

@@ -15,9 +15,9 @@ typedef struct clerk_nullables clerk_nullables_t;
 
 /** An array of clerk_nullables_t, items stored by value. */
 typedef struct clerk_nullables_array {
-    clerk_nullables_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_nullables_t *items; /**< The items (count of them). */
+    size_t count;             /**< Number of items. */
+    clerk_presence_t state;   /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_nullables_array_t;
 
 CLERK_END_DECL

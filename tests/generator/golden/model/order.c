@@ -55,18 +55,6 @@ const clerk__type_t clerk__order_type = {
     .model = &clerk__order_model,
 };
 
-const clerk__type_t clerk__order_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_order_t),
-    .model = &clerk__order_model,
-};
-
-const clerk__type_t clerk__order_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_order_array_t),
-    .elem = &clerk__order_struct_type,
-};
-
 clerk_status_t clerk_order_from_json(
     clerk_order_t **out,
     const cJSON *json,

@@ -24,18 +24,6 @@ const clerk__type_t clerk__price_type = {
     .model = &clerk__price_model,
 };
 
-const clerk__type_t clerk__price_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_price_t),
-    .model = &clerk__price_model,
-};
-
-const clerk__type_t clerk__price_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_price_array_t),
-    .elem = &clerk__price_struct_type,
-};
-
 clerk_status_t clerk_price_from_json(
     clerk_price_t **out,
     const cJSON *json,

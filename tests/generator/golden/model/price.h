@@ -15,9 +15,9 @@ typedef struct clerk_price clerk_price_t;
 
 /** An array of clerk_price_t, items stored by value. */
 typedef struct clerk_price_array {
-    clerk_price_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_price_t *items;   /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_price_array_t;
 
 CLERK_END_DECL

@@ -23,18 +23,6 @@ const clerk__type_t clerk__problem_type = {
     .model = &clerk__problem_model,
 };
 
-const clerk__type_t clerk__problem_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_problem_t),
-    .model = &clerk__problem_model,
-};
-
-const clerk__type_t clerk__problem_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_problem_array_t),
-    .elem = &clerk__problem_struct_type,
-};
-
 clerk_status_t clerk_problem_from_json(
     clerk_problem_t **out,
     const cJSON *json,

@@ -42,18 +42,6 @@ const clerk__type_t clerk__square2_type = {
     .model = &clerk__square2_model,
 };
 
-const clerk__type_t clerk__square2_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_square2_t),
-    .model = &clerk__square2_model,
-};
-
-const clerk__type_t clerk__square2_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_square2_array_t),
-    .elem = &clerk__square2_struct_type,
-};
-
 clerk_status_t clerk_square2_from_json(
     clerk_square2_t **out,
     const cJSON *json,

@@ -25,17 +25,7 @@ const clerk__type_t clerk__tagged_type = {
     .model = &clerk__tagged_model,
 };
 
-const clerk__type_t clerk__tagged_struct_type = {
-    .kind = CLERK__K_STRUCT,
-    .size = sizeof(clerk_tagged_t),
-    .model = &clerk__tagged_model,
-};
-
-const clerk__type_t clerk__tagged_array_type = {
-    .kind = CLERK__K_ARRAY,
-    .size = sizeof(clerk_tagged_array_t),
-    .elem = &clerk__tagged_struct_type,
-};
+CLERK__UNION_LAYOUT(clerk_tagged_t);
 
 clerk_status_t clerk_tagged_from_json(
     clerk_tagged_t **out,

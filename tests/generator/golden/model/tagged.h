@@ -15,9 +15,9 @@ typedef struct clerk_tagged clerk_tagged_t;
 
 /** An array of clerk_tagged_t, items stored by value. */
 typedef struct clerk_tagged_array {
-    clerk_tagged_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_tagged_t *items;  /**< The items (count of them). */
+    size_t count;           /**< Number of items. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_tagged_array_t;
 
 CLERK_END_DECL
@@ -45,6 +45,7 @@ typedef enum clerk_tagged_kind {
  * member of `as` is set (and owned by this struct).
  */
 typedef struct clerk_tagged {
+    /** Which member of `as` is set. */
     clerk_tagged_kind_t kind;
 
     union {
@@ -52,7 +53,7 @@ typedef struct clerk_tagged {
         clerk_tagged_square2_t *square2;
         /** clerk_tagged_circle2_t, tag "circle" */
         clerk_tagged_circle2_t *circle2;
-    } as;
+    } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_tagged_t;
 
 /**

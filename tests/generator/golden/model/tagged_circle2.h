@@ -15,9 +15,9 @@ typedef struct clerk_tagged_circle2 clerk_tagged_circle2_t;
 
 /** An array of clerk_tagged_circle2_t, items stored by value. */
 typedef struct clerk_tagged_circle2_array {
-    clerk_tagged_circle2_t *items;
-    size_t count;
-    clerk_presence_t state;
+    clerk_tagged_circle2_t *items; /**< The items (count of them). */
+    size_t count;                  /**< Number of items. */
+    clerk_presence_t state;        /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_tagged_circle2_array_t;
 
 CLERK_END_DECL

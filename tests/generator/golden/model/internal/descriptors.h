@@ -25,8 +25,6 @@ extern const clerk__type_t clerk__circle_type;
 
 extern const clerk__model_t clerk__circle2_model;
 extern const clerk__type_t clerk__circle2_type;
-extern const clerk__type_t clerk__circle2_struct_type;
-extern const clerk__type_t clerk__circle2_array_type;
 
 extern const clerk__model_t clerk__client_object_model;
 extern const clerk__type_t clerk__client_object_type;
@@ -45,18 +43,12 @@ extern const clerk__type_t clerk__garage_type;
 
 extern const clerk__model_t clerk__labelled_model;
 extern const clerk__type_t clerk__labelled_type;
-extern const clerk__type_t clerk__labelled_struct_type;
-extern const clerk__type_t clerk__labelled_array_type;
 
 extern const clerk__model_t clerk__labelled_circle2_model;
 extern const clerk__type_t clerk__labelled_circle2_type;
-extern const clerk__type_t clerk__labelled_circle2_struct_type;
-extern const clerk__type_t clerk__labelled_circle2_array_type;
 
 extern const clerk__model_t clerk__labelled_square2_model;
 extern const clerk__type_t clerk__labelled_square2_type;
-extern const clerk__type_t clerk__labelled_square2_struct_type;
-extern const clerk__type_t clerk__labelled_square2_array_type;
 
 extern const clerk__model_t clerk__misc_verify_jwt_result_model;
 extern const clerk__type_t clerk__misc_verify_jwt_result_type;
@@ -69,13 +61,9 @@ extern const clerk__type_t clerk__misc_verify_jwt_result_token_type;
 
 extern const clerk__model_t clerk__nullables_model;
 extern const clerk__type_t clerk__nullables_type;
-extern const clerk__type_t clerk__nullables_struct_type;
-extern const clerk__type_t clerk__nullables_array_type;
 
 extern const clerk__model_t clerk__order_model;
 extern const clerk__type_t clerk__order_type;
-extern const clerk__type_t clerk__order_struct_type;
-extern const clerk__type_t clerk__order_array_type;
 
 extern const clerk__model_t clerk__owner_model;
 extern const clerk__type_t clerk__owner_type;
@@ -112,13 +100,9 @@ extern const clerk__type_t clerk__photo_type;
 
 extern const clerk__model_t clerk__price_model;
 extern const clerk__type_t clerk__price_type;
-extern const clerk__type_t clerk__price_struct_type;
-extern const clerk__type_t clerk__price_array_type;
 
 extern const clerk__model_t clerk__problem_model;
 extern const clerk__type_t clerk__problem_type;
-extern const clerk__type_t clerk__problem_struct_type;
-extern const clerk__type_t clerk__problem_array_type;
 
 extern const clerk__model_t clerk__shape_model;
 extern const clerk__type_t clerk__shape_type;
@@ -128,23 +112,15 @@ extern const clerk__type_t clerk__square_type;
 
 extern const clerk__model_t clerk__square2_model;
 extern const clerk__type_t clerk__square2_type;
-extern const clerk__type_t clerk__square2_struct_type;
-extern const clerk__type_t clerk__square2_array_type;
 
 extern const clerk__model_t clerk__tagged_model;
 extern const clerk__type_t clerk__tagged_type;
-extern const clerk__type_t clerk__tagged_struct_type;
-extern const clerk__type_t clerk__tagged_array_type;
 
 extern const clerk__model_t clerk__tagged_circle2_model;
 extern const clerk__type_t clerk__tagged_circle2_type;
-extern const clerk__type_t clerk__tagged_circle2_struct_type;
-extern const clerk__type_t clerk__tagged_circle2_array_type;
 
 extern const clerk__model_t clerk__tagged_square2_model;
 extern const clerk__type_t clerk__tagged_square2_type;
-extern const clerk__type_t clerk__tagged_square2_struct_type;
-extern const clerk__type_t clerk__tagged_square2_array_type;
 
 extern const clerk__model_t clerk__vehicle_model;
 extern const clerk__type_t clerk__vehicle_type;
