@@ -148,6 +148,10 @@ class EnumValue:
     def c_string(self):
         return c_string(self.wire)
 
+    @property
+    def doc(self):
+        return docs.clean(c_string(self.wire))
+
 
 class EnumDef:
     """A string enum: C enum type + values table + K_ENUM descriptor."""
@@ -177,6 +181,19 @@ class EnumDef:
             const = "CLERK_%s_%s" % (upper, _enum_const(str(wire)))
             const = names.claim(LEGACY_ENUM_CONSTS.get(const, const))
             self.values.append(EnumValue(const, str(wire)))
+
+    @property
+    def where_c(self):
+        return c_string(self.where)
+
+    @property
+    def doc_lines(self):
+        lines = []
+        if self.description:
+            lines = docs.reflow(self.description, COMMENT_WIDTH_TOP) + [""]
+        return lines + docs.reflow(
+            "Values of %s (held in a clerk_enum_t)." % self.where,
+            COMMENT_WIDTH_TOP)
 
 
 # Values that are a sign alone.  (Other symbol-only values, such as "*",
@@ -359,6 +376,16 @@ class Field:
         lines.extend(docs.reflow(extra, COMMENT_WIDTH_MEMBER))
         return lines
 
+    @property
+    def json_c(self):
+        return c_string(self.json_name)
+
+    @property
+    def null_offset(self):
+        if not self.null_member:
+            return "0"
+        return "offsetof(%s, %s)" % (self.owner.c_type, self.null_member)
+
 
 def _state_doc(required, nullable):
     if required and nullable:
@@ -393,6 +420,13 @@ class Variant:
     @property
     def tag_c(self):
         return c_string(self.tag) if self.tag is not None else "NULL"
+
+    @property
+    def doc(self):
+        tag = ""
+        if self.tag is not None:
+            tag = ", tag " + docs.clean(c_string(self.tag))
+        return self.model.c_type + tag
 
 
 class Model:
@@ -456,6 +490,37 @@ class Model:
         if self.alias_of is not None:
             out.extend(self.alias_of.nested_arrays())
         return out
+
+    # C text for the templates (the doc helpers are at the end of the file).
+
+    @property
+    def header_doc(self):
+        return _model_header_doc(self)
+
+    @property
+    def struct_doc(self):
+        return _model_struct_doc(self)
+
+    @property
+    def functions(self):
+        return _model_functions(self) if self.is_struct else []
+
+    @property
+    def where_c(self):
+        return c_string(self.where)
+
+    @property
+    def discriminator_c(self):
+        return c_string(self.discriminator) if self.discriminator else "NULL"
+
+    @property
+    def alias_decl(self):
+        return declare(self.alias_of.value_c_type, self.c_type)
+
+    @property
+    def includes(self):
+        return [x.file for x in self.referenced_models()] + (
+            ["arrays"] if self.nested_arrays() else [])
 
 
 # --------------------------------------------------------------------------
@@ -1104,41 +1169,3 @@ def _model_struct_doc(m):
             "Decode with %s_from_json() or %s_parse(); free with "
             "%s_free()." % (m.tag, m.tag, m.tag), COMMENT_WIDTH_TOP)
     return lines
-
-
-def _attach(cls, **props):
-    for name, fn in props.items():
-        setattr(cls, name, property(fn))
-
-
-_attach(
-    Model,
-    header_doc=_model_header_doc,
-    struct_doc=_model_struct_doc,
-    functions=lambda m: _model_functions(m) if m.is_struct else [],
-    where_c=lambda m: c_string(m.where),
-    discriminator_c=lambda m: (c_string(m.discriminator)
-                               if m.discriminator else "NULL"),
-    alias_decl=lambda m: declare(m.alias_of.value_c_type, m.c_type),
-    includes=lambda m: [x.file for x in m.referenced_models()] + (
-        ["arrays"] if m.nested_arrays() else []),
-)
-_attach(
-    Field,
-    json_c=lambda f: c_string(f.json_name),
-    null_offset=lambda f: ("offsetof(%s, %s)" % (f.owner.c_type,
-                                                  f.null_member)
-                           if f.null_member else "0"),
-)
-_attach(
-    EnumDef,
-    where_c=lambda e: c_string(e.where),
-    doc_lines=lambda e: (docs.reflow(e.description, COMMENT_WIDTH_TOP)
-                         + [""] if e.description else []) + docs.reflow(
-        "Values of %s (held in a clerk_enum_t)." % e.where,
-        COMMENT_WIDTH_TOP),
-)
-_attach(EnumValue, doc=lambda v: docs.clean(c_string(v.wire)))
-_attach(Variant, doc=lambda v: "%s%s" % (
-    v.model.c_type, (", tag " + docs.clean(c_string(v.tag)))
-    if v.tag is not None else ""))

@@ -152,6 +152,10 @@ class QueryParam:
         lines.extend(docs.reflow(extra, COMMENT_WIDTH_MEMBER))
         return lines
 
+    @property
+    def wire_c(self):
+        return c_string(self.wire)
+
 
 class Body:
     def __init__(self, kind, type_, required, description):
@@ -349,6 +353,73 @@ class Operation:
             out += p.type.models()
         return out
 
+    # C text for the templates (the doc helpers are below the classes).
+
+    @property
+    def plain_doc(self):
+        return _plain_doc(self)
+
+    @property
+    def detailed_doc(self):
+        return _detailed_doc(self)
+
+    @property
+    def async_fn_doc(self):
+        return _async_fn_doc(self)
+
+    @property
+    def async_doc(self):
+        return _async_doc(self)
+
+    @property
+    def async_response(self):
+        return _response_name(self)
+
+    @property
+    def attrs(self):
+        return "CLERK_DEPRECATED " if self.deprecated else ""
+
+    @property
+    def plain_ret(self):
+        return self.result_ptr if self.has_result else "clerk_status_t "
+
+    @property
+    def plain_args(self):
+        return ["clerk_client_t *client"] + self.c_args
+
+    @property
+    def detailed_args(self):
+        out = self.response_type if self.has_result else "clerk_response_t"
+        return ["%s **out" % out, "clerk_client_t *client"] + self.c_args
+
+    @property
+    def async_args(self):
+        return (["clerk_loop_t *loop", "clerk_client_t *client"] + self.c_args
+                + ["%s cb" % self.async_fn, "void *payload"])
+
+    def _runtime_args(self):
+        """The descriptor and argument pointers every runtime entry takes."""
+        return "&%s, %s, %s, %s" % (
+            self.op_desc, "path_args" if self.path_params else "NULL",
+            "params" if self.query else "NULL",
+            "body" if self.body else "NULL")
+
+    @property
+    def plain_call(self):
+        fn = "clerk__op_plain" if self.has_result else "clerk__op_status"
+        return "%s(client, %s)" % (fn, self._runtime_args())
+
+    @property
+    def detailed_call(self):
+        return "clerk__op_detailed((void **)out, client, %s)" % (
+            self._runtime_args())
+
+    @property
+    def async_call(self):
+        return ("clerk__op_async(loop, client, %s, %s, "
+                "(clerk__async_cb_t)cb, payload)" % (
+                    self._runtime_args(), self.deliver))
+
 
 def _type_key(t):
     """Identity of a Type, for "do these responses share one body"."""
@@ -404,6 +475,17 @@ class Module:
                     [op.result] if op.result else []):
                 out += t.nested_arrays()
         return out
+
+    @property
+    def header_doc(self):
+        return (["@file clerk/api/%s.h" % self.file,
+                 "@brief Operations of the \"%s\" tag." % self.tag]
+                + ([""] + self.doc_lines if self.doc_lines else []))
+
+    @property
+    def includes(self):
+        return [m.file for m in self.models()] + (
+            ["arrays"] if self.nested_arrays() else [])
 
 
 class OperationBuilder:
@@ -747,50 +829,3 @@ def _async_doc(op):
                    "started (loop, client or cb NULL, or out of memory): "
                    "cb then never runs.")
     return lines
-
-
-def _attach(cls, **props):
-    for name, fn in props.items():
-        setattr(cls, name, property(fn))
-
-
-_attach(
-    Operation,
-    plain_doc=_plain_doc,
-    detailed_doc=_detailed_doc,
-    attrs=lambda op: "CLERK_DEPRECATED " if op.deprecated else "",
-    plain_ret=lambda op: op.result_ptr if op.has_result else
-    "clerk_status_t ",
-    plain_args=lambda op: ["clerk_client_t *client"] + op.c_args,
-    detailed_args=lambda op: [
-        "%s **out" % (op.response_type if op.has_result
-                      else "clerk_response_t"),
-        "clerk_client_t *client"] + op.c_args,
-    plain_call=lambda op: "%s(client, &%s, %s, %s, %s)" % (
-        "clerk__op_plain" if op.has_result else "clerk__op_status",
-        op.op_desc, "path_args" if op.path_params else "NULL",
-        "params" if op.query else "NULL", "body" if op.body else "NULL"),
-    detailed_call=lambda op: "clerk__op_detailed((void **)out, client, "
-    "&%s, %s, %s, %s)" % (
-        op.op_desc, "path_args" if op.path_params else "NULL",
-        "params" if op.query else "NULL", "body" if op.body else "NULL"),
-    async_fn_doc=_async_fn_doc,
-    async_doc=_async_doc,
-    async_response=_response_name,
-    async_args=lambda op: ["clerk_loop_t *loop", "clerk_client_t *client"]
-    + op.c_args + ["%s cb" % op.async_fn, "void *payload"],
-    async_call=lambda op: "clerk__op_async(loop, client, &%s, %s, %s, %s, "
-    "%s, (clerk__async_cb_t)cb, payload)" % (
-        op.op_desc, "path_args" if op.path_params else "NULL",
-        "params" if op.query else "NULL", "body" if op.body else "NULL",
-        op.deliver),
-)
-_attach(QueryParam, wire_c=lambda p: c_string(p.wire))
-_attach(
-    Module,
-    header_doc=lambda mod: ["@file clerk/api/%s.h" % mod.file,
-                            "@brief Operations of the \"%s\" tag." % mod.tag]
-    + ([""] + mod.doc_lines if mod.doc_lines else []),
-    includes=lambda mod: [m.file for m in mod.models()] + (
-        ["arrays"] if mod.nested_arrays() else []),
-)
