@@ -525,11 +525,13 @@ static clerk_status_t encode_model(
         if (u->value == NULL) {
             return invalid(e, level, "the selected union member is NULL");
         }
-        /* The member's discriminator property says which member it is. */
-        e->tag_name = model->discriminator;
-        e->tag_value = model->variants[u->kind - 1].tag;
-        if (e->tag_value == NULL) {
-            e->tag_name = NULL;
+        /* The member's discriminator property says which member it is
+         * (requests and _to_json; printing, which shows decoded values as
+         * they came, leaves an absent one out). */
+        if ((e->flags & CLERK__ENCODE_ALLOW_MISSING) == 0 &&
+            model->variants[u->kind - 1].tag != NULL) {
+            e->tag_name = model->discriminator;
+            e->tag_value = model->variants[u->kind - 1].tag;
         }
         return encode_model(
             e, model->variants[u->kind - 1].type->model, u->value, out, level);

@@ -169,12 +169,13 @@ static void union_keeps_both_sides(void **state)
     clerk_free(text);
     ROUND_TRIP(clerk_tagged, t);
     /* The discriminator left unset is written from the member chosen, in
-     * its place, by _print and _to_json alike.  (Taken out, then put back
-     * for its _free, like the label below.) */
+     * its place, by _to_json (and request bodies); _print shows the value
+     * as it is.  (Taken out, then put back for its _free, like the label
+     * below.) */
     shape = t->as.circle2->shape;
     memset(&t->as.circle2->shape, 0, sizeof(t->as.circle2->shape));
     text = clerk_tagged_print(t);
-    assert_string_equal(text, in);
+    assert_string_equal(text, "{\"label\":\"L\",\"radius\":2}");
     clerk_free(text);
     {
         cJSON *json = NULL;
