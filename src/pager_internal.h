@@ -51,13 +51,4 @@ clerk_status_t clerk__pager_new(
 const void *clerk__pager_next(
     clerk_pager_t *pager, const clerk__pager_op_t *desc);
 
-/* Record a plain call's outcome as the thread's last error (src/op.c);
- * `meta` NULL: only `status` is known. */
-void clerk__last_error_set(
-    const clerk_response_t *meta, clerk_status_t status);
-
-/* The same for a failure that is not a call: a status and a message
- * (NULL: the status text); no HTTP status, no Clerk code. */
-void clerk__last_error_text(clerk_status_t status, const char *message);
-
 #endif /* CLERK_PAGER_INTERNAL_H */

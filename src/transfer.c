@@ -8,6 +8,7 @@
  * never followed: a 3xx comes back as an HTTP status like any other.
  * Only the headers of the last attempt are kept.
  */
+#include "ratelimit_internal.h"
 #include "runtime_internal.h"
 
 #include <stdio.h>
@@ -508,6 +509,14 @@ void clerk__transfer(
     rng = clerk__rng_seed(handle);
 
     for (attempt = 1;; attempt++) {
+        /* Client-side rate limit: wait for a slot (src/ratelimit.c). */
+        st = clerk__ratelimit_acquire(
+            client->ratelimit, deadline > 0 ? deadline - clerk__now_ms() : -1,
+            reply->message, sizeof(reply->message));
+        if (st != CLERK_OK) {
+            reply->status = st;
+            break;
+        }
         reset_attempt(reply, handle);
         memset(&info, 0, sizeof(info));
         info.method = req->method;

@@ -175,6 +175,42 @@ typedef struct clerk_tls_options {
     bool insecure_skip_verify; /**< true: no peer/host check. Unsafe. */
 } clerk_tls_options_t;
 
+/** The largest rate_limit.max_requests; clerk_client_new() refuses more. */
+#define CLERK_RATE_LIMIT_MAX_REQUESTS 100000u
+
+/** The longest rate_limit.window_ms (one day). */
+#define CLERK_RATE_LIMIT_MAX_WINDOW_MS 86400000u
+
+/**
+ * Client-side rate limit: at most `max_requests` requests start in any
+ * `window_ms` window, counted per client over every thread, every sync
+ * call and every async call (on any loop) that uses it, each attempt of a
+ * retried call included.
+ *
+ * All-zero means Clerk's published Backend API limits when the base URL
+ * is Clerk's API (host api.clerk.com, the default): 1000 requests per 10 s
+ * for a production key (`sk_live_...`), 100 per 10 s for any other key
+ * (`sk_test_...`) or none.  With any other base URL (a mock, a test
+ * server) there is no limit unless `max_requests` is set.
+ *
+ * A sync call that finds no free slot sleeps until one is free; an async
+ * call waits on its loop's timer (the loop never blocks).  Slots are handed
+ * out first come, first served.  No call waits past its deadline
+ * (`deadline_ms`): when the next slot would start after it, the call fails
+ * at once with CLERK_E_TIMEOUT, saying so, and nothing is sent.
+ *
+ * Cost: one mutex-protected ring of max_requests timestamps per client
+ * (8 KB at 1000); a call that needs no wait spends a few dozen
+ * instructions on it (tests/bench).
+ */
+typedef struct clerk_rate_limit {
+    unsigned max_requests; /**< 0: Clerk's limit (see above); at most
+                                CLERK_RATE_LIMIT_MAX_REQUESTS. */
+    unsigned window_ms;    /**< 0: 10000; at most
+                                CLERK_RATE_LIMIT_MAX_WINDOW_MS. */
+    bool disable;          /**< true: no client-side limit at all. */
+} clerk_rate_limit_t;
+
 /** Sentinel for the timeout fields: no limit. */
 #define CLERK_TIMEOUT_NONE (-1L)
 
@@ -201,7 +237,9 @@ typedef struct clerk_tls_options {
  * appended.
  */
 typedef struct clerk_client_options {
-    const char *base_url;           /**< NULL: "https://api.clerk.com/v1". */
+    const char *base_url;           /**< NULL: $CLERK_API_URL (see
+                                         clerk_client_new()), else
+                                         "https://api.clerk.com/v1". */
     const char *secret_key;         /**< NULL: $CLERK_SECRET_KEY; "" or
                                          neither: unauthenticated. */
     const char *auth_header;        /**< NULL: "Authorization". */
@@ -234,6 +272,8 @@ typedef struct clerk_client_options {
                                          and response on the wire, with
                                          the secret redacted. */
     void *debug_payload;            /**< Passed to `debug`. */
+    clerk_rate_limit_t rate_limit;  /**< Zero: Clerk's published limits
+                                         against api.clerk.com. */
 } clerk_client_options_t;
 
 /**
