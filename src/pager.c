@@ -22,14 +22,9 @@ struct clerk_pager {
     clerk_pager_progress_t progress;
 };
 
-static const clerk_pager_progress_t no_pager = { CLERK_E_INVALID_ARG,
-                                                 false,
-                                                 0,
-                                                 0,
-                                                 0,
-                                                 0,
-                                                 { CLERK_UNSET, 0 },
-                                                 NULL };
+static const clerk_pager_progress_t no_pager = {
+    CLERK_E_INVALID_ARG, false, 0, 0, 0, 0, { CLERK_UNSET, 0 }, NULL
+};
 
 /* The response's clerk_response_t (typed or paged block). */
 static const clerk_response_t *meta_of(const clerk__op_t *op, void *response)
@@ -229,9 +224,9 @@ static void take_page(clerk_pager_t *p)
     if (total.state == CLERK_SET) {
         p->progress.total_count = total;
     }
-    p->last_page = p->count < (size_t)p->progress.page_size ||
-                   (total.state == CLERK_SET &&
-                    p->progress.offset >= total.value);
+    p->last_page =
+        p->count < (size_t)p->progress.page_size ||
+        (total.state == CLERK_SET && p->progress.offset >= total.value);
 }
 
 /* Fetch the page at progress.offset; false when it failed. */

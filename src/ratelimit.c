@@ -23,8 +23,8 @@ struct clerk__ratelimit {
 };
 
 /* Clerk's published Backend API limits, per 10 seconds. */
-#define CLERK_LIVE_LIMIT 1000u
-#define CLERK_TEST_LIMIT 100u
+#define CLERK_LIVE_LIMIT      1000u
+#define CLERK_TEST_LIMIT      100u
 #define CLERK_LIMIT_WINDOW_MS 10000u
 
 static double real_now(void *payload)
@@ -75,8 +75,7 @@ void clerk__ratelimit_choose(
     unsigned *window_ms)
 {
     *max = 0;
-    *window_ms = opts->window_ms != 0 ? opts->window_ms
-                                      : CLERK_LIMIT_WINDOW_MS;
+    *window_ms = opts->window_ms != 0 ? opts->window_ms : CLERK_LIMIT_WINDOW_MS;
     if (opts->disable) {
         return;
     }

@@ -108,15 +108,14 @@ static void test_failing_page_in_the_middle(void **state)
      * retry succeeds. */
     assert_int_equal(
         fault_script(
-            tag,
-            "[{\"match\": \"offset=500\", \"status\": 503, \"repeat\": 3,"
-            "  \"body\": \"{\\\"errors\\\": [{\\\"code\\\": \\\"unavailable\\\","
-            "  \\\"message\\\": \\\"try later\\\"}]}\"},"
-            " {\"match\": \"offset=200\", \"status\": 502},"
-            " {\"page\": {\"total\": 1050}, \"repeat\": 50}]"),
+            tag, "[{\"match\": \"offset=500\", \"status\": 503, \"repeat\": 3,"
+                 "  \"body\": \"{\\\"errors\\\": [{\\\"code\\\": "
+                 "\\\"unavailable\\\","
+                 "  \\\"message\\\": \\\"try later\\\"}]}\"},"
+                 " {\"match\": \"offset=200\", \"status\": 502},"
+                 " {\"page\": {\"total\": 1050}, \"repeat\": 50}]"),
         0);
-    assert_int_equal(
-        clerk_users_list_pager(&pager, c, NULL, 100), CLERK_OK);
+    assert_int_equal(clerk_users_list_pager(&pager, c, NULL, 100), CLERK_OK);
     got = drain_users(pager, 0);
     assert_int_equal(got, 500);
     pr = clerk_pager_progress(pager);
@@ -189,8 +188,8 @@ static void test_total_count_of_a_list_model(void **state)
     (void)state;
     assert_int_equal(
         fault_script(
-            tag,
-            "[{\"page\": {\"total\": 1000, \"wrap\": \"data\"}, \"repeat\": 20}]"),
+            tag, "[{\"page\": {\"total\": 1000, \"wrap\": \"data\"}, "
+                 "\"repeat\": 20}]"),
         0);
     assert_int_equal(
         clerk_organizations_list_pager(
@@ -233,14 +232,13 @@ static void test_paginated_answer(void **state)
     (void)state;
     assert_int_equal(
         fault_script(
-            tag,
-            "[{\"page\": {\"total\": 250, \"wrap\": \"data\"}, \"repeat\": 9}]"),
+            tag, "[{\"page\": {\"total\": 250, \"wrap\": \"data\"}, "
+                 "\"repeat\": 9}]"),
         0);
     assert_int_equal(
         clerk_invitations_list_pager(
             &pager, c,
-            &(clerk_invitations_list_params_t){ .paginated =
-                                                    CLERK_BOOL(true) },
+            &(clerk_invitations_list_params_t){ .paginated = CLERK_BOOL(true) },
             50),
         CLERK_OK);
     while (clerk_invitations_list_next(pager) != NULL) {
@@ -271,8 +269,8 @@ static void test_number_params(void **state)
         0);
     assert_int_equal(
         clerk_m2m_list_tokens_pager(
-            &pager, c,
-            &(clerk_m2m_list_tokens_params_t){ .subject = "mch_1" }, 10),
+            &pager, c, &(clerk_m2m_list_tokens_params_t){ .subject = "mch_1" },
+            10),
         CLERK_OK);
     while (clerk_m2m_list_tokens_next(pager) != NULL) {
         n++;
@@ -359,8 +357,7 @@ static void test_refused(void **state)
     assert_int_equal(clerk_last_error()->status, CLERK_E_INVALID_ARG);
     assert_int_equal(fault_request_count(tag), 0);
     assert_null(clerk_users_list_next(NULL));
-    assert_int_equal(
-        clerk_pager_progress(NULL)->status, CLERK_E_INVALID_ARG);
+    assert_int_equal(clerk_pager_progress(NULL)->status, CLERK_E_INVALID_ARG);
     clerk_pager_free(pager);
     clerk_pager_free(NULL);
     clerk_client_free(c);

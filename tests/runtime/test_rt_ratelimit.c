@@ -28,9 +28,9 @@
 /* ------------------------------------------------------------------ */
 
 static pthread_mutex_t clock_lock = PTHREAD_MUTEX_INITIALIZER;
-static double fake_now;     /* the shared clock, ms */
-static double sleep_total;  /* every fake sleep added up */
-static unsigned sleeps;     /* fake sleeps taken */
+static double fake_now;    /* the shared clock, ms */
+static double sleep_total; /* every fake sleep added up */
+static unsigned sleeps;    /* fake sleeps taken */
 /* Where the calling thread is on the fake clock: what it last read, or
  * where its last sleep ended. */
 static _Thread_local double my_time;
@@ -266,8 +266,7 @@ static void test_sync_waits(void **state)
     use_fake_clock(c);
     clock_reset(0);
     /* The 3rd call is retried once (503): its retry takes a slot too. */
-    assert_int_equal(
-        fault_script(tag, "[{}, {}, {\"status\": 503}]"), 0);
+    assert_int_equal(fault_script(tag, "[{}, {}, {\"status\": 503}]"), 0);
     for (i = 0; i < 11; i++) {
         assert_int_equal(rt_list_call(c), CLERK_OK);
     }
