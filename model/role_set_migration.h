@@ -97,8 +97,9 @@ typedef struct clerk_role_set_migration {
     /**
      * Role key mappings from source to destination roles
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent. A JSON
-     * null is a cJSON NULL item.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h). A JSON null is a cJSON NULL item.
      */
     cJSON *mappings;
     /**

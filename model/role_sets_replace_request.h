@@ -44,7 +44,9 @@ typedef struct clerk_role_sets_replace_request {
      * Mappings from source role keys to destination role keys. Required if
      * members have roles that need to be reassigned.
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
      */
     cJSON *reassignment_mappings;
 } clerk_role_sets_replace_request_t;

@@ -57,7 +57,9 @@ typedef struct clerk_scim_directories_update_request {
      * Attribute-to-SCIM-path entries to merge into the directory's attribute
      * mapping. Set a key to `null` to remove it from the mapping.
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
      */
     cJSON *attribute_mapping;
     /**

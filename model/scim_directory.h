@@ -100,7 +100,9 @@ typedef struct clerk_scim_directory {
      * Mapping of user attributes to the SCIM attribute paths they are extracted
      * from.
      *
-     * Required. Free-form JSON, owned by this struct; NULL = absent.
+     * Required. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
      */
     cJSON *attribute_mapping;
     /**
