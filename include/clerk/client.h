@@ -292,9 +292,23 @@ typedef struct clerk_client_options {
  * - an auth_header or extra header name that is not an RFC 9110 token;
  * - negative timeouts or deadline other than CLERK_TIMEOUT_NONE, a retry
  *   factor outside [1, 1e6], retry.max_attempts above
- *   CLERK_RETRY_MAX_ATTEMPTS.
+ *   CLERK_RETRY_MAX_ATTEMPTS, rate_limit.max_requests above
+ *   CLERK_RATE_LIMIT_MAX_REQUESTS or rate_limit.window_ms above
+ *   CLERK_RATE_LIMIT_MAX_WINDOW_MS.
  *
- * clerk_client_new_detailed() says which option was refused.
+ * The message saying which option was refused and why (e.g.
+ * "options.retry.factor is not 0 or within [1, 1e6]") is in the calling
+ * thread's clerk_last_error() after either function (as after a plain
+ * call), and clerk_client_new_detailed() also writes it to a buffer.
+ *
+ * Environment: without options.secret_key the key is $CLERK_SECRET_KEY;
+ * without options.base_url the base URL is $CLERK_API_URL, read as
+ * @clerk/backend reads it: an origin gets the version path "/v1" appended
+ * ("https://api.clerk.com" gives "https://api.clerk.com/v1"), a URL with a
+ * path (even just "/") is used as it is ("http://127.0.0.1:4010/" for a
+ * mock serving the API's paths at its root).  Unset or empty:
+ * "https://api.clerk.com/v1".  Both are checked like the options, and
+ * the message names the variable.
  *
  * @param[out] out     Receives the client; NULL on failure.
  * @param options      Options, or NULL for all defaults.
