@@ -442,6 +442,40 @@ done:
     return st;
 }
 
+/* Extra headers (options.headers[0..count)): names are tokens, values have
+ * no control character. */
+static clerk_status_t check_headers(
+    const clerk_header_option_t *headers,
+    size_t count,
+    char *message,
+    size_t size)
+{
+    size_t i;
+
+    if (count > 0 && headers == NULL) {
+        say(message, size, "options.headers is NULL but header_count is %zu",
+            count);
+        return CLERK_E_INVALID_ARG;
+    }
+    for (i = 0; i < count; i++) {
+        if (!is_token(headers[i].name)) {
+            say(message, size,
+                "options.headers[%zu].name is not a valid header name "
+                "(RFC 9110 token)",
+                i);
+            return CLERK_E_INVALID_ARG;
+        }
+        if (headers[i].value == NULL || clerk__text_has_ctl(headers[i].value)) {
+            say(message, size,
+                "options.headers[%zu].value is NULL or contains a control "
+                "character",
+                i);
+            return CLERK_E_INVALID_ARG;
+        }
+    }
+    return CLERK_OK;
+}
+
 /* Option strings that end up in request headers, or are handed to curl as
  * file names and URLs: none may hold a control character (CR and LF would
  * split a header; the others are refused by servers or mean a mistake). */
@@ -477,29 +511,7 @@ static clerk_status_t check_strings(
             "options.auth_header is not a valid header name (RFC 9110 token)");
         return CLERK_E_INVALID_ARG;
     }
-    if (o->header_count > 0 && o->headers == NULL) {
-        say(message, size, "options.headers is NULL but header_count is %zu",
-            o->header_count);
-        return CLERK_E_INVALID_ARG;
-    }
-    for (i = 0; i < o->header_count; i++) {
-        if (!is_token(o->headers[i].name)) {
-            say(message, size,
-                "options.headers[%zu].name is not a valid header name "
-                "(RFC 9110 token)",
-                i);
-            return CLERK_E_INVALID_ARG;
-        }
-        if (o->headers[i].value == NULL ||
-            clerk__text_has_ctl(o->headers[i].value)) {
-            say(message, size,
-                "options.headers[%zu].value is NULL or contains a control "
-                "character",
-                i);
-            return CLERK_E_INVALID_ARG;
-        }
-    }
-    return CLERK_OK;
+    return check_headers(o->headers, o->header_count, message, size);
 }
 
 /* `where` names the policy in messages ("options.retry."). */
@@ -1046,29 +1058,12 @@ static clerk_status_t check_call_options(
         check_retry(o->retry, "options.retry->", message, size) != CLERK_OK) {
         return CLERK_E_INVALID_ARG;
     }
-    if (o->header_count > 0 && o->headers == NULL) {
-        say(message, size, "options.headers is NULL but header_count is %zu",
-            o->header_count);
+    if (check_headers(o->headers, o->header_count, message, size) != CLERK_OK) {
         return CLERK_E_INVALID_ARG;
     }
     for (i = 0; i < o->header_count; i++) {
         const char *name = o->headers[i].name;
 
-        if (!is_token(name)) {
-            say(message, size,
-                "options.headers[%zu].name is not a valid header name "
-                "(RFC 9110 token)",
-                i);
-            return CLERK_E_INVALID_ARG;
-        }
-        if (o->headers[i].value == NULL ||
-            clerk__text_has_ctl(o->headers[i].value)) {
-            say(message, size,
-                "options.headers[%zu].value is NULL or contains a control "
-                "character",
-                i);
-            return CLERK_E_INVALID_ARG;
-        }
         if (reserved_header(name) ||
             list_has(parent->headers_multipart, name)) {
             say(message, size,
