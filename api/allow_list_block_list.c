@@ -5,6 +5,7 @@
 #include "../model/internal/descriptors.h"
 #include "async_internal.h"
 #include "clerk_internal.h"
+#include "pager_internal.h"
 
 #include <stddef.h>
 
@@ -70,6 +71,31 @@ void clerk_allowlist_identifiers_list_response_free(
     clerk_allowlist_identifiers_list_response_t *response)
 {
     clerk__op_response_free(&allowlist_identifiers_list_op, response);
+}
+
+static const clerk__pager_op_t allowlist_identifiers_list_pages = {
+    .op = &allowlist_identifiers_list_op,
+    .params_size = sizeof(clerk_allowlist_identifiers_list_params_t),
+    .limit_at = offsetof(clerk_allowlist_identifiers_list_params_t, limit),
+    .offset_at = offsetof(clerk_allowlist_identifiers_list_params_t, offset),
+    .item_size = sizeof(clerk_allowlist_identifier_t),
+};
+
+clerk_status_t clerk_allowlist_identifiers_list_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_allowlist_identifiers_list_params_t *params,
+    unsigned page_size)
+{
+    return clerk__pager_new(
+        out, client, &allowlist_identifiers_list_pages, NULL, params,
+        page_size);
+}
+
+const clerk_allowlist_identifier_t *clerk_allowlist_identifiers_list_next(
+    clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &allowlist_identifiers_list_pages);
 }
 
 static const clerk__op_t allowlist_identifiers_create_op = {

@@ -5,6 +5,7 @@
 #include "../model/internal/descriptors.h"
 #include "async_internal.h"
 #include "clerk_internal.h"
+#include "pager_internal.h"
 
 #include <stddef.h>
 
@@ -87,6 +88,35 @@ clerk_call_id_t clerk_api_keys_list_async(
 void clerk_api_keys_list_response_free(clerk_api_keys_list_response_t *response)
 {
     clerk__op_response_free(&api_keys_list_op, response);
+}
+
+static const clerk__pager_op_t api_keys_list_pages = {
+    .op = &api_keys_list_op,
+    .params_size = sizeof(clerk_api_keys_list_params_t),
+    .limit_at = offsetof(clerk_api_keys_list_params_t, limit),
+    .offset_at = offsetof(clerk_api_keys_list_params_t, offset),
+    .params_num = true,
+    .items_in_model = true,
+    .items_at = offsetof(clerk_api_keys_list_result_t, data),
+    .total = CLERK__PAGER_TOTAL_NUM,
+    .total_at = offsetof(clerk_api_keys_list_result_t, total_count),
+    .item_size = sizeof(clerk_api_keys_list_result_data_item_t),
+};
+
+clerk_status_t clerk_api_keys_list_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_api_keys_list_params_t *params,
+    unsigned page_size)
+{
+    return clerk__pager_new(
+        out, client, &api_keys_list_pages, NULL, params, page_size);
+}
+
+const clerk_api_keys_list_result_data_item_t *clerk_api_keys_list_next(
+    clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &api_keys_list_pages);
 }
 
 static const clerk__op_t api_keys_create_op = {

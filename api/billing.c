@@ -5,6 +5,7 @@
 #include "../model/internal/descriptors.h"
 #include "async_internal.h"
 #include "clerk_internal.h"
+#include "pager_internal.h"
 
 #include <stddef.h>
 
@@ -119,6 +120,33 @@ void clerk_billing_list_plans_response_free(
     clerk__op_response_free(&billing_list_plans_op, response);
 }
 
+static const clerk__pager_op_t billing_list_plans_pages = {
+    .op = &billing_list_plans_op,
+    .params_size = sizeof(clerk_billing_list_plans_params_t),
+    .limit_at = offsetof(clerk_billing_list_plans_params_t, limit),
+    .offset_at = offsetof(clerk_billing_list_plans_params_t, offset),
+    .items_in_model = true,
+    .items_at = offsetof(clerk_paginated_commerce_plan_response_t, data),
+    .total = CLERK__PAGER_TOTAL_INT,
+    .total_at = offsetof(clerk_paginated_commerce_plan_response_t, total_count),
+    .item_size = sizeof(clerk_commerce_plan_t),
+};
+
+clerk_status_t clerk_billing_list_plans_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_billing_list_plans_params_t *params,
+    unsigned page_size)
+{
+    return clerk__pager_new(
+        out, client, &billing_list_plans_pages, NULL, params, page_size);
+}
+
+const clerk_commerce_plan_t *clerk_billing_list_plans_next(clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &billing_list_plans_pages);
+}
+
 static const clerk__param_t billing_list_prices_query[] = {
     { "paginated", offsetof(clerk_billing_list_prices_params_t, paginated),
       &clerk__type_opt_bool, 0 },
@@ -178,6 +206,34 @@ void clerk_billing_list_prices_response_free(
     clerk_billing_list_prices_response_t *response)
 {
     clerk__op_response_free(&billing_list_prices_op, response);
+}
+
+static const clerk__pager_op_t billing_list_prices_pages = {
+    .op = &billing_list_prices_op,
+    .params_size = sizeof(clerk_billing_list_prices_params_t),
+    .limit_at = offsetof(clerk_billing_list_prices_params_t, limit),
+    .offset_at = offsetof(clerk_billing_list_prices_params_t, offset),
+    .items_in_model = true,
+    .items_at = offsetof(clerk_paginated_billing_price_response_t, data),
+    .total = CLERK__PAGER_TOTAL_INT,
+    .total_at = offsetof(clerk_paginated_billing_price_response_t, total_count),
+    .item_size = sizeof(clerk_billing_price_response_t),
+};
+
+clerk_status_t clerk_billing_list_prices_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_billing_list_prices_params_t *params,
+    unsigned page_size)
+{
+    return clerk__pager_new(
+        out, client, &billing_list_prices_pages, NULL, params, page_size);
+}
+
+const clerk_billing_price_response_t *clerk_billing_list_prices_next(
+    clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &billing_list_prices_pages);
 }
 
 static const clerk__op_t billing_create_price_op = {
@@ -308,6 +364,38 @@ void clerk_billing_list_subscription_items_response_free(
     clerk_billing_list_subscription_items_response_t *response)
 {
     clerk__op_response_free(&billing_list_subscription_items_op, response);
+}
+
+static const clerk__pager_op_t billing_list_subscription_items_pages = {
+    .op = &billing_list_subscription_items_op,
+    .params_size = sizeof(clerk_billing_list_subscription_items_params_t),
+    .limit_at = offsetof(clerk_billing_list_subscription_items_params_t, limit),
+    .offset_at =
+        offsetof(clerk_billing_list_subscription_items_params_t, offset),
+    .items_in_model = true,
+    .items_at =
+        offsetof(clerk_paginated_commerce_subscription_item_response_t, data),
+    .total = CLERK__PAGER_TOTAL_INT,
+    .total_at = offsetof(
+        clerk_paginated_commerce_subscription_item_response_t, total_count),
+    .item_size = sizeof(clerk_commerce_subscription_item_t),
+};
+
+clerk_status_t clerk_billing_list_subscription_items_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_billing_list_subscription_items_params_t *params,
+    unsigned page_size)
+{
+    return clerk__pager_new(
+        out, client, &billing_list_subscription_items_pages, NULL, params,
+        page_size);
+}
+
+const clerk_commerce_subscription_item_t *
+clerk_billing_list_subscription_items_next(clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &billing_list_subscription_items_pages);
 }
 
 static const clerk__param_t billing_cancel_subscription_item_query[] = {
@@ -706,6 +794,35 @@ void clerk_billing_list_statements_response_free(
     clerk__op_response_free(&billing_list_statements_op, response);
 }
 
+static const clerk__pager_op_t billing_list_statements_pages = {
+    .op = &billing_list_statements_op,
+    .params_size = sizeof(clerk_billing_list_statements_params_t),
+    .limit_at = offsetof(clerk_billing_list_statements_params_t, limit),
+    .offset_at = offsetof(clerk_billing_list_statements_params_t, offset),
+    .items_in_model = true,
+    .items_at = offsetof(clerk_paginated_billing_statement_response_t, data),
+    .total = CLERK__PAGER_TOTAL_INT,
+    .total_at =
+        offsetof(clerk_paginated_billing_statement_response_t, total_count),
+    .item_size = sizeof(clerk_billing_statement_t),
+};
+
+clerk_status_t clerk_billing_list_statements_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_billing_list_statements_params_t *params,
+    unsigned page_size)
+{
+    return clerk__pager_new(
+        out, client, &billing_list_statements_pages, NULL, params, page_size);
+}
+
+const clerk_billing_statement_t *clerk_billing_list_statements_next(
+    clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &billing_list_statements_pages);
+}
+
 static const clerk__op_t billing_get_statement_op = {
     .method = "GET",
     .path = "/billing/statements/{statementID}",
@@ -838,4 +955,42 @@ void clerk_billing_get_statement_payment_attempts_response_free(
 {
     clerk__op_response_free(
         &billing_get_statement_payment_attempts_op, response);
+}
+
+static const clerk__pager_op_t billing_get_statement_payment_attempts_pages = {
+    .op = &billing_get_statement_payment_attempts_op,
+    .params_size =
+        sizeof(clerk_billing_get_statement_payment_attempts_params_t),
+    .limit_at =
+        offsetof(clerk_billing_get_statement_payment_attempts_params_t, limit),
+    .offset_at =
+        offsetof(clerk_billing_get_statement_payment_attempts_params_t, offset),
+    .items_in_model = true,
+    .items_at =
+        offsetof(clerk_paginated_billing_payment_attempt_response_t, data),
+    .total = CLERK__PAGER_TOTAL_INT,
+    .total_at = offsetof(
+        clerk_paginated_billing_payment_attempt_response_t, total_count),
+    .item_size = sizeof(clerk_billing_payment_attempt_t),
+};
+
+clerk_status_t clerk_billing_get_statement_payment_attempts_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const char *statement_id,
+    const clerk_billing_get_statement_payment_attempts_params_t *params,
+    unsigned page_size)
+{
+    const char *path_args[] = { statement_id };
+
+    return clerk__pager_new(
+        out, client, &billing_get_statement_payment_attempts_pages, path_args,
+        params, page_size);
+}
+
+const clerk_billing_payment_attempt_t *
+clerk_billing_get_statement_payment_attempts_next(clerk_pager_t *pager)
+{
+    return clerk__pager_next(
+        pager, &billing_get_statement_payment_attempts_pages);
 }

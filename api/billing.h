@@ -11,6 +11,7 @@
 
 #include <clerk/async.h>
 #include <clerk/client.h>
+#include <clerk/pager.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
 
@@ -200,6 +201,51 @@ CLERK_EXTERN clerk_call_id_t clerk_billing_list_plans_async(
     void *payload);
 
 /**
+ * Walk every page of clerk_billing_list_plans(): make a pager; nothing is sent
+ * yet.
+ *
+ * Hand the items out with clerk_billing_list_plans_next(); see clerk/pager.h
+ * for paging, ownership and errors. `GET /billing/plans` (operationId
+ * `GetCommercePlanList`), limit/offset paging. The walk ends at the response's
+ * `total_count` or at a short page.
+ *
+ * @param[out] out Receives the pager; free it with clerk_pager_free().  NULL on
+ *         failure.
+ * @param client  Client to send with; may be shared between threads; must
+ *         outlive the pager.
+ * @param params  Query parameters (clerk_billing_list_plans_params_t), or NULL;
+ *         the struct is copied, what it points at is borrowed until
+ *         clerk_pager_free(); `offset` is the first page's offset, `limit` the
+ *         page size when page_size is 0.
+ * @param page_size Items per request, 1 to CLERK_PAGER_MAX_PAGE_SIZE (500); 0:
+ *         params' limit, else CLERK_PAGER_DEFAULT_PAGE_SIZE (100).
+ * @return CLERK_OK, CLERK_E_INVALID_ARG (out or client NULL, page_size above
+ *         500, limit or offset out of range; clerk_last_error() says which) or
+ *         CLERK_E_NOMEM.
+ */
+CLERK_EXTERN clerk_status_t clerk_billing_list_plans_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_billing_list_plans_params_t *params,
+    unsigned page_size);
+
+/**
+ * The next item of a pager made by clerk_billing_list_plans_pager().
+ *
+ * Fetches the next page when the current one is used up (one page is held at a
+ * time).
+ *
+ * @param pager   A pager made by clerk_billing_list_plans_pager().
+ * @return The next item, borrowed from the pager until its next use or
+ *         clerk_pager_free(); NULL when every item has been handed out or a
+ *         page failed: clerk_pager_progress() tells which (and how far it got),
+ *         as does clerk_last_error(). Calling again after a failure fetches the
+ *         failed page again.
+ */
+CLERK_EXTERN const clerk_commerce_plan_t *clerk_billing_list_plans_next(
+    clerk_pager_t *pager);
+
+/**
  * Free a response of clerk_billing_list_plans_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -329,6 +375,51 @@ CLERK_EXTERN clerk_call_id_t clerk_billing_list_prices_async(
     const clerk_billing_list_prices_params_t *params,
     clerk_billing_list_prices_async_fn cb,
     void *payload);
+
+/**
+ * Walk every page of clerk_billing_list_prices(): make a pager; nothing is sent
+ * yet.
+ *
+ * Hand the items out with clerk_billing_list_prices_next(); see clerk/pager.h
+ * for paging, ownership and errors. `GET /billing/prices` (operationId
+ * `GetBillingPriceList`), limit/offset paging. The walk ends at the response's
+ * `total_count` or at a short page.
+ *
+ * @param[out] out Receives the pager; free it with clerk_pager_free().  NULL on
+ *         failure.
+ * @param client  Client to send with; may be shared between threads; must
+ *         outlive the pager.
+ * @param params  Query parameters (clerk_billing_list_prices_params_t), or
+ *         NULL; the struct is copied, what it points at is borrowed until
+ *         clerk_pager_free(); `offset` is the first page's offset, `limit` the
+ *         page size when page_size is 0.
+ * @param page_size Items per request, 1 to CLERK_PAGER_MAX_PAGE_SIZE (500); 0:
+ *         params' limit, else CLERK_PAGER_DEFAULT_PAGE_SIZE (100).
+ * @return CLERK_OK, CLERK_E_INVALID_ARG (out or client NULL, page_size above
+ *         500, limit or offset out of range; clerk_last_error() says which) or
+ *         CLERK_E_NOMEM.
+ */
+CLERK_EXTERN clerk_status_t clerk_billing_list_prices_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_billing_list_prices_params_t *params,
+    unsigned page_size);
+
+/**
+ * The next item of a pager made by clerk_billing_list_prices_pager().
+ *
+ * Fetches the next page when the current one is used up (one page is held at a
+ * time).
+ *
+ * @param pager   A pager made by clerk_billing_list_prices_pager().
+ * @return The next item, borrowed from the pager until its next use or
+ *         clerk_pager_free(); NULL when every item has been handed out or a
+ *         page failed: clerk_pager_progress() tells which (and how far it got),
+ *         as does clerk_last_error(). Calling again after a failure fetches the
+ *         failed page again.
+ */
+CLERK_EXTERN const clerk_billing_price_response_t *
+clerk_billing_list_prices_next(clerk_pager_t *pager);
 
 /**
  * Free a response of clerk_billing_list_prices_detailed(), data included.
@@ -591,6 +682,54 @@ CLERK_EXTERN clerk_call_id_t clerk_billing_list_subscription_items_async(
     const clerk_billing_list_subscription_items_params_t *params,
     clerk_billing_list_subscription_items_async_fn cb,
     void *payload);
+
+/**
+ * Walk every page of clerk_billing_list_subscription_items(): make a pager;
+ * nothing is sent yet.
+ *
+ * Hand the items out with clerk_billing_list_subscription_items_next(); see
+ * clerk/pager.h for paging, ownership and errors. `GET
+ * /billing/subscription_items` (operationId `GetCommerceSubscriptionItemList`),
+ * limit/offset paging. The walk ends at the response's `total_count` or at a
+ * short page.
+ *
+ * @param[out] out Receives the pager; free it with clerk_pager_free().  NULL on
+ *         failure.
+ * @param client  Client to send with; may be shared between threads; must
+ *         outlive the pager.
+ * @param params  Query parameters
+ *         (clerk_billing_list_subscription_items_params_t), or NULL; the struct
+ *         is copied, what it points at is borrowed until clerk_pager_free();
+ *         `offset` is the first page's offset, `limit` the page size when
+ *         page_size is 0.
+ * @param page_size Items per request, 1 to CLERK_PAGER_MAX_PAGE_SIZE (500); 0:
+ *         params' limit, else CLERK_PAGER_DEFAULT_PAGE_SIZE (100).
+ * @return CLERK_OK, CLERK_E_INVALID_ARG (out or client NULL, page_size above
+ *         500, limit or offset out of range; clerk_last_error() says which) or
+ *         CLERK_E_NOMEM.
+ */
+CLERK_EXTERN clerk_status_t clerk_billing_list_subscription_items_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_billing_list_subscription_items_params_t *params,
+    unsigned page_size);
+
+/**
+ * The next item of a pager made by
+ * clerk_billing_list_subscription_items_pager().
+ *
+ * Fetches the next page when the current one is used up (one page is held at a
+ * time).
+ *
+ * @param pager   A pager made by clerk_billing_list_subscription_items_pager().
+ * @return The next item, borrowed from the pager until its next use or
+ *         clerk_pager_free(); NULL when every item has been handed out or a
+ *         page failed: clerk_pager_progress() tells which (and how far it got),
+ *         as does clerk_last_error(). Calling again after a failure fetches the
+ *         failed page again.
+ */
+CLERK_EXTERN const clerk_commerce_subscription_item_t *
+clerk_billing_list_subscription_items_next(clerk_pager_t *pager);
 
 /**
  * Free a response of clerk_billing_list_subscription_items_detailed(), data
@@ -1337,6 +1476,51 @@ CLERK_EXTERN clerk_call_id_t clerk_billing_list_statements_async(
     void *payload);
 
 /**
+ * Walk every page of clerk_billing_list_statements(): make a pager; nothing is
+ * sent yet.
+ *
+ * Hand the items out with clerk_billing_list_statements_next(); see
+ * clerk/pager.h for paging, ownership and errors. `GET /billing/statements`
+ * (operationId `GetBillingStatementList`), limit/offset paging. The walk ends
+ * at the response's `total_count` or at a short page.
+ *
+ * @param[out] out Receives the pager; free it with clerk_pager_free().  NULL on
+ *         failure.
+ * @param client  Client to send with; may be shared between threads; must
+ *         outlive the pager.
+ * @param params  Query parameters (clerk_billing_list_statements_params_t), or
+ *         NULL; the struct is copied, what it points at is borrowed until
+ *         clerk_pager_free(); `offset` is the first page's offset, `limit` the
+ *         page size when page_size is 0.
+ * @param page_size Items per request, 1 to CLERK_PAGER_MAX_PAGE_SIZE (500); 0:
+ *         params' limit, else CLERK_PAGER_DEFAULT_PAGE_SIZE (100).
+ * @return CLERK_OK, CLERK_E_INVALID_ARG (out or client NULL, page_size above
+ *         500, limit or offset out of range; clerk_last_error() says which) or
+ *         CLERK_E_NOMEM.
+ */
+CLERK_EXTERN clerk_status_t clerk_billing_list_statements_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_billing_list_statements_params_t *params,
+    unsigned page_size);
+
+/**
+ * The next item of a pager made by clerk_billing_list_statements_pager().
+ *
+ * Fetches the next page when the current one is used up (one page is held at a
+ * time).
+ *
+ * @param pager   A pager made by clerk_billing_list_statements_pager().
+ * @return The next item, borrowed from the pager until its next use or
+ *         clerk_pager_free(); NULL when every item has been handed out or a
+ *         page failed: clerk_pager_progress() tells which (and how far it got),
+ *         as does clerk_last_error(). Calling again after a failure fetches the
+ *         failed page again.
+ */
+CLERK_EXTERN const clerk_billing_statement_t *
+clerk_billing_list_statements_next(clerk_pager_t *pager);
+
+/**
  * Free a response of clerk_billing_list_statements_detailed(), data included.
  *
  * @param response The response, or NULL (no-op).
@@ -1577,6 +1761,58 @@ CLERK_EXTERN clerk_call_id_t clerk_billing_get_statement_payment_attempts_async(
     void *payload);
 
 /**
+ * Walk every page of clerk_billing_get_statement_payment_attempts(): make a
+ * pager; nothing is sent yet.
+ *
+ * Hand the items out with clerk_billing_get_statement_payment_attempts_next();
+ * see clerk/pager.h for paging, ownership and errors. `GET
+ * /billing/statements/{statementID}/payment_attempts` (operationId
+ * `GetBillingStatementPaymentAttempts`), limit/offset paging. The walk ends at
+ * the response's `total_count` or at a short page.
+ *
+ * @param[out] out Receives the pager; free it with clerk_pager_free().  NULL on
+ *         failure.
+ * @param client  Client to send with; may be shared between threads; must
+ *         outlive the pager.
+ * @param statement_id The ID of the statement to retrieve payment attempts for.
+ *         Percent-encoded by the library. Copied.
+ * @param params  Query parameters
+ *         (clerk_billing_get_statement_payment_attempts_params_t), or NULL; the
+ *         struct is copied, what it points at is borrowed until
+ *         clerk_pager_free(); `offset` is the first page's offset, `limit` the
+ *         page size when page_size is 0.
+ * @param page_size Items per request, 1 to CLERK_PAGER_MAX_PAGE_SIZE (500); 0:
+ *         params' limit, else CLERK_PAGER_DEFAULT_PAGE_SIZE (100).
+ * @return CLERK_OK, CLERK_E_INVALID_ARG (out or client NULL, page_size above
+ *         500, limit or offset out of range; clerk_last_error() says which) or
+ *         CLERK_E_NOMEM.
+ */
+CLERK_EXTERN clerk_status_t clerk_billing_get_statement_payment_attempts_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const char *statement_id,
+    const clerk_billing_get_statement_payment_attempts_params_t *params,
+    unsigned page_size);
+
+/**
+ * The next item of a pager made by
+ * clerk_billing_get_statement_payment_attempts_pager().
+ *
+ * Fetches the next page when the current one is used up (one page is held at a
+ * time).
+ *
+ * @param pager   A pager made by
+ *         clerk_billing_get_statement_payment_attempts_pager().
+ * @return The next item, borrowed from the pager until its next use or
+ *         clerk_pager_free(); NULL when every item has been handed out or a
+ *         page failed: clerk_pager_progress() tells which (and how far it got),
+ *         as does clerk_last_error(). Calling again after a failure fetches the
+ *         failed page again.
+ */
+CLERK_EXTERN const clerk_billing_payment_attempt_t *
+clerk_billing_get_statement_payment_attempts_next(clerk_pager_t *pager);
+
+/**
  * Free a response of clerk_billing_get_statement_payment_attempts_detailed(),
  * data included.
  *
@@ -1591,11 +1827,18 @@ CLERK_EXTERN void clerk_billing_get_statement_payment_attempts_response_free(
     clerk_billing_list_plans_detailed(__VA_ARGS__)
 #define billing_list_plans_async(...)                                          \
     clerk_billing_list_plans_async(__VA_ARGS__)
-#define billing_list_prices(...) clerk_billing_list_prices(__VA_ARGS__)
+#define billing_list_plans_pager(...)                                          \
+    clerk_billing_list_plans_pager(__VA_ARGS__)
+#define billing_list_plans_next(...) clerk_billing_list_plans_next(__VA_ARGS__)
+#define billing_list_prices(...)     clerk_billing_list_prices(__VA_ARGS__)
 #define billing_list_prices_detailed(...)                                      \
     clerk_billing_list_prices_detailed(__VA_ARGS__)
 #define billing_list_prices_async(...)                                         \
     clerk_billing_list_prices_async(__VA_ARGS__)
+#define billing_list_prices_pager(...)                                         \
+    clerk_billing_list_prices_pager(__VA_ARGS__)
+#define billing_list_prices_next(...)                                          \
+    clerk_billing_list_prices_next(__VA_ARGS__)
 #define billing_create_price(...) clerk_billing_create_price(__VA_ARGS__)
 #define billing_create_price_detailed(...)                                     \
     clerk_billing_create_price_detailed(__VA_ARGS__)
@@ -1607,6 +1850,10 @@ CLERK_EXTERN void clerk_billing_get_statement_payment_attempts_response_free(
     clerk_billing_list_subscription_items_detailed(__VA_ARGS__)
 #define billing_list_subscription_items_async(...)                             \
     clerk_billing_list_subscription_items_async(__VA_ARGS__)
+#define billing_list_subscription_items_pager(...)                             \
+    clerk_billing_list_subscription_items_pager(__VA_ARGS__)
+#define billing_list_subscription_items_next(...)                              \
+    clerk_billing_list_subscription_items_next(__VA_ARGS__)
 #define billing_cancel_subscription_item(...)                                  \
     clerk_billing_cancel_subscription_item(__VA_ARGS__)
 #define billing_cancel_subscription_item_detailed(...)                         \
@@ -1642,6 +1889,10 @@ CLERK_EXTERN void clerk_billing_get_statement_payment_attempts_response_free(
     clerk_billing_list_statements_detailed(__VA_ARGS__)
 #define billing_list_statements_async(...)                                     \
     clerk_billing_list_statements_async(__VA_ARGS__)
+#define billing_list_statements_pager(...)                                     \
+    clerk_billing_list_statements_pager(__VA_ARGS__)
+#define billing_list_statements_next(...)                                      \
+    clerk_billing_list_statements_next(__VA_ARGS__)
 #define billing_get_statement(...) clerk_billing_get_statement(__VA_ARGS__)
 #define billing_get_statement_detailed(...)                                    \
     clerk_billing_get_statement_detailed(__VA_ARGS__)
@@ -1653,6 +1904,10 @@ CLERK_EXTERN void clerk_billing_get_statement_payment_attempts_response_free(
     clerk_billing_get_statement_payment_attempts_detailed(__VA_ARGS__)
 #define billing_get_statement_payment_attempts_async(...)                      \
     clerk_billing_get_statement_payment_attempts_async(__VA_ARGS__)
+#define billing_get_statement_payment_attempts_pager(...)                      \
+    clerk_billing_get_statement_payment_attempts_pager(__VA_ARGS__)
+#define billing_get_statement_payment_attempts_next(...)                       \
+    clerk_billing_get_statement_payment_attempts_next(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

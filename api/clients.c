@@ -5,6 +5,7 @@
 #include "../model/internal/descriptors.h"
 #include "async_internal.h"
 #include "clerk_internal.h"
+#include "pager_internal.h"
 
 #include <stddef.h>
 
@@ -64,6 +65,29 @@ clerk_call_id_t clerk_clients_list_async(
 void clerk_clients_list_response_free(clerk_clients_list_response_t *response)
 {
     clerk__op_response_free(&clients_list_op, response);
+}
+
+static const clerk__pager_op_t clients_list_pages = {
+    .op = &clients_list_op,
+    .params_size = sizeof(clerk_clients_list_params_t),
+    .limit_at = offsetof(clerk_clients_list_params_t, limit),
+    .offset_at = offsetof(clerk_clients_list_params_t, offset),
+    .item_size = sizeof(clerk_client_object_t),
+};
+
+clerk_status_t clerk_clients_list_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_clients_list_params_t *params,
+    unsigned page_size)
+{
+    return clerk__pager_new(
+        out, client, &clients_list_pages, NULL, params, page_size);
+}
+
+const clerk_client_object_t *clerk_clients_list_next(clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &clients_list_pages);
 }
 
 static const clerk__op_t clients_verify_op = {

@@ -12,6 +12,7 @@
 
 #include <clerk/async.h>
 #include <clerk/client.h>
+#include <clerk/pager.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
 
@@ -144,6 +145,50 @@ CLERK_EXTERN CLERK_DEPRECATED clerk_call_id_t clerk_clients_list_async(
     const clerk_clients_list_params_t *params,
     clerk_clients_list_async_fn cb,
     void *payload);
+
+/**
+ * Walk every page of clerk_clients_list(): make a pager; nothing is sent yet.
+ *
+ * Hand the items out with clerk_clients_list_next(); see clerk/pager.h for
+ * paging, ownership and errors. `GET /clients` (operationId `GetClientList`),
+ * limit/offset paging. The walk ends at a short page, or at `total_count` when
+ * the server sends it (paginated=true).
+ *
+ * @param[out] out Receives the pager; free it with clerk_pager_free().  NULL on
+ *         failure.
+ * @param client  Client to send with; may be shared between threads; must
+ *         outlive the pager.
+ * @param params  Query parameters (clerk_clients_list_params_t), or NULL; the
+ *         struct is copied, what it points at is borrowed until
+ *         clerk_pager_free(); `offset` is the first page's offset, `limit` the
+ *         page size when page_size is 0.
+ * @param page_size Items per request, 1 to CLERK_PAGER_MAX_PAGE_SIZE (500); 0:
+ *         params' limit, else CLERK_PAGER_DEFAULT_PAGE_SIZE (100).
+ * @return CLERK_OK, CLERK_E_INVALID_ARG (out or client NULL, page_size above
+ *         500, limit or offset out of range; clerk_last_error() says which) or
+ *         CLERK_E_NOMEM.
+ */
+CLERK_EXTERN CLERK_DEPRECATED clerk_status_t clerk_clients_list_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_clients_list_params_t *params,
+    unsigned page_size);
+
+/**
+ * The next item of a pager made by clerk_clients_list_pager().
+ *
+ * Fetches the next page when the current one is used up (one page is held at a
+ * time).
+ *
+ * @param pager   A pager made by clerk_clients_list_pager().
+ * @return The next item, borrowed from the pager until its next use or
+ *         clerk_pager_free(); NULL when every item has been handed out or a
+ *         page failed: clerk_pager_progress() tells which (and how far it got),
+ *         as does clerk_last_error(). Calling again after a failure fetches the
+ *         failed page again.
+ */
+CLERK_EXTERN CLERK_DEPRECATED const clerk_client_object_t *
+clerk_clients_list_next(clerk_pager_t *pager);
 
 /**
  * Free a response of clerk_clients_list_detailed(), data included.
@@ -333,6 +378,8 @@ CLERK_EXTERN void clerk_clients_get_response_free(
 #define clients_list(...)            clerk_clients_list(__VA_ARGS__)
 #define clients_list_detailed(...)   clerk_clients_list_detailed(__VA_ARGS__)
 #define clients_list_async(...)      clerk_clients_list_async(__VA_ARGS__)
+#define clients_list_pager(...)      clerk_clients_list_pager(__VA_ARGS__)
+#define clients_list_next(...)       clerk_clients_list_next(__VA_ARGS__)
 #define clients_verify(...)          clerk_clients_verify(__VA_ARGS__)
 #define clients_verify_detailed(...) clerk_clients_verify_detailed(__VA_ARGS__)
 #define clients_verify_async(...)    clerk_clients_verify_async(__VA_ARGS__)

@@ -5,6 +5,7 @@
 #include "../model/internal/descriptors.h"
 #include "async_internal.h"
 #include "clerk_internal.h"
+#include "pager_internal.h"
 
 #include <stddef.h>
 
@@ -78,6 +79,34 @@ void clerk_email_sms_templates_list_response_free(
     clerk_email_sms_templates_list_response_t *response)
 {
     clerk__op_response_free(&email_sms_templates_list_op, response);
+}
+
+static const clerk__pager_op_t email_sms_templates_list_pages = {
+    .op = &email_sms_templates_list_op,
+    .params_size = sizeof(clerk_email_sms_templates_list_params_t),
+    .limit_at = offsetof(clerk_email_sms_templates_list_params_t, limit),
+    .offset_at = offsetof(clerk_email_sms_templates_list_params_t, offset),
+    .item_size = sizeof(clerk_template_t),
+};
+
+clerk_status_t clerk_email_sms_templates_list_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const char *template_type,
+    const clerk_email_sms_templates_list_params_t *params,
+    unsigned page_size)
+{
+    const char *path_args[] = { template_type };
+
+    return clerk__pager_new(
+        out, client, &email_sms_templates_list_pages, path_args, params,
+        page_size);
+}
+
+const clerk_template_t *clerk_email_sms_templates_list_next(
+    clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &email_sms_templates_list_pages);
 }
 
 static const clerk__op_t email_sms_templates_get_op = {

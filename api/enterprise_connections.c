@@ -5,6 +5,7 @@
 #include "../model/internal/descriptors.h"
 #include "async_internal.h"
 #include "clerk_internal.h"
+#include "pager_internal.h"
 
 #include <stddef.h>
 
@@ -99,6 +100,35 @@ void clerk_enterprise_connections_list_response_free(
     clerk_enterprise_connections_list_response_t *response)
 {
     clerk__op_response_free(&enterprise_connections_list_op, response);
+}
+
+static const clerk__pager_op_t enterprise_connections_list_pages = {
+    .op = &enterprise_connections_list_op,
+    .params_size = sizeof(clerk_enterprise_connections_list_params_t),
+    .limit_at = offsetof(clerk_enterprise_connections_list_params_t, limit),
+    .offset_at = offsetof(clerk_enterprise_connections_list_params_t, offset),
+    .items_in_model = true,
+    .items_at = offsetof(clerk_enterprise_connections_t, data),
+    .total = CLERK__PAGER_TOTAL_INT,
+    .total_at = offsetof(clerk_enterprise_connections_t, total_count),
+    .item_size = sizeof(clerk_enterprise_connection_t),
+};
+
+clerk_status_t clerk_enterprise_connections_list_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_enterprise_connections_list_params_t *params,
+    unsigned page_size)
+{
+    return clerk__pager_new(
+        out, client, &enterprise_connections_list_pages, NULL, params,
+        page_size);
+}
+
+const clerk_enterprise_connection_t *clerk_enterprise_connections_list_next(
+    clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &enterprise_connections_list_pages);
 }
 
 static const clerk__op_t enterprise_connections_create_op = {
@@ -403,6 +433,41 @@ void clerk_enterprise_connections_list_test_runs_response_free(
 {
     clerk__op_response_free(
         &enterprise_connections_list_test_runs_op, response);
+}
+
+static const clerk__pager_op_t enterprise_connections_list_test_runs_pages = {
+    .op = &enterprise_connections_list_test_runs_op,
+    .params_size = sizeof(clerk_enterprise_connections_list_test_runs_params_t),
+    .limit_at =
+        offsetof(clerk_enterprise_connections_list_test_runs_params_t, limit),
+    .offset_at =
+        offsetof(clerk_enterprise_connections_list_test_runs_params_t, offset),
+    .items_in_model = true,
+    .items_at = offsetof(clerk_enterprise_connection_test_runs_t, data),
+    .total = CLERK__PAGER_TOTAL_INT,
+    .total_at = offsetof(clerk_enterprise_connection_test_runs_t, total_count),
+    .item_size = sizeof(clerk_enterprise_connection_test_run_t),
+};
+
+clerk_status_t clerk_enterprise_connections_list_test_runs_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const char *enterprise_connection_id,
+    const clerk_enterprise_connections_list_test_runs_params_t *params,
+    unsigned page_size)
+{
+    const char *path_args[] = { enterprise_connection_id };
+
+    return clerk__pager_new(
+        out, client, &enterprise_connections_list_test_runs_pages, path_args,
+        params, page_size);
+}
+
+const clerk_enterprise_connection_test_run_t *
+clerk_enterprise_connections_list_test_runs_next(clerk_pager_t *pager)
+{
+    return clerk__pager_next(
+        pager, &enterprise_connections_list_test_runs_pages);
 }
 
 static const clerk__op_t enterprise_connections_create_test_run_op = {

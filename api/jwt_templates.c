@@ -5,6 +5,7 @@
 #include "../model/internal/descriptors.h"
 #include "async_internal.h"
 #include "clerk_internal.h"
+#include "pager_internal.h"
 
 #include <stddef.h>
 
@@ -66,6 +67,29 @@ void clerk_jwt_templates_list_response_free(
     clerk_jwt_templates_list_response_t *response)
 {
     clerk__op_response_free(&jwt_templates_list_op, response);
+}
+
+static const clerk__pager_op_t jwt_templates_list_pages = {
+    .op = &jwt_templates_list_op,
+    .params_size = sizeof(clerk_jwt_templates_list_params_t),
+    .limit_at = offsetof(clerk_jwt_templates_list_params_t, limit),
+    .offset_at = offsetof(clerk_jwt_templates_list_params_t, offset),
+    .item_size = sizeof(clerk_jwt_template_t),
+};
+
+clerk_status_t clerk_jwt_templates_list_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_jwt_templates_list_params_t *params,
+    unsigned page_size)
+{
+    return clerk__pager_new(
+        out, client, &jwt_templates_list_pages, NULL, params, page_size);
+}
+
+const clerk_jwt_template_t *clerk_jwt_templates_list_next(clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &jwt_templates_list_pages);
 }
 
 static const clerk__op_t jwt_templates_create_op = {

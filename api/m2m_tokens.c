@@ -5,6 +5,7 @@
 #include "../model/internal/descriptors.h"
 #include "async_internal.h"
 #include "clerk_internal.h"
+#include "pager_internal.h"
 
 #include <stddef.h>
 
@@ -69,6 +70,35 @@ void clerk_m2m_list_tokens_response_free(
     clerk_m2m_list_tokens_response_t *response)
 {
     clerk__op_response_free(&m2m_list_tokens_op, response);
+}
+
+static const clerk__pager_op_t m2m_list_tokens_pages = {
+    .op = &m2m_list_tokens_op,
+    .params_size = sizeof(clerk_m2m_list_tokens_params_t),
+    .limit_at = offsetof(clerk_m2m_list_tokens_params_t, limit),
+    .offset_at = offsetof(clerk_m2m_list_tokens_params_t, offset),
+    .params_num = true,
+    .items_in_model = true,
+    .items_at = offsetof(clerk_m2m_list_tokens_result_t, m2m_tokens),
+    .total = CLERK__PAGER_TOTAL_NUM,
+    .total_at = offsetof(clerk_m2m_list_tokens_result_t, total_count),
+    .item_size = sizeof(clerk_m2m_list_tokens_result_m2m_tokens_item_t),
+};
+
+clerk_status_t clerk_m2m_list_tokens_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_m2m_list_tokens_params_t *params,
+    unsigned page_size)
+{
+    return clerk__pager_new(
+        out, client, &m2m_list_tokens_pages, NULL, params, page_size);
+}
+
+const clerk_m2m_list_tokens_result_m2m_tokens_item_t *
+clerk_m2m_list_tokens_next(clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &m2m_list_tokens_pages);
 }
 
 static const clerk__op_t m2m_create_token_op = {

@@ -5,6 +5,7 @@
 #include "../model/internal/descriptors.h"
 #include "async_internal.h"
 #include "clerk_internal.h"
+#include "pager_internal.h"
 
 #include <stddef.h>
 
@@ -65,6 +66,33 @@ clerk_call_id_t clerk_machines_list_async(
 void clerk_machines_list_response_free(clerk_machines_list_response_t *response)
 {
     clerk__op_response_free(&machines_list_op, response);
+}
+
+static const clerk__pager_op_t machines_list_pages = {
+    .op = &machines_list_op,
+    .params_size = sizeof(clerk_machines_list_params_t),
+    .limit_at = offsetof(clerk_machines_list_params_t, limit),
+    .offset_at = offsetof(clerk_machines_list_params_t, offset),
+    .items_in_model = true,
+    .items_at = offsetof(clerk_machine_list_t, data),
+    .total = CLERK__PAGER_TOTAL_INT,
+    .total_at = offsetof(clerk_machine_list_t, total_count),
+    .item_size = sizeof(clerk_machine_t),
+};
+
+clerk_status_t clerk_machines_list_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_machines_list_params_t *params,
+    unsigned page_size)
+{
+    return clerk__pager_new(
+        out, client, &machines_list_pages, NULL, params, page_size);
+}
+
+const clerk_machine_t *clerk_machines_list_next(clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &machines_list_pages);
 }
 
 static const clerk__op_t machines_create_op = {

@@ -5,6 +5,7 @@
 #include "../model/internal/descriptors.h"
 #include "async_internal.h"
 #include "clerk_internal.h"
+#include "pager_internal.h"
 
 #include <stddef.h>
 
@@ -70,6 +71,34 @@ void clerk_oauth_applications_list_response_free(
     clerk_oauth_applications_list_response_t *response)
 {
     clerk__op_response_free(&oauth_applications_list_op, response);
+}
+
+static const clerk__pager_op_t oauth_applications_list_pages = {
+    .op = &oauth_applications_list_op,
+    .params_size = sizeof(clerk_oauth_applications_list_params_t),
+    .limit_at = offsetof(clerk_oauth_applications_list_params_t, limit),
+    .offset_at = offsetof(clerk_oauth_applications_list_params_t, offset),
+    .items_in_model = true,
+    .items_at = offsetof(clerk_oauth_applications_t, data),
+    .total = CLERK__PAGER_TOTAL_INT,
+    .total_at = offsetof(clerk_oauth_applications_t, total_count),
+    .item_size = sizeof(clerk_oauth_application_t),
+};
+
+clerk_status_t clerk_oauth_applications_list_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_oauth_applications_list_params_t *params,
+    unsigned page_size)
+{
+    return clerk__pager_new(
+        out, client, &oauth_applications_list_pages, NULL, params, page_size);
+}
+
+const clerk_oauth_application_t *clerk_oauth_applications_list_next(
+    clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &oauth_applications_list_pages);
 }
 
 static const clerk__op_t oauth_applications_create_op = {

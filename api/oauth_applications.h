@@ -12,6 +12,7 @@
 
 #include <clerk/async.h>
 #include <clerk/client.h>
+#include <clerk/pager.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
 
@@ -163,6 +164,51 @@ CLERK_EXTERN clerk_call_id_t clerk_oauth_applications_list_async(
     const clerk_oauth_applications_list_params_t *params,
     clerk_oauth_applications_list_async_fn cb,
     void *payload);
+
+/**
+ * Walk every page of clerk_oauth_applications_list(): make a pager; nothing is
+ * sent yet.
+ *
+ * Hand the items out with clerk_oauth_applications_list_next(); see
+ * clerk/pager.h for paging, ownership and errors. `GET /oauth_applications`
+ * (operationId `ListOAuthApplications`), limit/offset paging. The walk ends at
+ * the response's `total_count` or at a short page.
+ *
+ * @param[out] out Receives the pager; free it with clerk_pager_free().  NULL on
+ *         failure.
+ * @param client  Client to send with; may be shared between threads; must
+ *         outlive the pager.
+ * @param params  Query parameters (clerk_oauth_applications_list_params_t), or
+ *         NULL; the struct is copied, what it points at is borrowed until
+ *         clerk_pager_free(); `offset` is the first page's offset, `limit` the
+ *         page size when page_size is 0.
+ * @param page_size Items per request, 1 to CLERK_PAGER_MAX_PAGE_SIZE (500); 0:
+ *         params' limit, else CLERK_PAGER_DEFAULT_PAGE_SIZE (100).
+ * @return CLERK_OK, CLERK_E_INVALID_ARG (out or client NULL, page_size above
+ *         500, limit or offset out of range; clerk_last_error() says which) or
+ *         CLERK_E_NOMEM.
+ */
+CLERK_EXTERN clerk_status_t clerk_oauth_applications_list_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_oauth_applications_list_params_t *params,
+    unsigned page_size);
+
+/**
+ * The next item of a pager made by clerk_oauth_applications_list_pager().
+ *
+ * Fetches the next page when the current one is used up (one page is held at a
+ * time).
+ *
+ * @param pager   A pager made by clerk_oauth_applications_list_pager().
+ * @return The next item, borrowed from the pager until its next use or
+ *         clerk_pager_free(); NULL when every item has been handed out or a
+ *         page failed: clerk_pager_progress() tells which (and how far it got),
+ *         as does clerk_last_error(). Calling again after a failure fetches the
+ *         failed page again.
+ */
+CLERK_EXTERN const clerk_oauth_application_t *
+clerk_oauth_applications_list_next(clerk_pager_t *pager);
 
 /**
  * Free a response of clerk_oauth_applications_list_detailed(), data included.
@@ -882,6 +928,10 @@ CLERK_EXTERN clerk_call_id_t clerk_oauth_applications_revoke_token_async(
     clerk_oauth_applications_list_detailed(__VA_ARGS__)
 #define oauth_applications_list_async(...)                                     \
     clerk_oauth_applications_list_async(__VA_ARGS__)
+#define oauth_applications_list_pager(...)                                     \
+    clerk_oauth_applications_list_pager(__VA_ARGS__)
+#define oauth_applications_list_next(...)                                      \
+    clerk_oauth_applications_list_next(__VA_ARGS__)
 #define oauth_applications_create(...)                                         \
     clerk_oauth_applications_create(__VA_ARGS__)
 #define oauth_applications_create_detailed(...)                                \

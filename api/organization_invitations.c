@@ -5,6 +5,7 @@
 #include "../model/internal/descriptors.h"
 #include "async_internal.h"
 #include "clerk_internal.h"
+#include "pager_internal.h"
 
 #include <stddef.h>
 
@@ -118,6 +119,41 @@ void clerk_organization_invitations_get_all_response_free(
     clerk__op_response_free(&organization_invitations_get_all_op, response);
 }
 
+static const clerk__pager_op_t organization_invitations_get_all_pages = {
+    .op = &organization_invitations_get_all_op,
+    .params_size = sizeof(clerk_organization_invitations_get_all_params_t),
+    .limit_at =
+        offsetof(clerk_organization_invitations_get_all_params_t, limit),
+    .offset_at =
+        offsetof(clerk_organization_invitations_get_all_params_t, offset),
+    .items_in_model = true,
+    .items_at = offsetof(
+        clerk_organization_invitations_with_public_organization_data_t, data),
+    .total = CLERK__PAGER_TOTAL_INT,
+    .total_at = offsetof(
+        clerk_organization_invitations_with_public_organization_data_t,
+        total_count),
+    .item_size =
+        sizeof(clerk_organization_invitation_with_public_organization_data_t),
+};
+
+clerk_status_t clerk_organization_invitations_get_all_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_organization_invitations_get_all_params_t *params,
+    unsigned page_size)
+{
+    return clerk__pager_new(
+        out, client, &organization_invitations_get_all_pages, NULL, params,
+        page_size);
+}
+
+const clerk_organization_invitation_with_public_organization_data_t *
+clerk_organization_invitations_get_all_next(clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &organization_invitations_get_all_pages);
+}
+
 static const clerk__param_t organization_invitations_list_query[] = {
     { "status", offsetof(clerk_organization_invitations_list_params_t, status),
       &organization_invitations_list_status_type, 0 },
@@ -194,6 +230,38 @@ void clerk_organization_invitations_list_response_free(
     clerk_organization_invitations_list_response_t *response)
 {
     clerk__op_response_free(&organization_invitations_list_op, response);
+}
+
+static const clerk__pager_op_t organization_invitations_list_pages = {
+    .op = &organization_invitations_list_op,
+    .params_size = sizeof(clerk_organization_invitations_list_params_t),
+    .limit_at = offsetof(clerk_organization_invitations_list_params_t, limit),
+    .offset_at = offsetof(clerk_organization_invitations_list_params_t, offset),
+    .items_in_model = true,
+    .items_at = offsetof(clerk_organization_invitations_t, data),
+    .total = CLERK__PAGER_TOTAL_INT,
+    .total_at = offsetof(clerk_organization_invitations_t, total_count),
+    .item_size = sizeof(clerk_organization_invitation_t),
+};
+
+clerk_status_t clerk_organization_invitations_list_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organization_invitations_list_params_t *params,
+    unsigned page_size)
+{
+    const char *path_args[] = { organization_id };
+
+    return clerk__pager_new(
+        out, client, &organization_invitations_list_pages, path_args, params,
+        page_size);
+}
+
+const clerk_organization_invitation_t *clerk_organization_invitations_list_next(
+    clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &organization_invitations_list_pages);
 }
 
 static const clerk__op_t organization_invitations_create_op = {
@@ -398,6 +466,41 @@ void clerk_organization_invitations_list_pending_response_free(
 {
     clerk__op_response_free(
         &organization_invitations_list_pending_op, response);
+}
+
+static const clerk__pager_op_t organization_invitations_list_pending_pages = {
+    .op = &organization_invitations_list_pending_op,
+    .params_size = sizeof(clerk_organization_invitations_list_pending_params_t),
+    .limit_at =
+        offsetof(clerk_organization_invitations_list_pending_params_t, limit),
+    .offset_at =
+        offsetof(clerk_organization_invitations_list_pending_params_t, offset),
+    .items_in_model = true,
+    .items_at = offsetof(clerk_organization_invitations_t, data),
+    .total = CLERK__PAGER_TOTAL_INT,
+    .total_at = offsetof(clerk_organization_invitations_t, total_count),
+    .item_size = sizeof(clerk_organization_invitation_t),
+};
+
+clerk_status_t clerk_organization_invitations_list_pending_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organization_invitations_list_pending_params_t *params,
+    unsigned page_size)
+{
+    const char *path_args[] = { organization_id };
+
+    return clerk__pager_new(
+        out, client, &organization_invitations_list_pending_pages, path_args,
+        params, page_size);
+}
+
+const clerk_organization_invitation_t *
+clerk_organization_invitations_list_pending_next(clerk_pager_t *pager)
+{
+    return clerk__pager_next(
+        pager, &organization_invitations_list_pending_pages);
 }
 
 static const clerk__op_t organization_invitations_get_op = {

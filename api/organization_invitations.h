@@ -11,6 +11,7 @@
 
 #include <clerk/async.h>
 #include <clerk/client.h>
+#include <clerk/pager.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
 
@@ -209,6 +210,56 @@ CLERK_EXTERN clerk_call_id_t clerk_organization_invitations_get_all_async(
     void *payload);
 
 /**
+ * Walk every page of clerk_organization_invitations_get_all(): make a pager;
+ * nothing is sent yet.
+ *
+ * Hand the items out with clerk_organization_invitations_get_all_next(); see
+ * clerk/pager.h for paging, ownership and errors. `GET
+ * /organization_invitations` (operationId
+ * `ListInstanceOrganizationInvitations`), limit/offset paging. The walk ends at
+ * the response's `total_count` or at a short page.
+ *
+ * @param[out] out Receives the pager; free it with clerk_pager_free().  NULL on
+ *         failure.
+ * @param client  Client to send with; may be shared between threads; must
+ *         outlive the pager.
+ * @param params  Query parameters
+ *         (clerk_organization_invitations_get_all_params_t), or NULL; the
+ *         struct is copied, what it points at is borrowed until
+ *         clerk_pager_free(); `offset` is the first page's offset, `limit` the
+ *         page size when page_size is 0.
+ * @param page_size Items per request, 1 to CLERK_PAGER_MAX_PAGE_SIZE (500); 0:
+ *         params' limit, else CLERK_PAGER_DEFAULT_PAGE_SIZE (100).
+ * @return CLERK_OK, CLERK_E_INVALID_ARG (out or client NULL, page_size above
+ *         500, limit or offset out of range; clerk_last_error() says which) or
+ *         CLERK_E_NOMEM.
+ */
+CLERK_EXTERN clerk_status_t clerk_organization_invitations_get_all_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_organization_invitations_get_all_params_t *params,
+    unsigned page_size);
+
+/**
+ * The next item of a pager made by
+ * clerk_organization_invitations_get_all_pager().
+ *
+ * Fetches the next page when the current one is used up (one page is held at a
+ * time).
+ *
+ * @param pager   A pager made by
+ *         clerk_organization_invitations_get_all_pager().
+ * @return The next item, borrowed from the pager until its next use or
+ *         clerk_pager_free(); NULL when every item has been handed out or a
+ *         page failed: clerk_pager_progress() tells which (and how far it got),
+ *         as does clerk_last_error(). Calling again after a failure fetches the
+ *         failed page again.
+ */
+CLERK_EXTERN const
+    clerk_organization_invitation_with_public_organization_data_t *
+    clerk_organization_invitations_get_all_next(clerk_pager_t *pager);
+
+/**
  * Free a response of clerk_organization_invitations_get_all_detailed(), data
  * included.
  *
@@ -366,6 +417,56 @@ CLERK_EXTERN clerk_call_id_t clerk_organization_invitations_list_async(
     const clerk_organization_invitations_list_params_t *params,
     clerk_organization_invitations_list_async_fn cb,
     void *payload);
+
+/**
+ * Walk every page of clerk_organization_invitations_list(): make a pager;
+ * nothing is sent yet.
+ *
+ * Hand the items out with clerk_organization_invitations_list_next(); see
+ * clerk/pager.h for paging, ownership and errors. `GET
+ * /organizations/{organization_id}/invitations` (operationId
+ * `ListOrganizationInvitations`), limit/offset paging. The walk ends at the
+ * response's `total_count` or at a short page.
+ *
+ * @param[out] out Receives the pager; free it with clerk_pager_free().  NULL on
+ *         failure.
+ * @param client  Client to send with; may be shared between threads; must
+ *         outlive the pager.
+ * @param organization_id The organization ID. Percent-encoded by the library.
+ *         Copied.
+ * @param params  Query parameters
+ *         (clerk_organization_invitations_list_params_t), or NULL; the struct
+ *         is copied, what it points at is borrowed until clerk_pager_free();
+ *         `offset` is the first page's offset, `limit` the page size when
+ *         page_size is 0.
+ * @param page_size Items per request, 1 to CLERK_PAGER_MAX_PAGE_SIZE (500); 0:
+ *         params' limit, else CLERK_PAGER_DEFAULT_PAGE_SIZE (100).
+ * @return CLERK_OK, CLERK_E_INVALID_ARG (out or client NULL, page_size above
+ *         500, limit or offset out of range; clerk_last_error() says which) or
+ *         CLERK_E_NOMEM.
+ */
+CLERK_EXTERN clerk_status_t clerk_organization_invitations_list_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organization_invitations_list_params_t *params,
+    unsigned page_size);
+
+/**
+ * The next item of a pager made by clerk_organization_invitations_list_pager().
+ *
+ * Fetches the next page when the current one is used up (one page is held at a
+ * time).
+ *
+ * @param pager   A pager made by clerk_organization_invitations_list_pager().
+ * @return The next item, borrowed from the pager until its next use or
+ *         clerk_pager_free(); NULL when every item has been handed out or a
+ *         page failed: clerk_pager_progress() tells which (and how far it got),
+ *         as does clerk_last_error(). Calling again after a failure fetches the
+ *         failed page again.
+ */
+CLERK_EXTERN const clerk_organization_invitation_t *
+clerk_organization_invitations_list_next(clerk_pager_t *pager);
 
 /**
  * Free a response of clerk_organization_invitations_list_detailed(), data
@@ -784,6 +885,59 @@ clerk_organization_invitations_list_pending_async(
     void *payload);
 
 /**
+ * Walk every page of clerk_organization_invitations_list_pending(): make a
+ * pager; nothing is sent yet.
+ *
+ * Hand the items out with clerk_organization_invitations_list_pending_next();
+ * see clerk/pager.h for paging, ownership and errors. `GET
+ * /organizations/{organization_id}/invitations/pending` (operationId
+ * `ListPendingOrganizationInvitations`), limit/offset paging. The walk ends at
+ * the response's `total_count` or at a short page.
+ *
+ * @param[out] out Receives the pager; free it with clerk_pager_free().  NULL on
+ *         failure.
+ * @param client  Client to send with; may be shared between threads; must
+ *         outlive the pager.
+ * @param organization_id The organization ID. Percent-encoded by the library.
+ *         Copied.
+ * @param params  Query parameters
+ *         (clerk_organization_invitations_list_pending_params_t), or NULL; the
+ *         struct is copied, what it points at is borrowed until
+ *         clerk_pager_free(); `offset` is the first page's offset, `limit` the
+ *         page size when page_size is 0.
+ * @param page_size Items per request, 1 to CLERK_PAGER_MAX_PAGE_SIZE (500); 0:
+ *         params' limit, else CLERK_PAGER_DEFAULT_PAGE_SIZE (100).
+ * @return CLERK_OK, CLERK_E_INVALID_ARG (out or client NULL, page_size above
+ *         500, limit or offset out of range; clerk_last_error() says which) or
+ *         CLERK_E_NOMEM.
+ */
+CLERK_EXTERN CLERK_DEPRECATED clerk_status_t
+clerk_organization_invitations_list_pending_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organization_invitations_list_pending_params_t *params,
+    unsigned page_size);
+
+/**
+ * The next item of a pager made by
+ * clerk_organization_invitations_list_pending_pager().
+ *
+ * Fetches the next page when the current one is used up (one page is held at a
+ * time).
+ *
+ * @param pager   A pager made by
+ *         clerk_organization_invitations_list_pending_pager().
+ * @return The next item, borrowed from the pager until its next use or
+ *         clerk_pager_free(); NULL when every item has been handed out or a
+ *         page failed: clerk_pager_progress() tells which (and how far it got),
+ *         as does clerk_last_error(). Calling again after a failure fetches the
+ *         failed page again.
+ */
+CLERK_EXTERN CLERK_DEPRECATED const clerk_organization_invitation_t *
+clerk_organization_invitations_list_pending_next(clerk_pager_t *pager);
+
+/**
  * Free a response of clerk_organization_invitations_list_pending_detailed(),
  * data included.
  *
@@ -1028,12 +1182,20 @@ CLERK_EXTERN void clerk_organization_invitations_revoke_response_free(
     clerk_organization_invitations_get_all_detailed(__VA_ARGS__)
 #define organization_invitations_get_all_async(...)                            \
     clerk_organization_invitations_get_all_async(__VA_ARGS__)
+#define organization_invitations_get_all_pager(...)                            \
+    clerk_organization_invitations_get_all_pager(__VA_ARGS__)
+#define organization_invitations_get_all_next(...)                             \
+    clerk_organization_invitations_get_all_next(__VA_ARGS__)
 #define organization_invitations_list(...)                                     \
     clerk_organization_invitations_list(__VA_ARGS__)
 #define organization_invitations_list_detailed(...)                            \
     clerk_organization_invitations_list_detailed(__VA_ARGS__)
 #define organization_invitations_list_async(...)                               \
     clerk_organization_invitations_list_async(__VA_ARGS__)
+#define organization_invitations_list_pager(...)                               \
+    clerk_organization_invitations_list_pager(__VA_ARGS__)
+#define organization_invitations_list_next(...)                                \
+    clerk_organization_invitations_list_next(__VA_ARGS__)
 #define organization_invitations_create(...)                                   \
     clerk_organization_invitations_create(__VA_ARGS__)
 #define organization_invitations_create_detailed(...)                          \
@@ -1052,6 +1214,10 @@ CLERK_EXTERN void clerk_organization_invitations_revoke_response_free(
     clerk_organization_invitations_list_pending_detailed(__VA_ARGS__)
 #define organization_invitations_list_pending_async(...)                       \
     clerk_organization_invitations_list_pending_async(__VA_ARGS__)
+#define organization_invitations_list_pending_pager(...)                       \
+    clerk_organization_invitations_list_pending_pager(__VA_ARGS__)
+#define organization_invitations_list_pending_next(...)                        \
+    clerk_organization_invitations_list_pending_next(__VA_ARGS__)
 #define organization_invitations_get(...)                                      \
     clerk_organization_invitations_get(__VA_ARGS__)
 #define organization_invitations_get_detailed(...)                             \

@@ -5,6 +5,7 @@
 #include "../model/internal/descriptors.h"
 #include "async_internal.h"
 #include "clerk_internal.h"
+#include "pager_internal.h"
 
 #include <stddef.h>
 
@@ -126,6 +127,38 @@ void clerk_organization_memberships_list_response_free(
     clerk_organization_memberships_list_response_t *response)
 {
     clerk__op_response_free(&organization_memberships_list_op, response);
+}
+
+static const clerk__pager_op_t organization_memberships_list_pages = {
+    .op = &organization_memberships_list_op,
+    .params_size = sizeof(clerk_organization_memberships_list_params_t),
+    .limit_at = offsetof(clerk_organization_memberships_list_params_t, limit),
+    .offset_at = offsetof(clerk_organization_memberships_list_params_t, offset),
+    .items_in_model = true,
+    .items_at = offsetof(clerk_organization_memberships_t, data),
+    .total = CLERK__PAGER_TOTAL_INT,
+    .total_at = offsetof(clerk_organization_memberships_t, total_count),
+    .item_size = sizeof(clerk_organization_membership_t),
+};
+
+clerk_status_t clerk_organization_memberships_list_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const char *organization_id,
+    const clerk_organization_memberships_list_params_t *params,
+    unsigned page_size)
+{
+    const char *path_args[] = { organization_id };
+
+    return clerk__pager_new(
+        out, client, &organization_memberships_list_pages, path_args, params,
+        page_size);
+}
+
+const clerk_organization_membership_t *clerk_organization_memberships_list_next(
+    clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &organization_memberships_list_pages);
 }
 
 static const clerk__op_t organization_memberships_create_op = {
@@ -459,4 +492,38 @@ void clerk_users_get_instance_organization_memberships_response_free(
 {
     clerk__op_response_free(
         &users_get_instance_organization_memberships_op, response);
+}
+
+static const clerk__pager_op_t
+    users_get_instance_organization_memberships_pages = {
+        .op = &users_get_instance_organization_memberships_op,
+        .params_size =
+            sizeof(clerk_users_get_instance_organization_memberships_params_t),
+        .limit_at = offsetof(
+            clerk_users_get_instance_organization_memberships_params_t, limit),
+        .offset_at = offsetof(
+            clerk_users_get_instance_organization_memberships_params_t, offset),
+        .items_in_model = true,
+        .items_at = offsetof(clerk_organization_memberships_t, data),
+        .total = CLERK__PAGER_TOTAL_INT,
+        .total_at = offsetof(clerk_organization_memberships_t, total_count),
+        .item_size = sizeof(clerk_organization_membership_t),
+    };
+
+clerk_status_t clerk_users_get_instance_organization_memberships_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_users_get_instance_organization_memberships_params_t *params,
+    unsigned page_size)
+{
+    return clerk__pager_new(
+        out, client, &users_get_instance_organization_memberships_pages, NULL,
+        params, page_size);
+}
+
+const clerk_organization_membership_t *
+clerk_users_get_instance_organization_memberships_next(clerk_pager_t *pager)
+{
+    return clerk__pager_next(
+        pager, &users_get_instance_organization_memberships_pages);
 }

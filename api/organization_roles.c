@@ -5,6 +5,7 @@
 #include "../model/internal/descriptors.h"
 #include "async_internal.h"
 #include "clerk_internal.h"
+#include "pager_internal.h"
 
 #include <stddef.h>
 
@@ -69,6 +70,33 @@ void clerk_organization_roles_list_response_free(
     clerk_organization_roles_list_response_t *response)
 {
     clerk__op_response_free(&organization_roles_list_op, response);
+}
+
+static const clerk__pager_op_t organization_roles_list_pages = {
+    .op = &organization_roles_list_op,
+    .params_size = sizeof(clerk_organization_roles_list_params_t),
+    .limit_at = offsetof(clerk_organization_roles_list_params_t, limit),
+    .offset_at = offsetof(clerk_organization_roles_list_params_t, offset),
+    .items_in_model = true,
+    .items_at = offsetof(clerk_roles_t, data),
+    .total = CLERK__PAGER_TOTAL_INT,
+    .total_at = offsetof(clerk_roles_t, total_count),
+    .item_size = sizeof(clerk_role_t),
+};
+
+clerk_status_t clerk_organization_roles_list_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_organization_roles_list_params_t *params,
+    unsigned page_size)
+{
+    return clerk__pager_new(
+        out, client, &organization_roles_list_pages, NULL, params, page_size);
+}
+
+const clerk_role_t *clerk_organization_roles_list_next(clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &organization_roles_list_pages);
 }
 
 static const clerk__op_t organization_roles_create_op = {

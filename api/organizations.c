@@ -5,6 +5,7 @@
 #include "../model/internal/descriptors.h"
 #include "async_internal.h"
 #include "clerk_internal.h"
+#include "pager_internal.h"
 
 #include <stddef.h>
 
@@ -80,6 +81,33 @@ void clerk_organizations_list_response_free(
     clerk_organizations_list_response_t *response)
 {
     clerk__op_response_free(&organizations_list_op, response);
+}
+
+static const clerk__pager_op_t organizations_list_pages = {
+    .op = &organizations_list_op,
+    .params_size = sizeof(clerk_organizations_list_params_t),
+    .limit_at = offsetof(clerk_organizations_list_params_t, limit),
+    .offset_at = offsetof(clerk_organizations_list_params_t, offset),
+    .items_in_model = true,
+    .items_at = offsetof(clerk_organizations_t, data),
+    .total = CLERK__PAGER_TOTAL_INT,
+    .total_at = offsetof(clerk_organizations_t, total_count),
+    .item_size = sizeof(clerk_organization_t),
+};
+
+clerk_status_t clerk_organizations_list_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_organizations_list_params_t *params,
+    unsigned page_size)
+{
+    return clerk__pager_new(
+        out, client, &organizations_list_pages, NULL, params, page_size);
+}
+
+const clerk_organization_t *clerk_organizations_list_next(clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &organizations_list_pages);
 }
 
 static const clerk__op_t organizations_create_op = {

@@ -5,6 +5,7 @@
 #include "../model/internal/descriptors.h"
 #include "async_internal.h"
 #include "clerk_internal.h"
+#include "pager_internal.h"
 
 #include <stddef.h>
 
@@ -71,6 +72,34 @@ void clerk_saml_connections_list_response_free(
     clerk_saml_connections_list_response_t *response)
 {
     clerk__op_response_free(&saml_connections_list_op, response);
+}
+
+static const clerk__pager_op_t saml_connections_list_pages = {
+    .op = &saml_connections_list_op,
+    .params_size = sizeof(clerk_saml_connections_list_params_t),
+    .limit_at = offsetof(clerk_saml_connections_list_params_t, limit),
+    .offset_at = offsetof(clerk_saml_connections_list_params_t, offset),
+    .items_in_model = true,
+    .items_at = offsetof(clerk_saml_connections_t, data),
+    .total = CLERK__PAGER_TOTAL_INT,
+    .total_at = offsetof(clerk_saml_connections_t, total_count),
+    .item_size = sizeof(clerk_saml_connection_t),
+};
+
+clerk_status_t clerk_saml_connections_list_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_saml_connections_list_params_t *params,
+    unsigned page_size)
+{
+    return clerk__pager_new(
+        out, client, &saml_connections_list_pages, NULL, params, page_size);
+}
+
+const clerk_saml_connection_t *clerk_saml_connections_list_next(
+    clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &saml_connections_list_pages);
 }
 
 static const clerk__op_t saml_connections_create_op = {

@@ -5,6 +5,7 @@
 #include "../model/internal/descriptors.h"
 #include "async_internal.h"
 #include "clerk_internal.h"
+#include "pager_internal.h"
 
 #include <stddef.h>
 
@@ -64,6 +65,34 @@ void clerk_scim_directories_list_response_free(
     clerk_scim_directories_list_response_t *response)
 {
     clerk__op_response_free(&scim_directories_list_op, response);
+}
+
+static const clerk__pager_op_t scim_directories_list_pages = {
+    .op = &scim_directories_list_op,
+    .params_size = sizeof(clerk_scim_directories_list_params_t),
+    .limit_at = offsetof(clerk_scim_directories_list_params_t, limit),
+    .offset_at = offsetof(clerk_scim_directories_list_params_t, offset),
+    .items_in_model = true,
+    .items_at = offsetof(clerk_scim_directory_list_t, data),
+    .total = CLERK__PAGER_TOTAL_INT,
+    .total_at = offsetof(clerk_scim_directory_list_t, total_count),
+    .item_size = sizeof(clerk_scim_directory_t),
+};
+
+clerk_status_t clerk_scim_directories_list_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_scim_directories_list_params_t *params,
+    unsigned page_size)
+{
+    return clerk__pager_new(
+        out, client, &scim_directories_list_pages, NULL, params, page_size);
+}
+
+const clerk_scim_directory_t *clerk_scim_directories_list_next(
+    clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &scim_directories_list_pages);
 }
 
 static const clerk__op_t scim_directories_create_op = {

@@ -12,6 +12,7 @@
 
 #include <clerk/async.h>
 #include <clerk/client.h>
+#include <clerk/pager.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
 

@@ -5,6 +5,7 @@
 #include "../model/internal/descriptors.h"
 #include "async_internal.h"
 #include "clerk_internal.h"
+#include "pager_internal.h"
 
 #include <stddef.h>
 
@@ -136,6 +137,29 @@ clerk_call_id_t clerk_users_list_async(
 void clerk_users_list_response_free(clerk_users_list_response_t *response)
 {
     clerk__op_response_free(&users_list_op, response);
+}
+
+static const clerk__pager_op_t users_list_pages = {
+    .op = &users_list_op,
+    .params_size = sizeof(clerk_users_list_params_t),
+    .limit_at = offsetof(clerk_users_list_params_t, limit),
+    .offset_at = offsetof(clerk_users_list_params_t, offset),
+    .item_size = sizeof(clerk_user_t),
+};
+
+clerk_status_t clerk_users_list_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_users_list_params_t *params,
+    unsigned page_size)
+{
+    return clerk__pager_new(
+        out, client, &users_list_pages, NULL, params, page_size);
+}
+
+const clerk_user_t *clerk_users_list_next(clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &users_list_pages);
 }
 
 static const clerk__op_t users_create_op = {
@@ -1250,6 +1274,35 @@ void clerk_users_get_oauth_access_token_response_free(
     clerk__op_response_free(&users_get_oauth_access_token_op, response);
 }
 
+static const clerk__pager_op_t users_get_oauth_access_token_pages = {
+    .op = &users_get_oauth_access_token_op,
+    .params_size = sizeof(clerk_users_get_oauth_access_token_params_t),
+    .limit_at = offsetof(clerk_users_get_oauth_access_token_params_t, limit),
+    .offset_at = offsetof(clerk_users_get_oauth_access_token_params_t, offset),
+    .item_size = sizeof(clerk_oauth_access_token_item_t),
+};
+
+clerk_status_t clerk_users_get_oauth_access_token_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const char *user_id,
+    const char *provider,
+    const clerk_users_get_oauth_access_token_params_t *params,
+    unsigned page_size)
+{
+    const char *path_args[] = { user_id, provider };
+
+    return clerk__pager_new(
+        out, client, &users_get_oauth_access_token_pages, path_args, params,
+        page_size);
+}
+
+const clerk_oauth_access_token_item_t *clerk_users_get_oauth_access_token_next(
+    clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &users_get_oauth_access_token_pages);
+}
+
 static const clerk__param_t users_get_organization_memberships_query[] = {
     { "limit",
       offsetof(clerk_users_get_organization_memberships_params_t, limit),
@@ -1321,6 +1374,40 @@ void clerk_users_get_organization_memberships_response_free(
     clerk_users_get_organization_memberships_response_t *response)
 {
     clerk__op_response_free(&users_get_organization_memberships_op, response);
+}
+
+static const clerk__pager_op_t users_get_organization_memberships_pages = {
+    .op = &users_get_organization_memberships_op,
+    .params_size = sizeof(clerk_users_get_organization_memberships_params_t),
+    .limit_at =
+        offsetof(clerk_users_get_organization_memberships_params_t, limit),
+    .offset_at =
+        offsetof(clerk_users_get_organization_memberships_params_t, offset),
+    .items_in_model = true,
+    .items_at = offsetof(clerk_organization_memberships_t, data),
+    .total = CLERK__PAGER_TOTAL_INT,
+    .total_at = offsetof(clerk_organization_memberships_t, total_count),
+    .item_size = sizeof(clerk_organization_membership_t),
+};
+
+clerk_status_t clerk_users_get_organization_memberships_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_get_organization_memberships_params_t *params,
+    unsigned page_size)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__pager_new(
+        out, client, &users_get_organization_memberships_pages, path_args,
+        params, page_size);
+}
+
+const clerk_organization_membership_t *
+clerk_users_get_organization_memberships_next(clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &users_get_organization_memberships_pages);
 }
 
 static const clerk__param_t users_get_organization_invitations_query[] = {
@@ -1399,6 +1486,44 @@ void clerk_users_get_organization_invitations_response_free(
     clerk_users_get_organization_invitations_response_t *response)
 {
     clerk__op_response_free(&users_get_organization_invitations_op, response);
+}
+
+static const clerk__pager_op_t users_get_organization_invitations_pages = {
+    .op = &users_get_organization_invitations_op,
+    .params_size = sizeof(clerk_users_get_organization_invitations_params_t),
+    .limit_at =
+        offsetof(clerk_users_get_organization_invitations_params_t, limit),
+    .offset_at =
+        offsetof(clerk_users_get_organization_invitations_params_t, offset),
+    .items_in_model = true,
+    .items_at = offsetof(
+        clerk_organization_invitations_with_public_organization_data_t, data),
+    .total = CLERK__PAGER_TOTAL_INT,
+    .total_at = offsetof(
+        clerk_organization_invitations_with_public_organization_data_t,
+        total_count),
+    .item_size =
+        sizeof(clerk_organization_invitation_with_public_organization_data_t),
+};
+
+clerk_status_t clerk_users_get_organization_invitations_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_get_organization_invitations_params_t *params,
+    unsigned page_size)
+{
+    const char *path_args[] = { user_id };
+
+    return clerk__pager_new(
+        out, client, &users_get_organization_invitations_pages, path_args,
+        params, page_size);
+}
+
+const clerk_organization_invitation_with_public_organization_data_t *
+clerk_users_get_organization_invitations_next(clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &users_get_organization_invitations_pages);
 }
 
 static const clerk__op_t users_remove_password_op = {

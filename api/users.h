@@ -12,6 +12,7 @@
 
 #include <clerk/async.h>
 #include <clerk/client.h>
+#include <clerk/pager.h>
 #include <clerk/response.h>
 #include <clerk/types.h>
 
@@ -387,6 +388,48 @@ CLERK_EXTERN clerk_call_id_t clerk_users_list_async(
     const clerk_users_list_params_t *params,
     clerk_users_list_async_fn cb,
     void *payload);
+
+/**
+ * Walk every page of clerk_users_list(): make a pager; nothing is sent yet.
+ *
+ * Hand the items out with clerk_users_list_next(); see clerk/pager.h for
+ * paging, ownership and errors. `GET /users` (operationId `GetUserList`),
+ * limit/offset paging. The walk ends at the first page shorter than page_size.
+ *
+ * @param[out] out Receives the pager; free it with clerk_pager_free().  NULL on
+ *         failure.
+ * @param client  Client to send with; may be shared between threads; must
+ *         outlive the pager.
+ * @param params  Query parameters (clerk_users_list_params_t), or NULL; the
+ *         struct is copied, what it points at is borrowed until
+ *         clerk_pager_free(); `offset` is the first page's offset, `limit` the
+ *         page size when page_size is 0.
+ * @param page_size Items per request, 1 to CLERK_PAGER_MAX_PAGE_SIZE (500); 0:
+ *         params' limit, else CLERK_PAGER_DEFAULT_PAGE_SIZE (100).
+ * @return CLERK_OK, CLERK_E_INVALID_ARG (out or client NULL, page_size above
+ *         500, limit or offset out of range; clerk_last_error() says which) or
+ *         CLERK_E_NOMEM.
+ */
+CLERK_EXTERN clerk_status_t clerk_users_list_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_users_list_params_t *params,
+    unsigned page_size);
+
+/**
+ * The next item of a pager made by clerk_users_list_pager().
+ *
+ * Fetches the next page when the current one is used up (one page is held at a
+ * time).
+ *
+ * @param pager   A pager made by clerk_users_list_pager().
+ * @return The next item, borrowed from the pager until its next use or
+ *         clerk_pager_free(); NULL when every item has been handed out or a
+ *         page failed: clerk_pager_progress() tells which (and how far it got),
+ *         as does clerk_last_error(). Calling again after a failure fetches the
+ *         failed page again.
+ */
+CLERK_EXTERN const clerk_user_t *clerk_users_list_next(clerk_pager_t *pager);
 
 /**
  * Free a response of clerk_users_list_detailed(), data included.
@@ -2481,6 +2524,59 @@ CLERK_EXTERN clerk_call_id_t clerk_users_get_oauth_access_token_async(
     void *payload);
 
 /**
+ * Walk every page of clerk_users_get_oauth_access_token(): make a pager;
+ * nothing is sent yet.
+ *
+ * Hand the items out with clerk_users_get_oauth_access_token_next(); see
+ * clerk/pager.h for paging, ownership and errors. `GET
+ * /users/{user_id}/oauth_access_tokens/{provider}` (operationId
+ * `GetOAuthAccessToken`), limit/offset paging. The walk ends at a short page,
+ * or at `total_count` when the server sends it (paginated=true).
+ *
+ * @param[out] out Receives the pager; free it with clerk_pager_free().  NULL on
+ *         failure.
+ * @param client  Client to send with; may be shared between threads; must
+ *         outlive the pager.
+ * @param user_id The ID of the user for which to retrieve the OAuth access
+ *         token. Percent-encoded by the library. Copied.
+ * @param provider The ID of the OAuth provider (e.g. `oauth_google`).
+ *         Percent-encoded by the library. Copied.
+ * @param params  Query parameters
+ *         (clerk_users_get_oauth_access_token_params_t), or NULL; the struct is
+ *         copied, what it points at is borrowed until clerk_pager_free();
+ *         `offset` is the first page's offset, `limit` the page size when
+ *         page_size is 0.
+ * @param page_size Items per request, 1 to CLERK_PAGER_MAX_PAGE_SIZE (500); 0:
+ *         params' limit, else CLERK_PAGER_DEFAULT_PAGE_SIZE (100).
+ * @return CLERK_OK, CLERK_E_INVALID_ARG (out or client NULL, page_size above
+ *         500, limit or offset out of range; clerk_last_error() says which) or
+ *         CLERK_E_NOMEM.
+ */
+CLERK_EXTERN clerk_status_t clerk_users_get_oauth_access_token_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const char *user_id,
+    const char *provider,
+    const clerk_users_get_oauth_access_token_params_t *params,
+    unsigned page_size);
+
+/**
+ * The next item of a pager made by clerk_users_get_oauth_access_token_pager().
+ *
+ * Fetches the next page when the current one is used up (one page is held at a
+ * time).
+ *
+ * @param pager   A pager made by clerk_users_get_oauth_access_token_pager().
+ * @return The next item, borrowed from the pager until its next use or
+ *         clerk_pager_free(); NULL when every item has been handed out or a
+ *         page failed: clerk_pager_progress() tells which (and how far it got),
+ *         as does clerk_last_error(). Calling again after a failure fetches the
+ *         failed page again.
+ */
+CLERK_EXTERN const clerk_oauth_access_token_item_t *
+clerk_users_get_oauth_access_token_next(clerk_pager_t *pager);
+
+/**
  * Free a response of clerk_users_get_oauth_access_token_detailed(), data
  * included.
  *
@@ -2614,6 +2710,58 @@ CLERK_EXTERN clerk_call_id_t clerk_users_get_organization_memberships_async(
     const clerk_users_get_organization_memberships_params_t *params,
     clerk_users_get_organization_memberships_async_fn cb,
     void *payload);
+
+/**
+ * Walk every page of clerk_users_get_organization_memberships(): make a pager;
+ * nothing is sent yet.
+ *
+ * Hand the items out with clerk_users_get_organization_memberships_next(); see
+ * clerk/pager.h for paging, ownership and errors. `GET
+ * /users/{user_id}/organization_memberships` (operationId
+ * `UsersGetOrganizationMemberships`), limit/offset paging. The walk ends at the
+ * response's `total_count` or at a short page.
+ *
+ * @param[out] out Receives the pager; free it with clerk_pager_free().  NULL on
+ *         failure.
+ * @param client  Client to send with; may be shared between threads; must
+ *         outlive the pager.
+ * @param user_id The ID of the user whose organization memberships we want to
+ *         retrieve. Percent-encoded by the library. Copied.
+ * @param params  Query parameters
+ *         (clerk_users_get_organization_memberships_params_t), or NULL; the
+ *         struct is copied, what it points at is borrowed until
+ *         clerk_pager_free(); `offset` is the first page's offset, `limit` the
+ *         page size when page_size is 0.
+ * @param page_size Items per request, 1 to CLERK_PAGER_MAX_PAGE_SIZE (500); 0:
+ *         params' limit, else CLERK_PAGER_DEFAULT_PAGE_SIZE (100).
+ * @return CLERK_OK, CLERK_E_INVALID_ARG (out or client NULL, page_size above
+ *         500, limit or offset out of range; clerk_last_error() says which) or
+ *         CLERK_E_NOMEM.
+ */
+CLERK_EXTERN clerk_status_t clerk_users_get_organization_memberships_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_get_organization_memberships_params_t *params,
+    unsigned page_size);
+
+/**
+ * The next item of a pager made by
+ * clerk_users_get_organization_memberships_pager().
+ *
+ * Fetches the next page when the current one is used up (one page is held at a
+ * time).
+ *
+ * @param pager   A pager made by
+ *         clerk_users_get_organization_memberships_pager().
+ * @return The next item, borrowed from the pager until its next use or
+ *         clerk_pager_free(); NULL when every item has been handed out or a
+ *         page failed: clerk_pager_progress() tells which (and how far it got),
+ *         as does clerk_last_error(). Calling again after a failure fetches the
+ *         failed page again.
+ */
+CLERK_EXTERN const clerk_organization_membership_t *
+clerk_users_get_organization_memberships_next(clerk_pager_t *pager);
 
 /**
  * Free a response of clerk_users_get_organization_memberships_detailed(), data
@@ -2758,6 +2906,59 @@ CLERK_EXTERN clerk_call_id_t clerk_users_get_organization_invitations_async(
     const clerk_users_get_organization_invitations_params_t *params,
     clerk_users_get_organization_invitations_async_fn cb,
     void *payload);
+
+/**
+ * Walk every page of clerk_users_get_organization_invitations(): make a pager;
+ * nothing is sent yet.
+ *
+ * Hand the items out with clerk_users_get_organization_invitations_next(); see
+ * clerk/pager.h for paging, ownership and errors. `GET
+ * /users/{user_id}/organization_invitations` (operationId
+ * `UsersGetOrganizationInvitations`), limit/offset paging. The walk ends at the
+ * response's `total_count` or at a short page.
+ *
+ * @param[out] out Receives the pager; free it with clerk_pager_free().  NULL on
+ *         failure.
+ * @param client  Client to send with; may be shared between threads; must
+ *         outlive the pager.
+ * @param user_id The ID of the user whose organization invitations we want to
+ *         retrieve. Percent-encoded by the library. Copied.
+ * @param params  Query parameters
+ *         (clerk_users_get_organization_invitations_params_t), or NULL; the
+ *         struct is copied, what it points at is borrowed until
+ *         clerk_pager_free(); `offset` is the first page's offset, `limit` the
+ *         page size when page_size is 0.
+ * @param page_size Items per request, 1 to CLERK_PAGER_MAX_PAGE_SIZE (500); 0:
+ *         params' limit, else CLERK_PAGER_DEFAULT_PAGE_SIZE (100).
+ * @return CLERK_OK, CLERK_E_INVALID_ARG (out or client NULL, page_size above
+ *         500, limit or offset out of range; clerk_last_error() says which) or
+ *         CLERK_E_NOMEM.
+ */
+CLERK_EXTERN clerk_status_t clerk_users_get_organization_invitations_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const char *user_id,
+    const clerk_users_get_organization_invitations_params_t *params,
+    unsigned page_size);
+
+/**
+ * The next item of a pager made by
+ * clerk_users_get_organization_invitations_pager().
+ *
+ * Fetches the next page when the current one is used up (one page is held at a
+ * time).
+ *
+ * @param pager   A pager made by
+ *         clerk_users_get_organization_invitations_pager().
+ * @return The next item, borrowed from the pager until its next use or
+ *         clerk_pager_free(); NULL when every item has been handed out or a
+ *         page failed: clerk_pager_progress() tells which (and how far it got),
+ *         as does clerk_last_error(). Calling again after a failure fetches the
+ *         failed page again.
+ */
+CLERK_EXTERN const
+    clerk_organization_invitation_with_public_organization_data_t *
+    clerk_users_get_organization_invitations_next(clerk_pager_t *pager);
 
 /**
  * Free a response of clerk_users_get_organization_invitations_detailed(), data
@@ -4101,6 +4302,8 @@ CLERK_EXTERN void clerk_users_unset_password_compromised_response_free(
 #define users_list(...)              clerk_users_list(__VA_ARGS__)
 #define users_list_detailed(...)     clerk_users_list_detailed(__VA_ARGS__)
 #define users_list_async(...)        clerk_users_list_async(__VA_ARGS__)
+#define users_list_pager(...)        clerk_users_list_pager(__VA_ARGS__)
+#define users_list_next(...)         clerk_users_list_next(__VA_ARGS__)
 #define users_create(...)            clerk_users_create(__VA_ARGS__)
 #define users_create_detailed(...)   clerk_users_create_detailed(__VA_ARGS__)
 #define users_create_async(...)      clerk_users_create_async(__VA_ARGS__)
@@ -4180,18 +4383,30 @@ CLERK_EXTERN void clerk_users_unset_password_compromised_response_free(
     clerk_users_get_oauth_access_token_detailed(__VA_ARGS__)
 #define users_get_oauth_access_token_async(...)                                \
     clerk_users_get_oauth_access_token_async(__VA_ARGS__)
+#define users_get_oauth_access_token_pager(...)                                \
+    clerk_users_get_oauth_access_token_pager(__VA_ARGS__)
+#define users_get_oauth_access_token_next(...)                                 \
+    clerk_users_get_oauth_access_token_next(__VA_ARGS__)
 #define users_get_organization_memberships(...)                                \
     clerk_users_get_organization_memberships(__VA_ARGS__)
 #define users_get_organization_memberships_detailed(...)                       \
     clerk_users_get_organization_memberships_detailed(__VA_ARGS__)
 #define users_get_organization_memberships_async(...)                          \
     clerk_users_get_organization_memberships_async(__VA_ARGS__)
+#define users_get_organization_memberships_pager(...)                          \
+    clerk_users_get_organization_memberships_pager(__VA_ARGS__)
+#define users_get_organization_memberships_next(...)                           \
+    clerk_users_get_organization_memberships_next(__VA_ARGS__)
 #define users_get_organization_invitations(...)                                \
     clerk_users_get_organization_invitations(__VA_ARGS__)
 #define users_get_organization_invitations_detailed(...)                       \
     clerk_users_get_organization_invitations_detailed(__VA_ARGS__)
 #define users_get_organization_invitations_async(...)                          \
     clerk_users_get_organization_invitations_async(__VA_ARGS__)
+#define users_get_organization_invitations_pager(...)                          \
+    clerk_users_get_organization_invitations_pager(__VA_ARGS__)
+#define users_get_organization_invitations_next(...)                           \
+    clerk_users_get_organization_invitations_next(__VA_ARGS__)
 #define users_remove_password(...) clerk_users_remove_password(__VA_ARGS__)
 #define users_remove_password_detailed(...)                                    \
     clerk_users_remove_password_detailed(__VA_ARGS__)

@@ -47,13 +47,15 @@ start)
         --ttl "${CLERK_MOCK_TTL:-3600}" --no-watch
     [ -z "${CLERK_MOCK_SEED:-}" ] || set -- "$@" --seed "$CLERK_MOCK_SEED"
     "$py" "$top/tests/contract/prism_ctl.py" "$@" >/dev/null
-    url=$(sed -n 1p "$state")
+    # With a trailing "/": as $CLERK_API_URL the URL is then taken as the
+    # base URL as it is (no "/v1" appended; the mock has none).
+    url="$(sed -n 1p "$state" | sed 's|/*$||')/"
     echo "mock: Prism mock of the Clerk API at $url (log: $(sed -n 3p "$state"))"
-    echo "mock: try  CLERK_BASE_URL=$url CLERK_SECRET_KEY=sk_test_mock ./build/examples/list_users"
+    echo "mock: try  CLERK_API_URL=$url CLERK_SECRET_KEY=sk_test_mock ./build/examples/list_users"
     ;;
 status)
     if running; then
-        sed -n 1p "$state"
+        echo "$(sed -n 1p "$state" | sed 's|/*$||')/"
     else
         echo "mock: not running" >&2
         exit 1

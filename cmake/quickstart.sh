@@ -39,6 +39,6 @@ until python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$port
     sleep 0.2
 done
 echo "quickstart: Prism mock of the Clerk API on http://127.0.0.1:$port (spec: $spec)"
-CLERK_BASE_URL="http://127.0.0.1:$port" CLERK_SECRET_KEY=sk_test_quickstart \
+CLERK_API_URL="http://127.0.0.1:$port/" CLERK_SECRET_KEY=sk_test_quickstart \
     "$build/examples/list_users"
 echo "quickstart: this mock stops now; cmake/mock.sh start keeps one running"

@@ -5,7 +5,7 @@
  *
  *   CLERK_SECRET_KEY=sk_live_... ./async_libuv
  *
- * CLERK_BASE_URL overrides the API address (e.g. a local mock of the API).
+ * $CLERK_API_URL overrides the API address (e.g. a local mock of the API).
  */
 #include <clerk.h>
 #include <clerk/api/users.h>
@@ -89,9 +89,8 @@ int main(void)
     clerk_status_t st;
     int rc = 1;
 
-    st = clerk_client_new(
-        &app.client,
-        &(clerk_client_options_t){ .base_url = getenv("CLERK_BASE_URL") });
+    /* Base URL from $CLERK_API_URL, key from $CLERK_SECRET_KEY. */
+    st = clerk_client_new(&app.client, NULL);
     if (st != CLERK_OK) {
         fprintf(stderr, "clerk_client_new: %s\n", clerk_status_str(st));
         return 1;

@@ -5,7 +5,7 @@
  *   CLERK_SECRET_KEY=sk_live_... ./async_many [calls] [in_flight]
  *
  * The IDs come from the first page of the user list; the calls cycle
- * through them.  Defaults: 100 calls, 16 in flight.  CLERK_BASE_URL
+ * through them.  Defaults: 100 calls, 16 in flight.  $CLERK_API_URL
  * overrides the API address (e.g. a local mock of the API).
  */
 #include <clerk.h>
@@ -73,9 +73,8 @@ int main(int argc, char **argv)
     int rc = 1;
 
     job.total = argc > 1 ? strtol(argv[1], NULL, 10) : 100;
-    st = clerk_client_new(
-        &client,
-        &(clerk_client_options_t){ .base_url = getenv("CLERK_BASE_URL") });
+    /* Base URL from $CLERK_API_URL, key from $CLERK_SECRET_KEY. */
+    st = clerk_client_new(&client, NULL);
     if (st != CLERK_OK) {
         fprintf(stderr, "clerk_client_new: %s\n", clerk_status_str(st));
         goto done;

@@ -41,10 +41,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s EMAIL\n", argv[0]);
         return 2;
     }
-    if (clerk_client_new(
-            &client, &(clerk_client_options_t){
-                         .base_url = getenv("CLERK_BASE_URL") }) != CLERK_OK)
+    /* Base URL from $CLERK_API_URL, key from $CLERK_SECRET_KEY. */
+    if (clerk_client_new(&client, NULL) != CLERK_OK) {
+        fprintf(stderr, "clerk_client_new: %s\n", clerk_last_error()->message);
         goto done;
+    }
 
     /* Borrowed for the call: the library copies what it sends. */
     metadata = cJSON_CreateObject();

@@ -19,9 +19,7 @@ int main(int argc, char **argv)
     clerk_user_array_t *users = NULL;
     int rc = 1;
 
-    if (clerk_client_new(
-            &client, &(clerk_client_options_t){
-                         .base_url = getenv("CLERK_BASE_URL") }) != CLERK_OK)
+    if (clerk_client_new(&client, NULL) != CLERK_OK) /* $CLERK_API_URL, $CLERK_SECRET_KEY */
         goto done;
 
     users = clerk_users_list(

@@ -28,7 +28,6 @@ int main(int argc, char **argv)
 
     if (clerk_client_new(
             &client, &(clerk_client_options_t){
-                         .base_url = getenv("CLERK_BASE_URL"),
                          .headers = prefer ? &header : NULL,
                          .header_count = prefer ? 1 : 0 }) != CLERK_OK)
         goto done;

@@ -23,9 +23,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s USER_ID\n", argv[0]);
         return 2;
     }
-    if (clerk_client_new(
-            &client, &(clerk_client_options_t){
-                         .base_url = getenv("CLERK_BASE_URL") }) != CLERK_OK)
+    if (clerk_client_new(&client, NULL) != CLERK_OK) /* $CLERK_API_URL, $CLERK_SECRET_KEY */
         goto done;
 
     /* {"plan": "pro", "trial": null}: free-form metadata is cJSON. */

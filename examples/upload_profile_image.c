@@ -30,9 +30,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s USER_ID [IMAGE_FILE]\n", argv[0]);
         return 2;
     }
-    if (clerk_client_new(
-            &client, &(clerk_client_options_t){
-                         .base_url = getenv("CLERK_BASE_URL") }) != CLERK_OK)
+    if (clerk_client_new(&client, NULL) != CLERK_OK) /* $CLERK_API_URL, $CLERK_SECRET_KEY */
         goto done;
 
     /* A file part is read from `path`, or sent from `data` + `size`. */

@@ -13,6 +13,7 @@
 #include <clerk/async.h>
 #include <clerk/auth.h>
 #include <clerk/client.h>
+#include <clerk/pager.h>
 #include <clerk/common.h>
 #include <clerk/response.h>
 #include <clerk/status.h>

@@ -66,7 +66,11 @@ typedef struct clerk_actor_token {
     clerk_enum_t status;
     /** Required (NULL = absent). */
     char *user_id;
-    /** Required. Free-form JSON, owned by this struct; NULL = absent. */
+    /**
+     * Required. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
+     */
     cJSON *actor;
     /** Optional: NULL = absent. */
     char *token;

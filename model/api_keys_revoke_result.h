@@ -57,8 +57,9 @@ typedef struct clerk_api_keys_revoke_result {
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t description;
     /**
-     * Required. Free-form JSON, owned by this struct; NULL = absent. A JSON
-     * null is a cJSON NULL item.
+     * Required. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h). A JSON null is a cJSON NULL item.
      */
     cJSON *claims;
     /** Array (items, count). Required: state CLERK_UNSET = absent. */

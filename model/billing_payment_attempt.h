@@ -109,7 +109,9 @@ typedef struct clerk_billing_payment_attempt {
     /**
      * The payee associated with this payment attempt.
      *
-     * Required. Free-form JSON, owned by this struct; NULL = absent.
+     * Required. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
      */
     cJSON *payee;
     /**
@@ -133,7 +135,9 @@ typedef struct clerk_billing_payment_attempt {
     /**
      * The subscription item associated with this payment attempt.
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
      */
     cJSON *subscription_item;
     /**

@@ -38,7 +38,11 @@ typedef struct clerk_clerk_error {
     char *long_message;
     /** Required (NULL = absent). */
     char *code;
-    /** Optional. Free-form JSON, owned by this struct; NULL = absent. */
+    /**
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
+     */
     cJSON *meta;
 } clerk_clerk_error_t;
 

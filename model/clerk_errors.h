@@ -37,7 +37,11 @@ CLERK_BEGIN_DECL
 typedef struct clerk_clerk_errors {
     /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_clerk_error_array_t errors;
-    /** Optional. Free-form JSON, owned by this struct; NULL = absent. */
+    /**
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
+     */
     cJSON *meta;
     /** Optional: NULL = absent. */
     char *clerk_trace_id;

@@ -98,7 +98,11 @@ typedef struct clerk_enterprise_account {
     clerk_opt_str_t provider_user_id;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t enterprise_connection_id;
-    /** Optional. Free-form JSON, owned by this struct; NULL = absent. */
+    /**
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
+     */
     cJSON *public_metadata;
     /** Required; nullable: verification_is_null is true when null. */
     clerk_enterprise_account_verification_t *verification;

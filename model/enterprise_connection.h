@@ -146,13 +146,17 @@ typedef struct clerk_enterprise_connection {
     /**
      * Required by the schema, which does not define it: kept as any JSON value.
      *
-     * Required. Free-form JSON, owned by this struct; NULL = absent.
+     * Required. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
      */
     cJSON *authenticatable;
     /**
      * Required by the schema, which does not define it: kept as any JSON value.
      *
-     * Required. Free-form JSON, owned by this struct; NULL = absent.
+     * Required. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
      */
     cJSON *disable_jit_provisioning;
 } clerk_enterprise_connection_t;

@@ -105,7 +105,11 @@ typedef struct clerk_external_account_with_verification {
     clerk_opt_str_t username;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t phone_number;
-    /** Required. Free-form JSON, owned by this struct; NULL = absent. */
+    /**
+     * Required. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
+     */
     cJSON *public_metadata;
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_str_t label;

@@ -57,7 +57,11 @@ typedef struct clerk_invitation_revoked {
     char *id;
     /** Required (NULL = absent). */
     char *email_address;
-    /** Required. Free-form JSON, owned by this struct; NULL = absent. */
+    /**
+     * Required. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
+     */
     cJSON *public_metadata;
     /** Optional: state CLERK_UNSET = absent. */
     clerk_opt_bool_t revoked;

@@ -63,8 +63,9 @@ typedef struct clerk_invitations_bulk_create_request_item {
      * accepts the invitation and signs up, these metadata will end up in the
      * user's public metadata.
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent. A JSON
-     * null is a cJSON NULL item.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h). A JSON null is a cJSON NULL item.
      */
     cJSON *public_metadata;
     /**

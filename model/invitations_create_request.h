@@ -62,7 +62,9 @@ typedef struct clerk_invitations_create_request {
      * accepts the invitation and signs up, these metadata will end up in the
      * user's public metadata.
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
      */
     cJSON *public_metadata;
     /**

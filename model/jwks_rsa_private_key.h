@@ -79,7 +79,9 @@ typedef struct clerk_jwks_rsa_private_key {
     /**
      * Required by the schema, which does not define it: kept as any JSON value.
      *
-     * Required. Free-form JSON, owned by this struct; NULL = absent.
+     * Required. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
      */
     cJSON *crv;
 } clerk_jwks_rsa_private_key_t;

@@ -49,7 +49,11 @@ typedef struct clerk_jwt_template {
     char *id;
     /** Required (NULL = absent). */
     char *name;
-    /** Required. Free-form JSON, owned by this struct; NULL = absent. */
+    /**
+     * Required. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
+     */
     cJSON *claims;
     /** Required: state CLERK_UNSET = absent. */
     clerk_opt_int64_t lifetime;

@@ -44,7 +44,9 @@ typedef struct clerk_jwt_templates_create_request {
     /**
      * JWT template claims in JSON format
      *
-     * Required. Free-form JSON, owned by this struct; NULL = absent.
+     * Required. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
      */
     cJSON *claims;
     /**

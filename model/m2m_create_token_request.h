@@ -53,8 +53,9 @@ typedef struct clerk_m2m_create_token_request {
     /** Optional, nullable: state tells absent/null/set. */
     clerk_opt_double_t seconds_until_expiration;
     /**
-     * Optional. Free-form JSON, owned by this struct; NULL = absent. A JSON
-     * null is a cJSON NULL item.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h). A JSON null is a cJSON NULL item.
      */
     cJSON *claims;
     /**

@@ -51,8 +51,9 @@ typedef struct clerk_m2m_revoke_token_result {
     /** Required (NULL = absent). */
     char *subject;
     /**
-     * Optional. Free-form JSON, owned by this struct; NULL = absent. A JSON
-     * null is a cJSON NULL item.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h). A JSON null is a cJSON NULL item.
      */
     cJSON *claims;
     /** Array (items, count). Optional: state CLERK_UNSET = absent. */

@@ -76,7 +76,11 @@ typedef struct clerk_oauth_access_token_item {
      * Required (NULL = absent).
      */
     char *provider;
-    /** Required. Free-form JSON, owned by this struct; NULL = absent. */
+    /**
+     * Required. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
+     */
     cJSON *public_metadata;
     /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
     clerk_opt_str_t label;

@@ -65,9 +65,17 @@ typedef struct clerk_organization {
     clerk_opt_int64_t max_allowed_memberships;
     /** Required: state CLERK_UNSET = absent. */
     clerk_opt_bool_t admin_delete_enabled;
-    /** Required. Free-form JSON, owned by this struct; NULL = absent. */
+    /**
+     * Required. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
+     */
     cJSON *public_metadata;
-    /** Optional. Free-form JSON, owned by this struct; NULL = absent. */
+    /**
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
+     */
     cJSON *private_metadata;
     /** Optional: NULL = absent. */
     char *created_by;

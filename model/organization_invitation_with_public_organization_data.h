@@ -89,9 +89,17 @@ typedef struct clerk_organization_invitation_with_public_organization_data {
     bool public_inviter_data_is_null;
     /** Optional: NULL = absent. */
     char *status;
-    /** Required. Free-form JSON, owned by this struct; NULL = absent. */
+    /**
+     * Required. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
+     */
     cJSON *public_metadata;
-    /** Optional. Free-form JSON, owned by this struct; NULL = absent. */
+    /**
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
+     */
     cJSON *private_metadata;
     /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
     clerk_opt_str_t url;

@@ -63,8 +63,9 @@ typedef struct clerk_organization_invitations_bulk_create_request_item {
      * the organization invitation is accepted, the metadata will be transferred
      * to the newly created organization membership.
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent. A JSON
-     * null is a cJSON NULL item.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h). A JSON null is a cJSON NULL item.
      */
     cJSON *public_metadata;
     /**
@@ -73,8 +74,9 @@ typedef struct clerk_organization_invitations_bulk_create_request_item {
      * When the organization invitation is accepted, the metadata will be
      * transferred to the newly created organization membership.
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent. A JSON
-     * null is a cJSON NULL item.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h). A JSON null is a cJSON NULL item.
      */
     cJSON *private_metadata;
     /**

@@ -70,14 +70,18 @@ typedef struct clerk_organization_membership {
      * Metadata saved on the organization membership, accessible from both
      * Frontend and Backend APIs
      *
-     * Required. Free-form JSON, owned by this struct; NULL = absent.
+     * Required. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
      */
     cJSON *public_metadata;
     /**
      * Metadata saved on the organization membership, accessible only from the
      * Backend API
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
      */
     cJSON *private_metadata;
     /** Required. */

@@ -54,16 +54,18 @@ typedef struct clerk_organization_memberships_create_request {
      * Metadata saved on the organization membership, that is visible to both
      * your frontend and backend.
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent. A JSON
-     * null is a cJSON NULL item.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h). A JSON null is a cJSON NULL item.
      */
     cJSON *public_metadata;
     /**
      * Metadata saved on the organization membership that is only visible to
      * your backend.
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent. A JSON
-     * null is a cJSON NULL item.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h). A JSON null is a cJSON NULL item.
      */
     cJSON *private_metadata;
 } clerk_organization_memberships_create_request_t;

@@ -42,14 +42,18 @@ typedef struct clerk_organization_memberships_update_metadata_request {
      * your frontend and backend. The new object will be merged with the
      * existing value.
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
      */
     cJSON *public_metadata;
     /**
      * Metadata saved on the organization membership that is only visible to
      * your backend. The new object will be merged with the existing value.
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
      */
     cJSON *private_metadata;
 } clerk_organization_memberships_update_metadata_request_t;

@@ -52,16 +52,18 @@ typedef struct clerk_organizations_create_request {
     /**
      * Metadata saved on the organization, accessible only from the Backend API
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent. A JSON
-     * null is a cJSON NULL item.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h). A JSON null is a cJSON NULL item.
      */
     cJSON *private_metadata;
     /**
      * Metadata saved on the organization, read-only from the Frontend API and
      * fully accessible (read/write) from the Backend API
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent. A JSON
-     * null is a cJSON NULL item.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h). A JSON null is a cJSON NULL item.
      */
     cJSON *public_metadata;
     /**

@@ -41,14 +41,18 @@ typedef struct clerk_organizations_replace_metadata_request {
      * and backend. The existing value will be replaced entirely with the new
      * object.
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
      */
     cJSON *public_metadata;
     /**
      * Metadata saved on the organization that is only visible to your backend.
      * The existing value will be replaced entirely with the new object.
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
      */
     cJSON *private_metadata;
 } clerk_organizations_replace_metadata_request_t;

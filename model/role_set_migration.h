@@ -97,9 +97,10 @@ typedef struct clerk_role_set_migration {
     /**
      * Role key mappings from source to destination roles
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent. A JSON
-     * null is a cJSON NULL item. Not typed by the generator: a map whose values
-     * are typed (values are not checked).
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h). A JSON null is a cJSON NULL item. Not typed by the
+     * generator: a map whose values are typed (values are not checked).
      */
     cJSON *mappings;
     /**

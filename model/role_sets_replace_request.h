@@ -44,8 +44,10 @@ typedef struct clerk_role_sets_replace_request {
      * Mappings from source role keys to destination role keys. Required if
      * members have roles that need to be reassigned.
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent. Not typed
-     * by the generator: a map whose values are typed (values are not checked).
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h). Not typed by the generator: a map whose values are
+     * typed (values are not checked).
      */
     cJSON *reassignment_mappings;
 } clerk_role_sets_replace_request_t;

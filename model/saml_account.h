@@ -77,7 +77,11 @@ typedef struct clerk_saml_account {
      * Optional, nullable: state tells absent/null/set.
      */
     clerk_opt_int64_t last_authenticated_at;
-    /** Optional. Free-form JSON, owned by this struct; NULL = absent. */
+    /**
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
+     */
     cJSON *public_metadata;
     /** Required; nullable: verification_is_null is true when null. */
     clerk_saml_account_verification_t *verification;

@@ -58,8 +58,10 @@ typedef struct clerk_scim_directories_update_request {
      * Attribute-to-SCIM-path entries to merge into the directory's attribute
      * mapping. Set a key to `null` to remove it from the mapping.
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent. Not typed
-     * by the generator: a map whose values are typed (values are not checked).
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h). Not typed by the generator: a map whose values are
+     * typed (values are not checked).
      */
     cJSON *attribute_mapping;
     /**

@@ -100,8 +100,10 @@ typedef struct clerk_scim_directory {
      * Mapping of user attributes to the SCIM attribute paths they are extracted
      * from.
      *
-     * Required. Free-form JSON, owned by this struct; NULL = absent. Not typed
-     * by the generator: a map whose values are typed (values are not checked).
+     * Required. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h). Not typed by the generator: a map whose values are
+     * typed (values are not checked).
      */
     cJSON *attribute_mapping;
     /**

@@ -91,9 +91,17 @@ typedef struct clerk_sign_up {
     clerk_opt_str_t first_name;
     /** Required, nullable: state CLERK_NULL = null, CLERK_UNSET = absent. */
     clerk_opt_str_t last_name;
-    /** Optional. Free-form JSON, owned by this struct; NULL = absent. */
+    /**
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
+     */
     cJSON *unsafe_metadata;
-    /** Optional. Free-form JSON, owned by this struct; NULL = absent. */
+    /**
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
+     */
     cJSON *public_metadata;
     /** Required: state CLERK_UNSET = absent. */
     clerk_opt_bool_t custom_action;
@@ -123,8 +131,9 @@ typedef struct clerk_sign_up {
      */
     clerk_opt_str_t locale;
     /**
-     * Deprecated. Optional. Free-form JSON, owned by this struct; NULL =
-     * absent.
+     * Deprecated. Optional. Free-form JSON; NULL = absent. Freed with the
+     * struct by its _free(); a call only reads it (CLERK_JSON("...") writes one
+     * from text; see clerk/types.h).
      */
     cJSON *external_account;
 } clerk_sign_up_t;

@@ -49,8 +49,9 @@ typedef struct clerk_sign_up_verifications {
     /** True when `web3_wallet` was (or is to be sent as) JSON null. */
     bool web3_wallet_is_null;
     /**
-     * Required. Free-form JSON, owned by this struct; NULL = absent. A JSON
-     * null is a cJSON NULL item.
+     * Required. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h). A JSON null is a cJSON NULL item.
      */
     cJSON *external_account;
 } clerk_sign_up_verifications_t;

@@ -88,14 +88,23 @@ typedef struct clerk_user {
     char *image_url;
     /** Required: state CLERK_UNSET = absent. */
     clerk_opt_bool_t has_image;
-    /** Required. Free-form JSON, owned by this struct; NULL = absent. */
+    /**
+     * Required. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
+     */
     cJSON *public_metadata;
     /**
-     * Optional. Free-form JSON, owned by this struct; NULL = absent. A JSON
-     * null is a cJSON NULL item.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h). A JSON null is a cJSON NULL item.
      */
     cJSON *private_metadata;
-    /** Optional. Free-form JSON, owned by this struct; NULL = absent. */
+    /**
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
+     */
     cJSON *unsafe_metadata;
     /** Array (items, count). Required: state CLERK_UNSET = absent. */
     clerk_email_address_array_t email_addresses;

@@ -226,13 +226,17 @@ typedef struct clerk_users_create_request {
      * Metadata saved on the user, that is visible to both your Frontend and
      * Backend APIs
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
      */
     cJSON *public_metadata;
     /**
      * Metadata saved on the user, that is only visible to your Backend API
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
      */
     cJSON *private_metadata;
     /**
@@ -240,7 +244,9 @@ typedef struct clerk_users_create_request {
      * and Backend APIs. Note: Since this data can be modified from the
      * frontend, it is not guaranteed to be safe.
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
      */
     cJSON *unsafe_metadata;
     /**

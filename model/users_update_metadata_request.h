@@ -39,14 +39,18 @@ typedef struct clerk_users_update_metadata_request {
      * Metadata saved on the user, that is visible to both your frontend and
      * backend. The new object will be merged with the existing value.
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
      */
     cJSON *public_metadata;
     /**
      * Metadata saved on the user that is only visible to your backend. The new
      * object will be merged with the existing value.
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
      */
     cJSON *private_metadata;
     /**
@@ -56,7 +60,9 @@ typedef struct clerk_users_update_metadata_request {
      * Note: Since this data can be modified from the frontend, it is not
      * guaranteed to be safe.
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
      */
     cJSON *unsafe_metadata;
 } clerk_users_update_metadata_request_t;

@@ -35,6 +35,7 @@
  * new calls are refused.
  */
 #include "async_internal.h"
+#include "ratelimit_internal.h"
 #include "runtime_internal.h"
 
 #include <errno.h>
@@ -96,6 +97,7 @@ typedef struct call {
     double start_ms;
     double attempt_t0;
     uint64_t rng;
+    bool rate_slot; /* holds a slot of the client's rate limit */
 
     void *response; /* the block handed to the callback */
     clerk__meta_block_t *block;
@@ -573,10 +575,48 @@ static void attempt_begin(clerk_loop_t *loop, call_t *call)
     }
 }
 
+/* Client-side rate limit (src/ratelimit.c): a call without a slot
+ * reserves one and, when it is not free yet, waits for it on its timer
+ * (run_timers() calls attempt_start() again), never blocking the loop.
+ * True when the call must wait (or failed). */
+static bool rate_limit_wait(clerk_loop_t *loop, call_t *call)
+{
+    char text[160];
+    double wait;
+
+    if (call->client->ratelimit == NULL || call->rate_slot) {
+        call->rate_slot = false; /* the slot it waited for has come */
+        return false;
+    }
+    wait = clerk__ratelimit_reserve(
+        call->client->ratelimit,
+        call->deadline_at > 0.0 ? call->deadline_at - clerk__now_ms() : -1);
+    if (wait == 0.0) {
+        return false;
+    }
+    if (wait < 0.0) {
+        clerk__ratelimit_message(call->client->ratelimit, text, sizeof(text));
+        fail_call(loop, call, CLERK_E_TIMEOUT, text);
+        return true;
+    }
+    call->rate_slot = true;
+    call->state = CALL_WAITING;
+    /* Timers fire up to DUE_SLACK_MS early; the slot must not. */
+    call->wake_at = clerk__now_ms() + wait + DUE_SLACK_MS;
+    if (!heap_update(loop, call)) {
+        fail_call(loop, call, CLERK_E_NOMEM, "out of memory");
+    }
+    return true;
+}
+
 /* Start the next attempt now, or queue it until the origin admits it. */
 static void attempt_start(clerk_loop_t *loop, call_t *call)
 {
     origin_t *o = call->origin;
+
+    if (rate_limit_wait(loop, call)) {
+        return;
+    }
 
     if (o->active < origin_limit(loop, o) && o->queue_head == NULL) {
         attempt_begin(loop, call);

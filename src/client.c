@@ -47,6 +47,7 @@
  * then cannot check the pool's locking.
  */
 #include "auth_internal.h"
+#include "ratelimit_internal.h"
 #include "runtime_internal.h"
 
 #include <clerk/version.h>
@@ -212,7 +213,11 @@ static bool has_host(const char *authority, const char *end)
 /* Copy the base URL without trailing slashes; "http(s)://host..." only,
  * no whitespace or control characters, no query or fragment. */
 static clerk_status_t set_base_url(
-    clerk_client_t *client, const char *url, char *message, size_t size)
+    clerk_client_t *client,
+    const char *url,
+    const char *name,
+    char *message,
+    size_t size)
 {
     const char *authority;
     const char *end;
@@ -227,9 +232,7 @@ static clerk_status_t set_base_url(
     } else if (starts_with_nocase(url, "http://")) {
         authority = url + 7;
     } else {
-        say(message, size,
-            "options.base_url must start with http:// or "
-            "https://");
+        say(message, size, "%s must start with http:// or https://", name);
         goto done;
     }
     n = strlen(url);
@@ -238,9 +241,9 @@ static clerk_status_t set_base_url(
 
         if (c <= 0x20 || c >= 0x7f || c == '?' || c == '#') {
             say(message, size,
-                "options.base_url contains a space, a control or non-ASCII "
-                "byte, '?' or '#' (at offset %zu)",
-                i);
+                "%s contains a space, a control or non-ASCII byte, '?' or "
+                "'#' (at offset %zu)",
+                name, i);
             goto done;
         }
     }
@@ -252,7 +255,7 @@ static clerk_status_t set_base_url(
         end = url + n;
     }
     if (url + n <= authority || !has_host(authority, end)) {
-        say(message, size, "options.base_url has no host or a bad port");
+        say(message, size, "%s has no host or a bad port", name);
         goto done;
     }
     st = CLERK_E_NOMEM;
@@ -283,6 +286,40 @@ static clerk_status_t set_base_url(
     st = CLERK_OK;
 done:
     clerk__rtbuf_free(&display);
+    return st;
+}
+
+/* The base URL: the option, else $CLERK_API_URL, else Clerk's.  The
+ * variable holds what @clerk/backend reads from it: the API's origin, to
+ * which the version path "/v1" is appended ("https://api.clerk.com" ->
+ * "https://api.clerk.com/v1"); a URL that has a path (even "/") is the
+ * base URL as it is. */
+static clerk_status_t choose_base_url(
+    clerk_client_t *client, const char *option, char *message, size_t size)
+{
+    const char *env = getenv("CLERK_API_URL");
+    const char *authority;
+    clerk__rtbuf_t url = { 0 };
+    clerk_status_t st;
+
+    if (option != NULL) {
+        return set_base_url(client, option, "options.base_url", message, size);
+    }
+    if (env == NULL || env[0] == '\0') {
+        return set_base_url(
+            client, DEFAULT_BASE_URL, "the default base URL", message, size);
+    }
+    authority = strstr(env, "://");
+    if (authority == NULL || strchr(authority + 3, '/') != NULL) {
+        return set_base_url(client, env, "$CLERK_API_URL", message, size);
+    }
+    if (!clerk__rtbuf_append_str(&url, env) ||
+        !clerk__rtbuf_append_str(&url, "/v1")) {
+        clerk__rtbuf_free(&url);
+        return CLERK_E_NOMEM;
+    }
+    st = set_base_url(client, url.data, "$CLERK_API_URL", message, size);
+    clerk__rtbuf_free(&url);
     return st;
 }
 
@@ -405,6 +442,40 @@ done:
     return st;
 }
 
+/* Extra headers (options.headers[0..count)): names are tokens, values have
+ * no control character. */
+static clerk_status_t check_headers(
+    const clerk_header_option_t *headers,
+    size_t count,
+    char *message,
+    size_t size)
+{
+    size_t i;
+
+    if (count > 0 && headers == NULL) {
+        say(message, size, "options.headers is NULL but header_count is %zu",
+            count);
+        return CLERK_E_INVALID_ARG;
+    }
+    for (i = 0; i < count; i++) {
+        if (!is_token(headers[i].name)) {
+            say(message, size,
+                "options.headers[%zu].name is not a valid header name "
+                "(RFC 9110 token)",
+                i);
+            return CLERK_E_INVALID_ARG;
+        }
+        if (headers[i].value == NULL || clerk__text_has_ctl(headers[i].value)) {
+            say(message, size,
+                "options.headers[%zu].value is NULL or contains a control "
+                "character",
+                i);
+            return CLERK_E_INVALID_ARG;
+        }
+    }
+    return CLERK_OK;
+}
+
 /* Option strings that end up in request headers, or are handed to curl as
  * file names and URLs: none may hold a control character (CR and LF would
  * split a header; the others are refused by servers or mean a mistake). */
@@ -440,29 +511,7 @@ static clerk_status_t check_strings(
             "options.auth_header is not a valid header name (RFC 9110 token)");
         return CLERK_E_INVALID_ARG;
     }
-    if (o->header_count > 0 && o->headers == NULL) {
-        say(message, size, "options.headers is NULL but header_count is %zu",
-            o->header_count);
-        return CLERK_E_INVALID_ARG;
-    }
-    for (i = 0; i < o->header_count; i++) {
-        if (!is_token(o->headers[i].name)) {
-            say(message, size,
-                "options.headers[%zu].name is not a valid header name "
-                "(RFC 9110 token)",
-                i);
-            return CLERK_E_INVALID_ARG;
-        }
-        if (o->headers[i].value == NULL ||
-            clerk__text_has_ctl(o->headers[i].value)) {
-            say(message, size,
-                "options.headers[%zu].value is NULL or contains a control "
-                "character",
-                i);
-            return CLERK_E_INVALID_ARG;
-        }
-    }
-    return CLERK_OK;
+    return check_headers(o->headers, o->header_count, message, size);
 }
 
 /* `where` names the policy in messages ("options.retry."). */
@@ -518,6 +567,20 @@ static clerk_status_t check_options(
     }
     if (o->deadline_ms < 0 && o->deadline_ms != CLERK_TIMEOUT_NONE) {
         say(message, size, "options.deadline_ms is negative");
+        return CLERK_E_INVALID_ARG;
+    }
+    if (o->rate_limit.max_requests > CLERK_RATE_LIMIT_MAX_REQUESTS) {
+        say(message, size,
+            "options.rate_limit.max_requests is above "
+            "CLERK_RATE_LIMIT_MAX_REQUESTS (%u)",
+            CLERK_RATE_LIMIT_MAX_REQUESTS);
+        return CLERK_E_INVALID_ARG;
+    }
+    if (o->rate_limit.window_ms > CLERK_RATE_LIMIT_MAX_WINDOW_MS) {
+        say(message, size,
+            "options.rate_limit.window_ms is above "
+            "CLERK_RATE_LIMIT_MAX_WINDOW_MS (%u, one day)",
+            CLERK_RATE_LIMIT_MAX_WINDOW_MS);
         return CLERK_E_INVALID_ARG;
     }
     return check_retry(&o->retry, "options.retry.", message, size);
@@ -592,6 +655,12 @@ static clerk_status_t make_share(clerk_client_t *client)
 /* Client                                                              */
 /* ------------------------------------------------------------------ */
 
+static clerk_status_t client_new(
+    clerk_client_t **out,
+    const clerk_client_options_t *options,
+    char *message,
+    size_t message_size);
+
 clerk_status_t clerk_client_new(
     clerk_client_t **out, const clerk_client_options_t *options)
 {
@@ -604,10 +673,29 @@ clerk_status_t clerk_client_new_detailed(
     char *message,
     size_t message_size)
 {
+    char text[CLERK_MESSAGE_SIZE];
+    clerk_status_t st = client_new(out, options, text, sizeof(text));
+
+    /* Like a plain call: the thread's clerk_last_error() says why. */
+    clerk__last_error_text(st, st == CLERK_OK ? NULL : text);
+    if (message != NULL && message_size > 0) {
+        say(message, message_size, "%s", st == CLERK_OK ? "" : text);
+    }
+    return st;
+}
+
+static clerk_status_t client_new(
+    clerk_client_t **out,
+    const clerk_client_options_t *options,
+    char *message,
+    size_t message_size)
+{
     static const clerk_client_options_t defaults = { 0 };
     const clerk_client_options_t *o = options != NULL ? options : &defaults;
     clerk_client_t *client = NULL;
     const char *secret;
+    unsigned limit = 0;
+    unsigned window = 0;
     bool oom = false;
     clerk_status_t st;
 
@@ -632,9 +720,7 @@ clerk_status_t clerk_client_new_detailed(
     if (client == NULL) {
         goto done;
     }
-    st = set_base_url(
-        client, o->base_url != NULL ? o->base_url : DEFAULT_BASE_URL, message,
-        message_size);
+    st = choose_base_url(client, o->base_url, message, message_size);
     if (st != CLERK_OK) {
         goto done;
     }
@@ -709,6 +795,14 @@ clerk_status_t clerk_client_new_detailed(
     client->jwks = clerk__jwks_cache_new();
     if (client->jwks == NULL) {
         goto done;
+    }
+    clerk__ratelimit_choose(
+        &o->rate_limit, client->base_url, client->secret, &limit, &window);
+    if (limit > 0) {
+        client->ratelimit = clerk__ratelimit_new(limit, window);
+        if (client->ratelimit == NULL) {
+            goto done;
+        }
     }
     *out = client;
     client = NULL;
@@ -964,29 +1058,12 @@ static clerk_status_t check_call_options(
         check_retry(o->retry, "options.retry->", message, size) != CLERK_OK) {
         return CLERK_E_INVALID_ARG;
     }
-    if (o->header_count > 0 && o->headers == NULL) {
-        say(message, size, "options.headers is NULL but header_count is %zu",
-            o->header_count);
+    if (check_headers(o->headers, o->header_count, message, size) != CLERK_OK) {
         return CLERK_E_INVALID_ARG;
     }
     for (i = 0; i < o->header_count; i++) {
         const char *name = o->headers[i].name;
 
-        if (!is_token(name)) {
-            say(message, size,
-                "options.headers[%zu].name is not a valid header name "
-                "(RFC 9110 token)",
-                i);
-            return CLERK_E_INVALID_ARG;
-        }
-        if (o->headers[i].value == NULL ||
-            clerk__text_has_ctl(o->headers[i].value)) {
-            say(message, size,
-                "options.headers[%zu].value is NULL or contains a control "
-                "character",
-                i);
-            return CLERK_E_INVALID_ARG;
-        }
         if (reserved_header(name) ||
             list_has(parent->headers_multipart, name)) {
             say(message, size,
@@ -1130,6 +1207,7 @@ void clerk_client_free(clerk_client_t *client)
     }
     free(client->idle);
     clerk__jwks_cache_free(client->jwks);
+    clerk__ratelimit_free(client->ratelimit);
     /* The share goes after every handle that used it. */
     if (client->share != NULL) {
         curl_share_cleanup(client->share);

@@ -90,6 +90,38 @@ static clerk_status_t encode_str(
     return made(e, cJSON_CreateString(s), out, level);
 }
 
+/* CLERK_JSON("..."): a cJSON_Raw node whose text is parsed here, once per
+ * encoding (a retried call reuses the encoded body), and refused with the
+ * offset of the error when it is not JSON. */
+static clerk_status_t encode_raw(
+    ectx_t *e, const cJSON *value, cJSON **out, size_t level)
+{
+    size_t room = level < CJSON_NESTING_LIMIT ? CJSON_NESTING_LIMIT - level : 0;
+    size_t at = 0;
+    cJSON *doc;
+
+    if (value->valuestring == NULL) {
+        return invalid(e, level, "CLERK_JSON(NULL)");
+    }
+    doc = clerk__json_parse_text(value->valuestring, &at);
+    if (doc == NULL) {
+        clerk__json_error_set(
+            e->err, e->segs, level,
+            "CLERK_JSON text is not valid JSON (error at offset %zu)", at);
+        return CLERK_E_INVALID_ARG;
+    }
+    if (clerk__json_depth(doc, room) > room) {
+        cJSON_Delete(doc);
+        clerk__json_error_set(
+            e->err, e->segs, level,
+            "free-form value nested deeper than %d levels in all",
+            CJSON_NESTING_LIMIT);
+        return CLERK_E_INVALID_ARG;
+    }
+    *out = doc;
+    return CLERK_OK;
+}
+
 /* A copy of a caller's free-form value.  cJSON_Duplicate() (and every
  * printer after it) recurses once per level, so the depth is measured
  * first, without recursion: the whole document may be as deep as cJSON
@@ -100,6 +132,9 @@ static clerk_status_t encode_json(
 {
     size_t room = level < CJSON_NESTING_LIMIT ? CJSON_NESTING_LIMIT - level : 0;
 
+    if ((value->type & 0xFF) == cJSON_Raw) {
+        return encode_raw(e, value, out, level);
+    }
     if (clerk__json_depth(value, room) > room) {
         clerk__json_error_set(
             e->err, e->segs, level,

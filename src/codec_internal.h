@@ -208,6 +208,11 @@ void clerk__format_double(double v, char *out, size_t size);
  * iterative, so any depth is safe to measure. */
 size_t clerk__json_depth(const cJSON *root, size_t limit);
 
+/* Parse a whole NUL-terminated JSON text in the "C" locale;
+ * NULL when it is not JSON (or memory ran out), *error_at then the byte
+ * offset where reading stopped. */
+cJSON *clerk__json_parse_text(const char *text, size_t *error_at);
+
 /* `root` as unformatted JSON text (cJSON's escapes, clerk__format_double
  * numbers), allocated with cJSON_malloc; *len (may be NULL) its length.
  * CLERK_E_INVALID_ARG for a tree nested deeper than CJSON_NESTING_LIMIT or

@@ -411,3 +411,19 @@ done:
     }
     return st;
 }
+
+cJSON *clerk__json_parse_text(const char *text, size_t *error_at)
+{
+    const char *end = NULL;
+    clerk__locale_t saved;
+    cJSON *doc;
+
+    *error_at = 0;
+    clerk__c_locale_begin(&saved);
+    doc = cJSON_ParseWithOpts(text, &end, 1);
+    clerk__c_locale_end(&saved);
+    if (doc == NULL && end != NULL && end >= text) {
+        *error_at = (size_t)(end - text);
+    }
+    return doc;
+}

@@ -2,6 +2,7 @@
  * The entry points generated code calls, and step 3 of a call: turning the
  * transfer's reply into a detailed response and a typed result.
  */
+#include "pager_internal.h"
 #include "runtime_internal.h"
 #include "alloc_cache.h"
 
@@ -425,6 +426,11 @@ static void remember(const clerk__op_t *op, void *response, clerk_status_t st)
     } else if (response != NULL) {
         meta = response;
     }
+    clerk__last_error_set(meta, st);
+}
+
+void clerk__last_error_set(const clerk_response_t *meta, clerk_status_t st)
+{
     last_error.status = meta != NULL ? meta->status : st;
     last_error.http_status = meta != NULL ? meta->http_status : 0;
     copy_text(
@@ -435,6 +441,16 @@ static void remember(const clerk__op_t *op, void *response, clerk_status_t st)
         meta != NULL && meta->errors != NULL && meta->errors->count > 0
             ? meta->errors->items[0].code
             : NULL);
+}
+
+void clerk__last_error_text(clerk_status_t st, const char *message)
+{
+    last_error.status = st;
+    last_error.http_status = 0;
+    copy_text(
+        last_error.message, sizeof(last_error.message),
+        message != NULL ? message : clerk_status_str(st));
+    last_error.code[0] = '\0';
 }
 
 void *clerk__op_plain(

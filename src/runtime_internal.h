@@ -180,6 +180,9 @@ struct clerk_client {
     /* Session-token keys fetched with GET /jwks (src/auth_jwks.c). */
     struct clerk__jwks_cache *jwks;
 
+    /* Client-side rate limit (src/ratelimit.c); NULL: none. */
+    struct clerk__ratelimit *ratelimit;
+
     /* The process the pool and the share belong to (see fork() in
      * src/client.c); read and changed under pool_lock. */
     pid_t pid;
@@ -506,5 +509,18 @@ void clerk__response_decode(
     clerk__reply_t *reply,
     void **data,
     clerk__meta_block_t *block);
+
+/* ------------------------------------------------------------------ */
+/* The thread's last error (src/op.c; clerk_last_error())              */
+/* ------------------------------------------------------------------ */
+
+/* Record a plain call's outcome as the thread's last error (src/op.c);
+ * `meta` NULL: only `status` is known. */
+void clerk__last_error_set(
+    const clerk_response_t *meta, clerk_status_t status);
+
+/* The same for a failure that is not a call: a status and a message
+ * (NULL: the status text); no HTTP status, no Clerk code. */
+void clerk__last_error_text(clerk_status_t status, const char *message);
 
 #endif /* CLERK_RUNTIME_INTERNAL_H */

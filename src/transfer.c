@@ -8,6 +8,7 @@
  * never followed: a 3xx comes back as an HTTP status like any other.
  * Only the headers of the last attempt are kept.
  */
+#include "ratelimit_internal.h"
 #include "runtime_internal.h"
 
 #include <stdio.h>
@@ -600,6 +601,15 @@ void clerk__transfer(
     rng = clerk__rng_seed(handle);
 
     for (attempt = 1;; attempt++) {
+        /* Client-side rate limit: wait for a slot (src/ratelimit.c). */
+        if (client->ratelimit != NULL &&
+            clerk__ratelimit_acquire(
+                client->ratelimit,
+                deadline > 0 ? deadline - clerk__now_ms() : -1, reply->message,
+                sizeof(reply->message)) != CLERK_OK) {
+            reply->status = CLERK_E_TIMEOUT;
+            break;
+        }
         if (clerk__attempt_begin(client, req, handle, reply, attempt) !=
             CLERK_OK) {
             break;

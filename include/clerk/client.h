@@ -175,6 +175,42 @@ typedef struct clerk_tls_options {
     bool insecure_skip_verify; /**< true: no peer/host check. Unsafe. */
 } clerk_tls_options_t;
 
+/** The largest rate_limit.max_requests; clerk_client_new() refuses more. */
+#define CLERK_RATE_LIMIT_MAX_REQUESTS 100000u
+
+/** The longest rate_limit.window_ms (one day). */
+#define CLERK_RATE_LIMIT_MAX_WINDOW_MS 86400000u
+
+/**
+ * Client-side rate limit: at most `max_requests` requests start in any
+ * `window_ms` window, counted per client over every thread, every sync
+ * call and every async call (on any loop) that uses it, each attempt of a
+ * retried call included.
+ *
+ * All-zero means Clerk's published Backend API limits when the base URL
+ * is Clerk's API (host api.clerk.com, the default): 1000 requests per 10 s
+ * for a production key (`sk_live_...`), 100 per 10 s for any other key
+ * (`sk_test_...`) or none.  With any other base URL (a mock, a test
+ * server) there is no limit unless `max_requests` is set.
+ *
+ * A sync call that finds no free slot sleeps until one is free; an async
+ * call waits on its loop's timer (the loop never blocks).  Slots are handed
+ * out first come, first served.  No call waits past its deadline
+ * (`deadline_ms`): when the next slot would start after it, the call fails
+ * at once with CLERK_E_TIMEOUT, saying so, and nothing is sent.
+ *
+ * Cost: one mutex-protected ring of max_requests timestamps per client
+ * (8 KB at 1000); a call that needs no wait spends about 150 instructions
+ * on it (tests/bench/README.md), 0.03 % of a small call.
+ */
+typedef struct clerk_rate_limit {
+    unsigned max_requests; /**< 0: Clerk's limit (see above); at most
+                                CLERK_RATE_LIMIT_MAX_REQUESTS. */
+    unsigned window_ms;    /**< 0: 10000; at most
+                                CLERK_RATE_LIMIT_MAX_WINDOW_MS. */
+    bool disable;          /**< true: no client-side limit at all. */
+} clerk_rate_limit_t;
+
 /** Sentinel for the timeout fields: no limit. */
 #define CLERK_TIMEOUT_NONE (-1L)
 
@@ -201,7 +237,9 @@ typedef struct clerk_tls_options {
  * appended, and appending one is an ABI change (CLERK_ABI_VERSION).
  */
 typedef struct clerk_client_options {
-    const char *base_url;           /**< NULL: "https://api.clerk.com/v1". */
+    const char *base_url;           /**< NULL: $CLERK_API_URL (see
+                                         clerk_client_new()), else
+                                         "https://api.clerk.com/v1". */
     const char *secret_key;         /**< NULL: $CLERK_SECRET_KEY; "" or
                                          neither: unauthenticated. */
     const char *auth_header;        /**< NULL: "Authorization". */
@@ -234,6 +272,8 @@ typedef struct clerk_client_options {
                                          and response on the wire, with
                                          the secret redacted. */
     void *debug_payload;            /**< Passed to `debug`. */
+    clerk_rate_limit_t rate_limit;  /**< Zero: Clerk's published limits
+                                         against api.clerk.com. */
 } clerk_client_options_t;
 
 /**
@@ -252,9 +292,23 @@ typedef struct clerk_client_options {
  * - an auth_header or extra header name that is not an RFC 9110 token;
  * - negative timeouts or deadline other than CLERK_TIMEOUT_NONE, a retry
  *   factor outside [1, 1e6], retry.max_attempts above
- *   CLERK_RETRY_MAX_ATTEMPTS.
+ *   CLERK_RETRY_MAX_ATTEMPTS, rate_limit.max_requests above
+ *   CLERK_RATE_LIMIT_MAX_REQUESTS or rate_limit.window_ms above
+ *   CLERK_RATE_LIMIT_MAX_WINDOW_MS.
  *
- * clerk_client_new_detailed() says which option was refused.
+ * The message saying which option was refused and why (e.g.
+ * "options.retry.factor is not 0 or within [1, 1e6]") is in the calling
+ * thread's clerk_last_error() after either function (as after a plain
+ * call), and clerk_client_new_detailed() also writes it to a buffer.
+ *
+ * Environment: without options.secret_key the key is $CLERK_SECRET_KEY;
+ * without options.base_url the base URL is $CLERK_API_URL, read as
+ * @clerk/backend reads it: an origin gets the version path "/v1" appended
+ * ("https://api.clerk.com" gives "https://api.clerk.com/v1"), a URL with a
+ * path (even just "/") is used as it is ("http://127.0.0.1:4010/" for a
+ * mock serving the API's paths at its root).  Unset or empty:
+ * "https://api.clerk.com/v1".  Both are checked like the options, and
+ * the message names the variable.
  *
  * @param[out] out     Receives the client; NULL on failure.
  * @param options      Options, or NULL for all defaults.

@@ -98,7 +98,10 @@ typedef struct clerk_error_info {
  *         fprintf(stderr, "%s\n", clerk_last_error()->message);
  *
  * Every plain call overwrites it, success included (then status is
- * CLERK_OK).  `_detailed` and `_async` calls leave it alone: their
+ * CLERK_OK), and so do clerk_client_new() / clerk_client_new_detailed()
+ * (which option was refused, and why), the pagers' clerk_<op>_pager() and
+ * clerk_<op>_next() (each page fetched, or why a pager was refused) and,
+ * on failure only, clerk_json_parse().  `_detailed` and `_async` calls leave it alone: their
  * response carries the same and more.  The slot is per thread, so a client
  * shared by threads is no problem.
  *

@@ -8,11 +8,21 @@
  * responses, CLERK_UNSET means the key was absent, CLERK_NULL that it was
  * null.
  *
- * Strings in decoded models are owned by the model (freed by its _free);
- * strings in requests and params are borrowed for the duration of the call.
+ * Ownership, one rule for every member, free-form JSON included: a
+ * struct's _free() frees everything the struct points at, and a call never
+ * frees or keeps anything you pass.  So a decoded model owns all its
+ * members (one clerk_<schema>_free() releases them); a request or params
+ * struct you pass to a call is only read while the call runs (free-form
+ * values are copied into the request it sends), so stack structs, string
+ * literals, CLERK_JSON() values and your own cJSON trees are fine there,
+ * and whatever you allocated is still yours to free after the call.  Free
+ * a struct with its _free() only when everything in it is heap memory the
+ * struct may own (never with literals or CLERK_JSON() values inside).
  *
  * Free-form values (`cJSON *` fields: metadata and the like) are copied
- * when a request is encoded.  A document may nest at most
+ * when a request is encoded.  CLERK_JSON("{\"plan\":\"pro\"}") writes
+ * one from JSON text in place, clerk_json_parse() makes a cJSON tree from
+ * it.  A document may nest at most
  * CJSON_NESTING_LIMIT (1000) arrays and objects, counting the ones around
  * the free-form value, which is as deep as cJSON (and so libclerk's own
  * decoders) reads; a deeper value is refused with CLERK_E_INVALID_ARG and
@@ -242,6 +252,45 @@ static inline double clerk_opt_double_or(clerk_opt_double_t v, double fallback)
 {
     return v.state == CLERK_SET ? v.value : fallback;
 }
+
+/**
+ * A free-form request value written as JSON text, e.g.
+ *
+ *     clerk_users_update_metadata_request_t req = {
+ *         .public_metadata = CLERK_JSON("{\"plan\": \"pro\", \"seats\": 5}"),
+ *     };
+ *
+ * No allocation and nothing to free: it is a cJSON node of type cJSON_Raw
+ * in a compound literal (so it lives as long as the enclosing block) that
+ * only points at the text.  The call that encodes the request parses the
+ * text once, before anything is sent; text that is not one valid JSON
+ * value is refused with CLERK_E_INVALID_ARG, the response's message giving
+ * the field's JSON path and the offset of the error ("request body:
+ * CLERK_JSON text is not valid JSON (error at offset 8) at
+ * $.public_metadata").  Only for request structs handed to calls (or to
+ * clerk_<schema>_to_json() / _print()): never put it in a struct you free
+ * with a _free() function, nor pass it to cJSON functions.
+ */
+#define CLERK_JSON(text)                                                       \
+    (&(cJSON){ .type = cJSON_Raw, .valuestring = (char *)(text) })
+
+/**
+ * Parse JSON text into a cJSON tree, e.g. for a free-form value you keep or
+ * reuse: `cJSON *meta = clerk_json_parse("{\"plan\": \"pro\"}");`.
+ *
+ * The whole text must be one JSON value (nothing but white space after
+ * it), nested at most CJSON_NESTING_LIMIT (1000) deep.  Numbers are read
+ * with '.' as the decimal point whatever the locale.
+ *
+ * @param text NUL-terminated JSON text.
+ * @return The tree, owned by the caller: free it with cJSON_Delete() (or
+ *         let the _free() of a heap struct that holds it do so).  NULL when
+ *         `text` is NULL or not valid JSON (or memory ran out); the calling
+ *         thread's clerk_last_error() then says where, e.g.
+ *         "clerk_json_parse: not valid JSON: error at offset 8 (line 1,
+ *         column 9)", status CLERK_E_INVALID_ARG.
+ */
+CLERK_EXTERN cJSON *clerk_json_parse(const char *text);
 
 /**
  * Free memory the library returned as a plain buffer (printed JSON strings).

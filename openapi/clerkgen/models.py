@@ -340,7 +340,9 @@ class Field:
                 t.enum.c_type)
             return base + " " + _state_doc(self.required, self.nullable)
         if self.kind == "K_JSON":
-            s = "Free-form JSON, owned by this struct; NULL = absent."
+            s = ("Free-form JSON; NULL = absent. Freed with the struct by "
+                 "its _free(); a call only reads it (CLERK_JSON(\"...\") "
+                 "writes one from text; see clerk/types.h).")
             if self.nullable:
                 s += " A JSON null is a cJSON NULL item."
             if t.fallback:

@@ -186,6 +186,160 @@ class Body:
         return self.type.descriptor
 
 
+class Pager:
+    """The pager of a list operation (include/clerk/pager.h): where the
+    limit/offset parameters, the items and the total count are.
+
+    A list operation is a GET with integer `limit` and `offset` query
+    parameters whose result is an array of models, or a model with exactly
+    one such array member (and maybe an integer or number `total_count`).
+    """
+
+    def __init__(self, op, items_field=None, total_field=None):
+        self.op = op
+        self.desc = "%s_pages" % op.c_name
+        self.func = op.func + "_pager"
+        self.next_func = op.func + "_next"
+        self.items_field = items_field
+        self.total_field = total_field
+        result = op.result
+        array = items_field.type if items_field is not None else result
+        self.item_type = array.elem.model.c_type
+
+    @classmethod
+    def find(cls, op):
+        """The operation's Pager, or None when it is not a list operation."""
+        kinds = {p.wire: p.kind for p in op.query}
+        if op.method != "GET" or not (
+                kinds.get("limit") == kinds.get("offset")
+                and kinds.get("limit") in ("K_OPT_INT", "K_OPT_NUM")):
+            return None
+        t = op.result
+        if t is None:
+            return None
+        if t.shape == "array":
+            return cls(op) if t.elem.shape == "model" else None
+        if t.shape != "model" or t.model.kind != "object":
+            return None
+        arrays = [f for f in t.model.fields
+                  if f.type.shape == "array" and f.type.elem.shape == "model"]
+        if len(arrays) != 1:
+            return None
+        totals = [f for f in t.model.fields if f.json_name == "total_count"
+                  and f.kind in ("K_OPT_INT", "K_OPT_NUM")]
+        return cls(op, arrays[0], totals[0] if totals else None)
+
+    @property
+    def limit_name(self):
+        return next(p.name for p in self.op.query if p.wire == "limit")
+
+    @property
+    def offset_name(self):
+        return next(p.name for p in self.op.query if p.wire == "offset")
+
+    @property
+    def fields(self):
+        """(member, value) rows of the static clerk__pager_op_t."""
+        op = self.op
+        rows = [("op", "&" + op.op_desc),
+                ("params_size", "sizeof(%s)" % op.params_type),
+                ("limit_at", "offsetof(%s, %s)" % (op.params_type,
+                                                   self.limit_name)),
+                ("offset_at", "offsetof(%s, %s)" % (op.params_type,
+                                                    self.offset_name))]
+        if any(p.wire == "limit" and p.kind == "K_OPT_NUM" for p in op.query):
+            rows.append(("params_num", "true"))
+        if self.items_field is not None:
+            model = op.result.model.c_type
+            rows += [("items_in_model", "true"),
+                     ("items_at", "offsetof(%s, %s)" % (
+                         model, self.items_field.name))]
+            if self.total_field is not None:
+                kind = {"K_OPT_INT": "CLERK__PAGER_TOTAL_INT",
+                        "K_OPT_NUM": "CLERK__PAGER_TOTAL_NUM"}[
+                            self.total_field.kind]
+                rows += [("total", kind),
+                         ("total_at", "offsetof(%s, %s)" % (
+                             model, self.total_field.name))]
+        rows.append(("item_size", "sizeof(%s)" % self.item_type))
+        return rows
+
+    @property
+    def args(self):
+        return (["clerk_pager_t **out", "clerk_client_t *client"]
+                + self.op.c_args + ["unsigned page_size"])
+
+    @property
+    def call(self):
+        op = self.op
+        return "clerk__pager_new(out, client, &%s, %s, %s, page_size)" % (
+            self.desc, "path_args" if op.path_params else "NULL",
+            "params" if op.query else "NULL")
+
+    @property
+    def total_doc(self):
+        if self.total_field is not None:
+            return ("The walk ends at the response's `%s` or at a short "
+                    "page." % self.total_field.json_name)
+        if self.op.paginated:
+            return ("The walk ends at a short page, or at `total_count` "
+                    "when the server sends it (paginated=true).")
+        return "The walk ends at the first page shorter than page_size."
+
+    @property
+    def doc(self):
+        op = self.op
+        lines = ["Walk every page of %s(): make a pager; nothing is sent "
+                 "yet." % op.func, ""]
+        lines += docs.reflow(
+            "Hand the items out with %s(); see clerk/pager.h for paging, "
+            "ownership and errors. `%s %s` (operationId `%s`), limit/offset "
+            "paging. %s" % (self.next_func, op.method, op.path,
+                            op.operation_id, self.total_doc),
+            COMMENT_WIDTH_TOP)
+        lines += [""]
+        lines += _wrap("@param[out] out Receives the pager; free it with "
+                       "clerk_pager_free().  NULL on failure.")
+        lines += _wrap("@param client  Client to send with; may be shared "
+                       "between threads; must outlive the pager.")
+        for p in op.path_params:
+            lines += _wrap("@param %s %s Copied." % (p.name, p.doc))
+        lines += _wrap("@param params  Query parameters (%s)%s; the "
+                       "struct is copied, what it points at is borrowed "
+                       "until clerk_pager_free(); `%s` is the first page's "
+                       "offset, `%s` the page size when page_size is 0."
+                       % (op.params_type, ", required: it has required "
+                          "members" if op.query_required else ", or NULL",
+                          self.offset_name, self.limit_name))
+        lines += _wrap("@param page_size Items per request, 1 to "
+                       "CLERK_PAGER_MAX_PAGE_SIZE (500); 0: params' %s, "
+                       "else CLERK_PAGER_DEFAULT_PAGE_SIZE (100)."
+                       % self.limit_name)
+        lines += _wrap("@return CLERK_OK, CLERK_E_INVALID_ARG (out or "
+                       "client NULL, page_size above 500, %s or %s out of "
+                       "range; clerk_last_error() says which) or "
+                       "CLERK_E_NOMEM." % (self.limit_name,
+                                           self.offset_name))
+        return lines
+
+    @property
+    def next_doc(self):
+        op = self.op
+        lines = ["The next item of a pager made by %s()." % self.func, ""]
+        lines += docs.reflow(
+            "Fetches the next page when the current one is used up (one "
+            "page is held at a time).", COMMENT_WIDTH_TOP)
+        lines += [""]
+        lines += _wrap("@param pager   A pager made by %s()." % self.func)
+        lines += _wrap("@return The next item, borrowed from the pager until "
+                       "its next use or clerk_pager_free(); NULL when every "
+                       "item has been handed out or a page failed: "
+                       "clerk_pager_progress() tells which (and how far it "
+                       "got), as does clerk_last_error(). Calling again "
+                       "after a failure fetches the failed page again.")
+        return lines
+
+
 class Operation:
     """One endpoint, everything the api templates need."""
 
@@ -236,6 +390,13 @@ class Operation:
         total_count."""
         return (self.result is not None and self.result.shape == "array"
                 and any(p.wire == "paginated" for p in self.query))
+
+    @property
+    def pager(self):
+        """The operation's Pager (a list operation), or None."""
+        if not hasattr(self, "_pager"):
+            self._pager = Pager.find(self)
+        return self._pager
 
     @property
     def result_ptr(self):
@@ -545,7 +706,8 @@ class OperationBuilder:
                                   path)
             c_names[i] = c_name = self.names.claim(base)
             for suffix in ("params", "response", "detailed", "result_free",
-                           "response_free", "async", "async_fn"):
+                           "response_free", "async", "async_fn", "pager",
+                           "next"):
                 self.names.claim("%s_%s" % (c_name, suffix))
         for i, (path, method, op, _) in enumerate(raw):
             tag = (op.get("tags") or ["default"])[0]

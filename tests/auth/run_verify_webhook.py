@@ -29,11 +29,15 @@ def sign(msg_id, timestamp, body, key=KEY):
     return "v1," + base64.b64encode(mac).decode()
 
 
+# CLERK_EXAMPLE_WRAPPER: a command line to run the example under (valgrind).
+WRAPPER = os.environ.get("CLERK_EXAMPLE_WRAPPER", "").split()
+
+
 def run(example, args, env_extra, stdin=None):
     env = dict(os.environ, CLERK_WEBHOOK_SECRET=SECRET)
     env.update(env_extra)
-    return subprocess.run([example] + args, input=stdin, env=env,
-                          capture_output=True, timeout=60, check=False)
+    return subprocess.run(WRAPPER + [example] + args, input=stdin, env=env,
+                          capture_output=True, timeout=120, check=False)
 
 
 def expect(name, proc, rc, out=None, err=None):

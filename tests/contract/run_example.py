@@ -4,8 +4,9 @@
 usage: run_example.py STATE_FILE PROGRAM [ARG...]
 
 STATE_FILE is written by prism_ctl.py (line 1: the mock's base URL); the
-program runs with CLERK_BASE_URL set to it and a test secret key, for at
-most 120 s, and its exit status is this script's.
+program runs with CLERK_API_URL set to it (with a "/": Prism serves the
+API's paths at its root, so no "/v1" may be added) and a test secret key,
+for at most 120 s, and its exit status is this script's.
 """
 
 import os
@@ -19,7 +20,7 @@ def main(argv):
         return 2
     with open(argv[1]) as f:
         base_url = f.readline().strip()
-    env = dict(os.environ, CLERK_BASE_URL=base_url,
+    env = dict(os.environ, CLERK_API_URL=base_url.rstrip("/") + "/",
                CLERK_SECRET_KEY="sk_test_example")
     try:
         return subprocess.run(argv[2:], env=env, timeout=120).returncode

@@ -7,7 +7,7 @@
 #
 # WORK: scratch folder (emptied).  PREFIX: where `cmake --install` put
 # libclerk; without it, the system's (Debian packages).  BUILD: a build
-# folder to `cmake --install` into PREFIX first.  With CLERK_BASE_URL
+# folder to `cmake --install` into PREFIX first.  With CLERK_API_URL
 # set the programs also call the API there (e.g. a Prism mock).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)

@@ -42,6 +42,12 @@ An action is a JSON object; every key is optional:
            request target>}, so a client can tell which request it answers
   big_header  add header X-Big-<i>: <n bytes of 'a'> (big_header_count of
            them, default 1)
+  page     {"total": n, "wrap": key, "count": bool}: one page of a list of
+           n items {"id": "item_<i>", "object": "user"} (i from 0), sliced
+           by the request's limit (default 10) and offset (default 0)
+           query parameters; a bare array, or with `wrap` an object with
+           the items under that key, plus "total_count": n unless `count`
+           is false (use `repeat` to serve many pages)
 When no action fits, the answer is 200
 {"ok":true,"n":<request no>,"target":<the request target>}, so a client can
 tell which of its requests an answer belongs to.
@@ -190,6 +196,22 @@ def reset_connection(sock):
         pass
 
 
+def page_body(target, page):
+    """One page of a list of page["total"] items (see the `page` action)."""
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(target).query)
+    limit = int(query.get("limit", ["10"])[0])
+    offset = int(query.get("offset", ["0"])[0])
+    total = int(page.get("total", 0))
+    items = [{"id": "item_%d" % i, "object": "user"}
+             for i in range(offset, min(total, offset + limit))]
+    if not page.get("wrap"):
+        return json.dumps(items)
+    doc = {page["wrap"]: items}
+    if page.get("count", True):
+        doc["total_count"] = total
+    return json.dumps(doc)
+
+
 def respond(sock, wfile, req, action, n):
     """Send one response; return False when the connection must end."""
     if action is None:
@@ -205,6 +227,8 @@ def respond(sock, wfile, req, action, n):
     if action.get("echo"):
         body = json.dumps({"ok": True, "n": n,
                            "target": req.target}).encode("utf-8")
+    elif "page" in action:
+        body = page_body(req.target, action["page"]).encode("utf-8")
     elif "big" in action:
         size = int(action["big"])
         body = (b'{"data":"' + b"x" * max(0, size - 11) + b'"}')[:size]

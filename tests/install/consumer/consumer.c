@@ -2,7 +2,7 @@
  * A program built against an installed libclerk (tests/install/check.sh
  * builds it with pkg-config and with find_package(clerk)).  It decodes a
  * User, reads its metadata with cJSON itself (so cJSON must come with the
- * library's link line), encodes it back, and, when CLERK_BASE_URL is set,
+ * library's link line), encodes it back, and, when CLERK_API_URL is set,
  * lists users through the library's HTTP stack.  Exit 0 when all of it
  * worked.
  */
@@ -23,7 +23,7 @@ int main(void)
     clerk_json_error_t jerr;
     clerk_client_t *client = NULL;
     clerk_users_list_response_t *res = NULL;
-    const char *base = getenv("CLERK_BASE_URL");
+    const char *base = getenv("CLERK_API_URL");
     const cJSON *plan;
     char *text = NULL;
     int rc = 1;
@@ -48,7 +48,7 @@ int main(void)
 
     if (base != NULL) {
         clerk_status_t st = clerk_client_new(
-            &client, &(clerk_client_options_t){ .base_url = base });
+            &client, NULL); /* the base URL from $CLERK_API_URL */
         if (st != CLERK_OK) {
             fprintf(stderr, "clerk_client_new: %s\n", clerk_status_str(st));
             goto done;

@@ -4,6 +4,7 @@
 #include "../model/internal/descriptors.h"
 #include "async_internal.h"
 #include "clerk_internal.h"
+#include "pager_internal.h"
 
 #include <stddef.h>
 
@@ -134,6 +135,29 @@ clerk_call_id_t clerk_pets_list_async(
 void clerk_pets_list_response_free(clerk_pets_list_response_t *response)
 {
     clerk__op_response_free(&pets_list_op, response);
+}
+
+static const clerk__pager_op_t pets_list_pages = {
+    .op = &pets_list_op,
+    .params_size = sizeof(clerk_pets_list_params_t),
+    .limit_at = offsetof(clerk_pets_list_params_t, limit),
+    .offset_at = offsetof(clerk_pets_list_params_t, offset),
+    .item_size = sizeof(clerk_pet_t),
+};
+
+clerk_status_t clerk_pets_list_pager(
+    clerk_pager_t **out,
+    clerk_client_t *client,
+    const clerk_pets_list_params_t *params,
+    unsigned page_size)
+{
+    return clerk__pager_new(
+        out, client, &pets_list_pages, NULL, params, page_size);
+}
+
+const clerk_pet_t *clerk_pets_list_next(clerk_pager_t *pager)
+{
+    return clerk__pager_next(pager, &pets_list_pages);
 }
 
 static const clerk__op_t pets_create_op = {

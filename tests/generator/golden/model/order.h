@@ -86,16 +86,19 @@ typedef struct clerk_order {
     /**
      * A map with typed values (free-form for now).
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent. Not typed
-     * by the generator: a map whose values are typed (values are not checked).
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h). Not typed by the generator: a map whose values are
+     * typed (values are not checked).
      */
     cJSON *scores;
     /**
      * A union with primitive members (free-form for now).
      *
-     * Optional. Free-form JSON, owned by this struct; NULL = absent. Not typed
-     * by the generator: a oneOf/anyOf whose members are not all objects
-     * (primitive members are not supported).
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h). Not typed by the generator: a oneOf/anyOf whose
+     * members are not all objects (primitive members are not supported).
      */
     cJSON *names;
     /** Optional: NULL = absent. */

@@ -99,16 +99,23 @@ typedef struct clerk_pet {
     clerk_enum_t kind;
     /** Optional: state CLERK_UNSET = absent. */
     clerk_opt_bool_t adopted;
-    /** Optional. Free-form JSON, owned by this struct; NULL = absent. */
+    /**
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h).
+     */
     cJSON *metadata;
     /**
-     * Optional. Free-form JSON, owned by this struct; NULL = absent. A JSON
-     * null is a cJSON NULL item.
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h). A JSON null is a cJSON NULL item.
      */
     cJSON *extra;
     /**
-     * Optional. Free-form JSON, owned by this struct; NULL = absent. Not typed
-     * by the generator: a map whose values are typed (values are not checked).
+     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
+     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
+     * see clerk/types.h). Not typed by the generator: a map whose values are
+     * typed (values are not checked).
      */
     cJSON *labels;
     /** Required. */
