@@ -39,8 +39,8 @@
  * Memory: the pager holds one page (one detailed response) at a time; the
  * previous page is freed when the next one is fetched.
  *
- * Ownership: an item returned by clerk_<op>_next() is borrowed from the
- * pager: it stays valid until the next call of clerk_<op>_next() on the
+ * Ownership: an item returned by `clerk_<op>_next()` is borrowed from the
+ * pager: it stays valid until the next call of `clerk_<op>_next()` on the
  * same pager or clerk_pager_free(), whichever comes first.  Copy what you
  * need to keep (e.g. strdup(user->id)).  The pager copies `params` (the
  * struct) and the path parameters (the strings) when it is made; the
@@ -49,12 +49,12 @@
  *
  * Retries and errors: each page is a complete call, so the client's retry
  * policy, deadline, rate limit and hooks apply to each page on its own.
- * When a page fails for good, clerk_<op>_next() returns NULL and
+ * When a page fails for good, `clerk_<op>_next()` returns NULL and
  * clerk_pager_progress() says how far the walk got: items handed out,
  * pages fetched, the offset of the failed page and the failed page's whole
  * detailed response (HTTP status, parsed Clerk errors, message).  The
  * thread's clerk_last_error() is set too, as by a plain call.  Calling
- * clerk_<op>_next() again after a failure fetches the failed page again,
+ * `clerk_<op>_next()` again after a failure fetches the failed page again,
  * so a walk can be resumed where it stopped.
  *
  * Threads: a pager is used by one thread at a time; its client may be
@@ -93,7 +93,7 @@ typedef struct clerk_pager_progress {
     /** Pages fetched successfully (a final empty page included). */
     size_t pages;
     /** Offset of the next page to fetch; after a failure, of the page
-     *  that failed (the one the next clerk_<op>_next() asks for again). */
+     *  that failed (the one the next `clerk_<op>_next()` asks for again). */
     int64_t offset;
     /** The page size in use (`limit` of every request). */
     int64_t page_size;

@@ -9,7 +9,7 @@
  *         clerk_response_t meta;   // keep last
  *     } clerk_<op>_response_t;
  *
- * freed with clerk_<op>_response_free().  Operations without a response body
+ * freed with `clerk_<op>_response_free()`.  Operations without a response body
  * return a bare clerk_response_t freed with clerk_response_free().  Pointers
  * inside a response (headers, body, errors, the fields of data) live as long
  * as the response.  To keep `data` longer, copy the pointer and set the field
@@ -99,8 +99,8 @@ typedef struct clerk_error_info {
  *
  * Every plain call overwrites it, success included (then status is
  * CLERK_OK), and so do clerk_client_new() / clerk_client_new_detailed()
- * (which option was refused, and why), the pagers' clerk_<op>_pager() and
- * clerk_<op>_next() (each page fetched, or why a pager was refused) and,
+ * (which option was refused, and why), the pagers' `clerk_<op>_pager()` and
+ * `clerk_<op>_next()` (each page fetched, or why a pager was refused) and,
  * on failure only, clerk_json_parse().  `_detailed` and `_async` calls leave it alone: their
  * response carries the same and more.  The slot is per thread, so a client
  * shared by threads is no problem.

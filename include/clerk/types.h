@@ -11,7 +11,7 @@
  * Ownership, one rule for every member, free-form JSON included: a
  * struct's _free() frees everything the struct points at, and a call never
  * frees or keeps anything you pass.  So a decoded model owns all its
- * members (one clerk_<schema>_free() releases them); a request or params
+ * members (one `clerk_<schema>_free()` releases them); a request or params
  * struct you pass to a call is only read while the call runs (free-form
  * values are copied into the request it sends), so stack structs, string
  * literals, CLERK_JSON() values and your own cJSON trees are fine there,
@@ -32,7 +32,7 @@
  * read back as exactly the same double (integers below 2^53 as integers;
  * "%.17g" at worst), in queries, paths and JSON bodies alike, whereas
  * cJSON's own printer rounds to 15 digits (so print a model with its
- * clerk_<schema>_print() rather than cJSON_Print() of its _to_json() tree
+ * `clerk_<schema>_print()` rather than cJSON_Print() of its _to_json() tree
  * when every digit matters).  Non-finite numbers are refused.
  *
  * Locale: nothing libclerk prints or parses depends on setlocale().  While
@@ -118,7 +118,7 @@ typedef struct clerk_file {
 /*
  * Arrays: { items, count, state }.  In requests an array is sent when count
  * is non-zero or state is CLERK_SET (an explicitly empty array), and null when
- * state is CLERK_NULL.  Generated models add clerk_<schema>_array_t with the
+ * state is CLERK_NULL.  Generated models add `clerk_<schema>_array_t` with the
  * same shape and items stored by value.
  */
 
@@ -170,7 +170,7 @@ typedef struct clerk_json_error {
     char reason[128]; /**< e.g. "expected string, got number" */
 } clerk_json_error_t;
 
-/** Flags for clerk_<schema>_from_json() and _parse(). */
+/** Flags for `clerk_<schema>_from_json()` and _parse(). */
 #define CLERK_DECODE_STRICT 0x1u /**< A missing required field is an error. */
 
 /* Value constructors for designated initializers and compound literals. */
@@ -268,7 +268,7 @@ static inline double clerk_opt_double_or(clerk_opt_double_t v, double fallback)
  * the field's JSON path and the offset of the error ("request body:
  * CLERK_JSON text is not valid JSON (error at offset 8) at
  * $.public_metadata").  Only for request structs handed to calls (or to
- * clerk_<schema>_to_json() / _print()): never put it in a struct you free
+ * `clerk_<schema>_to_json()` / _print()): never put it in a struct you free
  * with a _free() function, nor pass it to cJSON functions.
  */
 #define CLERK_JSON(text)                                                       \
