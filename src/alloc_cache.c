@@ -31,8 +31,15 @@
 #ifdef CLERK__ASAN
 #include <sanitizer/asan_interface.h>
 /* A kept block is poisoned: a use after free still trips ASan. */
-#define POISON(p, n)   ASAN_POISON_MEMORY_REGION((p), (n))
-#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+/* A kept block is poisoned after its first word, which links it to the
+ * next kept block: LeakSanitizer does not read poisoned memory, so a fully
+ * poisoned chain would look leaked at exit. */
+#define POISON(p, n)                                                           \
+    ASAN_POISON_MEMORY_REGION(                                                 \
+        (char *)(p) + sizeof(void *), (n) - sizeof(void *))
+#define UNPOISON(p, n)                                                         \
+    ASAN_UNPOISON_MEMORY_REGION(                                               \
+        (char *)(p) + sizeof(void *), (n) - sizeof(void *))
 #else
 #define POISON(p, n)   ((void)(p), (void)(n))
 #define UNPOISON(p, n) ((void)(p), (void)(n))

@@ -16,8 +16,10 @@
  * values are copied into the request it sends), so stack structs, string
  * literals, CLERK_JSON() values and your own cJSON trees are fine there,
  * and whatever you allocated is still yours to free after the call.  Free
- * a struct with its _free() only when everything in it is heap memory the
- * struct may own (never with literals or CLERK_JSON() values inside).
+ * a struct with its _free() only when the library made it (a decoded or
+ * parsed value): its blocks come from the library's allocator (a per-thread
+ * cache), so a struct, string or cJSON tree you allocated yourself is freed
+ * your own way (free(), cJSON_Delete()), never with a _free() function.
  *
  * Free-form values (`cJSON *` fields: metadata and the like) are copied
  * when a request is encoded.  CLERK_JSON("{\"plan\":\"pro\"}") writes
