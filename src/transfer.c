@@ -430,6 +430,17 @@ void clerk__attempt_finish(
  * the transfer itself runs (curl_easy_perform() or the multi) and how the
  * wait between attempts passes (a sleep or a timer). */
 
+/* What the hooks see of attempt `attempt` of `req`. */
+static void hook_info(
+    const clerk__request_t *req, unsigned attempt, clerk_hook_info_t *info)
+{
+    memset(info, 0, sizeof(*info));
+    info->method = req->method;
+    info->url = req->display_url;
+    info->operation_id = req->operation_id;
+    info->attempt = attempt;
+}
+
 clerk_status_t clerk__attempt_begin(
     clerk_client_t *client,
     const clerk__request_t *req,
@@ -460,11 +471,7 @@ clerk_status_t clerk__attempt_begin(
         return CLERK_E_CANCELLED;
     }
     if (client->hooks.on_request != NULL) {
-        memset(&info, 0, sizeof(info));
-        info.method = req->method;
-        info.url = req->display_url;
-        info.operation_id = req->operation_id;
-        info.attempt = attempt;
+        hook_info(req, attempt, &info);
         if (client->hooks.on_request(&info, client->hooks.payload) != 0) {
             reply->status = CLERK_E_CANCELLED;
             snprintf(
@@ -491,11 +498,7 @@ void clerk__attempt_end(
     if (client->hooks.on_response == NULL) {
         return;
     }
-    memset(&info, 0, sizeof(info));
-    info.method = req->method;
-    info.url = req->display_url;
-    info.operation_id = req->operation_id;
-    info.attempt = reply->attempts;
+    hook_info(req, reply->attempts, &info);
     info.http_status = reply->http_status;
     /* A non-2xx is an HTTP error to the hook. */
     info.status = reply->status == CLERK_OK &&
