@@ -240,7 +240,7 @@ class OpView:
         if op.body is not None:
             b = op.body
             self.body = "%s body, %s: %s." % (
-                "multipart/form-data" if b.kind == "multipart" else "JSON",
+                b.media_type,
                 "required" if b.required else "optional (NULL: none)",
                 type_link(b.type, "api"))
             if b.type.shape == "model" and b.type.model.kind == "object":
