@@ -249,7 +249,7 @@ typedef struct clerk__param {
 
 typedef enum clerk__body_kind {
     CLERK__BODY_NONE = 0,
-    CLERK__BODY_JSON,     /* application/json, encoded from body_type */
+    CLERK__BODY_JSON,      /* application/json, encoded from body_type */
     CLERK__BODY_MULTIPART, /* multipart/form-data from a K_OBJ model: text
                               parts for scalars, file parts for K_FILE */
     CLERK__BODY_FORM /* application/x-www-form-urlencoded from a K_OBJ model

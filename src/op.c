@@ -303,8 +303,8 @@ void clerk__response_decode(
         st = decode_results(
             op, code, &value, block->meta.body, block->meta.body_len,
             client->strict ? CLERK_DECODE_STRICT : 0u, &err);
-    } else if (op->paginated &&
-               is_object(block->meta.body, block->meta.body_len)) {
+    } else if (
+        op->paginated && is_object(block->meta.body, block->meta.body_len)) {
         /* data is the first member of a paged block (see the header). */
         clerk__paged_block_t *paged = (clerk__paged_block_t *)(void *)data;
 

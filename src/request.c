@@ -1217,7 +1217,8 @@ static clerk_status_t build_form(
         for (j = 0; j < count; j++) {
             const char *item = items + j * t->size;
 
-            if (clerk__value_misused(t, item, f->name, misuse, sizeof(misuse))) {
+            if (clerk__value_misused(
+                    t, item, f->name, misuse, sizeof(misuse))) {
                 set_msg(message, message_size, "form field %s", misuse);
                 goto done;
             }
@@ -1358,8 +1359,7 @@ clerk_status_t clerk__request_build(
     }
     form = op->body_kind == CLERK__BODY_FORM && body != NULL;
     if (has_header_params(op) || form) {
-        st = build_param_headers(
-            req, op, params, form, message, message_size);
+        st = build_param_headers(req, op, params, form, message, message_size);
         if (st != CLERK_OK) {
             goto done;
         }
