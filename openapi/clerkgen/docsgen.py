@@ -164,6 +164,15 @@ def _body_example(body):
     return "NULL" if not body.required else "&(%s){ 0 }" % body.c_type
 
 
+def _param_sample(p):
+    """A C expression for a required query parameter; an object one is a
+    compound literal of its required properties."""
+    if p.kind == "K_OBJ":
+        return _initializer(p.type.model.c_type,
+                            _required_samples(p.type.model))
+    return _sample(p.kind, p.type, p.c_type)
+
+
 def call_example(op):
     """A plain-flavour call of `op`, its failure check and its free."""
     args = ["client"] + ['"<%s>"' % p.wire for p in op.path_params]
@@ -172,8 +181,7 @@ def call_example(op):
     if op.query:
         req = [p for p in op.query if p.required]
         args.append(_initializer(op.params_type, [
-            (p.name, _sample(p.kind, p.type, p.c_type)) for p in req])
-            if req else "NULL")
+            (p.name, _param_sample(p)) for p in req]) if req else "NULL")
     call = "%s(%s)" % (op.func, ", ".join(args))
     if op.has_result:
         free = op.result_free_call[:-2]
