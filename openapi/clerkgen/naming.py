@@ -116,8 +116,11 @@ RUNTIME_NAMES = frozenset("""
 
 # Base names of files the generator writes besides one per schema
 # (model/all.h, model/arrays.h): a schema called "All" or "Arrays" must not
-# overwrite them.
-GENERATED_NAMES = frozenset(["all", "arrays"])
+# overwrite them; and the arrays of the runtime's arrays (arrays.h), which
+# a schema "StrArrayArray" would redefine.
+GENERATED_NAMES = frozenset(["all", "arrays"] + [
+    "%s_array_array" % t
+    for t in ("str", "int64", "bool", "double", "enum", "json")])
 
 # The names a model or enum base name `m` brings along: clerk_<m>_t and
 # its functions, clerk_<m>_array_t (and its descriptor) and the
