@@ -26,6 +26,7 @@
 #include <clerk/model/edge_search_orders_point.h>
 #include <clerk/model/extended_pet.h>
 #include <clerk/model/garage.h>
+#include <clerk/model/int64_array_array_object.h>
 #include <clerk/model/labelled.h>
 #include <clerk/model/labelled_circle2.h>
 #include <clerk/model/labelled_square2.h>

@@ -62,6 +62,9 @@ extern const clerk__type_t clerk__extended_pet_type;
 extern const clerk__model_t clerk__garage_model;
 extern const clerk__type_t clerk__garage_type;
 
+extern const clerk__model_t clerk__int64_array_array_object_model;
+extern const clerk__type_t clerk__int64_array_array_object_type;
+
 extern const clerk__model_t clerk__labelled_model;
 extern const clerk__type_t clerk__labelled_type;
 
