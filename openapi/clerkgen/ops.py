@@ -1063,8 +1063,9 @@ class OperationBuilder:
     def _several_bodies(self, op):
         """Whether the 2xx responses of `op` (a spec operation) give more
         than one JSON body schema, before types are resolved (names are
-        claimed first).  The same $ref, or the same inline schema, is one."""
-        seen = []
+        claimed first).  The same $ref, or the same inline schema object,
+        is one; two inline schemas are two (two models, however alike)."""
+        seen = set()
         for code, resp in (op.get("responses") or {}).items():
             if not str(code).startswith("2"):
                 continue
@@ -1076,8 +1077,9 @@ class OperationBuilder:
             for ctype, media in ((resp or {}).get("content") or {}).items():
                 if is_json(ctype):
                     schema = (media or {}).get("schema")
-                    if schema is not None and schema not in seen:
-                        seen.append(schema)
+                    if isinstance(schema, dict):
+                        seen.add(("$ref", str(schema["$ref"]))
+                                 if "$ref" in schema else id(schema))
                     break
         return len(seen) > 1
 

@@ -1,8 +1,10 @@
 /*
  * The fixture's generated code (tests/generator/golden), compiled with the
  * runtime and run: the constructs of issue 14 decode, encode and round-trip,
- * and the "Edge" operations send their header, cookie and query parameters
- * to the fault server on 127.0.0.1 and decode each 2xx by its status.
+ * and the "Edge" operations send their header, cookie, query (object ones
+ * too) parameters and form-urlencoded bodies to the fault server on
+ * 127.0.0.1, which checks them byte for byte, and decode each 2xx by its
+ * status (one result struct when their bodies differ).
  */
 #include <clerk/api/edge.h>
 #include <clerk/async.h>
