@@ -4,7 +4,7 @@ import re
 
 from . import docs
 from .diag import GeneratorError
-from .models import (COMMENT_WIDTH_MEMBER, COMMENT_WIDTH_TOP, Type, c_string,
+from .models import (COMMENT_WIDTH_MEMBER, COMMENT_WIDTH_TOP, c_string,
                      declare, flag_expr)
 from .naming import Registry, ident, snake, words
 
