@@ -253,7 +253,21 @@ class OpView:
                 type_link(b.type, "api"))
             if b.type.shape == "model" and b.type.model.kind == "object":
                 self.body_fields = field_rows(b.type.model, "api")
-        if op.has_result:
+        self.result_statuses = str(op.success_status)
+        if op.multi:
+            self.result_statuses = ", ".join(str(c)
+                                             for c in op.multi.statuses)
+            self.result = "%s: `status` and one member per body type (%s), " \
+                "freed with %s; the detailed flavour's response is %s " \
+                "(free with %s())." % (
+                    code(op.multi.c_type), ", ".join(
+                        "%s (%s) for %s" % (
+                            code(m.name), type_link(m.type, "api"),
+                            " and ".join(str(c) for c in m.statuses))
+                        for m in op.multi.members),
+                    code(op.result_free_call), code(op.response_type),
+                    op.response_free)
+        elif op.has_result:
             self.result = "%s (%s), freed with %s; the detailed flavour's " \
                 "response is %s (free with %s())." % (
                     type_link(op.result, "api"), code(op.result_ptr.strip()),
