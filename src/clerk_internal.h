@@ -33,6 +33,7 @@
 #include <clerk/status.h>
 #include <clerk/types.h>
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* ------------------------------------------------------------------ */
@@ -100,6 +101,13 @@ struct clerk__enum {
  * `query` table are left out of the URL. */
 #define CLERK__F_HEADER 0x8u
 #define CLERK__F_COOKIE 0x10u
+/* Query objects only (a K_OBJ parameter): style deepObject, each property
+ * sent as `name[prop]=value` (a nested object as `name[a][b]=value`, an
+ * array as repeated keys), keys percent-encoded like any other.  Without
+ * it an object parameter is style form: explode true sends each property
+ * as its own key (`prop=value`), CLERK__F_CSV one key holding the
+ * properties and values joined by ',' (`name=prop,value,prop2,value2`). */
+#define CLERK__F_DEEP 0x100u
 /* readOnly: required (with CLERK__F_REQUIRED) only when decoding; encoding
  * (a request) may leave it out.  writeOnly: required only when encoding;
  * decoding (a response) does not expect it. */
@@ -234,16 +242,29 @@ typedef struct clerk__param {
     const char *name;          /* wire name */
     size_t offset;             /* offsetof(clerk_<op>_params_t, member) */
     const clerk__type_t *type; /* OPT_STR/OPT_INT/OPT_BOOL/OPT_NUM, STR,
-                                  ENUM, or ARRAY of those (repeated keys) */
-    unsigned flags;            /* CLERK__F_REQUIRED */
+                                  ENUM, or ARRAY of those (repeated keys);
+                                  query only: OBJ (CLERK__F_DEEP or form) */
+    unsigned flags;            /* CLERK__F_REQUIRED, ... */
 } clerk__param_t;
 
 typedef enum clerk__body_kind {
     CLERK__BODY_NONE = 0,
-    CLERK__BODY_JSON,     /* application/json, encoded from body_type */
-    CLERK__BODY_MULTIPART /* multipart/form-data from a K_OBJ model: text
-                             parts for scalars, file parts for K_FILE */
+    CLERK__BODY_JSON,      /* application/json, encoded from body_type */
+    CLERK__BODY_MULTIPART, /* multipart/form-data from a K_OBJ model: text
+                              parts for scalars, file parts for K_FILE */
+    CLERK__BODY_FORM /* application/x-www-form-urlencoded from a K_OBJ model
+                        of scalars, enums and arrays of them (repeated
+                        keys), percent-encoded like the query */
 } clerk__body_kind_t;
+
+/* One 2xx status of an op whose 2xx responses have different bodies: the
+ * body of a reply with this status decodes as `type` into the member at
+ * `offset` of the op's result struct. */
+typedef struct clerk__op_result {
+    long status;
+    const clerk__type_t *type;
+    size_t offset; /* offsetof(clerk_<op>_result_t, <member>) */
+} clerk__op_result_t;
 
 typedef struct clerk__op {
     const char *method;        /* "GET", "POST", ... */
@@ -266,7 +287,26 @@ typedef struct clerk__op {
      * 201 with the result): such a reply succeeds with data NULL, whatever
      * its body.  0-terminated; NULL when there are none. */
     const long *bodiless_statuses;
+    /* Several 2xx with different bodies (then result_type is NULL): the
+     * result is the generated struct `clerk_<op>_result_t` of
+     * `results_size` bytes, `{ long status; <T> *<member>; ... }`, status
+     * first; a reply decodes by the row of its status (a status without a
+     * row is CLERK_E_DECODE).  Rows of one body type share a member. */
+    const clerk__op_result_t *results;
+    size_t result_count;
+    size_t results_size;
 } clerk__op_t;
+
+/* Whether the op's 2xx replies carry a typed result (result_type or
+ * results). */
+static inline bool clerk__op_has_result(const clerk__op_t *op)
+{
+    return op != NULL && (op->result_type != NULL || op->result_count > 0);
+}
+
+/* Free a result struct of an op with `results` (NULL-safe): each member
+ * with its row's type, then the struct. */
+void clerk__op_result_free(const clerk__op_t *op, void *result);
 
 /* Plain flavour: the decoded result (caller frees with its type's _free),
  * or NULL on any failure.  `path_args` has op->path_arg_count entries;

@@ -143,6 +143,80 @@ static bool is_object(const char *body, size_t len)
     return i < len && body[i] == '{';
 }
 
+/* The result struct of an op with `results` for a reply with status
+ * `code`: `{ long status; members... }` with the body decoded into the
+ * member of the status's row.  A 2xx the op does not declare has no body
+ * type: CLERK_E_DECODE.  On failure nothing is left allocated. */
+static clerk_status_t decode_results(
+    const clerk__op_t *op,
+    long code,
+    void **out,
+    const char *body,
+    size_t len,
+    unsigned flags,
+    clerk_json_error_t *err)
+{
+    const clerk__op_result_t *row = NULL;
+    char *result;
+    void *value = NULL;
+    size_t i;
+    clerk_status_t st;
+
+    *out = NULL;
+    for (i = 0; i < op->result_count; i++) {
+        if (op->results[i].status == code) {
+            row = &op->results[i];
+            break;
+        }
+    }
+    if (row == NULL) {
+        snprintf(err->path, sizeof(err->path), "$");
+        snprintf(
+            err->reason, sizeof(err->reason),
+            "HTTP %ld is not one of the operation's 2xx statuses, so its "
+            "body has no type",
+            code);
+        return CLERK_E_DECODE;
+    }
+    result = calloc(1, op->results_size);
+    if (result == NULL) {
+        return CLERK_E_NOMEM;
+    }
+    st = clerk__value_parse(row->type, &value, body, len, flags, err);
+    if (st != CLERK_OK) {
+        if (value != NULL) {
+            clerk__value_free(row->type, value);
+        }
+        free(result);
+        return st;
+    }
+    memcpy(result, &code, sizeof(code));
+    memcpy(result + row->offset, &value, sizeof(value));
+    *out = result;
+    return CLERK_OK;
+}
+
+void clerk__op_result_free(const clerk__op_t *op, void *result)
+{
+    char *r = result;
+    void *value;
+    size_t i;
+
+    if (r == NULL || op == NULL) {
+        return;
+    }
+    for (i = 0; i < op->result_count; i++) {
+        memcpy(&value, r + op->results[i].offset, sizeof(value));
+        if (value != NULL) {
+            /* Rows of one body type share a member: freed once. */
+            clerk__value_free(op->results[i].type, value);
+            value = NULL;
+            memcpy(r + op->results[i].offset, &value, sizeof(value));
+        }
+    }
+    free(r);
+}
+
 void *clerk__response_new(
     const clerk__op_t *op, clerk__meta_block_t **block, void ***data)
 {
@@ -160,7 +234,7 @@ void *clerk__response_new(
         *data = &paged->data;
         return paged;
     }
-    if (op != NULL && op->result_type != NULL) {
+    if (clerk__op_has_result(op)) {
         typed = calloc(1, sizeof(*typed));
         if (typed == NULL) {
             return NULL;
@@ -220,11 +294,17 @@ void clerk__response_decode(
     }
     block->meta.status = CLERK_OK;
     block->meta.message = clerk_status_str(CLERK_OK);
-    if (op->result_type == NULL || data == NULL || bodiless(op, code)) {
+    if (!clerk__op_has_result(op) || data == NULL || bodiless(op, code)) {
         return;
     }
     memset(&err, 0, sizeof(err));
-    if (op->paginated && is_object(block->meta.body, block->meta.body_len)) {
+    if (op->result_count > 0) {
+        /* On failure decode_results() leaves value NULL. */
+        st = decode_results(
+            op, code, &value, block->meta.body, block->meta.body_len,
+            client->strict ? CLERK_DECODE_STRICT : 0u, &err);
+    } else if (
+        op->paginated && is_object(block->meta.body, block->meta.body_len)) {
         /* data is the first member of a paged block (see the header). */
         clerk__paged_block_t *paged = (clerk__paged_block_t *)(void *)data;
 
@@ -241,7 +321,9 @@ void clerk__response_decode(
         *data = value;
         return;
     }
-    clerk__value_free(op->result_type, value);
+    if (value != NULL) {
+        clerk__value_free(op->result_type, value);
+    }
     block->meta.status = st == CLERK_E_NOMEM ? CLERK_E_NOMEM : CLERK_E_DECODE;
     if (err.path[0] != '\0') {
         size_t n = strnlen(err.path, sizeof(err.path));
@@ -350,7 +432,7 @@ static void plain_done(
     clerk__meta_block_t *block = NULL;
 
     if (response != NULL && client != NULL && op != NULL) {
-        if (op->result_type == NULL) {
+        if (!clerk__op_has_result(op)) {
             block = response;
         } else if (op->paginated) {
             block = &((clerk__paged_block_t *)response)->m;
@@ -384,9 +466,11 @@ void clerk__op_response_free(const clerk__op_t *op, void *response)
         free(paged);
         return;
     }
-    if (op != NULL && op->result_type != NULL) {
+    if (clerk__op_has_result(op)) {
         typed = response;
-        if (typed->data != NULL) {
+        if (typed->data != NULL && op->result_count > 0) {
+            clerk__op_result_free(op, typed->data);
+        } else if (typed->data != NULL) {
             clerk__value_free(op->result_type, typed->data);
         }
         clerk__response_release(&typed->m);
@@ -420,7 +504,7 @@ static void remember(const clerk__op_t *op, void *response, clerk_status_t st)
 {
     const clerk_response_t *meta = NULL;
 
-    if (response != NULL && op != NULL && op->result_type != NULL) {
+    if (response != NULL && clerk__op_has_result(op)) {
         meta = op->paginated ? &((clerk__paged_block_t *)response)->m.meta
                              : &((clerk__typed_block_t *)response)->m.meta;
     } else if (response != NULL) {
@@ -467,7 +551,7 @@ void *clerk__op_plain(
 
     st = op_call(&response, client, op, path_args, params, body, &body_cap);
     remember(op, response, st);
-    if (response != NULL && op != NULL && op->result_type != NULL) {
+    if (response != NULL && clerk__op_has_result(op)) {
         /* data is the first member of typed and paged blocks alike. */
         void **slot = response;
 

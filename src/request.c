@@ -13,11 +13,17 @@
  *   clerk_enum_t     `raw` when non-NULL, else the enum's wire string;
  *   bool / int64     "true"/"false" / decimal;
  *   arrays           one key=value pair per item (repeated keys), or with
- *                    CLERK__F_CSV one key and the items joined by ','.
+ *                    CLERK__F_CSV one key and the items joined by ',';
+ *   objects          (a pointer to the model struct) deepObject
+ *                    `name[prop]=v` (CLERK__F_DEEP), form `prop=v`, or
+ *                    form with CLERK__F_CSV `name=prop,v,prop2,v2`.
+ * Every name and value is percent-encoded (RFC 3986 unreserved set kept),
+ * the brackets of deepObject keys too (%5B, %5D).
  * A required parameter that ends up sending nothing is CLERK_E_INVALID_ARG.
  * Multipart text parts follow the same rules.  Header and cookie parameters
  * (the op's header table) too, as extra request header lines; their values
- * may not hold control characters.
+ * may not hold control characters.  Form-urlencoded bodies are written
+ * like a form query: one `name=value` per set property, arrays repeated.
  */
 #include "codec_internal.h"
 #include "runtime_internal.h"
@@ -263,14 +269,211 @@ static clerk_status_t build_path(
     return tail->oom ? CLERK_E_NOMEM : CLERK_OK;
 }
 
+/* `name=value`, both percent-encoded, after `lead` ("?" for a query, ""
+ * for a form body) or '&'. */
 static void append_pair(
-    clerk__rtbuf_t *tail, bool *first, const char *name, const char *value)
+    clerk__rtbuf_t *tail,
+    bool *first,
+    const char *lead,
+    const char *name,
+    const char *value)
 {
-    clerk__rtbuf_append(tail, *first ? "?" : "&", 1);
+    clerk__rtbuf_append_str(tail, *first ? lead : "&");
     *first = false;
     clerk__rtbuf_append_escaped(tail, name, false);
     clerk__rtbuf_append(tail, "=", 1);
     clerk__rtbuf_append_escaped(tail, value, false);
+}
+
+/* Deepest nesting of objects a deepObject parameter is sent with. */
+#define OBJECT_PARAM_DEPTH 8
+
+/* Where an object parameter's pairs go, and how. */
+typedef struct object_out {
+    clerk__rtbuf_t *tail;
+    bool *first;
+    const char *lead; /* "?" or "" */
+    const clerk__param_t *p;
+    clerk__rtbuf_t key; /* deepObject: the key so far, "name[a]" */
+    bool csv_started;   /* form, explode false: the one key is written */
+    char *message;
+    size_t message_size;
+} object_out_t;
+
+static clerk_status_t object_bad(
+    object_out_t *o, const char *prop, const char *why)
+{
+    if (o->message != NULL && o->message_size > 0) {
+        snprintf(
+            o->message, o->message_size, "query parameter %s: property %s %s",
+            o->p->name, prop, why);
+    }
+    return CLERK_E_INVALID_ARG;
+}
+
+/* One property value (`text`) of an object parameter. */
+static void object_pair(object_out_t *o, const char *prop, const char *text)
+{
+    if ((o->p->flags & CLERK__F_DEEP) != 0) {
+        size_t mark = o->key.len;
+
+        clerk__rtbuf_append(&o->key, "[", 1);
+        clerk__rtbuf_append_str(&o->key, prop);
+        clerk__rtbuf_append(&o->key, "]", 1);
+        if (!o->key.oom) {
+            append_pair(o->tail, o->first, o->lead, o->key.data, text);
+        }
+        o->key.len = mark;
+        if (o->key.data != NULL) {
+            o->key.data[mark] = '\0';
+        }
+    } else if ((o->p->flags & CLERK__F_CSV) != 0) {
+        if (!o->csv_started) {
+            append_pair(o->tail, o->first, o->lead, o->p->name, prop);
+            o->csv_started = true;
+        } else {
+            clerk__rtbuf_append(o->tail, ",", 1);
+            clerk__rtbuf_append_escaped(o->tail, prop, false);
+        }
+        clerk__rtbuf_append(o->tail, ",", 1);
+        clerk__rtbuf_append_escaped(o->tail, text, false);
+    } else {
+        append_pair(o->tail, o->first, o->lead, prop, text);
+    }
+}
+
+/*
+ * The properties of the object `obj` (model `m`) of an object parameter,
+ * in field order: deepObject `name[prop]=v` (nested objects one bracket
+ * deeper, arrays as repeated keys), form `prop=v` (arrays as repeated
+ * keys) or, with CLERK__F_CSV, `name=prop,v,...` (scalars only).  Unset
+ * properties are left out; a required one left unset is
+ * CLERK_E_INVALID_ARG.  *sent counts the values written.
+ */
+static clerk_status_t object_query(
+    object_out_t *o,
+    const clerk__model_t *m,
+    const void *obj,
+    unsigned depth,
+    size_t *sent)
+{
+    char tmp[64];
+    char misuse[192];
+    const char *text;
+    size_t i;
+    size_t j;
+    clerk_status_t st;
+
+    if (depth > OBJECT_PARAM_DEPTH) {
+        return object_bad(o, m->name, "is nested too deep");
+    }
+    for (i = 0; i < m->field_count; i++) {
+        const clerk__field_t *f = &m->fields[i];
+        const clerk__type_t *t = f->type;
+        const char *ptr = (const char *)obj + f->offset;
+        size_t before = *sent;
+
+        if (clerk__value_misused(t, ptr, f->name, misuse, sizeof(misuse))) {
+            if (o->message != NULL && o->message_size > 0) {
+                snprintf(
+                    o->message, o->message_size, "query parameter %s: %s",
+                    o->p->name, misuse);
+            }
+            return CLERK_E_INVALID_ARG;
+        }
+        if (t->kind == CLERK__K_OBJ && (o->p->flags & CLERK__F_DEEP) != 0) {
+            const void *inner;
+            size_t mark = o->key.len;
+
+            memcpy(&inner, ptr, sizeof(inner));
+            if (inner != NULL) {
+                clerk__rtbuf_append(&o->key, "[", 1);
+                clerk__rtbuf_append_str(&o->key, f->name);
+                clerk__rtbuf_append(&o->key, "]", 1);
+                st = object_query(o, t->model, inner, depth + 1, sent);
+                o->key.len = mark;
+                if (o->key.data != NULL) {
+                    o->key.data[mark] = '\0';
+                }
+                if (st != CLERK_OK) {
+                    return st;
+                }
+            }
+        } else if (is_array(t) && (o->p->flags & CLERK__F_CSV) == 0) {
+            array_view_t a;
+
+            memcpy(&a, ptr, sizeof(a));
+            if (a.count > 0 && a.items == NULL) {
+                return object_bad(o, f->name, "has items NULL");
+            }
+            for (j = 0; j < a.count; j++) {
+                const char *item = (const char *)a.items + j * t->elem->size;
+
+                if (clerk__value_misused(
+                        t->elem, item, f->name, misuse, sizeof(misuse)) ||
+                    scalar_text(t->elem, item, tmp, sizeof(tmp), &text) !=
+                        CLERK_OK) {
+                    return object_bad(o, f->name, "has an invalid item");
+                }
+                if (text == NULL) {
+                    continue;
+                }
+                if (!clerk__utf8_valid_str(text)) {
+                    return object_bad(o, f->name, "is not valid UTF-8");
+                }
+                object_pair(o, f->name, text);
+                (*sent)++;
+            }
+        } else {
+            if (scalar_text(t, ptr, tmp, sizeof(tmp), &text) != CLERK_OK) {
+                /* The generator sends no other kinds this way. */
+                return object_bad(o, f->name, "has an invalid value");
+            }
+            if (text != NULL) {
+                if (!clerk__utf8_valid_str(text)) {
+                    return object_bad(o, f->name, "is not valid UTF-8");
+                }
+                object_pair(o, f->name, text);
+                (*sent)++;
+            }
+        }
+        if (*sent == before && CLERK__F_ENCODE_REQUIRED(f->flags)) {
+            return object_bad(o, f->name, "is required but not set");
+        }
+    }
+    return o->tail->oom || o->key.oom ? CLERK_E_NOMEM : CLERK_OK;
+}
+
+/* An object parameter (K_OBJ: a pointer to the model struct, NULL: not
+ * sent); *sent counts the values written. */
+static clerk_status_t object_param(
+    clerk__rtbuf_t *tail,
+    bool *first,
+    const clerk__param_t *p,
+    const void *slot,
+    size_t *sent,
+    char *message,
+    size_t message_size)
+{
+    object_out_t o;
+    const void *obj;
+    clerk_status_t st;
+
+    memcpy(&obj, slot, sizeof(obj));
+    if (obj == NULL) {
+        return CLERK_OK;
+    }
+    memset(&o, 0, sizeof(o));
+    o.tail = tail;
+    o.first = first;
+    o.lead = "?";
+    o.p = p;
+    o.message = message;
+    o.message_size = message_size;
+    clerk__rtbuf_append_str(&o.key, p->name);
+    st = object_query(&o, p->type->model, obj, 1, sent);
+    clerk__rtbuf_free(&o.key);
+    return st;
 }
 
 static clerk_status_t build_query(
@@ -305,7 +508,13 @@ static clerk_status_t build_query(
                 set_msg(message, message_size, "query parameter %s", misuse);
                 return CLERK_E_INVALID_ARG;
             }
-            if (is_array(p->type)) {
+            if (p->type->kind == CLERK__K_OBJ && p->type->model != NULL) {
+                st = object_param(
+                    tail, &first, p, base, &sent, message, message_size);
+                if (st != CLERK_OK) {
+                    return st;
+                }
+            } else if (is_array(p->type)) {
                 array_view_t a;
 
                 memcpy(&a, base, sizeof(a));
@@ -339,7 +548,7 @@ static clerk_status_t build_query(
                         clerk__rtbuf_append(tail, ",", 1);
                         clerk__rtbuf_append_escaped(tail, text, false);
                     } else {
-                        append_pair(tail, &first, p->name, text);
+                        append_pair(tail, &first, "?", p->name, text);
                     }
                     sent++;
                 }
@@ -352,7 +561,7 @@ static clerk_status_t build_query(
                     if (!clerk__utf8_valid_str(text)) {
                         goto not_utf8;
                     }
-                    append_pair(tail, &first, p->name, text);
+                    append_pair(tail, &first, "?", p->name, text);
                     sent++;
                 }
             }
@@ -471,12 +680,19 @@ static bool has_header_params(const clerk__op_t *op)
     return false;
 }
 
-/* req->headers plus one line per header parameter and one Cookie line for
- * the cookie parameters, as req->own_headers. */
+/* The Content-Type of a form body, in place of the client's empty
+ * "Content-Type:" line (which keeps curl from adding its own). */
+static const char FORM_CONTENT_TYPE[] =
+    "Content-Type: application/x-www-form-urlencoded";
+
+/* req->headers (with a form body's Content-Type when `form`) plus one line
+ * per header parameter and one Cookie line for the cookie parameters, as
+ * req->own_headers. */
 static clerk_status_t build_param_headers(
     clerk__request_t *req,
     const clerk__op_t *op,
     const void *params,
+    bool form,
     char *message,
     size_t message_size)
 {
@@ -488,7 +704,9 @@ static clerk_status_t build_param_headers(
     size_t i;
 
     for (h = req->headers; h != NULL; h = h->next) {
-        struct curl_slist *next = curl_slist_append(list, h->data);
+        bool ctype = form && strcmp(h->data, "Content-Type:") == 0;
+        struct curl_slist *next =
+            curl_slist_append(list, ctype ? FORM_CONTENT_TYPE : h->data);
 
         if (next == NULL) {
             goto done;
@@ -940,6 +1158,119 @@ static clerk_status_t build_multipart(
     return CLERK_OK;
 }
 
+/*
+ * An application/x-www-form-urlencoded body from a K_OBJ model, as OpenAPI
+ * serialises it by default (style form, explode true): `name=value` per
+ * set property, arrays as repeated keys, in field order, names and values
+ * percent-encoded like the query (a space is %20).  Into *out (allocated
+ * with cJSON_malloc, like a JSON body, so clerk__request_free() frees
+ * both alike).
+ */
+static clerk_status_t build_form(
+    const clerk__op_t *op,
+    const void *body,
+    char **out,
+    size_t *out_len,
+    char *message,
+    size_t message_size)
+{
+    const clerk__model_t *m;
+    clerk__rtbuf_t text = { 0 };
+    char tmp[64];
+    char misuse[192];
+    const char *value;
+    bool first = true;
+    size_t i;
+    size_t j;
+    clerk_status_t st = CLERK_E_INVALID_ARG;
+
+    *out = NULL;
+    if (op->body_type == NULL || op->body_type->kind != CLERK__K_OBJ ||
+        op->body_type->model == NULL) {
+        set_msg(message, message_size, "bad form body descriptor%s", NULL);
+        return CLERK_E_INVALID_ARG;
+    }
+    m = op->body_type->model;
+    for (i = 0; i < m->field_count; i++) {
+        const clerk__field_t *f = &m->fields[i];
+        const clerk__type_t *t = f->type;
+        const char *ptr = (const char *)body + f->offset;
+        const char *items = ptr;
+        size_t count = 1;
+        size_t sent = 0;
+
+        if (clerk__value_misused(t, ptr, f->name, misuse, sizeof(misuse))) {
+            set_msg(message, message_size, "form field %s", misuse);
+            goto done;
+        }
+        if (is_array(t)) {
+            array_view_t a;
+
+            memcpy(&a, ptr, sizeof(a));
+            if (a.count > 0 && a.items == NULL) {
+                goto bad;
+            }
+            items = a.items;
+            count = a.count;
+            t = t->elem;
+        }
+        for (j = 0; j < count; j++) {
+            const char *item = items + j * t->size;
+
+            if (clerk__value_misused(
+                    t, item, f->name, misuse, sizeof(misuse))) {
+                set_msg(message, message_size, "form field %s", misuse);
+                goto done;
+            }
+            /* Objects, files and free-form values have no form text: the
+             * generator never makes a form body of them. */
+            if (scalar_text(t, item, tmp, sizeof(tmp), &value) != CLERK_OK) {
+                goto bad;
+            }
+            if (value == NULL) {
+                continue;
+            }
+            if (!clerk__utf8_valid_str(value)) {
+                set_msg(
+                    message, message_size, "form field %s is not valid UTF-8",
+                    f->name);
+                goto done;
+            }
+            append_pair(&text, &first, "", f->name, value);
+            sent++;
+        }
+        if (sent == 0 && CLERK__F_ENCODE_REQUIRED(f->flags)) {
+            set_msg(
+                message, message_size, "required form field %s is not set",
+                f->name);
+            goto done;
+        }
+        continue;
+bad:
+        set_msg(
+            message, message_size, "form field %s has an invalid value",
+            f->name);
+        goto done;
+    }
+    st = CLERK_E_NOMEM;
+    if (text.oom) {
+        goto done;
+    }
+    *out = cJSON_malloc(text.len + 1);
+    if (*out == NULL) {
+        goto done;
+    }
+    if (text.len > 0) {
+        memcpy(*out, text.data, text.len);
+    }
+    (*out)[text.len] = '\0';
+    *out_len = text.len;
+    st = CLERK_OK;
+done:
+    clerk__rtbuf_free(&text);
+    return st;
+}
+
 /* ------------------------------------------------------------------ */
 /* Build                                                               */
 /* ------------------------------------------------------------------ */
@@ -958,6 +1289,7 @@ clerk_status_t clerk__request_build(
     clerk__rtbuf_t url = { 0 };
     clerk__rtbuf_t display = { 0 };
     size_t base_len;
+    bool form;
     clerk_status_t st = CLERK_E_INVALID_ARG;
 
     memset(req, 0, sizeof(*req));
@@ -1018,9 +1350,16 @@ clerk_status_t clerk__request_build(
             goto done;
         }
         req->headers = client->headers_multipart;
+    } else if (op->body_kind == CLERK__BODY_FORM && body != NULL) {
+        st = build_form(
+            op, body, &req->body, &req->body_len, message, message_size);
+        if (st != CLERK_OK) {
+            goto done;
+        }
     }
-    if (has_header_params(op)) {
-        st = build_param_headers(req, op, params, message, message_size);
+    form = op->body_kind == CLERK__BODY_FORM && body != NULL;
+    if (has_header_params(op) || form) {
+        st = build_param_headers(req, op, params, form, message, message_size);
         if (st != CLERK_OK) {
             goto done;
         }

@@ -19,7 +19,7 @@ from . import normalize
 from .diag import Diagnostics, GeneratorError
 from . import docs
 from .models import SchemaBuilder, c_string
-from .naming import RUNTIME_NAMES, Registry
+from .naming import GENERATED_NAMES, RUNTIME_NAMES, Registry
 from .ops import OperationBuilder
 
 __all__ = ["Api", "GeneratorError", "load"]
@@ -44,13 +44,14 @@ class Api:
         # CLERK_API_VERSION (api/version.h) and its doc comment.
         self.version_literal = c_string(self.version)
         self.version_comment = docs.clean(self.version) or "empty"
-        self.names = Registry(RUNTIME_NAMES)
+        self.names = Registry(RUNTIME_NAMES | GENERATED_NAMES)
         self.schemas = SchemaBuilder(spec, self.names, self.diag)
         self.schemas.declare_components()
         self.op_builder = OperationBuilder(spec, self.schemas, self.names,
                                            self.diag)
         self.operations = self.op_builder.build()
         self.schemas.build_components()
+        self.op_builder.finish()
         self.diag.check()
         self.fallbacks = list(self.diag.fallbacks)
         self.models = sorted(self.schemas.models, key=lambda m: m.file)

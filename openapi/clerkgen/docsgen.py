@@ -164,6 +164,15 @@ def _body_example(body):
     return "NULL" if not body.required else "&(%s){ 0 }" % body.c_type
 
 
+def _param_sample(p):
+    """A C expression for a required query parameter; an object one is a
+    compound literal of its required properties."""
+    if p.kind == "K_OBJ":
+        return _initializer(p.type.model.c_type,
+                            _required_samples(p.type.model))
+    return _sample(p.kind, p.type, p.c_type)
+
+
 def call_example(op):
     """A plain-flavour call of `op`, its failure check and its free."""
     args = ["client"] + ['"<%s>"' % p.wire for p in op.path_params]
@@ -172,8 +181,7 @@ def call_example(op):
     if op.query:
         req = [p for p in op.query if p.required]
         args.append(_initializer(op.params_type, [
-            (p.name, _sample(p.kind, p.type, p.c_type)) for p in req])
-            if req else "NULL")
+            (p.name, _param_sample(p)) for p in req]) if req else "NULL")
     call = "%s(%s)" % (op.func, ", ".join(args))
     if op.has_result:
         free = op.result_free_call[:-2]
@@ -240,12 +248,26 @@ class OpView:
         if op.body is not None:
             b = op.body
             self.body = "%s body, %s: %s." % (
-                "multipart/form-data" if b.kind == "multipart" else "JSON",
+                b.media_type,
                 "required" if b.required else "optional (NULL: none)",
                 type_link(b.type, "api"))
             if b.type.shape == "model" and b.type.model.kind == "object":
                 self.body_fields = field_rows(b.type.model, "api")
-        if op.has_result:
+        self.result_statuses = str(op.success_status)
+        if op.multi:
+            self.result_statuses = ", ".join(str(c)
+                                             for c in op.multi.statuses)
+            self.result = "%s: `status` and one member per body type (%s), " \
+                "freed with %s; the detailed flavour's response is %s " \
+                "(free with %s())." % (
+                    code(op.multi.c_type), ", ".join(
+                        "%s (%s) for %s" % (
+                            code(m.name), type_link(m.type, "api"),
+                            " and ".join(str(c) for c in m.statuses))
+                        for m in op.multi.members),
+                    code(op.result_free_call), code(op.response_type),
+                    op.response_free)
+        elif op.has_result:
             self.result = "%s (%s), freed with %s; the detailed flavour's " \
                 "response is %s (free with %s())." % (
                     type_link(op.result, "api"), code(op.result_ptr.strip()),

@@ -20,7 +20,7 @@ import textwrap
 
 from . import docs
 from .diag import GeneratorError
-from .naming import Registry, ident, snake, upper_ident
+from .naming import MODEL_FAMILY, Registry, ident, snake, upper_ident
 
 COMBINATORS = ("allOf", "oneOf", "anyOf")
 COMMENT_WIDTH_TOP = 77    # " * " at column 0
@@ -575,7 +575,8 @@ class SchemaBuilder:
         """Claim a model/enum base name in the global namespace; a name the
         runtime owns gets an `_object` suffix ("Client" -> client_object)."""
         base = base or "model"
-        return self.names.claim(base, alt=base + "_object")
+        return self.names.claim_family(base, MODEL_FAMILY,
+                                       alt=base + "_object")
 
     # -- components ---------------------------------------------------------
 

@@ -114,6 +114,21 @@ RUNTIME_NAMES = frozenset("""
 """.split())
 
 
+# Base names of files the generator writes besides one per schema
+# (model/all.h, model/arrays.h): a schema called "All" or "Arrays" must not
+# overwrite them; and the arrays of the runtime's arrays (arrays.h), which
+# a schema "StrArrayArray" would redefine.
+GENERATED_NAMES = frozenset(["all", "arrays"] + [
+    "%s_array_array" % t
+    for t in ("str", "int64", "bool", "double", "enum", "json")])
+
+# The names a model or enum base name `m` brings along: clerk_<m>_t and
+# its functions, clerk_<m>_array_t (and its descriptor) and the
+# arrays-of-arrays clerk_<m>_array_array_t.  A schema "Thing" beside a
+# "ThingArray" would otherwise share clerk_thing_array_t.
+MODEL_FAMILY = ("", "_array", "_array_array")
+
+
 class Registry:
     """Allocates unique names within one namespace.
 
@@ -138,6 +153,24 @@ class Registry:
             candidate = "%s_%d" % (name, n)
             n += 1
         self._taken.add(candidate)
+        return candidate
+
+    def claim_family(self, name, suffixes, alt=None):
+        """Claim `name` together with name + each suffix (suffixes include
+        "" for the name itself): the first of `name`, `alt`, `name_2`,
+        `name_3`, ... whose whole family is free.  Returns the name."""
+        def free(candidate):
+            return not any(candidate + s in self._taken for s in suffixes)
+
+        candidate = name
+        if not free(candidate) and alt and free(alt):
+            candidate = alt
+        n = 2
+        while not free(candidate):
+            candidate = "%s_%d" % (name, n)
+            n += 1
+        for suffix in suffixes:
+            self._taken.add(candidate + suffix)
         return candidate
 
     def __contains__(self, name):

@@ -4,7 +4,7 @@ import re
 
 from . import docs
 from .diag import GeneratorError
-from .models import (COMMENT_WIDTH_MEMBER, COMMENT_WIDTH_TOP, Type, c_string,
+from .models import (COMMENT_WIDTH_MEMBER, COMMENT_WIDTH_TOP, c_string,
                      declare, flag_expr)
 from .naming import Registry, ident, snake, words
 
@@ -80,10 +80,11 @@ class QueryParam:
     query table, or the header table for header and cookie parameters)."""
 
     def __init__(self, wire, name, type_, required, description,
-                 deprecated, csv=False, location="query"):
+                 deprecated, csv=False, location="query", deep=False):
         self.wire = wire
         self.location = location  # "query", "header" or "cookie"
         self.csv = csv  # form style, explode false: one comma-joined key
+        self.deep = deep  # style deepObject (an object: `name[prop]=v`)
         self.name = name
         self.type = type_
         self.required = required
@@ -106,6 +107,12 @@ class QueryParam:
         if t.shape == "array" and t.elem.shape in (
                 "string", "integer", "boolean", "number", "enum"):
             return "K_ARRAY", t.array.c_type, "&" + t.array.desc
+        if t.shape == "model" and t.model.kind == "object" and \
+                self.location == "query":
+            # What it may hold is checked once the models are built
+            # (OperationBuilder.finish()).
+            return ("K_OBJ", "const %s *" % t.model.c_type,
+                    "&" + t.model.type_desc)
         raise GeneratorError("%s parameter %s: type %s is not supported "
                              "(strings, numbers, booleans, enums and arrays "
                              "of them are)" % (self.location, self.wire,
@@ -119,13 +126,26 @@ class QueryParam:
     def flags(self):
         return flag_expr((("CLERK__F_REQUIRED", self.required),
                           ("CLERK__F_CSV", self.csv),
+                          ("CLERK__F_DEEP", self.deep),
                           ("CLERK__F_HEADER", self.location == "header"),
                           ("CLERK__F_COOKIE", self.location == "cookie")))
 
     @property
     def doc_lines(self):
         lines = docs.reflow(self.description, COMMENT_WIDTH_MEMBER)
-        if self.kind == "K_STR":
+        if self.kind == "K_OBJ" and self.deep:
+            state = ("Sent as `%s[prop]=value` per set property "
+                     "(deepObject; a nested object as `%s[a][b]=value`, an "
+                     "array as repeated keys; brackets percent-encoded); "
+                     "NULL = not sent." % (self.wire, self.wire))
+        elif self.kind == "K_OBJ" and self.csv:
+            state = ("Sent as one key, `%s=prop,value,prop2,value2` "
+                     "(form, explode false); NULL = not sent." % self.wire)
+        elif self.kind == "K_OBJ":
+            state = ("Each set property sent as its own key, "
+                     "`prop=value` (form, explode true; an array as "
+                     "repeated keys); NULL = not sent.")
+        elif self.kind == "K_STR":
             state = "NULL = not sent."
         elif self.kind == "K_ARRAY" and self.location != "query":
             state = "Items joined by ','; count 0 = not sent."
@@ -167,7 +187,19 @@ class Body:
     @property
     def body_kind(self):
         return {"json": "CLERK__BODY_JSON",
-                "multipart": "CLERK__BODY_MULTIPART"}[self.kind]
+                "multipart": "CLERK__BODY_MULTIPART",
+                "form": "CLERK__BODY_FORM"}[self.kind]
+
+    @property
+    def doc_kind(self):
+        """What the doc comments call the body."""
+        return {"json": "JSON", "multipart": "multipart",
+                "form": "form-urlencoded"}[self.kind]
+
+    @property
+    def media_type(self):
+        return {"json": "JSON", "multipart": "multipart/form-data",
+                "form": "application/x-www-form-urlencoded"}[self.kind]
 
     @property
     def c_type(self):
@@ -340,6 +372,104 @@ class Pager:
         return lines
 
 
+class ResultMember:
+    """One member of a MultiResult: the body of some 2xx statuses."""
+
+    def __init__(self, name, type_, statuses):
+        self.name = name
+        self.type = type_
+        self.statuses = statuses  # [int], the statuses decoded into it
+
+    @property
+    def decl(self):
+        t = self.type.value_c_type
+        return declare(t + "*" if t.endswith("*") else t + " *", self.name)
+
+    @property
+    def doc_lines(self):
+        return docs.reflow(
+            "The body (%s) when status is %s; else NULL." % (
+                self.type.describe,
+                " or ".join(str(c) for c in self.statuses)),
+            COMMENT_WIDTH_MEMBER)
+
+
+class MultiResult:
+    """The result of an operation whose 2xx responses have different
+    bodies: a generated struct `clerk_<op>_result_t { long status; <one
+    member per body type> }`, each status decoded by its own type.
+    Stands where a Type does (Operation.result), shape "multi"."""
+
+    shape = "multi"
+    fallback = None
+
+    def __init__(self, op, rows):
+        self.op = op
+        self.c_type = "clerk_%s_result_t" % op.c_name
+        self.tag = "clerk_%s_result" % op.c_name
+        self.table = "%s_results" % op.c_name
+        members = Registry(["status"])
+        self.members = []
+        by_key = {}
+        for status, t in rows:
+            key = _type_key(t)
+            if key in by_key:
+                by_key[key].statuses.append(status)
+                continue
+            m = ResultMember(members.claim(_member_name(t, op)), t,
+                             [status])
+            by_key[key] = m
+            self.members.append(m)
+        self.rows = [(status, t, by_key[_type_key(t)]) for status, t in rows]
+
+    @property
+    def value_c_type(self):
+        return self.c_type
+
+    @property
+    def describe(self):
+        return self.c_type
+
+    @property
+    def statuses(self):
+        return [status for status, _, _ in self.rows]
+
+    @property
+    def doc_lines(self):
+        return docs.reflow(
+            "Result of %s(): the 2xx status that came (%s) and its body, "
+            "in the member for its type; the others are NULL." % (
+                self.op.func, ", ".join(str(c) for c in self.statuses)),
+            COMMENT_WIDTH_TOP)
+
+    def models(self):
+        out = []
+        for m in self.members:
+            out += m.type.models()
+        return out
+
+    def nested_arrays(self):
+        out = []
+        for m in self.members:
+            out += m.type.nested_arrays()
+        return out
+
+
+def _member_name(t, op):
+    """A MultiResult member's name: the body type's ("order",
+    "order_array", "str_array", "json"); an inline body's without the
+    operation's name ("result_200")."""
+    if t.shape == "model":
+        prefix = op.c_name + "_"
+        name = t.model.name
+        return name[len(prefix):] if name.startswith(prefix) else name
+    if t.shape == "enum":
+        return t.enum.name
+    if t.shape == "array":
+        return t.array.c_type[len("clerk_"):-len("_t")]
+    return ident(t.shape)
+
+
 class Operation:
     """One endpoint, everything the api templates need."""
 
@@ -382,6 +512,12 @@ class Operation:
         return self.result is not None
 
     @property
+    def multi(self):
+        """The MultiResult when 2xx responses have different bodies, else
+        None."""
+        return self.result if isinstance(self.result, MultiResult) else None
+
+    @property
     def paginated(self):
         """Takes a `paginated` query parameter and returns an array: with
         paginated=true the server wraps the array as
@@ -412,6 +548,22 @@ class Operation:
         return t is not None and not (
             t.shape == "model" or (t.shape == "array"
                                    and t.elem.shape == "model"))
+
+    @property
+    def data_doc(self):
+        """The doc comment of the detailed response's `data`."""
+        if self.multi:
+            return ("The result (status and body); NULL unless meta.status "
+                    "is CLERK_OK.")
+        return ("The %s body; NULL unless meta.status is CLERK_OK."
+                % self.success_status)
+
+    @property
+    def result_free_body(self):
+        """The statement of clerk_<op>_result_free()."""
+        if self.multi:
+            return "clerk__op_result_free(&%s, result);" % self.op_desc
+        return "clerk__value_free(%s, result);" % self.result.descriptor
 
     @property
     def result_free_call(self):
@@ -474,6 +626,13 @@ class Operation:
             lines += docs.reflow(desc, COMMENT_WIDTH_TOP) + [""]
         lines += docs.reflow("`%s %s` (operationId `%s`)." % (
             self.method, self.path, self.operation_id), COMMENT_WIDTH_TOP)
+        if self.multi:
+            lines.append("")
+            lines += docs.reflow(
+                "The 2xx responses have different bodies: the result says "
+                "which status came (%s) and holds its body in the member "
+                "for its type." % ", ".join(
+                    str(c) for c in self.multi.statuses), COMMENT_WIDTH_TOP)
         if self.bodiless_statuses:
             lines.append("")
             lines += docs.reflow(
@@ -501,6 +660,10 @@ class Operation:
         if self.result is None:
             return None
         t = self.result
+        if self.multi:
+            return ("The result (%s: the status and its body), owned by the "
+                    "caller (free with %s)" % (t.describe,
+                                                self.result_free_call))
         return "The %s body (%s), owned by the caller (free with %s)" % (
             self.success_status, t.describe, self.result_free_call)
 
@@ -582,6 +745,42 @@ class Operation:
                     self._runtime_args(), self.deliver))
 
 
+FORM = "application/x-www-form-urlencoded"
+
+_SCALARS = ("string", "boolean", "integer", "number", "enum")
+_FLAT_STYLES = {"deep": "deepObject", "form": "form, explode true",
+                "csv": "form, explode false"}
+_FLAT_ALLOWED = {
+    "deep": "strings, numbers, booleans, enums, arrays of them and nested "
+            "objects of the same",
+    "form": "strings, numbers, booleans, enums and arrays of them",
+    "csv": "strings, numbers, booleans and enums"}
+
+
+def _flat_problems(model, mode, path="", seen=()):
+    """Why the properties of `model` cannot be sent as query pairs or
+    form fields in `mode` ("deep", "form", "csv"); [] when they can."""
+    if model.name in seen:
+        return ["%s: a recursive object cannot be sent this way"
+                % (path.rstrip(".") or model.where)]
+    out = []
+    for f in model.fields:
+        t = f.type
+        where = path + f.json_name
+        if t.shape in _SCALARS:
+            continue
+        if t.shape == "array" and t.elem.shape in _SCALARS and mode != "csv":
+            continue
+        if t.shape == "model" and t.model.kind == "object" and \
+                mode == "deep":
+            out += _flat_problems(t.model, mode, where + ".",
+                                  seen + (model.name,))
+            continue
+        out.append("property %s (%s) cannot be sent this way (%s can)"
+                   % (where, t.describe, _FLAT_ALLOWED[mode]))
+    return out
+
+
 def _type_key(t):
     """Identity of a Type, for "do these responses share one body"."""
     if t.shape == "model":
@@ -598,6 +797,10 @@ def _short(description):
     text = text.rstrip(".")
     return "(%s)" % text if text else ""
 
+
+# The names an operation `<op>` brings along (see Operation).
+OP_FAMILY = ("", "_params", "_response", "_detailed", "_result_free",
+             "_response_free", "_async", "_async_fn", "_pager", "_next")
 
 # api/ files the generator writes besides the modules.
 GENERATED_API_FILES = ("all", "version")
@@ -664,6 +867,11 @@ class OperationBuilder:
         self.modules = {}
         self.operations = []
         self.response_types = {}
+        # (op, QueryParam, spec node) of object query parameters and
+        # (op, spec node) of form bodies, checked by finish().
+        self._object_params = []
+        self._form_bodies = []
+        self.multi_names = set()  # ops whose 2xx have different bodies
 
     def _deref(self, obj, section, prefix):
         hops = 0
@@ -704,11 +912,17 @@ class OperationBuilder:
                                   op.get("x-speakeasy-group"),
                                   op.get("x-speakeasy-name-override"),
                                   path)
-            c_names[i] = c_name = self.names.claim(base)
-            for suffix in ("params", "response", "detailed", "result_free",
-                           "response_free", "async", "async_fn", "pager",
-                           "next"):
-                self.names.claim("%s_%s" % (c_name, suffix))
+            # The function and every name made from it are free, or the
+            # operation takes the next `_<n>` (a schema named like its
+            # response type keeps its name).
+            suffixes = OP_FAMILY
+            if self._several_bodies(op):
+                # clerk_<op>_result_t; its inline bodies are
+                # <op>_result_<status>.
+                suffixes += ("_result",)
+            c_names[i] = c_name = self.names.claim_family(base, suffixes)
+            if "_result" in suffixes:
+                self.multi_names.add(c_name)
         for i, (path, method, op, _) in enumerate(raw):
             tag = (op.get("tags") or ["default"])[0]
             mname = snake(tag) or "default"
@@ -785,16 +999,26 @@ class OperationBuilder:
                                                       wire))
         default = {"query": "form", "cookie": "form", "header": "simple"}
         style = p.get("style", default[where])
-        if style != default[where]:
+        is_object = t.shape == "model" and t.model.kind == "object"
+        deep = style == "deepObject" and where == "query" and is_object
+        if style != default[where] and not deep:
             raise GeneratorError("%s parameter %s: style %s is not "
-                                 "supported (%s is)" % (
-                                     where, wire, style, default[where]),
+                                 "supported (%s is%s)" % (
+                                     where, wire, style, default[where],
+                                     ", and deepObject for objects"
+                                     if where == "query" else ""),
                                  node=p)
-        csv = t.shape == "array" and where == "query" and \
-            p.get("explode", True) is False
-        return QueryParam(wire, name, t, bool(p.get("required")),
-                          p.get("description", ""),
-                          bool(p.get("deprecated")), csv, location=where)
+        # Form style's default is explode true (OpenAPI 3).
+        explode = p.get("explode", style == "form") is not False
+        csv = t.shape in ("array", "model") and where == "query" and \
+            not explode and not deep
+        qp = QueryParam(wire, name, t, bool(p.get("required")),
+                        p.get("description", ""),
+                        bool(p.get("deprecated")), csv, location=where,
+                        deep=deep)
+        if qp.kind == "K_OBJ":
+            self._object_params.append((opm, qp, p))
+        return qp
 
     def _body(self, opm, rb):
         rb = self._deref(rb, self.request_bodies,
@@ -807,16 +1031,70 @@ class OperationBuilder:
                 break
         if chosen is None and "multipart/form-data" in content:
             chosen = ("multipart/form-data", "multipart")
+        if chosen is None and FORM in content:
+            chosen = (FORM, "form")
         if chosen is None:
             raise GeneratorError("request body of type %s is not supported "
-                                 "(JSON and multipart/form-data are)"
-                                 % ", ".join(content) or "(none)",
+                                 "(JSON, multipart/form-data and %s are)"
+                                 % (", ".join(content) or "(none)", FORM),
                                  node=content or rb)
-        schema = content[chosen[0]].get("schema") or {}
+        media = content[chosen[0]] or {}
+        schema = media.get("schema") or {}
         t = self.b.type_of(schema, opm.c_name + "_request", opm.module,
                            where="%s request body" % opm.operation_id)
+        if chosen[1] == "form":
+            if t.shape != "model" or t.model.kind != "object":
+                raise GeneratorError("%s body: only an object is supported "
+                                     "(its properties are the form's "
+                                     "fields)" % FORM, node=media)
+            for prop, enc in (media.get("encoding") or {}).items():
+                enc = enc or {}
+                if enc.get("style", "form") != "form" or \
+                        enc.get("explode", True) is not True or \
+                        enc.get("allowReserved") or "contentType" in enc:
+                    self.diag.error(enc, "%s body: encoding of %s: only the "
+                                    "default (style form, explode true, "
+                                    "no contentType or allowReserved) is "
+                                    "supported" % (FORM, prop))
+            self._form_bodies.append((opm, media))
         opm.body = Body(chosen[1], t, bool(rb.get("required")),
                         rb.get("description", ""))
+
+    def _several_bodies(self, op):
+        """Whether the 2xx responses of `op` (a spec operation) give more
+        than one JSON body schema, before types are resolved (names are
+        claimed first).  The same $ref, or the same inline schema object,
+        is one; two inline schemas are two (two models, however alike)."""
+        seen = set()
+        for code, resp in (op.get("responses") or {}).items():
+            if not str(code).startswith("2"):
+                continue
+            try:
+                resp = self._deref(resp, self.responses,
+                                   "#/components/responses/")
+            except GeneratorError:
+                continue  # reported by _fill()
+            for ctype, media in ((resp or {}).get("content") or {}).items():
+                if is_json(ctype):
+                    schema = (media or {}).get("schema")
+                    if isinstance(schema, dict):
+                        seen.add(("$ref", str(schema["$ref"]))
+                                 if "$ref" in schema else id(schema))
+                    break
+        return len(seen) > 1
+
+    def finish(self):
+        """The checks that need every model built (SchemaBuilder.
+        build_components() first): what object query parameters and form
+        bodies hold."""
+        for opm, qp, node in self._object_params:
+            mode = "deep" if qp.deep else "csv" if qp.csv else "form"
+            for why in _flat_problems(qp.type.model, mode):
+                self.diag.error(node, "query parameter %s (%s): %s" % (
+                    qp.wire, _FLAT_STYLES[mode], why))
+        for opm, node in self._form_bodies:
+            for why in _flat_problems(opm.body.type.model, "form"):
+                self.diag.error(node, "%s body: %s" % (FORM, why))
 
     def _responses(self, opm, responses):
         """The 2xx responses: one result type (the JSON body they share),
@@ -860,21 +1138,20 @@ class OperationBuilder:
             return
         opm.success_status = bodies[0][0]
         opm.bodiless_statuses = [c for c in empty if c != opm.success_status]
-        types = [self._result(schema, name, opm)
-                 for _, schema, name in bodies]
+        multi = opm.c_name in self.multi_names
+        types = [self._result(schema, name, opm,
+                              "_result_%d" % status if multi else "_result")
+                 for status, schema, name in bodies]
         if any(t is not types[0] and _type_key(t) != _type_key(types[0])
                for t in types[1:]):
-            why = "2xx responses with different bodies (%s)" % ", ".join(
-                str(b[0]) for b in bodies)
-            self.diag.fallback(responses, "%s response: cJSON *: %s" % (
-                opm.operation_id, why))
-            opm.result = Type("json", fallback=why)
+            opm.result = MultiResult(opm, [(b[0], t)
+                                           for b, t in zip(bodies, types)])
         else:
             opm.result = types[0]
 
-    def _result(self, schema, response_name, opm):
+    def _result(self, schema, response_name, opm, suffix="_result"):
         if response_name is None:
-            t = self.b.type_of(schema, opm.c_name + "_result", opm.module,
+            t = self.b.type_of(schema, opm.c_name + suffix, opm.module,
                                where="%s response" % opm.operation_id)
         elif response_name in self.response_types:
             t = self.response_types[response_name]
@@ -909,8 +1186,7 @@ def _param_docs(op, copied=False):
     if op.body is not None:
         req = "required" if op.body.required else "may be NULL"
         lines += _wrap("@param body    The %s request body (%s); %s; %s." % (
-            "multipart" if op.body.kind == "multipart" else "JSON",
-            op.body.type.describe, lifetime, req))
+            op.body.doc_kind, op.body.type.describe, lifetime, req))
     if op.query:
         req = ("required: it has required members" if op.query_required
                else "NULL for none")

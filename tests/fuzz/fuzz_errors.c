@@ -20,13 +20,14 @@ static const long statuses[] = { 200, 201, 204, 301, 302, 307, 400, 401,
                                  403, 404, 409, 422, 429, 500, 502, 503 };
 
 static const clerk__op_t op_json = {
-    "GET", "/x",  "FuzzJson",        0,     NULL, 0, CLERK__BODY_NONE,
-    NULL,  false, &clerk__type_json, false, NULL
+    "GET", "/x",  "FuzzJson",        0,     NULL, 0,    CLERK__BODY_NONE,
+    NULL,  false, &clerk__type_json, false, NULL, NULL, 0,
+    0
 };
 
 static const clerk__op_t op_none = {
-    "DELETE",         "/x", "FuzzNone", 0,    NULL,  0,
-    CLERK__BODY_NONE, NULL, false,      NULL, false, NULL
+    "DELETE", "/x",  "FuzzNone", 0,    NULL, 0, CLERK__BODY_NONE, NULL, false,
+    NULL,     false, NULL,       NULL, 0,    0
 };
 
 static clerk_client_t *client;

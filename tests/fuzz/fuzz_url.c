@@ -62,7 +62,10 @@ static const clerk__op_t op = { "GET",
                                 false,
                                 NULL,
                                 false,
-                                NULL };
+                                NULL,
+                                NULL,
+                                0,
+                                0 };
 
 #define BASE    "http://user:pw@127.0.0.1:1/v1"
 #define DISPLAY "http://127.0.0.1:1/v1"

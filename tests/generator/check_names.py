@@ -9,7 +9,9 @@ DIR holds the generated api/ and model/.  Checks:
   * no identifier (type, struct/enum tag, function, enum constant, macro)
     is defined twice across the generated headers, nor clashes with the
     runtime headers (include/clerk/*.h);
-  * every exported name starts with clerk_/CLERK_ (short-name macros aside).
+  * every exported name starts with clerk_/CLERK_ (short-name macros aside);
+  * no model or module file is one the generator writes itself (all.h,
+    arrays.h, version.h) or another's.
 """
 
 import argparse
@@ -81,6 +83,16 @@ def main():
                 if not re.search(r"\b%s\(" % re.escape(fn), text):
                     errors.append("%s: %s not in api/%s%s" % (
                         op_id, fn, op.module.file, ext))
+
+    # Each file is written once: no model or module is named like a file
+    # the generator writes itself, nor like another model or module.
+    files = collections.Counter(["model/all", "model/arrays", "api/all",
+                                 "api/version"])
+    files.update("model/" + m.file for m in api.models)
+    files.update("api/" + mod.file for mod in api.modules)
+    for name, n in sorted(files.items()):
+        if n > 1:
+            errors.append("%s.h is written %d times" % (name, n))
 
     seen = collections.defaultdict(list)
     headers = sorted(glob.glob(os.path.join(args.out, "api", "*.h")) +

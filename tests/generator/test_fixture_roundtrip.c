@@ -1,15 +1,19 @@
 /*
  * The fixture's generated code (tests/generator/golden), compiled with the
  * runtime and run: the constructs of issue 14 decode, encode and round-trip,
- * and the "Edge" operations send their header, cookie and query parameters
- * to the fault server on 127.0.0.1 and decode each 2xx by its status.
+ * and the "Edge" operations send their header, cookie, query (object ones
+ * too) parameters and form-urlencoded bodies to the fault server on
+ * 127.0.0.1, which checks them byte for byte, and decode each 2xx by its
+ * status (one result struct when their bodies differ).
  */
 #include <clerk/api/edge.h>
+#include <clerk/async.h>
 #include <clerk/model/labelled.h>
 #include <clerk/model/nullables.h>
 #include <clerk/model/order.h>
 #include <clerk/model/pet_kind.h>
 #include <clerk/model/tagged.h>
+#include <clerk/model/token.h>
 #include <clerk/version.h>
 
 #include "fault.h"
@@ -384,6 +388,320 @@ static void default_response(void **state)
     clerk_client_free(client);
 }
 
+static clerk_client_t *new_client(const char *tag)
+{
+    clerk_client_options_t opts;
+    clerk_client_t *client = NULL;
+
+    memset(&opts, 0, sizeof(opts));
+    opts.base_url = fault_base_url(tag, false);
+    opts.secret_key = "sk_test_fixture";
+    assert_int_equal(clerk_client_new(&client, &opts), CLERK_OK);
+    return client;
+}
+
+/* The request line the server received for request i, without the
+ * fault server's /t/<tag>/v1 prefix, e.g. "GET /edge/search?... HTTP/1.1". */
+static void assert_request_line(
+    const cJSON *reqs, int i, const char *tag, const char *want)
+{
+    const char *line = fault_req_field(reqs, i, "request_line");
+    char prefix[96];
+    const char *sp;
+
+    assert_non_null(line);
+    sp = strchr(line, ' ');
+    assert_non_null(sp);
+    snprintf(prefix, sizeof(prefix), " /t/%s/v1", tag);
+    assert_int_equal(strncmp(sp, prefix, strlen(prefix)), 0);
+    {
+        char got[1024];
+
+        snprintf(
+            got, sizeof(got), "%.*s%s", (int)(sp - line), line,
+            sp + strlen(prefix) - 1);
+        got[sp - line] = ' ';
+        assert_string_equal(got, want);
+    }
+}
+
+/* deepObject (nested object, array, enum), form exploded (a $ref object),
+ * form not exploded: the request line, byte for byte. */
+static void object_query_params(void **state)
+{
+    static const char tag[] = "gen_objq";
+    clerk_client_t *client = new_client(tag);
+    clerk_edge_search_orders_filter_range_t range;
+    clerk_edge_search_orders_filter_t filter;
+    clerk_page_query_t page;
+    clerk_edge_search_orders_point_t point;
+    clerk_edge_search_orders_params_t params;
+    clerk_edge_search_orders_response_t *r = NULL;
+    cJSON *reqs;
+
+    (void)state;
+    memset(&range, 0, sizeof(range));
+    range.min = CLERK_DOUBLE(1.5);
+    memset(&filter, 0, sizeof(filter));
+    filter.name = "a b&c";
+    filter.age = CLERK_INT(3);
+    filter.kind = CLERK_ENUM(CLERK_PET_KIND_GUINEA_PIG);
+    filter.tags = CLERK_ARRAY(clerk_str_array_t, char *, "x", "y/z");
+    filter.range = &range;
+    memset(&page, 0, sizeof(page));
+    page.size = CLERK_INT(10);
+    page.cursor = "c,1";
+    page.kinds = CLERK_ARRAY(
+        clerk_enum_array_t, clerk_enum_t, CLERK_ENUM(CLERK_PET_KIND_DOG),
+        CLERK_ENUM(CLERK_PET_KIND_CAT));
+    memset(&point, 0, sizeof(point));
+    point.x = CLERK_INT(1);
+    point.y = CLERK_INT(-2);
+    point.label = "a,b";
+    memset(&params, 0, sizeof(params));
+    params.filter = &filter;
+    params.page = &page;
+    params.point = &point;
+    assert_int_equal(
+        fault_script(
+            tag, "[{\"status\":200,\"body\":\"[{\\\"id\\\":\\\"o1\\\"}]\"},"
+                 "{\"status\":200,\"body\":\"[]\"}]"),
+        0);
+    assert_int_equal(
+        clerk_edge_search_orders_detailed(&r, client, &params), CLERK_OK);
+    assert_int_equal(r->data->count, 1);
+    assert_string_equal(r->data->items[0].id, "o1");
+    clerk_edge_search_orders_response_free(r);
+    r = NULL;
+
+    /* Only the required object, with only its required property. */
+    memset(&filter, 0, sizeof(filter));
+    filter.name = "n";
+    params.page = NULL;
+    params.point = NULL;
+    assert_int_equal(
+        clerk_edge_search_orders_detailed(&r, client, &params), CLERK_OK);
+    clerk_edge_search_orders_response_free(r);
+    r = NULL;
+
+    reqs = fault_requests(tag);
+    assert_non_null(reqs);
+    assert_request_line(
+        reqs, 0, tag,
+        "GET /edge/search?filter%5Bname%5D=a%20b%26c&filter%5Bage%5D=3"
+        "&filter%5Bkind%5D=guinea-pig&filter%5Btags%5D=x"
+        "&filter%5Btags%5D=y%2Fz&filter%5Brange%5D%5Bmin%5D=1.5"
+        "&size=10&cursor=c%2C1&kinds=dog&kinds=cat"
+        "&point=x,1,y,-2,label,a%2Cb HTTP/1.1");
+    assert_request_line(
+        reqs, 1, tag, "GET /edge/search?filter%5Bname%5D=n HTTP/1.1");
+    cJSON_Delete(reqs);
+
+    /* A required property unset, the required object missing: refused
+     * before anything is sent. */
+    filter.name = NULL;
+    filter.age = CLERK_INT(1);
+    assert_int_equal(
+        clerk_edge_search_orders_detailed(&r, client, &params),
+        CLERK_E_INVALID_ARG);
+    assert_non_null(strstr(r->meta.message, "filter"));
+    assert_non_null(strstr(r->meta.message, "name"));
+    clerk_edge_search_orders_response_free(r);
+    r = NULL;
+    params.filter = NULL;
+    assert_int_equal(
+        clerk_edge_search_orders_detailed(&r, client, &params),
+        CLERK_E_INVALID_ARG);
+    assert_non_null(strstr(r->meta.message, "filter"));
+    clerk_edge_search_orders_response_free(r);
+    assert_int_equal(fault_request_count(tag), 2);
+    clerk_client_free(client);
+}
+
+/* An application/x-www-form-urlencoded body: the body and Content-Type
+ * the server received, byte for byte. */
+static void form_body(void **state)
+{
+    static const char tag[] = "gen_form";
+    clerk_client_t *client = new_client(tag);
+    clerk_edge_create_token_request_t body;
+    clerk_edge_create_token_response_t *r = NULL;
+    clerk_token_t *token;
+    cJSON *reqs;
+
+    (void)state;
+    memset(&body, 0, sizeof(body));
+    body.grant_type = CLERK_ENUM(
+        CLERK_EDGE_CREATE_TOKEN_REQUEST_GRANT_TYPE_AUTHORIZATION_CODE);
+    body.code = "a b&c=d/\xc3\xa9+";
+    body.scope = CLERK_ARRAY(clerk_str_array_t, char *, "read", "write");
+    body.remember = CLERK_BOOL(true);
+    body.ttl = CLERK_INT(60);
+    body.weight = CLERK_DOUBLE(0.25);
+    assert_int_equal(
+        fault_script(
+            tag, "[{\"status\":200,\"body\":\"{\\\"access_token\\\":"
+                 "\\\"t1\\\",\\\"scope\\\":[\\\"read\\\"]}\"},"
+                 "{\"status\":200,\"body\":\"{}\"}]"),
+        0);
+    assert_int_equal(
+        clerk_edge_create_token_detailed(&r, client, &body), CLERK_OK);
+    assert_string_equal(r->data->access_token, "t1");
+    assert_int_equal(r->data->scope.count, 1);
+    clerk_edge_create_token_response_free(r);
+    r = NULL;
+    /* Only the required fields; the plain flavour. */
+    memset(&body, 0, sizeof(body));
+    body.grant_type =
+        CLERK_ENUM(CLERK_EDGE_CREATE_TOKEN_REQUEST_GRANT_TYPE_REFRESH_TOKEN);
+    body.code = "";
+    token = clerk_edge_create_token(client, &body);
+    assert_non_null(token);
+    clerk_token_free(token);
+
+    reqs = fault_requests(tag);
+    assert_non_null(reqs);
+    assert_request_line(reqs, 0, tag, "POST /edge/tokens HTTP/1.1");
+    assert_string_equal(
+        fault_req_header(reqs, 0, "Content-Type"),
+        "application/x-www-form-urlencoded");
+    assert_string_equal(
+        fault_req_field(reqs, 0, "body"),
+        /* latin-1 view of the UTF-8 bytes %C3%A9: all ASCII here */
+        "grant_type=authorization_code&code=a%20b%26c%3Dd%2F%C3%A9%2B"
+        "&scope=read&scope=write&remember=true&ttl=60&weight=0.25");
+    assert_string_equal(
+        fault_req_field(reqs, 1, "body"), "grant_type=refresh_token&code=");
+    assert_string_equal(fault_req_header(reqs, 1, "Content-Length"), "30");
+    cJSON_Delete(reqs);
+
+    /* A required field left out: refused, nothing sent. */
+    body.code = NULL;
+    assert_int_equal(
+        clerk_edge_create_token_detailed(&r, client, &body),
+        CLERK_E_INVALID_ARG);
+    assert_non_null(strstr(r->meta.message, "code"));
+    clerk_edge_create_token_response_free(r);
+    assert_int_equal(fault_request_count(tag), 2);
+    clerk_client_free(client);
+}
+
+/* createAccount: 200 an inline object, 201 and 203 an array of strings,
+ * 202 nothing; a 2xx it does not declare has no body type. */
+static void several_bodies(void **state)
+{
+    static const char tag[] = "gen_multi";
+    clerk_client_t *client = new_client(tag);
+    clerk_edge_create_account_response_t *r = NULL;
+    clerk_edge_create_account_result_t *res;
+
+    (void)state;
+    assert_int_equal(
+        fault_script(
+            tag, "[{\"status\":200,\"body\":\"{\\\"id\\\":\\\"a1\\\"}\"},"
+                 "{\"status\":201,\"body\":\"[\\\"n1\\\",\\\"n2\\\"]\"},"
+                 "{\"status\":203,\"body\":\"[\\\"m\\\"]\"},"
+                 "{\"status\":202,\"body\":\"\"},"
+                 "{\"status\":201,\"body\":\"{\\\"id\\\":\\\"a2\\\"}\"},"
+                 "{\"status\":206,\"body\":\"{}\"}]"),
+        0);
+    assert_int_equal(clerk_edge_create_account_detailed(&r, client), CLERK_OK);
+    assert_int_equal(r->data->status, 200);
+    assert_non_null(r->data->result_200);
+    assert_string_equal(r->data->result_200->id, "a1");
+    assert_null(r->data->str_array);
+    clerk_edge_create_account_response_free(r);
+    r = NULL;
+
+    res = clerk_edge_create_account(client);
+    assert_non_null(res);
+    assert_int_equal(res->status, 201);
+    assert_null(res->result_200);
+    assert_non_null(res->str_array);
+    assert_int_equal(res->str_array->count, 2);
+    assert_string_equal(res->str_array->items[1], "n2");
+    clerk_edge_create_account_result_free(res);
+
+    res = clerk_edge_create_account(client);
+    assert_non_null(res);
+    assert_int_equal(res->status, 203);
+    assert_int_equal(res->str_array->count, 1);
+    assert_string_equal(res->str_array->items[0], "m");
+    clerk_edge_create_account_result_free(res);
+
+    /* 202, declared without a body: success, no result. */
+    assert_int_equal(clerk_edge_create_account_detailed(&r, client), CLERK_OK);
+    assert_int_equal(r->meta.http_status, 202);
+    assert_null(r->data);
+    clerk_edge_create_account_response_free(r);
+    r = NULL;
+    /* A 201 whose body is the 200's type does not decode. */
+    assert_int_equal(
+        clerk_edge_create_account_detailed(&r, client), CLERK_E_DECODE);
+    assert_null(r->data);
+    clerk_edge_create_account_response_free(r);
+    r = NULL;
+    /* 206: not one of the declared statuses. */
+    assert_int_equal(
+        clerk_edge_create_account_detailed(&r, client), CLERK_E_DECODE);
+    assert_int_equal(r->meta.http_status, 206);
+    assert_null(r->data);
+    assert_non_null(strstr(r->meta.message, "206"));
+    clerk_edge_create_account_response_free(r);
+    assert_int_equal(fault_request_count(tag), 6);
+    clerk_client_free(client);
+}
+
+static void shapes_done(
+    clerk_edge_put_shapes_response_t *response, void *payload)
+{
+    clerk_edge_put_shapes_response_t **out = payload;
+
+    *out = response;
+}
+
+/* putShapes: 200 Tagged, 201 Order, in the async flavour. */
+static void several_bodies_async(void **state)
+{
+    static const char tag[] = "gen_multi_async";
+    clerk_client_t *client = new_client(tag);
+    clerk_loop_t *loop = NULL;
+    clerk_edge_put_shapes_response_t *r = NULL;
+
+    (void)state;
+    assert_int_equal(clerk_loop_new(&loop, NULL), CLERK_OK);
+    assert_int_equal(
+        fault_script(
+            tag, "[{\"status\":200,\"body\":\"{\\\"label\\\":\\\"L\\\","
+                 "\\\"shape\\\":\\\"square\\\",\\\"side\\\":2}\"},"
+                 "{\"status\":201,\"body\":\"{\\\"id\\\":\\\"o5\\\","
+                 "\\\"amount\\\":4,\\\"status\\\":\\\"open\\\"}\"}]"),
+        0);
+    assert_true(
+        clerk_edge_put_shapes_async(loop, client, NULL, shapes_done, &r) != 0);
+    assert_int_equal(clerk_loop_run(loop, 10000), CLERK_OK);
+    assert_non_null(r);
+    assert_int_equal(r->meta.status, CLERK_OK);
+    assert_int_equal(r->data->status, 200);
+    assert_non_null(r->data->tagged);
+    assert_int_equal(r->data->tagged->kind, CLERK_TAGGED_SQUARE2);
+    assert_null(r->data->order);
+    clerk_edge_put_shapes_response_free(r);
+    r = NULL;
+
+    assert_true(
+        clerk_edge_put_shapes_async(loop, client, NULL, shapes_done, &r) != 0);
+    assert_int_equal(clerk_loop_run(loop, 10000), CLERK_OK);
+    assert_non_null(r);
+    assert_int_equal(r->data->status, 201);
+    assert_null(r->data->tagged);
+    assert_string_equal(r->data->order->id, "o5");
+    assert_int_equal(r->data->order->amount.value, 4);
+    clerk_edge_put_shapes_response_free(r);
+    clerk_loop_free(loop);
+    clerk_client_free(client);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -400,6 +718,10 @@ int main(void)
         cmocka_unit_test(header_cookie_params),
         cmocka_unit_test(bodiless_2xx),
         cmocka_unit_test(default_response),
+        cmocka_unit_test(object_query_params),
+        cmocka_unit_test(form_body),
+        cmocka_unit_test(several_bodies),
+        cmocka_unit_test(several_bodies_async),
     };
 
     return cmocka_run_group_tests(tests, setup, NULL);

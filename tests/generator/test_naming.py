@@ -11,8 +11,9 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "openapi"))
 
-from clerkgen.naming import (RUNTIME_NAMES, Registry, ident,  # noqa: E402
-                             snake, upper_ident)
+from clerkgen.naming import (GENERATED_NAMES, MODEL_FAMILY,  # noqa: E402
+                             RUNTIME_NAMES, Registry, ident, snake,
+                             upper_ident)
 from clerkgen.models import _enum_const  # noqa: E402
 from clerkgen.ops import operation_name  # noqa: E402
 
@@ -111,6 +112,31 @@ class Collisions(unittest.TestCase):
     def test_runtime_names_reserved(self):
         for name in ("client", "response", "status", "header", "error"):
             self.assertIn(name, RUNTIME_NAMES)
+
+
+    def test_family_is_claimed_whole(self):
+        # "Thing" takes clerk_thing_array_t along: "ThingArray" moves.
+        r = Registry(RUNTIME_NAMES | GENERATED_NAMES)
+        self.assertEqual(r.claim_family("thing", MODEL_FAMILY,
+                                        alt="thing_object"), "thing")
+        self.assertIn("thing_array", r)
+        self.assertIn("thing_array_array", r)
+        self.assertEqual(r.claim_family("thing_array", MODEL_FAMILY,
+                                        alt="thing_array_object"),
+                         "thing_array_object")
+        # "Str" would make clerk_str_array_t, the runtime's.
+        self.assertEqual(r.claim_family("str", MODEL_FAMILY,
+                                        alt="str_object"), "str_object")
+        # "All" / "Arrays" would write model/all.h / model/arrays.h.
+        self.assertEqual(r.claim_family("all", MODEL_FAMILY,
+                                        alt="all_object"), "all_object")
+        self.assertEqual(r.claim_family("arrays", MODEL_FAMILY,
+                                        alt="arrays_object"),
+                         "arrays_object")
+        # Without a free alternative: the first _<n> whose family is free.
+        r.claim("x_2_array")
+        self.assertEqual(r.claim_family("x", ("", "_array")), "x")
+        self.assertEqual(r.claim_family("x", ("", "_array")), "x_3")
 
 
 class EnumConstants(unittest.TestCase):

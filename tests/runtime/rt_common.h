@@ -64,7 +64,10 @@ static const clerk__op_t op_list = { "GET",
                                      false,
                                      &clerk__type_json,
                                      false,
-                                     NULL };
+                                     NULL,
+                                     NULL,
+                                     0,
+                                     0 };
 
 /* ---- GET /users/{user_id}/items/{item_id} (result: any JSON) */
 static const clerk__op_t op_get2 = { "GET",
@@ -78,7 +81,10 @@ static const clerk__op_t op_get2 = { "GET",
                                      false,
                                      &clerk__type_json,
                                      false,
-                                     NULL };
+                                     NULL,
+                                     NULL,
+                                     0,
+                                     0 };
 
 /* ---- GET /ping (required query parameter `must`) */
 typedef struct must_params {
@@ -101,7 +107,10 @@ static const clerk__op_t op_must = { "GET",
                                      false,
                                      &clerk__type_json,
                                      false,
-                                     NULL };
+                                     NULL,
+                                     NULL,
+                                     0,
+                                     0 };
 
 /* ---- POST /users with a JSON body { name (required), age } */
 typedef struct body {
@@ -119,10 +128,21 @@ static const clerk__model_t body_model = {
 static const clerk__type_t body_type = { CLERK__K_OBJ, sizeof(void *),
                                          &body_model, NULL, NULL };
 
-static const clerk__op_t op_create = {
-    "POST",     "/users", "CreateUser",      0,     NULL, 0, CLERK__BODY_JSON,
-    &body_type, true,     &clerk__type_json, false, NULL
-};
+static const clerk__op_t op_create = { "POST",
+                                       "/users",
+                                       "CreateUser",
+                                       0,
+                                       NULL,
+                                       0,
+                                       CLERK__BODY_JSON,
+                                       &body_type,
+                                       true,
+                                       &clerk__type_json,
+                                       false,
+                                       NULL,
+                                       NULL,
+                                       0,
+                                       0 };
 
 /* ---- PATCH /users/{id} with an optional body; DELETE /users/{id} */
 static const clerk__op_t op_patch = { "PATCH",
@@ -136,7 +156,10 @@ static const clerk__op_t op_patch = { "PATCH",
                                       false,
                                       &clerk__type_json,
                                       false,
-                                      NULL };
+                                      NULL,
+                                      NULL,
+                                      0,
+                                      0 };
 
 static const clerk__op_t op_delete = { "DELETE",
                                        "/users/{user_id}",
@@ -149,7 +172,10 @@ static const clerk__op_t op_delete = { "DELETE",
                                        false,
                                        NULL,
                                        false,
-                                       NULL };
+                                       NULL,
+                                       NULL,
+                                       0,
+                                       0 };
 
 /* ---- POST /users/{id}/profile_image, multipart { file, uploader_user_id }
  */
@@ -183,7 +209,10 @@ static const clerk__op_t op_upload = { "POST",
                                        true,
                                        &clerk__type_json,
                                        false,
-                                       NULL };
+                                       NULL,
+                                       NULL,
+                                       0,
+                                       0 };
 
 /* ---- GET /thing decoded into a model { id (required string) } */
 typedef struct thing {
@@ -200,8 +229,9 @@ static const clerk__type_t thing_type = { CLERK__K_OBJ, sizeof(void *),
                                           &thing_model, NULL, NULL };
 
 static const clerk__op_t op_thing = {
-    "GET", "/thing", "GetThing",  0,     NULL, 0, CLERK__BODY_NONE,
-    NULL,  false,    &thing_type, false, NULL
+    "GET", "/thing", "GetThing",  0,     NULL, 0,    CLERK__BODY_NONE,
+    NULL,  false,    &thing_type, false, NULL, NULL, 0,
+    0
 };
 
 /* A JSON-typed response ({ cJSON **data; meta }). */

@@ -18,10 +18,21 @@
 /* ------------------------------------------------------------------ */
 
 /* GET /calls/{n}/{kind}: any JSON, or a Thing ({ id: string }). */
-static const clerk__op_t op_calls = {
-    "GET", "/calls/{n}/{kind}", "GetCall", 2,   NULL, 0, CLERK__BODY_NONE, NULL,
-    false, &clerk__type_json,   false,     NULL
-};
+static const clerk__op_t op_calls = { "GET",
+                                      "/calls/{n}/{kind}",
+                                      "GetCall",
+                                      2,
+                                      NULL,
+                                      0,
+                                      CLERK__BODY_NONE,
+                                      NULL,
+                                      false,
+                                      &clerk__type_json,
+                                      false,
+                                      NULL,
+                                      NULL,
+                                      0,
+                                      0 };
 static const clerk__op_t op_calls_thing = { "GET",
                                             "/calls/{n}/{kind}",
                                             "GetCallThing",
@@ -33,7 +44,10 @@ static const clerk__op_t op_calls_thing = { "GET",
                                             false,
                                             &thing_type,
                                             false,
-                                            NULL };
+                                            NULL,
+                                            NULL,
+                                            0,
+                                            0 };
 
 #define CLERK_404                                                              \
     "{\\\"errors\\\":[{\\\"code\\\":\\\"resource_not_found\\\","               \

@@ -11,10 +11,21 @@
 
 #include <unistd.h>
 
-static const clerk__op_t op_calls = {
-    "GET", "/calls/{n}/{kind}", "GetCall", 2,   NULL, 0, CLERK__BODY_NONE, NULL,
-    false, &clerk__type_json,   false,     NULL
-};
+static const clerk__op_t op_calls = { "GET",
+                                      "/calls/{n}/{kind}",
+                                      "GetCall",
+                                      2,
+                                      NULL,
+                                      0,
+                                      CLERK__BODY_NONE,
+                                      NULL,
+                                      false,
+                                      &clerk__type_json,
+                                      false,
+                                      NULL,
+                                      NULL,
+                                      0,
+                                      0 };
 
 static int h2_port;
 static int h1_port;

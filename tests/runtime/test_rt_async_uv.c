@@ -9,10 +9,21 @@
 #include "async_internal.h"
 #include "clerk_uv.h"
 
-static const clerk__op_t op_calls = {
-    "GET", "/calls/{n}/{kind}", "GetCall", 2,   NULL, 0, CLERK__BODY_NONE, NULL,
-    false, &clerk__type_json,   false,     NULL
-};
+static const clerk__op_t op_calls = { "GET",
+                                      "/calls/{n}/{kind}",
+                                      "GetCall",
+                                      2,
+                                      NULL,
+                                      0,
+                                      CLERK__BODY_NONE,
+                                      NULL,
+                                      false,
+                                      &clerk__type_json,
+                                      false,
+                                      NULL,
+                                      NULL,
+                                      0,
+                                      0 };
 
 #define CALLS 200
 

@@ -147,8 +147,9 @@ static const clerk__model_t meta_model = {
 static const clerk__type_t meta_type = { CLERK__K_OBJ, sizeof(void *),
                                          &meta_model, NULL, NULL };
 static const clerk__op_t op_meta = {
-    "POST",     "/meta", "SetMeta",         0,     NULL, 0, CLERK__BODY_JSON,
-    &meta_type, true,    &clerk__type_json, false, NULL
+    "POST",     "/meta", "SetMeta",         0,     NULL, 0,    CLERK__BODY_JSON,
+    &meta_type, true,    &clerk__type_json, false, NULL, NULL, 0,
+    0
 };
 
 /* `depth` nested objects {"a":{"a":...}}, built and freed without

@@ -401,8 +401,8 @@ static const clerk__model_t ff_model = {
 static const clerk__type_t ff_type = { CLERK__K_OBJ, sizeof(void *), &ff_model,
                                        NULL, NULL };
 static const clerk__op_t op_ff = {
-    "POST",           "/ff",    "FreeForm", 0,    NULL,  0,
-    CLERK__BODY_JSON, &ff_type, true,       NULL, false, NULL
+    "POST", "/ff", "FreeForm", 0,    NULL, 0, CLERK__BODY_JSON, &ff_type, true,
+    NULL,   false, NULL,       NULL, 0,    0
 };
 
 /* Refused with a message naming `expect`; the response says nothing was

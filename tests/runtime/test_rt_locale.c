@@ -44,13 +44,15 @@ static const clerk__type_t nums_type = { CLERK__K_OBJ, sizeof(void *),
                                          &nums_model, NULL, NULL };
 
 static const clerk__op_t op_numbers = {
-    "GET", "/numbers", "GetNumbers", 0,     num_query, 3, CLERK__BODY_NONE,
-    NULL,  false,      &nums_type,   false, NULL
+    "GET", "/numbers", "GetNumbers", 0,     num_query, 3,    CLERK__BODY_NONE,
+    NULL,  false,      &nums_type,   false, NULL,      NULL, 0,
+    0
 };
 
 static const clerk__op_t op_post_numbers = {
-    "POST",           "/numbers", "PostNumbers", 0,          NULL,  0,
-    CLERK__BODY_JSON, &nums_type, true,          &nums_type, false, NULL
+    "POST",     "/numbers", "PostNumbers", 0,     NULL, 0,    CLERK__BODY_JSON,
+    &nums_type, true,       &nums_type,    false, NULL, NULL, 0,
+    0
 };
 
 typedef struct nums_response {

@@ -257,8 +257,8 @@ static const clerk__param_t num_query[] = {
 };
 
 static const clerk__op_t op_num = {
-    "GET", "/n",  "Num", 0,     num_query, 4, CLERK__BODY_NONE,
-    NULL,  false, NULL,  false, NULL
+    "GET", "/n",  "Num", 0,    num_query, 4, CLERK__BODY_NONE, NULL, false,
+    NULL,  false, NULL,  NULL, 0,         0
 };
 
 static void test_query_numbers(void **state)

@@ -6,9 +6,14 @@
 #ifndef CLERK_API_ALL_H
 #define CLERK_API_ALL_H
 
+#include <clerk/api/all_tag.h>
+#include <clerk/api/arrays.h>
 #include <clerk/api/edge.h>
 #include <clerk/api/misc.h>
 #include <clerk/api/pet_owners.h>
 #include <clerk/api/pets.h>
+#include <clerk/api/str.h>
+#include <clerk/api/things.h>
+#include <clerk/api/version_tag.h>
 
 #endif /* CLERK_API_ALL_H */

@@ -182,6 +182,18 @@ void clerk_edge_get_orders_response_free(
     clerk__op_response_free(&edge_get_orders_op, response);
 }
 
+/* The runtime writes the status first, then a member by its offset. */
+_Static_assert(
+    offsetof(clerk_edge_put_shapes_result_t, status) == 0, "status first");
+
+/* Each 2xx body by its status, into its member. */
+static const clerk__op_result_t edge_put_shapes_results[] = {
+    { 200, &clerk__tagged_type,
+      offsetof(clerk_edge_put_shapes_result_t, tagged) },
+    { 201, &clerk__order_type,
+      offsetof(clerk_edge_put_shapes_result_t, order) },
+};
+
 static const clerk__op_t edge_put_shapes_op = {
     .method = "PUT",
     .path = "/edge/shapes",
@@ -190,10 +202,13 @@ static const clerk__op_t edge_put_shapes_op = {
     .body_kind = CLERK__BODY_JSON,
     .body_type = &clerk__tagged_type,
     .body_required = false,
-    .result_type = &clerk__type_json,
+    .results = edge_put_shapes_results,
+    .result_count =
+        sizeof(edge_put_shapes_results) / sizeof(edge_put_shapes_results[0]),
+    .results_size = sizeof(clerk_edge_put_shapes_result_t),
 };
 
-cJSON **clerk_edge_put_shapes(
+clerk_edge_put_shapes_result_t *clerk_edge_put_shapes(
     clerk_client_t *client, const clerk_tagged_t *body)
 {
     return clerk__op_plain(client, &edge_put_shapes_op, NULL, NULL, body);
@@ -232,9 +247,9 @@ void clerk_edge_put_shapes_response_free(
     clerk__op_response_free(&edge_put_shapes_op, response);
 }
 
-void clerk_edge_put_shapes_result_free(cJSON **result)
+void clerk_edge_put_shapes_result_free(clerk_edge_put_shapes_result_t *result)
 {
-    clerk__value_free(&clerk__type_json, result);
+    clerk__op_result_free(&edge_put_shapes_op, result);
 }
 
 static const clerk__op_t edge_echo_nullables_op = {
@@ -285,4 +300,185 @@ void clerk_edge_echo_nullables_response_free(
     clerk_edge_echo_nullables_response_t *response)
 {
     clerk__op_response_free(&edge_echo_nullables_op, response);
+}
+
+static const clerk__param_t edge_search_orders_query[] = {
+    { "filter", offsetof(clerk_edge_search_orders_params_t, filter),
+      &clerk__edge_search_orders_filter_type,
+      CLERK__F_REQUIRED | CLERK__F_DEEP },
+    { "page", offsetof(clerk_edge_search_orders_params_t, page),
+      &clerk__page_query_type, 0 },
+    { "point", offsetof(clerk_edge_search_orders_params_t, point),
+      &clerk__edge_search_orders_point_type, CLERK__F_CSV },
+};
+
+static const clerk__op_t edge_search_orders_op = {
+    .method = "GET",
+    .path = "/edge/search",
+    .operation_id = "searchOrders",
+    .path_arg_count = 0,
+    .query = edge_search_orders_query,
+    .query_count =
+        sizeof(edge_search_orders_query) / sizeof(edge_search_orders_query[0]),
+    .result_type = &clerk__order_array_type,
+};
+
+clerk_order_array_t *clerk_edge_search_orders(
+    clerk_client_t *client, const clerk_edge_search_orders_params_t *params)
+{
+    return clerk__op_plain(client, &edge_search_orders_op, NULL, params, NULL);
+}
+
+clerk_status_t clerk_edge_search_orders_detailed(
+    clerk_edge_search_orders_response_t **out,
+    clerk_client_t *client,
+    const clerk_edge_search_orders_params_t *params)
+{
+    return clerk__op_detailed(
+        (void **)out, client, &edge_search_orders_op, NULL, params, NULL);
+}
+
+static void edge_search_orders_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_edge_search_orders_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_edge_search_orders_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_edge_search_orders_params_t *params,
+    clerk_edge_search_orders_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &edge_search_orders_op, NULL, params, NULL,
+        edge_search_orders_deliver, (clerk__async_cb_t)cb, payload);
+}
+
+void clerk_edge_search_orders_response_free(
+    clerk_edge_search_orders_response_t *response)
+{
+    clerk__op_response_free(&edge_search_orders_op, response);
+}
+
+static const clerk__op_t edge_create_token_op = {
+    .method = "POST",
+    .path = "/edge/tokens",
+    .operation_id = "createToken",
+    .path_arg_count = 0,
+    .body_kind = CLERK__BODY_FORM,
+    .body_type = &clerk__edge_create_token_request_type,
+    .body_required = true,
+    .result_type = &clerk__token_type,
+};
+
+clerk_token_t *clerk_edge_create_token(
+    clerk_client_t *client, const clerk_edge_create_token_request_t *body)
+{
+    return clerk__op_plain(client, &edge_create_token_op, NULL, NULL, body);
+}
+
+clerk_status_t clerk_edge_create_token_detailed(
+    clerk_edge_create_token_response_t **out,
+    clerk_client_t *client,
+    const clerk_edge_create_token_request_t *body)
+{
+    return clerk__op_detailed(
+        (void **)out, client, &edge_create_token_op, NULL, NULL, body);
+}
+
+static void edge_create_token_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_edge_create_token_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_edge_create_token_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_edge_create_token_request_t *body,
+    clerk_edge_create_token_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &edge_create_token_op, NULL, NULL, body,
+        edge_create_token_deliver, (clerk__async_cb_t)cb, payload);
+}
+
+void clerk_edge_create_token_response_free(
+    clerk_edge_create_token_response_t *response)
+{
+    clerk__op_response_free(&edge_create_token_op, response);
+}
+
+/* The runtime writes the status first, then a member by its offset. */
+_Static_assert(
+    offsetof(clerk_edge_create_account_result_t, status) == 0, "status first");
+
+/* Each 2xx body by its status, into its member. */
+static const clerk__op_result_t edge_create_account_results[] = {
+    { 200, &clerk__edge_create_account_result_200_type,
+      offsetof(clerk_edge_create_account_result_t, result_200) },
+    { 201, &clerk__type_str_array,
+      offsetof(clerk_edge_create_account_result_t, str_array) },
+    { 203, &clerk__type_str_array,
+      offsetof(clerk_edge_create_account_result_t, str_array) },
+};
+
+/* 2xx replies without a body: success, no result. */
+static const long edge_create_account_op_bodiless[] = { 202, 0 };
+
+static const clerk__op_t edge_create_account_op = {
+    .method = "POST",
+    .path = "/edge/accounts",
+    .operation_id = "createAccount",
+    .path_arg_count = 0,
+    .results = edge_create_account_results,
+    .result_count = sizeof(edge_create_account_results) /
+                    sizeof(edge_create_account_results[0]),
+    .results_size = sizeof(clerk_edge_create_account_result_t),
+    .bodiless_statuses = edge_create_account_op_bodiless,
+};
+
+clerk_edge_create_account_result_t *clerk_edge_create_account(
+    clerk_client_t *client)
+{
+    return clerk__op_plain(client, &edge_create_account_op, NULL, NULL, NULL);
+}
+
+clerk_status_t clerk_edge_create_account_detailed(
+    clerk_edge_create_account_response_t **out, clerk_client_t *client)
+{
+    return clerk__op_detailed(
+        (void **)out, client, &edge_create_account_op, NULL, NULL, NULL);
+}
+
+static void edge_create_account_deliver(
+    void *response, clerk__async_cb_t cb, void *payload)
+{
+    ((clerk_edge_create_account_async_fn)cb)(response, payload);
+}
+
+clerk_call_id_t clerk_edge_create_account_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_edge_create_account_async_fn cb,
+    void *payload)
+{
+    return clerk__op_async(
+        loop, client, &edge_create_account_op, NULL, NULL, NULL,
+        edge_create_account_deliver, (clerk__async_cb_t)cb, payload);
+}
+
+void clerk_edge_create_account_response_free(
+    clerk_edge_create_account_response_t *response)
+{
+    clerk__op_response_free(&edge_create_account_op, response);
+}
+
+void clerk_edge_create_account_result_free(
+    clerk_edge_create_account_result_t *result)
+{
+    clerk__op_result_free(&edge_create_account_op, result);
 }

@@ -14,9 +14,15 @@
 #include <clerk/response.h>
 #include <clerk/types.h>
 
+#include <clerk/model/edge_create_account_result_200.h>
+#include <clerk/model/edge_create_token_request.h>
+#include <clerk/model/edge_search_orders_filter.h>
+#include <clerk/model/edge_search_orders_point.h>
 #include <clerk/model/nullables.h>
 #include <clerk/model/order.h>
+#include <clerk/model/page_query.h>
 #include <clerk/model/tagged.h>
+#include <clerk/model/token.h>
 
 CLERK_BEGIN_DECL
 
@@ -283,10 +289,23 @@ CLERK_EXTERN clerk_call_id_t clerk_edge_get_orders_async(
 CLERK_EXTERN void clerk_edge_get_orders_response_free(
     clerk_edge_get_orders_response_t *response);
 
+/**
+ * Result of clerk_edge_put_shapes(): the 2xx status that came (200, 201) and
+ * its body, in the member for its type; the others are NULL.
+ */
+typedef struct clerk_edge_put_shapes_result {
+    /** The HTTP status of the reply. */
+    long status;
+    /** The body (clerk_tagged_t) when status is 200; else NULL. */
+    clerk_tagged_t *tagged;
+    /** The body (clerk_order_t) when status is 201; else NULL. */
+    clerk_order_t *order;
+} clerk_edge_put_shapes_result_t;
+
 /** Detailed response of clerk_edge_put_shapes(); see clerk/response.h. */
 typedef struct clerk_edge_put_shapes_response {
-    /** The 200 body; NULL unless meta.status is CLERK_OK. */
-    cJSON **data;
+    /** The result (status and body); NULL unless meta.status is CLERK_OK. */
+    clerk_edge_put_shapes_result_t *data;
     /** Status, HTTP status, headers, raw body, parsed errors; keep last. */
     clerk_response_t meta;
 } clerk_edge_put_shapes_response_t;
@@ -296,14 +315,17 @@ typedef struct clerk_edge_put_shapes_response {
  *
  * `PUT /edge/shapes` (operationId `putShapes`).
  *
+ * The 2xx responses have different bodies: the result says which status came
+ * (200, 201) and holds its body in the member for its type.
+ *
  * @param client  Client to send with; may be shared between threads.
  * @param body    The JSON request body (clerk_tagged_t); borrowed for the call;
  *         may be NULL.
- * @return The 200 body (cJSON *), owned by the caller (free with
- *         clerk_edge_put_shapes_result_free()), or NULL on any failure;
- *         clerk_edge_put_shapes_detailed() says why.
+ * @return The result (clerk_edge_put_shapes_result_t: the status and its body),
+ *         owned by the caller (free with clerk_edge_put_shapes_result_free()),
+ *         or NULL on any failure; clerk_edge_put_shapes_detailed() says why.
  */
-CLERK_EXTERN cJSON **clerk_edge_put_shapes(
+CLERK_EXTERN clerk_edge_put_shapes_result_t *clerk_edge_put_shapes(
     clerk_client_t *client, const clerk_tagged_t *body);
 
 /**
@@ -372,7 +394,8 @@ CLERK_EXTERN void clerk_edge_put_shapes_response_free(
  *
  * @param result The result, or NULL (no-op).
  */
-CLERK_EXTERN void clerk_edge_put_shapes_result_free(cJSON **result);
+CLERK_EXTERN void clerk_edge_put_shapes_result_free(
+    clerk_edge_put_shapes_result_t *result);
 
 /** Detailed response of clerk_edge_echo_nullables(); see clerk/response.h. */
 typedef struct clerk_edge_echo_nullables_response {
@@ -460,6 +483,315 @@ CLERK_EXTERN clerk_call_id_t clerk_edge_echo_nullables_async(
 CLERK_EXTERN void clerk_edge_echo_nullables_response_free(
     clerk_edge_echo_nullables_response_t *response);
 
+/**
+ * Query parameters of clerk_edge_search_orders(); zero-initialise and set what
+ * you need.
+ *
+ * Strings are borrowed for the duration of the call.
+ */
+typedef struct clerk_edge_search_orders_params {
+    /**
+     * Required. Sent as `filter[prop]=value` per set property (deepObject; a
+     * nested object as `filter[a][b]=value`, an array as repeated keys;
+     * brackets percent-encoded); NULL = not sent.
+     */
+    const clerk_edge_search_orders_filter_t *filter;
+    /**
+     * Optional: Each set property sent as its own key, `prop=value` (form,
+     * explode true; an array as repeated keys); NULL = not sent.
+     */
+    const clerk_page_query_t *page;
+    /**
+     * Optional: Sent as one key, `point=prop,value,prop2,value2` (form, explode
+     * false); NULL = not sent.
+     */
+    const clerk_edge_search_orders_point_t *point;
+} clerk_edge_search_orders_params_t;
+
+/** Detailed response of clerk_edge_search_orders(); see clerk/response.h. */
+typedef struct clerk_edge_search_orders_response {
+    /** The 200 body; NULL unless meta.status is CLERK_OK. */
+    clerk_order_array_t *data;
+    /** Status, HTTP status, headers, raw body, parsed errors; keep last. */
+    clerk_response_t meta;
+} clerk_edge_search_orders_response_t;
+
+/**
+ * Object query parameters (deepObject, form exploded and not).
+ *
+ * `GET /edge/search` (operationId `searchOrders`).
+ *
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_edge_search_orders_params_t);
+ *         required: it has required members.
+ * @return The 200 body (clerk_order_array_t), owned by the caller (free with
+ *         clerk_order_array_free()), or NULL on any failure;
+ *         clerk_edge_search_orders_detailed() says why.
+ */
+CLERK_EXTERN clerk_order_array_t *clerk_edge_search_orders(
+    clerk_client_t *client, const clerk_edge_search_orders_params_t *params);
+
+/**
+ * clerk_edge_search_orders() with the full response.
+ *
+ * `GET /edge/search` (operationId `searchOrders`); see
+ * clerk_edge_search_orders() for the details.
+ *
+ * @param[out] out Receives the response, even on failure (NULL only when out of
+ *         memory); free with clerk_edge_search_orders_response_free().
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_edge_search_orders_params_t);
+ *         required: it has required members.
+ * @return CLERK_OK, or why the call failed (also in (*out)->meta.status).
+ */
+CLERK_EXTERN clerk_status_t clerk_edge_search_orders_detailed(
+    clerk_edge_search_orders_response_t **out,
+    clerk_client_t *client,
+    const clerk_edge_search_orders_params_t *params);
+
+/**
+ * Completion callback of clerk_edge_search_orders_async().
+ *
+ * @param response What clerk_edge_search_orders_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_edge_search_orders_response_free()).
+ * @param payload  The payload given to clerk_edge_search_orders_async().
+ */
+typedef void (*clerk_edge_search_orders_async_fn)(
+    clerk_edge_search_orders_response_t *response, void *payload);
+
+/**
+ * clerk_edge_search_orders() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `GET /edge/search` (operationId `searchOrders`); see
+ * clerk_edge_search_orders() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param params  Query parameters (clerk_edge_search_orders_params_t);
+ *         required: it has required members; copied before this function
+ *         returns.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_edge_search_orders_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_edge_search_orders_params_t *params,
+    clerk_edge_search_orders_async_fn cb,
+    void *payload);
+
+/**
+ * Free a response of clerk_edge_search_orders_detailed(), data included.
+ *
+ * @param response The response, or NULL (no-op).
+ */
+CLERK_EXTERN void clerk_edge_search_orders_response_free(
+    clerk_edge_search_orders_response_t *response);
+
+/** Detailed response of clerk_edge_create_token(); see clerk/response.h. */
+typedef struct clerk_edge_create_token_response {
+    /** The 200 body; NULL unless meta.status is CLERK_OK. */
+    clerk_token_t *data;
+    /** Status, HTTP status, headers, raw body, parsed errors; keep last. */
+    clerk_response_t meta;
+} clerk_edge_create_token_response_t;
+
+/**
+ * A form-urlencoded body.
+ *
+ * `POST /edge/tokens` (operationId `createToken`).
+ *
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The form-urlencoded request body
+ *         (clerk_edge_create_token_request_t); borrowed for the call; required.
+ * @return The 200 body (clerk_token_t), owned by the caller (free with
+ *         clerk_token_free()), or NULL on any failure;
+ *         clerk_edge_create_token_detailed() says why.
+ */
+CLERK_EXTERN clerk_token_t *clerk_edge_create_token(
+    clerk_client_t *client, const clerk_edge_create_token_request_t *body);
+
+/**
+ * clerk_edge_create_token() with the full response.
+ *
+ * `POST /edge/tokens` (operationId `createToken`); see
+ * clerk_edge_create_token() for the details.
+ *
+ * @param[out] out Receives the response, even on failure (NULL only when out of
+ *         memory); free with clerk_edge_create_token_response_free().
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The form-urlencoded request body
+ *         (clerk_edge_create_token_request_t); borrowed for the call; required.
+ * @return CLERK_OK, or why the call failed (also in (*out)->meta.status).
+ */
+CLERK_EXTERN clerk_status_t clerk_edge_create_token_detailed(
+    clerk_edge_create_token_response_t **out,
+    clerk_client_t *client,
+    const clerk_edge_create_token_request_t *body);
+
+/**
+ * Completion callback of clerk_edge_create_token_async().
+ *
+ * @param response What clerk_edge_create_token_detailed() would have returned;
+ *         never NULL; owned by the callback (free with
+ *         clerk_edge_create_token_response_free()).
+ * @param payload  The payload given to clerk_edge_create_token_async().
+ */
+typedef void (*clerk_edge_create_token_async_fn)(
+    clerk_edge_create_token_response_t *response, void *payload);
+
+/**
+ * clerk_edge_create_token() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /edge/tokens` (operationId `createToken`); see
+ * clerk_edge_create_token() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param body    The form-urlencoded request body
+ *         (clerk_edge_create_token_request_t); copied before this function
+ *         returns; required.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_edge_create_token_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    const clerk_edge_create_token_request_t *body,
+    clerk_edge_create_token_async_fn cb,
+    void *payload);
+
+/**
+ * Free a response of clerk_edge_create_token_detailed(), data included.
+ *
+ * @param response The response, or NULL (no-op).
+ */
+CLERK_EXTERN void clerk_edge_create_token_response_free(
+    clerk_edge_create_token_response_t *response);
+
+/**
+ * Result of clerk_edge_create_account(): the 2xx status that came (200, 201,
+ * 203) and its body, in the member for its type; the others are NULL.
+ */
+typedef struct clerk_edge_create_account_result {
+    /** The HTTP status of the reply. */
+    long status;
+    /**
+     * The body (clerk_edge_create_account_result_200_t) when status is 200;
+     * else NULL.
+     */
+    clerk_edge_create_account_result_200_t *result_200;
+    /** The body (clerk_str_array_t) when status is 201 or 203; else NULL. */
+    clerk_str_array_t *str_array;
+} clerk_edge_create_account_result_t;
+
+/** Detailed response of clerk_edge_create_account(); see clerk/response.h. */
+typedef struct clerk_edge_create_account_response {
+    /** The result (status and body); NULL unless meta.status is CLERK_OK. */
+    clerk_edge_create_account_result_t *data;
+    /** Status, HTTP status, headers, raw body, parsed errors; keep last. */
+    clerk_response_t meta;
+} clerk_edge_create_account_response_t;
+
+/**
+ * 200, 201 and 203 with different inline bodies, 202 with none.
+ *
+ * `POST /edge/accounts` (operationId `createAccount`).
+ *
+ * The 2xx responses have different bodies: the result says which status came
+ * (200, 201, 203) and holds its body in the member for its type.
+ *
+ * A 202 response (no body) succeeds without a result: data is NULL, and the
+ * plain call returns NULL as on failure (the _detailed call tells them apart:
+ * meta.status CLERK_OK, meta.http_status).
+ *
+ * @param client  Client to send with; may be shared between threads.
+ * @return The result (clerk_edge_create_account_result_t: the status and its
+ *         body), owned by the caller (free with
+ *         clerk_edge_create_account_result_free()), or NULL on any failure;
+ *         clerk_edge_create_account_detailed() says why.
+ */
+CLERK_EXTERN clerk_edge_create_account_result_t *clerk_edge_create_account(
+    clerk_client_t *client);
+
+/**
+ * clerk_edge_create_account() with the full response.
+ *
+ * `POST /edge/accounts` (operationId `createAccount`); see
+ * clerk_edge_create_account() for the details.
+ *
+ * @param[out] out Receives the response, even on failure (NULL only when out of
+ *         memory); free with clerk_edge_create_account_response_free().
+ * @param client  Client to send with; may be shared between threads.
+ * @return CLERK_OK, or why the call failed (also in (*out)->meta.status).
+ */
+CLERK_EXTERN clerk_status_t clerk_edge_create_account_detailed(
+    clerk_edge_create_account_response_t **out, clerk_client_t *client);
+
+/**
+ * Completion callback of clerk_edge_create_account_async().
+ *
+ * @param response What clerk_edge_create_account_detailed() would have
+ *         returned; never NULL; owned by the callback (free with
+ *         clerk_edge_create_account_response_free()).
+ * @param payload  The payload given to clerk_edge_create_account_async().
+ */
+typedef void (*clerk_edge_create_account_async_fn)(
+    clerk_edge_create_account_response_t *response, void *payload);
+
+/**
+ * clerk_edge_create_account() without blocking: runs on a loop, ends in a
+ * callback.
+ *
+ * `POST /edge/accounts` (operationId `createAccount`); see
+ * clerk_edge_create_account() for the details and clerk/async.h for loops and
+ * drivers.
+ *
+ * @param loop    Loop to run the call on; used by one thread at a time.
+ * @param client  Client to send with; may be shared between threads.
+ * @param cb      Called exactly once, from one of the loop's drivers (never
+ *         from inside this function), with the response.
+ * @param payload Passed to cb.
+ * @return The call's id (for clerk_loop_cancel() and
+ *         clerk_loop_set_deadline()), or 0 when nothing was started (loop,
+ *         client or cb NULL, or out of memory): cb then never runs.
+ */
+CLERK_EXTERN clerk_call_id_t clerk_edge_create_account_async(
+    clerk_loop_t *loop,
+    clerk_client_t *client,
+    clerk_edge_create_account_async_fn cb,
+    void *payload);
+
+/**
+ * Free a response of clerk_edge_create_account_detailed(), data included.
+ *
+ * @param response The response, or NULL (no-op).
+ */
+CLERK_EXTERN void clerk_edge_create_account_response_free(
+    clerk_edge_create_account_response_t *response);
+
+/**
+ * Free a result of clerk_edge_create_account() (or a `data` taken from a
+ * response).
+ *
+ * @param result The result, or NULL (no-op).
+ */
+CLERK_EXTERN void clerk_edge_create_account_result_free(
+    clerk_edge_create_account_result_t *result);
+
 #ifndef CLERK_NO_SHORT_NAMES
 #define edge_create_order(...) clerk_edge_create_order(__VA_ARGS__)
 #define edge_create_order_detailed(...)                                        \
@@ -478,6 +810,20 @@ CLERK_EXTERN void clerk_edge_echo_nullables_response_free(
     clerk_edge_echo_nullables_detailed(__VA_ARGS__)
 #define edge_echo_nullables_async(...)                                         \
     clerk_edge_echo_nullables_async(__VA_ARGS__)
+#define edge_search_orders(...) clerk_edge_search_orders(__VA_ARGS__)
+#define edge_search_orders_detailed(...)                                       \
+    clerk_edge_search_orders_detailed(__VA_ARGS__)
+#define edge_search_orders_async(...)                                          \
+    clerk_edge_search_orders_async(__VA_ARGS__)
+#define edge_create_token(...) clerk_edge_create_token(__VA_ARGS__)
+#define edge_create_token_detailed(...)                                        \
+    clerk_edge_create_token_detailed(__VA_ARGS__)
+#define edge_create_token_async(...) clerk_edge_create_token_async(__VA_ARGS__)
+#define edge_create_account(...)     clerk_edge_create_account(__VA_ARGS__)
+#define edge_create_account_detailed(...)                                      \
+    clerk_edge_create_account_detailed(__VA_ARGS__)
+#define edge_create_account_async(...)                                         \
+    clerk_edge_create_account_async(__VA_ARGS__)
 #endif
 
 CLERK_END_DECL

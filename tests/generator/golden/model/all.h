@@ -6,8 +6,10 @@
 #ifndef CLERK_MODEL_ALL_H
 #define CLERK_MODEL_ALL_H
 
+#include <clerk/model/all_object.h>
 #include <clerk/model/animal.h>
 #include <clerk/model/arrays.h>
+#include <clerk/model/arrays_object.h>
 #include <clerk/model/bike.h>
 #include <clerk/model/car.h>
 #include <clerk/model/cat.h>
@@ -17,8 +19,14 @@
 #include <clerk/model/client_object.h>
 #include <clerk/model/contact.h>
 #include <clerk/model/dog.h>
+#include <clerk/model/edge_create_account_result_200.h>
+#include <clerk/model/edge_create_token_request.h>
+#include <clerk/model/edge_search_orders_filter.h>
+#include <clerk/model/edge_search_orders_filter_range.h>
+#include <clerk/model/edge_search_orders_point.h>
 #include <clerk/model/extended_pet.h>
 #include <clerk/model/garage.h>
+#include <clerk/model/int64_array_array_object.h>
 #include <clerk/model/labelled.h>
 #include <clerk/model/labelled_circle2.h>
 #include <clerk/model/labelled_square2.h>
@@ -30,6 +38,7 @@
 #include <clerk/model/nullables.h>
 #include <clerk/model/order.h>
 #include <clerk/model/owner.h>
+#include <clerk/model/page_query.h>
 #include <clerk/model/pet.h>
 #include <clerk/model/pet_address.h>
 #include <clerk/model/pet_kind.h>
@@ -45,9 +54,15 @@
 #include <clerk/model/shape.h>
 #include <clerk/model/square.h>
 #include <clerk/model/square2.h>
+#include <clerk/model/str_object.h>
 #include <clerk/model/tagged.h>
 #include <clerk/model/tagged_circle2.h>
 #include <clerk/model/tagged_square2.h>
+#include <clerk/model/thing.h>
+#include <clerk/model/thing_array_object.h>
+#include <clerk/model/things_put_array_response.h>
+#include <clerk/model/token.h>
 #include <clerk/model/vehicle.h>
+#include <clerk/model/version_object.h>
 
 #endif /* CLERK_MODEL_ALL_H */

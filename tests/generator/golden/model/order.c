@@ -55,6 +55,20 @@ const clerk__type_t clerk__order_type = {
     .model = &clerk__order_model,
 };
 
+const clerk__type_t clerk__order_struct_type = {
+    .kind = CLERK__K_STRUCT,
+    .size = sizeof(clerk_order_t),
+    .model = &clerk__order_model,
+};
+
+const clerk__type_t clerk__order_array_type = {
+    .kind = CLERK__K_ARRAY,
+    .size = sizeof(clerk_order_array_t),
+    .elem = &clerk__order_struct_type,
+};
+
+CLERK__ARRAY_LAYOUT(clerk_order_array_t);
+
 clerk_status_t clerk_order_from_json(
     clerk_order_t **out,
     const cJSON *json,
@@ -90,4 +104,9 @@ clerk_status_t clerk_order_parse(
 char *clerk_order_print(const clerk_order_t *value)
 {
     return clerk__model_print(&clerk__order_model, value);
+}
+
+void clerk_order_array_free(clerk_order_array_t *array)
+{
+    clerk__value_free(&clerk__order_array_type, array);
 }

@@ -173,6 +173,13 @@ CLERK_EXTERN clerk_status_t clerk_order_parse(
  */
 CLERK_EXTERN char *clerk_order_print(const clerk_order_t *value);
 
+/**
+ * Free an array returned by a call: the items and the array itself.
+ *
+ * @param array The array, or NULL (no-op).
+ */
+CLERK_EXTERN void clerk_order_array_free(clerk_order_array_t *array);
+
 CLERK_END_DECL
 
 #endif /* CLERK_MODEL_ORDER_H */

@@ -8,8 +8,14 @@
 
 #include "clerk_internal.h"
 
+extern const clerk__model_t clerk__all_object_model;
+extern const clerk__type_t clerk__all_object_type;
+
 extern const clerk__model_t clerk__animal_model;
 extern const clerk__type_t clerk__animal_type;
+
+extern const clerk__model_t clerk__arrays_object_model;
+extern const clerk__type_t clerk__arrays_object_type;
 
 extern const clerk__model_t clerk__bike_model;
 extern const clerk__type_t clerk__bike_type;
@@ -35,11 +41,29 @@ extern const clerk__type_t clerk__contact_type;
 extern const clerk__model_t clerk__dog_model;
 extern const clerk__type_t clerk__dog_type;
 
+extern const clerk__model_t clerk__edge_create_account_result_200_model;
+extern const clerk__type_t clerk__edge_create_account_result_200_type;
+
+extern const clerk__model_t clerk__edge_create_token_request_model;
+extern const clerk__type_t clerk__edge_create_token_request_type;
+
+extern const clerk__model_t clerk__edge_search_orders_filter_model;
+extern const clerk__type_t clerk__edge_search_orders_filter_type;
+
+extern const clerk__model_t clerk__edge_search_orders_filter_range_model;
+extern const clerk__type_t clerk__edge_search_orders_filter_range_type;
+
+extern const clerk__model_t clerk__edge_search_orders_point_model;
+extern const clerk__type_t clerk__edge_search_orders_point_type;
+
 extern const clerk__model_t clerk__extended_pet_model;
 extern const clerk__type_t clerk__extended_pet_type;
 
 extern const clerk__model_t clerk__garage_model;
 extern const clerk__type_t clerk__garage_type;
+
+extern const clerk__model_t clerk__int64_array_array_object_model;
+extern const clerk__type_t clerk__int64_array_array_object_type;
 
 extern const clerk__model_t clerk__labelled_model;
 extern const clerk__type_t clerk__labelled_type;
@@ -64,11 +88,16 @@ extern const clerk__type_t clerk__nullables_type;
 
 extern const clerk__model_t clerk__order_model;
 extern const clerk__type_t clerk__order_type;
+extern const clerk__type_t clerk__order_struct_type;
+extern const clerk__type_t clerk__order_array_type;
 
 extern const clerk__model_t clerk__owner_model;
 extern const clerk__type_t clerk__owner_type;
 extern const clerk__type_t clerk__owner_struct_type;
 extern const clerk__type_t clerk__owner_array_type;
+
+extern const clerk__model_t clerk__page_query_model;
+extern const clerk__type_t clerk__page_query_type;
 
 extern const clerk__model_t clerk__pet_model;
 extern const clerk__type_t clerk__pet_type;
@@ -113,6 +142,11 @@ extern const clerk__type_t clerk__square_type;
 extern const clerk__model_t clerk__square2_model;
 extern const clerk__type_t clerk__square2_type;
 
+extern const clerk__model_t clerk__str_object_model;
+extern const clerk__type_t clerk__str_object_type;
+extern const clerk__type_t clerk__str_object_struct_type;
+extern const clerk__type_t clerk__str_object_array_type;
+
 extern const clerk__model_t clerk__tagged_model;
 extern const clerk__type_t clerk__tagged_type;
 
@@ -122,10 +156,27 @@ extern const clerk__type_t clerk__tagged_circle2_type;
 extern const clerk__model_t clerk__tagged_square2_model;
 extern const clerk__type_t clerk__tagged_square2_type;
 
+extern const clerk__model_t clerk__thing_model;
+extern const clerk__type_t clerk__thing_type;
+extern const clerk__type_t clerk__thing_struct_type;
+extern const clerk__type_t clerk__thing_array_type;
+
+extern const clerk__model_t clerk__thing_array_object_model;
+extern const clerk__type_t clerk__thing_array_object_type;
+
+extern const clerk__model_t clerk__things_put_array_response_model;
+extern const clerk__type_t clerk__things_put_array_response_type;
+
+extern const clerk__model_t clerk__token_model;
+extern const clerk__type_t clerk__token_type;
+
 extern const clerk__model_t clerk__vehicle_model;
 extern const clerk__type_t clerk__vehicle_type;
 extern const clerk__type_t clerk__vehicle_struct_type;
 extern const clerk__type_t clerk__vehicle_array_type;
+
+extern const clerk__model_t clerk__version_object_model;
+extern const clerk__type_t clerk__version_object_type;
 
 extern const clerk__enum_t clerk__car_type_enum;
 extern const clerk__type_t clerk__car_type_type;
@@ -138,6 +189,9 @@ extern const clerk__type_t clerk__circle2_shape_type;
 
 extern const clerk__enum_t clerk__dog_kind_enum;
 extern const clerk__type_t clerk__dog_kind_type;
+
+extern const clerk__enum_t clerk__edge_create_token_request_grant_type_enum;
+extern const clerk__type_t clerk__edge_create_token_request_grant_type_type;
 
 extern const clerk__enum_t clerk__misc_verify_jwt_result_token_object_enum;
 extern const clerk__type_t clerk__misc_verify_jwt_result_token_object_type;
