@@ -39,7 +39,7 @@ static const clerk__field_t nums_fields[] = {
 };
 static const clerk__model_t nums_model = { "Nums", sizeof(nums_t), nums_fields,
                                            3,      NULL,           0,
-                                           NULL };
+                                           NULL, NULL };
 static const clerk__type_t nums_type = { CLERK__K_OBJ, sizeof(void *),
                                          &nums_model, NULL, NULL };
 

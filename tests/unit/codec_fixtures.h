@@ -39,7 +39,7 @@ static const clerk__field_t otp_fields[] = {
       CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
 };
 static const clerk__model_t otp_model = {
-    "verification_otp", sizeof(otp_t), otp_fields, 3, NULL, 0, NULL
+    "verification_otp", sizeof(otp_t), otp_fields, 3, NULL, 0, NULL, NULL
 };
 static const clerk__type_t otp_type = { CLERK__K_OBJ, sizeof(void *),
                                         &otp_model, NULL, NULL };
@@ -55,7 +55,7 @@ static const clerk__field_t admin_fields[] = {
     { "status", offsetof(admin_t, status), &status_type, CLERK__F_REQUIRED, 0 },
 };
 static const clerk__model_t admin_model = {
-    "verification_admin", sizeof(admin_t), admin_fields, 2, NULL, 0, NULL
+    "verification_admin", sizeof(admin_t), admin_fields, 2, NULL, 0, NULL, NULL
 };
 static const clerk__type_t admin_type = { CLERK__K_OBJ, sizeof(void *),
                                           &admin_model, NULL, NULL };
@@ -76,7 +76,7 @@ static const clerk__variant_t verification_variants[] = {
 };
 static const clerk__model_t verification_model = {
     "Verification", sizeof(verification_t), NULL, 0, verification_variants, 2,
-    "object"
+    "object", NULL
 };
 static const clerk__type_t verification_type = { CLERK__K_OBJ, sizeof(void *),
                                                  &verification_model, NULL,
@@ -99,7 +99,7 @@ static const clerk__field_t email_fields[] = {
       offsetof(email_t, verification_is_null) },
 };
 static const clerk__model_t email_model = {
-    "EmailAddress", sizeof(email_t), email_fields, 3, NULL, 0, NULL
+    "EmailAddress", sizeof(email_t), email_fields, 3, NULL, 0, NULL, NULL
 };
 static const clerk__type_t email_struct_type = { CLERK__K_STRUCT,
                                                  sizeof(email_t), &email_model,
@@ -137,10 +137,10 @@ static const clerk__field_t by_phone_fields[] = {
     { "primary", offsetof(by_phone_t, primary), &clerk__type_opt_bool, 0, 0 },
 };
 static const clerk__model_t by_email_model = {
-    "ByEmail", sizeof(by_email_t), by_email_fields, 1, NULL, 0, NULL
+    "ByEmail", sizeof(by_email_t), by_email_fields, 1, NULL, 0, NULL, NULL
 };
 static const clerk__model_t by_phone_model = {
-    "ByPhone", sizeof(by_phone_t), by_phone_fields, 2, NULL, 0, NULL
+    "ByPhone", sizeof(by_phone_t), by_phone_fields, 2, NULL, 0, NULL, NULL
 };
 static const clerk__type_t by_email_type = { CLERK__K_OBJ, sizeof(void *),
                                              &by_email_model, NULL, NULL };
@@ -161,7 +161,7 @@ static const clerk__variant_t identity_variants[] = {
     { NULL, &by_phone_type },
 };
 static const clerk__model_t identity_model = {
-    "Identity", sizeof(identity_t), NULL, 0, identity_variants, 2, NULL
+    "Identity", sizeof(identity_t), NULL, 0, identity_variants, 2, NULL, NULL
 };
 static const clerk__type_t identity_type = { CLERK__K_OBJ, sizeof(void *),
                                              &identity_model, NULL, NULL };
@@ -256,7 +256,7 @@ static const clerk__model_t thing_model = {
     "Thing",      sizeof(thing_t),
     thing_fields, sizeof(thing_fields) / sizeof(thing_fields[0]),
     NULL,         0,
-    NULL
+    NULL, NULL
 };
 static const clerk__type_t thing_type = { CLERK__K_OBJ, sizeof(void *),
                                           &thing_model, NULL, NULL };

@@ -19,10 +19,12 @@
 #include <clerk/model/dog.h>
 #include <clerk/model/extended_pet.h>
 #include <clerk/model/garage.h>
+#include <clerk/model/inventory.h>
 #include <clerk/model/labelled.h>
 #include <clerk/model/labelled_circle2.h>
 #include <clerk/model/labelled_square2.h>
 #include <clerk/model/labels.h>
+#include <clerk/model/memo.h>
 #include <clerk/model/misc_verify_jwt_result.h>
 #include <clerk/model/misc_verify_jwt_result_option_2.h>
 #include <clerk/model/misc_verify_jwt_result_token.h>
@@ -48,6 +50,7 @@
 #include <clerk/model/tagged.h>
 #include <clerk/model/tagged_circle2.h>
 #include <clerk/model/tagged_square2.h>
+#include <clerk/model/tally.h>
 #include <clerk/model/vehicle.h>
 
 #endif /* CLERK_MODEL_ALL_H */
