@@ -41,23 +41,23 @@
 
 /* What C value a type descriptor stands for. */
 typedef enum clerk__kind {
-    CLERK__K_STR = 1,   /* char *            (NULL: absent, or null if the
-                                             field is required + nullable) */
-    CLERK__K_BOOL,      /* bool                                          */
-    CLERK__K_INT,       /* int64_t (checked for exactness and +-2^53)    */
-    CLERK__K_NUM,       /* double                                        */
-    CLERK__K_OPT_STR,   /* clerk_opt_str_t                               */
-    CLERK__K_OPT_BOOL,  /* clerk_opt_bool_t                              */
-    CLERK__K_OPT_INT,   /* clerk_opt_int64_t                             */
-    CLERK__K_OPT_NUM,   /* clerk_opt_double_t                            */
-    CLERK__K_ENUM,      /* clerk_enum_t, `enumeration` gives the strings */
-    CLERK__K_JSON,      /* cJSON * free-form, owned (null: a cJSON NULL) */
-    CLERK__K_OBJ,       /* pointer to a model (`model`)                  */
-    CLERK__K_STRUCT,    /* a model stored by value (array items only)    */
-    CLERK__K_ARRAY,     /* { items, count, state }, `elem` per item      */
-    CLERK__K_FILE,      /* const clerk_file_t * (multipart bodies only)  */
-    CLERK__K_MAP        /* { keys, values, count, state }, `elem` per
-                           value (additionalProperties with a schema)    */
+    CLERK__K_STR = 1,  /* char *            (NULL: absent, or null if the
+                                            field is required + nullable) */
+    CLERK__K_BOOL,     /* bool                                          */
+    CLERK__K_INT,      /* int64_t (checked for exactness and +-2^53)    */
+    CLERK__K_NUM,      /* double                                        */
+    CLERK__K_OPT_STR,  /* clerk_opt_str_t                               */
+    CLERK__K_OPT_BOOL, /* clerk_opt_bool_t                              */
+    CLERK__K_OPT_INT,  /* clerk_opt_int64_t                             */
+    CLERK__K_OPT_NUM,  /* clerk_opt_double_t                            */
+    CLERK__K_ENUM,     /* clerk_enum_t, `enumeration` gives the strings */
+    CLERK__K_JSON,     /* cJSON * free-form, owned (null: a cJSON NULL) */
+    CLERK__K_OBJ,      /* pointer to a model (`model`)                  */
+    CLERK__K_STRUCT,   /* a model stored by value (array items only)    */
+    CLERK__K_ARRAY,    /* { items, count, state }, `elem` per item      */
+    CLERK__K_FILE,     /* const clerk_file_t * (multipart bodies only)  */
+    CLERK__K_MAP       /* { keys, values, count, state }, `elem` per
+                          value (additionalProperties with a schema)    */
 } clerk__kind_t;
 
 typedef struct clerk__model clerk__model_t;
@@ -72,14 +72,14 @@ typedef struct clerk__type {
 } clerk__type_t;
 
 /* Built-in types (src/codec.c). */
-extern const clerk__type_t clerk__type_str, clerk__type_bool,
-    clerk__type_int, clerk__type_num, clerk__type_opt_str,
-    clerk__type_opt_bool, clerk__type_opt_int, clerk__type_opt_num,
-    clerk__type_json, clerk__type_file, clerk__type_str_array,
-    clerk__type_int_array, clerk__type_bool_array, clerk__type_num_array,
-    clerk__type_json_array, clerk__type_str_map, clerk__type_opt_str_map,
-    clerk__type_int_map, clerk__type_opt_int_map, clerk__type_bool_map,
-    clerk__type_opt_bool_map, clerk__type_num_map, clerk__type_opt_num_map;
+extern const clerk__type_t clerk__type_str, clerk__type_bool, clerk__type_int,
+    clerk__type_num, clerk__type_opt_str, clerk__type_opt_bool,
+    clerk__type_opt_int, clerk__type_opt_num, clerk__type_json,
+    clerk__type_file, clerk__type_str_array, clerk__type_int_array,
+    clerk__type_bool_array, clerk__type_num_array, clerk__type_json_array,
+    clerk__type_str_map, clerk__type_opt_str_map, clerk__type_int_map,
+    clerk__type_opt_int_map, clerk__type_bool_map, clerk__type_opt_bool_map,
+    clerk__type_num_map, clerk__type_opt_num_map;
 
 /* A spec enum: values[i] is the wire string of constant i + 1; 0 is
  * ..._UNKNOWN.  Generated as `const clerk__enum_t clerk__<enum>_enum`, with

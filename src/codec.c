@@ -274,7 +274,8 @@ void clerk__free_model_fields(const clerk__model_t *model, void *base)
         clerk__free_value(f->type, (char *)base + f->offset);
     }
     if (model->extra != NULL) {
-        clerk__free_value(model->extra->type, (char *)base + model->extra->offset);
+        clerk__free_value(
+            model->extra->type, (char *)base + model->extra->offset);
     }
 }
 
@@ -391,10 +392,7 @@ unsigned clerk__map_value_flags(const clerk__type_t *elem)
 }
 
 void clerk__map_drop(
-    const clerk__type_t *elem,
-    char **keys,
-    unsigned char *values,
-    size_t count)
+    const clerk__type_t *elem, char **keys, unsigned char *values, size_t count)
 {
     size_t i = 0;
 

@@ -1041,8 +1041,8 @@ static clerk_status_t collect_entry(
     pctx_t *c, collect_t *m, const char *k, size_t n, size_t level)
 {
     size_t size = m->elem->size;
-    size_t want = m->count < SCRATCH_MIN_ITEMS ? SCRATCH_MIN_ITEMS
-                                               : m->count + 1;
+    size_t want =
+        m->count < SCRATCH_MIN_ITEMS ? SCRATCH_MIN_ITEMS : m->count + 1;
     char **keys = NULL;
     unsigned char *slot = NULL;
 
@@ -1061,8 +1061,7 @@ static clerk_status_t collect_entry(
     m->count++;
     c->segs[level].name = keys[m->count - 1];
     return decode_value(
-        c, m->elem, clerk__map_value_flags(m->elem), 0, NULL, slot,
-        level + 1);
+        c, m->elem, clerk__map_value_flags(m->elem), 0, NULL, slot, level + 1);
 }
 
 /* Move the entries into `map` (duplicate keys resolved). */

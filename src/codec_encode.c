@@ -353,7 +353,8 @@ static clerk_status_t encode_entry(
         return invalid(e, level, "map key is NULL");
     }
     e->segs[level].name = map->keys[i];
-    if (clerk__value_misused(elem, slot, map->keys[i], misuse, sizeof(misuse))) {
+    if (clerk__value_misused(
+            elem, slot, map->keys[i], misuse, sizeof(misuse))) {
         return invalid(e, level + 1, misuse);
     }
     if (elem->kind == CLERK__K_STR && *(char *const *)slot == NULL &&
@@ -382,7 +383,8 @@ static clerk_status_t encode_entries(
     int oom = 0;
 
     if (map->count > 0 && (map->keys == NULL || map->values == NULL)) {
-        return invalid(e, level, "map keys or values missing for a non-zero count");
+        return invalid(
+            e, level, "map keys or values missing for a non-zero count");
     }
     for (i = 0; i < map->count; i++) {
         st = encode_entry(e, type->elem, map, i, &node, level);
@@ -630,7 +632,8 @@ static clerk_status_t encode_extra(
     }
     for (child = free_form->child; child != NULL; child = child->next) {
         if (child->string == NULL) {
-            return invalid(e, level, "additional properties: member without a key");
+            return invalid(
+                e, level, "additional properties: member without a key");
         }
         st = extra_names_field(e, model, child->string, level);
         if (st != CLERK_OK) {

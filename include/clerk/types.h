@@ -213,9 +213,9 @@ clerk_map_find(char *const *keys, size_t count, const char *key);
  * decoding is strict).
  */
 typedef struct clerk_str_map {
-    char **keys; /**< The keys (count of them), document order, unique. */
+    char **keys;   /**< The keys (count of them), document order, unique. */
     char **values; /**< values[i] is the value of keys[i]. */
-    size_t count; /**< Number of keys and values. */
+    size_t count;  /**< Number of keys and values. */
     clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_str_map_t;
 
@@ -227,7 +227,8 @@ typedef struct clerk_str_map {
  * @return A pointer to the value (owned by the map), or NULL when the map
  *         has no such key.
  */
-static inline char **clerk_str_map_get(const clerk_str_map_t *map, const char *key)
+static inline char **clerk_str_map_get(
+    const clerk_str_map_t *map, const char *key)
 {
     size_t i = map != NULL ? clerk_map_find(map->keys, map->count, key) : 0;
 
@@ -238,8 +239,8 @@ static inline char **clerk_str_map_get(const clerk_str_map_t *map, const char *k
 typedef struct clerk_opt_str_map {
     char **keys; /**< The keys (count of them), document order, unique. */
     clerk_opt_str_t *values; /**< values[i] is the value of keys[i]. */
-    size_t count; /**< Number of keys and values. */
-    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
+    size_t count;            /**< Number of keys and values. */
+    clerk_presence_t state;  /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_opt_str_map_t;
 
 /**
@@ -250,7 +251,8 @@ typedef struct clerk_opt_str_map {
  * @return A pointer to the value (owned by the map), or NULL when the map
  *         has no such key.
  */
-static inline clerk_opt_str_t *clerk_opt_str_map_get(const clerk_opt_str_map_t *map, const char *key)
+static inline clerk_opt_str_t *clerk_opt_str_map_get(
+    const clerk_opt_str_map_t *map, const char *key)
 {
     size_t i = map != NULL ? clerk_map_find(map->keys, map->count, key) : 0;
 
@@ -259,9 +261,9 @@ static inline clerk_opt_str_t *clerk_opt_str_map_get(const clerk_opt_str_map_t *
 
 /** A map of integers. */
 typedef struct clerk_int64_map {
-    char **keys; /**< The keys (count of them), document order, unique. */
+    char **keys;     /**< The keys (count of them), document order, unique. */
     int64_t *values; /**< values[i] is the value of keys[i]. */
-    size_t count; /**< Number of keys and values. */
+    size_t count;    /**< Number of keys and values. */
     clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_int64_map_t;
 
@@ -273,7 +275,8 @@ typedef struct clerk_int64_map {
  * @return A pointer to the value (owned by the map), or NULL when the map
  *         has no such key.
  */
-static inline int64_t *clerk_int64_map_get(const clerk_int64_map_t *map, const char *key)
+static inline int64_t *clerk_int64_map_get(
+    const clerk_int64_map_t *map, const char *key)
 {
     size_t i = map != NULL ? clerk_map_find(map->keys, map->count, key) : 0;
 
@@ -284,8 +287,8 @@ static inline int64_t *clerk_int64_map_get(const clerk_int64_map_t *map, const c
 typedef struct clerk_opt_int64_map {
     char **keys; /**< The keys (count of them), document order, unique. */
     clerk_opt_int64_t *values; /**< values[i] is the value of keys[i]. */
-    size_t count; /**< Number of keys and values. */
-    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
+    size_t count;              /**< Number of keys and values. */
+    clerk_presence_t state;    /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_opt_int64_map_t;
 
 /**
@@ -296,7 +299,8 @@ typedef struct clerk_opt_int64_map {
  * @return A pointer to the value (owned by the map), or NULL when the map
  *         has no such key.
  */
-static inline clerk_opt_int64_t *clerk_opt_int64_map_get(const clerk_opt_int64_map_t *map, const char *key)
+static inline clerk_opt_int64_t *clerk_opt_int64_map_get(
+    const clerk_opt_int64_map_t *map, const char *key)
 {
     size_t i = map != NULL ? clerk_map_find(map->keys, map->count, key) : 0;
 
@@ -305,7 +309,7 @@ static inline clerk_opt_int64_t *clerk_opt_int64_map_get(const clerk_opt_int64_m
 
 /** A map of booleans. */
 typedef struct clerk_bool_map {
-    char **keys; /**< The keys (count of them), document order, unique. */
+    char **keys;  /**< The keys (count of them), document order, unique. */
     bool *values; /**< values[i] is the value of keys[i]. */
     size_t count; /**< Number of keys and values. */
     clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
@@ -319,7 +323,8 @@ typedef struct clerk_bool_map {
  * @return A pointer to the value (owned by the map), or NULL when the map
  *         has no such key.
  */
-static inline bool *clerk_bool_map_get(const clerk_bool_map_t *map, const char *key)
+static inline bool *clerk_bool_map_get(
+    const clerk_bool_map_t *map, const char *key)
 {
     size_t i = map != NULL ? clerk_map_find(map->keys, map->count, key) : 0;
 
@@ -330,8 +335,8 @@ static inline bool *clerk_bool_map_get(const clerk_bool_map_t *map, const char *
 typedef struct clerk_opt_bool_map {
     char **keys; /**< The keys (count of them), document order, unique. */
     clerk_opt_bool_t *values; /**< values[i] is the value of keys[i]. */
-    size_t count; /**< Number of keys and values. */
-    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
+    size_t count;             /**< Number of keys and values. */
+    clerk_presence_t state;   /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_opt_bool_map_t;
 
 /**
@@ -342,7 +347,8 @@ typedef struct clerk_opt_bool_map {
  * @return A pointer to the value (owned by the map), or NULL when the map
  *         has no such key.
  */
-static inline clerk_opt_bool_t *clerk_opt_bool_map_get(const clerk_opt_bool_map_t *map, const char *key)
+static inline clerk_opt_bool_t *clerk_opt_bool_map_get(
+    const clerk_opt_bool_map_t *map, const char *key)
 {
     size_t i = map != NULL ? clerk_map_find(map->keys, map->count, key) : 0;
 
@@ -351,9 +357,9 @@ static inline clerk_opt_bool_t *clerk_opt_bool_map_get(const clerk_opt_bool_map_
 
 /** A map of numbers. */
 typedef struct clerk_double_map {
-    char **keys; /**< The keys (count of them), document order, unique. */
+    char **keys;    /**< The keys (count of them), document order, unique. */
     double *values; /**< values[i] is the value of keys[i]. */
-    size_t count; /**< Number of keys and values. */
+    size_t count;   /**< Number of keys and values. */
     clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_double_map_t;
 
@@ -365,7 +371,8 @@ typedef struct clerk_double_map {
  * @return A pointer to the value (owned by the map), or NULL when the map
  *         has no such key.
  */
-static inline double *clerk_double_map_get(const clerk_double_map_t *map, const char *key)
+static inline double *clerk_double_map_get(
+    const clerk_double_map_t *map, const char *key)
 {
     size_t i = map != NULL ? clerk_map_find(map->keys, map->count, key) : 0;
 
@@ -376,8 +383,8 @@ static inline double *clerk_double_map_get(const clerk_double_map_t *map, const 
 typedef struct clerk_opt_double_map {
     char **keys; /**< The keys (count of them), document order, unique. */
     clerk_opt_double_t *values; /**< values[i] is the value of keys[i]. */
-    size_t count; /**< Number of keys and values. */
-    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
+    size_t count;               /**< Number of keys and values. */
+    clerk_presence_t state;     /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_opt_double_map_t;
 
 /**
@@ -388,7 +395,8 @@ typedef struct clerk_opt_double_map {
  * @return A pointer to the value (owned by the map), or NULL when the map
  *         has no such key.
  */
-static inline clerk_opt_double_t *clerk_opt_double_map_get(const clerk_opt_double_map_t *map, const char *key)
+static inline clerk_opt_double_t *clerk_opt_double_map_get(
+    const clerk_opt_double_map_t *map, const char *key)
 {
     size_t i = map != NULL ? clerk_map_find(map->keys, map->count, key) : 0;
 
@@ -398,8 +406,8 @@ static inline clerk_opt_double_t *clerk_opt_double_map_get(const clerk_opt_doubl
 /** A map of enum values. */
 typedef struct clerk_enum_map {
     char **keys; /**< The keys (count of them), document order, unique. */
-    clerk_enum_t *values; /**< values[i] is the value of keys[i]. */
-    size_t count; /**< Number of keys and values. */
+    clerk_enum_t *values;   /**< values[i] is the value of keys[i]. */
+    size_t count;           /**< Number of keys and values. */
     clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_enum_map_t;
 
@@ -411,7 +419,8 @@ typedef struct clerk_enum_map {
  * @return A pointer to the value (owned by the map), or NULL when the map
  *         has no such key.
  */
-static inline clerk_enum_t *clerk_enum_map_get(const clerk_enum_map_t *map, const char *key)
+static inline clerk_enum_t *clerk_enum_map_get(
+    const clerk_enum_map_t *map, const char *key)
 {
     size_t i = map != NULL ? clerk_map_find(map->keys, map->count, key) : 0;
 

@@ -399,9 +399,9 @@ static void maps_encode_checked(void **state)
 
     (void)state;
     memset(&inv, 0, sizeof(inv));
-    inv.counts = (clerk_int64_map_t){ (char *[]){ "x", "y" },
-                                      (int64_t[]){ 1, INT64_C(1) << 60 }, 2,
-                                      CLERK_SET };
+    inv.counts =
+        (clerk_int64_map_t){ (char *[]){ "x", "y" },
+                             (int64_t[]){ 1, INT64_C(1) << 60 }, 2, CLERK_SET };
     assert_int_equal(
         clerk_inventory_to_json(&json, &inv, &err), CLERK_E_INVALID_ARG);
     assert_string_equal(err.path, "$.counts.y");
@@ -438,9 +438,9 @@ static void maps_encode_checked(void **state)
     /* An additional property named like a property would be sent twice. */
     memset(&tally, 0, sizeof(tally));
     tally.total = CLERK_INT(1);
-    tally.additional_properties = (clerk_int64_map_t){ (char *[]){ "total" },
-                                                       (int64_t[]){ 2 }, 1,
-                                                       CLERK_SET };
+    tally.additional_properties =
+        (clerk_int64_map_t){ (char *[]){ "total" }, (int64_t[]){ 2 }, 1,
+                             CLERK_SET };
     assert_int_equal(
         clerk_tally_to_json(&json, &tally, &err), CLERK_E_INVALID_ARG);
     assert_string_equal(err.path, "$.total");
@@ -482,7 +482,8 @@ static void maps_additional_properties(void **state)
     assert_string_equal(err.reason, "expected integer, got string");
     agree_both_ways(&clerk__tally_type, bad);
     /* Without other keys there is no map. */
-    assert_int_equal(clerk_tally_parse(&t, "{\"total\":1}", 11, 0, NULL), CLERK_OK);
+    assert_int_equal(
+        clerk_tally_parse(&t, "{\"total\":1}", 11, 0, NULL), CLERK_OK);
     assert_int_equal(t->additional_properties.state, CLERK_UNSET);
     text = clerk_tally_print(t);
     assert_string_equal(text, "{\"total\":1}");
@@ -490,7 +491,8 @@ static void maps_additional_properties(void **state)
     clerk_tally_free(t);
 
     assert_int_equal(
-        clerk_memo_parse(&m, memo_in, strlen(memo_in), CLERK_DECODE_STRICT, NULL),
+        clerk_memo_parse(
+            &m, memo_in, strlen(memo_in), CLERK_DECODE_STRICT, NULL),
         CLERK_OK);
     assert_string_equal(m->text, "t");
     assert_true(cJSON_IsObject(m->additional_properties));

@@ -74,10 +74,14 @@ static const clerk__variant_t verification_variants[] = {
     { "verification_otp", &otp_type },
     { "verification_admin", &admin_type },
 };
-static const clerk__model_t verification_model = {
-    "Verification", sizeof(verification_t), NULL, 0, verification_variants, 2,
-    "object", NULL
-};
+static const clerk__model_t verification_model = { "Verification",
+                                                   sizeof(verification_t),
+                                                   NULL,
+                                                   0,
+                                                   verification_variants,
+                                                   2,
+                                                   "object",
+                                                   NULL };
 static const clerk__type_t verification_type = { CLERK__K_OBJ, sizeof(void *),
                                                  &verification_model, NULL,
                                                  NULL };
@@ -256,7 +260,7 @@ static const clerk__model_t thing_model = {
     "Thing",      sizeof(thing_t),
     thing_fields, sizeof(thing_fields) / sizeof(thing_fields[0]),
     NULL,         0,
-    NULL, NULL
+    NULL,         NULL
 };
 static const clerk__type_t thing_type = { CLERK__K_OBJ, sizeof(void *),
                                           &thing_model, NULL, NULL };

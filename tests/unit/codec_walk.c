@@ -655,8 +655,8 @@ static clerk_status_t decode_extra(
         return st;
     }
     if (node->string == NULL) {
-        node->string = clerk__alloc_json_strdup(
-            child->string, strlen(child->string));
+        node->string =
+            clerk__alloc_json_strdup(child->string, strlen(child->string));
         if (node->string == NULL) {
             cJSON_Delete(node);
             return nomem(c, level);
