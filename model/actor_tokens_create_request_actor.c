@@ -12,11 +12,19 @@ static const clerk__field_t fields[] = {
       &clerk__type_str, CLERK__F_REQUIRED, 0 },
 };
 
+/* The keys no field names (additionalProperties). */
+static const clerk__field_t extra = {
+    NULL,
+    offsetof(clerk_actor_tokens_create_request_actor_t, additional_properties),
+    &clerk__type_json, 0, 0
+};
+
 const clerk__model_t clerk__actor_tokens_create_request_actor_model = {
     .name = "CreateActorToken request body.actor",
     .size = sizeof(clerk_actor_tokens_create_request_actor_t),
     .fields = fields,
     .field_count = sizeof(fields) / sizeof(fields[0]),
+    .extra = &extra,
 };
 
 const clerk__type_t clerk__actor_tokens_create_request_actor_type = {

@@ -44,6 +44,13 @@ typedef struct clerk_actor_tokens_create_request_actor {
      * Required (NULL = absent).
      */
     char *sub;
+    /**
+     * The other keys of the object (`additionalProperties`), in document order;
+     * decoding keeps them and encoding writes them after the properties above
+     * (a key naming one of them is refused). A cJSON object of them, NULL when
+     * there are none; freed with the struct by its _free().
+     */
+    cJSON *additional_properties;
 } clerk_actor_tokens_create_request_actor_t;
 
 /**

@@ -57,12 +57,11 @@ typedef struct clerk_directories_update_request {
      * Attribute-to-directory-path entries to merge into the directory's
      * attribute mapping. Set a key to `null` to remove it from the mapping.
      *
-     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
-     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
-     * see clerk/types.h). Not typed by the generator: a map whose values are
-     * typed (values are not checked).
+     * Map (keys, values, count: values[i] is the value of keys[i], in document
+     * order; see clerk/types.h); clerk_opt_str_map_get() looks a key up.
+     * Optional: state CLERK_UNSET = absent.
      */
-    cJSON *attribute_mapping;
+    clerk_opt_str_map_t attribute_mapping;
     /**
      * Whether group-to-role mapping is enabled for this directory.
      *

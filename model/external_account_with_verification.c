@@ -87,11 +87,19 @@ static const clerk__field_t fields[] = {
           clerk_external_account_with_verification_t, verification_is_null) },
 };
 
+/* The keys no field names (additionalProperties). */
+static const clerk__field_t extra = {
+    NULL,
+    offsetof(clerk_external_account_with_verification_t, additional_properties),
+    &clerk__type_json, 0, 0
+};
+
 const clerk__model_t clerk__external_account_with_verification_model = {
     .name = "ExternalAccountWithVerification",
     .size = sizeof(clerk_external_account_with_verification_t),
     .fields = fields,
     .field_count = sizeof(fields) / sizeof(fields[0]),
+    .extra = &extra,
 };
 
 const clerk__type_t clerk__external_account_with_verification_type = {

@@ -129,6 +129,13 @@ typedef struct clerk_external_account_with_verification {
     clerk_external_account_with_verification_verification_t *verification;
     /** True when `verification` was (or is to be sent as) JSON null. */
     bool verification_is_null;
+    /**
+     * The other keys of the object (`additionalProperties`), in document order;
+     * decoding keeps them and encoding writes them after the properties above
+     * (a key naming one of them is refused). A cJSON object of them, NULL when
+     * there are none; freed with the struct by its _free().
+     */
+    cJSON *additional_properties;
 } clerk_external_account_with_verification_t;
 
 /**

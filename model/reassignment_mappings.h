@@ -15,7 +15,7 @@ CLERK_BEGIN_DECL
 /**
  * Mappings from source role keys to destination role keys for role reassignment
  */
-typedef cJSON *clerk_reassignment_mappings_t;
+typedef clerk_str_map_t clerk_reassignment_mappings_t;
 
 CLERK_END_DECL
 

@@ -46,7 +46,7 @@ static const clerk__field_t fields[] = {
       offsetof(clerk_role_set_migration_t, migrated_members),
       &clerk__type_opt_int, CLERK__F_REQUIRED, 0 },
     { "mappings", offsetof(clerk_role_set_migration_t, mappings),
-      &clerk__type_json, CLERK__F_NULLABLE, 0 },
+      &clerk__type_str_map, CLERK__F_NULLABLE, 0 },
     { "started_at", offsetof(clerk_role_set_migration_t, started_at),
       &clerk__type_opt_int, CLERK__F_NULLABLE, 0 },
     { "completed_at", offsetof(clerk_role_set_migration_t, completed_at),

@@ -97,12 +97,11 @@ typedef struct clerk_role_set_migration {
     /**
      * Role key mappings from source to destination roles
      *
-     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
-     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
-     * see clerk/types.h). A JSON null is a cJSON NULL item. Not typed by the
-     * generator: a map whose values are typed (values are not checked).
+     * Map (keys, values, count: values[i] is the value of keys[i], in document
+     * order; see clerk/types.h); clerk_str_map_get() looks a key up. Optional,
+     * nullable: state tells absent/null/set.
      */
-    cJSON *mappings;
+    clerk_str_map_t mappings;
     /**
      * Unix timestamp when the migration started
      *

@@ -13,7 +13,7 @@ static const clerk__field_t fields[] = {
       &clerk__type_str, CLERK__F_REQUIRED, 0 },
     { "reassignment_mappings",
       offsetof(clerk_role_sets_replace_request_t, reassignment_mappings),
-      &clerk__type_json, 0, 0 },
+      &clerk__type_str_map, 0, 0 },
 };
 
 const clerk__model_t clerk__role_sets_replace_request_model = {

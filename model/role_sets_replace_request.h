@@ -44,12 +44,11 @@ typedef struct clerk_role_sets_replace_request {
      * Mappings from source role keys to destination role keys. Required if
      * members have roles that need to be reassigned.
      *
-     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
-     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
-     * see clerk/types.h). Not typed by the generator: a map whose values are
-     * typed (values are not checked).
+     * Map (keys, values, count: values[i] is the value of keys[i], in document
+     * order; see clerk/types.h); clerk_str_map_get() looks a key up. Optional:
+     * state CLERK_UNSET = absent.
      */
-    cJSON *reassignment_mappings;
+    clerk_str_map_t reassignment_mappings;
 } clerk_role_sets_replace_request_t;
 
 /**

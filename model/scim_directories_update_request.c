@@ -16,7 +16,7 @@ static const clerk__field_t fields[] = {
       &clerk__type_str, 0, 0 },
     { "attribute_mapping",
       offsetof(clerk_scim_directories_update_request_t, attribute_mapping),
-      &clerk__type_json, 0, 0 },
+      &clerk__type_opt_str_map, 0, 0 },
     { "group_role_mapping_enabled",
       offsetof(
           clerk_scim_directories_update_request_t, group_role_mapping_enabled),

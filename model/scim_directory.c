@@ -43,7 +43,7 @@ static const clerk__field_t fields[] = {
       offsetof(clerk_scim_directory_t, group_role_mapping_enabled),
       &clerk__type_opt_bool, CLERK__F_REQUIRED, 0 },
     { "attribute_mapping", offsetof(clerk_scim_directory_t, attribute_mapping),
-      &clerk__type_json, CLERK__F_REQUIRED, 0 },
+      &clerk__type_str_map, CLERK__F_REQUIRED, 0 },
     { "custom_attributes", offsetof(clerk_scim_directory_t, custom_attributes),
       &clerk__scim_directory_custom_attributes_item_array_type, 0, 0 },
     { "api_key", offsetof(clerk_scim_directory_t, api_key),

@@ -100,12 +100,11 @@ typedef struct clerk_scim_directory {
      * Mapping of user attributes to the SCIM attribute paths they are extracted
      * from.
      *
-     * Required. Free-form JSON; NULL = absent. Freed with the struct by its
-     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
-     * see clerk/types.h). Not typed by the generator: a map whose values are
-     * typed (values are not checked).
+     * Map (keys, values, count: values[i] is the value of keys[i], in document
+     * order; see clerk/types.h); clerk_str_map_get() looks a key up. Required:
+     * state CLERK_UNSET = absent.
      */
-    cJSON *attribute_mapping;
+    clerk_str_map_t attribute_mapping;
     /**
      * Custom attributes to map from the IdP to the user's profile via SCIM
      * provisioning. Requires the custom attributes feature to be enabled for

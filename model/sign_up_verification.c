@@ -33,11 +33,18 @@ static const clerk__field_t fields[] = {
       &clerk__type_str_array, 0, 0 },
 };
 
+/* The keys no field names (additionalProperties). */
+static const clerk__field_t extra = {
+    NULL, offsetof(clerk_sign_up_verification_t, additional_properties),
+    &clerk__type_json, 0, 0
+};
+
 const clerk__model_t clerk__sign_up_verification_model = {
     .name = "SignUpVerification",
     .size = sizeof(clerk_sign_up_verification_t),
     .fields = fields,
     .field_count = sizeof(fields) / sizeof(fields[0]),
+    .extra = &extra,
 };
 
 const clerk__type_t clerk__sign_up_verification_type = {

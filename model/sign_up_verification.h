@@ -52,6 +52,13 @@ typedef struct clerk_sign_up_verification {
     clerk_enum_t next_action;
     /** Array (items, count). Optional: state CLERK_UNSET = absent. */
     clerk_str_array_t supported_strategies;
+    /**
+     * The other keys of the object (`additionalProperties`), in document order;
+     * decoding keeps them and encoding writes them after the properties above
+     * (a key naming one of them is refused). A cJSON object of them, NULL when
+     * there are none; freed with the struct by its _free().
+     */
+    cJSON *additional_properties;
 } clerk_sign_up_verification_t;
 
 /**

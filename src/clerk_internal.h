@@ -42,21 +42,23 @@
 
 /* What C value a type descriptor stands for. */
 typedef enum clerk__kind {
-    CLERK__K_STR = 1,   /* char *            (NULL: absent, or null if the
-                                             field is required + nullable) */
-    CLERK__K_BOOL,      /* bool                                          */
-    CLERK__K_INT,       /* int64_t (checked for exactness and +-2^53)    */
-    CLERK__K_NUM,       /* double                                        */
-    CLERK__K_OPT_STR,   /* clerk_opt_str_t                               */
-    CLERK__K_OPT_BOOL,  /* clerk_opt_bool_t                              */
-    CLERK__K_OPT_INT,   /* clerk_opt_int64_t                             */
-    CLERK__K_OPT_NUM,   /* clerk_opt_double_t                            */
-    CLERK__K_ENUM,      /* clerk_enum_t, `enumeration` gives the strings */
-    CLERK__K_JSON,      /* cJSON * free-form, owned (null: a cJSON NULL) */
-    CLERK__K_OBJ,       /* pointer to a model (`model`)                  */
-    CLERK__K_STRUCT,    /* a model stored by value (array items only)    */
-    CLERK__K_ARRAY,     /* { items, count, state }, `elem` per item      */
-    CLERK__K_FILE       /* const clerk_file_t * (multipart bodies only)  */
+    CLERK__K_STR = 1,  /* char *            (NULL: absent, or null if the
+                                            field is required + nullable) */
+    CLERK__K_BOOL,     /* bool                                          */
+    CLERK__K_INT,      /* int64_t (checked for exactness and +-2^53)    */
+    CLERK__K_NUM,      /* double                                        */
+    CLERK__K_OPT_STR,  /* clerk_opt_str_t                               */
+    CLERK__K_OPT_BOOL, /* clerk_opt_bool_t                              */
+    CLERK__K_OPT_INT,  /* clerk_opt_int64_t                             */
+    CLERK__K_OPT_NUM,  /* clerk_opt_double_t                            */
+    CLERK__K_ENUM,     /* clerk_enum_t, `enumeration` gives the strings */
+    CLERK__K_JSON,     /* cJSON * free-form, owned (null: a cJSON NULL) */
+    CLERK__K_OBJ,      /* pointer to a model (`model`)                  */
+    CLERK__K_STRUCT,   /* a model stored by value (array items only)    */
+    CLERK__K_ARRAY,    /* { items, count, state }, `elem` per item      */
+    CLERK__K_FILE,     /* const clerk_file_t * (multipart bodies only)  */
+    CLERK__K_MAP       /* { keys, values, count, state }, `elem` per
+                          value (additionalProperties with a schema)    */
 } clerk__kind_t;
 
 typedef struct clerk__model clerk__model_t;
@@ -66,17 +68,19 @@ typedef struct clerk__type {
     clerk__kind_t kind;
     size_t size;                     /* sizeof the C value it describes */
     const clerk__model_t *model;     /* K_OBJ, K_STRUCT */
-    const struct clerk__type *elem;  /* K_ARRAY */
+    const struct clerk__type *elem;  /* K_ARRAY items, K_MAP values */
     const clerk__enum_t *enumeration; /* K_ENUM */
 } clerk__type_t;
 
 /* Built-in types (src/codec.c). */
-extern const clerk__type_t clerk__type_str, clerk__type_bool,
-    clerk__type_int, clerk__type_num, clerk__type_opt_str,
-    clerk__type_opt_bool, clerk__type_opt_int, clerk__type_opt_num,
-    clerk__type_json, clerk__type_file, clerk__type_str_array,
-    clerk__type_int_array, clerk__type_bool_array, clerk__type_num_array,
-    clerk__type_json_array;
+extern const clerk__type_t clerk__type_str, clerk__type_bool, clerk__type_int,
+    clerk__type_num, clerk__type_opt_str, clerk__type_opt_bool,
+    clerk__type_opt_int, clerk__type_opt_num, clerk__type_json,
+    clerk__type_file, clerk__type_str_array, clerk__type_int_array,
+    clerk__type_bool_array, clerk__type_num_array, clerk__type_json_array,
+    clerk__type_str_map, clerk__type_opt_str_map, clerk__type_int_map,
+    clerk__type_opt_int_map, clerk__type_bool_map, clerk__type_opt_bool_map,
+    clerk__type_num_map, clerk__type_opt_num_map;
 
 /* A spec enum: values[i] is the wire string of constant i + 1; 0 is
  * ..._UNKNOWN.  Generated as `const clerk__enum_t clerk__<enum>_enum`, with
@@ -170,6 +174,30 @@ typedef struct clerk__array {
             offsetof(T, state) == offsetof(clerk__array_t, state),             \
         #T " is laid out as clerk__array_t")
 
+/* Every C map type (clerk_str_map_t, clerk_<schema>_map_t, ...) has this
+ * layout: keys (unique, document order), values (values[i] belongs to
+ * keys[i], stored like array items), count, presence.  The values of a
+ * K_MAP are decoded as a field with flags CLERK__F_NULLABLE would be when
+ * their C type holds null explicitly (clerk_opt_*_t, clerk_enum_t, arrays,
+ * maps, cJSON *), else as a non-nullable one: a null string value is
+ * tolerated (NULL) unless decoding is strict; a null number, boolean or
+ * model stored by value is a type error. */
+typedef struct clerk__map {
+    char **keys;
+    void *values;
+    size_t count;
+    clerk_presence_t state;
+} clerk__map_t;
+
+#define CLERK__MAP_LAYOUT(T)                                                   \
+    _Static_assert(                                                            \
+        sizeof(T) == sizeof(clerk__map_t) &&                                   \
+            offsetof(T, keys) == offsetof(clerk__map_t, keys) &&               \
+            offsetof(T, values) == offsetof(clerk__map_t, values) &&           \
+            offsetof(T, count) == offsetof(clerk__map_t, count) &&             \
+            offsetof(T, state) == offsetof(clerk__map_t, state),               \
+        #T " is laid out as clerk__map_t")
+
 struct clerk__model {
     const char *name; /* spec name, for messages */
     size_t size;      /* sizeof the C struct */
@@ -179,6 +207,11 @@ struct clerk__model {
     const clerk__variant_t *variants;
     size_t variant_count;
     const char *discriminator; /* property name, or NULL: first that decodes */
+    /* An object with both `properties` and `additionalProperties`: where
+     * the keys that name no field go (`name` NULL; `offset` of the member;
+     * `type` a K_MAP of the additionalProperties schema, or K_JSON for a
+     * free-form one, then a cJSON object).  NULL: such keys are ignored. */
+    const clerk__field_t *extra;
 };
 
 /* ------------------------------------------------------------------ */

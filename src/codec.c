@@ -12,6 +12,7 @@
 #include <assert.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---------------------------------------------------------------------- */
@@ -58,6 +59,30 @@ const clerk__type_t clerk__type_num_array = { CLERK__K_ARRAY,
 const clerk__type_t clerk__type_json_array = { CLERK__K_ARRAY,
                                                sizeof(clerk_json_array_t), NULL,
                                                &clerk__type_json, NULL };
+
+#define BUILTIN_MAP(name, c_type, value)                                       \
+    const clerk__type_t clerk__type_##name = { CLERK__K_MAP, sizeof(c_type),   \
+                                               NULL, &(value), NULL }
+BUILTIN_MAP(str_map, clerk_str_map_t, clerk__type_str);
+BUILTIN_MAP(opt_str_map, clerk_opt_str_map_t, clerk__type_opt_str);
+BUILTIN_MAP(int_map, clerk_int64_map_t, clerk__type_int);
+BUILTIN_MAP(opt_int_map, clerk_opt_int64_map_t, clerk__type_opt_int);
+BUILTIN_MAP(bool_map, clerk_bool_map_t, clerk__type_bool);
+BUILTIN_MAP(opt_bool_map, clerk_opt_bool_map_t, clerk__type_opt_bool);
+BUILTIN_MAP(num_map, clerk_double_map_t, clerk__type_num);
+BUILTIN_MAP(opt_num_map, clerk_opt_double_map_t, clerk__type_opt_num);
+
+/* The runtime reads every map through clerk__map_t (generated maps assert
+ * this next to their descriptors). */
+CLERK__MAP_LAYOUT(clerk_str_map_t);
+CLERK__MAP_LAYOUT(clerk_opt_str_map_t);
+CLERK__MAP_LAYOUT(clerk_int64_map_t);
+CLERK__MAP_LAYOUT(clerk_opt_int64_map_t);
+CLERK__MAP_LAYOUT(clerk_bool_map_t);
+CLERK__MAP_LAYOUT(clerk_opt_bool_map_t);
+CLERK__MAP_LAYOUT(clerk_double_map_t);
+CLERK__MAP_LAYOUT(clerk_opt_double_map_t);
+CLERK__MAP_LAYOUT(clerk_enum_map_t);
 
 /* The runtime reads every array through clerk__array_t (generated arrays
  * assert this next to their descriptors). */
@@ -248,6 +273,10 @@ void clerk__free_model_fields(const clerk__model_t *model, void *base)
         f = &model->fields[i];
         clerk__free_value(f->type, (char *)base + f->offset);
     }
+    if (model->extra != NULL) {
+        clerk__free_value(
+            model->extra->type, (char *)base + model->extra->offset);
+    }
 }
 
 void clerk__free_value(const clerk__type_t *type, void *slot)
@@ -315,10 +344,204 @@ void clerk__free_value(const clerk__type_t *type, void *slot)
         arr->items = NULL;
         arr->count = 0;
         break;
+    case CLERK__K_MAP:
+        clerk__map_free(type, slot);
+        break;
     default:
         /* Scalars and K_FILE (borrowed) own nothing. */
         break;
     }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Maps                                                                    */
+/* ---------------------------------------------------------------------- */
+
+size_t clerk_map_find(char *const *keys, size_t count, const char *key)
+{
+    size_t i = 0;
+
+    if (keys == NULL || key == NULL) {
+        return count;
+    }
+    for (i = 0; i < count; i++) {
+        if (keys[i] != NULL && keys[i][0] == key[0] &&
+            strcmp(keys[i], key) == 0) {
+            return i;
+        }
+    }
+    return count;
+}
+
+unsigned clerk__map_value_flags(const clerk__type_t *elem)
+{
+    switch (elem->kind) {
+    case CLERK__K_OPT_STR:
+    case CLERK__K_OPT_BOOL:
+    case CLERK__K_OPT_INT:
+    case CLERK__K_OPT_NUM:
+    case CLERK__K_ENUM:
+    case CLERK__K_JSON:
+    case CLERK__K_OBJ:
+    case CLERK__K_ARRAY:
+    case CLERK__K_MAP:
+        return CLERK__F_NULLABLE;
+    default:
+        return 0;
+    }
+}
+
+void clerk__map_drop(
+    const clerk__type_t *elem, char **keys, unsigned char *values, size_t count)
+{
+    size_t i = 0;
+
+    for (i = 0; i < count; i++) {
+        clerk__alloc_release(&clerk__alloc_heap, keys[i]);
+        keys[i] = NULL;
+        clerk__free_value(elem, values + i * elem->size);
+    }
+}
+
+void clerk__map_free(const clerk__type_t *type, void *slot)
+{
+    clerk__map_t *map = slot;
+
+    assert(type->kind == CLERK__K_MAP && type->elem != NULL);
+    if (map->keys != NULL && map->values != NULL) {
+        clerk__map_drop(type->elem, map->keys, map->values, map->count);
+    }
+    clerk__alloc_release(&clerk__alloc_heap, map->keys);
+    clerk__alloc_release(&clerk__alloc_heap, map->values);
+    map->keys = NULL;
+    map->values = NULL;
+    map->count = 0;
+}
+
+typedef struct key_pos {
+    const char *key;
+    size_t pos;
+} key_pos_t;
+
+static int key_pos_cmp(const void *a, const void *b)
+{
+    const key_pos_t *x = a;
+    const key_pos_t *y = b;
+    int c = strcmp(x->key, y->key);
+
+    if (c != 0) {
+        return c;
+    }
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* The keys sorted by (key, position), or NULL on out-of-memory.  O(n log
+ * n), so that a document with many keys costs no quadratic time. */
+static key_pos_t *sorted_keys(char *const *keys, size_t count)
+{
+    key_pos_t *kp = NULL;
+    size_t i = 0;
+
+    if (count > ((size_t)-1) / sizeof(*kp)) {
+        return NULL;
+    }
+    kp = malloc(count * sizeof(*kp));
+    if (kp == NULL) {
+        return NULL;
+    }
+    for (i = 0; i < count; i++) {
+        kp[i].key = keys[i];
+        kp[i].pos = i;
+    }
+    qsort(kp, count, sizeof(*kp), key_pos_cmp);
+    return kp;
+}
+
+clerk_status_t clerk__map_dedup(
+    const clerk__type_t *elem,
+    char **keys,
+    unsigned char *values,
+    size_t *count)
+{
+    key_pos_t *kp = NULL;
+    unsigned char *gone = NULL;
+    size_t n = *count;
+    size_t size = elem->size;
+    size_t i = 0;
+    size_t j = 0;
+    size_t first = 0;
+    size_t last = 0;
+    size_t out = 0;
+
+    if (n < 2) {
+        return CLERK_OK;
+    }
+    kp = sorted_keys(keys, n);
+    gone = calloc(n, 1);
+    if (kp == NULL || gone == NULL) {
+        free(kp);
+        free(gone);
+        return CLERK_E_NOMEM;
+    }
+    for (i = 0; i < n; i = j) {
+        for (j = i + 1; j < n && strcmp(kp[j].key, kp[i].key) == 0; j++) {
+        }
+        if (j - i == 1) {
+            continue;
+        }
+        /* The first place keeps the last value; the others go. */
+        first = kp[i].pos;
+        last = kp[j - 1].pos;
+        clerk__free_value(elem, values + first * size);
+        memcpy(values + first * size, values + last * size, size);
+        memset(values + last * size, 0, size);
+        for (; i < j; i++) {
+            if (kp[i].pos != first) {
+                gone[kp[i].pos] = 1;
+            }
+        }
+    }
+    for (i = 0; i < n; i++) {
+        if (gone[i]) {
+            clerk__alloc_release(&clerk__alloc_heap, keys[i]);
+            clerk__free_value(elem, values + i * size);
+            continue;
+        }
+        if (out != i) {
+            keys[out] = keys[i];
+            memcpy(values + out * size, values + i * size, size);
+        }
+        out++;
+    }
+    *count = out;
+    free(kp);
+    free(gone);
+    return CLERK_OK;
+}
+
+size_t clerk__map_duplicate(char *const *keys, size_t count, int *nomem)
+{
+    key_pos_t *kp = NULL;
+    size_t i = 0;
+    size_t dup = count;
+
+    *nomem = 0;
+    if (count < 2) {
+        return count;
+    }
+    kp = sorted_keys(keys, count);
+    if (kp == NULL) {
+        *nomem = 1;
+        return count;
+    }
+    for (i = 1; i < count; i++) {
+        if (strcmp(kp[i].key, kp[i - 1].key) == 0 &&
+            (dup == count || kp[i].pos < dup)) {
+            dup = kp[i].pos; /* the earliest repetition */
+        }
+    }
+    free(kp);
+    return dup;
 }
 
 void clerk__model_free(const clerk__model_t *model, void *value)

@@ -93,7 +93,8 @@ typedef struct pctx {
     clerk__alloc_t *alloc;
     clerk_json_error_t *err;
     scratch_t str;                         /* escaped strings and keys */
-    scratch_t items[CLERK__MAX_DEPTH + 1]; /* array items, per level */
+    scratch_t items[CLERK__MAX_DEPTH + 1]; /* array items, map values */
+    scratch_t keys[CLERK__MAX_DEPTH + 1];  /* map keys, per level */
     clerk__seg_t segs[CLERK__MAX_SEGS];
 } pctx_t;
 
@@ -1012,6 +1013,134 @@ done:
     return st;
 }
 
+/* ---------------------------------------------------------------------- */
+/* Maps: a map's entries (and the extra keys of a model) are collected in  */
+/* the scratch of their level, keys and values apart, then moved into two  */
+/* exact-size blocks                                                       */
+/* ---------------------------------------------------------------------- */
+
+typedef struct collect {
+    const clerk__type_t *elem;
+    scratch_t *keys;
+    scratch_t *values;
+    size_t count; /* entries in the scratch, owned until moved out */
+} collect_t;
+
+static void collect_begin(
+    pctx_t *c, collect_t *m, const clerk__type_t *elem, size_t level)
+{
+    assert(level < sizeof(c->items) / sizeof(c->items[0]) && elem->size > 0);
+    m->elem = elem;
+    m->keys = &c->keys[level];
+    m->values = &c->items[level];
+    m->count = 0;
+}
+
+/* The entry whose key is k[0..n), its value at c->pos. */
+static clerk_status_t collect_entry(
+    pctx_t *c, collect_t *m, const char *k, size_t n, size_t level)
+{
+    size_t size = m->elem->size;
+    size_t want =
+        m->count < SCRATCH_MIN_ITEMS ? SCRATCH_MIN_ITEMS : m->count + 1;
+    char **keys = NULL;
+    unsigned char *slot = NULL;
+
+    if (m->count >= (((size_t)-1) / (size + sizeof(char *))) - 1 ||
+        !scratch_reserve(m->keys, want * sizeof(char *)) ||
+        !scratch_reserve(m->values, want * size)) {
+        return nomem(c, level);
+    }
+    keys = (char **)(void *)m->keys->buf;
+    keys[m->count] = clerk__alloc_strdup(c->alloc, k, n);
+    if (keys[m->count] == NULL) {
+        return nomem(c, level);
+    }
+    slot = m->values->buf + m->count * size;
+    memset(slot, 0, size);
+    m->count++;
+    c->segs[level].name = keys[m->count - 1];
+    return decode_value(
+        c, m->elem, clerk__map_value_flags(m->elem), 0, NULL, slot, level + 1);
+}
+
+/* Move the entries into `map` (duplicate keys resolved). */
+static clerk_status_t collect_finish(
+    pctx_t *c, collect_t *m, clerk__map_t *map, size_t level)
+{
+    char **keys = (char **)(void *)m->keys->buf;
+    size_t size = m->elem->size;
+
+    map->state = CLERK_SET;
+    if (m->count == 0) {
+        return CLERK_OK;
+    }
+    if (clerk__map_dedup(m->elem, keys, m->values->buf, &m->count) !=
+        CLERK_OK) {
+        return nomem(c, level);
+    }
+    map->keys = clerk__alloc_raw(c->alloc, m->count * sizeof(char *));
+    map->values = clerk__alloc_raw(c->alloc, m->count * size);
+    if (map->keys == NULL || map->values == NULL) {
+        clerk__alloc_release(c->alloc, map->keys);
+        clerk__alloc_release(c->alloc, map->values);
+        map->keys = NULL;
+        map->values = NULL;
+        return nomem(c, level);
+    }
+    memcpy(map->keys, keys, m->count * sizeof(char *));
+    memcpy(map->values, m->values->buf, m->count * size);
+    map->count = m->count;
+    m->count = 0; /* the map owns them now */
+    return CLERK_OK;
+}
+
+/* Free the entries not moved out. */
+static void collect_drop(collect_t *m)
+{
+    if (m->count > 0) {
+        clerk__map_drop(
+            m->elem, (char **)(void *)m->keys->buf, m->values->buf, m->count);
+        m->count = 0;
+    }
+}
+
+static clerk_status_t decode_map(
+    pctx_t *c, const clerk__type_t *type, clerk__map_t *map, size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    collect_t m;
+    const char *k = NULL;
+    size_t n = 0;
+    int empty = 0;
+
+    if (level + 1 > CLERK__MAX_DEPTH) {
+        return fail(c, level, "nesting deeper than %d", CLERK__MAX_DEPTH);
+    }
+    collect_begin(c, &m, type->elem, level);
+    st = open_container(c, '}', &empty);
+    if (st != CLERK_OK) {
+        return st;
+    }
+    while (!empty) {
+        st = member_key(c, &k, &n, level);
+        if (st == CLERK_OK) {
+            st = collect_entry(c, &m, k, n, level);
+        }
+        if (st != CLERK_OK) {
+            goto done;
+        }
+        empty = !next_item(c);
+    }
+    st = close_container(c, '}');
+    if (st == CLERK_OK) {
+        st = collect_finish(c, &m, map, level);
+    }
+done:
+    collect_drop(&m);
+    return st;
+}
+
 static clerk_status_t decode_obj(
     pctx_t *c, const clerk__model_t *model, void **slot, size_t level)
 {
@@ -1295,6 +1424,16 @@ static clerk_status_t decode_value(
             return null_allowed(c, fflags, level);
         }
         return type_error(c, level, "array", k);
+    case CLERK__K_MAP:
+        if (k == J_OBJ) {
+            return decode_map(c, type, slot, level);
+        }
+        if (k == J_NULL) {
+            c->pos += 4;
+            ((clerk__map_t *)slot)->state = CLERK_NULL;
+            return null_allowed(c, fflags, level);
+        }
+        return type_error(c, level, "object", k);
     case CLERK__K_FILE:
     default:
         /* Files are request-only: nothing to decode. */
@@ -1637,11 +1776,59 @@ done:
     return st;
 }
 
+/* A key of an object decoded as `model` that names none of its fields,
+ * the key at key_pos (its value follows): an extra entry of the model's
+ * additional properties (a map collected in `m`, or a free-form object). */
+static clerk_status_t decode_extra(
+    pctx_t *c,
+    const clerk__model_t *model,
+    void *base,
+    collect_t *m,
+    size_t key_pos,
+    size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    cJSON **obj = (cJSON **)(void *)((char *)base + model->extra->offset);
+    cJSON *node = NULL;
+    const char *k = NULL;
+    char *key = NULL;
+    size_t n = 0;
+
+    c->pos = key_pos; /* read the key again, now for its text */
+    st = member_key(c, &k, &n, level);
+    if (st != CLERK_OK) {
+        return st;
+    }
+    if (model->extra->type->kind == CLERK__K_MAP) {
+        return collect_entry(c, m, k, n, level);
+    }
+    /* Free-form: a cJSON object holding the extra members. */
+    key = clerk__alloc_json_strdup(k, n);
+    if (key == NULL) {
+        return nomem(c, level);
+    }
+    c->segs[level].name = key;
+    if (*obj == NULL) {
+        *obj = cJSON_CreateObject();
+    }
+    st = *obj == NULL ? nomem(c, level)
+                      : decode_json(c, CLERK__F_NULLABLE, &node, level + 1);
+    if (st != CLERK_OK) {
+        cJSON_free(key);
+        return st;
+    }
+    node->string = key;
+    cJSON_AddItemToArray(*obj, node); /* appends; cannot fail */
+    return CLERK_OK;
+}
+
 static clerk_status_t decode_model(
     pctx_t *c, const clerk__model_t *model, void *base, size_t level)
 {
     clerk_status_t st = CLERK_OK;
     const clerk__field_t *f = NULL;
+    collect_t extra;
+    size_t key_pos = 0;
     size_t cursor = 0;
     size_t i = 0;
     size_t idx = 0;
@@ -1673,17 +1860,24 @@ static clerk_status_t decode_model(
             seen_small[i] = 0;
         }
     }
+    extra.count = 0;
+    if (model->extra != NULL && model->extra->type->kind == CLERK__K_MAP) {
+        collect_begin(c, &extra, model->extra->type->elem, level);
+    }
     st = open_container(c, '}', &empty);
     if (st != CLERK_OK) {
         goto done;
     }
     while (!empty) {
         ws(c);
+        key_pos = c->pos;
         st = field_key(c, model, &cursor, &f, level);
         if (st != CLERK_OK) {
             goto done;
         }
-        if (f == NULL) {
+        if (f == NULL && model->extra != NULL) {
+            st = decode_extra(c, model, base, &extra, key_pos, level);
+        } else if (f == NULL) {
             st = skip_value(c); /* unknown fields are ignored */
         } else {
             idx = (size_t)(f - model->fields);
@@ -1711,6 +1905,15 @@ static clerk_status_t decode_model(
     if (st != CLERK_OK) {
         goto done;
     }
+    if (extra.count > 0) {
+        st = collect_finish(
+            c, &extra,
+            (clerk__map_t *)(void *)((char *)base + model->extra->offset),
+            level);
+        if (st != CLERK_OK) {
+            goto done;
+        }
+    }
     if ((c->flags & CLERK_DECODE_STRICT) != 0) {
         for (i = 0; i < model->field_count; i++) {
             f = &model->fields[i];
@@ -1724,6 +1927,7 @@ static clerk_status_t decode_model(
         }
     }
 done:
+    collect_drop(&extra);
     clerk__alloc_release(c->alloc, seen_heap);
     return st;
 }
@@ -1823,6 +2027,7 @@ done:
     free(c.str.buf);
     for (i = 0; i <= CLERK__MAX_DEPTH; i++) {
         free(c.items[i].buf);
+        free(c.keys[i].buf);
     }
     return st;
 }

@@ -19,7 +19,14 @@
  *             nullable, else invalid arg.
  *   K_ARRAY   count > 0 or state SET: the array; state NULL: null; else
  *             omitted (required: invalid arg).
+ *   K_MAP     like K_ARRAY; an object of the keys in order, each value
+ *             as an array item would be, except that a NULL string (in a
+ *             map of non-nullable strings) is invalid arg; keys must be
+ *             non-NULL and distinct (invalid arg).
  *   K_FILE    never part of a JSON document (multipart only): skipped.
+ * A model's additional properties (model->extra) follow its fields: the
+ * entries of the map, or the members of the free-form object; a key that
+ * names a field of the model is invalid arg (it would be written twice).
  * Unions encode their selected member; kind 0 is invalid arg.
  * Integers must lie strictly inside +-2^53 and numbers be finite.
  */
@@ -227,6 +234,10 @@ bool clerk__value_misused(
         st = ((const clerk__array_t *)slot)->state;
         fix = "CLERK_ARRAY(...) or set state to CLERK_SET";
         break;
+    case CLERK__K_MAP:
+        st = ((const clerk__map_t *)slot)->state;
+        fix = "keys, values and count, or set state to CLERK_SET";
+        break;
     default:
         return false;
     }
@@ -261,6 +272,23 @@ static clerk_status_t encode_item(
     const void *slot,
     cJSON **out,
     size_t level);
+
+/* An additional property named `key` would repeat a field of `model`. */
+static clerk_status_t extra_names_field(
+    ectx_t *e, const clerk__model_t *model, const char *key, size_t level)
+{
+    size_t i = 0;
+
+    for (i = 0; i < model->field_count; i++) {
+        if (strcmp(model->fields[i].name, key) == 0) {
+            e->segs[level].name = key;
+            return invalid(
+                e, level + 1,
+                "additional property named like a property of the object");
+        }
+    }
+    return CLERK_OK;
+}
 
 static clerk_status_t encode_array(
     ectx_t *e,
@@ -306,6 +334,109 @@ done:
     }
     *out = json;
     return st;
+}
+
+/* Encode entry i of `map` (its key in e->segs[level]) as `node`. */
+static clerk_status_t encode_entry(
+    ectx_t *e,
+    const clerk__type_t *elem,
+    const clerk__map_t *map,
+    size_t i,
+    cJSON **node,
+    size_t level)
+{
+    const void *slot = (const char *)map->values + i * elem->size;
+    char misuse[192];
+
+    *node = NULL;
+    if (map->keys[i] == NULL) {
+        return invalid(e, level, "map key is NULL");
+    }
+    e->segs[level].name = map->keys[i];
+    if (clerk__value_misused(
+            elem, slot, map->keys[i], misuse, sizeof(misuse))) {
+        return invalid(e, level + 1, misuse);
+    }
+    if (elem->kind == CLERK__K_STR && *(char *const *)slot == NULL &&
+        (e->flags & CLERK__ENCODE_ALLOW_MISSING) == 0) {
+        return invalid(
+            e, level + 1,
+            "string value is NULL (the values of this map are not nullable)");
+    }
+    return encode_item(e, elem, slot, node, level + 1);
+}
+
+/* Append the entries of `map` to `obj`; a key that names a field of
+ * `model` (additional properties), or repeats an earlier key, is refused. */
+static clerk_status_t encode_entries(
+    ectx_t *e,
+    const clerk__type_t *type,
+    const clerk__map_t *map,
+    const clerk__model_t *model,
+    cJSON *obj,
+    size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    cJSON *node = NULL;
+    size_t i = 0;
+    size_t dup = 0;
+    int oom = 0;
+
+    if (map->count > 0 && (map->keys == NULL || map->values == NULL)) {
+        return invalid(
+            e, level, "map keys or values missing for a non-zero count");
+    }
+    for (i = 0; i < map->count; i++) {
+        st = encode_entry(e, type->elem, map, i, &node, level);
+        if (st != CLERK_OK) {
+            return st;
+        }
+        if (model != NULL &&
+            extra_names_field(e, model, map->keys[i], level) != CLERK_OK) {
+            cJSON_Delete(node);
+            return CLERK_E_INVALID_ARG;
+        }
+        if (!cJSON_AddItemToObject(obj, map->keys[i], node)) {
+            cJSON_Delete(node);
+            return nomem(e, level);
+        }
+    }
+    dup = clerk__map_duplicate(map->keys, map->count, &oom);
+    if (oom) {
+        return nomem(e, level);
+    }
+    if (dup < map->count) {
+        e->segs[level].name = map->keys[dup];
+        return invalid(e, level + 1, "key repeated in the map");
+    }
+    return CLERK_OK;
+}
+
+static clerk_status_t encode_map(
+    ectx_t *e,
+    const clerk__type_t *type,
+    const clerk__map_t *map,
+    cJSON **out,
+    size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    cJSON *json = NULL;
+
+    *out = NULL;
+    if (level + 1 > CLERK__MAX_DEPTH) {
+        return invalid(e, level, "nesting deeper than the limit");
+    }
+    json = cJSON_CreateObject();
+    if (json == NULL) {
+        return nomem(e, level);
+    }
+    st = encode_entries(e, type, map, NULL, json, level);
+    if (st != CLERK_OK) {
+        cJSON_Delete(json);
+        return st;
+    }
+    *out = json;
+    return CLERK_OK;
 }
 
 /* An array item (or any value whose absence cannot be expressed): states
@@ -383,6 +514,11 @@ static clerk_status_t encode_item(
             break;
         }
         return encode_array(e, type, arr, out, level);
+    case CLERK__K_MAP:
+        if (((const clerk__map_t *)slot)->state == CLERK_NULL) {
+            break;
+        }
+        return encode_map(e, type, slot, out, level);
     case CLERK__K_FILE:
     default:
         return invalid(e, level, "a file cannot be encoded as JSON");
@@ -432,6 +568,11 @@ static int field_presence(
         arr = slot;
         st = arr->count > 0 ? CLERK_SET : arr->state;
         break;
+    case CLERK__K_MAP:
+        st = ((const clerk__map_t *)slot)->count > 0
+                 ? CLERK_SET
+                 : ((const clerk__map_t *)slot)->state;
+        break;
     case CLERK__K_FILE:
         return OMIT;
     default:
@@ -452,6 +593,61 @@ static clerk_status_t add_tag(
     if (node == NULL || !cJSON_AddItemToObject(obj, name, node)) {
         cJSON_Delete(node);
         return nomem(e, level + 1);
+    }
+    return CLERK_OK;
+}
+
+/* A model's additional properties, after its fields. */
+static clerk_status_t encode_extra(
+    ectx_t *e,
+    const clerk__model_t *model,
+    const void *base,
+    cJSON *obj,
+    size_t level)
+{
+    const clerk__field_t *x = model->extra;
+    const void *slot = (const char *)base + x->offset;
+    const cJSON *free_form = NULL;
+    const cJSON *child = NULL;
+    cJSON *node = NULL;
+    clerk_status_t st = CLERK_OK;
+    char misuse[192];
+
+    if (x->type->kind == CLERK__K_MAP) {
+        if (clerk__value_misused(
+                x->type, slot, "additional properties", misuse,
+                sizeof(misuse))) {
+            return invalid(e, level, misuse);
+        }
+        return encode_entries(e, x->type, slot, model, obj, level);
+    }
+    free_form = *(const cJSON *const *)slot;
+    if (free_form == NULL) {
+        return CLERK_OK;
+    }
+    if (!cJSON_IsObject(free_form)) {
+        return invalid(
+            e, level,
+            "additional properties: not a JSON object (cJSON_CreateObject())");
+    }
+    for (child = free_form->child; child != NULL; child = child->next) {
+        if (child->string == NULL) {
+            return invalid(
+                e, level, "additional properties: member without a key");
+        }
+        st = extra_names_field(e, model, child->string, level);
+        if (st != CLERK_OK) {
+            return st;
+        }
+        e->segs[level].name = child->string;
+        st = encode_json(e, child, &node, level + 1);
+        if (st != CLERK_OK) {
+            return st;
+        }
+        if (!cJSON_AddItemToObject(obj, child->string, node)) {
+            cJSON_Delete(node);
+            return nomem(e, level + 1);
+        }
     }
     return CLERK_OK;
 }
@@ -528,6 +724,12 @@ static clerk_status_t encode_fields(
         if (!cJSON_AddItemToObject(obj, f->name, node)) {
             cJSON_Delete(node);
             return nomem(e, level + 1);
+        }
+    }
+    if (model->extra != NULL) {
+        st = encode_extra(e, model, base, obj, level);
+        if (st != CLERK_OK) {
+            return st;
         }
     }
     if (tag_name != NULL) {

@@ -178,6 +178,36 @@ bool clerk__value_misused(
     char *out,
     size_t out_size);
 
+/* Maps (src/codec.c).  The field flags a map value is decoded with:
+ * CLERK__F_NULLABLE when its C type says null explicitly (see
+ * clerk__map_t in clerk_internal.h), else 0. */
+unsigned clerk__map_value_flags(const clerk__type_t *elem);
+
+/* Release the keys and values of the first `count`
+ * entries of a map's arrays (not the arrays). */
+void clerk__map_drop(
+    const clerk__type_t *elem,
+    char **keys,
+    unsigned char *values,
+    size_t count);
+
+/* Release everything the map in `slot` owns and empty it. */
+void clerk__map_free(const clerk__type_t *type, void *slot);
+
+/* Apply the duplicate-key rule to the `*count` entries just decoded (keys
+ * non-NULL): a repeated key keeps its first place and its last value; the
+ * other entries are released and the rest moved up, in order.  *count is
+ * the new count.  CLERK_E_NOMEM leaves everything as it was. */
+clerk_status_t clerk__map_dedup(
+    const clerk__type_t *elem,
+    char **keys,
+    unsigned char *values,
+    size_t *count);
+
+/* The index of the first key (non-NULL keys) that repeats an earlier one,
+ * or `count` when all differ (or memory ran out: *nomem set). */
+size_t clerk__map_duplicate(char *const *keys, size_t count, int *nomem);
+
 /* Release everything a model struct owns (not the struct itself). */
 void clerk__free_model_fields(const clerk__model_t *model, void *base);
 

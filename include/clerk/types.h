@@ -166,6 +166,267 @@ typedef struct clerk_json_array {
     clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_json_array_t;
 
+/*
+ * Maps: { keys, values, count, state }, the C form of an object schema
+ * with `additionalProperties: <schema>` (a JSON object whose keys are
+ * data, e.g. {"email": "mail", "phone": "tel"}).  keys[i] is a key and
+ * values[i] its value, for i < count, in the order of the JSON document;
+ * a key appears once (when a document repeats one, it keeps its first
+ * place and its last value, as for repeated properties).  Values are
+ * stored like array items, and a nullable value schema gets the type that
+ * says null (clerk_opt_str_t, clerk_opt_int64_t, ...).  Read one:
+ *
+ *     for (size_t i = 0; i < dir->attribute_mapping.count; i++)
+ *         printf("%s -> %s\n", dir->attribute_mapping.keys[i],
+ *                dir->attribute_mapping.values[i]);
+ *     char **v = clerk_str_map_get(&dir->attribute_mapping, "email");
+ *
+ * Build one for a request (borrowed, nothing to free):
+ *
+ *     .attribute_mapping = {
+ *         .keys = (char *[]){ "email", "phone" },
+ *         .values = (clerk_opt_str_t[]){ CLERK_STR("mail"), CLERK_STR_NULL },
+ *         .count = 2,
+ *     },
+ *
+ * In requests a map is sent when count is non-zero or state is CLERK_SET
+ * (an explicitly empty map, {}), and null when state is CLERK_NULL; keys
+ * must be non-NULL, valid UTF-8 and distinct.  A decoded map is owned by
+ * its model (keys, values and the two arrays are freed by the model's
+ * _free()).  Generated models add `clerk_<schema>_map_t` (values stored by
+ * value) with the same shape and a clerk_<schema>_map_get().
+ */
+
+/**
+ * Where `key` is among the first `count` keys.
+ *
+ * @param keys  A map's keys (may be NULL when count is 0).
+ * @param count The map's count.
+ * @param key   The key to look for (NULL: not found).
+ * @return Its index, or `count` when no key equals `key`.
+ */
+CLERK_EXTERN size_t
+clerk_map_find(char *const *keys, size_t count, const char *key);
+
+/**
+ * A map of strings (a JSON null value reads as NULL, tolerated unless
+ * decoding is strict).
+ */
+typedef struct clerk_str_map {
+    char **keys;   /**< The keys (count of them), document order, unique. */
+    char **values; /**< values[i] is the value of keys[i]. */
+    size_t count;  /**< Number of keys and values. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
+} clerk_str_map_t;
+
+/**
+ * The value of `key` in `map`.
+ *
+ * @param map The map (may be NULL).
+ * @param key The key.
+ * @return A pointer to the value (owned by the map), or NULL when the map
+ *         has no such key.
+ */
+static inline char **clerk_str_map_get(
+    const clerk_str_map_t *map, const char *key)
+{
+    size_t i = map != NULL ? clerk_map_find(map->keys, map->count, key) : 0;
+
+    return map != NULL && i < map->count ? &map->values[i] : NULL;
+}
+
+/** A map of nullable strings (`values[i].state` CLERK_NULL: null). */
+typedef struct clerk_opt_str_map {
+    char **keys; /**< The keys (count of them), document order, unique. */
+    clerk_opt_str_t *values; /**< values[i] is the value of keys[i]. */
+    size_t count;            /**< Number of keys and values. */
+    clerk_presence_t state;  /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
+} clerk_opt_str_map_t;
+
+/**
+ * The value of `key` in `map`.
+ *
+ * @param map The map (may be NULL).
+ * @param key The key.
+ * @return A pointer to the value (owned by the map), or NULL when the map
+ *         has no such key.
+ */
+static inline clerk_opt_str_t *clerk_opt_str_map_get(
+    const clerk_opt_str_map_t *map, const char *key)
+{
+    size_t i = map != NULL ? clerk_map_find(map->keys, map->count, key) : 0;
+
+    return map != NULL && i < map->count ? &map->values[i] : NULL;
+}
+
+/** A map of integers. */
+typedef struct clerk_int64_map {
+    char **keys;     /**< The keys (count of them), document order, unique. */
+    int64_t *values; /**< values[i] is the value of keys[i]. */
+    size_t count;    /**< Number of keys and values. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
+} clerk_int64_map_t;
+
+/**
+ * The value of `key` in `map`.
+ *
+ * @param map The map (may be NULL).
+ * @param key The key.
+ * @return A pointer to the value (owned by the map), or NULL when the map
+ *         has no such key.
+ */
+static inline int64_t *clerk_int64_map_get(
+    const clerk_int64_map_t *map, const char *key)
+{
+    size_t i = map != NULL ? clerk_map_find(map->keys, map->count, key) : 0;
+
+    return map != NULL && i < map->count ? &map->values[i] : NULL;
+}
+
+/** A map of nullable integers. */
+typedef struct clerk_opt_int64_map {
+    char **keys; /**< The keys (count of them), document order, unique. */
+    clerk_opt_int64_t *values; /**< values[i] is the value of keys[i]. */
+    size_t count;              /**< Number of keys and values. */
+    clerk_presence_t state;    /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
+} clerk_opt_int64_map_t;
+
+/**
+ * The value of `key` in `map`.
+ *
+ * @param map The map (may be NULL).
+ * @param key The key.
+ * @return A pointer to the value (owned by the map), or NULL when the map
+ *         has no such key.
+ */
+static inline clerk_opt_int64_t *clerk_opt_int64_map_get(
+    const clerk_opt_int64_map_t *map, const char *key)
+{
+    size_t i = map != NULL ? clerk_map_find(map->keys, map->count, key) : 0;
+
+    return map != NULL && i < map->count ? &map->values[i] : NULL;
+}
+
+/** A map of booleans. */
+typedef struct clerk_bool_map {
+    char **keys;  /**< The keys (count of them), document order, unique. */
+    bool *values; /**< values[i] is the value of keys[i]. */
+    size_t count; /**< Number of keys and values. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
+} clerk_bool_map_t;
+
+/**
+ * The value of `key` in `map`.
+ *
+ * @param map The map (may be NULL).
+ * @param key The key.
+ * @return A pointer to the value (owned by the map), or NULL when the map
+ *         has no such key.
+ */
+static inline bool *clerk_bool_map_get(
+    const clerk_bool_map_t *map, const char *key)
+{
+    size_t i = map != NULL ? clerk_map_find(map->keys, map->count, key) : 0;
+
+    return map != NULL && i < map->count ? &map->values[i] : NULL;
+}
+
+/** A map of nullable booleans. */
+typedef struct clerk_opt_bool_map {
+    char **keys; /**< The keys (count of them), document order, unique. */
+    clerk_opt_bool_t *values; /**< values[i] is the value of keys[i]. */
+    size_t count;             /**< Number of keys and values. */
+    clerk_presence_t state;   /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
+} clerk_opt_bool_map_t;
+
+/**
+ * The value of `key` in `map`.
+ *
+ * @param map The map (may be NULL).
+ * @param key The key.
+ * @return A pointer to the value (owned by the map), or NULL when the map
+ *         has no such key.
+ */
+static inline clerk_opt_bool_t *clerk_opt_bool_map_get(
+    const clerk_opt_bool_map_t *map, const char *key)
+{
+    size_t i = map != NULL ? clerk_map_find(map->keys, map->count, key) : 0;
+
+    return map != NULL && i < map->count ? &map->values[i] : NULL;
+}
+
+/** A map of numbers. */
+typedef struct clerk_double_map {
+    char **keys;    /**< The keys (count of them), document order, unique. */
+    double *values; /**< values[i] is the value of keys[i]. */
+    size_t count;   /**< Number of keys and values. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
+} clerk_double_map_t;
+
+/**
+ * The value of `key` in `map`.
+ *
+ * @param map The map (may be NULL).
+ * @param key The key.
+ * @return A pointer to the value (owned by the map), or NULL when the map
+ *         has no such key.
+ */
+static inline double *clerk_double_map_get(
+    const clerk_double_map_t *map, const char *key)
+{
+    size_t i = map != NULL ? clerk_map_find(map->keys, map->count, key) : 0;
+
+    return map != NULL && i < map->count ? &map->values[i] : NULL;
+}
+
+/** A map of nullable numbers. */
+typedef struct clerk_opt_double_map {
+    char **keys; /**< The keys (count of them), document order, unique. */
+    clerk_opt_double_t *values; /**< values[i] is the value of keys[i]. */
+    size_t count;               /**< Number of keys and values. */
+    clerk_presence_t state;     /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
+} clerk_opt_double_map_t;
+
+/**
+ * The value of `key` in `map`.
+ *
+ * @param map The map (may be NULL).
+ * @param key The key.
+ * @return A pointer to the value (owned by the map), or NULL when the map
+ *         has no such key.
+ */
+static inline clerk_opt_double_t *clerk_opt_double_map_get(
+    const clerk_opt_double_map_t *map, const char *key)
+{
+    size_t i = map != NULL ? clerk_map_find(map->keys, map->count, key) : 0;
+
+    return map != NULL && i < map->count ? &map->values[i] : NULL;
+}
+
+/** A map of enum values. */
+typedef struct clerk_enum_map {
+    char **keys; /**< The keys (count of them), document order, unique. */
+    clerk_enum_t *values;   /**< values[i] is the value of keys[i]. */
+    size_t count;           /**< Number of keys and values. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
+} clerk_enum_map_t;
+
+/**
+ * The value of `key` in `map`.
+ *
+ * @param map The map (may be NULL).
+ * @param key The key.
+ * @return A pointer to the value (owned by the map), or NULL when the map
+ *         has no such key.
+ */
+static inline clerk_enum_t *clerk_enum_map_get(
+    const clerk_enum_map_t *map, const char *key)
+{
+    size_t i = map != NULL ? clerk_map_find(map->keys, map->count, key) : 0;
+
+    return map != NULL && i < map->count ? &map->values[i] : NULL;
+}
+
 /** Where and why decoding or encoding a JSON document failed. */
 typedef struct clerk_json_error {
     char path[256];   /**< e.g. "$.email_addresses[2].verification.status" */

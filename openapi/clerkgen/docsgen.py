@@ -88,11 +88,11 @@ def model_link(model, from_dir):
 
 def member_type(kind, c_type, t, from_dir):
     """A member's C type as Markdown: models linked, enums named."""
-    if kind in ("K_OBJ", "K_ARRAY") and (t.shape == "model" or (
-            t.shape == "array" and t.elem.shape == "model")):
+    if kind in ("K_OBJ", "K_ARRAY", "K_MAP") and (t.shape == "model" or (
+            t.shape in ("array", "map") and t.elem.shape == "model")):
         return type_link(t, from_dir)
     enum = t.enum if t.shape == "enum" else (
-        t.elem.enum if t.shape == "array" and t.elem.shape == "enum"
+        t.elem.enum if t.shape in ("array", "map") and t.elem.shape == "enum"
         else None)
     if enum is not None:
         return "%s (values: %s)" % (code(c_type.strip()), code(enum.c_type))
@@ -103,8 +103,8 @@ def type_link(t, from_dir):
     """A Type as Markdown: the C type, linked to its model page."""
     if t.shape == "model":
         return model_link(t.model, from_dir)
-    if t.shape == "array" and t.elem.shape == "model":
-        return "%s of %s" % (code(t.array.c_type),
+    if t.shape in ("array", "map") and t.elem.shape == "model":
+        return "%s of %s" % (code(t.describe),
                              model_link(t.elem.model, from_dir))
     return code(t.describe)
 
@@ -211,8 +211,26 @@ class FieldRow:
         self.description = cell(text)
 
 
+class ExtraRow:
+    """The member keeping an object's additionalProperties."""
+
+    def __init__(self, x, from_dir):
+        self.json = "(other keys)"
+        self.member = code(x.name)
+        self.c_type = member_type(x.kind, x.c_type, x.type, from_dir)
+        self.required = yes_no(False)
+        self.nullable = yes_no(False)
+        self.description = cell(
+            "The keys no property names (additionalProperties), in "
+            "document order" + (", typed." if x.kind == "K_MAP"
+                                else ": a cJSON object, NULL when none."))
+
+
 def field_rows(model, from_dir):
-    return [FieldRow(f, from_dir) for f in model.fields]
+    rows = [FieldRow(f, from_dir) for f in model.fields]
+    if model.extra is not None:
+        rows.append(ExtraRow(model.extra, from_dir))
+    return rows
 
 
 class OpView:

@@ -35,16 +35,18 @@ class Type:
     """A C value type, before presence (required/nullable) is applied.
 
     shape: "string", "boolean", "integer", "number", "json", "file",
-           "enum" (enum=EnumDef), "model" (model=Model), "array" (elem=Type)
+           "enum" (enum=EnumDef), "model" (model=Model), "array" (elem=Type),
+           "map" (map=MapDef, elem=Type of the values)
     """
 
     def __init__(self, shape, model=None, enum=None, elem=None,
-                 array=None, fallback=None):
+                 array=None, fallback=None, map_=None):
         self.shape = shape
         self.model = model
         self.enum = enum
         self.elem = elem
         self.array = array  # ArrayDef for shape == "array"
+        self.map = map_     # MapDef for shape == "map" (elem: the values)
         # shape "json" standing in for a typed schema: why (for the doc
         # comment and the printed summary); None for free-form JSON.
         self.fallback = fallback
@@ -60,6 +62,7 @@ class Type:
             "file": "const clerk_file_t *", "enum": "clerk_enum_t",
         }.get(self.shape) or (
             self.model.c_type if self.shape == "model"
+            else self.map.c_type if self.shape == "map"
             else self.array.c_type)
 
     @property
@@ -69,6 +72,8 @@ class Type:
             return "&%s" % self.model.type_desc
         if self.shape == "array":
             return "&%s" % self.array.desc
+        if self.shape == "map":
+            return "&%s" % self.map.desc
         if self.shape == "enum":
             return "&%s" % self.enum.type_desc
         return "&clerk__type_" + {
@@ -82,6 +87,8 @@ class Type:
             return self.model.c_type
         if self.shape == "array":
             return self.array.c_type
+        if self.shape == "map":
+            return self.map.c_type
         if self.shape == "enum":
             return "%s (clerk_enum_t)" % self.enum.c_type
         return self.value_c_type.strip()
@@ -90,16 +97,17 @@ class Type:
         """Models this type refers to (for includes)."""
         if self.shape == "model":
             return [self.model]
-        if self.shape == "array":
+        if self.shape in ("array", "map"):
             return self.elem.models()
         return []
 
     def nested_arrays(self):
-        """Generated arrays-of-arrays this type needs."""
-        if self.shape != "array":
+        """Generated containers (arrays.h) this type needs: arrays of
+        arrays and maps, maps of arrays and maps."""
+        if self.shape not in ("array", "map"):
             return []
-        own = [self.array] if self.array.generated else []
-        return own + self.elem.nested_arrays()
+        own = self.array if self.shape == "array" else self.map
+        return ([own] if own.generated else []) + self.elem.nested_arrays()
 
 
 class ArrayDef:
@@ -122,8 +130,83 @@ class ArrayDef:
 
     @property
     def elem_desc(self):
-        return "&" + self.elem.array.desc if self.elem.shape == "array" \
-            else None
+        if self.elem.shape in ("array", "map"):
+            return self.elem.descriptor
+        return None
+
+    kind = "K_ARRAY"
+    is_map = False
+
+
+class MapDef:
+    """A map type (additionalProperties with a schema): runtime built-in
+    (clerk_str_map_t, ...), per-model, per-enum or nested (arrays.h).
+    Values are stored like array items; a nullable value schema gets the
+    C type that says null (clerk_opt_str_t, clerk_opt_int64_t, ...)."""
+
+    def __init__(self, c_type, desc, elem, value_c_type, value_desc,
+                 generated=False, name=None):
+        self.c_type = c_type              # "clerk_str_map_t"
+        self.desc = desc                  # "clerk__type_str_map"
+        self.elem = elem                  # Type of the values
+        self.value_c_type = value_c_type  # "char *", "clerk_opt_str_t"
+        self.value_desc = value_desc      # "&clerk__type_str"
+        self.generated = generated        # defined in arrays.h
+        self.name = name                  # "str_array_map" for generated
+
+    @property
+    def tag(self):
+        return self.c_type[:-2]
+
+    @property
+    def item_c_type(self):
+        return self.value_c_type
+
+    @property
+    def values_decl(self):
+        return declare(self.value_c_type + " *", "values")
+
+    @property
+    def get_ret(self):
+        return self.value_c_type + (" *" if not self.value_c_type.endswith(
+            "*") else "*")
+
+    @property
+    def elem_desc(self):
+        return self.value_desc
+
+    @property
+    def get_here(self):
+        """A nested map (arrays.h) gets its _get() there unless its values
+        are containers of a model, which arrays.h only forward-declares
+        (clerk_map_find() looks keys up in any map)."""
+        return not (self.elem.shape in ("array", "map")
+                    and self.elem.elem.shape == "model")
+
+    kind = "K_MAP"
+    is_map = True
+
+
+# Maps of scalars: value schema shape -> (map C type, descriptor, value C
+# type, value descriptor), plain and nullable.
+_BUILTIN_MAPS = {
+    ("string", False): ("clerk_str_map_t", "clerk__type_str_map", "char *",
+                        "&clerk__type_str"),
+    ("string", True): ("clerk_opt_str_map_t", "clerk__type_opt_str_map",
+                       "clerk_opt_str_t", "&clerk__type_opt_str"),
+    ("integer", False): ("clerk_int64_map_t", "clerk__type_int_map",
+                         "int64_t", "&clerk__type_int"),
+    ("integer", True): ("clerk_opt_int64_map_t", "clerk__type_opt_int_map",
+                        "clerk_opt_int64_t", "&clerk__type_opt_int"),
+    ("boolean", False): ("clerk_bool_map_t", "clerk__type_bool_map",
+                         "bool", "&clerk__type_bool"),
+    ("boolean", True): ("clerk_opt_bool_map_t", "clerk__type_opt_bool_map",
+                        "clerk_opt_bool_t", "&clerk__type_opt_bool"),
+    ("number", False): ("clerk_double_map_t", "clerk__type_num_map",
+                        "double", "&clerk__type_num"),
+    ("number", True): ("clerk_opt_double_map_t", "clerk__type_opt_num_map",
+                       "clerk_opt_double_t", "&clerk__type_opt_num"),
+}
 
 
 _BUILTIN_ARRAYS = {
@@ -167,8 +250,10 @@ class EnumDef:
         self.enum_desc = "%s%s_enum" % (prefix, name)
         self.type_desc = "%s%s_type" % (prefix, name)
         self.array_desc = "%s%s_array_type" % (prefix, name)
+        self.map_desc = "%s%s_map_type" % (prefix, name)
         self.values_table = "%s_values" % name
         self.array_used = False
+        self.map_used = False
         self.description = description
         upper = upper_ident(name)
         self.unknown = names.claim("CLERK_%s_UNKNOWN" % upper)
@@ -311,6 +396,8 @@ class Field:
             return "K_OBJ", t.model.c_type + " *", "&" + t.model.type_desc
         if t.shape == "array":
             return "K_ARRAY", t.array.c_type, "&" + t.array.desc
+        if t.shape == "map":
+            return "K_MAP", t.map.c_type, "&" + t.map.desc
         raise GeneratorError("no storage for " + t.shape)
 
     @property
@@ -356,6 +443,9 @@ class Field:
         if self.kind == "K_ARRAY":
             return "Array (items, count). " + _state_doc(
                 self.required, self.nullable)
+        if self.kind == "K_MAP":
+            return _map_doc(t.map) + " " + _state_doc(
+                self.required, self.nullable)
         if self.kind == "K_FILE":
             return ("Required file part." if self.required
                     else "Optional file part: NULL = not sent.")
@@ -389,6 +479,18 @@ class Field:
         return "offsetof(%s, %s)" % (self.owner.c_type, self.null_member)
 
 
+def _map_doc(map_):
+    """What a field or member holding a map says about it."""
+    s = ("Map (keys, values, count: values[i] is the value of keys[i], in "
+         "document order; see clerk/types.h); %s looks a key up." % (
+             map_.tag + "_get()" if map_.get_here else "clerk_map_find()"))
+    elem = map_.elem
+    if elem.shape == "model":
+        s += " Values are %s stored by value (a null value is a decode " \
+             "error)." % elem.model.c_type
+    return s
+
+
 def _state_doc(required, nullable):
     if required and nullable:
         return ("Required, nullable: state CLERK_NULL = null, CLERK_UNSET = "
@@ -410,6 +512,40 @@ def declare(c_type, name):
     if c_type.endswith("*"):
         return c_type + name
     return "%s %s" % (c_type, name)
+
+
+class ExtraField:
+    """The member of an object with both `properties` and
+    `additionalProperties` that keeps the other keys: a map typed by the
+    additionalProperties schema, or a free-form cJSON object."""
+
+    def __init__(self, name, type_, owner):
+        self.name = name
+        self.type = type_
+        self.owner = owner
+        if type_.shape == "map":
+            self.kind, self.c_type = "K_MAP", type_.map.c_type
+            self.descriptor = "&" + type_.map.desc
+        else:
+            self.kind, self.c_type = "K_JSON", "cJSON *"
+            self.descriptor = "&clerk__type_json"
+
+    @property
+    def decl(self):
+        return declare(self.c_type, self.name)
+
+    @property
+    def doc_lines(self):
+        s = ("The other keys of the object (`additionalProperties`), in "
+             "document order; decoding keeps them and encoding writes them "
+             "after the properties above (a key naming one of them is "
+             "refused). ")
+        if self.kind == "K_MAP":
+            s += _map_doc(self.type.map) + " Unset (count 0): none."
+        else:
+            s += ("A cJSON object of them, NULL when there are none; freed "
+                  "with the struct by its _free().")
+        return docs.reflow(s, COMMENT_WIDTH_MEMBER)
 
 
 class Variant:
@@ -462,6 +598,12 @@ class Model:
                               Type("model", model=self))
         self.array_used = False
         self.array_result = False  # an array of it is a top-level result
+        self.map = MapDef("clerk_%s_map_t" % name,
+                          "clerk__%s_map_type" % name,
+                          Type("model", model=self), self.c_type,
+                          "&" + self.struct_desc)
+        self.map_used = False
+        self.extra = None          # ExtraField: additionalProperties kept
         self.built = False
 
     @property
@@ -472,9 +614,16 @@ class Model:
     def doc_lines(self):
         return docs.reflow(self.description, COMMENT_WIDTH_TOP)
 
+    @property
+    def struct_used(self):
+        """Stored by value somewhere (array items, map values)."""
+        return self.array_used or self.map_used
+
     def referenced_models(self):
         seen, out = set(), []
         types = [f.type for f in self.fields]
+        if self.extra is not None:
+            types.append(self.extra.type)
         types += [Type("model", model=v.model) for v in self.variants]
         if self.alias_of is not None:
             types.append(self.alias_of)
@@ -487,7 +636,7 @@ class Model:
 
     def nested_arrays(self):
         out = []
-        for f in self.fields:
+        for f in self.fields + ([self.extra] if self.extra else []):
             out.extend(f.type.nested_arrays())
         if self.alias_of is not None:
             out.extend(self.alias_of.nested_arrays())
@@ -814,9 +963,6 @@ class SchemaBuilder:
         if t not in (None, "object", "string", "boolean", "integer",
                      "number", "array"):
             return "type %r is not supported" % (t,)
-        ap = schema.get("additionalProperties")
-        if isinstance(ap, dict) and ap:
-            return "a map whose values are typed (values are not checked)"
         return None
 
     # -- type resolution ----------------------------------------------------
@@ -890,6 +1036,11 @@ class SchemaBuilder:
             elem = self.type_of(schema.get("items") or {}, hint + "_item",
                                 owner, static, where + "[]")
             return self.array_of(elem)
+        ap = schema.get("additionalProperties")
+        if isinstance(ap, dict) and ap and t in (None, "object") and \
+                not self._is_object(schema) and \
+                not any(k in schema for k in _UNMODELLED + COMBINATORS):
+            return self._map_type(schema, ap, hint, owner, static, where)
         if self._is_object(schema):
             model = Model(self.claim(hint), where, "object", "inline")
             model.description = schema.get("description", "")
@@ -901,6 +1052,50 @@ class SchemaBuilder:
         if why:
             self.diag.fallback(schema, "%s: cJSON *: %s" % (where, why))
         return Type("json", fallback=why)
+
+    def map_of(self, elem, nullable):
+        """The map whose values have type `elem` (nullable: may be null),
+        or None when such values are not typed (the map stays free-form)."""
+        if (elem.shape, nullable) in _BUILTIN_MAPS:
+            c_type, desc, vc, vd = _BUILTIN_MAPS[(elem.shape, nullable)]
+            return Type("map", elem=elem, map_=MapDef(c_type, desc, elem,
+                                                      vc, vd))
+        if elem.shape == "enum":
+            elem.enum.map_used = True
+            return Type("map", elem=elem, map_=MapDef(
+                "clerk_enum_map_t", elem.enum.map_desc, elem,
+                "clerk_enum_t", "&" + elem.enum.type_desc))
+        if elem.shape == "model":
+            elem.model.map_used = True
+            return Type("map", elem=elem, map_=elem.model.map)
+        if elem.shape in ("array", "map"):
+            inner = elem.array if elem.shape == "array" else elem.map
+            name = inner.c_type[len("clerk_"):-2] + "_map"
+            m = self.nested_arrays.get(name)
+            if m is None:
+                m = MapDef("clerk_%s_t" % name, "clerk__%s_type" % name, elem,
+                           inner.c_type, elem.descriptor, generated=True,
+                           name=name)
+                self.nested_arrays[name] = m
+            return Type("map", elem=elem, map_=m)
+        return None
+
+    def _map_type(self, schema, ap, hint, owner, static, where):
+        """The Type of an object schema whose keys are data
+        (`additionalProperties: <schema>`, no properties)."""
+        elem = self.type_of(ap, hint + "_value", owner, static, where + ".*")
+        if elem.shape == "json":
+            if elem.fallback:
+                why = "a map whose values are not typed: " + elem.fallback
+                self.diag.fallback(schema, "%s: cJSON *: %s" % (where, why))
+                return Type("json", fallback=why)
+            return Type("json")  # values free-form: the map is too
+        t = self.map_of(elem, self.nullable(ap))
+        if t is None:
+            why = "a map of %s values is not supported" % elem.shape
+            self.diag.fallback(schema, "%s: cJSON *: %s" % (where, why))
+            return Type("json", fallback=why)
+        return t
 
     def array_of(self, elem):
         if elem.shape in _BUILTIN_ARRAYS:
@@ -914,8 +1109,9 @@ class SchemaBuilder:
         if elem.shape == "model":
             elem.model.array_used = True
             return Type("array", elem=elem, array=elem.model.array)
-        if elem.shape == "array":
-            name = elem.array.c_type[len("clerk_"):-2] + "_array"
+        if elem.shape in ("array", "map"):
+            inner = elem.array if elem.shape == "array" else elem.map
+            name = inner.c_type[len("clerk_"):-2] + "_array"
             arr = self.nested_arrays.get(name)
             if arr is None:
                 arr = ArrayDef("clerk_%s_t" % name, "clerk__%s_type" % name,
@@ -966,6 +1162,7 @@ class SchemaBuilder:
                                                   + "_is_null")
             field.owner = model
             model.fields.append(field)
+        self._fill_extra(model, schema, members)
         # A name the schema requires without defining it still gets a field
         # (any JSON value), so strict decoding can report it missing.
         for json_name in required:
@@ -977,6 +1174,37 @@ class SchemaBuilder:
                           "it: kept as any JSON value.", False, {})
             field.owner = model
             model.fields.append(field)
+
+    def _additional(self, schema, visiting=()):
+        """The `additionalProperties` of an object schema or of the allOf
+        members it merges (the first one given), or None."""
+        if isinstance(schema, dict) and "$ref" in schema:
+            name = self.ref_name(schema["$ref"])
+            if name in visiting:
+                return None
+            visiting = tuple(visiting) + (name,)
+        schema = self.deref(schema)
+        ap = schema.get("additionalProperties")
+        if ap is not None and ap is not False:
+            return ap
+        for member in schema.get("allOf", []):
+            ap = self._additional(member, visiting)
+            if ap is not None:
+                return ap
+        return None
+
+    def _fill_extra(self, model, schema, members):
+        """An object with `properties` and `additionalProperties` keeps the
+        other keys: a typed map, or cJSON * when they are free-form."""
+        ap = self._additional(schema)
+        if ap is None:
+            return
+        t = Type("json")
+        if isinstance(ap, dict) and ap:
+            t = self._map_type(ap, ap, model.name + "_additional", model,
+                               False, model.where + ".*")
+        name = members.claim("additional_properties")
+        model.extra = ExtraField(name, t, model)
 
     def _fill_union(self, model, schema, members):
         disc = self._union_disc(schema)

@@ -110,7 +110,8 @@ RUNTIME_NAMES = frozenset("""
     response_header retry_policy status status_str str_array tls_options
     trace_id version_num version_str version json jwt jwks_cache webhook
     api model types common async multi paginate pagination rate_limit retry
-    options
+    options str_map opt_str_map int64_map opt_int64_map bool_map opt_bool_map
+    double_map opt_double_map enum_map
 """.split())
 
 

@@ -789,6 +789,8 @@ def _type_key(t):
         return ("enum", t.enum.name)
     if t.shape == "array":
         return ("array", _type_key(t.elem))
+    if t.shape == "map":
+        return ("map", t.map.c_type, _type_key(t.elem))
     return (t.shape,)
 
 

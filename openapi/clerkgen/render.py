@@ -40,8 +40,9 @@ def outputs(api):
         if m.kind != "alias":
             yield "model/%s.c" % m.file, t["model.c"].render(api=api, m=m)
     if api.nested_arrays:
-        forwards = sorted({a.elem.array.c_type for a in api.nested_arrays
-                           if a.elem.shape == "array"
+        # Containers of models are defined in the models' headers.
+        forwards = sorted({a.item_c_type for a in api.nested_arrays
+                           if a.elem.shape in ("array", "map")
                            and a.elem.elem.shape == "model"})
         yield "model/arrays.h", t["arrays.h"].render(api=api,
                                                      forwards=forwards)

@@ -391,16 +391,21 @@ static int cmp_object(
     cJSON_ArrayForEach(kv, r)
     {
         const clerk__field_t *f = find_field(m, kv->string);
+        const clerk__type_t *t = NULL;
         const cJSON *ev = NULL;
-        if (f == NULL) {
+        if (f == NULL && m->extra == NULL) {
             continue; /* unknown to the schema: ignored by design */
         }
+        /* additionalProperties: kept in the model's map (or object). */
+        t = f != NULL                              ? f->type
+            : m->extra->type->kind == CLERK__K_MAP ? m->extra->type->elem
+                                                   : &clerk__type_json;
         snprintf(sub, sizeof sub, "%s.%s", path, kv->string);
         ev = cJSON_GetObjectItemCaseSensitive(e, kv->string);
         if (ev == NULL) {
             return differ(c, sub, "in the raw body but lost by decode/encode");
         }
-        if (cmp_value(c, f->type, ev, kv, sub) != 0) {
+        if (cmp_value(c, t, ev, kv, sub) != 0) {
             return 1;
         }
     }
@@ -575,6 +580,23 @@ static int cmp_value(
                 return 1;
             }
             ri = ri->next;
+        }
+        return 0;
+    case CLERK__K_MAP:
+        if (!cJSON_IsObject(e) || !cJSON_IsObject(r) ||
+            cJSON_GetArraySize(e) != cJSON_GetArraySize(r)) {
+            return differ(c, path, "maps differ in size");
+        }
+        cJSON_ArrayForEach(ri, r)
+        {
+            snprintf(sub, sizeof sub, "%s.%s", path, ri->string);
+            ei = cJSON_GetObjectItemCaseSensitive(e, ri->string);
+            if (ei == NULL) {
+                return differ(c, sub, "map key lost by decode/encode");
+            }
+            if (cmp_value(c, t->elem, ei, ri, sub) != 0) {
+                return 1;
+            }
         }
         return 0;
     case CLERK__K_FILE:

@@ -159,7 +159,8 @@ class Emitter:
                      "K_ENUM": "CLERK_ENUM_NULL",
                      "K_JSON": "contract_json(cc, \"null\")",
                      "K_OBJ": "NULL",
-                     "K_ARRAY": "{ NULL, 0, CLERK_NULL }"}
+                     "K_ARRAY": "{ NULL, 0, CLERK_NULL }",
+                     "K_MAP": "{ NULL, NULL, 0, CLERK_NULL }"}
             if k not in nulls:
                 self.err(where, "null for %s" % k)
             return nulls[k]
@@ -191,6 +192,8 @@ class Emitter:
                                     or "0")
         if k == "K_ARRAY":
             return self.array(f.type, v, where)
+        if k == "K_MAP":
+            return self.map(f.type, v, where)
         self.err(where, "unsupported field kind %s" % k)
 
     # -- values stored by value (array items, bodies) ----------------------
@@ -212,7 +215,36 @@ class Emitter:
             return "{ %s }" % (self.model(t.model, v, where) or "0")
         if s == "array":
             return self.array(t, v, where)
+        if s == "map":
+            return self.map(t, v, where)
         self.err(where, "unsupported item shape %s" % s)
+
+    def map_value(self, m, v, where):
+        """A value of map `m` (nullable scalars are clerk_opt_*_t)."""
+        opt = {"clerk_opt_str_t": ("CLERK_STR", c_string),
+               "clerk_opt_int64_t": ("CLERK_INT", c_int),
+               "clerk_opt_bool_t": ("CLERK_BOOL",
+                                    lambda x: "true" if x else "false"),
+               "clerk_opt_double_t": ("CLERK_DOUBLE", c_num)}
+        if m.value_c_type in opt:
+            mac, conv = opt[m.value_c_type]
+            return mac + ("_NULL" if v is None else "(%s)" % conv(v))
+        if v is None and m.elem.shape == "enum":
+            return "CLERK_ENUM_NULL"
+        if v is None:
+            self.err(where, "null value in %s" % m.c_type)
+        return self.item(m.elem, v, where)
+
+    def map(self, t, v, where):
+        if not isinstance(v, dict):
+            self.err(where, "expected an object, got %r" % (v,))
+        if not v:
+            return "{ NULL, NULL, 0, CLERK_SET }"
+        keys = ", ".join(c_string(k) for k in v)
+        vals = ", ".join(self.map_value(t.map, x, "%s.%s" % (where, k))
+                         for k, x in v.items())
+        return "{ (char *[]){ %s }, (%s[]){ %s }, %d, CLERK_SET }" % (
+            keys, t.map.value_c_type, vals, len(v))
 
     def array(self, t, v, where):
         if not isinstance(v, list):
@@ -234,6 +266,13 @@ class Emitter:
             self.err(where, "model kind %s" % m.kind)
         by_json = {f.json_name: f for f in m.fields}
         parts = []
+        extra = {k: x for k, x in v.items() if k not in by_json}
+        if extra and m.extra is not None:
+            x = m.extra
+            parts.append(".%s = %s" % (x.name, (
+                self.map(x.type, extra, where) if x.kind == "K_MAP"
+                else "contract_json(cc, %s)" % c_json(extra))))
+            v = {k: x for k, x in v.items() if k in by_json}
         for key, val in v.items():
             f = by_json.get(key)
             if f is None:
@@ -290,7 +329,7 @@ def reaches(t, targets, seen):
     """Does a view-model Type reach a model whose spec name is in targets?"""
     if t is None:
         return set()
-    if t.shape == "array":
+    if t.shape in ("array", "map"):
         return reaches(t.elem, targets, seen)
     if t.shape != "model":
         return set()

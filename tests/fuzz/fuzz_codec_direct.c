@@ -28,6 +28,7 @@ static const clerk__type_t *const types[] = {
     &email_array_type,    &status_type,
     &clerk__type_opt_int, &clerk__type_num_array,
     &email_type,          &clerk__type_json_array,
+    &ledger_type,         &memo_type,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

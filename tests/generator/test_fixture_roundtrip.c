@@ -8,14 +8,18 @@
  */
 #include <clerk/api/edge.h>
 #include <clerk/async.h>
+#include <clerk/model/inventory.h>
 #include <clerk/model/labelled.h>
+#include <clerk/model/memo.h>
 #include <clerk/model/nullables.h>
 #include <clerk/model/order.h>
 #include <clerk/model/pet_kind.h>
 #include <clerk/model/tagged.h>
+#include <clerk/model/tally.h>
 #include <clerk/model/token.h>
 #include <clerk/version.h>
 
+#include "codec_diff.h"
 #include "fault.h"
 
 #include <setjmp.h>
@@ -75,6 +79,8 @@ static void order_types(void **state)
     assert_string_equal(o->price->currency, "EUR");
     assert_int_equal(o->price->cents.value, 100);
     assert_true(cJSON_IsArray(o->names)); /* announced cJSON * fallback */
+    assert_int_equal(o->scores.count, 1); /* a typed map */
+    assert_int_equal(o->scores.values[0], 3);
     text = clerk_order_print(o);
     assert_string_equal(text, ORDER_JSON);
     clerk_free(text);
@@ -223,6 +229,286 @@ static void union_keeps_both_sides(void **state)
     assert_int_equal((int)l->as.square2->side.value, 3);
     ROUND_TRIP(clerk_labelled, l);
     clerk_labelled_free(l);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Typed maps (additionalProperties with a schema)                         */
+/* ---------------------------------------------------------------------- */
+
+/* The fixture's descriptors (model/internal/descriptors.h is not staged). */
+extern const clerk__type_t clerk__inventory_type, clerk__tally_type,
+    clerk__memo_type;
+
+static const char INVENTORY_JSON[] =
+    "{\"counts\":{\"math\":3,\"art\":-1},"
+    "\"photos\":{\"a\":{\"url\":\"u1\"},\"b\":{}},"
+    "\"nicknames\":{\"rex\":\"R\",\"tom\":null},"
+    "\"kinds\":{\"x\":\"cat\",\"y\":\"zebra\"},"
+    "\"weights\":{},"
+    "\"history\":[{\"a\":1},{}],"
+    "\"tags\":{\"t\":[\"p\",\"q\"]},"
+    "\"labels\":{\"en\":\"hello\"},"
+    "\"loose\":{\"any\":[1,{\"x\":null}]}}";
+
+/* The decoder and the test oracle agree on `json` as `type`, leniently
+ * and strictly (status, error, value, re-encoding). */
+static void agree_both_ways(const clerk__type_t *type, const char *json)
+{
+    char why[512];
+
+    if (!codec_diff(type, json, strlen(json), 0, why, sizeof(why)) ||
+        !codec_diff(
+            type, json, strlen(json), CLERK_DECODE_STRICT, why, sizeof(why))) {
+        fail_msg("%s: %s", json, why);
+    }
+}
+
+/* Every kind of map value decodes typed, in document order, and prints
+ * back to the same text. */
+static void maps_typed(void **state)
+{
+    clerk_inventory_t *inv = NULL;
+    cJSON *json = NULL;
+    char *text;
+
+    (void)state;
+    assert_int_equal(
+        clerk_inventory_parse(
+            &inv, INVENTORY_JSON, strlen(INVENTORY_JSON), CLERK_DECODE_STRICT,
+            NULL),
+        CLERK_OK);
+    /* map of integers */
+    assert_int_equal(inv->counts.state, CLERK_SET);
+    assert_int_equal(inv->counts.count, 2);
+    assert_string_equal(inv->counts.keys[0], "math");
+    assert_string_equal(inv->counts.keys[1], "art");
+    assert_int_equal(inv->counts.values[0], 3);
+    assert_int_equal(inv->counts.values[1], -1);
+    assert_int_equal(*clerk_int64_map_get(&inv->counts, "art"), -1);
+    assert_null(clerk_int64_map_get(&inv->counts, "music"));
+    assert_null(clerk_int64_map_get(NULL, "art"));
+    /* map of $ref models, stored by value */
+    assert_int_equal(inv->photos.count, 2);
+    assert_string_equal(inv->photos.values[0].url, "u1");
+    assert_null(clerk_photo_map_get(&inv->photos, "b")->url);
+    /* map of nullable strings */
+    assert_int_equal(inv->nicknames.values[0].state, CLERK_SET);
+    assert_string_equal(inv->nicknames.values[0].value, "R");
+    assert_int_equal(inv->nicknames.values[1].state, CLERK_NULL);
+    /* map of enum values: unknown ones kept */
+    assert_int_equal(inv->kinds.values[0].value, CLERK_PET_KIND_CAT);
+    assert_int_equal(inv->kinds.values[1].value, CLERK_PET_KIND_UNKNOWN);
+    assert_string_equal(inv->kinds.values[1].raw, "zebra");
+    /* an empty map is set, with nothing in it */
+    assert_int_equal(inv->weights.state, CLERK_SET);
+    assert_int_equal(inv->weights.count, 0);
+    /* maps inside an array */
+    assert_int_equal(inv->history.count, 2);
+    assert_int_equal(inv->history.items[0].count, 1);
+    assert_string_equal(inv->history.items[0].keys[0], "a");
+    assert_int_equal(inv->history.items[0].values[0], 1);
+    assert_int_equal(inv->history.items[1].state, CLERK_SET);
+    assert_int_equal(inv->history.items[1].count, 0);
+    /* a map of arrays; a component map ($ref); free-form values */
+    assert_string_equal(inv->tags.values[0].items[1], "q");
+    assert_string_equal(*clerk_str_map_get(&inv->labels, "en"), "hello");
+    assert_true(cJSON_IsObject(inv->loose));
+    text = clerk_inventory_print(inv);
+    assert_string_equal(text, INVENTORY_JSON);
+    clerk_free(text);
+    assert_int_equal(clerk_inventory_to_json(&json, inv, NULL), CLERK_OK);
+    text = cJSON_PrintUnformatted(json);
+    assert_string_equal(text, INVENTORY_JSON);
+    cJSON_free(text);
+    cJSON_Delete(json);
+    ROUND_TRIP(clerk_inventory, inv);
+    clerk_inventory_free(inv);
+    agree_both_ways(&clerk__inventory_type, INVENTORY_JSON);
+}
+
+/* A value of the wrong type is a decode error with its JSON path, in the
+ * lenient mode too; null is tolerated only leniently where the value type
+ * is not nullable; repeated keys keep their first place, last value. */
+static void maps_checked(void **state)
+{
+    static const char *const bad[][3] = {
+        { "{\"counts\":{\"math\":\"not-an-int\"}}", "$.counts.math",
+          "expected integer, got string" },
+        { "{\"counts\":{\"a\":1.5}}", "$.counts.a",
+          "expected integer, got a fraction" },
+        { "{\"counts\":[]}", "$.counts", "expected object, got array" },
+        { "{\"photos\":{\"p\":{\"url\":7}}}", "$.photos.p.url",
+          "expected string, got number" },
+        { "{\"counts\":{},\"history\":[{},{\"z\":true}]}", "$.history[1].z",
+          "expected integer, got boolean" },
+        { "{\"counts\":{},\"kinds\":{\"k\":1}}", "$.kinds.k",
+          "expected string, got number" },
+        { "{\"counts\":{},\"counts\":{\"n\":null}}", "$.counts.n",
+          "expected integer, got null" },
+    };
+    static const char dup[] = "{\"counts\":{\"a\":1,\"b\":2,\"a\":3,\"a\":4}}";
+    static const char null_label[] = "{\"counts\":{},\"labels\":{\"k\":null}}";
+    clerk_inventory_t *inv = NULL;
+    clerk_json_error_t err;
+    char *text;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(
+            clerk_inventory_parse(&inv, bad[i][0], strlen(bad[i][0]), 0, &err),
+            CLERK_E_DECODE);
+        assert_null(inv);
+        assert_string_equal(err.path, bad[i][1]);
+        assert_string_equal(err.reason, bad[i][2]);
+        agree_both_ways(&clerk__inventory_type, bad[i][0]);
+    }
+    assert_int_equal(
+        clerk_inventory_parse(
+            &inv, dup, strlen(dup), CLERK_DECODE_STRICT, NULL),
+        CLERK_OK);
+    assert_int_equal(inv->counts.count, 2);
+    assert_string_equal(inv->counts.keys[0], "a");
+    assert_int_equal(inv->counts.values[0], 4);
+    assert_string_equal(inv->counts.keys[1], "b");
+    text = clerk_inventory_print(inv);
+    assert_string_equal(text, "{\"counts\":{\"a\":4,\"b\":2}}");
+    clerk_free(text);
+    clerk_inventory_free(inv);
+    inv = NULL;
+    agree_both_ways(&clerk__inventory_type, dup);
+    /* labels are not nullable strings */
+    assert_int_equal(
+        clerk_inventory_parse(
+            &inv, null_label, strlen(null_label), CLERK_DECODE_STRICT, &err),
+        CLERK_E_DECODE);
+    assert_string_equal(err.path, "$.labels.k");
+    assert_string_equal(err.reason, "null for a non-nullable field");
+    assert_int_equal(
+        clerk_inventory_parse(&inv, null_label, strlen(null_label), 0, NULL),
+        CLERK_OK);
+    assert_null(inv->labels.values[0]);
+    clerk_inventory_free(inv);
+    agree_both_ways(&clerk__inventory_type, null_label);
+}
+
+/* Encoding checks the values and keys of a map the caller built. */
+static void maps_encode_checked(void **state)
+{
+    clerk_inventory_t inv;
+    clerk_tally_t tally;
+    clerk_json_error_t err;
+    cJSON *json = NULL;
+    char *text;
+
+    (void)state;
+    memset(&inv, 0, sizeof(inv));
+    inv.counts =
+        (clerk_int64_map_t){ (char *[]){ "x", "y" },
+                             (int64_t[]){ 1, INT64_C(1) << 60 }, 2, CLERK_SET };
+    assert_int_equal(
+        clerk_inventory_to_json(&json, &inv, &err), CLERK_E_INVALID_ARG);
+    assert_string_equal(err.path, "$.counts.y");
+    inv.counts.values[1] = 2;
+    inv.counts.keys[1] = "x";
+    assert_int_equal(
+        clerk_inventory_to_json(&json, &inv, &err), CLERK_E_INVALID_ARG);
+    assert_string_equal(err.path, "$.counts.x");
+    assert_string_equal(err.reason, "key repeated in the map");
+    inv.counts.keys[1] = NULL;
+    assert_int_equal(
+        clerk_inventory_to_json(&json, &inv, &err), CLERK_E_INVALID_ARG);
+    assert_string_equal(err.reason, "map key is NULL");
+    inv.counts.keys[1] = "y";
+    inv.labels = (clerk_str_map_t){ (char *[]){ "k" }, (char *[]){ NULL }, 1,
+                                    CLERK_SET };
+    assert_int_equal(
+        clerk_inventory_to_json(&json, &inv, &err), CLERK_E_INVALID_ARG);
+    assert_string_equal(err.path, "$.labels.k");
+    inv.labels.state = CLERK_NULL;
+    inv.labels.count = 0;
+    inv.weights.state = CLERK_SET; /* an explicitly empty map */
+    inv.nicknames = (clerk_opt_str_map_t){
+        (char *[]){ "a", "b" },
+        (clerk_opt_str_t[]){ CLERK_STR("A"), CLERK_STR_NULL }, 2, CLERK_SET
+    };
+    assert_int_equal(clerk_inventory_to_json(&json, &inv, &err), CLERK_OK);
+    text = cJSON_PrintUnformatted(json);
+    assert_string_equal(
+        text, "{\"counts\":{\"x\":1,\"y\":2},\"nicknames\":{\"a\":\"A\","
+              "\"b\":null},\"weights\":{},\"labels\":null}");
+    cJSON_free(text);
+    cJSON_Delete(json);
+    /* An additional property named like a property would be sent twice. */
+    memset(&tally, 0, sizeof(tally));
+    tally.total = CLERK_INT(1);
+    tally.additional_properties =
+        (clerk_int64_map_t){ (char *[]){ "total" }, (int64_t[]){ 2 }, 1,
+                             CLERK_SET };
+    assert_int_equal(
+        clerk_tally_to_json(&json, &tally, &err), CLERK_E_INVALID_ARG);
+    assert_string_equal(err.path, "$.total");
+}
+
+/* An object with properties and additionalProperties keeps its other keys,
+ * typed (Tally) or free-form (Memo), and writes them back. */
+static void maps_additional_properties(void **state)
+{
+    static const char tally_in[] = "{\"x\":1,\"total\":3,\"y\":-2}";
+    static const char tally_out[] = "{\"total\":3,\"x\":1,\"y\":-2}";
+    static const char memo_in[] =
+        "{\"text\":\"t\",\"a\":{\"b\":[1,null]},\"c\":null,\"d\":\"e\"}";
+    static const char bad[] = "{\"total\":1,\"x\":\"no\"}";
+    clerk_tally_t *t = NULL;
+    clerk_memo_t *m = NULL;
+    clerk_json_error_t err;
+    char *text;
+
+    (void)state;
+    assert_int_equal(
+        clerk_tally_parse(
+            &t, tally_in, strlen(tally_in), CLERK_DECODE_STRICT, NULL),
+        CLERK_OK);
+    assert_int_equal(t->total.value, 3);
+    assert_int_equal(t->additional_properties.count, 2);
+    assert_string_equal(t->additional_properties.keys[0], "x");
+    assert_int_equal(t->additional_properties.values[1], -2);
+    text = clerk_tally_print(t);
+    assert_string_equal(text, tally_out);
+    clerk_free(text);
+    ROUND_TRIP(clerk_tally, t);
+    clerk_tally_free(t);
+    t = NULL;
+    agree_both_ways(&clerk__tally_type, tally_in);
+    assert_int_equal(
+        clerk_tally_parse(&t, bad, strlen(bad), 0, &err), CLERK_E_DECODE);
+    assert_string_equal(err.path, "$.x");
+    assert_string_equal(err.reason, "expected integer, got string");
+    agree_both_ways(&clerk__tally_type, bad);
+    /* Without other keys there is no map. */
+    assert_int_equal(
+        clerk_tally_parse(&t, "{\"total\":1}", 11, 0, NULL), CLERK_OK);
+    assert_int_equal(t->additional_properties.state, CLERK_UNSET);
+    text = clerk_tally_print(t);
+    assert_string_equal(text, "{\"total\":1}");
+    clerk_free(text);
+    clerk_tally_free(t);
+
+    assert_int_equal(
+        clerk_memo_parse(
+            &m, memo_in, strlen(memo_in), CLERK_DECODE_STRICT, NULL),
+        CLERK_OK);
+    assert_string_equal(m->text, "t");
+    assert_true(cJSON_IsObject(m->additional_properties));
+    assert_true(cJSON_IsNull(
+        cJSON_GetObjectItemCaseSensitive(m->additional_properties, "c")));
+    text = clerk_memo_print(m);
+    assert_string_equal(text, memo_in);
+    clerk_free(text);
+    ROUND_TRIP(clerk_memo, m);
+    clerk_memo_free(m);
+    agree_both_ways(&clerk__memo_type, memo_in);
+    agree_both_ways(&clerk__memo_type, "{\"text\":\"t\"}");
 }
 
 /* Header, cookie and query parameters; a 201 JSON body. */
@@ -715,6 +1001,10 @@ int main(void)
         cmocka_unit_test(order_read_write_only),
         cmocka_unit_test(nullables_31),
         cmocka_unit_test(union_keeps_both_sides),
+        cmocka_unit_test(maps_typed),
+        cmocka_unit_test(maps_checked),
+        cmocka_unit_test(maps_encode_checked),
+        cmocka_unit_test(maps_additional_properties),
         cmocka_unit_test(header_cookie_params),
         cmocka_unit_test(bodiless_2xx),
         cmocka_unit_test(default_response),

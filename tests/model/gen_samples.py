@@ -85,6 +85,14 @@ class Sampler:
                 return vals[0]
         if t == "object" or s.get("properties"):
             props = s.get("properties") or {}
+            ap = s.get("additionalProperties")
+            typed = isinstance(ap, dict) and bool(ap)
+            if not props and typed:
+                # A typed map: two keys (one in minimal mode).
+                out = {"k1_" + name: self.value(ap, mode, name)}
+                if mode == "full":
+                    out["k2_" + name] = self.value(ap, mode, name)
+                return out
             if not props:
                 return {"key": "value", "n": 1}
             req = set(s.get("required") or [])
@@ -98,6 +106,10 @@ class Sampler:
             for pname in s.get("required") or []:
                 if pname not in props and pname not in out:
                     out[pname] = {"key": "value", "n": 1}
+            # Properties and additionalProperties: an extra key, kept.
+            if mode == "full" and (typed or ap is True or ap == {}):
+                out["x_extra"] = (self.value(ap, mode, name) if typed
+                                  else {"key": "value", "n": 1})
             return out
         if t == "array":
             if mode == "minimal":

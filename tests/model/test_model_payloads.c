@@ -50,6 +50,7 @@ static const clerk__model_t invitation_page_model = { "InvitationPage",
                                                       2,
                                                       NULL,
                                                       0,
+                                                      NULL,
                                                       NULL };
 static const clerk__type_t invitation_page_type = {
     CLERK__K_OBJ, sizeof(void *), &invitation_page_model, NULL, NULL

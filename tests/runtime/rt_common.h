@@ -123,7 +123,7 @@ static const clerk__field_t body_fields[] = {
     { "age", offsetof(body_t, age), &clerk__type_opt_int, 0, 0 },
 };
 static const clerk__model_t body_model = {
-    "CreateBody", sizeof(body_t), body_fields, 2, NULL, 0, NULL
+    "CreateBody", sizeof(body_t), body_fields, 2, NULL, 0, NULL, NULL
 };
 static const clerk__type_t body_type = { CLERK__K_OBJ, sizeof(void *),
                                          &body_model, NULL, NULL };
@@ -193,7 +193,7 @@ static const clerk__field_t upload_fields[] = {
     { "tag", offsetof(upload_t, tags), &clerk__type_str_array, 0, 0 },
 };
 static const clerk__model_t upload_model = {
-    "UploadBody", sizeof(upload_t), upload_fields, 3, NULL, 0, NULL
+    "UploadBody", sizeof(upload_t), upload_fields, 3, NULL, 0, NULL, NULL
 };
 static const clerk__type_t upload_type = { CLERK__K_OBJ, sizeof(void *),
                                            &upload_model, NULL, NULL };
@@ -223,7 +223,7 @@ static const clerk__field_t thing_fields[] = {
     { "id", offsetof(thing_t, id), &clerk__type_str, CLERK__F_REQUIRED, 0 },
 };
 static const clerk__model_t thing_model = {
-    "Thing", sizeof(thing_t), thing_fields, 1, NULL, 0, NULL
+    "Thing", sizeof(thing_t), thing_fields, 1, NULL, 0, NULL, NULL
 };
 static const clerk__type_t thing_type = { CLERK__K_OBJ, sizeof(void *),
                                           &thing_model, NULL, NULL };

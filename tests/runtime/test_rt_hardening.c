@@ -142,7 +142,7 @@ static const clerk__field_t meta_fields[] = {
     { "metadata", offsetof(meta_body_t, metadata), &clerk__type_json, 0, 0 },
 };
 static const clerk__model_t meta_model = {
-    "MetaBody", sizeof(meta_body_t), meta_fields, 1, NULL, 0, NULL
+    "MetaBody", sizeof(meta_body_t), meta_fields, 1, NULL, 0, NULL, NULL
 };
 static const clerk__type_t meta_type = { CLERK__K_OBJ, sizeof(void *),
                                          &meta_model, NULL, NULL };

@@ -396,7 +396,7 @@ static const clerk__field_t ff_fields[] = {
     { "tags", offsetof(ff_body_t, tags), &clerk__type_str_array, 0, 0 },
 };
 static const clerk__model_t ff_model = {
-    "FreeFormBody", sizeof(ff_body_t), ff_fields, 3, NULL, 0, NULL
+    "FreeFormBody", sizeof(ff_body_t), ff_fields, 3, NULL, 0, NULL, NULL
 };
 static const clerk__type_t ff_type = { CLERK__K_OBJ, sizeof(void *), &ff_model,
                                        NULL, NULL };

@@ -37,9 +37,9 @@ static const clerk__field_t nums_fields[] = {
     { "ratios", offsetof(nums_t, ratios), &clerk__type_num_array, 0, 0 },
     { "meta", offsetof(nums_t, meta), &clerk__type_json, 0, 0 },
 };
-static const clerk__model_t nums_model = { "Nums", sizeof(nums_t), nums_fields,
-                                           3,      NULL,           0,
-                                           NULL };
+static const clerk__model_t nums_model = {
+    "Nums", sizeof(nums_t), nums_fields, 3, NULL, 0, NULL, NULL
+};
 static const clerk__type_t nums_type = { CLERK__K_OBJ, sizeof(void *),
                                          &nums_model, NULL, NULL };
 

@@ -52,6 +52,8 @@ int codec_value_equal(const clerk__type_t *type, const void *a, const void *b)
 {
     const clerk__array_t *x = NULL;
     const clerk__array_t *y = NULL;
+    const clerk__map_t *m = NULL;
+    const clerk__map_t *n = NULL;
     size_t i = 0;
 
     switch (type->kind) {
@@ -118,6 +120,23 @@ int codec_value_equal(const clerk__type_t *type, const void *a, const void *b)
             }
         }
         return 1;
+    case CLERK__K_MAP:
+        m = a;
+        n = b;
+        if (m->state != n->state || m->count != n->count ||
+            (m->keys == NULL) != (n->keys == NULL) ||
+            (m->values == NULL) != (n->values == NULL)) {
+            return 0;
+        }
+        for (i = 0; i < m->count; i++) {
+            if (!str_equal(m->keys[i], n->keys[i]) ||
+                !codec_value_equal(
+                    type->elem, (const char *)m->values + i * type->elem->size,
+                    (const char *)n->values + i * type->elem->size)) {
+                return 0;
+            }
+        }
+        return 1;
     case CLERK__K_FILE:
     default:
         return 1;
@@ -154,6 +173,12 @@ static int model_equal(
                 *(const bool *)((const char *)b + f->null_offset)) {
             return 0;
         }
+    }
+    if (model->extra != NULL &&
+        !codec_value_equal(
+            model->extra->type, (const char *)a + model->extra->offset,
+            (const char *)b + model->extra->offset)) {
+        return 0;
     }
     return 1;
 }

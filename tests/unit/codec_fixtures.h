@@ -39,7 +39,7 @@ static const clerk__field_t otp_fields[] = {
       CLERK__F_REQUIRED | CLERK__F_NULLABLE, 0 },
 };
 static const clerk__model_t otp_model = {
-    "verification_otp", sizeof(otp_t), otp_fields, 3, NULL, 0, NULL
+    "verification_otp", sizeof(otp_t), otp_fields, 3, NULL, 0, NULL, NULL
 };
 static const clerk__type_t otp_type = { CLERK__K_OBJ, sizeof(void *),
                                         &otp_model, NULL, NULL };
@@ -55,7 +55,7 @@ static const clerk__field_t admin_fields[] = {
     { "status", offsetof(admin_t, status), &status_type, CLERK__F_REQUIRED, 0 },
 };
 static const clerk__model_t admin_model = {
-    "verification_admin", sizeof(admin_t), admin_fields, 2, NULL, 0, NULL
+    "verification_admin", sizeof(admin_t), admin_fields, 2, NULL, 0, NULL, NULL
 };
 static const clerk__type_t admin_type = { CLERK__K_OBJ, sizeof(void *),
                                           &admin_model, NULL, NULL };
@@ -74,10 +74,14 @@ static const clerk__variant_t verification_variants[] = {
     { "verification_otp", &otp_type },
     { "verification_admin", &admin_type },
 };
-static const clerk__model_t verification_model = {
-    "Verification", sizeof(verification_t), NULL, 0, verification_variants, 2,
-    "object"
-};
+static const clerk__model_t verification_model = { "Verification",
+                                                   sizeof(verification_t),
+                                                   NULL,
+                                                   0,
+                                                   verification_variants,
+                                                   2,
+                                                   "object",
+                                                   NULL };
 static const clerk__type_t verification_type = { CLERK__K_OBJ, sizeof(void *),
                                                  &verification_model, NULL,
                                                  NULL };
@@ -99,7 +103,7 @@ static const clerk__field_t email_fields[] = {
       offsetof(email_t, verification_is_null) },
 };
 static const clerk__model_t email_model = {
-    "EmailAddress", sizeof(email_t), email_fields, 3, NULL, 0, NULL
+    "EmailAddress", sizeof(email_t), email_fields, 3, NULL, 0, NULL, NULL
 };
 static const clerk__type_t email_struct_type = { CLERK__K_STRUCT,
                                                  sizeof(email_t), &email_model,
@@ -137,10 +141,10 @@ static const clerk__field_t by_phone_fields[] = {
     { "primary", offsetof(by_phone_t, primary), &clerk__type_opt_bool, 0, 0 },
 };
 static const clerk__model_t by_email_model = {
-    "ByEmail", sizeof(by_email_t), by_email_fields, 1, NULL, 0, NULL
+    "ByEmail", sizeof(by_email_t), by_email_fields, 1, NULL, 0, NULL, NULL
 };
 static const clerk__model_t by_phone_model = {
-    "ByPhone", sizeof(by_phone_t), by_phone_fields, 2, NULL, 0, NULL
+    "ByPhone", sizeof(by_phone_t), by_phone_fields, 2, NULL, 0, NULL, NULL
 };
 static const clerk__type_t by_email_type = { CLERK__K_OBJ, sizeof(void *),
                                              &by_email_model, NULL, NULL };
@@ -161,7 +165,7 @@ static const clerk__variant_t identity_variants[] = {
     { NULL, &by_phone_type },
 };
 static const clerk__model_t identity_model = {
-    "Identity", sizeof(identity_t), NULL, 0, identity_variants, 2, NULL
+    "Identity", sizeof(identity_t), NULL, 0, identity_variants, 2, NULL, NULL
 };
 static const clerk__type_t identity_type = { CLERK__K_OBJ, sizeof(void *),
                                              &identity_model, NULL, NULL };
@@ -256,7 +260,7 @@ static const clerk__model_t thing_model = {
     "Thing",      sizeof(thing_t),
     thing_fields, sizeof(thing_fields) / sizeof(thing_fields[0]),
     NULL,         0,
-    NULL
+    NULL,         NULL
 };
 static const clerk__type_t thing_type = { CLERK__K_OBJ, sizeof(void *),
                                           &thing_model, NULL, NULL };
@@ -305,5 +309,89 @@ static const char full_doc[] =
     "\"primary\":true}],"
     "\"identity\":{\"phone\":\"+2\"},"
     "\"unknown_field\":{\"deep\":[1,2,3]}}";
+
+/* Maps (K_MAP, additionalProperties with a schema): typed values of every
+ * storage (scalar, nullable scalar, model by value, enum), maps inside an
+ * array, and a model that keeps its other keys in a map (Ledger) or in a
+ * free-form object (Memo). */
+typedef struct email_map {
+    char **keys;
+    email_t *values;
+    size_t count;
+    clerk_presence_t state;
+} email_map_t;
+
+static const clerk__type_t email_map_type = { CLERK__K_MAP, sizeof(email_map_t),
+                                              NULL, &email_struct_type, NULL };
+static const clerk__type_t status_map_type = { CLERK__K_MAP,
+                                               sizeof(clerk_enum_map_t), NULL,
+                                               &status_type, NULL };
+
+typedef struct int_map_array {
+    clerk_int64_map_t *items;
+    size_t count;
+    clerk_presence_t state;
+} int_map_array_t;
+
+static const clerk__type_t int_map_array_type = { CLERK__K_ARRAY,
+                                                  sizeof(int_map_array_t), NULL,
+                                                  &clerk__type_int_map, NULL };
+
+typedef struct ledger {
+    char *id;
+    clerk_int64_map_t counts;
+    clerk_opt_str_map_t names;
+    email_map_t emails;
+    clerk_enum_map_t statuses;
+    int_map_array_t history;
+    clerk_str_map_t rest; /* the other keys */
+} ledger_t;
+
+static const clerk__field_t ledger_fields[] = {
+    { "id", offsetof(ledger_t, id), &clerk__type_str, CLERK__F_REQUIRED, 0 },
+    { "counts", offsetof(ledger_t, counts), &clerk__type_int_map,
+      CLERK__F_REQUIRED, 0 },
+    { "names", offsetof(ledger_t, names), &clerk__type_opt_str_map,
+      CLERK__F_NULLABLE, 0 },
+    { "emails", offsetof(ledger_t, emails), &email_map_type, 0, 0 },
+    { "statuses", offsetof(ledger_t, statuses), &status_map_type, 0, 0 },
+    { "history", offsetof(ledger_t, history), &int_map_array_type, 0, 0 },
+};
+static const clerk__field_t ledger_extra = { NULL, offsetof(ledger_t, rest),
+                                             &clerk__type_str_map, 0, 0 };
+static const clerk__model_t ledger_model = {
+    "Ledger",      sizeof(ledger_t),
+    ledger_fields, sizeof(ledger_fields) / sizeof(ledger_fields[0]),
+    NULL,          0,
+    NULL,          &ledger_extra
+};
+static const clerk__type_t ledger_type = { CLERK__K_OBJ, sizeof(void *),
+                                           &ledger_model, NULL, NULL };
+
+typedef struct memo {
+    char *text;
+    cJSON *rest; /* the other keys */
+} memo_t;
+
+static const clerk__field_t memo_fields[] = {
+    { "text", offsetof(memo_t, text), &clerk__type_str, 0, 0 },
+};
+static const clerk__field_t memo_extra = { NULL, offsetof(memo_t, rest),
+                                           &clerk__type_json, 0, 0 };
+static const clerk__model_t memo_model = { "Memo", sizeof(memo_t), memo_fields,
+                                           1,      NULL,           0,
+                                           NULL,   &memo_extra };
+static const clerk__type_t memo_type = { CLERK__K_OBJ, sizeof(void *),
+                                         &memo_model, NULL, NULL };
+
+static const char ledger_doc[] =
+    "{\"x\":\"first\",\"id\":\"l1\",\"counts\":{\"a\":1,\"b\":-2,\"a\":3},"
+    "\"names\":{\"n\":\"N\",\"z\":null},"
+    "\"emails\":{\"home\":{\"id\":\"e1\",\"email_address\":\"a@b.c\","
+    "\"verification\":null},\"work\":{\"id\":\"e2\",\"email_address\":"
+    "\"d@e.f\",\"verification\":null}},"
+    "\"statuses\":{\"s\":\"verified\",\"t\":\"odd\",\"u\":null},"
+    "\"history\":[{\"k\":1},{},null],"
+    "\"y\":\"second\",\"x\":\"again\"}";
 
 #endif /* CLERK_TEST_CODEC_FIXTURES_H */

@@ -235,6 +235,68 @@ static clerk_status_t decode_array(
     return CLERK_OK;
 }
 
+/* Decode the members of `item` into the map in `slot`: every key and value
+ * in document order (values as clerk__map_value_flags() says), then the
+ * duplicate-key rule (clerk__map_dedup).  Entries are stored as soon as
+ * they are decoded, so an error half-way frees exactly what was made. */
+static clerk_status_t decode_map(
+    dctx_t *c,
+    const clerk__type_t *type,
+    cJSON *item,
+    clerk__map_t *map,
+    size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    const clerk__type_t *elem = type->elem;
+    cJSON *child = NULL;
+    cJSON *next = NULL;
+    size_t n = 0;
+    char *slot = NULL;
+
+    if (level + 1 > CLERK__MAX_DEPTH) {
+        return fail(c, level, "nesting deeper than %d", CLERK__MAX_DEPTH);
+    }
+    for (child = item->child; child != NULL; child = child->next) {
+        n++;
+    }
+    map->state = CLERK_SET;
+    if (n == 0) {
+        return CLERK_OK;
+    }
+    if (n > ((size_t)-1) / (elem->size + sizeof(char *))) {
+        return nomem(c, level);
+    }
+    map->keys = clerk__alloc_zeroed(c->alloc, n * sizeof(char *));
+    map->values = clerk__alloc_zeroed(c->alloc, n * elem->size);
+    if (map->keys == NULL || map->values == NULL) {
+        return nomem(c, level);
+    }
+    slot = map->values;
+    for (child = item->child; child != NULL; child = next) {
+        next = child->next;
+        map->keys[map->count] =
+            clerk__alloc_strdup(c->alloc, child->string, strlen(child->string));
+        if (map->keys[map->count] == NULL) {
+            return nomem(c, level);
+        }
+        c->segs[level].name = map->keys[map->count];
+        map->count++;
+        st = decode_value(
+            c, elem, clerk__map_value_flags(elem), 0, NULL, item, child, slot,
+            level + 1);
+        if (st != CLERK_OK) {
+            return st;
+        }
+        slot += elem->size;
+    }
+    if (clerk__map_dedup(
+            elem, map->keys, (unsigned char *)map->values, &map->count) !=
+        CLERK_OK) {
+        return nomem(c, level);
+    }
+    return CLERK_OK;
+}
+
 /* Decode an object into the model behind a K_OBJ slot (allocating it). */
 static clerk_status_t decode_obj(
     dctx_t *c,
@@ -381,6 +443,15 @@ static clerk_status_t decode_value(
             return null_allowed(c, fflags, level);
         }
         return type_error(c, level, "array", item);
+    case CLERK__K_MAP:
+        if (cJSON_IsObject(item)) {
+            return decode_map(c, type, item, slot, level);
+        }
+        if (is_null) {
+            ((clerk__map_t *)slot)->state = CLERK_NULL;
+            return null_allowed(c, fflags, level);
+        }
+        return type_error(c, level, "object", item);
     case CLERK__K_FILE:
     default:
         /* Files are request-only: nothing to decode. */
@@ -538,6 +609,106 @@ static clerk_status_t decode_union(
     return decode_first_match(c, model, item, u, level);
 }
 
+/* The member `child` of an object decoded as `model` names none of its
+ * fields: an entry of the model's additional properties, in document order
+ * (a map: room for every member was made before; free-form: a cJSON
+ * object of those members). */
+static clerk_status_t decode_extra(
+    dctx_t *c,
+    const clerk__model_t *model,
+    cJSON *item,
+    cJSON *child,
+    void *base,
+    size_t level)
+{
+    const clerk__field_t *x = model->extra;
+    void *slot = (char *)base + x->offset;
+    clerk__map_t *map = slot;
+    const clerk__type_t *elem = x->type->elem; /* K_MAP only */
+    cJSON **obj = slot;
+    cJSON *node = NULL;
+    clerk_status_t st = CLERK_OK;
+
+    if (x->type->kind == CLERK__K_MAP) {
+        map->keys[map->count] =
+            clerk__alloc_strdup(c->alloc, child->string, strlen(child->string));
+        if (map->keys[map->count] == NULL) {
+            return nomem(c, level);
+        }
+        c->segs[level].name = map->keys[map->count];
+        map->count++;
+        return decode_value(
+            c, elem, clerk__map_value_flags(elem), 0, NULL, item, child,
+            (char *)map->values + (map->count - 1) * elem->size, level + 1);
+    }
+    c->segs[level].name = child->string;
+    if (*obj == NULL) {
+        *obj = cJSON_CreateObject();
+        if (*obj == NULL) {
+            return nomem(c, level);
+        }
+    }
+    st = decode_value(
+        c, &clerk__type_json, CLERK__F_NULLABLE, 0, NULL, item, child, &node,
+        level + 1);
+    if (st != CLERK_OK) {
+        return st;
+    }
+    if (node->string == NULL) {
+        node->string =
+            clerk__alloc_json_strdup(child->string, strlen(child->string));
+        if (node->string == NULL) {
+            cJSON_Delete(node);
+            return nomem(c, level);
+        }
+    }
+    cJSON_AddItemToArray(*obj, node); /* keeps node->string */
+    return CLERK_OK;
+}
+
+/* Room for `n` entries in the (empty) map of a model's additional
+ * properties. */
+static clerk_status_t extra_room(
+    dctx_t *c, const clerk__model_t *model, void *base, size_t n, size_t level)
+{
+    clerk__map_t *map = (void *)((char *)base + model->extra->offset);
+    size_t size = 0;
+
+    if (n == 0 || model->extra->type->kind != CLERK__K_MAP) {
+        return CLERK_OK;
+    }
+    size = model->extra->type->elem->size;
+    if (n > ((size_t)-1) / (size + sizeof(char *))) {
+        return nomem(c, level);
+    }
+    map->keys = clerk__alloc_zeroed(c->alloc, n * sizeof(char *));
+    map->values = clerk__alloc_zeroed(c->alloc, n * size);
+    return map->keys == NULL || map->values == NULL ? nomem(c, level)
+                                                    : CLERK_OK;
+}
+
+/* After the members: the duplicate-key rule; no extra key, no map. */
+static clerk_status_t extra_done(
+    dctx_t *c, const clerk__model_t *model, void *base, size_t level)
+{
+    clerk__map_t *map = (void *)((char *)base + model->extra->offset);
+
+    if (model->extra->type->kind != CLERK__K_MAP) {
+        return CLERK_OK;
+    }
+    if (map->count == 0) {
+        clerk__free_value(model->extra->type, map);
+        return CLERK_OK;
+    }
+    map->state = CLERK_SET;
+    if (clerk__map_dedup(
+            model->extra->type->elem, map->keys, (unsigned char *)map->values,
+            &map->count) != CLERK_OK) {
+        return nomem(c, level);
+    }
+    return CLERK_OK;
+}
+
 static clerk_status_t decode_model(
     dctx_t *c,
     const clerk__model_t *model,
@@ -552,6 +723,7 @@ static clerk_status_t decode_model(
     size_t cursor = 0;
     size_t i = 0;
     size_t idx = 0;
+    size_t extras = 0;
     unsigned char seen_small[64];
     unsigned char *seen = seen_small;
     unsigned char *seen_heap = NULL;
@@ -576,12 +748,28 @@ static clerk_status_t decode_model(
     } else {
         memset(seen_small, 0, (model->field_count + 7) / 8);
     }
+    if (model->extra != NULL) {
+        for (child = item->child; child != NULL; child = child->next) {
+            extras++;
+        }
+        st = extra_room(c, model, base, extras, level);
+        if (st != CLERK_OK) {
+            goto done;
+        }
+    }
     for (child = item->child; child != NULL; child = next) {
         next = child->next;
         if (child->string == NULL) {
             continue;
         }
         f = find_field(model, child->string, &cursor);
+        if (f == NULL && model->extra != NULL) {
+            st = decode_extra(c, model, item, child, base, level);
+            if (st != CLERK_OK) {
+                goto done;
+            }
+            continue;
+        }
         if (f == NULL) {
             continue; /* unknown fields are ignored */
         }
@@ -598,6 +786,12 @@ static clerk_status_t decode_model(
         st = decode_value(
             c, f->type, f->flags, f->null_offset, base, item, child,
             (char *)base + f->offset, level + 1);
+        if (st != CLERK_OK) {
+            goto done;
+        }
+    }
+    if (model->extra != NULL) {
+        st = extra_done(c, model, base, level);
         if (st != CLERK_OK) {
             goto done;
         }

@@ -552,10 +552,10 @@ static const clerk__field_t beta_fields[] = {
     { "kind", 0, &beta_type, CLERK__F_REQUIRED, 0 },
 };
 static const clerk__model_t alpha_model = {
-    "A", sizeof(clerk_enum_t), alpha_fields, 1, NULL, 0, NULL
+    "A", sizeof(clerk_enum_t), alpha_fields, 1, NULL, 0, NULL, NULL
 };
 static const clerk__model_t beta_model = {
-    "B", sizeof(clerk_enum_t), beta_fields, 1, NULL, 0, NULL
+    "B", sizeof(clerk_enum_t), beta_fields, 1, NULL, 0, NULL, NULL
 };
 static const clerk__type_t alpha_obj = { CLERK__K_OBJ, sizeof(void *),
                                          &alpha_model, NULL, NULL };
@@ -564,7 +564,7 @@ static const clerk__type_t beta_obj = { CLERK__K_OBJ, sizeof(void *),
 static const clerk__variant_t ab_variants[] = { { NULL, &alpha_obj },
                                                 { NULL, &beta_obj } };
 static const clerk__model_t ab_model = {
-    "AB", sizeof(clerk__union_t), NULL, 0, ab_variants, 2, NULL
+    "AB", sizeof(clerk__union_t), NULL, 0, ab_variants, 2, NULL, NULL
 };
 
 static void test_union_by_enum(void **state)

@@ -722,6 +722,9 @@ static void test_out_of_memory(void **state)
     buf_t b = { NULL, 0, 0 };
 
     (void)state;
+    oom_every_allocation(&ledger_type, ledger_doc);
+    oom_every_allocation(
+        &memo_type, "{\"a\":[1,{\"b\":null}],\"text\":\"t\",\"c\":\"d\"}");
     oom_every_allocation(&thing_type, full_doc);
     buf_str(&b, "[");
     buf_str(&b, full_doc);
@@ -732,6 +735,60 @@ static void test_out_of_memory(void **state)
     oom_every_allocation(
         &clerk__type_json, "{\"a\":[1,\"s\",true,null,{\"b\":{}}],\"c\":[]}");
     free(b.p);
+}
+
+/* Maps and the other keys of a model: the whole document, cut at every
+ * byte, every byte replaced, and the shapes around them. */
+static void test_maps(void **state)
+{
+    static const char repl[] = "\"\\{}[],:0-e.nx \t";
+    static const char *const docs[] = {
+        "{\"id\":\"l\",\"counts\":{}}",
+        "{\"id\":\"l\",\"counts\":null}",
+        "{\"id\":\"l\"}",
+        "{\"counts\":{\"a\":\"not-an-int\"}}",
+        "{\"counts\":{\"a\":1.5}}",
+        "{\"counts\":[1]}",
+        "{\"names\":null,\"counts\":{\"a\":null}}",
+        "{\"emails\":{\"e\":null}}",
+        "{\"emails\":{\"e\":{\"id\":5}}}",
+        "{\"statuses\":{\"s\":1}}",
+        "{\"history\":[{\"a\":true}]}",
+        "{\"zz\":1}",
+        "{\"zz\":null,\"zz\":\"b\",\"aa\":\"c\"}",
+        "{\"\\u0061\":\"x\",\"a\":\"y\"}",
+        "{\"counts\":{\"\":1,\"\\\"q\":2}}",
+    };
+    size_t len = strlen(ledger_doc);
+    char *copy = malloc(len + 1);
+    size_t i = 0;
+    size_t k = 0;
+
+    (void)state;
+    assert_non_null(copy);
+    diff(&ledger_type, ledger_doc);
+    for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+        diff(&ledger_type, docs[i]);
+    }
+    diff(&memo_type, "{\"text\":\"t\",\"a\":{\"b\":[1,null]},\"c\":null}");
+    diff(&memo_type, "{\"a\":1,\"a\":2}");
+    diff(&memo_type, "{\"text\":\"t\"}");
+    diff(&int_map_array_type, "[{\"a\":1},{},null,{\"b\":2,\"b\":3}]");
+    diff(&clerk__type_str_map, "{\"a\":\"b\",\"c\":null}");
+    diff(&clerk__type_opt_num_map, "{\"a\":0.5,\"c\":null}");
+    for (i = 0; i <= len; i++) {
+        memcpy(copy, ledger_doc, i);
+        diff_len(&ledger_type, copy, i);
+    }
+    for (i = 0; i < len; i++) {
+        for (k = 0; k < sizeof(repl); k++) {
+            memcpy(copy, ledger_doc, len + 1);
+            copy[i] = repl[k];
+            diff_len(&ledger_type, copy, len);
+        }
+    }
+    free(copy);
+    expect_no_failures();
 }
 
 int main(void)
@@ -746,6 +803,7 @@ int main(void)
         cmocka_unit_test(test_nesting),
         cmocka_unit_test(test_duplicate_keys),
         cmocka_unit_test(test_unions),
+        cmocka_unit_test(test_maps),
         cmocka_unit_test(test_framing),
         cmocka_unit_test(test_out_of_memory),
     };

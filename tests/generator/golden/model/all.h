@@ -27,10 +27,12 @@
 #include <clerk/model/extended_pet.h>
 #include <clerk/model/garage.h>
 #include <clerk/model/int64_array_array_object.h>
+#include <clerk/model/inventory.h>
 #include <clerk/model/labelled.h>
 #include <clerk/model/labelled_circle2.h>
 #include <clerk/model/labelled_square2.h>
 #include <clerk/model/labels.h>
+#include <clerk/model/memo.h>
 #include <clerk/model/misc_verify_jwt_result.h>
 #include <clerk/model/misc_verify_jwt_result_option_2.h>
 #include <clerk/model/misc_verify_jwt_result_token.h>
@@ -58,6 +60,7 @@
 #include <clerk/model/tagged.h>
 #include <clerk/model/tagged_circle2.h>
 #include <clerk/model/tagged_square2.h>
+#include <clerk/model/tally.h>
 #include <clerk/model/thing.h>
 #include <clerk/model/thing_array_object.h>
 #include <clerk/model/things_put_array_response.h>

@@ -14,6 +14,14 @@ const clerk__type_t clerk__int64_array_array_type = {
 
 CLERK__ARRAY_LAYOUT(clerk_int64_array_array_t);
 
+const clerk__type_t clerk__int64_map_array_type = {
+    .kind = CLERK__K_ARRAY,
+    .size = sizeof(clerk_int64_map_array_t),
+    .elem = &clerk__type_int_map,
+};
+
+CLERK__ARRAY_LAYOUT(clerk_int64_map_array_t);
+
 const clerk__type_t clerk__owner_array_array_type = {
     .kind = CLERK__K_ARRAY,
     .size = sizeof(clerk_owner_array_array_t),
@@ -21,3 +29,11 @@ const clerk__type_t clerk__owner_array_array_type = {
 };
 
 CLERK__ARRAY_LAYOUT(clerk_owner_array_array_t);
+
+const clerk__type_t clerk__str_array_map_type = {
+    .kind = CLERK__K_MAP,
+    .size = sizeof(clerk_str_array_map_t),
+    .elem = &clerk__type_str_array,
+};
+
+CLERK__MAP_LAYOUT(clerk_str_array_map_t);

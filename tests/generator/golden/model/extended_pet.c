@@ -36,7 +36,7 @@ static const clerk__field_t fields[] = {
       0, 0 },
     { "extra", offsetof(clerk_extended_pet_t, extra), &clerk__type_json,
       CLERK__F_NULLABLE, 0 },
-    { "labels", offsetof(clerk_extended_pet_t, labels), &clerk__type_json, 0,
+    { "labels", offsetof(clerk_extended_pet_t, labels), &clerk__type_str_map, 0,
       0 },
     { "owner", offsetof(clerk_extended_pet_t, owner), &clerk__owner_type,
       CLERK__F_REQUIRED, 0 },

@@ -12,7 +12,7 @@
 CLERK_BEGIN_DECL
 
 /** Schema Labels. */
-typedef cJSON *clerk_labels_t;
+typedef clerk_str_map_t clerk_labels_t;
 
 CLERK_END_DECL
 

@@ -84,14 +84,13 @@ typedef struct clerk_order {
     /** Optional: NULL = absent. */
     char *note;
     /**
-     * A map with typed values (free-form for now).
+     * A map with typed values.
      *
-     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
-     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
-     * see clerk/types.h). Not typed by the generator: a map whose values are
-     * typed (values are not checked).
+     * Map (keys, values, count: values[i] is the value of keys[i], in document
+     * order; see clerk/types.h); clerk_int64_map_get() looks a key up.
+     * Optional: state CLERK_UNSET = absent.
      */
-    cJSON *scores;
+    clerk_int64_map_t scores;
     /**
      * A union with primitive members (free-form for now).
      *

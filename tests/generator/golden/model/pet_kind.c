@@ -30,3 +30,9 @@ const clerk__type_t clerk__pet_kind_array_type = {
     .size = sizeof(clerk_enum_array_t),
     .elem = &clerk__pet_kind_type,
 };
+
+const clerk__type_t clerk__pet_kind_map_type = {
+    .kind = CLERK__K_MAP,
+    .size = sizeof(clerk_enum_map_t),
+    .elem = &clerk__pet_kind_type,
+};

@@ -20,6 +20,15 @@ typedef struct clerk_photo_array {
     clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
 } clerk_photo_array_t;
 
+/** A map of clerk_photo_t, values stored by value (keys in document order,
+ * unique; see clerk/types.h). */
+typedef struct clerk_photo_map {
+    char **keys; /**< The keys (count of them), document order, unique. */
+    clerk_photo_t *values;  /**< values[i] is the value of keys[i]. */
+    size_t count;           /**< Number of keys and values. */
+    clerk_presence_t state; /**< CLERK_UNSET, CLERK_NULL or CLERK_SET. */
+} clerk_photo_map_t;
+
 CLERK_END_DECL
 
 CLERK_BEGIN_DECL
@@ -34,6 +43,22 @@ typedef struct clerk_photo {
     /** Optional: NULL = absent. */
     char *url;
 } clerk_photo_t;
+
+/**
+ * The value of `key` in `map`.
+ *
+ * @param map The map (may be NULL).
+ * @param key The key.
+ * @return A pointer to the value (owned by the map), or NULL when the map
+ *         has no such key.
+ */
+static inline clerk_photo_t *clerk_photo_map_get(
+    const clerk_photo_map_t *map, const char *key)
+{
+    size_t i = map != NULL ? clerk_map_find(map->keys, map->count, key) : 0;
+
+    return map != NULL && i < map->count ? &map->values[i] : NULL;
+}
 
 /**
  * Decode a clerk_photo_t from a parsed JSON document.

@@ -65,6 +65,9 @@ extern const clerk__type_t clerk__garage_type;
 extern const clerk__model_t clerk__int64_array_array_object_model;
 extern const clerk__type_t clerk__int64_array_array_object_type;
 
+extern const clerk__model_t clerk__inventory_model;
+extern const clerk__type_t clerk__inventory_type;
+
 extern const clerk__model_t clerk__labelled_model;
 extern const clerk__type_t clerk__labelled_type;
 
@@ -73,6 +76,9 @@ extern const clerk__type_t clerk__labelled_circle2_type;
 
 extern const clerk__model_t clerk__labelled_square2_model;
 extern const clerk__type_t clerk__labelled_square2_type;
+
+extern const clerk__model_t clerk__memo_model;
+extern const clerk__type_t clerk__memo_type;
 
 extern const clerk__model_t clerk__misc_verify_jwt_result_model;
 extern const clerk__type_t clerk__misc_verify_jwt_result_type;
@@ -126,6 +132,8 @@ extern const clerk__type_t clerk__pets_upload_photo_request_type;
 
 extern const clerk__model_t clerk__photo_model;
 extern const clerk__type_t clerk__photo_type;
+extern const clerk__type_t clerk__photo_struct_type;
+extern const clerk__type_t clerk__photo_map_type;
 
 extern const clerk__model_t clerk__price_model;
 extern const clerk__type_t clerk__price_type;
@@ -155,6 +163,9 @@ extern const clerk__type_t clerk__tagged_circle2_type;
 
 extern const clerk__model_t clerk__tagged_square2_model;
 extern const clerk__type_t clerk__tagged_square2_type;
+
+extern const clerk__model_t clerk__tally_model;
+extern const clerk__type_t clerk__tally_type;
 
 extern const clerk__model_t clerk__thing_model;
 extern const clerk__type_t clerk__thing_type;
@@ -215,12 +226,17 @@ extern const clerk__type_t clerk__pet_colors_item_array_type;
 extern const clerk__enum_t clerk__pet_kind_enum;
 extern const clerk__type_t clerk__pet_kind_type;
 extern const clerk__type_t clerk__pet_kind_array_type;
+extern const clerk__type_t clerk__pet_kind_map_type;
 
 extern const clerk__enum_t clerk__square2_shape_enum;
 extern const clerk__type_t clerk__square2_shape_type;
 
 extern const clerk__type_t clerk__int64_array_array_type;
 
+extern const clerk__type_t clerk__int64_map_array_type;
+
 extern const clerk__type_t clerk__owner_array_array_type;
+
+extern const clerk__type_t clerk__str_array_map_type;
 
 #endif /* CLERK_MODEL_INTERNAL_DESCRIPTORS_H */
