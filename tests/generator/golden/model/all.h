@@ -19,6 +19,7 @@
 #include <clerk/model/dog.h>
 #include <clerk/model/extended_pet.h>
 #include <clerk/model/garage.h>
+#include <clerk/model/id_or_name.h>
 #include <clerk/model/labelled.h>
 #include <clerk/model/labelled_circle2.h>
 #include <clerk/model/labelled_square2.h>
@@ -29,6 +30,7 @@
 #include <clerk/model/money.h>
 #include <clerk/model/nullables.h>
 #include <clerk/model/order.h>
+#include <clerk/model/order_names.h>
 #include <clerk/model/owner.h>
 #include <clerk/model/pet.h>
 #include <clerk/model/pet_address.h>
@@ -48,6 +50,12 @@
 #include <clerk/model/tagged.h>
 #include <clerk/model/tagged_circle2.h>
 #include <clerk/model/tagged_square2.h>
+#include <clerk/model/values.h>
+#include <clerk/model/values_amount.h>
+#include <clerk/model/values_animal.h>
+#include <clerk/model/values_flag.h>
+#include <clerk/model/values_pet.h>
+#include <clerk/model/values_pick.h>
 #include <clerk/model/vehicle.h>
 
 #endif /* CLERK_MODEL_ALL_H */

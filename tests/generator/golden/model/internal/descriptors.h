@@ -41,6 +41,11 @@ extern const clerk__type_t clerk__extended_pet_type;
 extern const clerk__model_t clerk__garage_model;
 extern const clerk__type_t clerk__garage_type;
 
+extern const clerk__model_t clerk__id_or_name_model;
+extern const clerk__type_t clerk__id_or_name_type;
+extern const clerk__type_t clerk__id_or_name_struct_type;
+extern const clerk__type_t clerk__id_or_name_array_type;
+
 extern const clerk__model_t clerk__labelled_model;
 extern const clerk__type_t clerk__labelled_type;
 
@@ -64,6 +69,9 @@ extern const clerk__type_t clerk__nullables_type;
 
 extern const clerk__model_t clerk__order_model;
 extern const clerk__type_t clerk__order_type;
+
+extern const clerk__model_t clerk__order_names_model;
+extern const clerk__type_t clerk__order_names_type;
 
 extern const clerk__model_t clerk__owner_model;
 extern const clerk__type_t clerk__owner_type;
@@ -97,6 +105,8 @@ extern const clerk__type_t clerk__pets_upload_photo_request_type;
 
 extern const clerk__model_t clerk__photo_model;
 extern const clerk__type_t clerk__photo_type;
+extern const clerk__type_t clerk__photo_struct_type;
+extern const clerk__type_t clerk__photo_array_type;
 
 extern const clerk__model_t clerk__price_model;
 extern const clerk__type_t clerk__price_type;
@@ -121,6 +131,24 @@ extern const clerk__type_t clerk__tagged_circle2_type;
 
 extern const clerk__model_t clerk__tagged_square2_model;
 extern const clerk__type_t clerk__tagged_square2_type;
+
+extern const clerk__model_t clerk__values_model;
+extern const clerk__type_t clerk__values_type;
+
+extern const clerk__model_t clerk__values_amount_model;
+extern const clerk__type_t clerk__values_amount_type;
+
+extern const clerk__model_t clerk__values_animal_model;
+extern const clerk__type_t clerk__values_animal_type;
+
+extern const clerk__model_t clerk__values_flag_model;
+extern const clerk__type_t clerk__values_flag_type;
+
+extern const clerk__model_t clerk__values_pet_model;
+extern const clerk__type_t clerk__values_pet_type;
+
+extern const clerk__model_t clerk__values_pick_model;
+extern const clerk__type_t clerk__values_pick_type;
 
 extern const clerk__model_t clerk__vehicle_model;
 extern const clerk__type_t clerk__vehicle_type;
@@ -164,6 +192,9 @@ extern const clerk__type_t clerk__pet_kind_array_type;
 
 extern const clerk__enum_t clerk__square2_shape_enum;
 extern const clerk__type_t clerk__square2_shape_type;
+
+extern const clerk__enum_t clerk__values_animal_string_enum;
+extern const clerk__type_t clerk__values_animal_string_type;
 
 extern const clerk__type_t clerk__int64_array_array_type;
 
