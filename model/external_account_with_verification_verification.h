@@ -54,7 +54,9 @@ typedef enum clerk_external_account_with_verification_verification_kind {
  * member this version knows is never decoded as another member: lenient
  * decoding keeps it as received in `as.unknown` (kind
  * CLERK_EXTERNAL_ACCOUNT_WITH_VERIFICATION_VERIFICATION_UNKNOWN), which
- * _to_json() and _print() write back unchanged; CLERK_DECODE_STRICT refuses it.
+ * clerk_external_account_with_verification_verification_to_json() and
+ * clerk_external_account_with_verification_verification_print() write back
+ * unchanged; CLERK_DECODE_STRICT refuses it.
  */
 typedef struct clerk_external_account_with_verification_verification {
     /** Which member of `as` is set. */

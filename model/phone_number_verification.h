@@ -50,8 +50,10 @@ typedef enum clerk_phone_number_verification_kind {
  * member's `object` when it is left unset. An object whose `object` names no
  * member this version knows is never decoded as another member: lenient
  * decoding keeps it as received in `as.unknown` (kind
- * CLERK_PHONE_NUMBER_VERIFICATION_UNKNOWN), which _to_json() and _print() write
- * back unchanged; CLERK_DECODE_STRICT refuses it.
+ * CLERK_PHONE_NUMBER_VERIFICATION_UNKNOWN), which
+ * clerk_phone_number_verification_to_json() and
+ * clerk_phone_number_verification_print() write back unchanged;
+ * CLERK_DECODE_STRICT refuses it.
  */
 typedef struct clerk_phone_number_verification {
     /** Which member of `as` is set. */

@@ -1285,10 +1285,10 @@ def _union_doc(m):
                  "unset. An object whose `%s` names no member this "
                  "version knows is never decoded as another member: "
                  "lenient decoding keeps it as received in `as.%s` (kind "
-                 "%s), which _to_json() and _print() write back "
+                 "%s), which %s_to_json() and %s_print() write back "
                  "unchanged; CLERK_DECODE_STRICT refuses it." % (
                      m.discriminator, m.discriminator, m.unknown_member,
-                     m.unknown_const))
+                     m.unknown_const, m.tag, m.tag))
     return text
 
 

@@ -48,8 +48,8 @@ typedef enum clerk_tagged_kind {
  * member's `shape` when it is left unset. An object whose `shape` names no
  * member this version knows is never decoded as another member: lenient
  * decoding keeps it as received in `as.unknown` (kind CLERK_TAGGED_UNKNOWN),
- * which _to_json() and _print() write back unchanged; CLERK_DECODE_STRICT
- * refuses it.
+ * which clerk_tagged_to_json() and clerk_tagged_print() write back unchanged;
+ * CLERK_DECODE_STRICT refuses it.
  */
 typedef struct clerk_tagged {
     /** Which member of `as` is set. */

@@ -60,8 +60,9 @@ typedef enum clerk_values_animal_kind {
  * struct). Encoding writes the member's `kind` when it is left unset. An object
  * whose `kind` names no member this version knows is never decoded as another
  * member: lenient decoding keeps it as received in `as.unknown` (kind
- * CLERK_VALUES_ANIMAL_UNKNOWN), which _to_json() and _print() write back
- * unchanged; CLERK_DECODE_STRICT refuses it.
+ * CLERK_VALUES_ANIMAL_UNKNOWN), which clerk_values_animal_to_json() and
+ * clerk_values_animal_print() write back unchanged; CLERK_DECODE_STRICT refuses
+ * it.
  */
 typedef struct clerk_values_animal {
     /** Which member of `as` is set. */

@@ -47,8 +47,9 @@ typedef enum clerk_vehicle_kind {
  * member of `as` is set (and owned by this struct). Encoding writes the
  * member's `type` when it is left unset. An object whose `type` names no member
  * this version knows is never decoded as another member: lenient decoding keeps
- * it as received in `as.unknown` (kind CLERK_VEHICLE_UNKNOWN), which _to_json()
- * and _print() write back unchanged; CLERK_DECODE_STRICT refuses it.
+ * it as received in `as.unknown` (kind CLERK_VEHICLE_UNKNOWN), which
+ * clerk_vehicle_to_json() and clerk_vehicle_print() write back unchanged;
+ * CLERK_DECODE_STRICT refuses it.
  */
 typedef struct clerk_vehicle {
     /** Which member of `as` is set. */
