@@ -240,12 +240,13 @@ static void value_unions(void **state)
 {
     static const char one[] =
         "{\"id\":7,\"ids\":[1,\"two\"],\"flag\":{\"a\":[1]},\"pet\":\"rex\","
-        "\"animal\":\"none\",\"amount\":2.5,\"pick\":[{\"url\":\"u\"}]}";
+        "\"animal\":\"none\",\"amount\":2.5,\"pick\":[{\"url\":\"u\"}],"
+        "\"either\":\"e\"}";
     static const char two[] =
         "{\"id\":\"seven\",\"flag\":true,\"pet\":{\"id\":\"p1\","
         "\"nickname\":null,\"age\":3,\"score\":null,\"vaccinated\":true,"
         "\"status\":\"sold\",\"owner\":{}},\"animal\":{\"kind\":\"cat\","
-        "\"lives\":9},\"amount\":3,\"pick\":null}";
+        "\"lives\":9},\"amount\":3,\"pick\":null,\"either\":null}";
     clerk_values_t *v = NULL;
     clerk_json_error_t err;
     char *text;
@@ -274,6 +275,9 @@ static void value_unions(void **state)
     assert_true(v->amount->as.number == 2.5);
     assert_int_equal(v->pick->kind, CLERK_VALUES_PICK_PHOTO_ARRAY);
     assert_string_equal(v->pick->as.photo_array.items[0].url, "u");
+    /* type: [string, integer, "null"] */
+    assert_int_equal(v->either->kind, CLERK_VALUES_EITHER_STRING);
+    assert_string_equal(v->either->as.string, "e");
     text = clerk_values_print(v);
     assert_string_equal(text, one);
     clerk_free(text);
@@ -297,6 +301,8 @@ static void value_unions(void **state)
     assert_int_equal(v->amount->as.integer, 3);
     assert_null(v->pick);
     assert_true(v->pick_is_null); /* nullable through {type: "null"} */
+    assert_null(v->either);
+    assert_true(v->either_is_null);
     ROUND_TRIP(clerk_values, v);
     clerk_values_free(v);
     v = NULL;

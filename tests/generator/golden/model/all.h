@@ -53,6 +53,7 @@
 #include <clerk/model/values.h>
 #include <clerk/model/values_amount.h>
 #include <clerk/model/values_animal.h>
+#include <clerk/model/values_either.h>
 #include <clerk/model/values_flag.h>
 #include <clerk/model/values_pet.h>
 #include <clerk/model/values_pick.h>

@@ -19,6 +19,8 @@ static const clerk__field_t fields[] = {
       0 },
     { "pick", offsetof(clerk_values_t, pick), &clerk__values_pick_type,
       CLERK__F_NULLABLE, offsetof(clerk_values_t, pick_is_null) },
+    { "either", offsetof(clerk_values_t, either), &clerk__values_either_type,
+      CLERK__F_NULLABLE, offsetof(clerk_values_t, either_is_null) },
     { "loose", offsetof(clerk_values_t, loose), &clerk__type_json, 0, 0 },
 };
 

@@ -26,6 +26,7 @@ CLERK_END_DECL
 #include <clerk/model/id_or_name.h>
 #include <clerk/model/values_amount.h>
 #include <clerk/model/values_animal.h>
+#include <clerk/model/values_either.h>
 #include <clerk/model/values_flag.h>
 #include <clerk/model/values_pet.h>
 #include <clerk/model/values_pick.h>
@@ -83,6 +84,14 @@ typedef struct clerk_values {
     clerk_values_pick_t *pick;
     /** True when `pick` was (or is to be sent as) JSON null. */
     bool pick_is_null;
+    /**
+     * A 3.1 type list, a nullable union of values.
+     *
+     * Optional: NULL = absent; nullable: either_is_null is true when null.
+     */
+    clerk_values_either_t *either;
+    /** True when `either` was (or is to be sent as) JSON null. */
+    bool either_is_null;
     /**
      * A free-form object beside a model cannot be told apart.
      *

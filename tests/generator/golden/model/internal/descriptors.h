@@ -141,6 +141,9 @@ extern const clerk__type_t clerk__values_amount_type;
 extern const clerk__model_t clerk__values_animal_model;
 extern const clerk__type_t clerk__values_animal_type;
 
+extern const clerk__model_t clerk__values_either_model;
+extern const clerk__type_t clerk__values_either_type;
+
 extern const clerk__model_t clerk__values_flag_model;
 extern const clerk__type_t clerk__values_flag_type;
 
