@@ -142,6 +142,11 @@ clerk_beta_features_update_instance_settings_request_parse(
  * Print a clerk_beta_features_update_instance_settings_request_t as compact
  * JSON text.
  *
+ * The text of clerk_beta_features_update_instance_settings_request_to_json(),
+ * with the same checks: a value that lacks a required field (a leniently
+ * decoded response may) does not print; log the raw body of the _detailed
+ * response instead.
+ *
  * @param value The model.
  * @return A NUL-terminated string owned by the caller (free with clerk_free()),
  *         or NULL on failure.

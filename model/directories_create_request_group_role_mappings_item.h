@@ -154,6 +154,12 @@ clerk_directories_create_request_group_role_mappings_item_parse(
  * Print a clerk_directories_create_request_group_role_mappings_item_t as
  * compact JSON text.
  *
+ * The text of
+ * clerk_directories_create_request_group_role_mappings_item_to_json(), with the
+ * same checks: a value that lacks a required field (a leniently decoded
+ * response may) does not print; log the raw body of the _detailed response
+ * instead.
+ *
  * @param value The model.
  * @return A NUL-terminated string owned by the caller (free with clerk_free()),
  *         or NULL on failure.

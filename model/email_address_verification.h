@@ -54,13 +54,22 @@ typedef enum clerk_email_address_verification_kind {
     CLERK_EMAIL_ADDRESS_VERIFICATION_EMAIL_LINK,
     /** as.scim is set. */
     CLERK_EMAIL_ADDRESS_VERIFICATION_SCIM,
+    /** An object whose `object` names no member: as.unknown. */
+    CLERK_EMAIL_ADDRESS_VERIFICATION_UNKNOWN = -1,
 } clerk_email_address_verification_kind_t;
 
 /**
  * Schema EmailAddress.verification.
  *
- * One of several schemas, chosen by the `object` property; `kind` says which
- * member of `as` is set (and owned by this struct).
+ * One of several schemas, chosen by the `object` property. `kind` says which
+ * member of `as` is set (and owned by this struct). Encoding writes the
+ * member's `object` when it is left unset. An object whose `object` names no
+ * member this version knows is never decoded as another member: lenient
+ * decoding keeps it as received in `as.unknown` (kind
+ * CLERK_EMAIL_ADDRESS_VERIFICATION_UNKNOWN), which
+ * clerk_email_address_verification_to_json() and
+ * clerk_email_address_verification_print() write back unchanged;
+ * CLERK_DECODE_STRICT refuses it.
  */
 typedef struct clerk_email_address_verification {
     /** Which member of `as` is set. */
@@ -81,6 +90,9 @@ typedef struct clerk_email_address_verification {
         clerk_verification_email_link_t *email_link;
         /** clerk_verification_scim_t, tag "verification_scim" */
         clerk_verification_scim_t *scim;
+        /** The object as received (kind
+         * CLERK_EMAIL_ADDRESS_VERIFICATION_UNKNOWN). */
+        cJSON *unknown;
     } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_email_address_verification_t;
 
@@ -148,6 +160,10 @@ CLERK_EXTERN clerk_status_t clerk_email_address_verification_parse(
 
 /**
  * Print a clerk_email_address_verification_t as compact JSON text.
+ *
+ * The text of clerk_email_address_verification_to_json(), with the same checks:
+ * a value that lacks a required field (a leniently decoded response may) does
+ * not print; log the raw body of the _detailed response instead.
  *
  * @param value The model.
  * @return A NUL-terminated string owned by the caller (free with clerk_free()),

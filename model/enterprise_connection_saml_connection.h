@@ -189,6 +189,11 @@ CLERK_EXTERN clerk_status_t clerk_enterprise_connection_saml_connection_parse(
 /**
  * Print a clerk_enterprise_connection_saml_connection_t as compact JSON text.
  *
+ * The text of clerk_enterprise_connection_saml_connection_to_json(), with the
+ * same checks: a value that lacks a required field (a leniently decoded
+ * response may) does not print; log the raw body of the _detailed response
+ * instead.
+ *
  * @param value The model.
  * @return A NUL-terminated string owned by the caller (free with clerk_free()),
  *         or NULL on failure.

@@ -150,6 +150,12 @@ clerk_enterprise_connections_create_request_saml_login_hint_parse(
  * Print a clerk_enterprise_connections_create_request_saml_login_hint_t as
  * compact JSON text.
  *
+ * The text of
+ * clerk_enterprise_connections_create_request_saml_login_hint_to_json(), with
+ * the same checks: a value that lacks a required field (a leniently decoded
+ * response may) does not print; log the raw body of the _detailed response
+ * instead.
+ *
  * @param value The model.
  * @return A NUL-terminated string owned by the caller (free with clerk_free()),
  *         or NULL on failure.

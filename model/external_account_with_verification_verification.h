@@ -41,13 +41,22 @@ typedef enum clerk_external_account_with_verification_verification_kind {
     CLERK_EXTERNAL_ACCOUNT_WITH_VERIFICATION_VERIFICATION_OAUTH,
     /** as.google_one_tap is set. */
     CLERK_EXTERNAL_ACCOUNT_WITH_VERIFICATION_VERIFICATION_GOOGLE_ONE_TAP,
+    /** An object whose `object` names no member: as.unknown. */
+    CLERK_EXTERNAL_ACCOUNT_WITH_VERIFICATION_VERIFICATION_UNKNOWN = -1,
 } clerk_external_account_with_verification_verification_kind_t;
 
 /**
  * Schema ExternalAccountWithVerification.verification.
  *
- * One of several schemas, chosen by the `object` property; `kind` says which
- * member of `as` is set (and owned by this struct).
+ * One of several schemas, chosen by the `object` property. `kind` says which
+ * member of `as` is set (and owned by this struct). Encoding writes the
+ * member's `object` when it is left unset. An object whose `object` names no
+ * member this version knows is never decoded as another member: lenient
+ * decoding keeps it as received in `as.unknown` (kind
+ * CLERK_EXTERNAL_ACCOUNT_WITH_VERIFICATION_VERIFICATION_UNKNOWN), which
+ * clerk_external_account_with_verification_verification_to_json() and
+ * clerk_external_account_with_verification_verification_print() write back
+ * unchanged; CLERK_DECODE_STRICT refuses it.
  */
 typedef struct clerk_external_account_with_verification_verification {
     /** Which member of `as` is set. */
@@ -59,6 +68,9 @@ typedef struct clerk_external_account_with_verification_verification {
         /** clerk_verification_google_one_tap_t, tag
          * "verification_google_one_tap" */
         clerk_verification_google_one_tap_t *google_one_tap;
+        /** The object as received (kind
+         * CLERK_EXTERNAL_ACCOUNT_WITH_VERIFICATION_VERIFICATION_UNKNOWN). */
+        cJSON *unknown;
     } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_external_account_with_verification_verification_t;
 
@@ -135,6 +147,11 @@ clerk_external_account_with_verification_verification_parse(
 /**
  * Print a clerk_external_account_with_verification_verification_t as compact
  * JSON text.
+ *
+ * The text of clerk_external_account_with_verification_verification_to_json(),
+ * with the same checks: a value that lacks a required field (a leniently
+ * decoded response may) does not print; log the raw body of the _detailed
+ * response instead.
  *
  * @param value The model.
  * @return A NUL-terminated string owned by the caller (free with clerk_free()),

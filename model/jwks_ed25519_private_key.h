@@ -144,6 +144,10 @@ CLERK_EXTERN clerk_status_t clerk_jwks_ed25519_private_key_parse(
 /**
  * Print a clerk_jwks_ed25519_private_key_t as compact JSON text.
  *
+ * The text of clerk_jwks_ed25519_private_key_to_json(), with the same checks: a
+ * value that lacks a required field (a leniently decoded response may) does not
+ * print; log the raw body of the _detailed response instead.
+ *
  * @param value The model.
  * @return A NUL-terminated string owned by the caller (free with clerk_free()),
  *         or NULL on failure.

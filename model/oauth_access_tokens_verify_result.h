@@ -45,8 +45,9 @@ typedef enum clerk_oauth_access_tokens_verify_result_kind {
 /**
  * Schema verifyOAuthAccessToken response.
  *
- * One of several schemas, chosen as the first member that decodes; `kind` says
- * which member of `as` is set (and owned by this struct).
+ * One of several schemas, chosen as the first member that decodes (strictly,
+ * then leniently). `kind` says which member of `as` is set (and owned by this
+ * struct).
  */
 typedef struct clerk_oauth_access_tokens_verify_result {
     /** Which member of `as` is set. */
@@ -126,6 +127,10 @@ CLERK_EXTERN clerk_status_t clerk_oauth_access_tokens_verify_result_parse(
 
 /**
  * Print a clerk_oauth_access_tokens_verify_result_t as compact JSON text.
+ *
+ * The text of clerk_oauth_access_tokens_verify_result_to_json(), with the same
+ * checks: a value that lacks a required field (a leniently decoded response
+ * may) does not print; log the raw body of the _detailed response instead.
  *
  * @param value The model.
  * @return A NUL-terminated string owned by the caller (free with clerk_free()),

@@ -169,6 +169,12 @@ clerk_oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_parse(
  * clerk_oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_t as
  * compact JSON text.
  *
+ * The text of
+ * clerk_oauth_access_tokens_verify_result_clerk_idp_oauth_access_token_to_json(),
+ * with the same checks: a value that lacks a required field (a leniently
+ * decoded response may) does not print; log the raw body of the _detailed
+ * response instead.
+ *
  * @param value The model.
  * @return A NUL-terminated string owned by the caller (free with clerk_free()),
  *         or NULL on failure.

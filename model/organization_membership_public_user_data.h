@@ -135,6 +135,11 @@ clerk_organization_membership_public_user_data_parse(
  * Print a clerk_organization_membership_public_user_data_t as compact JSON
  * text.
  *
+ * The text of clerk_organization_membership_public_user_data_to_json(), with
+ * the same checks: a value that lacks a required field (a leniently decoded
+ * response may) does not print; log the raw body of the _detailed response
+ * instead.
+ *
  * @param value The model.
  * @return A NUL-terminated string owned by the caller (free with clerk_free()),
  *         or NULL on failure.

@@ -38,13 +38,22 @@ typedef enum clerk_phone_number_verification_kind {
     CLERK_PHONE_NUMBER_VERIFICATION_OTP,
     /** as.admin is set. */
     CLERK_PHONE_NUMBER_VERIFICATION_ADMIN,
+    /** An object whose `object` names no member: as.unknown. */
+    CLERK_PHONE_NUMBER_VERIFICATION_UNKNOWN = -1,
 } clerk_phone_number_verification_kind_t;
 
 /**
  * Schema PhoneNumber.verification.
  *
- * One of several schemas, chosen by the `object` property; `kind` says which
- * member of `as` is set (and owned by this struct).
+ * One of several schemas, chosen by the `object` property. `kind` says which
+ * member of `as` is set (and owned by this struct). Encoding writes the
+ * member's `object` when it is left unset. An object whose `object` names no
+ * member this version knows is never decoded as another member: lenient
+ * decoding keeps it as received in `as.unknown` (kind
+ * CLERK_PHONE_NUMBER_VERIFICATION_UNKNOWN), which
+ * clerk_phone_number_verification_to_json() and
+ * clerk_phone_number_verification_print() write back unchanged;
+ * CLERK_DECODE_STRICT refuses it.
  */
 typedef struct clerk_phone_number_verification {
     /** Which member of `as` is set. */
@@ -55,6 +64,9 @@ typedef struct clerk_phone_number_verification {
         clerk_verification_otp_t *otp;
         /** clerk_verification_admin_t, tag "verification_admin" */
         clerk_verification_admin_t *admin;
+        /** The object as received (kind
+         * CLERK_PHONE_NUMBER_VERIFICATION_UNKNOWN). */
+        cJSON *unknown;
     } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_phone_number_verification_t;
 
@@ -122,6 +134,10 @@ CLERK_EXTERN clerk_status_t clerk_phone_number_verification_parse(
 
 /**
  * Print a clerk_phone_number_verification_t as compact JSON text.
+ *
+ * The text of clerk_phone_number_verification_to_json(), with the same checks:
+ * a value that lacks a required field (a leniently decoded response may) does
+ * not print; log the raw body of the _detailed response instead.
  *
  * @param value The model.
  * @return A NUL-terminated string owned by the caller (free with clerk_free()),

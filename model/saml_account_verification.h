@@ -38,13 +38,22 @@ typedef enum clerk_saml_account_verification_kind {
     CLERK_SAML_ACCOUNT_VERIFICATION_SAML,
     /** as.ticket is set. */
     CLERK_SAML_ACCOUNT_VERIFICATION_TICKET,
+    /** An object whose `object` names no member: as.unknown. */
+    CLERK_SAML_ACCOUNT_VERIFICATION_UNKNOWN = -1,
 } clerk_saml_account_verification_kind_t;
 
 /**
  * Schema SAMLAccount.verification.
  *
- * One of several schemas, chosen by the `object` property; `kind` says which
- * member of `as` is set (and owned by this struct).
+ * One of several schemas, chosen by the `object` property. `kind` says which
+ * member of `as` is set (and owned by this struct). Encoding writes the
+ * member's `object` when it is left unset. An object whose `object` names no
+ * member this version knows is never decoded as another member: lenient
+ * decoding keeps it as received in `as.unknown` (kind
+ * CLERK_SAML_ACCOUNT_VERIFICATION_UNKNOWN), which
+ * clerk_saml_account_verification_to_json() and
+ * clerk_saml_account_verification_print() write back unchanged;
+ * CLERK_DECODE_STRICT refuses it.
  */
 typedef struct clerk_saml_account_verification {
     /** Which member of `as` is set. */
@@ -55,6 +64,9 @@ typedef struct clerk_saml_account_verification {
         clerk_verification_saml_t *saml;
         /** clerk_verification_ticket_t, tag "verification_ticket" */
         clerk_verification_ticket_t *ticket;
+        /** The object as received (kind
+         * CLERK_SAML_ACCOUNT_VERIFICATION_UNKNOWN). */
+        cJSON *unknown;
     } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_saml_account_verification_t;
 
@@ -122,6 +134,10 @@ CLERK_EXTERN clerk_status_t clerk_saml_account_verification_parse(
 
 /**
  * Print a clerk_saml_account_verification_t as compact JSON text.
+ *
+ * The text of clerk_saml_account_verification_to_json(), with the same checks:
+ * a value that lacks a required field (a leniently decoded response may) does
+ * not print; log the raw body of the _detailed response instead.
  *
  * @param value The model.
  * @return A NUL-terminated string owned by the caller (free with clerk_free()),

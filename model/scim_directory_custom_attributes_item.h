@@ -148,6 +148,11 @@ CLERK_EXTERN clerk_status_t clerk_scim_directory_custom_attributes_item_parse(
 /**
  * Print a clerk_scim_directory_custom_attributes_item_t as compact JSON text.
  *
+ * The text of clerk_scim_directory_custom_attributes_item_to_json(), with the
+ * same checks: a value that lacks a required field (a leniently decoded
+ * response may) does not print; log the raw body of the _detailed response
+ * instead.
+ *
  * @param value The model.
  * @return A NUL-terminated string owned by the caller (free with clerk_free()),
  *         or NULL on failure.

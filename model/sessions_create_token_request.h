@@ -108,6 +108,10 @@ CLERK_EXTERN clerk_status_t clerk_sessions_create_token_request_parse(
 /**
  * Print a clerk_sessions_create_token_request_t as compact JSON text.
  *
+ * The text of clerk_sessions_create_token_request_to_json(), with the same
+ * checks: a value that lacks a required field (a leniently decoded response
+ * may) does not print; log the raw body of the _detailed response instead.
+ *
  * @param value The model.
  * @return A NUL-terminated string owned by the caller (free with clerk_free()),
  *         or NULL on failure.

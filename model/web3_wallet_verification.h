@@ -37,13 +37,22 @@ typedef enum clerk_web3_wallet_verification_kind {
     CLERK_WEB3_WALLET_VERIFICATION_WEB3_SIGNATURE,
     /** as.admin is set. */
     CLERK_WEB3_WALLET_VERIFICATION_ADMIN,
+    /** An object whose `object` names no member: as.unknown. */
+    CLERK_WEB3_WALLET_VERIFICATION_UNKNOWN = -1,
 } clerk_web3_wallet_verification_kind_t;
 
 /**
  * Schema Web3Wallet.verification.
  *
- * One of several schemas, chosen by the `object` property; `kind` says which
- * member of `as` is set (and owned by this struct).
+ * One of several schemas, chosen by the `object` property. `kind` says which
+ * member of `as` is set (and owned by this struct). Encoding writes the
+ * member's `object` when it is left unset. An object whose `object` names no
+ * member this version knows is never decoded as another member: lenient
+ * decoding keeps it as received in `as.unknown` (kind
+ * CLERK_WEB3_WALLET_VERIFICATION_UNKNOWN), which
+ * clerk_web3_wallet_verification_to_json() and
+ * clerk_web3_wallet_verification_print() write back unchanged;
+ * CLERK_DECODE_STRICT refuses it.
  */
 typedef struct clerk_web3_wallet_verification {
     /** Which member of `as` is set. */
@@ -54,6 +63,9 @@ typedef struct clerk_web3_wallet_verification {
         clerk_verification_web3_t *web3_signature;
         /** clerk_verification_admin_t, tag "verification_admin" */
         clerk_verification_admin_t *admin;
+        /** The object as received (kind
+         * CLERK_WEB3_WALLET_VERIFICATION_UNKNOWN). */
+        cJSON *unknown;
     } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_web3_wallet_verification_t;
 
@@ -121,6 +133,10 @@ CLERK_EXTERN clerk_status_t clerk_web3_wallet_verification_parse(
 
 /**
  * Print a clerk_web3_wallet_verification_t as compact JSON text.
+ *
+ * The text of clerk_web3_wallet_verification_to_json(), with the same checks: a
+ * value that lacks a required field (a leniently decoded response may) does not
+ * print; log the raw body of the _detailed response instead.
  *
  * @param value The model.
  * @return A NUL-terminated string owned by the caller (free with clerk_free()),

@@ -135,16 +135,27 @@ typedef struct clerk__field {
 } clerk__field_t;
 
 /* One member of a oneOf/anyOf.  The C union struct is laid out as
- * `{ <enum> kind; union { T1 *a; T2 *b; ... } as; }`, i.e. like
- * clerk__union_t below; kind == i + 1 selects variants[i]. */
+ * `{ <enum> kind; union { T1 *a; char *b; clerk_str_array_t c; ... } as; }`:
+ * `kind` and `as` where clerk__union_t has `kind` and `value`; kind == i + 1
+ * selects variants[i], whose value (type->size bytes: a model pointer for
+ * K_OBJ, else the value itself, as in an array item) is stored at `as`.
+ * A union with a discriminator also has the member `cJSON *unknown`:
+ * kind CLERK__UNION_UNKNOWN, an object whose discriminator names no
+ * member, kept as received (lenient decoding only). */
 typedef struct clerk__variant {
     const char *tag;            /* discriminator value, or NULL */
-    const clerk__type_t *type;  /* K_OBJ (pointer stored in `as`) */
+    const clerk__type_t *type;  /* K_OBJ (a model, also a union of
+                                   objects), K_STR, K_BOOL, K_INT, K_NUM,
+                                   K_ENUM, K_ARRAY or K_JSON (an object) */
 } clerk__variant_t;
 
+/* The kind of a union holding an object with an unknown discriminator
+ * value (the generated ..._UNKNOWN constant). */
+#define CLERK__UNION_UNKNOWN (-1)
+
 typedef struct clerk__union {
-    int kind; /* 0: none / nothing matched */
-    void *value;
+    int kind; /* 0: none; CLERK__UNION_UNKNOWN: `value` is a cJSON * */
+    void *value; /* the start of `as`: the member's value (may be larger) */
 } clerk__union_t;
 
 /* Every C array type (clerk_str_array_t, clerk_<schema>_array_t, ...) has
@@ -163,7 +174,7 @@ typedef struct clerk__array {
     _Static_assert(                                                            \
         sizeof(((T *)0)->kind) == sizeof(int) &&                               \
             offsetof(T, kind) == offsetof(clerk__union_t, kind) &&             \
-            sizeof(((T *)0)->as) == sizeof(void *) &&                          \
+            sizeof(((T *)0)->as) >= sizeof(void *) &&                          \
             offsetof(T, as) == offsetof(clerk__union_t, value),                \
         #T " is laid out as clerk__union_t")
 #define CLERK__ARRAY_LAYOUT(T)                                                 \

@@ -573,20 +573,102 @@ void clerk__value_free(const clerk__type_t *type, void *value)
 /* The one release of a union's member, for deep free and for the
  * chooser alike: a kind that names no member (a value the caller
  * assembled wrongly) releases nothing rather than reading past the
- * table. */
+ * table.  The member's value lives at u->value's address (`as`). */
 void clerk__union_drop(const clerk__model_t *model, clerk__union_t *u)
 {
     const clerk__type_t *vt = NULL;
+    void *slot = &u->value;
 
-    if (u->kind > 0 && (size_t)u->kind <= model->variant_count &&
-        u->value != NULL) {
+    if (u->kind > 0 && (size_t)u->kind <= model->variant_count) {
         vt = model->variants[u->kind - 1].type;
-        assert(vt != NULL && vt->kind == CLERK__K_OBJ && vt->model != NULL);
-        clerk__free_model_fields(vt->model, u->value);
-        clerk__alloc_release(&clerk__alloc_heap, u->value);
+        assert(vt != NULL && vt->size <= model->size - sizeof(int));
+        clerk__free_value(vt, slot);
+        memset(slot, 0, vt->size);
+    } else if (u->kind == CLERK__UNION_UNKNOWN && model->discriminator != NULL) {
+        cJSON_Delete(u->value);
     }
     u->kind = 0;
     u->value = NULL;
+}
+
+unsigned clerk__variant_jtype(const clerk__type_t *t)
+{
+    switch (t->kind) {
+    case CLERK__K_STR:
+    case CLERK__K_OPT_STR:
+    case CLERK__K_ENUM:
+        return CLERK__JT_STRING;
+    case CLERK__K_BOOL:
+    case CLERK__K_OPT_BOOL:
+        return CLERK__JT_BOOL;
+    case CLERK__K_INT:
+    case CLERK__K_NUM:
+    case CLERK__K_OPT_INT:
+    case CLERK__K_OPT_NUM:
+        return CLERK__JT_NUMBER;
+    case CLERK__K_ARRAY:
+        return CLERK__JT_ARRAY;
+    default:
+        /* Models (K_OBJ), free-form objects (K_JSON) and any other
+         * object-shaped kind. */
+        return CLERK__JT_OBJECT;
+    }
+}
+
+size_t clerk__union_candidates(
+    const clerk__model_t *model, unsigned jt, size_t *first)
+{
+    size_t n = 0;
+    size_t i = 0;
+
+    *first = 0;
+    for (i = 0; i < model->variant_count; i++) {
+        if (clerk__variant_jtype(model->variants[i].type) == jt) {
+            if (n == 0) {
+                *first = i;
+            }
+            n++;
+        }
+    }
+    return n;
+}
+
+void clerk__union_expected(const clerk__model_t *model, char *out, size_t size)
+{
+    static const struct {
+        unsigned jt;
+        const char *name;
+    } names[] = { { CLERK__JT_OBJECT, "object" },
+                  { CLERK__JT_STRING, "string" },
+                  { CLERK__JT_NUMBER, "number" },
+                  { CLERK__JT_BOOL, "boolean" },
+                  { CLERK__JT_ARRAY, "array" } };
+    unsigned seen = 0;
+    unsigned jt = 0;
+    size_t used = 0;
+    size_t i = 0;
+    size_t k = 0;
+    int n = 0;
+
+    out[0] = '\0';
+    for (i = 0; i < model->variant_count; i++) {
+        jt = clerk__variant_jtype(model->variants[i].type);
+        if ((seen & jt) != 0) {
+            continue;
+        }
+        seen |= jt;
+        for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+            if (names[k].jt == jt) {
+                n = snprintf(
+                    out + used, size - used, "%s%s", used > 0 ? " or " : "",
+                    names[k].name);
+                if (n < 0 || (size_t)n >= size - used) {
+                    return;
+                }
+                used += (size_t)n;
+            }
+        }
+    }
 }
 
 /* How many required fields of a member's model are absent from the
@@ -644,6 +726,9 @@ static size_t closest_member(
     const clerk__model_t *m = NULL;
 
     for (i = 0; i < model->variant_count; i++) {
+        if (model->variants[i].type->kind != CLERK__K_OBJ) {
+            continue;
+        }
         m = model->variants[i].type->model;
         miss = missing_required(m, obj);
         fit.known = 0;
@@ -659,6 +744,14 @@ static size_t closest_member(
         }
     }
     return best;
+}
+
+/* Whether member i is a model (the members the chooser considers for an
+ * object; the generator gives a union no other object member beside
+ * models). */
+static int is_model(const clerk__model_t *model, size_t i)
+{
+    return model->variants[i].type->kind == CLERK__K_OBJ;
 }
 
 /* Try member i; a failed attempt leaves nothing behind. */
@@ -693,20 +786,23 @@ clerk_status_t clerk__union_choose(
     assert(model->variant_count > 0 && model->field_count == 0);
     assert(u->kind == 0 && u->value == NULL);
     for (i = 0; i < model->variant_count; i++) {
-        if (tried(model, obj, i, 1, u, &st)) {
+        if (is_model(model, i) && tried(model, obj, i, 1, u, &st)) {
             return st;
         }
     }
     if ((flags & CLERK_DECODE_STRICT) == 0) {
         for (i = 0; i < model->variant_count; i++) {
-            miss = missing_required(model->variants[i].type->model, obj);
-            most = miss > most ? miss : most;
+            if (is_model(model, i)) {
+                miss = missing_required(model->variants[i].type->model, obj);
+                most = miss > most ? miss : most;
+            }
         }
         /* Rounds by number of missing fields keep the order stable
          * without sorting; unions have a handful of members. */
         for (want = 0; want <= most; want++) {
             for (i = 0; i < model->variant_count; i++) {
-                if (missing_required(model->variants[i].type->model, obj) ==
+                if (is_model(model, i) &&
+                    missing_required(model->variants[i].type->model, obj) ==
                         want &&
                     tried(model, obj, i, 0, u, &st)) {
                     return st;
@@ -719,4 +815,33 @@ clerk_status_t clerk__union_choose(
     st = obj->try_member(obj->ctx, closest_member(model, obj), 1, u);
     clerk__union_drop(model, u);
     return st == CLERK_OK ? obj->no_member(obj->ctx) : st;
+}
+
+clerk_status_t clerk__union_first_of_type(
+    const clerk__model_t *model,
+    unsigned jt,
+    const clerk__union_obj_t *obj,
+    clerk__union_t *u)
+{
+    clerk_status_t st = CLERK_OK;
+    size_t first = 0;
+    size_t i = 0;
+    int strict = 0;
+
+    assert(u->kind == 0);
+    (void)clerk__union_candidates(model, jt, &first);
+    /* Exactly first (strict, only known enum values), then with the
+     * caller's flags. */
+    for (strict = 1; strict >= 0; strict--) {
+        for (i = first; i < model->variant_count; i++) {
+            if (clerk__variant_jtype(model->variants[i].type) == jt &&
+                tried(model, obj, i, strict, u, &st)) {
+                return st;
+            }
+        }
+    }
+    /* None decodes: the first member's own error, with the caller's
+     * flags (it failed the same way above, so this fails again). */
+    (void)tried(model, obj, first, 0, u, &st);
+    return st;
 }

@@ -1627,7 +1627,7 @@ static const member_t *summary_get(const summary_t *s, const char *key)
     return NULL;
 }
 
-/* Decode member i from the object starting at `start`. */
+/* Decode member i from the value starting at `start`, into `as`. */
 static clerk_status_t decode_variant(
     pctx_t *c,
     const clerk__model_t *model,
@@ -1641,8 +1641,26 @@ static clerk_status_t decode_variant(
 
     c->pos = start;
     u->kind = (int)(i + 1);
-    st = decode_obj(c, model->variants[i].type->model, &u->value, level);
+    st = decode_value(
+        c, model->variants[i].type, 0, 0, NULL, &u->value, level);
     c->depth = depth;
+    return st;
+}
+
+/* An object whose discriminator names no member: kept as received, as a
+ * free-form value (kind CLERK__UNION_UNKNOWN, `as.unknown`). */
+static clerk_status_t keep_unknown(
+    pctx_t *c, size_t start, clerk__union_t *u, size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    cJSON *raw = NULL;
+
+    c->pos = start;
+    st = decode_json(c, CLERK__F_NULLABLE, &raw, level);
+    if (st == CLERK_OK) {
+        u->kind = CLERK__UNION_UNKNOWN;
+        u->value = raw;
+    }
     return st;
 }
 
@@ -1720,6 +1738,49 @@ static clerk_status_t decode_first_match(
     return st;
 }
 
+/* Members that share the value's JSON type (not objects): the first
+ * that decodes (clerk__union_first_of_type). */
+static clerk_status_t decode_first_of_type(
+    pctx_t *c,
+    const clerk__model_t *model,
+    unsigned jt,
+    size_t start,
+    clerk__union_t *u,
+    size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    pick_t p = { c, model, start, level, c->flags, c->exact };
+    clerk__union_obj_t obj = { NULL, &p, NULL, NULL, pick_try, pick_none };
+
+    st = clerk__union_first_of_type(model, jt, &obj, u);
+    c->flags = p.flags;
+    c->exact = p.exact;
+    return st;
+}
+
+static unsigned value_jtype(jkind_t k)
+{
+    switch (k) {
+    case J_STR:
+        return CLERK__JT_STRING;
+    case J_NUM:
+        return CLERK__JT_NUMBER;
+    case J_BOOL:
+        return CLERK__JT_BOOL;
+    case J_ARR:
+        return CLERK__JT_ARRAY;
+    case J_OBJ:
+        return CLERK__JT_OBJECT;
+    default:
+        return 0;
+    }
+}
+
+/* A union: the members that take the value's JSON type; an object with a
+ * discriminator is the member its tag names (an unknown tag: kept as
+ * received, or an error under CLERK_DECODE_STRICT); else one member
+ * decodes it, or the rules choose (clerk__union_choose for objects,
+ * clerk__union_first_of_type for the rest). */
 static clerk_status_t decode_union(
     pctx_t *c, const clerk__model_t *model, clerk__union_t *u, size_t level)
 {
@@ -1730,11 +1791,24 @@ static clerk_status_t decode_union(
     size_t start = c->pos;
     size_t end = 0;
     size_t i = 0;
+    size_t first = 0;
+    size_t n = 0;
     jkind_t k = peek(c);
+    unsigned jt = value_jtype(k);
+    char want[64];
 
     memset(&s, 0, sizeof(s));
-    if (k != J_OBJ) {
-        return type_error(c, level, "object", k);
+    n = jt != 0 ? clerk__union_candidates(model, jt, &first) : 0;
+    if (n == 0) {
+        clerk__union_expected(model, want, sizeof(want));
+        return type_error(c, level, want, k);
+    }
+    if (jt != CLERK__JT_OBJECT) {
+        return n == 1 ? decode_variant(c, model, first, start, u, level)
+                      : decode_first_of_type(c, model, jt, start, u, level);
+    }
+    if (n == 1 && model->discriminator == NULL) {
+        return decode_variant(c, model, first, start, u, level);
     }
     st = summarize(c, &s, level);
     if (st != CLERK_OK) {
@@ -1766,8 +1840,14 @@ static clerk_status_t decode_union(
                 model->name);
             goto done;
         }
+        if (tag != NULL) {
+            /* Never decoded as some other member. */
+            st = keep_unknown(c, start, u, level);
+            goto done;
+        }
     }
-    st = decode_first_match(c, model, &s, start, u, level);
+    st = n == 1 ? decode_variant(c, model, first, start, u, level)
+                : decode_first_match(c, model, &s, start, u, level);
 done:
     if (st == CLERK_OK) {
         c->pos = end;

@@ -27,7 +27,10 @@
  * A model's additional properties (model->extra) follow its fields: the
  * entries of the map, or the members of the free-form object; a key that
  * names a field of the model is invalid arg (it would be written twice).
- * Unions encode their selected member; kind 0 is invalid arg.
+ * Unions encode their selected member (a model, or a value: string,
+ * number, boolean, array, free-form object), writing an unset
+ * discriminator from the member's tag; kind UNKNOWN writes the object kept
+ * for an unknown tag unchanged; kind 0 is invalid arg.
  * Integers must lie strictly inside +-2^53 and numbers be finite.
  */
 #include "codec_internal.h"
@@ -49,6 +52,13 @@ typedef struct ectx {
 } ectx_t;
 
 static clerk_status_t encode_model(
+    ectx_t *e,
+    const clerk__model_t *model,
+    const void *base,
+    cJSON **out,
+    size_t level);
+
+static clerk_status_t encode_union(
     ectx_t *e,
     const clerk__model_t *model,
     const void *base,
@@ -739,6 +749,85 @@ static clerk_status_t encode_fields(
     return CLERK_OK;
 }
 
+/* The value of a union member that is no model: written whatever its
+ * presence state says (the union's kind says it is set), and only as a
+ * value that decodes as this member again. */
+static clerk_status_t encode_union_value(
+    ectx_t *e,
+    const clerk__type_t *type,
+    const void *slot,
+    cJSON **out,
+    size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+
+    switch (type->kind) {
+    case CLERK__K_ENUM:
+        return encode_enum(e, type->enumeration, slot, out, level);
+    case CLERK__K_ARRAY:
+        return encode_array(e, type, slot, out, level);
+    case CLERK__K_JSON:
+        st = encode_item(e, type, slot, out, level);
+        if (st == CLERK_OK && !cJSON_IsObject(*out)) {
+            cJSON_Delete(*out);
+            *out = NULL;
+            return invalid(e, level, "the union member is not a JSON object");
+        }
+        return st;
+    default:
+        return encode_item(e, type, slot, out, level);
+    }
+}
+
+/* A union: the selected member's value (an object member with the tag
+ * of its discriminator written when left unset), or the object kept for
+ * an unknown tag, as it came. */
+static clerk_status_t encode_union(
+    ectx_t *e,
+    const clerk__model_t *model,
+    const void *base,
+    cJSON **out,
+    size_t level)
+{
+    const clerk__union_t *u = base;
+    const clerk__variant_t *v = NULL;
+    const void *slot = &u->value;
+
+    if (u->kind == CLERK__UNION_UNKNOWN && model->discriminator != NULL) {
+        if (u->value == NULL) {
+            return invalid(e, level, "the unknown union member is NULL");
+        }
+        return encode_json(e, u->value, out, level);
+    }
+    if (u->kind < 1 || (size_t)u->kind > model->variant_count) {
+        return invalid(e, level, "no member of the union selected");
+    }
+    v = &model->variants[u->kind - 1];
+    switch (v->type->kind) {
+    case CLERK__K_OBJ:
+    case CLERK__K_STR:
+    case CLERK__K_JSON:
+        if (u->value == NULL) {
+            return invalid(e, level, "the selected union member is NULL");
+        }
+        break;
+    default:
+        break;
+    }
+    if (v->type->kind != CLERK__K_OBJ) {
+        /* A value: always written (kind says it is set). */
+        return encode_union_value(e, v->type, slot, out, level);
+    }
+    /* The member's discriminator property says which member it is
+     * (except for tests comparing leniently decoded values as they
+     * came). */
+    if ((e->flags & CLERK__ENCODE_ALLOW_MISSING) == 0 && v->tag != NULL) {
+        e->tag_name = model->discriminator;
+        e->tag_value = v->tag;
+    }
+    return encode_model(e, v->type->model, u->value, out, level);
+}
+
 static clerk_status_t encode_model(
     ectx_t *e,
     const clerk__model_t *model,
@@ -747,7 +836,6 @@ static clerk_status_t encode_model(
     size_t level)
 {
     clerk_status_t st = CLERK_OK;
-    const clerk__union_t *u = NULL;
     cJSON *obj = NULL;
 
     *out = NULL;
@@ -755,23 +843,7 @@ static clerk_status_t encode_model(
         return invalid(e, level, "nesting deeper than the limit");
     }
     if (model->variant_count > 0) {
-        u = base;
-        if (u->kind < 1 || (size_t)u->kind > model->variant_count) {
-            return invalid(e, level, "no member of the union selected");
-        }
-        if (u->value == NULL) {
-            return invalid(e, level, "the selected union member is NULL");
-        }
-        /* The member's discriminator property says which member it is
-         * (requests and _to_json; printing, which shows decoded values as
-         * they came, leaves an absent one out). */
-        if ((e->flags & CLERK__ENCODE_ALLOW_MISSING) == 0 &&
-            model->variants[u->kind - 1].tag != NULL) {
-            e->tag_name = model->discriminator;
-            e->tag_value = model->variants[u->kind - 1].tag;
-        }
-        return encode_model(
-            e, model->variants[u->kind - 1].type->model, u->value, out, level);
+        return encode_union(e, model, base, out, level);
     }
     obj = cJSON_CreateObject();
     if (obj == NULL) {

@@ -192,10 +192,11 @@ clerk_status_t clerk__value_to_json(
     return clerk__encode_root(type, value, out, 0, error);
 }
 
-/* Printing is for logs and debugging, typically of decoded responses,
- * which may lack fields the spec requires (decoding tolerates that): such
- * fields are left out instead of failing.  Requests go through
- * clerk__value_to_json(), which refuses them. */
+/* Printing encodes exactly as clerk__model_to_json() does (the same
+ * required-field checks, the discriminator written when unset), so that
+ * _print(x) is the text of _to_json(x) or both fail.  A leniently decoded
+ * response that lacks a required field does not print: log the raw body
+ * of the _detailed response instead. */
 char *clerk__model_print(const clerk__model_t *model, const void *value)
 {
     clerk__type_t type = { CLERK__K_OBJ, sizeof(void *), NULL, NULL, NULL };
@@ -206,9 +207,7 @@ char *clerk__model_print(const clerk__model_t *model, const void *value)
         return NULL;
     }
     type.model = model;
-    if (clerk__encode_root(
-            &type, &value, &json, CLERK__ENCODE_ALLOW_MISSING, NULL) !=
-        CLERK_OK) {
+    if (clerk__encode_root(&type, &value, &json, 0, NULL) != CLERK_OK) {
         goto done;
     }
     (void)clerk__json_print(json, &text, NULL);

@@ -147,11 +147,11 @@ clerk_status_t clerk__decode_text(
     clerk_json_error_t *err);
 
 /* Encode flags. */
-#define CLERK__ENCODE_ALLOW_MISSING                                            \
-    0x1u /* omit missing required fields                                       \
-            instead of failing (tests, and                                     \
-            printing leniently decoded                                         \
-            responses); never for requests */
+/* Omit missing required fields instead of failing, and leave an unset
+ * discriminator unset: for tests that compare a leniently decoded value
+ * with its input.  Never for requests, nor for _print (which agrees with
+ * _to_json). */
+#define CLERK__ENCODE_ALLOW_MISSING 0x1u
 
 /* Encode the C value in `slot` (type->size bytes; for K_OBJ a `void *`). */
 clerk_status_t clerk__encode_root(
@@ -285,7 +285,8 @@ typedef struct clerk__union_obj {
     clerk_status_t (*no_member)(void *ctx);
 } clerk__union_obj_t;
 
-/* Decode the object as the member the rules choose: the first member that
+/* Decode the object as the member the rules choose among the members that
+ * are models (K_OBJ; other members are skipped): the first that
  * decodes strictly (all required fields present, only known enum values,
  * in nested models too); failing that, without CLERK_DECODE_STRICT in
  * `flags`, the first that decodes among those missing the fewest required
@@ -301,7 +302,44 @@ clerk_status_t clerk__union_choose(
     unsigned flags,
     clerk__union_t *u);
 
-/* Release the member held by `u` and empty it. */
+/* Release the member held by `u` (a model, a value, or the raw JSON of
+ * an unknown discriminator) and empty it. */
 void clerk__union_drop(const clerk__model_t *model, clerk__union_t *u);
+
+/* ---------------------------------------------------------------------- */
+/* Unions with members of other JSON types than objects                   */
+/* ---------------------------------------------------------------------- */
+
+/* A JSON value's type, as a union member takes it. */
+#define CLERK__JT_STRING 0x1u
+#define CLERK__JT_NUMBER 0x2u
+#define CLERK__JT_BOOL   0x4u
+#define CLERK__JT_ARRAY  0x8u
+#define CLERK__JT_OBJECT 0x10u
+
+/* The JSON type a member of type `t` takes: K_STR/K_ENUM strings,
+ * K_INT/K_NUM numbers, K_BOOL booleans, K_ARRAY arrays, anything else
+ * (K_OBJ models, K_JSON free-form objects) objects. */
+unsigned clerk__variant_jtype(const clerk__type_t *t);
+
+/* How many members of `model` take JSON type `jt`; *first the first. */
+size_t clerk__union_candidates(
+    const clerk__model_t *model, unsigned jt, size_t *first);
+
+/* "object or string or array": the JSON types the union's members take,
+ * in member order, for "expected ..." messages. */
+void clerk__union_expected(const clerk__model_t *model, char *out, size_t size);
+
+/* Decode a value of JSON type `jt` that several members take (none of
+ * them models: objects go through clerk__union_choose()) as the first
+ * that decodes exactly (strict, only known enum values), else the first
+ * that decodes with the caller's flags, else fail with the first one's
+ * error.  Only obj->ctx and obj->try_member are used.  A failure leaves
+ * `u` empty, except CLERK_E_NOMEM (partial data for the caller). */
+clerk_status_t clerk__union_first_of_type(
+    const clerk__model_t *model,
+    unsigned jt,
+    const clerk__union_obj_t *obj,
+    clerk__union_t *u);
 
 #endif /* CLERK_CODEC_INTERNAL_H */

@@ -331,11 +331,22 @@ class ModelView:
         self.deprecated = m.deprecated
         self.description = prose(m.description)
         self.fields = field_rows(m, "models") if m.kind == "object" else []
-        self.variants = [(code(v.member), model_link(v.model, "models"),
+        self.variants = [(code(v.member),
+                          model_link(v.model, "models") if v.model
+                          else type_link(v.type, "models"),
                           code(str(v.tag)) if v.tag is not None else "-")
                          for v in m.variants]
         self.chosen = ("chosen by the `%s` property" % m.discriminator
                        if m.discriminator else "the first that decodes")
+        self.unknown = None
+        if m.unknown_member:
+            self.unknown = (code(m.unknown_member),
+                            "%s: the object as received (kind %s; lenient "
+                            "decoding only)" % (code("cJSON *"),
+                                                code(m.unknown_const)))
+        if any(v.model is None for v in m.variants):
+            self.chosen = "chosen by the JSON type of the value, then " + (
+                self.chosen)
         self.enum_values = []
         self.enum_type = None
         if m.kind == "enum":

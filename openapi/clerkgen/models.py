@@ -549,22 +549,51 @@ class ExtraField:
 
 
 class Variant:
-    def __init__(self, member, const, tag, model):
+    def __init__(self, member, const, tag, type_):
         self.member = member  # union member name
         self.const = const    # CLERK_<U>_<V>
         self.tag = tag        # discriminator value or None
-        self.model = model
+        self.type = type_     # Type: a model, or a value (string, array...)
+        self.model = type_.model if type_.shape == "model" else None
 
     @property
     def tag_c(self):
         return c_string(self.tag) if self.tag is not None else "NULL"
 
     @property
+    def c_type(self):
+        """The member's C type in `as`: a model by pointer, values as
+        array items hold them."""
+        if self.model is not None:
+            return self.model.c_type + " *"
+        return self.type.value_c_type
+
+    @property
+    def decl(self):
+        return declare(self.c_type, self.member)
+
+    @property
+    def descriptor(self):
+        if self.model is not None:
+            return "&" + self.model.type_desc
+        return self.type.descriptor
+
+    @property
     def doc(self):
         tag = ""
         if self.tag is not None:
             tag = ", tag " + docs.clean(c_string(self.tag))
-        return self.model.c_type + tag
+        if self.model is not None:
+            return self.model.c_type + tag
+        what = {"string": "a JSON string", "integer": "a JSON integer",
+                "number": "a JSON number", "boolean": "a JSON boolean",
+                "json": "a JSON object (free-form, owned)"}.get(
+            self.type.shape)
+        if self.type.shape == "enum":
+            what = "a JSON string (%s)" % self.type.enum.c_type
+        elif self.type.shape == "array":
+            what = "a JSON array (%s)" % self.type.array.c_type
+        return what + tag
 
 
 class Model:
@@ -590,6 +619,10 @@ class Model:
         self.kind_c_type = "clerk_%s_kind_t" % name
         self.kind_tag = "clerk_%s_kind" % name
         self.none_const = None
+        # Unions with a discriminator: kind and `as` member of an object
+        # whose tag names no member (kept as received).
+        self.unknown_const = None
+        self.unknown_member = None
         self.enums = []            # enums defined in this model's files
         self.alias_of = None       # Type, for kind == "alias"
         self.enum = None           # EnumDef, for kind == "enum"
@@ -624,7 +657,7 @@ class Model:
         types = [f.type for f in self.fields]
         if self.extra is not None:
             types.append(self.extra.type)
-        types += [Type("model", model=v.model) for v in self.variants]
+        types += [v.type for v in self.variants]
         if self.alias_of is not None:
             types.append(self.alias_of)
         for t in types:
@@ -638,6 +671,8 @@ class Model:
         out = []
         for f in self.fields + ([self.extra] if self.extra else []):
             out.extend(f.type.nested_arrays())
+        for v in self.variants:
+            out.extend(v.type.nested_arrays())
         if self.alias_of is not None:
             out.extend(self.alias_of.nested_arrays())
         return out
@@ -898,7 +933,71 @@ class SchemaBuilder:
         inner = self._unwrap(s)
         if inner is not s:
             return self._member_is_object(inner)
-        return self._is_object(s) or bool(self._union_members(s))
+        return self._is_object(s) or self._is_object_union(s)
+
+    def _is_object_union(self, s):
+        """A union all of whose members are objects (a JSON object)."""
+        members = self._union_members(s)
+        return bool(members) and all(self._member_is_object(m)
+                                     for m, _ in members)
+
+    def _value_kind(self, member):
+        """The JSON type a union member takes: "model" (an object schema
+        or a union of objects), "object" (free-form), "string" (also
+        string enums), "integer", "number", "boolean", "array"; None for
+        anything else (untyped, binary, unions with primitive members)."""
+        try:
+            s = self.deref(member)
+        except GeneratorError:
+            return None
+        inner = self._unwrap(s)
+        if inner is not s:
+            return self._value_kind(inner)
+        if self._is_object(s) or self._is_object_union(s):
+            return "model"
+        if self._real_members(s) or any(k in s for k in _UNMODELLED):
+            return None
+        t = s.get("type")
+        if "enum" in s and t in (None, "string"):
+            return "string"
+        if t == "string":
+            return None if s.get("format") == "binary" else "string"
+        if t in ("integer", "number", "boolean", "array"):
+            return t
+        if t == "object" and not s.get("properties"):
+            return "object"
+        return None
+
+    def _value_union_problem(self, s, members):
+        """Why a oneOf/anyOf with members that are not all objects cannot
+        be a typed union, or None when it can."""
+        base = [k for k in ("properties", "allOf", "required")
+                if s.get(k)]
+        if base:
+            return ("`%s` beside a oneOf/anyOf whose members are not all "
+                    "objects" % base[0])
+        kinds = [self._value_kind(m) for m in members]
+        if None in kinds:
+            return ("oneOf/anyOf member %d is not an object, string, "
+                    "number, boolean or array" % (kinds.index(None) + 1))
+        if "object" in kinds and kinds.count("object") + \
+                kinds.count("model") > 1:
+            return ("a free-form object member beside another object "
+                    "member (which one an object is cannot be told)")
+        return None
+
+    def _value_label(self, member):
+        """A union member's name from its JSON type: "string",
+        "string_array", "pet_array", "object"; None for objects."""
+        kind = self._value_kind(member)
+        if kind in ("string", "integer", "number", "boolean", "object"):
+            return kind
+        if kind != "array":
+            return None
+        items = self.deref(member).get("items") or {}
+        if "$ref" in items:
+            return snake(self.ref_name(items["$ref"])) + "_array"
+        return (self._value_label(items) or "item") + "_array"
 
     def _union_members(self, s):
         """The members of a union schema as (label source, schema to type)
@@ -922,7 +1021,11 @@ class SchemaBuilder:
             holder = inner[0]
             members = self._real_members(holder)
         if not all(self._member_is_object(m) for m in members):
-            return []
+            # A union of values (string | array of string, integer |
+            # string, Pet | string): chosen by the value's JSON type.
+            if holder is not s or self._value_union_problem(s, members):
+                return []
+            return [(m, m) for m in members]
         base = {k: v for k, v in s.items()
                 if k not in ("oneOf", "anyOf", "discriminator", "allOf",
                              "description", "nullable")}
@@ -955,8 +1058,10 @@ class SchemaBuilder:
                 return "`%s` is not supported" % k
         members = self._real_members(schema)
         if len(members) >= 2:
-            return ("a oneOf/anyOf whose members are not all objects "
-                    "(primitive members are not supported)")
+            return "a union that cannot be typed: " + (
+                self._value_union_problem(schema, members) or
+                "a oneOf/anyOf inside allOf with members that are not all "
+                "objects")
         if len(self._shaped_allof(schema)) >= 2:
             return "an allOf of members that are not all objects"
         t = schema.get("type")
@@ -1212,6 +1317,9 @@ class SchemaBuilder:
         mapping = {v: k for k, v in (disc.get("mapping") or {}).items()}
         upper = upper_ident(model.name)
         model.none_const = self.names.claim("CLERK_%s_NONE" % upper)
+        names = Registry()
+        if model.discriminator:
+            model.unknown_member = names.claim("unknown")
         raw = []
         for i, (member, typed) in enumerate(members):
             if "$ref" in member:
@@ -1223,7 +1331,8 @@ class SchemaBuilder:
                     tag = self._const_value(target, model.discriminator) \
                         or cname
             else:
-                label = self._const_value(member) or "option_%d" % (i + 1)
+                label = self._const_value(member) or \
+                    self._value_label(member) or "option_%d" % (i + 1)
                 tag = None
                 if model.discriminator:
                     tag = self._const_value(member, model.discriminator)
@@ -1233,18 +1342,22 @@ class SchemaBuilder:
                 type_ = self.type_of(typed, "%s_%s" % (
                     model.name, snake(label)), model,
                     where="%s (option %d)" % (model.where, i + 1))
+            if type_.shape not in ("model", "string", "integer", "number",
+                                   "boolean", "enum", "array", "json"):
+                raise GeneratorError("%s: union member %d is a %s"
+                                     % (model.where, i + 1, type_.shape),
+                                     node=member)
             if type_.shape != "model":
-                raise GeneratorError("%s: union member %d is not an object"
-                                     % (model.where, i + 1), node=member)
-            raw.append((snake(label) or "option_%d" % (i + 1), tag,
-                        type_.model))
+                tag = None  # only objects carry a discriminator
+            raw.append((snake(label) or "option_%d" % (i + 1), tag, type_))
         labels = _strip_common_prefix([r[0] for r in raw])
-        names = Registry()
-        for label, (_, tag, target) in zip(labels, raw):
+        for label, (_, tag, type_) in zip(labels, raw):
             member = names.claim(ident(label))
             const = self.names.claim("CLERK_%s_%s" % (upper,
                                                       upper_ident(label)))
-            model.variants.append(Variant(member, const, tag, target))
+            model.variants.append(Variant(member, const, tag, type_))
+        if model.discriminator:
+            model.unknown_const = self.names.claim("CLERK_%s_UNKNOWN" % upper)
 
     def _const_value(self, schema, prop=None):
         """The single enum value of property `prop` (or of the first
@@ -1339,6 +1452,10 @@ def _model_functions(m):
             "error)" % md),
         Function(m.tag + "_print", "char *", ["const %s *value" % t], [
             "Print a %s as compact JSON text." % t, "",
+            "The text of %s_to_json(), with the same checks: a value "
+            "that lacks a required field (a leniently decoded response "
+            "may) does not print; log the raw body of the _detailed "
+            "response instead." % m.tag, "",
             "@param value The model.",
             "@return A NUL-terminated string owned by the caller (free "
             "with clerk_free()), or NULL on failure."],
@@ -1374,6 +1491,36 @@ def _wrap_doc(lines):
     return out
 
 
+def _union_doc(m):
+    """How a union's member is chosen, encoded and kept when unknown."""
+    values = [v for v in m.variants if v.model is None]
+    if values:
+        text = ("One of several types, chosen by the JSON type of the "
+                "value (object, string, number, boolean, array); among "
+                "members of the same JSON type, ")
+        text += ("an object is the member its `%s` property names, else "
+                 % m.discriminator if m.discriminator else "")
+        text += ("the first that decodes (strictly, then leniently). ")
+    elif m.discriminator:
+        text = "One of several schemas, chosen by the `%s` property. " % (
+            m.discriminator)
+    else:
+        text = ("One of several schemas, chosen as the first member that "
+                "decodes (strictly, then leniently). ")
+    text += ("`kind` says which member of `as` is set (and owned by this "
+             "struct).")
+    if m.discriminator:
+        text += (" Encoding writes the member's `%s` when it is left "
+                 "unset. An object whose `%s` names no member this "
+                 "version knows is never decoded as another member: "
+                 "lenient decoding keeps it as received in `as.%s` (kind "
+                 "%s), which %s_to_json() and %s_print() write back "
+                 "unchanged; CLERK_DECODE_STRICT refuses it." % (
+                     m.discriminator, m.discriminator, m.unknown_member,
+                     m.unknown_const, m.tag, m.tag))
+    return text
+
+
 def _model_header_doc(m):
     what = {"component": "Schema: %s." % m.where,
             "inline": "Schema: %s (inline)." % m.where}.get(
@@ -1389,12 +1536,7 @@ def _model_struct_doc(m):
     if m.deprecated:
         lines += ["", "@deprecated The spec marks this schema deprecated."]
     if m.kind == "union":
-        which = ("by the `%s` property" % m.discriminator
-                 if m.discriminator else "as the first member that decodes")
-        lines += [""] + docs.reflow(
-            "One of several schemas, chosen %s; `kind` says which member "
-            "of `as` is set (and owned by this struct)." % which,
-            COMMENT_WIDTH_TOP)
+        lines += [""] + docs.reflow(_union_doc(m), COMMENT_WIDTH_TOP)
     elif m.kind == "object":
         lines += [""] + docs.reflow(
             "Decode with %s_from_json() or %s_parse(); free with "

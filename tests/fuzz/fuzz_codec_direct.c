@@ -29,6 +29,8 @@ static const clerk__type_t *const types[] = {
     &clerk__type_opt_int, &clerk__type_num_array,
     &email_type,          &clerk__type_json_array,
     &ledger_type,         &memo_type,
+    &scalar_union_type,   &scalar_union_array_type,
+    &verification_or_name_type,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

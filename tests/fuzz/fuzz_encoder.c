@@ -3,7 +3,8 @@
  * bodies over codec_encode.c) through clerk__request_build().
  *
  * The first byte picks a body type (the codec fixtures of tests/unit:
- * every kind, nested models, unions, arrays, free-form JSON); the rest is
+ * every kind, nested models, unions of objects and of values, arrays,
+ * free-form JSON); the rest is
  * decoded leniently into that C value, which is then sent as a JSON body
  * and, for object types, as a multipart body.  Checks: a refusal is
  * CLERK_E_INVALID_ARG with a message; an accepted JSON body is valid UTF-8
@@ -21,6 +22,8 @@ static const clerk__type_t *const types[] = {
     &clerk__type_json, &str_matrix_type,
     &email_type,       &identity_array_type,
     &email_array_type, &clerk__type_num_array,
+    &scalar_union_type, &scalar_union_array_type,
+    &verification_or_name_type,
 };
 
 static clerk_client_t *client;

@@ -33,8 +33,8 @@ DEFS = [
     ("type", re.compile(r"^\}\s*(\w+);", re.M)),
     ("tag", re.compile(r"^typedef (?:struct|enum|union) (\w+) \{", re.M)),
     ("type", re.compile(r"^typedef [^;{]*?\(\*\s*(\w+)\)\(", re.M)),
-    ("function", re.compile(r"CLERK_EXTERN[^;(]*?\b(\w+)\(", re.S)),
-    ("constant", re.compile(r"^\s+(CLERK_\w+)(?: = \d+)?,\s*$", re.M)),
+    ("function", re.compile(r"\bCLERK_EXTERN\b[^;(]*?\b(\w+)\(", re.S)),
+    ("constant", re.compile(r"^\s+(CLERK_\w+)(?: = -?\d+)?,\s*$", re.M)),
     ("macro", re.compile(r"^#define (\w+)", re.M)),
 ]
 

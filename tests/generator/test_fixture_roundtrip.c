@@ -1,13 +1,16 @@
 /*
  * The fixture's generated code (tests/generator/golden), compiled with the
  * runtime and run: the constructs of issue 14 decode, encode and round-trip,
- * and the "Edge" operations send their header, cookie, query (object ones
- * too) parameters and form-urlencoded bodies to the fault server on
- * 127.0.0.1, which checks them byte for byte, and decode each 2xx by its
- * status (one result struct when their bodies differ).
+ * _print agrees with _to_json on every fixture model (samples from
+ * tests/model/gen_samples.py), and the "Edge" operations send their
+ * header, cookie, query (object ones too) parameters and form-urlencoded
+ * bodies to the fault server on 127.0.0.1, which checks them byte for
+ * byte, and decode each 2xx by its status (one result struct when their
+ * bodies differ).
  */
 #include <clerk/api/edge.h>
 #include <clerk/async.h>
+#include <clerk/model/animal.h>
 #include <clerk/model/inventory.h>
 #include <clerk/model/labelled.h>
 #include <clerk/model/memo.h>
@@ -17,10 +20,14 @@
 #include <clerk/model/tagged.h>
 #include <clerk/model/tally.h>
 #include <clerk/model/token.h>
+#include <clerk/model/values.h>
 #include <clerk/version.h>
 
 #include "codec_diff.h"
 #include "fault.h"
+#include "internal/descriptors.h"
+#include "model_samples.h"
+#include "print_diff.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -78,7 +85,11 @@ static void order_types(void **state)
     assert_non_null(o->price);
     assert_string_equal(o->price->currency, "EUR");
     assert_int_equal(o->price->cents.value, 100);
-    assert_true(cJSON_IsArray(o->names)); /* announced cJSON * fallback */
+    /* string | array of string: typed by the value's JSON type. */
+    assert_non_null(o->names);
+    assert_int_equal(o->names->kind, CLERK_ORDER_NAMES_STRING_ARRAY);
+    assert_int_equal(o->names->as.string_array.count, 2);
+    assert_string_equal(o->names->as.string_array.items[1], "y");
     assert_int_equal(o->scores.count, 1); /* a typed map */
     assert_int_equal(o->scores.values[0], 3);
     text = clerk_order_print(o);
@@ -179,13 +190,12 @@ static void union_keeps_both_sides(void **state)
     clerk_free(text);
     ROUND_TRIP(clerk_tagged, t);
     /* The discriminator left unset is written from the member chosen, in
-     * its place, by _to_json (and request bodies); _print shows the value
-     * as it is.  (Taken out, then put back for its _free, like the label
-     * below.) */
+     * its place, by _to_json (and request bodies) and _print alike.
+     * (Taken out, then put back for its _free, like the label below.) */
     shape = t->as.circle2->shape;
     memset(&t->as.circle2->shape, 0, sizeof(t->as.circle2->shape));
     text = clerk_tagged_print(t);
-    assert_string_equal(text, "{\"label\":\"L\",\"radius\":2}");
+    assert_string_equal(text, in);
     clerk_free(text);
     {
         cJSON *json = NULL;
@@ -209,6 +219,9 @@ static void union_keeps_both_sides(void **state)
         assert_int_equal(
             clerk_tagged_to_json(&json, t, &err), CLERK_E_INVALID_ARG);
         assert_null(json);
+        assert_string_equal(err.path, "$.label");
+        /* _print makes the same check. */
+        assert_null(clerk_tagged_print(t));
     }
     t->as.circle2->label = text;
     clerk_tagged_free(t);
@@ -509,6 +522,249 @@ static void maps_additional_properties(void **state)
     clerk_memo_free(m);
     agree_both_ways(&clerk__memo_type, memo_in);
     agree_both_ways(&clerk__memo_type, "{\"text\":\"t\"}");
+}
+
+/* Unions with members that are not objects: chosen by the JSON type of
+ * the value; among members of one JSON type, the first that decodes. */
+static void value_unions(void **state)
+{
+    static const char one[] =
+        "{\"id\":7,\"ids\":[1,\"two\"],\"flag\":{\"a\":[1]},\"pet\":\"rex\","
+        "\"animal\":\"none\",\"amount\":2.5,\"pick\":[{\"url\":\"u\"}],"
+        "\"either\":\"e\"}";
+    static const char two[] =
+        "{\"id\":\"seven\",\"flag\":true,\"pet\":{\"id\":\"p1\","
+        "\"nickname\":null,\"age\":3,\"score\":null,\"vaccinated\":true,"
+        "\"status\":\"sold\",\"owner\":{}},\"animal\":{\"kind\":\"cat\","
+        "\"lives\":9},\"amount\":3,\"pick\":null,\"either\":null}";
+    clerk_values_t *v = NULL;
+    clerk_json_error_t err;
+    char *text;
+
+    (void)state;
+    assert_int_equal(
+        clerk_values_parse(&v, one, strlen(one), CLERK_DECODE_STRICT, &err),
+        CLERK_OK);
+    assert_int_equal(v->id->kind, CLERK_ID_OR_NAME_INTEGER);
+    assert_int_equal(v->id->as.integer, 7);
+    /* An array of unions, items by value. */
+    assert_int_equal(v->ids.count, 2);
+    assert_int_equal(v->ids.items[0].kind, CLERK_ID_OR_NAME_INTEGER);
+    assert_int_equal(v->ids.items[1].kind, CLERK_ID_OR_NAME_STRING);
+    assert_string_equal(v->ids.items[1].as.string, "two");
+    assert_int_equal(v->flag->kind, CLERK_VALUES_FLAG_OBJECT);
+    assert_true(cJSON_IsArray(cJSON_GetObjectItem(v->flag->as.object, "a")));
+    assert_int_equal(v->pet->kind, CLERK_VALUES_PET_STRING);
+    assert_string_equal(v->pet->as.string, "rex");
+    /* A string beside a discriminated union of objects. */
+    assert_int_equal(v->animal->kind, CLERK_VALUES_ANIMAL_STRING);
+    assert_int_equal(
+        v->animal->as.string.value, CLERK_VALUES_ANIMAL_STRING_NONE);
+    /* integer | number: 2.5 is no integer, so the number. */
+    assert_int_equal(v->amount->kind, CLERK_VALUES_AMOUNT_NUMBER);
+    assert_true(v->amount->as.number == 2.5);
+    assert_int_equal(v->pick->kind, CLERK_VALUES_PICK_PHOTO_ARRAY);
+    assert_string_equal(v->pick->as.photo_array.items[0].url, "u");
+    /* type: [string, integer, "null"] */
+    assert_int_equal(v->either->kind, CLERK_VALUES_EITHER_STRING);
+    assert_string_equal(v->either->as.string, "e");
+    text = clerk_values_print(v);
+    assert_string_equal(text, one);
+    clerk_free(text);
+    ROUND_TRIP(clerk_values, v);
+    clerk_values_free(v);
+    v = NULL;
+
+    assert_int_equal(
+        clerk_values_parse(&v, two, strlen(two), CLERK_DECODE_STRICT, &err),
+        CLERK_OK);
+    assert_int_equal(v->id->kind, CLERK_ID_OR_NAME_STRING);
+    assert_string_equal(v->id->as.string, "seven");
+    assert_int_equal(v->flag->kind, CLERK_VALUES_FLAG_BOOLEAN);
+    assert_true(v->flag->as.boolean);
+    assert_int_equal(v->pet->kind, CLERK_VALUES_PET_PET);
+    assert_string_equal(v->pet->as.pet->id, "p1");
+    assert_int_equal(v->animal->kind, CLERK_VALUES_ANIMAL_CAT);
+    assert_int_equal(v->animal->as.cat->lives.value, 9);
+    /* 3 decodes as the integer, the first member of that JSON type. */
+    assert_int_equal(v->amount->kind, CLERK_VALUES_AMOUNT_INTEGER);
+    assert_int_equal(v->amount->as.integer, 3);
+    assert_null(v->pick);
+    assert_true(v->pick_is_null); /* nullable through {type: "null"} */
+    assert_null(v->either);
+    assert_true(v->either_is_null);
+    ROUND_TRIP(clerk_values, v);
+    clerk_values_free(v);
+    v = NULL;
+
+    /* A JSON type no member takes; a value its only member refuses. */
+    assert_int_equal(
+        clerk_values_parse(&v, "{\"id\":true}", 11, 0, &err), CLERK_E_DECODE);
+    assert_string_equal(err.path, "$.id");
+    assert_string_equal(err.reason, "expected number or string, got boolean");
+    assert_int_equal(
+        clerk_values_parse(&v, "{\"id\":1.5}", 10, 0, &err), CLERK_E_DECODE);
+    assert_string_equal(err.reason, "expected integer, got a fraction");
+    assert_int_equal(
+        clerk_values_parse(&v, "{\"id\":1,\"animal\":[]}", 20, 0, &err),
+        CLERK_E_DECODE);
+    assert_string_equal(err.path, "$.animal");
+    assert_string_equal(err.reason, "expected object or string, got array");
+    assert_null(v);
+}
+
+/* Encoding writes exactly what decodes: values built by hand. */
+static void value_unions_encode(void **state)
+{
+    clerk_id_or_name_t id;
+    clerk_values_amount_t amount;
+    clerk_values_flag_t flag;
+    clerk_values_t v;
+    clerk_json_error_t err;
+    cJSON *json = NULL;
+    char *text;
+
+    (void)state;
+    memset(&v, 0, sizeof(v));
+    memset(&id, 0, sizeof(id));
+    memset(&amount, 0, sizeof(amount));
+    memset(&flag, 0, sizeof(flag));
+    v.id = &id;
+    /* No member selected, or a NULL string: refused by both encoders. */
+    assert_int_equal(clerk_values_to_json(&json, &v, &err), CLERK_E_INVALID_ARG);
+    assert_string_equal(err.path, "$.id");
+    assert_null(clerk_values_print(&v));
+    id.kind = CLERK_ID_OR_NAME_STRING;
+    assert_int_equal(clerk_values_to_json(&json, &v, &err), CLERK_E_INVALID_ARG);
+    assert_null(clerk_values_print(&v));
+    id.as.string = "x";
+    v.amount = &amount;
+    amount.kind = CLERK_VALUES_AMOUNT_NUMBER;
+    amount.as.number = 0.25;
+    v.flag = &flag;
+    flag.kind = CLERK_VALUES_FLAG_BOOLEAN; /* false: still written */
+    assert_int_equal(clerk_values_to_json(&json, &v, &err), CLERK_OK);
+    text = cJSON_PrintUnformatted(json);
+    assert_string_equal(text, "{\"id\":\"x\",\"flag\":false,\"amount\":0.25}");
+    cJSON_free(text);
+    cJSON_Delete(json);
+    text = clerk_values_print(&v);
+    assert_string_equal(text, "{\"id\":\"x\",\"flag\":false,\"amount\":0.25}");
+    clerk_free(text);
+    /* The free-form member must be an object to read back as one. */
+    flag.kind = CLERK_VALUES_FLAG_OBJECT;
+    flag.as.object = cJSON_CreateArray();
+    assert_int_equal(clerk_values_to_json(&json, &v, &err), CLERK_E_INVALID_ARG);
+    assert_string_equal(err.path, "$.flag");
+    assert_null(clerk_values_print(&v));
+    cJSON_Delete(flag.as.object);
+}
+
+/* An unknown discriminator value is never decoded as another member: kept
+ * as received (lenient), written back unchanged, refused when strict. */
+static void unknown_discriminator(void **state)
+{
+    static const char bird[] = "{\"kind\":\"bird\",\"wings\":2,\"x\":[null]}";
+    static const char dog[] = "{\"kind\":\"doggo\",\"barks\":true}";
+    static const char in_values[] =
+        "{\"id\":1,\"animal\":{\"kind\":\"doggo\",\"barks\":true}}";
+    clerk_animal_t *a = NULL;
+    clerk_values_t *v = NULL;
+    clerk_json_error_t err;
+    cJSON *json = NULL;
+    char *text;
+
+    (void)state;
+    assert_int_equal(
+        clerk_animal_parse(&a, bird, strlen(bird), 0, &err), CLERK_OK);
+    assert_int_equal(a->kind, CLERK_ANIMAL_UNKNOWN);
+    assert_true(cJSON_IsObject(a->as.unknown));
+    assert_int_equal(cJSON_GetObjectItem(a->as.unknown, "wings")->valueint, 2);
+    text = clerk_animal_print(a);
+    assert_string_equal(text, bird);
+    clerk_free(text);
+    assert_int_equal(clerk_animal_to_json(&json, a, &err), CLERK_OK);
+    text = cJSON_PrintUnformatted(json);
+    assert_string_equal(text, bird);
+    cJSON_free(text);
+    cJSON_Delete(json);
+    clerk_animal_free(a);
+    a = NULL;
+    assert_int_equal(
+        clerk_animal_parse(
+            &a, bird, strlen(bird), CLERK_DECODE_STRICT, &err),
+        CLERK_E_DECODE);
+    assert_string_equal(err.path, "$.kind");
+    assert_string_equal(err.reason, "unknown kind of Animal");
+    assert_null(a);
+    /* A known tag (the mapping's "doggo") still decodes its member. */
+    assert_int_equal(
+        clerk_animal_parse(&a, dog, strlen(dog), CLERK_DECODE_STRICT, &err),
+        CLERK_OK);
+    assert_int_equal(a->kind, CLERK_ANIMAL_DOG);
+    clerk_animal_free(a);
+    /* Values.animal has no mapping: Dog's tag is its enum's "dog", so
+     * "doggo" names no member there (it decodes as Dog everywhere but
+     * for its tag, and used to). */
+    assert_int_equal(
+        clerk_values_parse(&v, in_values, strlen(in_values), 0, &err),
+        CLERK_OK);
+    assert_int_equal(v->animal->kind, CLERK_VALUES_ANIMAL_UNKNOWN);
+    text = clerk_values_print(v);
+    assert_string_equal(text, in_values);
+    clerk_free(text);
+    clerk_values_free(v);
+}
+
+/* _print and _to_json agree on every fixture model's samples, also with
+ * each required field left unset (tests/model/print_diff.c). */
+static void print_agrees_with_to_json(void **state)
+{
+    FILE *f = fopen(FIXTURE_SAMPLES, "rb");
+    static char buf[1 << 18];
+    size_t len = 0;
+    cJSON *all = NULL;
+    const cJSON *s = NULL;
+    const clerk__type_t *type = NULL;
+    print_diff_counts_t counts = { 0, 0, 0 };
+    void *value = NULL;
+    char *text = NULL;
+    size_t i = 0;
+
+    (void)state;
+    assert_non_null(f);
+    len = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    assert_true(len > 0 && len < sizeof(buf) - 1);
+    all = cJSON_ParseWithLength(buf, len);
+    assert_non_null(all);
+    cJSON_ArrayForEach(s, all)
+    {
+        type = NULL;
+        for (i = 0; i < model_sample_type_count; i++) {
+            if (strcmp(model_sample_types[i].schema,
+                       cJSON_GetObjectItem(s, "schema")->valuestring) == 0) {
+                type = model_sample_types[i].type;
+            }
+        }
+        assert_non_null(type);
+        text = cJSON_PrintUnformatted(cJSON_GetObjectItem(s, "doc"));
+        if (clerk__value_parse(type, &value, text, strlen(text), 0, NULL) ==
+            CLERK_OK) {
+            print_diff_check(
+                type, value, cJSON_GetObjectItem(s, "schema")->valuestring,
+                &counts);
+            clerk__value_free(type, value);
+        }
+        cJSON_free(text);
+    }
+    cJSON_Delete(all);
+    print_message(
+        "_print vs _to_json: %zu values, %zu refused by both\n",
+        counts.checked, counts.both_failed);
+    assert_true(counts.checked > 40);
+    assert_true(counts.both_failed > 10);
+    assert_int_equal(counts.differed, 0);
 }
 
 /* Header, cookie and query parameters; a 201 JSON body. */
@@ -1005,6 +1261,10 @@ int main(void)
         cmocka_unit_test(maps_checked),
         cmocka_unit_test(maps_encode_checked),
         cmocka_unit_test(maps_additional_properties),
+        cmocka_unit_test(value_unions),
+        cmocka_unit_test(value_unions_encode),
+        cmocka_unit_test(unknown_discriminator),
+        cmocka_unit_test(print_agrees_with_to_json),
         cmocka_unit_test(header_cookie_params),
         cmocka_unit_test(bodiless_2xx),
         cmocka_unit_test(default_response),

@@ -2,8 +2,10 @@
  * Real-world Clerk response bodies (../shared/realworld/payloads, see its
  * SOURCES.md for the schema of each) decode into their generated models:
  * a few field values are checked, the re-encoding equals the input modulo
- * unknown fields (model_compare), and strict decoding of a payload that
- * lacks fields the current spec requires names the first such field.
+ * unknown fields (model_compare; missing required fields left out, a test
+ * only encoder flag), _print agrees with _to_json (print_diff.h), and
+ * strict decoding of a payload that lacks fields the current spec requires
+ * names the first such field, while _print refuses it.
  * argv[1] is the payload directory.
  */
 #include <setjmp.h>
@@ -29,6 +31,7 @@
 #include "codec_internal.h"
 #include "internal/descriptors.h"
 #include "model_compare.h"
+#include "print_diff.h"
 
 static const char *payload_dir;
 
@@ -395,6 +398,17 @@ static void run_payload(const payload_t *p)
         fail_msg("%s: round trip differs at %s", p->file, where);
     }
 
+    /* _print agrees with _to_json: both refuse a payload that lacks a
+     * required field (log the raw body instead), else print the same. */
+    if (p->type->kind == CLERK__K_OBJ) {
+        print_diff_counts_t counts = { 0, 0, 0 };
+
+        print_diff_check(p->type, value, p->file, &counts);
+        if (counts.differed != 0) {
+            fail_msg("%s: _print and _to_json disagree", p->file);
+        }
+    }
+
     /* Strict decoding. */
     st = clerk__value_parse(
         p->type, &strict, text, len, CLERK_DECODE_STRICT, &err);
@@ -416,6 +430,17 @@ static void run_payload(const payload_t *p)
             fail_msg(
                 "%s: strict error at %s (%s), expected %s", p->file, err.path,
                 err.reason, p->strict_path);
+        }
+        if (strcmp(err.reason, "required field missing") == 0 &&
+            p->type->kind == CLERK__K_OBJ) {
+            /* Lenient decoding kept it; printing refuses it like
+             * _to_json (a log shows the raw body instead). */
+            char *printed = clerk__model_print(p->type->model, value);
+
+            if (printed != NULL) {
+                fail_msg("%s: printed without %s: %.200s", p->file,
+                         p->strict_path, printed);
+            }
         }
     }
     clerk__value_free(p->type, strict);

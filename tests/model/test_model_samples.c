@@ -3,6 +3,8 @@
  * every property (and one with only the required ones, nullable ones
  * null) in strict mode, and encodes it back to an equal JSON document.
  * The documents come from gen_samples.py; argv[1] is their JSON file.
+ * The two encoders agree on each (print_diff.h), also with each required
+ * field left unset.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,8 +18,10 @@
 
 #include "model_compare.h"
 #include "model_samples.h"
+#include "print_diff.h"
 
 static const char *samples_path;
+static print_diff_counts_t print_counts;
 
 static const clerk__type_t *find_type(const char *schema)
 {
@@ -70,6 +74,14 @@ static int check_sample(const char *schema, const char *mode, const cJSON *doc)
         goto done;
     }
     ok = 1;
+    {
+        char name[200];
+        size_t differed = print_counts.differed;
+
+        snprintf(name, sizeof(name), "%s (%s)", schema, mode);
+        print_diff_check(type, value, name, &print_counts);
+        ok = print_counts.differed == differed;
+    }
 done:
     cJSON_Delete(out);
     clerk__value_free(type, value);
@@ -107,6 +119,13 @@ static void test_samples_round_trip(void **state)
      * on the whole spec. */
     assert_true(total >= 2 * 100);
     assert_int_equal(failed, 0);
+    /* _print and _to_json agree, refusing missing required fields alike. */
+    print_message(
+        "_print vs _to_json: %zu values, %zu refused by both, %zu differed\n",
+        print_counts.checked, print_counts.both_failed, print_counts.differed);
+    assert_true(print_counts.checked > total);
+    assert_true(print_counts.both_failed > 100);
+    assert_int_equal(print_counts.differed, 0);
 }
 
 int main(int argc, char **argv)

@@ -158,6 +158,10 @@ static int model_equal(
         if (ua->kind == 0) {
             return ua->value == NULL && ub->value == NULL;
         }
+        if (ua->kind == CLERK__UNION_UNKNOWN) {
+            /* An unknown tag: the object kept as received. */
+            return codec_value_equal(&clerk__type_json, &ua->value, &ub->value);
+        }
         return codec_value_equal(
             model->variants[ua->kind - 1].type, &ua->value, &ub->value);
     }

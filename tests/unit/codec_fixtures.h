@@ -62,11 +62,17 @@ static const clerk__type_t admin_type = { CLERK__K_OBJ, sizeof(void *),
 
 /* Union with discriminator. */
 typedef struct verification {
-    enum { VERIFICATION_NONE, VERIFICATION_OTP, VERIFICATION_ADMIN } kind;
+    enum {
+        VERIFICATION_NONE,
+        VERIFICATION_OTP,
+        VERIFICATION_ADMIN,
+        VERIFICATION_UNKNOWN = -1 /* an unknown tag: as.unknown */
+    } kind;
 
     union {
         otp_t *otp;
         admin_t *admin;
+        cJSON *unknown;
     } as;
 } verification_t;
 
@@ -281,6 +287,81 @@ static const clerk__type_t thing_array_type = { CLERK__K_ARRAY,
 /* ------------------------------------------------------------------ */
 /* Documents                                                           */
 /* ------------------------------------------------------------------ */
+
+/* Unions of values (issue 14): members of other JSON types than objects,
+ * some sharing one (integer and number; the status enum and a string). */
+typedef struct scalar_union {
+    int kind;
+
+    union {
+        int64_t integer;
+        double number;
+        clerk_enum_t status;
+        char *string;
+        bool boolean;
+        clerk_str_array_t strings;
+        cJSON *object;
+    } as;
+} scalar_union_t;
+
+static const clerk__variant_t scalar_union_variants[] = {
+    { NULL, &clerk__type_int },  { NULL, &clerk__type_num },
+    { NULL, &status_type },      { NULL, &clerk__type_str },
+    { NULL, &clerk__type_bool }, { NULL, &clerk__type_str_array },
+    { NULL, &clerk__type_json },
+};
+static const clerk__model_t scalar_union_model = {
+    "ScalarUnion", sizeof(scalar_union_t), NULL, 0, scalar_union_variants, 7,
+    NULL
+};
+static const clerk__type_t scalar_union_type = {
+    CLERK__K_OBJ, sizeof(void *), &scalar_union_model, NULL, NULL
+};
+static const clerk__type_t scalar_union_struct_type = {
+    CLERK__K_STRUCT, sizeof(scalar_union_t), &scalar_union_model, NULL, NULL
+};
+
+typedef struct scalar_union_array {
+    scalar_union_t *items;
+    size_t count;
+    clerk_presence_t state;
+} scalar_union_array_t;
+
+static const clerk__type_t scalar_union_array_type = {
+    CLERK__K_ARRAY, sizeof(scalar_union_array_t), NULL,
+    &scalar_union_struct_type, NULL
+};
+
+/* A discriminated union of objects beside a string (and the object kept
+ * for an unknown tag). */
+typedef struct verification_or_name {
+    int kind;
+
+    union {
+        otp_t *otp;
+        admin_t *admin;
+        char *name;
+        cJSON *unknown;
+    } as;
+} verification_or_name_t;
+
+static const clerk__variant_t verification_or_name_variants[] = {
+    { "verification_otp", &otp_type },
+    { "verification_admin", &admin_type },
+    { NULL, &clerk__type_str },
+};
+static const clerk__model_t verification_or_name_model = {
+    "VerificationOrName",
+    sizeof(verification_or_name_t),
+    NULL,
+    0,
+    verification_or_name_variants,
+    3,
+    "object"
+};
+static const clerk__type_t verification_or_name_type = {
+    CLERK__K_OBJ, sizeof(void *), &verification_or_name_model, NULL, NULL
+};
 
 /* A full document in spec order, plus one unknown field. */
 static const char full_doc[] =

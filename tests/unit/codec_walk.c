@@ -22,14 +22,19 @@
  *   - Array items: null is accepted wherever the item type can represent
  *     it (the descriptors carry no per-item nullability).
  *
- * Unions: with a discriminator, the member whose tag equals the
- * discriminator property is decoded (its errors are reported as such).  An
- * absent or unknown tag is a decode error under CLERK_DECODE_STRICT; by
- * default the engine falls back to the rule for unions without
- * discriminator: the first member that decodes with its required fields
- * present and only enum values it knows, then (lenient mode only) the
- * first that decodes at all, preferring members missing the fewest
- * required fields.
+ * Unions: only the members that take the value's JSON type (string,
+ * number, boolean, array, object) are considered.  For an object with a
+ * discriminator, the member whose tag equals the discriminator property
+ * is decoded (its errors are reported as such); an unknown tag is a
+ * decode error under CLERK_DECODE_STRICT and otherwise kept as received
+ * (kind CLERK__UNION_UNKNOWN, a cJSON tree), never decoded as another
+ * member.  Without a tag (or a discriminator): one member decodes it
+ * alone; objects follow the rule of clerk__union_choose (the first member
+ * that decodes with its required fields present and only enum values it
+ * knows, then, lenient mode only, the first that decodes at all,
+ * preferring members missing the fewest required fields); other values
+ * clerk__union_first_of_type (the first that decodes exactly, then the
+ * first that decodes).
  */
 #include "codec_walk.h"
 
@@ -489,10 +494,26 @@ static clerk_status_t decode_variant(
     clerk__union_t *u,
     size_t level)
 {
-    const clerk__type_t *vt = model->variants[i].type;
-
     u->kind = (int)(i + 1);
-    return decode_obj(c, vt->model, item, &u->value, level);
+    return decode_value(
+        c, model->variants[i].type, 0, 0, NULL, NULL, item, &u->value, level);
+}
+
+/* An object whose discriminator names no member, kept as received. */
+static clerk_status_t keep_unknown(
+    dctx_t *c, cJSON *item, clerk__union_t *u, size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    cJSON *raw = NULL;
+
+    st = decode_value(
+        c, &clerk__type_json, CLERK__F_NULLABLE, 0, NULL, NULL, item, &raw,
+        level);
+    if (st == CLERK_OK) {
+        u->kind = CLERK__UNION_UNKNOWN;
+        u->value = raw;
+    }
+    return st;
 }
 
 /* The union chooser's view of a cJSON object (clerk__union_choose). */
@@ -571,6 +592,50 @@ static clerk_status_t decode_first_match(
     return st;
 }
 
+/* Members that share the value's JSON type (not objects): the first that
+ * decodes (clerk__union_first_of_type). */
+static clerk_status_t decode_first_of_type(
+    dctx_t *c,
+    const clerk__model_t *model,
+    unsigned jt,
+    cJSON *item,
+    clerk__union_t *u,
+    size_t level)
+{
+    clerk_status_t st = CLERK_OK;
+    pick_t p = { c, model, item, level, c->flags, c->exact };
+    clerk__union_obj_t obj = { NULL, &p, NULL, NULL, pick_try, pick_none };
+    int saved_take = c->take;
+
+    c->take = 0;
+    st = clerk__union_first_of_type(model, jt, &obj, u);
+    c->flags = p.flags;
+    c->take = saved_take;
+    c->exact = p.exact;
+    return st;
+}
+
+static unsigned value_jtype(const cJSON *item)
+{
+    if (cJSON_IsString(item)) {
+        return CLERK__JT_STRING;
+    }
+    if (cJSON_IsNumber(item)) {
+        return CLERK__JT_NUMBER;
+    }
+    if (cJSON_IsBool(item)) {
+        return CLERK__JT_BOOL;
+    }
+    if (cJSON_IsArray(item)) {
+        return CLERK__JT_ARRAY;
+    }
+    return cJSON_IsObject(item) ? CLERK__JT_OBJECT : 0;
+}
+
+/* The members that take the value's JSON type; an object with a
+ * discriminator is the member its tag names (an unknown tag: kept as
+ * received, or an error under CLERK_DECODE_STRICT); else one member
+ * decodes it, or the rules choose. */
 static clerk_status_t decode_union(
     dctx_t *c,
     const clerk__model_t *model,
@@ -580,9 +645,19 @@ static clerk_status_t decode_union(
 {
     const cJSON *tag = NULL;
     size_t i = 0;
+    size_t first = 0;
+    size_t n = 0;
+    unsigned jt = value_jtype(item);
+    char want[64];
 
-    if (!cJSON_IsObject(item)) {
-        return type_error(c, level, "object", item);
+    n = jt != 0 ? clerk__union_candidates(model, jt, &first) : 0;
+    if (n == 0) {
+        clerk__union_expected(model, want, sizeof(want));
+        return type_error(c, level, want, item);
+    }
+    if (jt != CLERK__JT_OBJECT) {
+        return n == 1 ? decode_variant(c, model, first, item, u, level)
+                      : decode_first_of_type(c, model, jt, item, u, level);
     }
     if (model->discriminator != NULL) {
         tag = cJSON_GetObjectItemCaseSensitive(item, model->discriminator);
@@ -595,7 +670,8 @@ static clerk_status_t decode_union(
             }
         }
         /* An absent tag is no error in itself (members rarely list it as
-         * required); a wrong one is under CLERK_DECODE_STRICT. */
+         * required); a wrong one is under CLERK_DECODE_STRICT, and is
+         * kept as received otherwise (never decoded as another member). */
         if (tag != NULL && (c->flags & CLERK_DECODE_STRICT) != 0) {
             c->segs[level].name = model->discriminator;
             if (!cJSON_IsString(tag)) {
@@ -605,6 +681,12 @@ static clerk_status_t decode_union(
                 c, level + 1, "unknown %s of %s", model->discriminator,
                 model->name);
         }
+        if (tag != NULL) {
+            return keep_unknown(c, item, u, level);
+        }
+    }
+    if (n == 1) {
+        return decode_variant(c, model, first, item, u, level);
     }
     return decode_first_match(c, model, item, u, level);
 }

@@ -585,6 +585,62 @@ static void test_unions(void **state)
     expect_no_failures();
 }
 
+/* Unions of values: the decoder and the oracle choose the same member
+ * (by JSON type, then the first that decodes) and fail alike. */
+static void test_value_unions(void **state)
+{
+    static const char *const scalars[] = {
+        "1",
+        "-0",
+        "1.5",
+        "1e400",
+        "9007199254740993",
+        "\"verified\"",
+        "\"other\"",
+        "\"\"",
+        "true",
+        "false",
+        "[]",
+        "[\"a\",\"b\"]",
+        "[\"a\",1]",
+        "[null]",
+        "{}",
+        "{\"a\":[1,{\"b\":null}]}",
+        "null",
+        "\"a",
+        "[\"a\"",
+        "tru",
+    };
+    static const char *const tagged[] = {
+        "\"name\"",
+        "{\"object\":\"verification_admin\",\"status\":\"verified\"}",
+        "{\"object\":\"verification_otp\",\"status\":\"verified\"}",
+        "{\"object\":\"nope\",\"x\":[1,2]}",
+        "{\"object\":7}",
+        "{\"object\":null}",
+        "{\"status\":\"verified\"}",
+        "{}",
+        "1",
+        "[]",
+        "null",
+        "{\"object\":\"nope\"",
+    };
+    buf_t b = { NULL, 0, 0 };
+    size_t i = 0;
+
+    (void)state;
+    for (i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++) {
+        diff(&scalar_union_type, scalars[i]);
+        fill(&b, "[@,@]", scalars[i]);
+        diff(&scalar_union_array_type, b.p);
+    }
+    for (i = 0; i < sizeof(tagged) / sizeof(tagged[0]); i++) {
+        diff(&verification_or_name_type, tagged[i]);
+    }
+    free(b.p);
+    expect_no_failures();
+}
+
 static void test_framing(void **state)
 {
     static const char *const docs[] = {
@@ -804,6 +860,7 @@ int main(void)
         cmocka_unit_test(test_duplicate_keys),
         cmocka_unit_test(test_unions),
         cmocka_unit_test(test_maps),
+        cmocka_unit_test(test_value_unions),
         cmocka_unit_test(test_framing),
         cmocka_unit_test(test_out_of_memory),
     };

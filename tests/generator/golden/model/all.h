@@ -26,6 +26,7 @@
 #include <clerk/model/edge_search_orders_point.h>
 #include <clerk/model/extended_pet.h>
 #include <clerk/model/garage.h>
+#include <clerk/model/id_or_name.h>
 #include <clerk/model/int64_array_array_object.h>
 #include <clerk/model/inventory.h>
 #include <clerk/model/labelled.h>
@@ -39,6 +40,7 @@
 #include <clerk/model/money.h>
 #include <clerk/model/nullables.h>
 #include <clerk/model/order.h>
+#include <clerk/model/order_names.h>
 #include <clerk/model/owner.h>
 #include <clerk/model/page_query.h>
 #include <clerk/model/pet.h>
@@ -65,6 +67,13 @@
 #include <clerk/model/thing_array_object.h>
 #include <clerk/model/things_put_array_response.h>
 #include <clerk/model/token.h>
+#include <clerk/model/values.h>
+#include <clerk/model/values_amount.h>
+#include <clerk/model/values_animal.h>
+#include <clerk/model/values_either.h>
+#include <clerk/model/values_flag.h>
+#include <clerk/model/values_pet.h>
+#include <clerk/model/values_pick.h>
 #include <clerk/model/vehicle.h>
 #include <clerk/model/version_object.h>
 

@@ -36,13 +36,20 @@ typedef enum clerk_animal_kind {
     CLERK_ANIMAL_DOG,
     /** as.cat is set. */
     CLERK_ANIMAL_CAT,
+    /** An object whose `kind` names no member: as.unknown. */
+    CLERK_ANIMAL_UNKNOWN = -1,
 } clerk_animal_kind_t;
 
 /**
  * Schema Animal.
  *
- * One of several schemas, chosen by the `kind` property; `kind` says which
- * member of `as` is set (and owned by this struct).
+ * One of several schemas, chosen by the `kind` property. `kind` says which
+ * member of `as` is set (and owned by this struct). Encoding writes the
+ * member's `kind` when it is left unset. An object whose `kind` names no member
+ * this version knows is never decoded as another member: lenient decoding keeps
+ * it as received in `as.unknown` (kind CLERK_ANIMAL_UNKNOWN), which
+ * clerk_animal_to_json() and clerk_animal_print() write back unchanged;
+ * CLERK_DECODE_STRICT refuses it.
  */
 typedef struct clerk_animal {
     /** Which member of `as` is set. */
@@ -53,6 +60,8 @@ typedef struct clerk_animal {
         clerk_dog_t *dog;
         /** clerk_cat_t, tag "cat" */
         clerk_cat_t *cat;
+        /** The object as received (kind CLERK_ANIMAL_UNKNOWN). */
+        cJSON *unknown;
     } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_animal_t;
 
@@ -117,6 +126,10 @@ CLERK_EXTERN clerk_status_t clerk_animal_parse(
 
 /**
  * Print a clerk_animal_t as compact JSON text.
+ *
+ * The text of clerk_animal_to_json(), with the same checks: a value that lacks
+ * a required field (a leniently decoded response may) does not print; log the
+ * raw body of the _detailed response instead.
  *
  * @param value The model.
  * @return A NUL-terminated string owned by the caller (free with clerk_free()),

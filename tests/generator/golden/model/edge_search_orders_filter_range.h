@@ -106,6 +106,10 @@ CLERK_EXTERN clerk_status_t clerk_edge_search_orders_filter_range_parse(
 /**
  * Print a clerk_edge_search_orders_filter_range_t as compact JSON text.
  *
+ * The text of clerk_edge_search_orders_filter_range_to_json(), with the same
+ * checks: a value that lacks a required field (a leniently decoded response
+ * may) does not print; log the raw body of the _detailed response instead.
+ *
  * @param value The model.
  * @return A NUL-terminated string owned by the caller (free with clerk_free()),
  *         or NULL on failure.

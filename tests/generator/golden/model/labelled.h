@@ -41,8 +41,9 @@ typedef enum clerk_labelled_kind {
 /**
  * allOf containing a oneOf keeps both sides.
  *
- * One of several schemas, chosen as the first member that decodes; `kind` says
- * which member of `as` is set (and owned by this struct).
+ * One of several schemas, chosen as the first member that decodes (strictly,
+ * then leniently). `kind` says which member of `as` is set (and owned by this
+ * struct).
  */
 typedef struct clerk_labelled {
     /** Which member of `as` is set. */
@@ -117,6 +118,10 @@ CLERK_EXTERN clerk_status_t clerk_labelled_parse(
 
 /**
  * Print a clerk_labelled_t as compact JSON text.
+ *
+ * The text of clerk_labelled_to_json(), with the same checks: a value that
+ * lacks a required field (a leniently decoded response may) does not print; log
+ * the raw body of the _detailed response instead.
  *
  * @param value The model.
  * @return A NUL-terminated string owned by the caller (free with clerk_free()),

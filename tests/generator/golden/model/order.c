@@ -38,7 +38,7 @@ static const clerk__field_t fields[] = {
       CLERK__F_REQUIRED, 0 },
     { "note", offsetof(clerk_order_t, note), &clerk__type_str, 0, 0 },
     { "scores", offsetof(clerk_order_t, scores), &clerk__type_int_map, 0, 0 },
-    { "names", offsetof(clerk_order_t, names), &clerk__type_json, 0, 0 },
+    { "names", offsetof(clerk_order_t, names), &clerk__order_names_type, 0, 0 },
     { "price", offsetof(clerk_order_t, price), &clerk__price_type, 0, 0 },
 };
 

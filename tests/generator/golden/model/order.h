@@ -23,6 +23,7 @@ typedef struct clerk_order_array {
 CLERK_END_DECL
 
 /* After the declarations above, so that models may refer to each other. */
+#include <clerk/model/order_names.h>
 #include <clerk/model/owner.h>
 #include <clerk/model/price.h>
 
@@ -92,14 +93,11 @@ typedef struct clerk_order {
      */
     clerk_int64_map_t scores;
     /**
-     * A union with primitive members (free-form for now).
+     * A union with primitive members (string | array).
      *
-     * Optional. Free-form JSON; NULL = absent. Freed with the struct by its
-     * _free(); a call only reads it (CLERK_JSON("...") writes one from text;
-     * see clerk/types.h). Not typed by the generator: a oneOf/anyOf whose
-     * members are not all objects (primitive members are not supported).
+     * Optional: NULL = absent.
      */
-    cJSON *names;
+    clerk_order_names_t *names;
     /** Optional: NULL = absent. */
     clerk_price_t *price;
 } clerk_order_t;
@@ -165,6 +163,10 @@ CLERK_EXTERN clerk_status_t clerk_order_parse(
 
 /**
  * Print a clerk_order_t as compact JSON text.
+ *
+ * The text of clerk_order_to_json(), with the same checks: a value that lacks a
+ * required field (a leniently decoded response may) does not print; log the raw
+ * body of the _detailed response instead.
  *
  * @param value The model.
  * @return A NUL-terminated string owned by the caller (free with clerk_free()),

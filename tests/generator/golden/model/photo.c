@@ -37,6 +37,14 @@ const clerk__type_t clerk__photo_map_type = {
 
 CLERK__MAP_LAYOUT(clerk_photo_map_t);
 
+const clerk__type_t clerk__photo_array_type = {
+    .kind = CLERK__K_ARRAY,
+    .size = sizeof(clerk_photo_array_t),
+    .elem = &clerk__photo_struct_type,
+};
+
+CLERK__ARRAY_LAYOUT(clerk_photo_array_t);
+
 clerk_status_t clerk_photo_from_json(
     clerk_photo_t **out,
     const cJSON *json,

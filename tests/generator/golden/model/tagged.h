@@ -36,13 +36,20 @@ typedef enum clerk_tagged_kind {
     CLERK_TAGGED_SQUARE2,
     /** as.circle2 is set. */
     CLERK_TAGGED_CIRCLE2,
+    /** An object whose `shape` names no member: as.unknown. */
+    CLERK_TAGGED_UNKNOWN = -1,
 } clerk_tagged_kind_t;
 
 /**
  * Properties beside a oneOf belong to every member.
  *
- * One of several schemas, chosen by the `shape` property; `kind` says which
- * member of `as` is set (and owned by this struct).
+ * One of several schemas, chosen by the `shape` property. `kind` says which
+ * member of `as` is set (and owned by this struct). Encoding writes the
+ * member's `shape` when it is left unset. An object whose `shape` names no
+ * member this version knows is never decoded as another member: lenient
+ * decoding keeps it as received in `as.unknown` (kind CLERK_TAGGED_UNKNOWN),
+ * which clerk_tagged_to_json() and clerk_tagged_print() write back unchanged;
+ * CLERK_DECODE_STRICT refuses it.
  */
 typedef struct clerk_tagged {
     /** Which member of `as` is set. */
@@ -53,6 +60,8 @@ typedef struct clerk_tagged {
         clerk_tagged_square2_t *square2;
         /** clerk_tagged_circle2_t, tag "circle" */
         clerk_tagged_circle2_t *circle2;
+        /** The object as received (kind CLERK_TAGGED_UNKNOWN). */
+        cJSON *unknown;
     } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_tagged_t;
 
@@ -117,6 +126,10 @@ CLERK_EXTERN clerk_status_t clerk_tagged_parse(
 
 /**
  * Print a clerk_tagged_t as compact JSON text.
+ *
+ * The text of clerk_tagged_to_json(), with the same checks: a value that lacks
+ * a required field (a leniently decoded response may) does not print; log the
+ * raw body of the _detailed response instead.
  *
  * @param value The model.
  * @return A NUL-terminated string owned by the caller (free with clerk_free()),

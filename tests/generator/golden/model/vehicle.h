@@ -36,13 +36,20 @@ typedef enum clerk_vehicle_kind {
     CLERK_VEHICLE_CAR,
     /** as.bike is set. */
     CLERK_VEHICLE_BIKE,
+    /** An object whose `type` names no member: as.unknown. */
+    CLERK_VEHICLE_UNKNOWN = -1,
 } clerk_vehicle_kind_t;
 
 /**
  * Schema Vehicle.
  *
- * One of several schemas, chosen by the `type` property; `kind` says which
- * member of `as` is set (and owned by this struct).
+ * One of several schemas, chosen by the `type` property. `kind` says which
+ * member of `as` is set (and owned by this struct). Encoding writes the
+ * member's `type` when it is left unset. An object whose `type` names no member
+ * this version knows is never decoded as another member: lenient decoding keeps
+ * it as received in `as.unknown` (kind CLERK_VEHICLE_UNKNOWN), which
+ * clerk_vehicle_to_json() and clerk_vehicle_print() write back unchanged;
+ * CLERK_DECODE_STRICT refuses it.
  */
 typedef struct clerk_vehicle {
     /** Which member of `as` is set. */
@@ -53,6 +60,8 @@ typedef struct clerk_vehicle {
         clerk_car_t *car;
         /** clerk_bike_t, tag "Bike" */
         clerk_bike_t *bike;
+        /** The object as received (kind CLERK_VEHICLE_UNKNOWN). */
+        cJSON *unknown;
     } as; /**< The member that `kind` names; owned by this struct. */
 } clerk_vehicle_t;
 
@@ -117,6 +126,10 @@ CLERK_EXTERN clerk_status_t clerk_vehicle_parse(
 
 /**
  * Print a clerk_vehicle_t as compact JSON text.
+ *
+ * The text of clerk_vehicle_to_json(), with the same checks: a value that lacks
+ * a required field (a leniently decoded response may) does not print; log the
+ * raw body of the _detailed response instead.
  *
  * @param value The model.
  * @return A NUL-terminated string owned by the caller (free with clerk_free()),

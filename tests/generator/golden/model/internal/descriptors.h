@@ -62,6 +62,11 @@ extern const clerk__type_t clerk__extended_pet_type;
 extern const clerk__model_t clerk__garage_model;
 extern const clerk__type_t clerk__garage_type;
 
+extern const clerk__model_t clerk__id_or_name_model;
+extern const clerk__type_t clerk__id_or_name_type;
+extern const clerk__type_t clerk__id_or_name_struct_type;
+extern const clerk__type_t clerk__id_or_name_array_type;
+
 extern const clerk__model_t clerk__int64_array_array_object_model;
 extern const clerk__type_t clerk__int64_array_array_object_type;
 
@@ -96,6 +101,9 @@ extern const clerk__model_t clerk__order_model;
 extern const clerk__type_t clerk__order_type;
 extern const clerk__type_t clerk__order_struct_type;
 extern const clerk__type_t clerk__order_array_type;
+
+extern const clerk__model_t clerk__order_names_model;
+extern const clerk__type_t clerk__order_names_type;
 
 extern const clerk__model_t clerk__owner_model;
 extern const clerk__type_t clerk__owner_type;
@@ -133,6 +141,7 @@ extern const clerk__type_t clerk__pets_upload_photo_request_type;
 extern const clerk__model_t clerk__photo_model;
 extern const clerk__type_t clerk__photo_type;
 extern const clerk__type_t clerk__photo_struct_type;
+extern const clerk__type_t clerk__photo_array_type;
 extern const clerk__type_t clerk__photo_map_type;
 
 extern const clerk__model_t clerk__price_model;
@@ -180,6 +189,27 @@ extern const clerk__type_t clerk__things_put_array_response_type;
 
 extern const clerk__model_t clerk__token_model;
 extern const clerk__type_t clerk__token_type;
+
+extern const clerk__model_t clerk__values_model;
+extern const clerk__type_t clerk__values_type;
+
+extern const clerk__model_t clerk__values_amount_model;
+extern const clerk__type_t clerk__values_amount_type;
+
+extern const clerk__model_t clerk__values_animal_model;
+extern const clerk__type_t clerk__values_animal_type;
+
+extern const clerk__model_t clerk__values_either_model;
+extern const clerk__type_t clerk__values_either_type;
+
+extern const clerk__model_t clerk__values_flag_model;
+extern const clerk__type_t clerk__values_flag_type;
+
+extern const clerk__model_t clerk__values_pet_model;
+extern const clerk__type_t clerk__values_pet_type;
+
+extern const clerk__model_t clerk__values_pick_model;
+extern const clerk__type_t clerk__values_pick_type;
 
 extern const clerk__model_t clerk__vehicle_model;
 extern const clerk__type_t clerk__vehicle_type;
@@ -230,6 +260,9 @@ extern const clerk__type_t clerk__pet_kind_map_type;
 
 extern const clerk__enum_t clerk__square2_shape_enum;
 extern const clerk__type_t clerk__square2_shape_type;
+
+extern const clerk__enum_t clerk__values_animal_string_enum;
+extern const clerk__type_t clerk__values_animal_string_type;
 
 extern const clerk__type_t clerk__int64_array_array_type;
 
