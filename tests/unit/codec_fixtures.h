@@ -312,7 +312,7 @@ static const clerk__variant_t scalar_union_variants[] = {
 };
 static const clerk__model_t scalar_union_model = {
     "ScalarUnion", sizeof(scalar_union_t), NULL, 0, scalar_union_variants, 7,
-    NULL
+    NULL, NULL
 };
 static const clerk__type_t scalar_union_type = {
     CLERK__K_OBJ, sizeof(void *), &scalar_union_model, NULL, NULL
@@ -357,7 +357,8 @@ static const clerk__model_t verification_or_name_model = {
     0,
     verification_or_name_variants,
     3,
-    "object"
+    "object",
+    NULL
 };
 static const clerk__type_t verification_or_name_type = {
     CLERK__K_OBJ, sizeof(void *), &verification_or_name_model, NULL, NULL
