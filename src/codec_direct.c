@@ -33,11 +33,13 @@
  * Memory: every block is stored into its slot as soon
  * as it is allocated, so the entry point frees a partial value deeply on
  * error.  Array items are collected in a scratch buffer per nesting level
- * (reused across arrays and freed at the end of the decode) and copied
- * into one exact-size block when the array ends; on error the items
- * decoded so far are freed from the scratch.  Free-form values (K_JSON)
+ * (reused across arrays; taken from the block cache and given back to it
+ * at the end of the decode) and copied into one exact-size block when the
+ * array ends; on error the items decoded so far are freed from the
+ * scratch.  Free-form values (K_JSON)
  * are parsed by cJSON from their exact span, so they remain cJSON trees.
  */
+#include "alloc_cache.h"
 #include "codec_internal.h"
 
 #include <assert.h>
@@ -218,7 +220,13 @@ static inline jkind_t peek(const pctx_t *c)
     }
 }
 
-static int scratch_reserve(scratch_t *s, size_t need)
+/* Room for `need` bytes in `s`, keeping its first `keep` bytes.  The
+ * buffers come from the block cache (alloc_cache.h) and go back to it at
+ * the end of the decode: on a thread that makes calls the next decode
+ * finds them there, and glibc sees no large request (one of 1 KiB or
+ * more first merges every freed small chunk, which made the small
+ * allocations of free-form values take its slow path). */
+static int scratch_reserve(scratch_t *s, size_t need, size_t keep)
 {
     size_t cap = s->cap;
     unsigned char *b = NULL;
@@ -236,10 +244,15 @@ static int scratch_reserve(scratch_t *s, size_t need)
         }
         cap *= 2;
     }
-    b = realloc(s->buf, cap);
+    b = clerk__block_get(cap);
     if (b == NULL) {
         return 0;
     }
+    assert(keep <= s->cap);
+    if (keep > 0) {
+        memcpy(b, s->buf, keep);
+    }
+    clerk__block_put(s->buf);
     s->buf = b;
     s->cap = cap;
     return 1;
@@ -484,7 +497,7 @@ static inline clerk_status_t string_view(
         *n = e - s;
         return CLERK_OK;
     }
-    if (!scratch_reserve(&c->str, e - s + 1)) {
+    if (!scratch_reserve(&c->str, e - s + 1, 0)) {
         return nomem(c, level);
     }
     m = unescape(c->p, s, e, c->str.buf, &bad);
@@ -980,8 +993,10 @@ static clerk_status_t decode_array(
         }
         if ((count + 1) * size > sc->cap &&
             !scratch_reserve(
-                sc, count < SCRATCH_MIN_ITEMS ? SCRATCH_MIN_ITEMS * size
-                                              : (count + 1) * size)) {
+                sc,
+                count < SCRATCH_MIN_ITEMS ? SCRATCH_MIN_ITEMS * size
+                                          : (count + 1) * size,
+                count * size)) {
             st = nomem(c, level);
             goto done;
         }
@@ -1820,9 +1835,9 @@ clerk_status_t clerk__decode_text(
             c.syntax_pos < len ? c.syntax_pos : len - 1, len);
     }
 done:
-    free(c.str.buf);
+    clerk__block_put(c.str.buf);
     for (i = 0; i <= CLERK__MAX_DEPTH; i++) {
-        free(c.items[i].buf);
+        clerk__block_put(c.items[i].buf);
     }
     return st;
 }
