@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define CLERK__ASAN 1
@@ -31,15 +32,8 @@
 #ifdef CLERK__ASAN
 #include <sanitizer/asan_interface.h>
 /* A kept block is poisoned: a use after free still trips ASan. */
-/* A kept block is poisoned after its first word, which links it to the
- * next kept block: LeakSanitizer does not read poisoned memory, so a fully
- * poisoned chain would look leaked at exit. */
-#define POISON(p, n)                                                           \
-    ASAN_POISON_MEMORY_REGION(                                                 \
-        (char *)(p) + sizeof(void *), (n) - sizeof(void *))
-#define UNPOISON(p, n)                                                         \
-    ASAN_UNPOISON_MEMORY_REGION(                                               \
-        (char *)(p) + sizeof(void *), (n) - sizeof(void *))
+#define POISON(p, n)   ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
 #else
 #define POISON(p, n)   ((void)(p), (void)(n))
 #define UNPOISON(p, n) ((void)(p), (void)(n))
@@ -58,12 +52,17 @@ typedef union block_hdr {
     long long ll;
 } block_hdr_t;
 
+/* Kept blocks are recorded in one array (a stack) per class, not linked
+ * through the blocks themselves: handing a block out or taking it back
+ * then never reads or writes the block (a linked list made every get
+ * wait for a cache miss on the block it hands out, to read the next
+ * one).  The arrays hold the blocks' start (their header), so leak
+ * checkers see the blocks as reachable. */
 typedef struct block_cache {
-    /* Kept blocks by class: the header of the first, whose payload holds
-     * the header of the next (start pointers, so leak checkers see them
-     * as reachable). */
-    block_hdr_t *head[CLASS_COUNT];
-    size_t bytes;            /* payload bytes kept */
+    block_hdr_t **stack[CLASS_COUNT];
+    size_t count[CLASS_COUNT];
+    size_t cap[CLASS_COUNT];
+    size_t bytes; /* payload bytes kept */
     bool armed;
     bool registered; /* with the thread-exit key */
 } block_cache_t;
@@ -112,17 +111,14 @@ void *clerk__block_get(size_t size)
     size_t cls = class_of(size);
     size_t need;
     block_hdr_t *h;
-    void *p;
 
     if (cls != 0) {
         need = class_size(cls);
-        h = cache.head[cls];
-        if (h != NULL) {
-            p = h + 1;
-            UNPOISON(p, need);
-            cache.head[cls] = *(block_hdr_t **)p;
+        if (cache.count[cls] > 0) {
+            h = cache.stack[cls][--cache.count[cls]];
+            UNPOISON(h + 1, need);
             cache.bytes -= need;
-            return p;
+            return h + 1;
         }
     } else {
         need = size;
@@ -138,6 +134,25 @@ void *clerk__block_get(size_t size)
     return h + 1;
 }
 
+/* Room for one more block of class `cls`. */
+static bool stack_room(block_cache_t *c, size_t cls)
+{
+    size_t cap;
+    block_hdr_t **grown;
+
+    if (c->count[cls] < c->cap[cls]) {
+        return true;
+    }
+    cap = c->cap[cls] == 0 ? 64 : c->cap[cls] * 2;
+    grown = realloc(c->stack[cls], cap * sizeof(*grown));
+    if (grown == NULL) {
+        return false;
+    }
+    c->stack[cls] = grown;
+    c->cap[cls] = cap;
+    return true;
+}
+
 void clerk__block_put(void *p)
 {
     block_hdr_t *h;
@@ -149,9 +164,9 @@ void clerk__block_put(void *p)
     h = (block_hdr_t *)p - 1;
     if (h->cls != 0 && cache.armed) {
         n = class_size(h->cls);
-        if (n <= CLERK__BLOCK_CACHE_MAX - cache.bytes) {
-            *(block_hdr_t **)p = cache.head[h->cls];
-            cache.head[h->cls] = h;
+        if (n <= CLERK__BLOCK_CACHE_MAX - cache.bytes &&
+            stack_room(&cache, h->cls)) {
+            cache.stack[h->cls][cache.count[h->cls]++] = h;
             cache.bytes += n;
             POISON(p, n);
             return;
@@ -160,17 +175,21 @@ void clerk__block_put(void *p)
     cJSON_free(h);
 }
 
+/* Free every kept block, and the arrays that recorded them. */
 static void flush(block_cache_t *c)
 {
     size_t cls;
     block_hdr_t *h;
 
     for (cls = 1; cls < CLASS_COUNT; cls++) {
-        while ((h = c->head[cls]) != NULL) {
+        while (c->count[cls] > 0) {
+            h = c->stack[cls][--c->count[cls]];
             UNPOISON(h + 1, class_size(cls));
-            c->head[cls] = *(block_hdr_t **)(h + 1);
             cJSON_free(h);
         }
+        free(c->stack[cls]);
+        c->stack[cls] = NULL;
+        c->cap[cls] = 0;
     }
     c->bytes = 0;
 }
