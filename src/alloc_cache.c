@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define CLERK__ASAN 1
@@ -62,7 +63,11 @@ typedef struct block_cache {
     block_hdr_t **stack[CLASS_COUNT];
     size_t count[CLASS_COUNT];
     size_t cap[CLASS_COUNT];
-    size_t bytes; /* payload bytes kept */
+    /* Nodes of free-form values (cJSON items), kept the same way. */
+    cJSON **nodes;
+    size_t node_count;
+    size_t node_cap;
+    size_t bytes; /* payload bytes kept, nodes included */
     bool armed;
     bool registered; /* with the thread-exit key */
 } block_cache_t;
@@ -175,6 +180,80 @@ void clerk__block_put(void *p)
     cJSON_free(h);
 }
 
+/* ------------------------------------------------------------------ */
+/* Nodes of free-form values                                          */
+/* ------------------------------------------------------------------ */
+
+/* A node is a plain cJSON_malloc() block of sizeof(cJSON), as cJSON makes
+ * them (no header: the application may take one out of a decoded tree
+ * and free it with cJSON_Delete()).  Strings of free-form values are not
+ * kept: the size of their block cannot be told from the string. */
+
+cJSON *clerk__json_node_get(void)
+{
+    cJSON *item;
+
+    if (cache.node_count > 0) {
+        item = cache.nodes[--cache.node_count];
+        UNPOISON(item, sizeof(cJSON));
+        cache.bytes -= sizeof(cJSON);
+    } else {
+        item = cJSON_malloc(sizeof(cJSON));
+        if (item == NULL) {
+            return NULL;
+        }
+    }
+    memset(item, 0, sizeof(*item));
+    return item;
+}
+
+static void node_put(cJSON *item)
+{
+    size_t cap;
+    cJSON **grown;
+
+    if (cache.armed && sizeof(cJSON) <= CLERK__BLOCK_CACHE_MAX - cache.bytes) {
+        if (cache.node_count == cache.node_cap) {
+            cap = cache.node_cap == 0 ? 256 : cache.node_cap * 2;
+            grown = realloc(cache.nodes, cap * sizeof(*grown));
+            if (grown == NULL) {
+                cJSON_free(item);
+                return;
+            }
+            cache.nodes = grown;
+            cache.node_cap = cap;
+        }
+        cache.nodes[cache.node_count++] = item;
+        cache.bytes += sizeof(cJSON);
+        POISON(item, sizeof(cJSON));
+        return;
+    }
+    cJSON_free(item);
+}
+
+void clerk__json_delete(cJSON *item)
+{
+    cJSON *next;
+
+    /* cJSON_Delete(), step for step, but the nodes go to node_put(). */
+    while (item != NULL) {
+        next = item->next;
+        if ((item->type & cJSON_IsReference) == 0) {
+            if (item->child != NULL) {
+                clerk__json_delete(item->child);
+            }
+            if (item->valuestring != NULL) {
+                cJSON_free(item->valuestring);
+            }
+        }
+        if ((item->type & cJSON_StringIsConst) == 0 && item->string != NULL) {
+            cJSON_free(item->string);
+        }
+        node_put(item);
+        item = next;
+    }
+}
+
 /* Free every kept block, and the arrays that recorded them. */
 static void flush(block_cache_t *c)
 {
@@ -191,6 +270,15 @@ static void flush(block_cache_t *c)
         c->stack[cls] = NULL;
         c->cap[cls] = 0;
     }
+    while (c->node_count > 0) {
+        cJSON *item = c->nodes[--c->node_count];
+
+        UNPOISON(item, sizeof(cJSON));
+        cJSON_free(item);
+    }
+    free(c->nodes);
+    c->nodes = NULL;
+    c->node_cap = 0;
     c->bytes = 0;
 }
 

@@ -43,6 +43,7 @@
 #include "codec_internal.h"
 
 #include <assert.h>
+#include <limits.h>
 #include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1050,6 +1051,18 @@ static void link_child(cJSON *parent, cJSON **tail, cJSON *item)
     parent->child->prev = item; /* the head's prev is the last item */
 }
 
+/* A node of type `type`, as cJSON_CreateNull() & co. make it, but from
+ * the thread's kept nodes when there are some (alloc_cache.h). */
+static cJSON *new_node(int type)
+{
+    cJSON *item = clerk__json_node_get();
+
+    if (item != NULL) {
+        item->type = type;
+    }
+    return item;
+}
+
 /* The value at c->pos as a cJSON tree, node for node what cJSON's parser
  * builds from the same text (types, valueint of numbers and true, keys,
  * links; every block from the cJSON allocator). */
@@ -1072,7 +1085,7 @@ static clerk_status_t build_json(pctx_t *c, cJSON **out, size_t level)
     switch (k) {
     case J_NULL:
     case J_BOOL:
-        item = cJSON_CreateNull();
+        item = new_node(cJSON_NULL);
         if (item == NULL) {
             return nomem(c, level);
         }
@@ -1090,14 +1103,27 @@ static clerk_status_t build_json(pctx_t *c, cJSON **out, size_t level)
         if (st != CLERK_OK) {
             return st;
         }
-        *out = cJSON_CreateNumber(d);
-        return *out == NULL ? nomem(c, level) : CLERK_OK;
+        item = new_node(cJSON_Number);
+        if (item == NULL) {
+            return nomem(c, level);
+        }
+        /* cJSON_CreateNumber()'s valueint: saturated. */
+        item->valuedouble = d;
+        if (d >= INT_MAX) {
+            item->valueint = INT_MAX;
+        } else if (d <= (double)INT_MIN) {
+            item->valueint = INT_MIN;
+        } else {
+            item->valueint = (int)d;
+        }
+        *out = item;
+        return CLERK_OK;
     case J_STR:
         st = string_view(c, &s, &n, level);
         if (st != CLERK_OK) {
             return st;
         }
-        item = cJSON_CreateNull();
+        item = new_node(cJSON_NULL);
         if (item == NULL) {
             return nomem(c, level);
         }
@@ -1120,7 +1146,7 @@ static clerk_status_t build_json(pctx_t *c, cJSON **out, size_t level)
     if (st != CLERK_OK) {
         return st;
     }
-    item = obj ? cJSON_CreateObject() : cJSON_CreateArray();
+    item = new_node(obj ? cJSON_Object : cJSON_Array);
     if (item == NULL) {
         return nomem(c, level);
     }
