@@ -20,6 +20,8 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define CLERK__ASAN 1
@@ -31,15 +33,8 @@
 #ifdef CLERK__ASAN
 #include <sanitizer/asan_interface.h>
 /* A kept block is poisoned: a use after free still trips ASan. */
-/* A kept block is poisoned after its first word, which links it to the
- * next kept block: LeakSanitizer does not read poisoned memory, so a fully
- * poisoned chain would look leaked at exit. */
-#define POISON(p, n)                                                           \
-    ASAN_POISON_MEMORY_REGION(                                                 \
-        (char *)(p) + sizeof(void *), (n) - sizeof(void *))
-#define UNPOISON(p, n)                                                         \
-    ASAN_UNPOISON_MEMORY_REGION(                                               \
-        (char *)(p) + sizeof(void *), (n) - sizeof(void *))
+#define POISON(p, n)   ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
 #else
 #define POISON(p, n)   ((void)(p), (void)(n))
 #define UNPOISON(p, n) ((void)(p), (void)(n))
@@ -58,12 +53,21 @@ typedef union block_hdr {
     long long ll;
 } block_hdr_t;
 
+/* Kept blocks are recorded in one array (a stack) per class, not linked
+ * through the blocks themselves: handing a block out or taking it back
+ * then never reads or writes the block (a linked list made every get
+ * wait for a cache miss on the block it hands out, to read the next
+ * one).  The arrays hold the blocks' start (their header), so leak
+ * checkers see the blocks as reachable. */
 typedef struct block_cache {
-    /* Kept blocks by class: the header of the first, whose payload holds
-     * the header of the next (start pointers, so leak checkers see them
-     * as reachable). */
-    block_hdr_t *head[CLASS_COUNT];
-    size_t bytes;            /* payload bytes kept */
+    block_hdr_t **stack[CLASS_COUNT];
+    size_t count[CLASS_COUNT];
+    size_t cap[CLASS_COUNT];
+    /* Nodes of free-form values (cJSON items), kept the same way. */
+    cJSON **nodes;
+    size_t node_count;
+    size_t node_cap;
+    size_t bytes; /* payload bytes kept, nodes included */
     bool armed;
     bool registered; /* with the thread-exit key */
 } block_cache_t;
@@ -112,17 +116,14 @@ void *clerk__block_get(size_t size)
     size_t cls = class_of(size);
     size_t need;
     block_hdr_t *h;
-    void *p;
 
     if (cls != 0) {
         need = class_size(cls);
-        h = cache.head[cls];
-        if (h != NULL) {
-            p = h + 1;
-            UNPOISON(p, need);
-            cache.head[cls] = *(block_hdr_t **)p;
+        if (cache.count[cls] > 0) {
+            h = cache.stack[cls][--cache.count[cls]];
+            UNPOISON(h + 1, need);
             cache.bytes -= need;
-            return p;
+            return h + 1;
         }
     } else {
         need = size;
@@ -138,6 +139,25 @@ void *clerk__block_get(size_t size)
     return h + 1;
 }
 
+/* Room for one more block of class `cls`. */
+static bool stack_room(block_cache_t *c, size_t cls)
+{
+    size_t cap;
+    block_hdr_t **grown;
+
+    if (c->count[cls] < c->cap[cls]) {
+        return true;
+    }
+    cap = c->cap[cls] == 0 ? 64 : c->cap[cls] * 2;
+    grown = realloc(c->stack[cls], cap * sizeof(*grown));
+    if (grown == NULL) {
+        return false;
+    }
+    c->stack[cls] = grown;
+    c->cap[cls] = cap;
+    return true;
+}
+
 void clerk__block_put(void *p)
 {
     block_hdr_t *h;
@@ -149,9 +169,9 @@ void clerk__block_put(void *p)
     h = (block_hdr_t *)p - 1;
     if (h->cls != 0 && cache.armed) {
         n = class_size(h->cls);
-        if (n <= CLERK__BLOCK_CACHE_MAX - cache.bytes) {
-            *(block_hdr_t **)p = cache.head[h->cls];
-            cache.head[h->cls] = h;
+        if (n <= CLERK__BLOCK_CACHE_MAX - cache.bytes &&
+            stack_room(&cache, h->cls)) {
+            cache.stack[h->cls][cache.count[h->cls]++] = h;
             cache.bytes += n;
             POISON(p, n);
             return;
@@ -160,18 +180,105 @@ void clerk__block_put(void *p)
     cJSON_free(h);
 }
 
+/* ------------------------------------------------------------------ */
+/* Nodes of free-form values                                          */
+/* ------------------------------------------------------------------ */
+
+/* A node is a plain cJSON_malloc() block of sizeof(cJSON), as cJSON makes
+ * them (no header: the application may take one out of a decoded tree
+ * and free it with cJSON_Delete()).  Strings of free-form values are not
+ * kept: the size of their block cannot be told from the string. */
+
+cJSON *clerk__json_node_get(void)
+{
+    cJSON *item;
+
+    if (cache.node_count > 0) {
+        item = cache.nodes[--cache.node_count];
+        UNPOISON(item, sizeof(cJSON));
+        cache.bytes -= sizeof(cJSON);
+    } else {
+        item = cJSON_malloc(sizeof(cJSON));
+        if (item == NULL) {
+            return NULL;
+        }
+    }
+    memset(item, 0, sizeof(*item));
+    return item;
+}
+
+static void node_put(cJSON *item)
+{
+    size_t cap;
+    cJSON **grown;
+
+    if (cache.armed && sizeof(cJSON) <= CLERK__BLOCK_CACHE_MAX - cache.bytes) {
+        if (cache.node_count == cache.node_cap) {
+            cap = cache.node_cap == 0 ? 256 : cache.node_cap * 2;
+            grown = realloc(cache.nodes, cap * sizeof(*grown));
+            if (grown == NULL) {
+                cJSON_free(item);
+                return;
+            }
+            cache.nodes = grown;
+            cache.node_cap = cap;
+        }
+        cache.nodes[cache.node_count++] = item;
+        cache.bytes += sizeof(cJSON);
+        POISON(item, sizeof(cJSON));
+        return;
+    }
+    cJSON_free(item);
+}
+
+void clerk__json_delete(cJSON *item)
+{
+    cJSON *next;
+
+    /* cJSON_Delete(), step for step, but the nodes go to node_put(). */
+    while (item != NULL) {
+        next = item->next;
+        if ((item->type & cJSON_IsReference) == 0) {
+            if (item->child != NULL) {
+                clerk__json_delete(item->child);
+            }
+            if (item->valuestring != NULL) {
+                cJSON_free(item->valuestring);
+            }
+        }
+        if ((item->type & cJSON_StringIsConst) == 0 && item->string != NULL) {
+            cJSON_free(item->string);
+        }
+        node_put(item);
+        item = next;
+    }
+}
+
+/* Free every kept block, and the arrays that recorded them. */
 static void flush(block_cache_t *c)
 {
     size_t cls;
     block_hdr_t *h;
 
     for (cls = 1; cls < CLASS_COUNT; cls++) {
-        while ((h = c->head[cls]) != NULL) {
+        while (c->count[cls] > 0) {
+            h = c->stack[cls][--c->count[cls]];
             UNPOISON(h + 1, class_size(cls));
-            c->head[cls] = *(block_hdr_t **)(h + 1);
             cJSON_free(h);
         }
+        free(c->stack[cls]);
+        c->stack[cls] = NULL;
+        c->cap[cls] = 0;
     }
+    while (c->node_count > 0) {
+        cJSON *item = c->nodes[--c->node_count];
+
+        UNPOISON(item, sizeof(cJSON));
+        cJSON_free(item);
+    }
+    free(c->nodes);
+    c->nodes = NULL;
+    c->node_cap = 0;
     c->bytes = 0;
 }
 

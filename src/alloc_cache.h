@@ -22,6 +22,8 @@
 
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+
 /* The most a thread keeps in its cache, in bytes of block payload. */
 #define CLERK__BLOCK_CACHE_MAX ((size_t)4 * 1024 * 1024)
 
@@ -35,7 +37,17 @@ void clerk__block_put(void *p);
  * this; a thread that only decodes or frees keeps nothing). */
 void clerk__block_cache_arm(void);
 
-/* Free every block the calling thread keeps. */
+/* A zeroed cJSON node (a plain cJSON_malloc() block of sizeof(cJSON), as
+ * cJSON_New_Item() makes), from the calling thread's kept nodes when it
+ * has one, or NULL. */
+cJSON *clerk__json_node_get(void);
+
+/* cJSON_Delete(item) (item, its siblings after it and everything below),
+ * except that on a thread that has made calls the nodes are kept for
+ * clerk__json_node_get() (within the same cap as blocks). */
+void clerk__json_delete(cJSON *item);
+
+/* Free every block and node the calling thread keeps. */
 void clerk__block_cache_flush(void);
 
 #endif /* CLERK_ALLOC_CACHE_H */

@@ -306,7 +306,8 @@ void clerk__free_value(const clerk__type_t *type, void *slot)
         ((clerk_enum_t *)slot)->raw = NULL;
         break;
     case CLERK__K_JSON:
-        cJSON_Delete(*(cJSON **)slot);
+        /* cJSON_Delete(), the nodes kept for the next decode. */
+        clerk__json_delete(*(cJSON **)slot);
         *(cJSON **)slot = NULL;
         break;
     case CLERK__K_OBJ:

@@ -33,14 +33,17 @@
  * Memory: every block is stored into its slot as soon
  * as it is allocated, so the entry point frees a partial value deeply on
  * error.  Array items are collected in a scratch buffer per nesting level
- * (reused across arrays and freed at the end of the decode) and copied
- * into one exact-size block when the array ends; on error the items
- * decoded so far are freed from the scratch.  Free-form values (K_JSON)
+ * (reused across arrays; taken from the block cache and given back to it
+ * at the end of the decode) and copied into one exact-size block when the
+ * array ends; on error the items decoded so far are freed from the
+ * scratch.  Free-form values (K_JSON)
  * are parsed by cJSON from their exact span, so they remain cJSON trees.
  */
+#include "alloc_cache.h"
 #include "codec_internal.h"
 
 #include <assert.h>
+#include <limits.h>
 #include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -219,7 +222,13 @@ static inline jkind_t peek(const pctx_t *c)
     }
 }
 
-static int scratch_reserve(scratch_t *s, size_t need)
+/* Room for `need` bytes in `s`, keeping its first `keep` bytes.  The
+ * buffers come from the block cache (alloc_cache.h) and go back to it at
+ * the end of the decode: on a thread that makes calls the next decode
+ * finds them there, and glibc sees no large request (one of 1 KiB or
+ * more first merges every freed small chunk, which made the small
+ * allocations of free-form values take its slow path). */
+static int scratch_reserve(scratch_t *s, size_t need, size_t keep)
 {
     size_t cap = s->cap;
     unsigned char *b = NULL;
@@ -237,10 +246,15 @@ static int scratch_reserve(scratch_t *s, size_t need)
         }
         cap *= 2;
     }
-    b = realloc(s->buf, cap);
+    b = clerk__block_get(cap);
     if (b == NULL) {
         return 0;
     }
+    assert(keep <= s->cap);
+    if (keep > 0) {
+        memcpy(b, s->buf, keep);
+    }
+    clerk__block_put(s->buf);
     s->buf = b;
     s->cap = cap;
     return 1;
@@ -485,7 +499,7 @@ static inline clerk_status_t string_view(
         *n = e - s;
         return CLERK_OK;
     }
-    if (!scratch_reserve(&c->str, e - s + 1)) {
+    if (!scratch_reserve(&c->str, e - s + 1, 0)) {
         return nomem(c, level);
     }
     m = unescape(c->p, s, e, c->str.buf, &bad);
@@ -981,8 +995,10 @@ static clerk_status_t decode_array(
         }
         if ((count + 1) * size > sc->cap &&
             !scratch_reserve(
-                sc, count < SCRATCH_MIN_ITEMS ? SCRATCH_MIN_ITEMS * size
-                                              : (count + 1) * size)) {
+                sc,
+                count < SCRATCH_MIN_ITEMS ? SCRATCH_MIN_ITEMS * size
+                                          : (count + 1) * size,
+                count * size)) {
             st = nomem(c, level);
             goto done;
         }
@@ -1047,8 +1063,9 @@ static clerk_status_t collect_entry(
     unsigned char *slot = NULL;
 
     if (m->count >= (((size_t)-1) / (size + sizeof(char *))) - 1 ||
-        !scratch_reserve(m->keys, want * sizeof(char *)) ||
-        !scratch_reserve(m->values, want * size)) {
+        !scratch_reserve(
+            m->keys, want * sizeof(char *), m->count * sizeof(char *)) ||
+        !scratch_reserve(m->values, want * size, m->count * size)) {
         return nomem(c, level);
     }
     keys = (char **)(void *)m->keys->buf;
@@ -1164,6 +1181,18 @@ static void link_child(cJSON *parent, cJSON **tail, cJSON *item)
     parent->child->prev = item; /* the head's prev is the last item */
 }
 
+/* A node of type `type`, as cJSON_CreateNull() & co. make it, but from
+ * the thread's kept nodes when there are some (alloc_cache.h). */
+static cJSON *new_node(int type)
+{
+    cJSON *item = clerk__json_node_get();
+
+    if (item != NULL) {
+        item->type = type;
+    }
+    return item;
+}
+
 /* The value at c->pos as a cJSON tree, node for node what cJSON's parser
  * builds from the same text (types, valueint of numbers and true, keys,
  * links; every block from the cJSON allocator). */
@@ -1186,7 +1215,7 @@ static clerk_status_t build_json(pctx_t *c, cJSON **out, size_t level)
     switch (k) {
     case J_NULL:
     case J_BOOL:
-        item = cJSON_CreateNull();
+        item = new_node(cJSON_NULL);
         if (item == NULL) {
             return nomem(c, level);
         }
@@ -1204,14 +1233,27 @@ static clerk_status_t build_json(pctx_t *c, cJSON **out, size_t level)
         if (st != CLERK_OK) {
             return st;
         }
-        *out = cJSON_CreateNumber(d);
-        return *out == NULL ? nomem(c, level) : CLERK_OK;
+        item = new_node(cJSON_Number);
+        if (item == NULL) {
+            return nomem(c, level);
+        }
+        /* cJSON_CreateNumber()'s valueint: saturated. */
+        item->valuedouble = d;
+        if (d >= INT_MAX) {
+            item->valueint = INT_MAX;
+        } else if (d <= (double)INT_MIN) {
+            item->valueint = INT_MIN;
+        } else {
+            item->valueint = (int)d;
+        }
+        *out = item;
+        return CLERK_OK;
     case J_STR:
         st = string_view(c, &s, &n, level);
         if (st != CLERK_OK) {
             return st;
         }
-        item = cJSON_CreateNull();
+        item = new_node(cJSON_NULL);
         if (item == NULL) {
             return nomem(c, level);
         }
@@ -1234,7 +1276,7 @@ static clerk_status_t build_json(pctx_t *c, cJSON **out, size_t level)
     if (st != CLERK_OK) {
         return st;
     }
-    item = obj ? cJSON_CreateObject() : cJSON_CreateArray();
+    item = new_node(obj ? cJSON_Object : cJSON_Array);
     if (item == NULL) {
         return nomem(c, level);
     }
@@ -2104,10 +2146,10 @@ clerk_status_t clerk__decode_text(
             c.syntax_pos < len ? c.syntax_pos : len - 1, len);
     }
 done:
-    free(c.str.buf);
+    clerk__block_put(c.str.buf);
     for (i = 0; i <= CLERK__MAX_DEPTH; i++) {
-        free(c.items[i].buf);
-        free(c.keys[i].buf);
+        clerk__block_put(c.items[i].buf);
+        clerk__block_put(c.keys[i].buf);
     }
     return st;
 }

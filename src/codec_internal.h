@@ -31,7 +31,9 @@
  * reuse on threads that make calls.  Each block has a small header in
  * front, so a block cJSON will own and free (a string or key inside a
  * free-form value) comes from clerk__alloc_json_strdup() instead, and
- * strings are never taken out of a cJSON tree.  Each string is one block
+ * strings are never taken out of a cJSON tree.  The nodes of free-form
+ * values are plain cJSON blocks too, kept per thread apart from the
+ * blocks (clerk__json_node_get(), clerk__json_delete()).  Each string is one block
  * of (at least) its size; each array one block of its item count.
  *
  * Decoding: text (clerk__model_parse, clerk__value_parse) goes through

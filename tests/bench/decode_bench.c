@@ -6,8 +6,11 @@
  * decodes FILE (a User, or a JSON array of Users) N times.  MODE:
  *   clerk  libclerk's typed decode: clerk_user_parse() for a User,
  *          clerk__value_parse() with the User array type for a list (what
- *          clerk_users_list() runs on the body), then a walk reading every
- *          field, then the matching _free;
+ *          clerk_users_list() runs on the body), then the matching _free.
+ *          Like an API call (clerk__response_decode()), each decode first
+ *          arms the thread's block cache (src/alloc_cache.h), so a decode
+ *          takes the blocks the previous one gave back, as on a thread that
+ *          makes calls;
  *   cjson  cJSON_ParseWithLength, a walk over every value, cJSON_Delete
  *          (the decode of the benchmark baseline, tests/bench/baseline.c).
  * The decode itself (parse, and for cJSON the walk) is the function
@@ -23,6 +26,7 @@
 
 #include <clerk/model/user.h>
 
+#include "alloc_cache.h"
 #include "clerk_internal.h"
 #include "internal/descriptors.h"
 
@@ -60,6 +64,8 @@ __attribute__((noinline)) static void *decode_once(const doc_t *d, size_t *sum)
         }
         return tree;
     }
+    /* What clerk__response_decode() does before it decodes a body. */
+    clerk__block_cache_arm();
     if (d->list) {
         if (clerk__value_parse(
                 &clerk__user_array_type, &value, d->text, d->len, 0, NULL) !=

@@ -484,17 +484,29 @@ def report(results, clients, workloads, schemes, args, problems):
                     r = median_ratio(res, metric, "l", target[0])
                     base = statistics.median(res[metric][target[0]])
                     lv = statistics.median(res[metric]["l"])
-                    met = lv <= base * target[1]
+                    # The verdict is the printed ratio's: the median of
+                    # the runs' own ratios (a ratio of medians can pair
+                    # values from different runs); faults compare values,
+                    # as the baseline's may be 0.
+                    if metric == "minflt":
+                        met = lv <= base * target[1]
+                    else:
+                        met = r <= target[1]
                     note = ""
                     if not met and metric == "minflt" and \
                             lv <= base * FAULT_RATIO + FAULT_SLACK:
                         note = " (under %.0f fault(s) per request more: " \
                             "the smoke budget)" % FAULT_SLACK
-                    verdicts.append("%s/%s %s: (l)/%s = %.3f (%s against %s),"
+                    runs = " ".join(
+                        "%.2f" % ratio(x, y) for x, y in
+                        zip(res[metric]["l"], res[metric][target[0]]))
+                    verdicts.append("%s/%s %s: (l)/%s = %.3f (runs: %s; "
+                                    "medians %s against %s),"
                                     " target <= %.1f: %s%s" % (
                                         w, s, metric,
                                         CLIENT_LABELS[target[0]].split(" ")[0],
-                                        r, fmt % lv, fmt % base, target[1],
+                                        r, runs, fmt % lv, fmt % base,
+                                        target[1],
                                         "met" if met else "NOT met", note))
     header = ["workload", "metric"] + [CLIENT_LABELS[n] for n in names] + \
         ["(l)/%s" % CLIENT_LABELS[b].split(" ")[0] for b in bases] + \
