@@ -124,10 +124,13 @@ GENERATED_NAMES = frozenset(["all", "arrays"] + [
     for t in ("str", "int64", "bool", "double", "enum", "json")])
 
 # The names a model or enum base name `m` brings along: clerk_<m>_t and
-# its functions, clerk_<m>_array_t (and its descriptor) and the
-# arrays-of-arrays clerk_<m>_array_array_t.  A schema "Thing" beside a
-# "ThingArray" would otherwise share clerk_thing_array_t.
-MODEL_FAMILY = ("", "_array", "_array_array")
+# its functions, clerk_<m>_array_t (and its descriptor), the
+# arrays-of-arrays clerk_<m>_array_array_t, the map clerk_<m>_map_t and
+# the arrays of maps and maps of arrays.  A schema "Thing" beside a
+# "ThingArray" (or "ThingMap") would otherwise share clerk_thing_array_t
+# (clerk_thing_map_t).
+MODEL_FAMILY = ("", "_array", "_array_array", "_map", "_map_array",
+                "_array_map")
 
 
 class Registry:

@@ -53,6 +53,7 @@
 #include <clerk/model/pets_create_request_owner.h>
 #include <clerk/model/pets_upload_photo_request.h>
 #include <clerk/model/photo.h>
+#include <clerk/model/photo_map_object.h>
 #include <clerk/model/price.h>
 #include <clerk/model/problem.h>
 #include <clerk/model/shape.h>

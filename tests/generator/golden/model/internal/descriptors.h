@@ -144,6 +144,9 @@ extern const clerk__type_t clerk__photo_struct_type;
 extern const clerk__type_t clerk__photo_array_type;
 extern const clerk__type_t clerk__photo_map_type;
 
+extern const clerk__model_t clerk__photo_map_object_model;
+extern const clerk__type_t clerk__photo_map_object_type;
+
 extern const clerk__model_t clerk__price_model;
 extern const clerk__type_t clerk__price_type;
 
