@@ -1,5 +1,5 @@
-# Debian packages with CPack: libclerk0 (the shared library, component
-# `runtime`) and libclerk-dev (headers, static library, the .so link,
+# Debian packages with CPack: libclerkN, N = CLERK_ABI_VERSION (the
+# shared library, component `runtime`) and libclerk-dev (headers, static library, the .so link,
 # libclerk.pc and the CMake package, component `dev`).  Built by
 # cmake/package.sh (a Release build of its own, or an existing build folder)
 # with `cpack -G DEB`.

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Builds the Debian packages libclerk0 (shared library) and libclerk-dev
-# (headers, static library, libclerk.pc, CMake package) with CPack:
+# Builds the Debian packages libclerkN (N = CLERK_ABI_VERSION; the shared
+# library) and libclerk-dev (headers, static library, libclerk.pc, CMake package) with CPack:
 #
 #   ./cmake/package.sh            # -> build-pkg/packages/*.deb
 #   ./cmake/package.sh BUILD_DIR  # package an existing build folder instead

@@ -11,11 +11,11 @@
 /** Major version number. */
 #define CLERK_VERSION_MAJOR 0
 /** Minor version number. */
-#define CLERK_VERSION_MINOR 1
+#define CLERK_VERSION_MINOR 2
 /** Patch version number. */
 #define CLERK_VERSION_PATCH 0
 /** The version as a string, "MAJOR.MINOR.PATCH". */
-#define CLERK_VERSION       "0.1.0"
+#define CLERK_VERSION       "0.2.0"
 /** The version as one number, (MAJOR << 16) | (MINOR << 8) | PATCH. */
 #define CLERK_VERSION_NUM                                                      \
     ((CLERK_VERSION_MAJOR << 16) | (CLERK_VERSION_MINOR << 8) |                \
@@ -38,7 +38,7 @@
  * bump.  Programs are compiled against one ABI version: compare
  * clerk_version() with CLERK_VERSION_NUM to notice a mismatch.
  */
-#define CLERK_ABI_VERSION 0
+#define CLERK_ABI_VERSION 1
 
 /* CLERK_API_VERSION, the Clerk Backend API version sent as the
  * Clerk-API-Version header, is generated from the OpenAPI document's
