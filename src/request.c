@@ -166,6 +166,29 @@ static bool is_array(const clerk__type_t *t)
     return t->kind == CLERK__K_ARRAY && t->elem != NULL;
 }
 
+/* The value at `ptr` of type *t as a run of items: an array's items (*t
+ * becomes the item type), or the value itself as one item.  False when an
+ * array has a count but no items. */
+static bool value_items(
+    const clerk__type_t **t, const char *ptr, const char **items, size_t *count)
+{
+    array_view_t a;
+
+    *items = ptr;
+    *count = 1;
+    if (!is_array(*t)) {
+        return true;
+    }
+    memcpy(&a, ptr, sizeof(a));
+    if (a.count > 0 && a.items == NULL) {
+        return false;
+    }
+    *items = a.items;
+    *count = a.count;
+    *t = (*t)->elem;
+    return true;
+}
+
 /* ------------------------------------------------------------------ */
 /* Path and query                                                      */
 /* ------------------------------------------------------------------ */
@@ -610,8 +633,8 @@ static clerk_status_t header_value(
     char misuse[192];
     const char *base = (const char *)params + p->offset;
     const clerk__type_t *t = p->type;
-    const char *items = base;
-    size_t count = 1;
+    const char *items;
+    size_t count;
     size_t j;
     const char *what = (p->flags & CLERK__F_COOKIE) != 0 ? "cookie" : "header";
 
@@ -622,16 +645,8 @@ static clerk_status_t header_value(
         }
         return CLERK_E_INVALID_ARG;
     }
-    if (is_array(t)) {
-        array_view_t a;
-
-        memcpy(&a, base, sizeof(a));
-        if (a.count > 0 && a.items == NULL) {
-            goto bad;
-        }
-        items = a.items;
-        count = a.count;
-        t = t->elem;
+    if (!value_items(&t, base, &items, &count)) {
+        goto bad;
     }
     for (j = 0; j < count; j++) {
         const char *text;
@@ -1195,24 +1210,16 @@ static clerk_status_t build_form(
         const clerk__field_t *f = &m->fields[i];
         const clerk__type_t *t = f->type;
         const char *ptr = (const char *)body + f->offset;
-        const char *items = ptr;
-        size_t count = 1;
+        const char *items;
+        size_t count;
         size_t sent = 0;
 
         if (clerk__value_misused(t, ptr, f->name, misuse, sizeof(misuse))) {
             set_msg(message, message_size, "form field %s", misuse);
             goto done;
         }
-        if (is_array(t)) {
-            array_view_t a;
-
-            memcpy(&a, ptr, sizeof(a));
-            if (a.count > 0 && a.items == NULL) {
-                goto bad;
-            }
-            items = a.items;
-            count = a.count;
-            t = t->elem;
+        if (!value_items(&t, ptr, &items, &count)) {
+            goto bad;
         }
         for (j = 0; j < count; j++) {
             const char *item = items + j * t->size;
