@@ -59,15 +59,17 @@ typedef union block_hdr {
  * wait for a cache miss on the block it hands out, to read the next
  * one).  The arrays hold the blocks' start (their header), so leak
  * checkers see the blocks as reachable. */
+/* Kept blocks of one size: pushed when freed, popped when wanted. */
+typedef struct kept {
+    void **items;
+    size_t count;
+    size_t cap;
+} kept_t;
+
 typedef struct block_cache {
-    block_hdr_t **stack[CLASS_COUNT];
-    size_t count[CLASS_COUNT];
-    size_t cap[CLASS_COUNT];
-    /* Nodes of free-form values (cJSON items), kept the same way. */
-    cJSON **nodes;
-    size_t node_count;
-    size_t node_cap;
-    size_t bytes; /* payload bytes kept, nodes included */
+    kept_t blocks[CLASS_COUNT]; /* block headers, by class */
+    kept_t nodes;               /* nodes of free-form values (cJSON items) */
+    size_t bytes;               /* payload bytes kept, nodes included */
     bool armed;
     bool registered; /* with the thread-exit key */
 } block_cache_t;
@@ -119,8 +121,8 @@ void *clerk__block_get(size_t size)
 
     if (cls != 0) {
         need = class_size(cls);
-        if (cache.count[cls] > 0) {
-            h = cache.stack[cls][--cache.count[cls]];
+        if (cache.blocks[cls].count > 0) {
+            h = cache.blocks[cls].items[--cache.blocks[cls].count];
             UNPOISON(h + 1, need);
             cache.bytes -= need;
             return h + 1;
@@ -139,23 +141,40 @@ void *clerk__block_get(size_t size)
     return h + 1;
 }
 
-/* Room for one more block of class `cls`. */
-static bool stack_room(block_cache_t *c, size_t cls)
+/* Record `p` in `k` (whose array starts with `first` slots, then
+ * doubles); false when the array cannot grow. */
+static bool kept_push(kept_t *k, void *p, size_t first)
 {
     size_t cap;
-    block_hdr_t **grown;
+    void **grown;
 
-    if (c->count[cls] < c->cap[cls]) {
-        return true;
+    if (k->count == k->cap) {
+        cap = k->cap == 0 ? first : k->cap * 2;
+        grown = realloc(k->items, cap * sizeof(*grown));
+        if (grown == NULL) {
+            return false;
+        }
+        k->items = grown;
+        k->cap = cap;
     }
-    cap = c->cap[cls] == 0 ? 64 : c->cap[cls] * 2;
-    grown = realloc(c->stack[cls], cap * sizeof(*grown));
-    if (grown == NULL) {
-        return false;
-    }
-    c->stack[cls] = grown;
-    c->cap[cls] = cap;
+    k->items[k->count++] = p;
     return true;
+}
+
+/* Free every kept block of `k` (payloads of `size` bytes after `skip`
+ * header bytes), and the array that recorded them. */
+static void kept_flush(kept_t *k, size_t skip, size_t size)
+{
+    char *p;
+
+    while (k->count > 0) {
+        p = k->items[--k->count];
+        UNPOISON(p + skip, size);
+        cJSON_free(p);
+    }
+    free(k->items);
+    k->items = NULL;
+    k->cap = 0;
 }
 
 void clerk__block_put(void *p)
@@ -170,8 +189,7 @@ void clerk__block_put(void *p)
     if (h->cls != 0 && cache.armed) {
         n = class_size(h->cls);
         if (n <= CLERK__BLOCK_CACHE_MAX - cache.bytes &&
-            stack_room(&cache, h->cls)) {
-            cache.stack[h->cls][cache.count[h->cls]++] = h;
+            kept_push(&cache.blocks[h->cls], h, 64)) {
             cache.bytes += n;
             POISON(p, n);
             return;
@@ -193,8 +211,8 @@ cJSON *clerk__json_node_get(void)
 {
     cJSON *item;
 
-    if (cache.node_count > 0) {
-        item = cache.nodes[--cache.node_count];
+    if (cache.nodes.count > 0) {
+        item = cache.nodes.items[--cache.nodes.count];
         UNPOISON(item, sizeof(cJSON));
         cache.bytes -= sizeof(cJSON);
     } else {
@@ -209,21 +227,8 @@ cJSON *clerk__json_node_get(void)
 
 static void node_put(cJSON *item)
 {
-    size_t cap;
-    cJSON **grown;
-
-    if (cache.armed && sizeof(cJSON) <= CLERK__BLOCK_CACHE_MAX - cache.bytes) {
-        if (cache.node_count == cache.node_cap) {
-            cap = cache.node_cap == 0 ? 256 : cache.node_cap * 2;
-            grown = realloc(cache.nodes, cap * sizeof(*grown));
-            if (grown == NULL) {
-                cJSON_free(item);
-                return;
-            }
-            cache.nodes = grown;
-            cache.node_cap = cap;
-        }
-        cache.nodes[cache.node_count++] = item;
+    if (cache.armed && sizeof(cJSON) <= CLERK__BLOCK_CACHE_MAX - cache.bytes &&
+        kept_push(&cache.nodes, item, 256)) {
         cache.bytes += sizeof(cJSON);
         POISON(item, sizeof(cJSON));
         return;
@@ -258,27 +263,11 @@ void clerk__json_delete(cJSON *item)
 static void flush(block_cache_t *c)
 {
     size_t cls;
-    block_hdr_t *h;
 
     for (cls = 1; cls < CLASS_COUNT; cls++) {
-        while (c->count[cls] > 0) {
-            h = c->stack[cls][--c->count[cls]];
-            UNPOISON(h + 1, class_size(cls));
-            cJSON_free(h);
-        }
-        free(c->stack[cls]);
-        c->stack[cls] = NULL;
-        c->cap[cls] = 0;
+        kept_flush(&c->blocks[cls], sizeof(block_hdr_t), class_size(cls));
     }
-    while (c->node_count > 0) {
-        cJSON *item = c->nodes[--c->node_count];
-
-        UNPOISON(item, sizeof(cJSON));
-        cJSON_free(item);
-    }
-    free(c->nodes);
-    c->nodes = NULL;
-    c->node_cap = 0;
+    kept_flush(&c->nodes, 0, sizeof(cJSON));
     c->bytes = 0;
 }
 
